@@ -1,0 +1,21 @@
+package org.fedmed.core;
+
+import java.util.Map;
+
+/**
+ * What a site sends back after local training: its new weights (or their delta from the global model), how
+ * many examples it trained on, and a data-quality score in [0, 1] (for example the share of non-missing
+ * values) that quality-weighted aggregation may use. Training metrics are aggregates, never rows.
+ */
+public record FitResult(String siteId, String taskId, ModelParameters parameters, boolean isDelta,
+                        long numExamples, double quality, Map<String, Double> trainMetrics) {
+    public FitResult {
+        if (numExamples < 1) {
+            throw new IllegalArgumentException("site '" + siteId + "': num_examples must be >= 1, got " + numExamples);
+        }
+        if (!(quality >= 0 && quality <= 1)) {
+            throw new IllegalArgumentException("site '" + siteId + "': quality must be in [0, 1], got " + quality);
+        }
+        trainMetrics = Map.copyOf(trainMetrics);
+    }
+}

@@ -1,0 +1,188 @@
+package org.fedmed.core.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.metrics.MetricAggregation;
+import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.RoundContext;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.core.strategy.UpdateRejectedException;
+
+/**
+ * The coordinator: runs rounds of a {@link Strategy} over a {@link SitePool} until the round budget is spent
+ * or the model converges. It knows nothing of transport: simulation and deployment drive this same class.
+ *
+ * <p>Each round it asks the strategy for fit tasks, streams every result into the strategy's aggregator as it
+ * arrives, and completes the round only if at least {@code min_fit_sites} results were accepted; otherwise the
+ * global model is left as it was and the round is recorded as failed. Failed, late and rejected sites are
+ * recorded and reported to the listener, never thrown.
+ */
+public final class RoundEngine {
+
+    private final Strategy strategy;
+    private final SitePool pool;
+    private final EngineConfig config;
+    private final RunListener listener;
+
+    public RoundEngine(Strategy strategy, SitePool pool, EngineConfig config, RunListener listener) {
+        this.strategy = strategy;
+        this.pool = pool;
+        this.config = config;
+        this.listener = listener == null ? new RunListener() { } : listener;
+    }
+
+    /** Runs from round 1. */
+    public RunResult run(ModelParameters initial) {
+        return run(initial, 1, List.of());
+    }
+
+    /**
+     * Runs from {@code firstRound}, continuing a run whose earlier rounds are given (for resuming after a
+     * restart; they count towards the convergence check).
+     */
+    public RunResult run(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
+        ModelParameters global = initial;
+        List<RoundRecord> records = new ArrayList<>(earlier);
+        int failedInARow = 0;
+        int maxRounds = config.stopping().maxRounds();
+        RunResult.StopReason reason = RunResult.StopReason.ROUND_BUDGET;
+        for (int round = firstRound; round <= maxRounds; round++) {
+            listener.roundStarted(round, maxRounds);
+            long start = System.nanoTime();
+            RoundState state = fitRound(round, global);
+            if (state.completed) {
+                global = state.aggregator.result();
+                failedInARow = 0;
+            } else {
+                failedInARow++;
+            }
+            Map<String, Double> evalMetrics = Map.of();
+            Map<String, Map<String, Double>> siteMetrics = Map.of();
+            if (round % config.evaluateEvery() == 0 || round == maxRounds) {
+                EvalState eval = evaluateRound(round, global);
+                evalMetrics = eval.aggregated;
+                siteMetrics = eval.perSite;
+                state.failures.addAll(eval.failures);
+            }
+            RoundRecord record = new RoundRecord(round, state.selected, state.succeeded, state.failures,
+                    state.completed, state.fitMetrics(), evalMetrics, siteMetrics,
+                    (System.nanoTime() - start) / 1_000_000);
+            records.add(record);
+            listener.roundFinished(record, global);
+            if (failedInARow >= config.maxFailedRounds()) {
+                throw new RunAbortedException("run abandoned after " + failedInARow + " rounds in a row with fewer than "
+                        + strategy.minFitSites() + " successful site(s); last failures: " + state.failures);
+            }
+            if (converged(records)) {
+                reason = RunResult.StopReason.CONVERGED;
+                break;
+            }
+        }
+        RunResult result = new RunResult(global, records, reason);
+        listener.runFinished(result);
+        return result;
+    }
+
+    private RoundState fitRound(int round, ModelParameters global) {
+        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed());
+        RoundState state = new RoundState(strategy.newAggregator(context));
+        var tasks = strategy.configureFit(context);
+        tasks.forEach(t -> state.selected.add(t.siteId()));
+        pool.fit(tasks, config.roundDeadline(), new OutcomeSink<>() {
+            @Override
+            public void success(FitResult result) {
+                try {
+                    state.aggregator.accept(result);
+                    state.succeeded.add(result.siteId());
+                    state.fitParts.add(new MetricAggregation.Weighted(result.numExamples(), result.trainMetrics()));
+                } catch (UpdateRejectedException e) {
+                    failure(new SiteFailure(round, e.siteId(), SiteFailure.Kind.REJECTED, e.getMessage()));
+                }
+            }
+
+            @Override
+            public void failure(SiteFailure failure) {
+                state.failures.add(failure);
+                listener.siteFailed(failure);
+            }
+        });
+        state.completed = state.succeeded.size() >= strategy.minFitSites();
+        return state;
+    }
+
+    private EvalState evaluateRound(int round, ModelParameters global) {
+        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed());
+        EvalState state = new EvalState();
+        List<EvalResult> results = new ArrayList<>();
+        pool.evaluate(strategy.configureEvaluate(context), config.roundDeadline(), new OutcomeSink<>() {
+            @Override
+            public void success(EvalResult result) {
+                results.add(result);
+                state.perSite.put(result.siteId(), result.metrics());
+            }
+
+            @Override
+            public void failure(SiteFailure failure) {
+                state.failures.add(failure);
+                listener.siteFailed(failure);
+            }
+        });
+        state.aggregated = results.isEmpty() ? Map.of() : strategy.aggregateEvaluate(round, results);
+        return state;
+    }
+
+    private boolean converged(List<RoundRecord> records) {
+        int patience = config.stopping().patience();
+        if (patience == 0) {
+            return false;
+        }
+        List<Double> losses = new ArrayList<>();
+        for (RoundRecord r : records) {
+            Double v = r.evalMetrics().get(config.lossMetric());
+            if (v != null && !v.isNaN()) {
+                losses.add(v);
+            }
+        }
+        if (losses.size() <= patience) {
+            return false;
+        }
+        double bestBefore = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < losses.size() - patience; i++) {
+            bestBefore = Math.min(bestBefore, losses.get(i));
+        }
+        for (int i = losses.size() - patience; i < losses.size(); i++) {
+            if (losses.get(i) < bestBefore - config.stopping().minDelta()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final class RoundState {
+        final Aggregator aggregator;
+        final List<String> selected = new ArrayList<>();
+        final List<String> succeeded = new ArrayList<>();
+        final List<SiteFailure> failures = new ArrayList<>();
+        final List<MetricAggregation.Weighted> fitParts = new ArrayList<>();
+        boolean completed;
+
+        RoundState(Aggregator aggregator) {
+            this.aggregator = aggregator;
+        }
+
+        Map<String, Double> fitMetrics() {
+            return fitParts.isEmpty() ? Map.of() : MetricAggregation.weightedMean(fitParts);
+        }
+    }
+
+    private static final class EvalState {
+        final Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
+        final List<SiteFailure> failures = new ArrayList<>();
+        Map<String, Double> aggregated = Map.of();
+    }
+}

@@ -1,0 +1,22 @@
+package org.fedmed.core.strategy;
+
+import org.fedmed.core.FitResult;
+import org.fedmed.core.ModelParameters;
+
+/**
+ * Folds site updates into a new global model one at a time, as they arrive. Memory is O(P) in the number of
+ * parameters whatever the number of sites: an implementation may hold a bounded number of pending updates
+ * but never all of them. An update that cannot be aggregated (wrong layout, NaN, wrong task) is refused with
+ * an {@link UpdateRejectedException} and leaves the aggregate untouched.
+ */
+public interface Aggregator {
+
+    /** Folds in one site's update. */
+    void accept(FitResult update) throws UpdateRejectedException;
+
+    /** How many updates were folded in so far. */
+    int accepted();
+
+    /** The new global model. Call once, after the last update. */
+    ModelParameters result();
+}

@@ -1,0 +1,34 @@
+package org.fedmed.core.strategy;
+
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitTask;
+
+/**
+ * The one seam between the round engine and a federated algorithm. A strategy decides which sites train in
+ * a round and with what config, how their updates are folded into a new global model, which sites evaluate,
+ * and how their metrics are combined. It never sees how tasks travel: the same strategy runs in simulation
+ * and in deployment.
+ */
+public interface Strategy {
+
+    /** The name the strategy goes by in configs and reports. */
+    String name();
+
+    /** The fit tasks for this round, one per chosen site. */
+    List<FitTask> configureFit(RoundContext context);
+
+    /** A fresh streaming aggregator for this round's fit results. */
+    Aggregator newAggregator(RoundContext context);
+
+    /** The evaluate tasks for this round; may be empty to skip evaluation. */
+    List<EvalTask> configureEvaluate(RoundContext context);
+
+    /** Combines per-site evaluation metrics into the federated figure for the round. */
+    Map<String, Double> aggregateEvaluate(int round, List<EvalResult> results);
+
+    /** Fewest successful fit results with which a round may complete. */
+    int minFitSites();
+}

@@ -1,0 +1,154 @@
+package org.fedmed.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A declarative description of the model a site trains: family, hidden layer sizes, dropout, loss, L2
+ * coefficient, optimizer and initialization. It is data only (YAML or JSON), so a coordinator can tell a
+ * site what to train but never ship code to it. Every instance is valid: the constructor rejects bad values
+ * with an {@link IllegalArgumentException} whose message names the field. {@link #toMap()} and
+ * {@link #toJson()} give the spec back in file spelling, and {@code parse(spec.toJson())} equals {@code spec}.
+ *
+ * <pre>
+ * type: mlp            # logistic | mlp
+ * hidden: [32, 16]     # mlp only
+ * dropout: 0.1         # mlp only, in [0, 1)
+ * loss: auto           # auto | bce | cross_entropy | mse
+ * l2: 0.0001           # 0.5 * l2 * sum of squared weights (not biases) is added to the loss
+ * optimizer: {type: adam, beta1: 0.9, beta2: 0.999, epsilon: 1e-8}   # or {type: sgd, momentum: 0.9}
+ * init: he             # auto | he | xavier
+ * </pre>
+ *
+ * @param type      model family; required
+ * @param hidden    hidden layer widths, non-empty for mlp and empty for logistic; {@code null} means empty
+ * @param dropout   probability of dropping a hidden unit during training; must be 0 for logistic
+ * @param loss      training loss; {@code null} means auto
+ * @param l2        L2 coefficient on weights, >= 0
+ * @param optimizer optimizer; {@code null} means plain SGD
+ * @param init      weight initialization; {@code null} means auto
+ */
+public record ModelSpec(ModelType type, List<Integer> hidden, double dropout, LossType loss, double l2,
+                        OptimizerSpec optimizer, InitScheme init) {
+
+    public ModelSpec {
+        if (type == null) {
+            throw new IllegalArgumentException("model spec: 'type' is required (logistic, mlp)");
+        }
+        hidden = hidden == null ? List.of() : checkHidden(type, hidden);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("model spec: 'dropout' must be in [0, 1), got " + dropout);
+        }
+        if (type == ModelType.LOGISTIC && dropout != 0) {
+            throw new IllegalArgumentException("model spec: 'dropout' applies to type mlp only, got " + dropout
+                    + " for logistic");
+        }
+        if (!(l2 >= 0) || !Double.isFinite(l2)) {
+            throw new IllegalArgumentException("model spec: 'l2' must be a finite number >= 0, got " + l2);
+        }
+        loss = loss == null ? LossType.AUTO : loss;
+        optimizer = optimizer == null ? OptimizerSpec.sgd() : optimizer;
+        init = init == null ? InitScheme.AUTO : init;
+    }
+
+    private static List<Integer> checkHidden(ModelType type, List<Integer> hidden) {
+        if (type == ModelType.LOGISTIC && !hidden.isEmpty()) {
+            throw new IllegalArgumentException("model spec: 'hidden' applies to type mlp only, got " + hidden
+                    + " for logistic");
+        }
+        if (type == ModelType.MLP && hidden.isEmpty()) {
+            throw new IllegalArgumentException("model spec: 'hidden' must list at least one layer width for type mlp");
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            Integer width = hidden.get(i);
+            if (width == null || width < 1) {
+                throw new IllegalArgumentException("model spec: 'hidden[" + i + "]' must be a width >= 1, got " + width);
+            }
+        }
+        return List.copyOf(hidden);
+    }
+
+    /** Logistic regression (softmax or linear regression, depending on the task), auto loss, no L2, plain SGD. */
+    public static ModelSpec logistic() {
+        return new ModelSpec(ModelType.LOGISTIC, List.of(), 0, LossType.AUTO, 0, OptimizerSpec.sgd(), InitScheme.AUTO);
+    }
+
+    /** An MLP with the given hidden widths, no dropout, auto loss, no L2, Adam. */
+    public static ModelSpec mlp(int... hidden) {
+        List<Integer> widths = new ArrayList<>();
+        for (int h : hidden) {
+            widths.add(h);
+        }
+        return new ModelSpec(ModelType.MLP, widths, 0, LossType.AUTO, 0, OptimizerSpec.adam(), InitScheme.AUTO);
+    }
+
+    /**
+     * Reads a spec from YAML or JSON text.
+     *
+     * @throws IllegalArgumentException naming the unknown key or the bad field
+     */
+    public static ModelSpec parse(String yamlOrJson) {
+        return ModelSpecReader.read(yamlOrJson);
+    }
+
+    /** Reads a spec from a YAML or JSON file; errors name the file and the field. */
+    public static ModelSpec load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model spec " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The same spec with another L2 coefficient. */
+    public ModelSpec withL2(double newL2) {
+        return new ModelSpec(type, hidden, dropout, loss, newL2, optimizer, init);
+    }
+
+    /** The same spec with another optimizer. */
+    public ModelSpec withOptimizer(OptimizerSpec newOptimizer) {
+        return new ModelSpec(type, hidden, dropout, loss, l2, newOptimizer, init);
+    }
+
+    /** The same spec with another dropout probability. */
+    public ModelSpec withDropout(double newDropout) {
+        return new ModelSpec(type, hidden, newDropout, loss, l2, optimizer, init);
+    }
+
+    /** The same spec with another loss. */
+    public ModelSpec withLoss(LossType newLoss) {
+        return new ModelSpec(type, hidden, dropout, newLoss, l2, optimizer, init);
+    }
+
+    /** The spec as an ordered map in file spelling (mlp-only keys omitted for logistic), for provenance. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type.key());
+        if (type == ModelType.MLP) {
+            m.put("hidden", hidden);
+            m.put("dropout", dropout);
+        }
+        m.put("loss", loss.key());
+        m.put("l2", l2);
+        m.put("optimizer", optimizer.toMap());
+        m.put("init", init.key());
+        return m;
+    }
+
+    /** The spec as compact JSON; {@link #parse(String)} reads it back to an equal spec. */
+    public String toJson() {
+        return ModelSpecReader.toJson(toMap());
+    }
+}
