@@ -1,0 +1,47 @@
+package org.fedmed.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fedmed} command: federated learning for healthcare, where no patient record leaves its site. */
+@Command(name = "fedmed", mixinStandardHelpOptions = true, versionProvider = FedmedCommand.VersionProvider.class,
+        description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
+        subcommands = {SimulateCommand.class, DatasetsCommand.class, CommandLine.HelpCommand.class})
+public final class FedmedCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with fedmed's error handling: one clear line per user error, no stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new FedmedCommand());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            PrintWriter err = line.getErr();
+            err.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (System.getenv("FEDMED_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Reports the version stamped into the jar. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"fedmed " + org.fedmed.sim.Version.current()};
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package org.fedmed.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.LabeledData;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.engine.InProcessSitePool;
+import org.fedmed.core.engine.RoundEngine;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.engine.RunListener;
+import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.engine.StoppingRule;
+import org.fedmed.core.metrics.ClassificationMetrics;
+import org.fedmed.core.metrics.MetricAggregation;
+import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.data.federated.FederatedDataset;
+import org.fedmed.data.federated.SiteData;
+import org.fedmed.ml.Model;
+import org.fedmed.ml.ModelSpec;
+import org.fedmed.ml.Models;
+import org.fedmed.ml.Trainer;
+import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.sim.report.FederatedSummary;
+import org.fedmed.sim.report.Provenance;
+import org.fedmed.sim.report.RegimeResult;
+
+/**
+ * The honest comparison behind {@code fedmed simulate}: on the same per-site train/test splits, from the same
+ * initial parameters and with the same training budget (R rounds of E local epochs), it trains
+ * <ul>
+ *   <li>{@code local}: each site alone on its own training data, tested on its own test data;</li>
+ *   <li>{@code federated}: the round engine over in-process sites, the same engine deployment uses;</li>
+ *   <li>{@code centralized}: one model on all sites' training data pooled, which a federation cannot do but
+ *       which bounds what it can hope for.</li>
+ * </ul>
+ * Each regime is tested on every site's test split and on all test splits pooled.
+ */
+public final class ComparisonExperiment {
+
+    private final SimulationConfig config;
+    private final ExperimentProgress progress;
+
+    public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
+        this.config = config;
+        this.progress = progress == null ? ExperimentProgress.SILENT : progress;
+    }
+
+    /** The model spec the config names (logistic regression when it names none). */
+    public static ModelSpec modelSpec(SimulationConfig config) {
+        return config.model() == null || config.model().isNull() ? ModelSpec.logistic()
+                : ModelSpec.parse(config.model().toString());
+    }
+
+    public ComparisonReport run(FederatedDataset data) {
+        String startedAt = Instant.now().toString();
+        ModelSpec spec = modelSpec(config);
+        Model model = Models.build(spec, data.featureNames().size(), data.classes());
+        ModelParameters init = model.init(config.seed());
+        FitConfig fit = new FitConfig(config.localEpochs(), config.batchSize(), config.lr(),
+                config.send().equals("delta"), config.seed());
+
+        Map<String, RegimeResult> regimes = new LinkedHashMap<>();
+        FederatedSummary federated = null;
+        for (String regime : config.regimes()) {
+            switch (regime) {
+                case "local" -> regimes.put(regime, local(model, init, fit, data));
+                case "federated" -> {
+                    FederatedOutcome outcome = federated(model, init, fit, data);
+                    regimes.put(regime, outcome.result);
+                    federated = outcome.summary;
+                }
+                case "centralized" -> regimes.put(regime, centralized(model, init, fit, data));
+                default -> throw new IllegalArgumentException("unknown regime '" + regime + "'");
+            }
+        }
+        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated);
+    }
+
+    private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
+        long start = System.nanoTime();
+        progress.phase("local-only", config.rounds() * data.sites().size());
+        Map<String, float[]> finals = new LinkedHashMap<>();
+        List<List<MetricAggregation.Weighted>> perRound = emptyRounds(config.rounds());
+        for (SiteData site : data.sites()) {
+            float[] params = init.copyFlat();
+            TrainingSiteClient client = client(model, site);
+            for (int round = 1; round <= config.rounds(); round++) {
+                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)));
+                perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
+                progress.step(site.siteId());
+            }
+            finals.put(site.siteId(), params);
+        }
+        progress.phaseDone();
+        return evaluate("local", data, finals::get, curve(perRound), start);
+    }
+
+    private RegimeResult centralized(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
+        long start = System.nanoTime();
+        progress.phase("centralized", config.rounds());
+        LabeledData pooled = LabeledData.concat(data.sites().stream().map(SiteData::train).toList());
+        List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
+        float[] params = init.copyFlat();
+        List<Map<String, Double>> curve = new ArrayList<>();
+        for (int round = 1; round <= config.rounds(); round++) {
+            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)));
+            List<MetricAggregation.Weighted> parts = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));
+            }
+            curve.add(MetricAggregation.weightedMean(parts));
+            progress.step("");
+        }
+        progress.phaseDone();
+        return evaluate("centralized", data, site -> params, curve, start);
+    }
+
+    private record FederatedOutcome(RegimeResult result, FederatedSummary summary) {
+    }
+
+    private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
+        long start = System.nanoTime();
+        progress.phase("federated (" + config.strategy() + ")", config.rounds());
+        List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
+        SiteSelection selection = config.sitesPerRound() > 0
+                ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
+                : SiteSelection.fraction(config.fraction(), config.minFitSites());
+        FederatedAveraging strategy = new FederatedAveraging(SiteWeighting.byStrategyName(config.strategy()),
+                selection, fit, config.serverLr());
+        EngineConfig engineConfig = new EngineConfig(
+                new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
+                Duration.ofSeconds(config.roundDeadlineSeconds()), 1,
+                data.classes() == 0 ? "mse" : "log_loss", 3, config.seed());
+        List<Map<String, Double>> curve = new ArrayList<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void siteFailed(SiteFailure f) {
+                progress.note("round " + f.round() + ": site '" + f.siteId() + "' " + f.kind().name().toLowerCase()
+                        + ": " + f.reason());
+            }
+
+            @Override
+            public void roundFinished(RoundRecord record, ModelParameters global) {
+                curve.add(record.evalMetrics());
+                Double loss = record.evalMetrics().get(data.classes() == 0 ? "mse" : "log_loss");
+                progress.step(loss == null ? "" : String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+            }
+        };
+        RunResult run;
+        try (InProcessSitePool pool = new InProcessSitePool(clients, config.effectiveParallelism())) {
+            run = new RoundEngine(strategy, pool, engineConfig, listener).run(init);
+        }
+        progress.phaseDone();
+        float[] finalParams = run.finalModel().flat();
+        RegimeResult result = evaluate("federated", data, site -> finalParams, curve, start);
+        FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(),
+                run.rounds().size(), run.rounds());
+        return new FederatedOutcome(result, summary);
+    }
+
+    /** Tests each site's model on that site's test split, and all of them on the pooled test splits. */
+    private RegimeResult evaluate(String regime, FederatedDataset data, java.util.function.Function<String, float[]> paramsFor,
+                                  List<Map<String, Double>> curve, long startNanos) {
+        Model model = Models.build(modelSpec(config), data.featureNames().size(), data.classes());
+        Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
+        Map<String, Integer> testRows = new LinkedHashMap<>();
+        List<float[]> predictions = new ArrayList<>();
+        for (SiteData site : data.sites()) {
+            float[] p = model.predict(paramsFor.apply(site.siteId()), site.test());
+            predictions.add(p);
+            perSite.put(site.siteId(), ClassificationMetrics.compute(p, site.test().labels(), data.classes()));
+            testRows.put(site.siteId(), site.test().rows());
+        }
+        LabeledData pooledTest = LabeledData.concat(data.sites().stream().map(SiteData::test).toList());
+        float[] all = concat(predictions);
+        Map<String, Double> pooled = ClassificationMetrics.compute(all, pooledTest.labels(), data.classes());
+        return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private TrainingSiteClient client(Model model, SiteData site) {
+        return new TrainingSiteClient(site.siteId(), model, site.train(), site.test(), site.quality());
+    }
+
+    private long roundSeed(String siteId, int round) {
+        return SiteSelection.mix(config.seed() ^ siteId.hashCode(), round);
+    }
+
+    private static List<List<MetricAggregation.Weighted>> emptyRounds(int rounds) {
+        List<List<MetricAggregation.Weighted>> list = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) list.add(new ArrayList<>());
+        return list;
+    }
+
+    private static List<Map<String, Double>> curve(List<List<MetricAggregation.Weighted>> perRound) {
+        return perRound.stream().map(MetricAggregation::weightedMean).toList();
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        int n = parts.stream().mapToInt(a -> a.length).sum();
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    private Provenance provenance(FederatedDataset data, ModelSpec spec, String startedAt) {
+        Map<String, Integer> train = new LinkedHashMap<>();
+        Map<String, Integer> test = new LinkedHashMap<>();
+        Map<String, Double> quality = new LinkedHashMap<>();
+        for (SiteData s : data.sites()) {
+            train.put(s.siteId(), s.train().rows());
+            test.put(s.siteId(), s.test().rows());
+            quality.put(s.siteId(), s.quality());
+        }
+        return new Provenance(config, config.seed(), data.name(), data.checksums(), spec.toMap(), train, test, quality,
+                Version.current(), System.getProperty("java.version"), startedAt);
+    }
+}

@@ -1,0 +1,107 @@
+package org.fedmed.sim;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides. Every error names
+ * the file and the key at fault: an unknown key, a value of the wrong type, or a value out of range.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ConfigLoader() {
+    }
+
+    /** The mapper configs are read and written with (snake_case keys). */
+    public static ObjectMapper mapper() {
+        return YAML;
+    }
+
+    /** Reads a config file; keys not set keep their defaults. */
+    public static SimulationConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString(), Map.of());
+    }
+
+    /**
+     * Parses config text, then applies overrides (snake_case key to value) on top, as the CLI flags do.
+     * {@code source} names the text in error messages.
+     */
+    public static SimulationConfig parse(String text, String source, Map<String, Object> overrides) {
+        try {
+            ObjectNode node = text == null || text.isBlank() ? YAML.createObjectNode() : asObject(YAML.readTree(text), source);
+            overrides.forEach((k, v) -> node.set(k, YAML.valueToTree(v)));
+            return YAML.treeToValue(node, SimulationConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "'" + location(e)
+                    + " (known keys: " + known + ")");
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(source + ": key '" + path(e) + "' expects " + simpleType(e.getTargetType())
+                    + ", got '" + e.getValue() + "'" + location(e));
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ConfigException(source + ": " + cause.getMessage());
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source + ": key '" + path(e) + "' expects " + simpleType(e.getTargetType())
+                    + location(e));
+        } catch (IOException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static ObjectNode asObject(com.fasterxml.jackson.databind.JsonNode node, String source) {
+        if (node instanceof ObjectNode o) {
+            return o;
+        }
+        throw new ConfigException(source + ": expected a mapping of keys to values at the top level");
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String location(JsonMappingException e) {
+        var loc = e.getLocation();
+        return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) return "another type";
+        return switch (type.getSimpleName()) {
+            case "Integer", "int", "Long", "long" -> "an integer";
+            case "Double", "double" -> "a number";
+            case "Boolean", "boolean" -> "true or false";
+            case "String" -> "a string";
+            case "List" -> "a list";
+            default -> "a " + type.getSimpleName();
+        };
+    }
+}

@@ -1,0 +1,121 @@
+package org.fedmed.sim;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a simulation run needs, as read from a YAML file and command-line flags: the dataset and how it
+ * is split into sites, the preprocessing, the model spec, the strategy and its knobs, and the seed. Every field
+ * has a documented default (see docs/configuration.md); a bad value is rejected here with the key's name.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SimulationConfig(
+        String dataset,
+        Integer sites,
+        String partition,
+        Double alpha,
+        Double testFraction,
+        String missing,
+        Boolean missingIndicators,
+        String stats,
+        JsonNode model,
+        String strategy,
+        Integer rounds,
+        Double fraction,
+        Integer sitesPerRound,
+        Integer minFitSites,
+        Integer localEpochs,
+        Integer batchSize,
+        Double lr,
+        Double serverLr,
+        String send,
+        Integer patience,
+        Double minDelta,
+        Long seed,
+        Integer roundDeadlineSeconds,
+        Integer parallelism,
+        List<String> regimes) {
+
+    /** The regimes a simulation can compare, in report order. */
+    public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
+
+    public SimulationConfig {
+        dataset = orDefault(dataset, "heart-disease");
+        sites = orDefault(sites, 5);
+        partition = oneOf("partition", orDefault(partition, "iid"), Set.of("iid", "dirichlet", "quantity"));
+        alpha = orDefault(alpha, 0.5);
+        testFraction = orDefault(testFraction, 0.25);
+        missing = oneOf("missing", orDefault(missing, "mean"), Set.of("drop", "mean", "median"));
+        missingIndicators = orDefault(missingIndicators, true);
+        stats = oneOf("stats", orDefault(stats, "federated"), Set.of("federated", "per_site"));
+        strategy = oneOf("strategy", orDefault(strategy, "fedavg"), Set.of("fedavg", "uniform", "quality"));
+        rounds = orDefault(rounds, 100);
+        fraction = orDefault(fraction, 1.0);
+        sitesPerRound = orDefault(sitesPerRound, 0);
+        minFitSites = orDefault(minFitSites, 1);
+        localEpochs = orDefault(localEpochs, 1);
+        batchSize = orDefault(batchSize, 32);
+        lr = orDefault(lr, 0.01);
+        serverLr = orDefault(serverLr, 1.0);
+        send = oneOf("send", orDefault(send, "weights"), Set.of("weights", "delta"));
+        patience = orDefault(patience, 0);
+        minDelta = orDefault(minDelta, 1e-4);
+        seed = orDefault(seed, 42L);
+        roundDeadlineSeconds = orDefault(roundDeadlineSeconds, 600);
+        parallelism = orDefault(parallelism, 0);
+        regimes = List.copyOf(orDefault(regimes, ALL_REGIMES));
+
+        require(!dataset.isBlank(), "dataset", "must not be blank");
+        require(sites >= 1, "sites", "must be >= 1, got " + sites);
+        require(alpha > 0 && Double.isFinite(alpha), "alpha", "must be > 0, got " + alpha);
+        require(testFraction > 0 && testFraction < 1, "test_fraction", "must be in (0, 1), got " + testFraction);
+        require(rounds >= 1, "rounds", "must be >= 1, got " + rounds);
+        require(sitesPerRound >= 0, "sites_per_round", "must be >= 0, got " + sitesPerRound);
+        require(sitesPerRound > 0 || (fraction > 0 && fraction <= 1), "fraction", "must be in (0, 1], got " + fraction);
+        require(minFitSites >= 1, "min_fit_sites", "must be >= 1, got " + minFitSites);
+        require(localEpochs >= 1, "local_epochs", "must be >= 1, got " + localEpochs);
+        require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
+        require(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
+        require(serverLr > 0 && Double.isFinite(serverLr), "server_lr", "must be a positive number, got " + serverLr);
+        require(patience >= 0, "patience", "must be >= 0, got " + patience);
+        require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
+        require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
+        require(parallelism >= 0, "parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
+        require(!regimes.isEmpty(), "regimes", "must name at least one of " + ALL_REGIMES);
+        for (String r : regimes) {
+            require(ALL_REGIMES.contains(r), "regimes", "unknown regime '" + r + "' (known: " + ALL_REGIMES + ")");
+        }
+    }
+
+    /** A config with every default. */
+    public static SimulationConfig defaults() {
+        return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Worker threads for in-process sites: the configured number, or one per core. */
+    public int effectiveParallelism() {
+        return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static String oneOf(String key, String value, Set<String> allowed) {
+        String v = value.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        if (!allowed.contains(v)) {
+            throw new IllegalArgumentException("config key '" + key + "': unknown value '" + value + "' (allowed: "
+                    + allowed.stream().sorted().toList() + ")");
+        }
+        return v;
+    }
+
+    private static void require(boolean ok, String key, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("config key '" + key + "' " + message);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.fedmed.sim;
+
+import java.util.Map;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.LabeledData;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.SiteClient;
+import org.fedmed.core.metrics.ClassificationMetrics;
+import org.fedmed.ml.Model;
+import org.fedmed.ml.Trainer;
+import org.fedmed.ml.TrainingResult;
+
+/**
+ * A site that trains and evaluates a declaratively specified model on its own data. It accepts only
+ * parameters whose layout matches the model it was configured with, returns parameters and aggregate metrics,
+ * and nothing else: no row, prediction or label leaves it.
+ */
+public final class TrainingSiteClient implements SiteClient {
+
+    private final String siteId;
+    private final Model model;
+    private final LabeledData train;
+    private final LabeledData test;
+    private final double quality;
+
+    public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
+        if (train.rows() == 0) {
+            throw new IllegalArgumentException("site '" + siteId + "' has no training rows");
+        }
+        if (test.rows() == 0) {
+            throw new IllegalArgumentException("site '" + siteId + "' has no test rows");
+        }
+        this.siteId = siteId;
+        this.model = model;
+        this.train = train;
+        this.test = test;
+        this.quality = quality;
+    }
+
+    @Override
+    public String siteId() {
+        return siteId;
+    }
+
+    @Override
+    public FitResult fit(FitTask task) {
+        checkLayout(task.global());
+        float[] global = task.global().flat();
+        float[] params = task.global().copyFlat();
+        TrainingResult result;
+        try {
+            result = Trainer.train(model, params, train, task.config());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);
+        }
+        if (task.config().sendDelta()) {
+            for (int i = 0; i < params.length; i++) {
+                params[i] -= global[i];
+            }
+        }
+        return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
+                task.config().sendDelta(), train.rows(), quality, Map.of("loss", result.lastEpochLoss()));
+    }
+
+    @Override
+    public EvalResult evaluate(EvalTask task) {
+        checkLayout(task.global());
+        return new EvalResult(siteId, task.taskId(), test.rows(), metrics(task.global().flat()));
+    }
+
+    /** Test metrics of the given parameters on this site's test split. */
+    public Map<String, Double> metrics(float[] params) {
+        return ClassificationMetrics.compute(model.predict(params, test), test.labels(), test.classes());
+    }
+
+    private void checkLayout(ModelParameters global) {
+        if (!global.layout().equals(model.layout())) {
+            throw new IllegalArgumentException("site '" + siteId + "': the task's model " + global.layout().entries()
+                    + " is not the model this site was configured for " + model.layout().entries());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.fedmed.sim.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders the regimes side by side as a plain-text table for the terminal: one row per site and regime. */
+public final class ComparisonTable {
+
+    static final List<String> METRICS = List.of("accuracy", "balanced_accuracy", "roc_auc", "log_loss", "f1");
+    static final List<String> REGRESSION_METRICS = List.of("mse", "mae", "r2");
+
+    private ComparisonTable() {
+    }
+
+    public static String render(ComparisonReport report) {
+        List<String> metrics = metricsOf(report);
+        StringBuilder sb = new StringBuilder();
+        String header = String.format(Locale.ROOT, "%-14s %-12s %6s", "site", "regime", "n");
+        StringBuilder rule = new StringBuilder("-".repeat(header.length()));
+        for (String m : metrics) {
+            header += String.format(Locale.ROOT, " %10s", shortName(m));
+            rule.append("-".repeat(11));
+        }
+        sb.append(header).append('\n').append(rule).append('\n');
+        for (String site : siteOrder(report)) {
+            for (RegimeResult r : report.regimes().values()) {
+                appendRow(sb, site, r.regime(), r.testRows().getOrDefault(site, 0), r.sites().get(site), metrics);
+            }
+        }
+        sb.append(rule).append('\n');
+        for (RegimeResult r : report.regimes().values()) {
+            int total = r.testRows().values().stream().mapToInt(Integer::intValue).sum();
+            appendRow(sb, "POOLED", r.regime(), total, r.pooled(), metrics);
+        }
+        return sb.toString();
+    }
+
+    static List<String> metricsOf(ComparisonReport report) {
+        for (RegimeResult r : report.regimes().values()) {
+            if (r.pooled().containsKey("mse")) {
+                return REGRESSION_METRICS;
+            }
+        }
+        return METRICS;
+    }
+
+    static List<String> siteOrder(ComparisonReport report) {
+        List<String> sites = new ArrayList<>();
+        for (RegimeResult r : report.regimes().values()) {
+            for (String s : r.testRows().keySet()) {
+                if (!sites.contains(s)) sites.add(s);
+            }
+        }
+        sites.sort(null);
+        return sites;
+    }
+
+    private static void appendRow(StringBuilder sb, String site, String regime, int n, Map<String, Double> values,
+                                  List<String> metrics) {
+        sb.append(String.format(Locale.ROOT, "%-14s %-12s %6d", site, regime, n));
+        for (String m : metrics) {
+            Double v = values == null ? null : values.get(m);
+            sb.append(v == null || v.isNaN() ? String.format(Locale.ROOT, " %10s", "n/a")
+                    : String.format(Locale.ROOT, " %10.4f", v));
+        }
+        sb.append('\n');
+    }
+
+    private static String shortName(String metric) {
+        return switch (metric) {
+            case "balanced_accuracy" -> "bal_acc";
+            default -> metric;
+        };
+    }
+}

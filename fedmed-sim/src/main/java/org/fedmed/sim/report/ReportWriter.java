@@ -1,0 +1,161 @@
+package org.fedmed.sim.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.fedmed.sim.ConfigLoader;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Writes a comparison report to a folder: {@code results.json} (everything, with provenance),
+ * {@code results.csv} (one row per regime and site), {@code rounds.csv} (the federated run log),
+ * {@code learning_curves.png} and {@code per_site.png}. Each file is written to a temporary name and moved
+ * into place, so an interrupted run never leaves a half-written report over a good one.
+ */
+public final class ReportWriter {
+
+    /** Files a report consists of. */
+    public static final List<String> FILES =
+            List.of("results.json", "results.csv", "rounds.csv", "learning_curves.png", "per_site.png");
+
+    private final ObjectMapper json = ConfigLoader.mapper().copyWith(new com.fasterxml.jackson.core.JsonFactory())
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public List<Path> write(ComparisonReport report, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            List<Path> written = new ArrayList<>();
+            written.add(atomically(dir.resolve("results.json"), p -> json.writeValue(p.toFile(), report)));
+            written.add(atomically(dir.resolve("results.csv"), p -> Files.writeString(p, resultsCsv(report))));
+            written.add(atomically(dir.resolve("rounds.csv"), p -> Files.writeString(p, roundsCsv(report))));
+            written.add(atomically(dir.resolve("learning_curves.png"), p -> learningCurves(report, p)));
+            written.add(atomically(dir.resolve("per_site.png"), p -> perSite(report, p)));
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write report to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private interface Writer {
+        void write(Path tmp) throws IOException;
+    }
+
+    private static Path atomically(Path target, Writer w) throws IOException {
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        Path tmp = target.resolveSibling(name.substring(0, dot) + ".tmp" + name.substring(dot));
+        w.write(tmp);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    static String resultsCsv(ComparisonReport report) {
+        List<String> metrics = ComparisonTable.metricsOf(report);
+        StringBuilder sb = new StringBuilder("regime,site,n_test");
+        metrics.forEach(m -> sb.append(',').append(m));
+        sb.append('\n');
+        for (RegimeResult r : report.regimes().values()) {
+            for (String site : ComparisonTable.siteOrder(report)) {
+                row(sb, r.regime(), site, r.testRows().getOrDefault(site, 0), r.sites().get(site), metrics);
+            }
+            int total = r.testRows().values().stream().mapToInt(Integer::intValue).sum();
+            row(sb, r.regime(), "pooled", total, r.pooled(), metrics);
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String regime, String site, int n, Map<String, Double> values,
+                            List<String> metrics) {
+        sb.append(regime).append(',').append(site).append(',').append(n);
+        for (String m : metrics) {
+            Double v = values == null ? null : values.get(m);
+            sb.append(',').append(v == null || v.isNaN() ? "" : String.format(Locale.ROOT, "%.6f", v));
+        }
+        sb.append('\n');
+    }
+
+    static String roundsCsv(ComparisonReport report) {
+        StringBuilder sb = new StringBuilder("round,completed,selected,succeeded,failed,train_loss,test_log_loss,test_roc_auc,test_accuracy,duration_ms\n");
+        if (report.federated() == null) {
+            return sb.toString();
+        }
+        for (var r : report.federated().rounds()) {
+            sb.append(r.round()).append(',').append(r.completed()).append(',').append(r.selected().size()).append(',')
+                    .append(r.succeeded().size()).append(',').append(r.failures().size()).append(',')
+                    .append(num(r.fitMetrics().get("loss"))).append(',')
+                    .append(num(r.evalMetrics().get("log_loss"))).append(',')
+                    .append(num(r.evalMetrics().get("roc_auc"))).append(',')
+                    .append(num(r.evalMetrics().get("accuracy"))).append(',')
+                    .append(r.durationMillis()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String num(Double v) {
+        return v == null || v.isNaN() ? "" : String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    private static void learningCurves(ComparisonReport report, Path file) throws IOException {
+        boolean regression = ComparisonTable.metricsOf(report) == ComparisonTable.REGRESSION_METRICS;
+        String metric = regression ? "mse" : "log_loss";
+        String second = regression ? "r2" : "roc_auc";
+        XYChart loss = curveChart(report, metric, "Test " + metric + " (example-weighted over sites)");
+        XYChart auc = curveChart(report, second, "Test " + second + " (example-weighted over sites)");
+        BitmapEncoder.saveBitmap(List.of(loss, auc), 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static XYChart curveChart(ComparisonReport report, String metric, String title) {
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title)
+                .xAxisTitle("round (E local epochs each)").yAxisTitle(metric).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setMarkerSize(0);
+        for (RegimeResult r : report.regimes().values()) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < r.curve().size(); i++) {
+                Double v = r.curve().get(i).get(metric);
+                if (v != null && !v.isNaN()) {
+                    xs.add((double) (i + 1));
+                    ys.add(v);
+                }
+            }
+            if (!xs.isEmpty()) {
+                chart.addSeries(r.regime(), xs, ys);
+            }
+        }
+        return chart;
+    }
+
+    private static void perSite(ComparisonReport report, Path file) throws IOException {
+        boolean regression = ComparisonTable.metricsOf(report) == ComparisonTable.REGRESSION_METRICS;
+        String metric = regression ? "r2" : "roc_auc";
+        List<String> sites = new ArrayList<>(ComparisonTable.siteOrder(report));
+        sites.add("pooled");
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(450)
+                .title("Test " + metric + " by site: " + report.provenance().dataset())
+                .xAxisTitle("site").yAxisTitle(metric).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        for (RegimeResult r : report.regimes().values()) {
+            List<Double> ys = new ArrayList<>();
+            for (String s : sites) {
+                Double v = s.equals("pooled") ? r.pooled().get(metric) : r.sites().getOrDefault(s, Map.of()).get(metric);
+                ys.add(v == null || v.isNaN() ? 0.0 : v);
+            }
+            chart.addSeries(r.regime(), sites, ys);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}
