@@ -1,31 +1,58 @@
 package org.fedmed.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.fedmed.sim.ExperimentProgress;
 
-/** Draws an experiment's phases as terminal progress bars; notes (site failures) print above the bar. */
+/**
+ * Shows an experiment's phases as progress bars on a terminal. When output is not a terminal (a CI log, a
+ * pipe) it prints one line as each phase starts and ends instead of redrawing a bar. Notes (site failures)
+ * are printed on their own line either way.
+ */
 final class ProgressBarReporter implements ExperimentProgress {
 
     private final PrintStream out;
+    private final boolean interactive;
     private ProgressBar bar;
+    private String phase;
+    private int steps;
+    private long phaseStart;
 
-    ProgressBarReporter(PrintStream out) {
+    /** Progress on standard error, drawn as bars when it is a terminal; nothing when {@code disabled}. */
+    static ExperimentProgress onStderr(boolean disabled) {
+        if (disabled) {
+            return ExperimentProgress.SILENT;
+        }
+        return new ProgressBarReporter(System.err, System.console() != null && System.console().isTerminal());
+    }
+
+    ProgressBarReporter(PrintStream out, boolean interactive) {
         this.out = out;
+        this.interactive = interactive;
     }
 
     @Override
-    public void phase(String name, int steps) {
+    public void phase(String name, int total) {
         phaseDone();
-        bar = new ProgressBarBuilder().setTaskName(String.format("%-22s", name)).setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+        phase = name;
+        steps = 0;
+        phaseStart = System.nanoTime();
+        if (interactive) {
+            bar = new ProgressBarBuilder().setTaskName(String.format("%-22s", name)).setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate()
+                    .setConsumer(new ConsoleProgressBarConsumer(out)).build();
+        } else {
+            out.printf(Locale.ROOT, "%s: %d steps...%n", name, total);
+        }
     }
 
     @Override
     public void step(String detail) {
+        steps++;
         if (bar != null) {
             bar.step();
             bar.setExtraMessage(detail);
@@ -34,15 +61,23 @@ final class ProgressBarReporter implements ExperimentProgress {
 
     @Override
     public void phaseDone() {
+        if (phase == null) {
+            return;
+        }
         if (bar != null) {
             bar.close();
             bar = null;
+        } else {
+            out.printf(Locale.ROOT, "%s: done, %d steps in %.1f s%n", phase, steps, (System.nanoTime() - phaseStart) / 1e9);
         }
+        phase = null;
     }
 
     @Override
     public void note(String message) {
-        out.println();
+        if (interactive) {
+            out.println();
+        }
         out.println("  ! " + message);
     }
 }

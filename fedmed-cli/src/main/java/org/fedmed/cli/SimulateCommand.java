@@ -1,21 +1,15 @@
 package org.fedmed.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.ConfigLoader;
 import org.fedmed.sim.ExperimentProgress;
 import org.fedmed.sim.SimulationConfig;
 import org.fedmed.sim.SimulationData;
@@ -32,42 +26,8 @@ import picocli.CommandLine.Option;
                 "Writes results.json, results.csv, rounds.csv and PNG plots to --out."})
 final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config; flags below override its keys.")
-    Path config;
-    @Option(names = "--dataset", description = "Dataset name (see `fedmed datasets`). Default: heart-disease.")
-    String dataset;
-    @Option(names = "--sites", description = "Number of simulated sites, for datasets without natural sites.")
-    Integer sites;
-    @Option(names = "--partition", description = "iid, dirichlet (label skew) or quantity (size skew).")
-    String partition;
-    @Option(names = "--alpha", description = "Dirichlet concentration for partition=dirichlet|quantity.")
-    Double alpha;
-    @Option(names = "--model", paramLabel = "logistic|mlp|FILE", description = "Model: logistic, mlp, or a YAML/JSON model spec file.")
-    String model;
-    @Option(names = "--strategy", description = "fedavg, uniform or quality.")
-    String strategy;
-    @Option(names = "--rounds", description = "Round budget.")
-    Integer rounds;
-    @Option(names = "--fraction", description = "Fraction C of sites sampled per round.")
-    Double fraction;
-    @Option(names = "--sites-per-round", description = "Fixed number m of sites per round (overrides --fraction).")
-    Integer sitesPerRound;
-    @Option(names = "--min-fit-sites", description = "Fewest successful sites for a round to count.")
-    Integer minFitSites;
-    @Option(names = "--local-epochs", description = "Local epochs E per round.")
-    Integer localEpochs;
-    @Option(names = "--batch-size", description = "Mini-batch size B.")
-    Integer batchSize;
-    @Option(names = "--lr", description = "Site learning rate.")
-    Double lr;
-    @Option(names = "--server-lr", description = "Server learning rate.")
-    Double serverLr;
-    @Option(names = "--patience", description = "Stop after this many rounds without improvement (0 = never).")
-    Integer patience;
-    @Option(names = "--seed", description = "Seed for splits, sampling, initialization and training.")
-    Long seed;
-    @Option(names = "--regimes", split = ",", description = "Which of local,federated,centralized to run.")
-    List<String> regimes;
+    @picocli.CommandLine.Mixin
+    RunOptions run = new RunOptions();
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder. Default: results/<dataset>-<time>.")
     Path out;
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
@@ -75,14 +35,14 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SimulationConfig cfg = resolveConfig();
+        SimulationConfig cfg = run.resolve();
         PrintStream stdout = System.out;
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %d local epochs, seed %d%n",
                 data.name(), data.sites().size(), data.siteIds(), ComparisonExperiment.modelSpec(cfg).type().name().toLowerCase(),
                 cfg.strategy(), cfg.rounds(), cfg.localEpochs(), cfg.seed());
-        ExperimentProgress progress = noProgress ? ExperimentProgress.SILENT : new ProgressBarReporter(System.err);
+        ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -98,51 +58,4 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    SimulationConfig resolveConfig() throws IOException {
-        Map<String, Object> o = new LinkedHashMap<>();
-        put(o, "dataset", dataset);
-        put(o, "sites", sites);
-        put(o, "partition", partition);
-        put(o, "alpha", alpha);
-        put(o, "model", model == null ? null : modelNode(model));
-        put(o, "strategy", strategy);
-        put(o, "rounds", rounds);
-        put(o, "fraction", fraction);
-        put(o, "sites_per_round", sitesPerRound);
-        put(o, "min_fit_sites", minFitSites);
-        put(o, "local_epochs", localEpochs);
-        put(o, "batch_size", batchSize);
-        put(o, "lr", lr);
-        put(o, "server_lr", serverLr);
-        put(o, "patience", patience);
-        put(o, "seed", seed);
-        put(o, "regimes", regimes);
-        if (config == null) {
-            return ConfigLoader.parse("", "command-line flags", o);
-        }
-        if (!Files.isRegularFile(config)) {
-            throw new ConfigException("config file " + config + " does not exist");
-        }
-        return ConfigLoader.parse(Files.readString(config), config.toString(), o);
-    }
-
-    private static JsonNode modelNode(String value) throws IOException {
-        return switch (value) {
-            case "logistic" -> ConfigLoader.mapper().readTree("{type: logistic}");
-            case "mlp" -> ConfigLoader.mapper().readTree("{type: mlp, hidden: [32], dropout: 0.1}");
-            default -> {
-                Path p = Path.of(value);
-                if (!Files.isRegularFile(p)) {
-                    throw new ConfigException("--model: '" + value + "' is neither logistic, mlp nor a model spec file");
-                }
-                yield ConfigLoader.mapper().readTree(Files.readString(p));
-            }
-        };
-    }
-
-    private static void put(Map<String, Object> o, String key, Object value) {
-        if (value != null) {
-            o.put(key, value);
-        }
-    }
 }

@@ -57,7 +57,7 @@ public record SimulationConfig(
         minFitSites = orDefault(minFitSites, 1);
         localEpochs = orDefault(localEpochs, 1);
         batchSize = orDefault(batchSize, 32);
-        lr = orDefault(lr, 0.01);
+        lr = orDefault(lr, 0.1);
         serverLr = orDefault(serverLr, 1.0);
         send = oneOf("send", orDefault(send, "weights"), Set.of("weights", "delta"));
         patience = orDefault(patience, 0);

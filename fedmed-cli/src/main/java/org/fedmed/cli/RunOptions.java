@@ -1,0 +1,101 @@
+package org.fedmed.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.sim.ConfigException;
+import org.fedmed.sim.ConfigLoader;
+import org.fedmed.sim.SimulationConfig;
+import picocli.CommandLine.Option;
+
+/** The run options shared by {@code simulate} and {@code tune}: a config file and flags that override its keys. */
+final class RunOptions {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config; flags below override its keys.")
+    Path config;
+    @Option(names = "--dataset", description = "Dataset name (see `fedmed datasets`). Default: heart-disease.")
+    String dataset;
+    @Option(names = "--sites", description = "Number of simulated sites, for datasets without natural sites.")
+    Integer sites;
+    @Option(names = "--partition", description = "iid, dirichlet (label skew) or quantity (size skew).")
+    String partition;
+    @Option(names = "--alpha", description = "Dirichlet concentration for partition=dirichlet|quantity.")
+    Double alpha;
+    @Option(names = "--model", paramLabel = "logistic|mlp|FILE", description = "Model: logistic, mlp, or a YAML/JSON model spec file.")
+    String model;
+    @Option(names = "--strategy", description = "fedavg, uniform or quality.")
+    String strategy;
+    @Option(names = "--rounds", description = "Round budget.")
+    Integer rounds;
+    @Option(names = "--fraction", description = "Fraction C of sites sampled per round.")
+    Double fraction;
+    @Option(names = "--sites-per-round", description = "Fixed number m of sites per round (overrides --fraction).")
+    Integer sitesPerRound;
+    @Option(names = "--min-fit-sites", description = "Fewest successful sites for a round to count.")
+    Integer minFitSites;
+    @Option(names = "--local-epochs", description = "Local epochs E per round.")
+    Integer localEpochs;
+    @Option(names = "--batch-size", description = "Mini-batch size B.")
+    Integer batchSize;
+    @Option(names = "--lr", description = "Site learning rate.")
+    Double lr;
+    @Option(names = "--server-lr", description = "Server learning rate.")
+    Double serverLr;
+    @Option(names = "--patience", description = "Stop after this many rounds without improvement (0 = never).")
+    Integer patience;
+    @Option(names = "--seed", description = "Seed for splits, sampling, initialization and training.")
+    Long seed;
+    @Option(names = "--regimes", split = ",", description = "Which of local,federated,centralized to run.")
+    List<String> regimes;
+    SimulationConfig resolve() throws IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "dataset", dataset);
+        put(o, "sites", sites);
+        put(o, "partition", partition);
+        put(o, "alpha", alpha);
+        put(o, "model", model == null ? null : modelNode(model));
+        put(o, "strategy", strategy);
+        put(o, "rounds", rounds);
+        put(o, "fraction", fraction);
+        put(o, "sites_per_round", sitesPerRound);
+        put(o, "min_fit_sites", minFitSites);
+        put(o, "local_epochs", localEpochs);
+        put(o, "batch_size", batchSize);
+        put(o, "lr", lr);
+        put(o, "server_lr", serverLr);
+        put(o, "patience", patience);
+        put(o, "seed", seed);
+        put(o, "regimes", regimes);
+        if (config == null) {
+            return ConfigLoader.parse("", "command-line flags", o);
+        }
+        if (!Files.isRegularFile(config)) {
+            throw new ConfigException("config file " + config + " does not exist");
+        }
+        return ConfigLoader.parse(Files.readString(config), config.toString(), o);
+    }
+
+    private static JsonNode modelNode(String value) throws IOException {
+        return switch (value) {
+            case "logistic" -> ConfigLoader.mapper().readTree("{type: logistic}");
+            case "mlp" -> ConfigLoader.mapper().readTree("{type: mlp, hidden: [32], dropout: 0.1}");
+            default -> {
+                Path p = Path.of(value);
+                if (!Files.isRegularFile(p)) {
+                    throw new ConfigException("--model: '" + value + "' is neither logistic, mlp nor a model spec file");
+                }
+                yield ConfigLoader.mapper().readTree(Files.readString(p));
+            }
+        };
+    }
+
+    private static void put(Map<String, Object> o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+}

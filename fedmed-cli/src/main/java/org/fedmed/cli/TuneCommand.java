@@ -1,0 +1,71 @@
+package org.fedmed.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.fedmed.data.federated.FederatedDataset;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.sim.ConfigLoader;
+import org.fedmed.sim.HyperparameterSearch;
+import org.fedmed.sim.SimulationConfig;
+import org.fedmed.sim.SimulationData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fedmed tune}: grid search of site hyperparameters on validation splits carved from training data. */
+@Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Grid-searches the site learning rate, local epochs and batch size for the federated regime.",
+                "Each candidate is scored on a validation split carved from every site's training data;",
+                "the test splits are never read. Prints the ranking and writes tune.json."})
+final class TuneCommand implements Callable<Integer> {
+
+    @Mixin
+    RunOptions run = new RunOptions();
+    @Option(names = "--grid-lr", split = ",", defaultValue = "0.003,0.01,0.03,0.1,0.3", description = "Learning rates to try.")
+    List<Double> lrs;
+    @Option(names = "--grid-local-epochs", split = ",", defaultValue = "1,2,5", description = "Local epochs to try.")
+    List<Integer> epochs;
+    @Option(names = "--grid-batch-size", split = ",", defaultValue = "16,32", description = "Batch sizes to try.")
+    List<Integer> batches;
+    @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Share of training rows held out.")
+    double validationFraction;
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/tune", description = "Where tune.json goes.")
+    Path out;
+    @Option(names = "--no-progress", description = "Do not draw progress bars.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws IOException {
+        SimulationConfig cfg = run.resolve();
+        FederatedDataset data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
+        PrintStream stdout = System.out;
+        stdout.printf("fedmed tune: %s, %d rounds, strategy %s, %d candidates, validation %.0f%% of training rows%n",
+                data.name(), cfg.rounds(), cfg.strategy(), lrs.size() * epochs.size() * batches.size(),
+                validationFraction * 100);
+        var outcome = new HyperparameterSearch(cfg, ProgressBarReporter.onStderr(noProgress))
+                .run(data, lrs, epochs, batches, validationFraction);
+        stdout.printf("%n%-4s %8s %6s %6s %14s %10s%n", "rank", "lr", "E", "B", "val_" + outcome.criterion(), "val_auc");
+        int rank = 1;
+        for (var t : outcome.trials()) {
+            stdout.printf(Locale.ROOT, "%-4d %8s %6d %6d %14.4f %10.4f%n", rank++, t.candidate().lr(),
+                    t.candidate().localEpochs(), t.candidate().batchSize(),
+                    t.validation().getOrDefault(outcome.criterion(), Double.NaN),
+                    t.validation().getOrDefault("roc_auc", Double.NaN));
+        }
+        var best = outcome.best().candidate();
+        stdout.printf(Locale.ROOT, "%nbest: lr %s, local_epochs %d, batch_size %d%n", best.lr(), best.localEpochs(), best.batchSize());
+        Files.createDirectories(out);
+        Path file = out.resolve("tune.json");
+        ConfigLoader.mapper().copyWith(new com.fasterxml.jackson.core.JsonFactory())
+                .enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
+                        java.util.Map.of("config", cfg, "outcome", outcome));
+        stdout.println("written to " + file);
+        return 0;
+    }
+}
