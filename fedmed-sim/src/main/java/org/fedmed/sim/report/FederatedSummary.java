@@ -1,8 +1,14 @@
 package org.fedmed.sim.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
+import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.RoundRecord;
 
-/** The federated regime's run log: every round's record and why the run stopped. */
-public record FederatedSummary(String strategy, String stopReason, int roundsRun, List<RoundRecord> rounds) {
+/**
+ * The federated regime's run log: every round's record, why the run stopped, and the final global model
+ * (kept in memory for export and checks; not written to results.json).
+ */
+public record FederatedSummary(String strategy, String stopReason, int roundsRun, List<RoundRecord> rounds,
+                               @JsonIgnore ModelParameters finalModel) {
 }

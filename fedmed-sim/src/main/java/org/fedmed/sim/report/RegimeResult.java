@@ -1,5 +1,7 @@
 package org.fedmed.sim.report;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +13,9 @@ import java.util.Map;
 public record RegimeResult(String regime, Map<String, Map<String, Double>> sites, Map<String, Double> pooled,
                            Map<String, Integer> testRows, List<Map<String, Double>> curve, long wallMillis) {
     public RegimeResult {
-        sites = Map.copyOf(sites);
-        pooled = Map.copyOf(pooled);
-        testRows = Map.copyOf(testRows);
+        sites = Collections.unmodifiableMap(new LinkedHashMap<>(sites));
+        pooled = Collections.unmodifiableMap(new LinkedHashMap<>(pooled));
+        testRows = Collections.unmodifiableMap(new LinkedHashMap<>(testRows));
         curve = List.copyOf(curve);
     }
 }

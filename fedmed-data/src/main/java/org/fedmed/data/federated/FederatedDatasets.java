@@ -1,0 +1,113 @@
+package org.fedmed.data.federated;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.fedmed.core.LabeledData;
+import org.fedmed.data.csv.CsvLoader;
+import org.fedmed.data.csv.RawTable;
+import org.fedmed.data.partition.Partition;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.Preprocessing;
+import org.fedmed.data.prep.Preprocessor;
+import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.data.registry.ResolvedDataset;
+import org.fedmed.data.registry.SiteFile;
+import org.fedmed.data.split.Split;
+import org.fedmed.data.split.Splits;
+
+/**
+ * Builds a {@link FederatedDataset} from a registered dataset: resolve and verify its files, read them,
+ * make sites (natural ones, or a seeded partition of the single file into {@code site-0..site-N-1}),
+ * split each site into stratified train and test rows, fit preprocessing on the training rows only
+ * (federated or per site), and encode train and test. Each site's quality is measured on its raw rows.
+ * Fails with a message naming the site when a site has no rows (as loaded, or after dropping incomplete
+ * rows) or, for classification, when its training rows hold a single class. The same options always give
+ * the same result.
+ */
+public final class FederatedDatasets {
+
+    /** Minimum rows per simulated site asked of a skewed partitioner, lowered for small tables. */
+    public static final int MIN_ROWS_PER_SITE = 10;
+
+    private FederatedDatasets() {
+    }
+
+    /** Loads the dataset named in {@code options} from {@code registry}. */
+    public static FederatedDataset load(DatasetRegistry registry, DataOptions options) {
+        ResolvedDataset resolved = registry.resolve(options.dataset());
+        DatasetEntry entry = resolved.entry();
+        List<String> ids = new ArrayList<>();
+        List<RawTable> tables = new ArrayList<>();
+        if (entry.partitioned()) {
+            RawTable all = CsvLoader.load(resolved.file(entry.files().getFirst().name()), entry.schema());
+            tables.addAll(partition(all, options));
+            for (int s = 0; s < tables.size(); s++) {
+                ids.add("site-" + s);
+            }
+        } else {
+            for (SiteFile site : entry.naturalSites()) {
+                ids.add(site.siteId());
+                tables.add(CsvLoader.load(resolved.file(site.file()), entry.schema()));
+            }
+        }
+        return build(entry.name(), ids, tables, options, resolved.checksums());
+    }
+
+    /** Splits one table into {@code options.sites()} simulated sites with the configured partitioner. */
+    public static List<RawTable> partition(RawTable all, DataOptions options) {
+        int minRows = Math.max(1, Math.min(MIN_ROWS_PER_SITE, all.rows() / (2 * options.sites())));
+        Partition p = options.partitioner().create(options.alpha(), minRows)
+                .partition(all.strata(), Math.max(1, all.classes()), options.sites(), options.seed());
+        List<RawTable> sites = new ArrayList<>();
+        for (int s = 0; s < p.siteCount(); s++) {
+            sites.add(all.select(p.sites()[s], all.source() + "#site-" + s));
+        }
+        return sites;
+    }
+
+    /**
+     * Builds a federation from raw site tables read with one schema: split, fit preprocessing on the
+     * training rows, encode. {@code options.dataset()}, {@code sites}, {@code partitioner} and {@code alpha}
+     * are not used here.
+     */
+    public static FederatedDataset build(String name, List<String> siteIds, List<RawTable> sites, DataOptions options,
+                                         Map<String, String> checksums) {
+        if (siteIds.size() != sites.size() || sites.isEmpty()) {
+            throw new IllegalArgumentException(siteIds.size() + " site ids for " + sites.size() + " site tables");
+        }
+        boolean drop = options.missingPolicy() == MissingPolicy.DROP;
+        SplittableRandom seeds = new SplittableRandom(options.seed());
+        List<RawTable> trains = new ArrayList<>();
+        List<RawTable> tests = new ArrayList<>();
+        double[] quality = new double[sites.size()];
+        for (int s = 0; s < sites.size(); s++) {
+            String id = siteIds.get(s);
+            RawTable raw = sites.get(s);
+            long splitSeed = seeds.nextLong();
+            SiteChecks.requireRows(id, raw.rows(), "(source " + raw.source() + ")");
+            quality[s] = raw.quality();
+            RawTable usable = drop ? raw.completeRows() : raw;
+            SiteChecks.requireRows(id, usable.rows(), "left after dropping rows with missing values (policy DROP; "
+                    + raw.rows() + " rows, all incomplete); choose MEAN or MEDIAN imputation");
+            Split split = Splits.stratified(usable.strata(), Math.max(1, usable.classes()), options.testFraction(), splitSeed);
+            RawTable train = usable.select(split.train(), raw.source() + "#train");
+            if (usable.classes() > 0) {
+                SiteChecks.requireClasses(id, train.classCounts(), "(source " + raw.source()
+                        + (drop ? ", after dropping incomplete rows under policy DROP)" : ")"));
+            }
+            trains.add(train);
+            tests.add(usable.select(split.test(), raw.source() + "#test"));
+        }
+        List<Preprocessor> prep = Preprocessing.fit(trains, options.preprocessing());
+        List<SiteData> out = new ArrayList<>();
+        for (int s = 0; s < sites.size(); s++) {
+            LabeledData train = prep.get(s).transform(trains.get(s));
+            LabeledData test = prep.get(s).transform(tests.get(s));
+            out.add(new SiteData(siteIds.get(s), train, test, quality[s]));
+        }
+        return new FederatedDataset(name, out, checksums, prep.getFirst().featureNames(), sites.getFirst().classes());
+    }
+}

@@ -1,0 +1,107 @@
+package org.fedmed.data.prep;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedmed.data.csv.RawTable;
+import org.fedmed.data.schema.DatasetSchema;
+import org.fedmed.data.schema.FeatureSpec;
+
+/**
+ * Fits one {@link Preprocessor} per site from the sites' training tables. Statistics are the sites'
+ * own ({@link StatsMode#PER_SITE}) or global ones merged from per-site aggregates
+ * ({@link StatsMode#FEDERATED}, see {@link FederatedStatistics}). Either way the output columns are the
+ * same at every site: a feature gets an indicator column when indicators are on, the policy imputes, and
+ * the feature is missing in some site's training rows or its schema asks for one (deciding this needs only
+ * each site's missing count). A numeric column with no present value (at that site, per-site) is imputed
+ * with 0 and left unscaled; a zero-variance column is centred but not scaled.
+ */
+public final class Preprocessing {
+
+    private Preprocessing() {
+    }
+
+    /** Preprocessors for the given training tables, in the same order; all tables must share one schema. */
+    public static List<Preprocessor> fit(List<RawTable> trainSites, PreprocessOptions options) {
+        if (trainSites.isEmpty()) {
+            throw new IllegalArgumentException("no training tables to fit preprocessing on");
+        }
+        DatasetSchema schema = trainSites.getFirst().schema();
+        List<RawTable> sites = new ArrayList<>();
+        for (RawTable t : trainSites) {
+            if (!t.schema().equals(schema)) {
+                throw new IllegalArgumentException("table " + t.source() + " was read with a different schema");
+            }
+            sites.add(options.missing() == MissingPolicy.DROP ? t.completeRows() : t);
+        }
+        List<List<ColumnMoments>> local = sites.stream().map(FederatedStatistics::moments).toList();
+        List<ColumnMoments> global = FederatedStatistics.mergeMoments(local);
+        boolean[] indicator = indicators(schema, global, options);
+
+        List<Preprocessor> out = new ArrayList<>();
+        if (options.stats() == StatsMode.FEDERATED) {
+            double[] medians = null;
+            if (options.missing() == MissingPolicy.MEDIAN) {
+                List<List<Histogram>> hists = sites.stream()
+                        .map(t -> FederatedStatistics.histograms(t, global, options.histogramBins())).toList();
+                List<Histogram> merged = FederatedStatistics.mergeHistograms(hists);
+                medians = merged.stream().mapToDouble(h -> h.quantile(0.5)).toArray();
+            }
+            Preprocessor shared = build(schema, options, global, medians, indicator);
+            for (int i = 0; i < sites.size(); i++) {
+                out.add(shared);
+            }
+        } else {
+            for (int s = 0; s < sites.size(); s++) {
+                RawTable t = sites.get(s);
+                double[] medians = null;
+                if (options.missing() == MissingPolicy.MEDIAN) {
+                    medians = new double[t.cols()];
+                    for (int f = 0; f < medians.length; f++) {
+                        medians[f] = FederatedStatistics.exactMedian(t.column(f));
+                    }
+                }
+                out.add(build(schema, options, local.get(s), medians, indicator));
+            }
+        }
+        return out;
+    }
+
+    private static boolean[] indicators(DatasetSchema schema, List<ColumnMoments> global, PreprocessOptions options) {
+        boolean[] on = new boolean[global.size()];
+        if (!options.indicators() || options.missing() == MissingPolicy.DROP) {
+            return on;
+        }
+        for (int f = 0; f < on.length; f++) {
+            on[f] = global.get(f).missing() > 0 || schema.features().get(f).missingIndicator();
+        }
+        return on;
+    }
+
+    private static Preprocessor build(DatasetSchema schema, PreprocessOptions options, List<ColumnMoments> moments,
+                                      double[] medians, boolean[] indicator) {
+        List<ColumnTransform> cols = new ArrayList<>();
+        for (int f = 0; f < moments.size(); f++) {
+            FeatureSpec spec = schema.features().get(f);
+            ColumnMoments m = moments.get(f);
+            if (spec.categorical()) {
+                cols.add(new ColumnTransform(Double.NaN, 0, 1, indicator[f]));
+                continue;
+            }
+            boolean observed = m.count() > 0;
+            double fill = switch (options.missing()) {
+                case DROP -> Double.NaN;
+                case MEAN -> observed ? m.mean() : 0.0;
+                case MEDIAN -> observed ? medians[f] : 0.0;
+            };
+            double center = 0;
+            double scale = 1;
+            if (options.standardize() && observed) {
+                center = m.mean();
+                double sd = Math.sqrt(m.variance());
+                scale = sd > 0 && Double.isFinite(sd) ? sd : 1;
+            }
+            cols.add(new ColumnTransform(fill, center, scale, indicator[f]));
+        }
+        return new Preprocessor(schema, options.missing(), cols);
+    }
+}
