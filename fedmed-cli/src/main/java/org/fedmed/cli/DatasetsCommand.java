@@ -1,6 +1,6 @@
 package org.fedmed.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.registry.DatasetStatus;
@@ -13,12 +13,15 @@ import picocli.CommandLine.Option;
                 "Looks in $FEDMED_DATA, then ~/.cache/fedmed."})
 final class DatasetsCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = {"-v", "--verbose"}, description = "Also print licence, citation, URL and where each was found.")
     boolean verbose;
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         out.println("search path: " + registry.searchRoots());
         out.printf("%-26s %-18s %-8s %s%n", "dataset", "status", "sites", "description");
@@ -37,6 +40,7 @@ final class DatasetsCommand implements Callable<Integer> {
                 out.println("    cite:    " + e.citation());
             }
         }
+        out.flush();
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package org.fedmed.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
                 "Writes results.json, results.csv, rounds.csv and PNG plots to --out."})
 final class SimulateCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @picocli.CommandLine.Mixin
     RunOptions run = new RunOptions();
     @Option(names = "--out", paramLabel = "DIR", description = "Report folder. Default: results/<dataset>-<time>.")
@@ -36,7 +39,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SimulationConfig cfg = run.resolve();
-        PrintStream stdout = System.out;
+        PrintWriter stdout = spec.commandLine().getOut();
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %d local epochs, seed %d%n",

@@ -2,7 +2,7 @@ package org.fedmed.cli;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
                 "the test splits are never read. Prints the ranking and writes tune.json."})
 final class TuneCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     RunOptions run = new RunOptions();
     @Option(names = "--grid-lr", split = ",", defaultValue = "0.003,0.01,0.03,0.1,0.3", description = "Learning rates to try.")
@@ -44,7 +47,7 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SimulationConfig cfg = run.resolve();
         FederatedDataset data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
-        PrintStream stdout = System.out;
+        PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("fedmed tune: %s, %d rounds, strategy %s, %d candidates, validation %.0f%% of training rows%n",
                 data.name(), cfg.rounds(), cfg.strategy(), lrs.size() * epochs.size() * batches.size(),
                 validationFraction * 100);
@@ -66,6 +69,7 @@ final class TuneCommand implements Callable<Integer> {
                 .enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
                         java.util.Map.of("config", cfg, "outcome", outcome));
         stdout.println("written to " + file);
+        stdout.flush();
         return 0;
     }
 }

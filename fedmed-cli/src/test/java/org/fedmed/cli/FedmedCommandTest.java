@@ -1,0 +1,89 @@
+package org.fedmed.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.fedmed.data.registry.Availability;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FedmedCommandTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = FedmedCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static void assumeHeartDisease() {
+        assumeTrue(DatasetRegistry.fromEnvironment().list().stream().anyMatch(s ->
+                s.entry().name().equals("heart-disease") && s.availability() == Availability.PRESENT),
+                "heart-disease data not present");
+    }
+
+    @Test
+    void simulatePrintsTheThreeRegimeTableAndWritesTheReport(@TempDir Path dir) throws Exception {
+        assumeHeartDisease();
+        Run r = run("simulate", "--rounds", "5", "--out", dir.toString(), "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        for (String regime : new String[]{"local", "federated", "centralized"}) {
+            assertEquals(5, r.out().lines().filter(l -> l.matches("^\\S+\\s+" + regime + "\\s.*")).count(),
+                    regime + " has a row for each of 4 sites plus pooled:\n" + r.out());
+        }
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        assertEquals(5, json.at("/provenance/config/rounds").asInt());
+        assertTrue(json.at("/regimes/federated/sites/cleveland/roc_auc").isNumber());
+        assertTrue(json.at("/regimes/centralized/pooled/accuracy").isNumber());
+        assertTrue(Files.size(dir.resolve("learning_curves.png")) > 1000);
+    }
+
+    @Test
+    void unknownConfigKeyExitsWithCode2AndNamesKeyAndFile(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("sim.yaml");
+        Files.writeString(cfg, "rounds: 3\nlocal_epocs: 2\n");
+        Run r = run("simulate", "--config", cfg.toString(), "--no-progress");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown key 'local_epocs'") && r.err().contains("sim.yaml"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace for a user error");
+    }
+
+    @Test
+    void badFlagValueNamesTheKey() {
+        Run r = run("simulate", "--fraction", "0", "--no-progress");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("'fraction'"), r.err());
+    }
+
+    @Test
+    void unknownDatasetIsAClearError() {
+        Run r = run("simulate", "--dataset", "no-such-data", "--no-progress");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("no-such-data"), r.err());
+        assertTrue(r.err().contains("heart-disease"), "lists the known datasets: " + r.err());
+    }
+
+    @Test
+    void datasetsListsEveryKnownDatasetWithItsStatus() {
+        Run r = run("datasets");
+        assertEquals(0, r.exit(), r.err());
+        for (String name : new String[]{"heart-disease", "pima-diabetes", "breast-cancer-wisconsin"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name + " ")
+                    && (l.contains("present") || l.contains("missing"))), r.out());
+        }
+    }
+}
