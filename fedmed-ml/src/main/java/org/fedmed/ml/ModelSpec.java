@@ -41,7 +41,7 @@ public record ModelSpec(ModelType type, List<Integer> hidden, double dropout, Lo
         if (type == null) {
             throw new IllegalArgumentException("model spec: 'type' is required (logistic, mlp)");
         }
-        hidden = hidden == null ? List.of() : checkHidden(type, hidden);
+        hidden = checkHidden(type, hidden == null ? List.of() : hidden);
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("model spec: 'dropout' must be in [0, 1), got " + dropout);
         }
@@ -79,13 +79,16 @@ public record ModelSpec(ModelType type, List<Integer> hidden, double dropout, Lo
         return new ModelSpec(ModelType.LOGISTIC, List.of(), 0, LossType.AUTO, 0, OptimizerSpec.sgd(), InitScheme.AUTO);
     }
 
-    /** An MLP with the given hidden widths, no dropout, auto loss, no L2, Adam. */
+    /**
+     * An MLP with the given hidden widths, no dropout, auto loss, no L2 and plain SGD: what a spec file with only
+     * {@code type} and {@code hidden} gives.
+     */
     public static ModelSpec mlp(int... hidden) {
         List<Integer> widths = new ArrayList<>();
         for (int h : hidden) {
             widths.add(h);
         }
-        return new ModelSpec(ModelType.MLP, widths, 0, LossType.AUTO, 0, OptimizerSpec.adam(), InitScheme.AUTO);
+        return new ModelSpec(ModelType.MLP, widths, 0, LossType.AUTO, 0, OptimizerSpec.sgd(), InitScheme.AUTO);
     }
 
     /**

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +45,12 @@ final class ModelSpecReader {
                     : ModelSpecDocument.KEYS;
             throw new IllegalArgumentException("model spec: unknown key '" + path + "' (known: "
                     + String.join(", ", known) + ")", e);
+        } catch (MismatchedInputException e) {
+            String path = path(e);
+            String expected = expectedKind(e.getTargetType());
+            throw new IllegalArgumentException(path.equals("(root)")
+                    ? "model spec: must be " + expected
+                    : "model spec: '" + path + "' must be " + expected, e);
         } catch (DatabindException e) {
             throw new IllegalArgumentException("model spec: bad value for '" + path((JsonMappingException) e) + "': "
                     + e.getOriginalMessage(), e);
@@ -53,6 +61,28 @@ final class ModelSpecReader {
             throw new IllegalArgumentException("model spec is empty");
         }
         return toSpec(doc);
+    }
+
+    private static String expectedKind(Class<?> target) {
+        if (target == null) {
+            return "a value of another kind";
+        }
+        if (target == Double.class || target == double.class) {
+            return "a number";
+        }
+        if (target == Integer.class || target == int.class) {
+            return "a whole number";
+        }
+        if (target == String.class) {
+            return "a single word";
+        }
+        if (Collection.class.isAssignableFrom(target)) {
+            return "a list of layer widths, like [32, 16]";
+        }
+        if (target == ModelSpecDocument.OptimizerDocument.class) {
+            return "a mapping like {type: adam}";
+        }
+        return "a mapping with keys " + String.join(", ", ModelSpecDocument.KEYS);
     }
 
     private static String path(JsonMappingException e) {

@@ -24,8 +24,11 @@ public final class BinaryCrossEntropy implements Loss {
 
     @Override
     public double lossAndGradient(float[] z, int off, float label, float scale, float[] grad) {
-        grad[off] = scale * (float) (sigmoid(z[off]) - label);
-        return loss(z, off, label);
+        double x = z[off];
+        double e = Math.exp(-Math.abs(x));
+        double p = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+        grad[off] = scale * (float) (p - label);
+        return Math.max(x, 0) - x * label + Math.log1p(e);
     }
 
     @Override

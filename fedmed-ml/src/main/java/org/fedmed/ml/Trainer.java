@@ -1,0 +1,136 @@
+package org.fedmed.ml;
+
+import java.util.SplittableRandom;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.LabeledData;
+import org.fedmed.core.ParameterLayout;
+import org.fedmed.ml.optim.Optimizer;
+import org.fedmed.ml.optim.Optimizers;
+
+/**
+ * Local mini-batch training of a {@link Model} on a site's data. Each epoch visits every row once in an order
+ * shuffled by a seeded generator; dropout masks come from a second generator split from the same seed, and the
+ * optimizer named in the model's spec starts from fresh state on every call. The result is deterministic: the
+ * same model, parameters, data, settings and seed give bit-identical parameters. Training stops with an
+ * {@link IllegalStateException} as soon as the loss or a parameter becomes NaN or infinite.
+ */
+public final class Trainer {
+
+    private Trainer() {
+    }
+
+    /** Trains with the epochs, batch size, learning rate and seed of a fit task. */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config) {
+        return train(model, params, data, config.localEpochs(), config.batchSize(), config.learningRate(),
+                config.seed());
+    }
+
+    /**
+     * Runs {@code epochs} epochs of mini-batch training, updating {@code params} in place. The last batch of an
+     * epoch may be smaller than {@code batchSize}.
+     *
+     * @throws IllegalArgumentException if the arguments or the data do not fit the model
+     * @throws IllegalStateException    if the loss or a parameter becomes NaN or infinite, naming epoch and step
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                       double lr, long seed) {
+        checkArguments(model, params, data, epochs, batchSize, lr);
+        int rows = data.rows();
+        int batch = Math.min(batchSize, rows);
+        int stepsPerEpoch = (rows + batch - 1) / batch;
+        Model.Workspace workspace = model.newWorkspace(batch);
+        Optimizer optimizer = Optimizers.create(model.spec().optimizer(), params.length);
+        float[] grad = new float[params.length];
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        SplittableRandom shuffle = new SplittableRandom(seed);
+        SplittableRandom dropout = shuffle.split();
+        double lastEpochLoss = Double.NaN;
+        long steps = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            shuffle(order, shuffle);
+            double epochSum = 0;
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                int from = s * batch;
+                int count = Math.min(batch, rows - from);
+                double loss = model.lossAndGradient(params, data, order, from, count, grad, workspace, dropout);
+                if (!Double.isFinite(loss)) {
+                    throw diverged("the training loss is " + loss, epoch, epochs, s + 1, stepsPerEpoch, lr);
+                }
+                optimizer.step(params, grad, lr);
+                steps++;
+                int bad = firstNonFinite(params);
+                if (bad >= 0) {
+                    throw diverged("parameter " + bad + " of tensor '" + tensorAt(model.layout(), bad) + "' is "
+                            + params[bad], epoch, epochs, s + 1, stepsPerEpoch, lr);
+                }
+                epochSum += loss * count;
+            }
+            lastEpochLoss = epochSum / rows;
+        }
+        return new TrainingResult(lastEpochLoss, epochs, steps);
+    }
+
+    private static void checkArguments(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                       double lr) {
+        if (params.length != model.parameterCount()) {
+            throw new IllegalArgumentException("params have " + params.length + " values but the model has "
+                    + model.parameterCount());
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + lr);
+        }
+        if (data.rows() == 0) {
+            throw new IllegalArgumentException("cannot train on a dataset with no rows");
+        }
+        model.checkData(data);
+        int bad = firstNonFinite(params);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("initial parameter " + bad + " of tensor '"
+                    + tensorAt(model.layout(), bad) + "' is " + params[bad]);
+        }
+    }
+
+    /** Fisher-Yates shuffle driven by {@code rng}. */
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static int firstNonFinite(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String tensorAt(ParameterLayout layout, int index) {
+        for (ParameterLayout.Entry e : layout.entries()) {
+            if (index >= e.offset() && index < e.offset() + e.size()) {
+                return e.name();
+            }
+        }
+        return "?";
+    }
+
+    private static IllegalStateException diverged(String what, int epoch, int epochs, int step, int stepsPerEpoch,
+                                                  double lr) {
+        return new IllegalStateException("training diverged: " + what + " at epoch " + epoch + "/" + epochs
+                + ", step " + step + "/" + stepsPerEpoch + "; lower the learning rate (was " + lr
+                + ") or check the features for extreme values");
+    }
+}
