@@ -28,6 +28,7 @@ import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
 import org.fedmed.ml.Trainer;
+import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.fedmed.sim.report.Provenance;

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.ml;
 
 import java.util.Map;
 import org.fedmed.core.EvalResult;
@@ -9,9 +9,6 @@ import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.metrics.ClassificationMetrics;
-import org.fedmed.ml.Model;
-import org.fedmed.ml.Trainer;
-import org.fedmed.ml.TrainingResult;
 
 /**
  * A site that trains and evaluates a declaratively specified model on its own data. It accepts only
