@@ -51,7 +51,14 @@ public final class RoundEngine {
         int failedInARow = 0;
         int maxRounds = config.stopping().maxRounds();
         RunResult.StopReason reason = RunResult.StopReason.ROUND_BUDGET;
+        String detail = "ran " + maxRounds + " rounds";
         for (int round = firstRound; round <= maxRounds; round++) {
+            var stop = strategy.stopBefore(round);
+            if (stop.isPresent()) {
+                reason = RunResult.StopReason.STRATEGY;
+                detail = stop.get();
+                break;
+            }
             listener.roundStarted(round, maxRounds);
             long start = System.nanoTime();
             RoundState state = fitRound(round, global);
@@ -80,10 +87,12 @@ public final class RoundEngine {
             }
             if (converged(records)) {
                 reason = RunResult.StopReason.CONVERGED;
+                detail = "evaluation " + config.lossMetric() + " did not improve by " + config.stopping().minDelta()
+                        + " for " + config.stopping().patience() + " rounds";
                 break;
             }
         }
-        RunResult result = new RunResult(global, records, reason);
+        RunResult result = new RunResult(global, records, reason, detail);
         listener.runFinished(result);
         return result;
     }

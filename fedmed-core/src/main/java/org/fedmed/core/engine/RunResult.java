@@ -4,11 +4,16 @@ import java.util.List;
 import org.fedmed.core.ModelParameters;
 
 /** The outcome of a run: the final global model, every round's record, and why the run stopped. */
-public record RunResult(ModelParameters finalModel, List<RoundRecord> rounds, StopReason stopReason) {
+public record RunResult(ModelParameters finalModel, List<RoundRecord> rounds, StopReason stopReason, String stopDetail) {
 
     /** Why the engine stopped. */
     public enum StopReason {
-        ROUND_BUDGET, CONVERGED
+        /** The configured number of rounds ran. */
+        ROUND_BUDGET,
+        /** The evaluation loss stopped improving. */
+        CONVERGED,
+        /** The strategy asked to stop (see {@code stopDetail}), for example before overspending a privacy budget. */
+        STRATEGY
     }
 
     public RunResult {

@@ -51,4 +51,9 @@ public final class FilteredStrategy implements Strategy {
     public int minFitSites() {
         return inner.minFitSites();
     }
+
+    @Override
+    public java.util.Optional<String> stopBefore(int round) {
+        return inner.stopBefore(round);
+    }
 }

@@ -31,4 +31,12 @@ public interface Strategy {
 
     /** Fewest successful fit results with which a round may complete. */
     int minFitSites();
+
+    /**
+     * Asked before each round: a reason to stop the run before {@code round} (a privacy budget that the
+     * round would overspend, say), or empty to go on. The default never stops.
+     */
+    default java.util.Optional<String> stopBefore(int round) {
+        return java.util.Optional.empty();
+    }
 }

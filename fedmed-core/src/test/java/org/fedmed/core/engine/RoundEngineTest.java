@@ -188,6 +188,31 @@ class RoundEngineTest {
     }
 
     @Test
+    void strategyCanStopTheRunBeforeARoundWithAReason() {
+        var inner = fedavg(1);
+        var stopping = new org.fedmed.core.strategy.Strategy() {
+            public String name() { return "stopping"; }
+            public List<FitTask> configureFit(org.fedmed.core.strategy.RoundContext c) { return inner.configureFit(c); }
+            public org.fedmed.core.strategy.Aggregator newAggregator(org.fedmed.core.strategy.RoundContext c) { return inner.newAggregator(c); }
+            public List<EvalTask> configureEvaluate(org.fedmed.core.strategy.RoundContext c) { return inner.configureEvaluate(c); }
+            public Map<String, Double> aggregateEvaluate(int round, List<EvalResult> r) { return inner.aggregateEvaluate(round, r); }
+            public int minFitSites() { return 1; }
+
+            @Override
+            public java.util.Optional<String> stopBefore(int round) {
+                return round == 4 ? java.util.Optional.of("budget spent") : java.util.Optional.empty();
+            }
+        };
+        RunResult r;
+        try (InProcessSitePool pool = new InProcessSitePool(sites(), 2)) {
+            r = new RoundEngine(stopping, pool, EngineConfig.of(StoppingRule.rounds(10), 1), null).run(zero());
+        }
+        assertEquals(3, r.rounds().size());
+        assertEquals(RunResult.StopReason.STRATEGY, r.stopReason());
+        assertEquals("budget spent", r.stopDetail());
+    }
+
+    @Test
     void evaluationReportsPerSiteAndExampleWeightedMetrics() {
         RunResult r = run(sites(), fedavg(1), EngineConfig.of(StoppingRule.rounds(1), 1), null);
         RoundRecord rec = r.rounds().getFirst();
