@@ -54,8 +54,8 @@ final class SimulateCommand implements Callable<Integer> {
         stdout.print(ComparisonTable.render(report));
         stdout.println();
         if (report.federated() != null) {
-            stdout.printf("federated: %d rounds run, stopped by %s%n", report.federated().roundsRun(),
-                    report.federated().stopReason().replace('_', ' '));
+            stdout.printf("federated: %d rounds run, stopped by %s (%s)%n", report.federated().roundsRun(),
+                    report.federated().stopReason().replace('_', ' '), report.federated().stopDetail());
         }
         stdout.println("report written to " + dir + ": " + files.stream().map(p -> p.getFileName().toString()).toList());
         return 0;

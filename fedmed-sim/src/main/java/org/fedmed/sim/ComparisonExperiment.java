@@ -163,7 +163,7 @@ public final class ComparisonExperiment {
         progress.phaseDone();
         float[] finalParams = run.finalModel().flat();
         RegimeResult result = evaluate("federated", data, site -> finalParams, curve, start);
-        FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(),
+        FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
                 run.rounds().size(), run.rounds(), run.finalModel());
         return new FederatedOutcome(result, summary);
     }
