@@ -1,0 +1,36 @@
+package org.fedmed.pki;
+
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.util.List;
+
+/** Writes the files of a federation directory under construction and records each one, relative to the root. */
+final class KitWriter {
+
+    private final Path root;
+    private final List<Path> written;
+
+    KitWriter(Path root, List<Path> written) {
+        this.root = root;
+        this.written = written;
+    }
+
+    Path directory(Path dir, boolean secret) {
+        return SecureFiles.createDirectory(dir, secret);
+    }
+
+    void pem(Path file, Object certificateOrCrl) {
+        Pem.write(file, certificateOrCrl);
+        written.add(root.relativize(file));
+    }
+
+    void privateKey(Path file, PrivateKey key) {
+        Pem.writePrivateKey(file, key);
+        written.add(root.relativize(file));
+    }
+
+    void text(Path file, String text) {
+        SecureFiles.writeNew(file, text, false);
+        written.add(root.relativize(file));
+    }
+}

@@ -1,0 +1,130 @@
+package org.fedmed.pki;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * File operations provisioning needs: files created owner-only when they hold secrets, replacement by
+ * atomic rename so a reader never sees a half-written file, and recursive deletion of a scratch tree.
+ * Owner-only permissions are applied where the file system supports POSIX permissions; elsewhere the
+ * file inherits its directory's access rules.
+ */
+public final class SecureFiles {
+
+    /** {@code rw-------}: the permissions of every private key fedmed writes. */
+    public static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    /** {@code rwx------}: the permissions of the directory that holds the CA key. */
+    public static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private SecureFiles() {
+    }
+
+    /** Whether {@code dir}'s file system supports POSIX permissions. */
+    public static boolean supportsPosix(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** Creates {@code file}, which must not exist, and writes {@code text}; owner-only if {@code secret}. */
+    static void writeNew(Path file, String text, boolean secret) {
+        try {
+            if (secret && supportsPosix(file.toAbsolutePath().getParent())) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+                Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            } else {
+                Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new ProvisioningException(file + " already exists; refusing to overwrite it", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates {@code dir} (and missing parents); the directory itself owner-only if {@code secret}. */
+    static Path createDirectory(Path dir, boolean secret) {
+        try {
+            Files.createDirectories(dir);
+            if (secret && supportsPosix(dir)) {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY_DIRECTORY);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} by writing a sibling temporary file and renaming it over the
+     * original, so readers see the old content or the new, never a mix. The new file keeps owner-only
+     * permissions if {@code secret}.
+     */
+    static void replaceAtomically(Path file, String text, boolean secret) {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            FileAttribute<?>[] attrs = secret && supportsPosix(dir)
+                    ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)}
+                    : new FileAttribute<?>[0];
+            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", attrs);
+            if (!secret && supportsPosix(dir)) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException e) {
+            UncheckedIOException failure = new UncheckedIOException("cannot replace " + file + ": " + e.getMessage(), e);
+            deleteAfterFailure(tmp, failure);
+            throw failure;
+        }
+    }
+
+    /** Deletes {@code root} and everything under it; does nothing if it does not exist. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Deletes {@code tmp} if not null; a failure to do so is attached to {@code failure}, not lost. */
+    static void deleteAfterFailure(Path tmp, Exception failure) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            deleteTree(tmp);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.fedmed.pki;
+
+import java.nio.file.Path;
+
+/**
+ * A site's startup kit, read from its directory ({@code site.yaml} and the files it names): what a site
+ * process needs to dial the federation server over mutual TLS. Paths in {@code site.yaml} are relative to
+ * the kit directory. The kit holds the site's own key, never the CA key nor another site's key.
+ *
+ * @param directory     the kit directory
+ * @param federation    the federation's name
+ * @param site          this site's name (the CN of its certificate)
+ * @param server        the server address to dial
+ * @param caCertificate the federation CA certificate (PEM): the only issuer the site trusts for the server
+ * @param certificate   the site certificate (PEM)
+ * @param privateKey    the site private key (PEM, PKCS#8, owner-only)
+ */
+public record SiteKit(Path directory, String federation, String site, ServerAddress server, Path caCertificate,
+                      Path certificate, Path privateKey) {
+
+    /**
+     * The content of {@code site.yaml}.
+     *
+     * @param federation    the federation's name
+     * @param site          this site's name
+     * @param server        {@code HOST:PORT} of the federation server
+     * @param caCertificate CA certificate file, relative to the kit
+     * @param certificate   site certificate file, relative to the kit
+     * @param privateKey    site key file, relative to the kit
+     */
+    public record Config(String federation, String site, String server, String caCertificate, String certificate,
+                         String privateKey) {
+    }
+
+    /** Reads the kit in {@code directory}, checking that every file it names exists. */
+    public static SiteKit load(Path directory) {
+        Path file = directory.resolve(KitLayout.SITE_CONFIG);
+        Config c = KitYaml.read(file, Config.class);
+        return new SiteKit(directory,
+                Names.requireFederationName(KitYaml.required(c.federation(), "federation", file)),
+                Names.requireSiteName(KitYaml.required(c.site(), "site", file)),
+                ServerAddress.parse(KitYaml.required(c.server(), "server", file)),
+                ServerKit.existing(directory, file, "ca_certificate", c.caCertificate()),
+                ServerKit.existing(directory, file, "certificate", c.certificate()),
+                ServerKit.existing(directory, file, "private_key", c.privateKey()));
+    }
+
+    /** The {@code site.yaml} content that points at the standard file names of a kit. */
+    static Config standardConfig(String federation, String site, ServerAddress server) {
+        return new Config(federation, site, server.toString(), KitLayout.CA_CERTIFICATE,
+                KitLayout.siteCertificateFile(site), KitLayout.siteKeyFile(site));
+    }
+}
