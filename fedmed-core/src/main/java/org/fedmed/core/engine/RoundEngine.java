@@ -49,6 +49,9 @@ public final class RoundEngine {
         ModelParameters global = initial;
         List<RoundRecord> records = new ArrayList<>(earlier);
         int failedInARow = 0;
+        for (int i = records.size() - 1; i >= 0 && !records.get(i).completed(); i--) {
+            failedInARow++;
+        }
         int maxRounds = config.stopping().maxRounds();
         RunResult.StopReason reason = RunResult.StopReason.ROUND_BUDGET;
         String detail = "ran " + maxRounds + " rounds";

@@ -1,0 +1,123 @@
+package org.fedmed.server.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.server.FedmedVersion;
+
+/**
+ * One run's checkpoint folder: the global model after round r is {@code round-000r.safetensors} (at least four
+ * digits), written atomically so that a crash leaves either the previous file or the complete new one. With
+ * {@code keepLast = K > 0} only the newest K rounds are kept; {@code keepLast = 0} keeps every round.
+ */
+public final class CheckpointDirectory {
+
+    private static final Pattern CHECKPOINT = Pattern.compile("round-(\\d{1,9})\\.safetensors");
+    private static final Pattern TEMPORARY = Pattern.compile("\\.round-(\\d{1,9})\\.safetensors\\..*\\.tmp");
+
+    private final Path dir;
+    private final int keepLast;
+
+    /** A checkpoint folder keeping the last {@code keepLast} rounds (0 keeps all). */
+    public CheckpointDirectory(Path dir, int keepLast) {
+        if (dir == null) {
+            throw new IllegalArgumentException("checkpoint directory is required");
+        }
+        if (keepLast < 0) {
+            throw new IllegalArgumentException("checkpoint keep_last must be >= 0 (0 keeps all), got " + keepLast);
+        }
+        this.dir = dir.toAbsolutePath().normalize();
+        this.keepLast = keepLast;
+    }
+
+    /** The folder {@code root/run-<runId>}, so that runs sharing a root never overwrite each other's files. */
+    public static CheckpointDirectory forRun(Path root, long runId, int keepLast) {
+        return new CheckpointDirectory(root.resolve("run-" + runId), keepLast);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public int keepLast() {
+        return keepLast;
+    }
+
+    /** Where the checkpoint of {@code round} lies (whether or not it exists). */
+    public Path pathFor(int round) {
+        if (round < 1) {
+            throw new IllegalArgumentException("round must be >= 1, got " + round);
+        }
+        return dir.resolve(String.format("round-%04d.safetensors", round));
+    }
+
+    /**
+     * Writes the global model after {@code round} of run {@code runId}, with the run id, round, fedmed version and
+     * (when not null) the model spec JSON as metadata. Returns the file and its SHA-256.
+     */
+    public CheckpointRef write(long runId, int round, ModelParameters global, String modelSpecJson) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(CheckpointMetadata.RUN_ID, Long.toString(runId));
+        meta.put(CheckpointMetadata.ROUND, Integer.toString(round));
+        meta.put(CheckpointMetadata.VERSION, FedmedVersion.current());
+        if (modelSpecJson != null) {
+            meta.put(CheckpointMetadata.MODEL_SPEC, modelSpecJson);
+        }
+        Path file = pathFor(round);
+        String sha = SafetensorsWriter.write(file, global, meta);
+        return new CheckpointRef(file, sha);
+    }
+
+    /** Round numbers of the checkpoints present, ascending. */
+    public List<Integer> rounds() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Matcher m = CHECKPOINT.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    out.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Applies the retention rule after {@code currentRound} was recorded: deletes checkpoints of rounds at or below
+     * {@code currentRound - keepLast}, and temporary files that a crash left behind for rounds up to it. Files of
+     * later rounds (left by a run that was resumed from an earlier round) are kept; they are overwritten when
+     * those rounds run again. Returns the files deleted.
+     */
+    public List<Path> prune(int currentRound) throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return deleted;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                Matcher ckpt = CHECKPOINT.matcher(name);
+                Matcher tmp = TEMPORARY.matcher(name);
+                boolean stale = keepLast > 0 && ckpt.matches() && Integer.parseInt(ckpt.group(1)) <= currentRound - keepLast;
+                boolean orphan = tmp.matches() && Integer.parseInt(tmp.group(1)) <= currentRound;
+                if (stale || orphan) {
+                    Files.deleteIfExists(f);
+                    deleted.add(f);
+                }
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,37 @@
+package org.fedmed.server.run;
+
+import java.util.List;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.server.checkpoint.CheckpointRef;
+
+/**
+ * Where a run resumes: after {@code lastRound}, from the global model in that round's verified checkpoint, with
+ * the records of rounds 1..lastRound. Pass it to the engine as
+ * {@code engine.run(point.global(), point.firstRound(), point.earlier())}.
+ *
+ * @param discardedRounds rounds that were recorded after {@code lastRound} and discarded because their
+ *                        checkpoints were unusable (only with {@link FallbackPolicy#PREVIOUS_GOOD_ROUND}; else empty)
+ */
+public record ResumePoint(long runId, int lastRound, List<RoundRecord> earlier, ModelParameters global,
+                          CheckpointRef checkpoint, List<Integer> discardedRounds) {
+    public ResumePoint {
+        if (lastRound < 1) {
+            throw new IllegalArgumentException("run " + runId + ": last round must be >= 1, got " + lastRound);
+        }
+        if (global == null || checkpoint == null) {
+            throw new IllegalArgumentException("run " + runId + ": global model and checkpoint are required");
+        }
+        earlier = List.copyOf(earlier);
+        discardedRounds = List.copyOf(discardedRounds);
+        if (earlier.size() != lastRound || earlier.getLast().round() != lastRound) {
+            throw new IllegalArgumentException("run " + runId + ": resuming after round " + lastRound + " needs the "
+                    + lastRound + " earlier round records, got " + earlier.size());
+        }
+    }
+
+    /** The round the engine runs next. */
+    public int firstRound() {
+        return lastRound + 1;
+    }
+}

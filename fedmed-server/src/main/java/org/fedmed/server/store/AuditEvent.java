@@ -1,0 +1,43 @@
+package org.fedmed.server.store;
+
+import java.util.Locale;
+
+/**
+ * What an audit-log entry records. Site events say who talked to the server and what was exchanged; run events
+ * say what the server did with a run. Stored in lowercase, for example {@code result_received}.
+ */
+public enum AuditEvent {
+    /** A site connected. */
+    JOINED,
+    /** A site disconnected. */
+    LEFT,
+    /** A task was sent to a site. */
+    TASK_SENT,
+    /** A site's result arrived. */
+    RESULT_RECEIVED,
+    /** A site declined a task (for example its data governance refused it). */
+    REFUSED,
+    /** The server refused a site's update (wrong shape, not finite, wrong round). */
+    REJECTED,
+    /** A site did not answer before the round's deadline. */
+    TIMED_OUT,
+    /** A site raised an error or could not be reached. */
+    FAILED,
+    /** A run was created. */
+    RUN_CREATED,
+    /** A run was resumed from a stored round. */
+    RUN_RESUMED,
+    /** A run ended (completed, failed or aborted). */
+    RUN_FINISHED,
+    /** Recorded rounds were discarded, on explicit request, to resume from an earlier good checkpoint. */
+    ROUNDS_DISCARDED;
+
+    /** The value stored in the database, in lowercase. */
+    public String dbValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static AuditEvent fromDb(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

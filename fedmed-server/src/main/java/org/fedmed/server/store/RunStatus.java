@@ -1,0 +1,24 @@
+package org.fedmed.server.store;
+
+import java.util.Locale;
+
+/** Where a run stands: still going (or interrupted and resumable), or finished one of three ways. */
+public enum RunStatus {
+    /** Rounds are being run, or the process stopped without finishing the run; it can be resumed. */
+    RUNNING,
+    /** The engine reached its round budget or converged. */
+    COMPLETED,
+    /** The run stopped on an error. */
+    FAILED,
+    /** The engine gave up after too many failed rounds in a row, or an operator stopped the run. */
+    ABORTED;
+
+    /** The value stored in the database, in lowercase. */
+    public String dbValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static RunStatus fromDb(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

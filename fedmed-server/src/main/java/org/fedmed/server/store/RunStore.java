@@ -1,0 +1,516 @@
+package org.fedmed.server.store;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.server.checkpoint.CheckpointRef;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The server's durable record of its runs, in one embedded SQLite file: each run's config and seed, every round
+ * (who was asked, who delivered, who failed and why, the aggregated and per-site metrics, and the checkpoint's
+ * path and SHA-256), and an append-only audit log of what sites and the server did.
+ *
+ * <p>Guarantees: the schema is created or migrated when the store is opened (version in {@code PRAGMA
+ * user_version}); the database runs in WAL mode with foreign keys enforced and full fsync on commit; each round
+ * is written in one transaction, so a crash never leaves a half-recorded round; a round is recorded at most once,
+ * and only as the next round of a running run. Bad input (an unknown run, a round recorded twice or out of
+ * order) is refused with an exception that says what was wrong, and nothing already stored is changed. Methods
+ * are thread-safe (serialized on one connection). Checkpoint paths under the database's folder are stored
+ * relative to it, so the folder can be moved as a whole.
+ */
+public final class RunStore implements AutoCloseable {
+
+    private static final String SERVER = "server";
+
+    private final Path database;
+    private final Path base;
+    private final Connection connection;
+    private final Clock clock;
+
+    private RunStore(Path database, Connection connection, Clock clock) {
+        this.database = database;
+        this.base = database.getParent();
+        this.connection = connection;
+        this.clock = clock;
+    }
+
+    /** Opens (creating if needed) the store in {@code db}, migrating its schema to the current version. */
+    public static RunStore open(Path db) {
+        return open(db, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path)}, with the clock that timestamps rows (for tests). */
+    public static RunStore open(Path db, Clock clock) {
+        Path file = db.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new RunStoreException(file, "create its folder", e);
+        }
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.enforceForeignKeys(true);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(10_000);
+        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        Connection c = null;
+        try {
+            c = cfg.createConnection("jdbc:sqlite:" + file);
+            StoreSchema.migrate(c, file);
+            return new RunStore(file, c, clock);
+        } catch (SQLException | RuntimeException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            if (e instanceof RunStoreException rse) {
+                throw rse;
+            }
+            throw new RunStoreException(file, "open the database", e);
+        }
+    }
+
+    /** The database file. */
+    public Path database() {
+        return database;
+    }
+
+    /** The schema version of the open database. */
+    public synchronized int schemaVersion() {
+        try {
+            return StoreSchema.version(connection);
+        } catch (SQLException e) {
+            throw new RunStoreException(database, "read the schema version", e);
+        }
+    }
+
+    /**
+     * Creates a run in status {@code running} and returns its id. {@code configJson} must be a JSON object: the full
+     * config that, with the seed, reproduces the run.
+     */
+    public synchronized long createRun(String name, String configJson, long seed) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("run name must not be blank");
+        }
+        StoreJson.configObject(configJson);
+        return inTransaction("create run '" + name + "'", () -> {
+            long id;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO runs (name, created, config_json, seed, status) VALUES (?, ?, ?, ?, 'running')",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, name);
+                ps.setString(2, clock.instant().toString());
+                ps.setString(3, configJson);
+                ps.setLong(4, seed);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+            }
+            insertAudit(id, SERVER, AuditEvent.RUN_CREATED, "run '" + name + "' with seed " + seed);
+            return id;
+        });
+    }
+
+    /** The run with this id, if any. */
+    public synchronized Optional<RunInfo> run(long runId) {
+        return query("read run " + runId, () -> {
+            List<RunInfo> runs = selectRuns("WHERE id = ?", runId);
+            return runs.isEmpty() ? Optional.empty() : Optional.of(runs.getFirst());
+        });
+    }
+
+    /** The most recently created run with this name, if any. */
+    public synchronized Optional<RunInfo> latestRun(String name) {
+        return query("find run '" + name + "'", () -> {
+            List<RunInfo> runs = selectRuns("WHERE name = ? ORDER BY id DESC LIMIT 1", name);
+            return runs.isEmpty() ? Optional.empty() : Optional.of(runs.getFirst());
+        });
+    }
+
+    /** Every run, oldest first. */
+    public synchronized List<RunInfo> runs() {
+        return query("list runs", () -> selectRuns("ORDER BY id"));
+    }
+
+    /**
+     * Records a finished round, with the checkpoint of the global model after it ({@code null} when the run keeps
+     * no checkpoints), in one transaction: the round, one site result per outcome, and one metrics row per value.
+     *
+     * @throws IllegalArgumentException the run does not exist, or a site with evaluation metrics is named
+     *                                  {@value RoundRows#FEDERATED} (the scope reserved for aggregated metrics)
+     * @throws IllegalStateException    the run is not running, or the round is not the run's next round
+     */
+    public synchronized void recordRound(long runId, RoundRecord record, CheckpointRef checkpoint) {
+        if (record == null) {
+            throw new IllegalArgumentException("run " + runId + ": round record is required");
+        }
+        if (record.siteEvalMetrics().containsKey(RoundRows.FEDERATED)) {
+            throw new IllegalArgumentException("run " + runId + " round " + record.round() + ": site id '"
+                    + RoundRows.FEDERATED + "' is reserved for aggregated metrics; rename the site");
+        }
+        inTransaction("record round " + record.round() + " of run " + runId, () -> {
+            RunInfo run = requireRun(runId);
+            if (run.status() != RunStatus.RUNNING) {
+                throw new IllegalStateException("run " + runId + " ('" + run.name() + "') is " + run.status().dbValue()
+                        + "; resume it before recording round " + record.round());
+            }
+            OptionalInt last = lastRound(runId);
+            int expected = last.isPresent() ? last.getAsInt() + 1 : 1;
+            if (last.isPresent() && record.round() <= last.getAsInt()) {
+                throw new IllegalStateException("run " + runId + " ('" + run.name() + "') already has round "
+                        + record.round() + " recorded (rounds 1.." + last.getAsInt() + " are stored); a round is"
+                        + " recorded once");
+            }
+            if (record.round() != expected) {
+                throw new IllegalStateException("run " + runId + " ('" + run.name() + "'): round " + record.round()
+                        + " cannot be recorded before round " + expected + "; rounds are recorded in order");
+            }
+            Instant finished = clock.instant();
+            RoundRows.insert(connection, runId, record, new RoundRows.Extra(
+                    finished.minusMillis(record.durationMillis()), finished,
+                    checkpoint == null ? null : storedPath(checkpoint.path()),
+                    checkpoint == null ? null : checkpoint.sha256()));
+            return null;
+        });
+    }
+
+    /** Every recorded round of a run, in order, rebuilt as the records the engine produced. */
+    public synchronized List<RoundRecord> rounds(long runId) {
+        return query("read the rounds of run " + runId, () -> {
+            requireRun(runId);
+            return RoundRows.read(connection, runId);
+        });
+    }
+
+    /**
+     * The last round recorded for a run (the engine records every round it finishes, whether or not it reached
+     * min_fit_sites), or empty when none is.
+     */
+    public synchronized OptionalInt lastRecordedRound(long runId) {
+        return query("read the last round of run " + runId, () -> {
+            requireRun(runId);
+            return lastRound(runId);
+        });
+    }
+
+    /** The checkpoint recorded with a round, if the round is recorded and has one. */
+    public synchronized Optional<CheckpointRef> checkpoint(long runId, int round) {
+        return query("read the checkpoint of run " + runId + " round " + round, () -> {
+            requireRun(runId);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT checkpoint_path, checkpoint_sha256 FROM rounds WHERE run_id = ? AND round = ?")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, round);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(1) == null) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new CheckpointRef(base.resolve(rs.getString(1)).normalize(), rs.getString(2)));
+                }
+            }
+        });
+    }
+
+    /** The values of one metric over a run's rounds; {@code scope} is {@code "federated"} or a site id. */
+    public synchronized List<MetricPoint> metricSeries(long runId, TaskKind kind, String scope, String name) {
+        return query("read metric " + name + " of run " + runId, () -> {
+            requireRun(runId);
+            List<MetricPoint> out = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    SELECT round, value FROM metrics WHERE run_id = ? AND kind = ? AND scope = ? AND name = ?
+                    ORDER BY round""")) {
+                ps.setLong(1, runId);
+                ps.setString(2, kind.dbValue());
+                ps.setString(3, scope);
+                ps.setString(4, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int round = rs.getInt(1);
+                        double v = rs.getDouble(2);
+                        out.add(new MetricPoint(round, rs.wasNull() ? Double.NaN : v));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Ends a run with a final status and the reason it stopped (for example {@code round_budget}, {@code converged}
+     * or an error message).
+     *
+     * @throws IllegalArgumentException the run does not exist, or {@code status} is {@link RunStatus#RUNNING}
+     * @throws IllegalStateException    the run has already ended
+     */
+    public synchronized void finishRun(long runId, RunStatus status, String stopReason) {
+        if (status == null || status == RunStatus.RUNNING) {
+            throw new IllegalArgumentException("run " + runId + ": a run finishes as completed, failed or aborted, not "
+                    + status);
+        }
+        inTransaction("finish run " + runId, () -> {
+            RunInfo run = requireRun(runId);
+            if (run.status() != RunStatus.RUNNING) {
+                throw new IllegalStateException("run " + runId + " ('" + run.name() + "') has already ended as "
+                        + run.status().dbValue() + (run.stopReason().map(r -> " (" + r + ")").orElse("")));
+            }
+            Instant now = clock.instant();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE runs SET status = ?, stop_reason = ?, finished = ? WHERE id = ?")) {
+                ps.setString(1, status.dbValue());
+                ps.setString(2, stopReason);
+                ps.setString(3, now.toString());
+                ps.setLong(4, runId);
+                ps.executeUpdate();
+            }
+            insertAudit(runId, SERVER, AuditEvent.RUN_FINISHED, status.dbValue()
+                    + (stopReason == null ? "" : ": " + stopReason));
+            return null;
+        });
+    }
+
+    /** Puts a run back in status {@code running} so that more rounds can be recorded, and audits why. */
+    public synchronized void reopenRun(long runId, String detail) {
+        inTransaction("reopen run " + runId, () -> {
+            requireRun(runId);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE runs SET status = 'running', stop_reason = NULL, finished = NULL WHERE id = ?")) {
+                ps.setLong(1, runId);
+                ps.executeUpdate();
+            }
+            insertAudit(runId, SERVER, AuditEvent.RUN_RESUMED, detail);
+            return null;
+        });
+    }
+
+    /**
+     * Deletes the rounds of a run after {@code keepThrough} (with their site results and metrics), in one
+     * transaction, and audits which rounds went and why. Only for an explicit resume from an earlier good
+     * checkpoint; returns the rounds discarded.
+     */
+    public synchronized List<Integer> discardRoundsAfter(long runId, int keepThrough, String reason) {
+        return inTransaction("discard rounds of run " + runId + " after " + keepThrough, () -> {
+            requireRun(runId);
+            List<Integer> rounds = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT round FROM rounds WHERE run_id = ? AND round > ? ORDER BY round")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, keepThrough);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rounds.add(rs.getInt(1));
+                    }
+                }
+            }
+            if (rounds.isEmpty()) {
+                return rounds;
+            }
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM rounds WHERE run_id = ? AND round > ?")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, keepThrough);
+                ps.executeUpdate();
+            }
+            insertAudit(runId, SERVER, AuditEvent.ROUNDS_DISCARDED, "rounds " + rounds + ": " + reason);
+            return rounds;
+        });
+    }
+
+    /** Appends an audit entry about a run; {@code actor} is a site id or {@code server}. */
+    public synchronized void audit(long runId, String actor, AuditEvent event, String detail) {
+        inTransaction("write an audit entry for run " + runId, () -> {
+            requireRun(runId);
+            insertAudit(runId, actor, event, detail);
+            return null;
+        });
+    }
+
+    /** Appends an audit entry that belongs to no run (a site joining or leaving between runs, say). */
+    public synchronized void audit(String actor, AuditEvent event, String detail) {
+        inTransaction("write an audit entry", () -> {
+            insertAudit(null, actor, event, detail);
+            return null;
+        });
+    }
+
+    /** A run's audit entries, oldest first. */
+    public synchronized List<AuditEntry> auditLog(long runId) {
+        return query("read the audit log of run " + runId, () -> selectAudit("WHERE run_id = ?", runId));
+    }
+
+    /** Every audit entry, oldest first. */
+    public synchronized List<AuditEntry> auditLog() {
+        return query("read the audit log", () -> selectAudit(""));
+    }
+
+    /** The value of a SQLite pragma on this store's connection, for checks and diagnostics. */
+    synchronized String pragma(String name) {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a pragma name: '" + name + "'");
+        }
+        return query("read pragma " + name, () -> {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new RunStoreException(database, "close the database", e);
+        }
+    }
+
+    // ---- internals ----
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T query(String operation, Work<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new RunStoreException(database, operation, e);
+        }
+    }
+
+    private <T> T inTransaction(String operation, Work<T> work) {
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new RunStoreException(database, operation + " (begin transaction)", e);
+        }
+        T result;
+        try {
+            result = work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new RunStoreException(database, operation, e);
+        }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new RunStoreException(database, operation + " (end transaction)", e);
+        }
+        return result;
+    }
+
+    private RunInfo requireRun(long runId) throws SQLException {
+        List<RunInfo> runs = selectRuns("WHERE id = ?", runId);
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no run with id " + runId + " in " + database);
+        }
+        return runs.getFirst();
+    }
+
+    private OptionalInt lastRound(long runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT max(round) FROM rounds WHERE run_id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                int r = rs.getInt(1);
+                return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(r);
+            }
+        }
+    }
+
+    private List<RunInfo> selectRuns(String where, Object... args) throws SQLException {
+        List<RunInfo> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id, name, created, config_json, seed, status, stop_reason, finished FROM runs " + where)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String finished = rs.getString(8);
+                    out.add(new RunInfo(rs.getLong(1), rs.getString(2), Instant.parse(rs.getString(3)),
+                            rs.getString(4), rs.getLong(5), RunStatus.fromDb(rs.getString(6)),
+                            Optional.ofNullable(rs.getString(7)),
+                            finished == null ? Optional.empty() : Optional.of(Instant.parse(finished))));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void insertAudit(Long runId, String actor, AuditEvent event, String detail) throws SQLException {
+        if (actor == null || actor.isBlank()) {
+            throw new IllegalArgumentException("audit entry needs an actor (a site id or 'server')");
+        }
+        if (event == null) {
+            throw new IllegalArgumentException("audit entry by '" + actor + "' needs an event");
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO audit_log (time, run_id, actor, event, detail) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, clock.instant().toString());
+            if (runId == null) {
+                ps.setNull(2, Types.INTEGER);
+            } else {
+                ps.setLong(2, runId);
+            }
+            ps.setString(3, actor);
+            ps.setString(4, event.dbValue());
+            ps.setString(5, detail);
+            ps.executeUpdate();
+        }
+    }
+
+    private List<AuditEntry> selectAudit(String where, Object... args) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id, time, run_id, actor, event, detail FROM audit_log " + where + " ORDER BY id")) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long run = rs.getLong(3);
+                    OptionalLong runId = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(run);
+                    out.add(new AuditEntry(rs.getLong(1), Instant.parse(rs.getString(2)), runId, rs.getString(4),
+                            AuditEvent.fromDb(rs.getString(5)), rs.getString(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A checkpoint path as stored: relative to the database's folder when inside it, else absolute. */
+    private String storedPath(Path checkpoint) {
+        Path abs = checkpoint.toAbsolutePath().normalize();
+        Path p = abs.startsWith(base) ? base.relativize(abs) : abs;
+        return p.toString().replace(File.separatorChar, '/');
+    }
+}

@@ -1,0 +1,128 @@
+package org.fedmed.server.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.fedmed.server.FedmedVersion;
+
+/**
+ * The run store's schema and its migrations. The version lives in SQLite's {@code PRAGMA user_version}; opening a
+ * store applies every migration above that version, each in its own transaction, and refuses a database written
+ * by a newer fedmed. Migration i (0-based) takes the schema from version i to i + 1; they are never edited once
+ * released, only appended to.
+ */
+final class StoreSchema {
+
+    /** Migration 1: runs, rounds, per-site results, a flat metrics table and the audit log. */
+    private static final List<String> V1 = List.of(
+            """
+            CREATE TABLE runs (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                name        TEXT    NOT NULL CHECK (length(name) > 0),
+                created     TEXT    NOT NULL,
+                config_json TEXT    NOT NULL,
+                seed        INTEGER NOT NULL,
+                status      TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'aborted')),
+                stop_reason TEXT,
+                finished    TEXT
+            )""",
+            "CREATE INDEX runs_by_name ON runs (name, id)",
+            """
+            CREATE TABLE rounds (
+                run_id            INTEGER NOT NULL REFERENCES runs (id),
+                round             INTEGER NOT NULL CHECK (round >= 1),
+                started           TEXT    NOT NULL,
+                finished          TEXT    NOT NULL,
+                duration_ms       INTEGER NOT NULL,
+                completed         INTEGER NOT NULL CHECK (completed IN (0, 1)),
+                selected_count    INTEGER NOT NULL,
+                succeeded_count   INTEGER NOT NULL,
+                selected_sites    TEXT    NOT NULL,
+                succeeded_sites   TEXT    NOT NULL,
+                fit_metrics       TEXT    NOT NULL,
+                eval_metrics      TEXT    NOT NULL,
+                checkpoint_path   TEXT,
+                checkpoint_sha256 TEXT,
+                PRIMARY KEY (run_id, round)
+            )""",
+            """
+            CREATE TABLE site_results (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id       INTEGER NOT NULL,
+                round        INTEGER NOT NULL,
+                site         TEXT    NOT NULL,
+                kind         TEXT    NOT NULL CHECK (kind IN ('fit', 'eval')),
+                status       TEXT    NOT NULL CHECK (status IN ('ok', 'error', 'timeout', 'rejected')),
+                num_examples INTEGER,
+                metrics      TEXT,
+                reason       TEXT,
+                failure_seq  INTEGER,
+                FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
+            )""",
+            "CREATE INDEX site_results_by_round ON site_results (run_id, round)",
+            "CREATE INDEX site_results_by_site ON site_results (site, run_id)",
+            """
+            CREATE TABLE metrics (
+                run_id INTEGER NOT NULL,
+                round  INTEGER NOT NULL,
+                kind   TEXT    NOT NULL CHECK (kind IN ('fit', 'eval')),
+                scope  TEXT    NOT NULL,
+                name   TEXT    NOT NULL,
+                value  REAL,
+                PRIMARY KEY (run_id, round, kind, scope, name),
+                FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
+            )""",
+            "CREATE INDEX metrics_by_name ON metrics (run_id, name, scope)",
+            """
+            CREATE TABLE audit_log (
+                id     INTEGER PRIMARY KEY AUTOINCREMENT,
+                time   TEXT    NOT NULL,
+                run_id INTEGER REFERENCES runs (id),
+                actor  TEXT    NOT NULL,
+                event  TEXT    NOT NULL,
+                detail TEXT
+            )""",
+            "CREATE INDEX audit_by_run ON audit_log (run_id, id)");
+
+    private static final List<List<String>> MIGRATIONS = List.of(V1);
+
+    /** The schema version this build writes. */
+    static final int CURRENT_VERSION = MIGRATIONS.size();
+
+    private StoreSchema() {
+    }
+
+    /** Brings the database up to {@link #CURRENT_VERSION}; the connection must be in auto-commit mode. */
+    static void migrate(Connection c, Path db) throws SQLException {
+        int version = version(c);
+        if (version > CURRENT_VERSION) {
+            throw new RunStoreException(db, "database has schema version " + version + " but this fedmed ("
+                    + FedmedVersion.current() + ") knows versions up to " + CURRENT_VERSION
+                    + "; open it with a newer fedmed");
+        }
+        for (int v = version; v < CURRENT_VERSION; v++) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : MIGRATIONS.get(v)) {
+                    s.execute(sql);
+                }
+                s.execute("PRAGMA user_version = " + (v + 1));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    static int version(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package org.fedmed.server.store;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.server.checkpoint.CheckpointRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunStoreTest {
+
+    @TempDir
+    Path dir;
+
+    static final String SHA = "ab".repeat(32);
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
+
+    RunStore open() {
+        return RunStore.open(dir.resolve("runs.db"), CLOCK);
+    }
+
+    /** A round in which site c fails to train, site b times out in evaluation, and one metric is NaN. */
+    static RoundRecord round(int r) {
+        return new RoundRecord(r, List.of("a", "b", "c"), List.of("a", "b"),
+                List.of(new SiteFailure(r, "c", SiteFailure.Kind.ERROR, "disk full"),
+                        new SiteFailure(r, "b", SiteFailure.Kind.TIMEOUT, "no answer within 300 ms")),
+                true, Map.of("loss", 0.5 / r), Map.of("log_loss", 0.7 / r, "auc", Double.NaN),
+                Map.of("a", Map.of("log_loss", 0.6 / r), "c", Map.of("log_loss", 0.8 / r, "auc", 0.9)), 120 + r);
+    }
+
+    CheckpointRef ckpt(int round) {
+        return new CheckpointRef(dir.resolve("ckpt").resolve("round-" + round + ".safetensors"), SHA);
+    }
+
+    @Test
+    void newStoreHasTheCurrentSchemaInWalModeWithForeignKeysOn() {
+        try (RunStore s = open()) {
+            assertEquals(StoreSchema.CURRENT_VERSION, s.schemaVersion());
+            assertEquals("wal", s.pragma("journal_mode"));
+            assertEquals("1", s.pragma("foreign_keys"));
+        }
+    }
+
+    @Test
+    void recordedRoundsReadBackEqualToTheEngineRecords() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{\"rounds\":3}", 42);
+            for (int r = 1; r <= 3; r++) {
+                s.recordRound(id, round(r), ckpt(r));
+            }
+            assertEquals(List.of(round(1), round(2), round(3)), s.rounds(id));
+            assertEquals(OptionalInt.of(3), s.lastRecordedRound(id));
+            assertEquals(ckpt(2).path().toAbsolutePath(), s.checkpoint(id, 2).orElseThrow().path());
+            assertEquals(SHA, s.checkpoint(id, 2).orElseThrow().sha256());
+        }
+    }
+
+    @Test
+    void failuresAreStoredAsFitOrEvalSiteResultsWithTheirStatus() throws Exception {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), null);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT site, kind, status, reason FROM site_results ORDER BY id")) {
+            StringBuilder rows = new StringBuilder();
+            while (rs.next()) {
+                rows.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3))
+                        .append(' ').append(rs.getString(4)).append('\n');
+            }
+            assertEquals("""
+                    a fit ok null
+                    b fit ok null
+                    c fit error disk full
+                    b eval timeout no answer within 300 ms
+                    a eval ok null
+                    c eval ok null
+                    """, rows.toString());
+        }
+    }
+
+    @Test
+    void failureKindsFollowTheEngineOrderEvenWhenASiteFailsBothFitAndEval() {
+        RoundRecord r = new RoundRecord(1, List.of("a", "b"), List.of("b"),
+                List.of(new SiteFailure(1, "a", SiteFailure.Kind.REJECTED, "NaN"),
+                        new SiteFailure(1, "a", SiteFailure.Kind.ERROR, "eval crashed"),
+                        new SiteFailure(1, "b", SiteFailure.Kind.ERROR, "eval crashed")),
+                true, Map.of(), Map.of(), Map.of(), 1);
+        assertEquals(List.of(TaskKind.FIT, TaskKind.EVAL, TaskKind.EVAL), RoundRows.failureKinds(r));
+    }
+
+    @Test
+    void metricsAreQueryablePerScopeWithNaNKept() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            for (int r = 1; r <= 2; r++) {
+                s.recordRound(id, round(r), null);
+            }
+            List<MetricPoint> fed = s.metricSeries(id, TaskKind.EVAL, "federated", "log_loss");
+            assertEquals(List.of(new MetricPoint(1, 0.7), new MetricPoint(2, 0.35)), fed);
+            assertEquals(List.of(new MetricPoint(1, 0.8), new MetricPoint(2, 0.4)),
+                    s.metricSeries(id, TaskKind.EVAL, "c", "log_loss"));
+            assertTrue(Double.isNaN(s.metricSeries(id, TaskKind.EVAL, "federated", "auc").getFirst().value()));
+            assertEquals(List.of(new MetricPoint(1, 0.5), new MetricPoint(2, 0.25)),
+                    s.metricSeries(id, TaskKind.FIT, "federated", "loss"));
+        }
+    }
+
+    @Test
+    void roundRecordedTwiceIsRefusedAndTheFirstIsKept() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), ckpt(1));
+            RoundRecord other = new RoundRecord(1, List.of("z"), List.of("z"), List.of(), true, Map.of(), Map.of(),
+                    Map.of(), 5);
+            var e = assertThrows(IllegalStateException.class, () -> s.recordRound(id, other, ckpt(9)));
+            assertTrue(e.getMessage().contains("already has round 1"), e.getMessage());
+            assertEquals(List.of(round(1)), s.rounds(id));
+            assertEquals(ckpt(1).path().toAbsolutePath(), s.checkpoint(id, 1).orElseThrow().path());
+        }
+    }
+
+    @Test
+    void roundThatSkipsAheadIsRefused() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), null);
+            var e = assertThrows(IllegalStateException.class, () -> s.recordRound(id, round(3), null));
+            assertTrue(e.getMessage().contains("before round 2"), e.getMessage());
+            assertEquals(OptionalInt.of(1), s.lastRecordedRound(id));
+        }
+    }
+
+    @Test
+    void unknownRunIsRefusedByName() {
+        try (RunStore s = open()) {
+            var e = assertThrows(IllegalArgumentException.class, () -> s.recordRound(99, round(1), null));
+            assertTrue(e.getMessage().contains("no run with id 99"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.rounds(99));
+            assertThrows(IllegalArgumentException.class, () -> s.audit(99, "a", AuditEvent.JOINED, "x"));
+            assertTrue(s.run(99).isEmpty());
+        }
+    }
+
+    @Test
+    void aRoundThatFailsMidTransactionLeavesNoTrace() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            // the site_results insert fails (site is NOT NULL) after the rounds row was written
+            RoundRecord broken = new RoundRecord(1, List.of("a"), List.of(),
+                    List.of(new SiteFailure(1, null, SiteFailure.Kind.ERROR, "?")), false, Map.of("loss", 1.0),
+                    Map.of(), Map.of(), 1);
+            assertThrows(RunStoreException.class, () -> s.recordRound(id, broken, ckpt(1)));
+            assertEquals(List.of(), s.rounds(id));
+            assertEquals(OptionalInt.empty(), s.lastRecordedRound(id));
+            assertEquals(List.of(), s.metricSeries(id, TaskKind.FIT, "federated", "loss"));
+            s.recordRound(id, round(1), ckpt(1));
+            assertEquals(List.of(round(1)), s.rounds(id));
+        }
+    }
+
+    @Test
+    void siteNamedLikeTheFederatedScopeIsRefusedBeforeAnythingIsWritten() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            RoundRecord r = new RoundRecord(1, List.of("federated"), List.of("federated"), List.of(), true, Map.of(),
+                    Map.of(), Map.of("federated", Map.of("acc", 1.0)), 1);
+            var e = assertThrows(IllegalArgumentException.class, () -> s.recordRound(id, r, null));
+            assertTrue(e.getMessage().contains("reserved"), e.getMessage());
+            assertEquals(List.of(), s.rounds(id));
+        }
+    }
+
+    @Test
+    void finishedRunTakesNoMoreRoundsUntilReopened() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), null);
+            s.finishRun(id, RunStatus.COMPLETED, "round_budget");
+            RunInfo info = s.run(id).orElseThrow();
+            assertEquals(RunStatus.COMPLETED, info.status());
+            assertEquals("round_budget", info.stopReason().orElseThrow());
+            assertEquals(CLOCK.instant(), info.finished().orElseThrow());
+            assertThrows(IllegalStateException.class, () -> s.recordRound(id, round(2), null));
+            assertThrows(IllegalStateException.class, () -> s.finishRun(id, RunStatus.FAILED, "again"));
+            s.reopenRun(id, "more rounds");
+            assertEquals(RunStatus.RUNNING, s.run(id).orElseThrow().status());
+            s.recordRound(id, round(2), null);
+            assertEquals(2, s.rounds(id).size());
+        }
+    }
+
+    @Test
+    void latestRunIsTheNewestWithThatName() {
+        try (RunStore s = open()) {
+            long first = s.createRun("heart", "{\"v\":1}", 1);
+            long other = s.createRun("pima", "{}", 2);
+            long second = s.createRun("heart", "{\"v\":2}", 3);
+            RunInfo info = s.latestRun("heart").orElseThrow();
+            assertEquals(second, info.id());
+            assertEquals("{\"v\":2}", info.configJson());
+            assertEquals(3, info.seed());
+            assertEquals(CLOCK.instant(), info.created());
+            assertEquals(RunStatus.RUNNING, info.status());
+            assertTrue(s.latestRun("nope").isEmpty());
+            assertEquals(List.of(first, other, second), s.runs().stream().map(RunInfo::id).toList());
+        }
+    }
+
+    @Test
+    void configThatIsNotAJsonObjectIsRefused() {
+        try (RunStore s = open()) {
+            var e = assertThrows(IllegalArgumentException.class, () -> s.createRun("x", "{rounds: 3", 1));
+            assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.createRun("x", "[1]", 1));
+            assertThrows(IllegalArgumentException.class, () -> s.createRun(" ", "{}", 1));
+            assertEquals(List.of(), s.runs());
+        }
+    }
+
+    @Test
+    void auditLogKeepsEntriesInOrderWithOrWithoutARun() {
+        try (RunStore s = open()) {
+            s.audit("hospital-a", AuditEvent.JOINED, "from 10.0.0.5");
+            long id = s.createRun("heart", "{}", 1);
+            s.audit(id, "server", AuditEvent.TASK_SENT, "r1-fit-hospital-a");
+            s.audit(id, "hospital-a", AuditEvent.RESULT_RECEIVED, "r1-fit-hospital-a");
+            List<AuditEntry> all = s.auditLog();
+            assertEquals(List.of(AuditEvent.JOINED, AuditEvent.RUN_CREATED, AuditEvent.TASK_SENT,
+                    AuditEvent.RESULT_RECEIVED), all.stream().map(AuditEntry::event).toList());
+            assertEquals(OptionalLong.empty(), all.getFirst().runId());
+            List<AuditEntry> run = s.auditLog(id);
+            assertEquals(3, run.size());
+            assertEquals("hospital-a", run.getLast().actor());
+            assertEquals(OptionalLong.of(id), run.getLast().runId());
+            assertEquals(CLOCK.instant(), run.getLast().time());
+        }
+    }
+
+    @Test
+    void everythingSurvivesCloseAndReopen() {
+        long id;
+        try (RunStore s = open()) {
+            id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), ckpt(1));
+        }
+        try (RunStore s = open()) {
+            assertEquals(StoreSchema.CURRENT_VERSION, s.schemaVersion());
+            assertEquals(List.of(round(1)), s.rounds(id));
+            s.recordRound(id, round(2), ckpt(2));
+            assertEquals(OptionalInt.of(2), s.lastRecordedRound(id));
+        }
+    }
+
+    @Test
+    void checkpointPathsFollowTheFolderWhenItIsMoved() throws Exception {
+        Path a = dir.resolve("a");
+        long id;
+        try (RunStore s = RunStore.open(a.resolve("runs.db"), CLOCK)) {
+            id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), new CheckpointRef(a.resolve("ckpt/run-1/round-0001.safetensors"), SHA));
+        }
+        Path b = dir.resolve("b");
+        Files.move(a, b);
+        try (RunStore s = RunStore.open(b.resolve("runs.db"), CLOCK)) {
+            assertEquals(b.resolve("ckpt/run-1/round-0001.safetensors").toAbsolutePath(),
+                    s.checkpoint(id, 1).orElseThrow().path());
+        }
+    }
+
+    @Test
+    void databaseFromANewerSchemaIsRefused() throws Exception {
+        Path db = dir.resolve("future.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("PRAGMA user_version = 99");
+        }
+        var e = assertThrows(RunStoreException.class, () -> RunStore.open(db));
+        assertTrue(e.getMessage().contains("schema version 99") && e.getMessage().contains(db.toString()),
+                e.getMessage());
+    }
+}
