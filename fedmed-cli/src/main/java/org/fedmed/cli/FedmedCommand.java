@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code fedmed} command: federated learning for healthcare, where no patient record leaves its site. */
 @Command(name = "fedmed", mixinStandardHelpOptions = true, versionProvider = FedmedCommand.VersionProvider.class,
         description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
-        subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, ProvisionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, ProvisionCommand.class,
+                PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {
 
     @CommandLine.Spec

@@ -3,7 +3,6 @@ package org.fedmed.data.federated;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.fedmed.core.LabeledData;
 import org.fedmed.data.csv.CsvLoader;
 import org.fedmed.data.csv.RawTable;
@@ -69,6 +68,17 @@ public final class FederatedDatasets {
     }
 
     /**
+     * The seed of a site's train/test split: a function of the run seed and the site's id only, so a site that
+     * loads its own data alone, in deployment, splits it exactly as the simulation does.
+     */
+    public static long splitSeed(long seed, String siteId) {
+        long z = seed ^ (0x9E3779B97F4A7C15L * (siteId.hashCode() + 0x632BE59BD9B4E019L));
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
      * Builds a federation from raw site tables read with one schema: split, fit preprocessing on the
      * training rows, encode. {@code options.dataset()}, {@code sites}, {@code partitioner} and {@code alpha}
      * are not used here.
@@ -79,14 +89,13 @@ public final class FederatedDatasets {
             throw new IllegalArgumentException(siteIds.size() + " site ids for " + sites.size() + " site tables");
         }
         boolean drop = options.missingPolicy() == MissingPolicy.DROP;
-        SplittableRandom seeds = new SplittableRandom(options.seed());
         List<RawTable> trains = new ArrayList<>();
         List<RawTable> tests = new ArrayList<>();
         double[] quality = new double[sites.size()];
         for (int s = 0; s < sites.size(); s++) {
             String id = siteIds.get(s);
             RawTable raw = sites.get(s);
-            long splitSeed = seeds.nextLong();
+            long splitSeed = splitSeed(options.seed(), id);
             SiteChecks.requireRows(id, raw.rows(), "(source " + raw.source() + ")");
             quality[s] = raw.quality();
             RawTable usable = drop ? raw.completeRows() : raw;

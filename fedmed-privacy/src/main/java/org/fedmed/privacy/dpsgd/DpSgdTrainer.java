@@ -1,0 +1,177 @@
+package org.fedmed.privacy.dpsgd;
+
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.LabeledData;
+import org.fedmed.ml.Model;
+import org.fedmed.ml.optim.Optimizer;
+import org.fedmed.ml.optim.Optimizers;
+import org.fedmed.privacy.NoiseSource;
+
+/**
+ * Local training with DP-SGD (Abadi et al. 2016), in place of the ordinary mini-batch trainer: every step clips
+ * each example's gradient to C, sums, adds N(0, (z C)^2), divides by the batch size, and hands the result to the
+ * optimizer named in the model's spec. An epoch is ceil(n / B) steps, with Poisson or shuffled batches
+ * ({@link BatchSampling}); the result carries the q = B / n and step count an {@link
+ * org.fedmed.privacy.accounting.RdpAccountant} needs. Batches and dropout are seeded by the seed; the noise comes
+ * from the noise source's stream for that seed, so a seeded source makes training reproducible bit for bit.
+ */
+public final class DpSgdTrainer {
+
+    private DpSgdTrainer() {
+    }
+
+    /** Trains with the epochs, batch size, learning rate and seed of a fit task, noise seeded from that seed. */
+    public static DpSgdResult train(Model model, float[] params, LabeledData data, FitConfig config, DpSgdConfig dp) {
+        return train(model, params, data, config.localEpochs(), config.batchSize(), config.learningRate(),
+                config.seed(), dp, NoiseSource.seeded(config.seed()));
+    }
+
+    /**
+     * Runs {@code epochs} epochs of DP-SGD, updating {@code params} in place.
+     *
+     * @throws IllegalArgumentException if the arguments or the data do not fit the model
+     * @throws IllegalStateException    if the loss, a gradient or a parameter becomes NaN or infinite
+     */
+    public static DpSgdResult train(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                    double lr, long seed, DpSgdConfig dp, NoiseSource noise) {
+        checkArguments(model, params, data, epochs, batchSize, lr);
+        int n = data.rows();
+        int batch = Math.min(batchSize, n);
+        double q = (double) batch / n;
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        PrivateGradient gradient = new PrivateGradient(model, dp.clipNorm(), dp.noiseMultiplier());
+        Optimizer optimizer = Optimizers.create(model.spec().optimizer(), params.length);
+        float[] grad = new float[params.length];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int[] poissonBatch = new int[n];
+        SplittableRandom sampling = new SplittableRandom(seed);
+        SplittableRandom dropout = sampling.split();
+        RandomGenerator noiseStream = noise.stream(seed);
+        long steps = 0;
+        long examples = 0;
+        long clipped = 0;
+        double lastEpochLoss = Double.NaN;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            if (dp.sampling() == BatchSampling.SHUFFLE) {
+                shuffle(order, sampling);
+            }
+            double epochLoss = 0;
+            long epochExamples = 0;
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                if (dp.sampling() == BatchSampling.POISSON) {
+                    int count = poissonSample(poissonBatch, n, q, sampling);
+                    gradient.compute(params, data, poissonBatch, 0, count, batch, noiseStream, dropout, grad);
+                    epochExamples += count;
+                } else {
+                    int from = s * batch;
+                    int count = Math.min(batch, n - from);
+                    gradient.compute(params, data, order, from, count, count, noiseStream, dropout, grad);
+                    epochExamples += count;
+                }
+                double lossSum = gradient.lastLossSum();
+                if (!Double.isFinite(lossSum)) {
+                    throw diverged("the training loss is " + lossSum, epoch, epochs, s + 1, stepsPerEpoch, lr);
+                }
+                optimizer.step(params, grad, lr);
+                steps++;
+                int bad = firstNonFinite(params);
+                if (bad >= 0) {
+                    throw diverged("parameter " + bad + " is " + params[bad], epoch, epochs, s + 1, stepsPerEpoch, lr);
+                }
+                epochLoss += lossSum;
+                clipped += gradient.lastClipped();
+            }
+            examples += epochExamples;
+            lastEpochLoss = epochExamples == 0 ? Double.NaN : epochLoss / epochExamples;
+        }
+        double clippedFraction = examples == 0 ? 0 : (double) clipped / examples;
+        return new DpSgdResult(lastEpochLoss, epochs, steps, q, dp.noiseMultiplier(), clippedFraction);
+    }
+
+    /** How many noisy steps {@link #train} takes for n rows: epochs * ceil(n / min(B, n)). */
+    public static long stepsFor(int rows, int epochs, int batchSize) {
+        int batch = Math.min(batchSize, rows);
+        return (long) epochs * ((rows + batch - 1) / batch);
+    }
+
+    /** The sampling rate q = min(B, n) / n that {@link #train} uses for n rows. */
+    public static double samplingRateFor(int rows, int batchSize) {
+        return (double) Math.min(batchSize, rows) / rows;
+    }
+
+    /** Fills {@code out} with the rows a Poisson draw at rate q picks, in increasing order; returns how many. */
+    static int poissonSample(int[] out, int n, double q, SplittableRandom rng) {
+        if (q >= 1) {
+            for (int i = 0; i < n; i++) {
+                out[i] = i;
+            }
+            return n;
+        }
+        double logKeepOut = Math.log1p(-q);
+        int count = 0;
+        long i = -1;
+        while (true) {
+            // The gap to the next chosen row is geometric: skip floor(log(U) / log(1 - q)) rows.
+            double gap = Math.floor(Math.log(1 - rng.nextDouble()) / logKeepOut);
+            i += 1 + (long) Math.min(gap, n);
+            if (i >= n) {
+                return count;
+            }
+            out[count++] = (int) i;
+        }
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static void checkArguments(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                       double lr) {
+        if (params.length != model.parameterCount()) {
+            throw new IllegalArgumentException("params have " + params.length + " values but the model has "
+                    + model.parameterCount());
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + lr);
+        }
+        if (data.rows() == 0) {
+            throw new IllegalArgumentException("cannot train on a dataset with no rows");
+        }
+        model.checkData(data);
+        int bad = firstNonFinite(params);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("initial parameter " + bad + " is " + params[bad]);
+        }
+    }
+
+    private static int firstNonFinite(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static IllegalStateException diverged(String what, int epoch, int epochs, int step, int stepsPerEpoch,
+                                                  double lr) {
+        return new IllegalStateException("DP-SGD diverged: " + what + " at epoch " + epoch + "/" + epochs + ", step "
+                + step + "/" + stepsPerEpoch + "; lower the learning rate (was " + lr + ") or the clip norm");
+    }
+}

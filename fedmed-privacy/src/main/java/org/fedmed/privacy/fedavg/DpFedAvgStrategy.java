@@ -1,0 +1,230 @@
+package org.fedmed.privacy.fedavg;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.filter.FilteredAggregator;
+import org.fedmed.core.filter.ModelFilter;
+import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.RoundContext;
+import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.privacy.NoiseSource;
+import org.fedmed.privacy.PrivacyBudgetExhaustedException;
+import org.fedmed.privacy.accounting.PrivacySpent;
+import org.fedmed.privacy.accounting.RdpAccountant;
+
+/**
+ * DP-FedAvg with site-level differential privacy, built from filters around an unweighted aggregator: sample sites
+ * (Poisson or fixed size), clip each delta to C ({@link ClippingFilter}), sum and divide by the expected number of
+ * sites ({@link FixedDenominatorAggregator}), add Gaussian noise of standard deviation z C / expected
+ * ({@link CentralGaussianNoise}), step by the server learning rate ({@link ServerLearningRate}), and, with adaptive
+ * clipping, move C towards the target quantile ({@link AdaptiveClipping}). Evaluation is that of
+ * {@link FederatedAveraging}.
+ *
+ * <p>An {@link RdpAccountant} charges each round as one sampled Gaussian step at the round's q and z when the round
+ * is configured, whether or not sites deliver. The plan is checked against the budget when the strategy is built
+ * ({@link #checkBudget}); before each round {@link #stopBefore} stops the run if the round would not fit (see
+ * {@link #canRunAnotherRound()}), and {@link #configureFit} refuses such a round anyway, so the target epsilon is
+ * never exceeded. Noise is drawn from the given {@link NoiseSource}: seeded for reproducible simulations, secure
+ * in deployment.
+ *
+ * <p>The guarantee covers the models released after each round. It does not cover the evaluation metrics, which
+ * come from the sites' held-out data.
+ */
+public final class DpFedAvgStrategy implements Strategy {
+
+    private final DpFedAvgConfig config;
+    private final NoiseSource noise;
+    private final RdpAccountant accountant = new RdpAccountant();
+    private final AdaptiveClipping adaptive;
+    private final double deltaNoiseMultiplier;
+    private final FederatedAveraging evaluation;
+    private final List<RoundPrivacy> history = new ArrayList<>();
+    private double roundClipNorm;
+    private double nextSamplingRate;
+
+    /**
+     * @throws IllegalArgumentException if the planned rounds would spend more than the target epsilon
+     */
+    public DpFedAvgStrategy(DpFedAvgConfig config, NoiseSource noise) {
+        this.config = config;
+        this.noise = noise;
+        checkBudget(config.targetEpsilon(), config.delta(), config.plannedSamplingRate(), config.noiseMultiplier(),
+                config.plannedRounds());
+        if (config.clipping() instanceof ClippingPolicy.Adaptive a) {
+            this.adaptive = new AdaptiveClipping(a, noise);
+            this.deltaNoiseMultiplier = AdaptiveClipping.deltaNoiseMultiplier(config.noiseMultiplier(),
+                    a.countNoiseStddev());
+        } else {
+            this.adaptive = null;
+            this.deltaNoiseMultiplier = config.noiseMultiplier();
+        }
+        this.roundClipNorm = config.clipping().initialClipNorm();
+        this.nextSamplingRate = config.plannedSamplingRate();
+        this.evaluation = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1), config.fitConfig(), 1.0);
+    }
+
+    /**
+     * Checks a plan against a budget before anything runs.
+     *
+     * @return the privacy the plan would spend
+     * @throws IllegalArgumentException if {@code rounds} rounds at (q, z) exceed targetEpsilon at delta; the message
+     *                                  says how many rounds fit, and which noise multiplier would fit them all
+     */
+    public static PrivacySpent checkBudget(double targetEpsilon, double delta, double q, double z, int rounds) {
+        PrivacySpent planned = new RdpAccountant().step(q, z, rounds).epsilon(delta);
+        if (planned.epsilon() > targetEpsilon) {
+            long fit = RdpAccountant.maxSteps(targetEpsilon, delta, q, z);
+            String noiseHint;
+            try {
+                noiseHint = String.format(Locale.ROOT, "raise noise_multiplier to at least %.4f",
+                        RdpAccountant.noiseForTarget(targetEpsilon, delta, q, rounds));
+            } catch (IllegalArgumentException e) {
+                noiseHint = "no noise multiplier reaches it (" + e.getMessage() + ")";
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "privacy budget exceeded by the plan: %d rounds at sampling rate q = %.4g and noise_multiplier %.4g "
+                            + "spend epsilon = %.4g at delta = %.3g, over target_epsilon %.4g; at most %d round(s) fit, "
+                            + "or %s", rounds, q, z, planned.epsilon(), delta, targetEpsilon, fit, noiseHint));
+        }
+        return planned;
+    }
+
+    @Override
+    public String name() {
+        return "dp-fedavg";
+    }
+
+    @Override
+    public synchronized Aggregator newAggregator(RoundContext c) {
+        int available = requireSites(c);
+        double expected = config.sampler().expectedSites(available);
+        if (adaptive != null) {
+            roundClipNorm = adaptive.clipNorm();
+        }
+        double clip = roundClipNorm;
+        ClippingFilter clipping = new ClippingFilter(clip);
+        List<ModelFilter> outbound = new ArrayList<>();
+        outbound.add(new CentralGaussianNoise(deltaNoiseMultiplier, clip, expected, noise));
+        outbound.add(new ServerLearningRate(config.serverLearningRate()));
+        if (adaptive != null) {
+            outbound.add((previous, aggregated, round, accepted) -> {
+                int seen = clipping.updatesSeen();
+                adaptive.update(round, seen - clipping.updatesClipped(), seen, expected);
+                return aggregated;
+            });
+        }
+        return new FilteredAggregator(new FixedDenominatorAggregator(c.global(), expected, c.round()), c.global(),
+                c.round(), List.of(clipping), outbound);
+    }
+
+    /**
+     * Samples this round's sites and charges the round to the accountant.
+     *
+     * @throws PrivacyBudgetExhaustedException if the round would take the run past the target epsilon
+     */
+    @Override
+    public synchronized List<FitTask> configureFit(RoundContext c) {
+        int available = requireSites(c);
+        double q = config.sampler().samplingRate(available);
+        PrivacySpent after = accountant.epsilonAfter(q, config.noiseMultiplier(), 1, config.delta());
+        if (after.epsilon() > config.targetEpsilon()) {
+            throw new PrivacyBudgetExhaustedException(String.format(Locale.ROOT,
+                    "round %d refused: it would spend epsilon %.4g at delta %.3g, over target_epsilon %.4g (%s)",
+                    c.round(), after.epsilon(), config.delta(), config.targetEpsilon(), budgetStatus()));
+        }
+        List<String> sites = config.sampler().sample(c.availableSites(), c.seed(), c.round());
+        accountant.step(q, config.noiseMultiplier(), 1);
+        nextSamplingRate = q;
+        history.add(new RoundPrivacy(c.round(), sites.size(), q, config.noiseMultiplier(), roundClipNorm,
+                after.epsilon(), config.delta()));
+        List<FitTask> tasks = new ArrayList<>();
+        for (String site : sites) {
+            long siteSeed = SiteSelection.mix(c.seed() ^ site.hashCode(), c.round());
+            tasks.add(new FitTask(c.round(), site, c.global(), config.fitConfig().withSeed(siteSeed)));
+        }
+        return tasks;
+    }
+
+    private static int requireSites(RoundContext c) {
+        if (c.availableSites().isEmpty()) {
+            throw new IllegalStateException("round " + c.round() + ": no site is available to sample from");
+        }
+        return c.availableSites().size();
+    }
+
+    @Override
+    public List<EvalTask> configureEvaluate(RoundContext context) {
+        return evaluation.configureEvaluate(context);
+    }
+
+    @Override
+    public Map<String, Double> aggregateEvaluate(int round, List<EvalResult> results) {
+        return evaluation.aggregateEvaluate(round, results);
+    }
+
+    @Override
+    public int minFitSites() {
+        return config.minFitSites();
+    }
+
+    /** The epsilon spent so far at the configured delta (0 before the first round). */
+    public synchronized double epsilonSpent() {
+        return accountant.epsilon(config.delta()).epsilon();
+    }
+
+    /** The privacy spent so far, with the Renyi order that gives it. */
+    public synchronized PrivacySpent privacySpent() {
+        return accountant.epsilon(config.delta());
+    }
+
+    /** One entry per round charged so far, in order. */
+    public synchronized List<RoundPrivacy> history() {
+        return List.copyOf(history);
+    }
+
+    /** The clip norm the next round will use (changes each round with adaptive clipping). */
+    public synchronized double currentClipNorm() {
+        return adaptive == null ? roundClipNorm : adaptive.clipNorm();
+    }
+
+    /** The noise multiplier applied to the deltas: z, or less with adaptive clipping, which spends part of z. */
+    public double deltaNoiseMultiplier() {
+        return deltaNoiseMultiplier;
+    }
+
+    /** A copy of the accountant, for reports. */
+    public synchronized RdpAccountant accountant() {
+        return accountant.copy();
+    }
+
+    /** Whether one more round would keep the epsilon spent within the target. */
+    public synchronized boolean canRunAnotherRound() {
+        return accountant.epsilonAfter(nextSamplingRate, config.noiseMultiplier(), 1, config.delta()).epsilon()
+                <= config.targetEpsilon();
+    }
+
+    /** Stops the run before a round that would take it past the target epsilon, saying what was spent. */
+    @Override
+    public synchronized Optional<String> stopBefore(int round) {
+        if (canRunAnotherRound()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "privacy budget: round %d would exceed target_epsilon; %s", round,
+                budgetStatus()));
+    }
+
+    /** One line on the epsilon spent, the target and the rounds so far, for logs and stop reasons. */
+    public synchronized String budgetStatus() {
+        return String.format(Locale.ROOT, "spent epsilon %.4g of target %.4g at delta %.3g after %d round(s)",
+                epsilonSpent(), config.targetEpsilon(), config.delta(), history.size());
+    }
+}

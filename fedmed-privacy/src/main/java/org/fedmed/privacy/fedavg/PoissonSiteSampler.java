@@ -1,0 +1,47 @@
+package org.fedmed.privacy.fedavg;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.fedmed.core.strategy.SiteSelection;
+
+/**
+ * Poisson sampling: each available site takes part independently with probability q, so a round may have any
+ * number of sites, none included. This is the sampling the RDP analysis of the sampled Gaussian mechanism assumes,
+ * so the accountant's figure is exact for it. Expected sites per round: q N.
+ */
+public record PoissonSiteSampler(double probability) implements SiteSampler {
+
+    private static final long SALT = 0x5DEECE66DL;
+
+    public PoissonSiteSampler {
+        if (!(probability > 0 && probability <= 1)) {
+            throw new IllegalArgumentException("site sampling probability q must be in (0, 1], got " + probability);
+        }
+    }
+
+    @Override
+    public List<String> sample(List<String> available, long seed, int round) {
+        List<String> sorted = new ArrayList<>(available);
+        Collections.sort(sorted);
+        SplittableRandom rng = new SplittableRandom(SiteSelection.mix(seed ^ SALT, round));
+        List<String> chosen = new ArrayList<>();
+        for (String site : sorted) {
+            if (rng.nextDouble() < probability) {
+                chosen.add(site);
+            }
+        }
+        return List.copyOf(chosen);
+    }
+
+    @Override
+    public double samplingRate(int available) {
+        return probability;
+    }
+
+    @Override
+    public double expectedSites(int available) {
+        return probability * available;
+    }
+}

@@ -1,0 +1,79 @@
+package org.fedmed.privacy.fedavg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.filter.FilteredAggregator;
+import org.fedmed.core.strategy.UpdateRejectedException;
+import org.fedmed.privacy.L2Clip;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FixedDenominatorAggregatorTest {
+
+    @Test
+    void sumOfDeltasIsDividedByTheExpectedCountNotTheReportedOne() throws Exception {
+        ModelParameters global = Updates.model(1, 1);
+        FixedDenominatorAggregator agg = new FixedDenominatorAggregator(global, 4, 3);
+        agg.accept(Updates.delta("a", 3, 2, 0));
+        agg.accept(Updates.delta("b", 3, 0, 2));
+        assertEquals(2, agg.accepted());
+        assertArrayEquals(new float[]{1.5f, 1.5f}, agg.result().flat(), 1e-6f);
+    }
+
+    @Test
+    void sitesCountTheSameWhateverTheirSampleCount() throws Exception {
+        ModelParameters global = Updates.zeros(1);
+        FixedDenominatorAggregator agg = new FixedDenominatorAggregator(global, 2, 1);
+        agg.accept(new FitResult("big", "r1-fit-big", Updates.model(1), true, 1_000_000, 1, Map.of()));
+        agg.accept(new FitResult("small", "r1-fit-small", Updates.model(-1), true, 3, 1, Map.of()));
+        assertArrayEquals(new float[]{0}, agg.result().flat());
+    }
+
+    @Test
+    void oneClippedSiteMovesTheAverageByAtMostClipOverExpected() throws Exception {
+        ModelParameters global = Updates.zeros(3);
+        double clipNorm = 0.5;
+        double expected = 8;
+        FilteredAggregator with = new FilteredAggregator(new FixedDenominatorAggregator(global, expected, 1), global, 1,
+                List.of(new ClippingFilter(clipNorm)), List.of());
+        FilteredAggregator without = new FilteredAggregator(new FixedDenominatorAggregator(global, expected, 1), global,
+                1, List.of(new ClippingFilter(clipNorm)), List.of());
+        for (FilteredAggregator a : List.of(with, without)) {
+            a.accept(Updates.delta("a", 1, 0.1f, 0.2f, 0.3f));
+            a.accept(Updates.delta("b", 1, -3f, 1f, 0f));
+        }
+        with.accept(Updates.delta("outlier", 1, 1000f, -2000f, 5000f));
+        float[] x = with.result().flat();
+        float[] y = without.result().flat();
+        float[] diff = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            diff[i] = x[i] - y[i];
+        }
+        assertTrue(L2Clip.norm(diff) <= clipNorm / expected * (1 + 1e-6), "moved by " + L2Clip.norm(diff));
+    }
+
+    @Test
+    void aSecondUpdateFromTheSameSiteOrFromAnotherRoundIsRefused() throws Exception {
+        FixedDenominatorAggregator agg = new FixedDenominatorAggregator(Updates.zeros(1), 2, 5);
+        agg.accept(Updates.delta("a", 5, 1));
+        UpdateRejectedException twice = assertThrows(UpdateRejectedException.class,
+                () -> agg.accept(Updates.delta("a", 5, 1)));
+        assertTrue(twice.getMessage().contains("already contributed"));
+        UpdateRejectedException stale = assertThrows(UpdateRejectedException.class,
+                () -> agg.accept(Updates.delta("b", 4, 1)));
+        assertTrue(stale.getMessage().contains("does not belong to this round"));
+        assertArrayEquals(new float[]{0.5f}, agg.result().flat());
+    }
+
+    @Test
+    void withNoUpdateTheResultIsTheGlobalModel() {
+        ModelParameters global = Updates.model(3, -1);
+        assertEquals(global, new FixedDenominatorAggregator(global, 5, 1).result());
+    }
+}
