@@ -13,7 +13,8 @@ import org.fedmed.core.FitConfig;
  * @param clipping           fixed or adaptive clip norm C on each site's delta
  * @param noiseMultiplier    z: the averaged delta gets noise of standard deviation z C / expected sites; with
  *                           adaptive clipping z covers the deltas and the clip count together
- * @param targetEpsilon      the privacy budget: the run never spends more than this epsilon at {@code delta}
+ * @param targetEpsilon      the privacy budget: the run never spends more than this epsilon at {@code delta};
+ *                           {@code Double.POSITIVE_INFINITY} reports epsilon without enforcing a budget
  * @param delta              the delta of the guarantee, typically below 1 / N
  * @param plannedRounds      the rounds the run means to take; a plan beyond the budget is refused up front
  * @param minFitSites        fewest delivering sites for a round to complete; 0 lets a round with none still release
@@ -35,8 +36,8 @@ public record DpFedAvgConfig(FitConfig fitConfig, SiteSampler sampler, int popul
             throw new IllegalArgumentException("noise_multiplier must be a positive finite number, got "
                     + noiseMultiplier);
         }
-        if (!(targetEpsilon > 0) || !Double.isFinite(targetEpsilon)) {
-            throw new IllegalArgumentException("target_epsilon must be a positive finite number, got " + targetEpsilon);
+        if (!(targetEpsilon > 0)) {
+            throw new IllegalArgumentException("target_epsilon must be positive (infinite for no budget), got " + targetEpsilon);
         }
         if (!(delta > 0 && delta < 1)) {
             throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);

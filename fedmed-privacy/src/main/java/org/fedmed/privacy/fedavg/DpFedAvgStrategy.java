@@ -47,6 +47,7 @@ public final class DpFedAvgStrategy implements Strategy {
     private final AdaptiveClipping adaptive;
     private final double deltaNoiseMultiplier;
     private final FederatedAveraging evaluation;
+    private final NoisePlacement placement;
     private final List<RoundPrivacy> history = new ArrayList<>();
     private double roundClipNorm;
     private double nextSamplingRate;
@@ -55,6 +56,19 @@ public final class DpFedAvgStrategy implements Strategy {
      * @throws IllegalArgumentException if the planned rounds would spend more than the target epsilon
      */
     public DpFedAvgStrategy(DpFedAvgConfig config, NoiseSource noise) {
+        this(config, noise, NoisePlacement.CENTRAL);
+    }
+
+    /**
+     * As above, choosing where the noise goes. With {@link NoisePlacement#LOCAL} the caller must put
+     * {@link #siteFilters(long)} on every site: the server then clips (a no-op for honest sites) and averages.
+     */
+    public DpFedAvgStrategy(DpFedAvgConfig config, NoiseSource noise, NoisePlacement placement) {
+        if (placement == NoisePlacement.LOCAL && config.clipping() instanceof ClippingPolicy.Adaptive) {
+            throw new IllegalArgumentException("adaptive clipping needs the server to see which updates were clipped; "
+                    + "use fixed clipping with local noise");
+        }
+        this.placement = placement;
         this.config = config;
         this.noise = noise;
         checkBudget(config.targetEpsilon(), config.delta(), config.plannedSamplingRate(), config.noiseMultiplier(),
@@ -100,7 +114,22 @@ public final class DpFedAvgStrategy implements Strategy {
 
     @Override
     public String name() {
-        return "dp-fedavg";
+        return placement == NoisePlacement.CENTRAL ? "dp-fedavg" : "dp-fedavg-local";
+    }
+
+    /** Where this run adds its noise. */
+    public NoisePlacement placement() {
+        return placement;
+    }
+
+    /**
+     * The filters a site applies to its own update under local noise: clip to C, then add N(0, (z C)^2) per
+     * coordinate from a noise source the site seeds itself.
+     */
+    public List<org.fedmed.core.filter.UpdateFilter> siteFilters(long siteNoiseSeed) {
+        double clip = config.clipping().initialClipNorm();
+        return List.of(new ClippingFilter(clip),
+                new LocalGaussianNoise(config.noiseMultiplier(), clip, NoiseSource.seeded(siteNoiseSeed)));
     }
 
     @Override
@@ -113,7 +142,9 @@ public final class DpFedAvgStrategy implements Strategy {
         double clip = roundClipNorm;
         ClippingFilter clipping = new ClippingFilter(clip);
         List<ModelFilter> outbound = new ArrayList<>();
-        outbound.add(new CentralGaussianNoise(deltaNoiseMultiplier, clip, expected, noise));
+        if (placement == NoisePlacement.CENTRAL) {
+            outbound.add(new CentralGaussianNoise(deltaNoiseMultiplier, clip, expected, noise));
+        }
         outbound.add(new ServerLearningRate(config.serverLearningRate()));
         if (adaptive != null) {
             outbound.add((previous, aggregated, round, accepted) -> {

@@ -234,4 +234,33 @@ class DpFedAvgStrategyTest {
         assertNotEquals(Updates.zeros(4), result.finalModel());
         assertEquals(1, strategy.history().size());
     }
+
+    @Test
+    void localPlacementLeavesNoiseToTheSitesAndTheServerOnlyAverages() {
+        var cfg = config(new FixedSizeSiteSampler(4), 4, new ClippingPolicy.Fixed(1), 1.0, Double.POSITIVE_INFINITY, 1, 1, 1);
+        ModelParameters initial = ModelParameters.ofFlat(
+                org.fedmed.core.ParameterLayout.of(List.of("w"), List.of(new int[]{2})), new float[2]);
+        // Silent noise everywhere: central placement would still only add zeros, so compare against a site that
+        // actually noises its update through the strategy's site filters.
+        DpFedAvgStrategy local = new DpFedAvgStrategy(cfg, SILENT, NoisePlacement.LOCAL);
+        assertEquals("dp-fedavg-local", local.name());
+        List<SiteClient> noisy = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            noisy.add(new org.fedmed.core.filter.FilteredSiteClient(new FixedStepSite("site-" + i, new float[]{0.3f, 0.4f}),
+                    local.siteFilters(100 + i)));
+        }
+        RunResult withSiteNoise = run(local, noisy, initial, 1, 3);
+        RunResult noiseless = run(new DpFedAvgStrategy(cfg, SILENT, NoisePlacement.LOCAL), sites(4, 0.3f, 0.4f), initial, 1, 3);
+        assertArrayEquals(new float[]{0.3f, 0.4f}, noiseless.finalModel().flat(), 1e-6f,
+                "with no site noise the server adds none: the mean step comes back exactly");
+        assertNotEquals(0.3f, withSiteNoise.finalModel().flat()[0], 1e-3f, "site-side noise reaches the average");
+        assertTrue(Double.isFinite(local.epsilonSpent()), "the run is still accounted");
+    }
+
+    @Test
+    void localPlacementRefusesAdaptiveClipping() {
+        var cfg = config(new FixedSizeSiteSampler(2), 4, new ClippingPolicy.Adaptive(1, 0.5, 0.2, 1), 1.0, 10, 1, 1, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> new DpFedAvgStrategy(cfg, SILENT, NoisePlacement.LOCAL));
+        assertTrue(e.getMessage().contains("adaptive"), e.getMessage());
+    }
 }
