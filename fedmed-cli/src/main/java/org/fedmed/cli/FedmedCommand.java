@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fedmed", mixinStandardHelpOptions = true, versionProvider = FedmedCommand.VersionProvider.class,
         description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
         subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, ProvisionCommand.class,
-                PrivacyCommand.class, CommandLine.HelpCommand.class})
+                PrivacyCommand.class, TradeoffCommand.class, CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {
 
     @CommandLine.Spec

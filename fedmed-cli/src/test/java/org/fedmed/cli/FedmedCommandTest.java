@@ -86,4 +86,18 @@ class FedmedCommandTest {
                     && (l.contains("present") || l.contains("missing"))), r.out());
         }
     }
+
+    @Test
+    void dpTradeoffReportsEpsilonFallingAsNoiseGrowsAndWritesAPlot(@TempDir Path dir) throws Exception {
+        assumeHeartDisease();
+        Run r = run("dp-tradeoff", "--rounds", "5", "--noise", "1,4", "--out", dir.toString(), "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        var csv = Files.readAllLines(dir.resolve("tradeoff.csv"));
+        assertEquals(4, csv.size(), "header, baseline and two noise levels: " + csv);
+        assertTrue(csv.get(1).startsWith("none,inf,"));
+        double eps1 = Double.parseDouble(csv.get(2).split(",")[1]);
+        double eps4 = Double.parseDouble(csv.get(3).split(",")[1]);
+        assertTrue(eps1 > eps4, "more noise spends less epsilon: " + csv);
+        assertTrue(Files.size(dir.resolve("tradeoff.png")) > 1000);
+    }
 }

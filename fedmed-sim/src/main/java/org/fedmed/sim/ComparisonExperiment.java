@@ -19,9 +19,8 @@ import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
-import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.SiteSelection;
-import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
 import org.fedmed.ml.Model;
@@ -31,6 +30,7 @@ import org.fedmed.ml.Trainer;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
+import org.fedmed.sim.report.PrivacySummary;
 import org.fedmed.sim.report.Provenance;
 import org.fedmed.sim.report.RegimeResult;
 
@@ -132,11 +132,8 @@ public final class ComparisonExperiment {
         long start = System.nanoTime();
         progress.phase("federated (" + config.strategy() + ")", config.rounds());
         List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
-        SiteSelection selection = config.sitesPerRound() > 0
-                ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
-                : SiteSelection.fraction(config.fraction(), config.minFitSites());
-        FederatedAveraging strategy = new FederatedAveraging(SiteWeighting.byStrategyName(config.strategy()),
-                selection, fit, config.serverLr());
+        FederatedSetup setup = FederatedSetup.of(config, fit, clients);
+        Strategy strategy = setup.strategy();
         EngineConfig engineConfig = new EngineConfig(
                 new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
                 Duration.ofSeconds(config.roundDeadlineSeconds()), 1,
@@ -157,15 +154,26 @@ public final class ComparisonExperiment {
             }
         };
         RunResult run;
-        try (InProcessSitePool pool = new InProcessSitePool(clients, config.effectiveParallelism())) {
+        try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism())) {
             run = new RoundEngine(strategy, pool, engineConfig, listener).run(init);
         }
         progress.phaseDone();
         float[] finalParams = run.finalModel().flat();
         RegimeResult result = evaluate("federated", data, site -> finalParams, curve, start);
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
-                run.rounds().size(), run.rounds(), run.finalModel());
+                run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup));
         return new FederatedOutcome(result, summary);
+    }
+
+    private PrivacySummary privacySummary(FederatedSetup setup) {
+        var dp = setup.privacy();
+        if (dp == null) {
+            return null;
+        }
+        List<PrivacySummary.Round> rounds = dp.history().stream().map(r -> new PrivacySummary.Round(r.round(),
+                r.sitesSampled(), r.samplingRate(), r.clipNorm(), r.epsilon())).toList();
+        return new PrivacySummary(dp.name(), config.dp().noiseMultiplier(), config.dp().delta(),
+                config.dp().targetEpsilon(), dp.epsilonSpent(), rounds);
     }
 
     /** Tests each site's model on that site's test split, and all of them on the pooled test splits. */

@@ -36,7 +36,8 @@ public record SimulationConfig(
         Long seed,
         Integer roundDeadlineSeconds,
         Integer parallelism,
-        List<String> regimes) {
+        List<String> regimes,
+        DpSettings dp) {
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
@@ -92,7 +93,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

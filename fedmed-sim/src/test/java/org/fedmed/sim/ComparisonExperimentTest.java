@@ -73,4 +73,47 @@ class ComparisonExperimentTest {
         }
         assertEquals(-1, report.federated().finalModel().firstNonFinite());
     }
+
+    @Test
+    void dpRunReportsEpsilonAfterEveryRoundAndItGrows() {
+        FederatedDataset data = SyntheticFederation.build(7, 100, 100, 100, 100);
+        var report = new ComparisonExperiment(config("""
+                rounds: 6
+                regimes: [federated]
+                dp: {noise_multiplier: 1.0, clip_norm: 0.5, sampling: poisson, sample_rate: 0.5, delta: 1.0e-5}
+                """), null).run(data);
+        var privacy = report.federated().privacy();
+        assertEquals("dp-fedavg", privacy.mechanism());
+        assertEquals(6, privacy.rounds().size());
+        for (int i = 1; i < privacy.rounds().size(); i++) {
+            assertTrue(privacy.rounds().get(i).epsilon() > privacy.rounds().get(i - 1).epsilon());
+        }
+        var accountant = new org.fedmed.privacy.accounting.RdpAccountant().step(0.5, 1.0, 6);
+        assertEquals(accountant.epsilon(1e-5).epsilon(), privacy.epsilon(), 1e-9);
+    }
+
+    @Test
+    void dpRunStopsBeforeARoundThatWouldOverspendTheTarget() {
+        FederatedDataset data = SyntheticFederation.build(8, 100, 100, 100, 100);
+        double oneRound = new org.fedmed.privacy.accounting.RdpAccountant().step(1.0, 2.0, 1).epsilon(1e-5).epsilon();
+        double threeRounds = new org.fedmed.privacy.accounting.RdpAccountant().step(1.0, 2.0, 3).epsilon(1e-5).epsilon();
+        var e = assertThrows(IllegalArgumentException.class, () -> new ComparisonExperiment(config(
+                "rounds: 10\nregimes: [federated]\ndp: {noise_multiplier: 2.0, target_epsilon: " + threeRounds + "}\n"),
+                null).run(data));
+        assertTrue(e.getMessage().contains("at most 3 round(s) fit"), e.getMessage());
+        assertTrue(oneRound < threeRounds);
+    }
+
+    @Test
+    void localNoiseRunNamesItsMechanismAndStillLearns() {
+        FederatedDataset data = SyntheticFederation.build(9, 300, 300, 300, 300);
+        var report = new ComparisonExperiment(config("""
+                rounds: 10
+                regimes: [federated]
+                dp: {noise_multiplier: 0.05, clip_norm: 1.0, noise: local}
+                """), null).run(data);
+        assertEquals("dp-fedavg-local", report.federated().privacy().mechanism());
+        assertTrue(report.regimes().get("federated").pooled().get("roc_auc") > 0.7,
+                report.regimes().get("federated").pooled().toString());
+    }
 }

@@ -1,0 +1,57 @@
+package org.fedmed.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.SiteClient;
+import org.fedmed.core.filter.FilteredSiteClient;
+import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.privacy.NoiseSource;
+import org.fedmed.privacy.fedavg.ClippingPolicy;
+import org.fedmed.privacy.fedavg.DpFedAvgConfig;
+import org.fedmed.privacy.fedavg.DpFedAvgStrategy;
+import org.fedmed.privacy.fedavg.FixedSizeSiteSampler;
+import org.fedmed.privacy.fedavg.NoisePlacement;
+import org.fedmed.privacy.fedavg.PoissonSiteSampler;
+import org.fedmed.privacy.fedavg.SiteSampler;
+
+/**
+ * The federated regime's strategy and sites as a config asks for them: the FedAvg family, or DP-FedAvg when the
+ * config has a {@code dp:} section (with local noise, each site gets the clipping and noise filters).
+ */
+public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvgStrategy privacy) {
+
+    public static FederatedSetup of(SimulationConfig config, FitConfig fit, List<? extends SiteClient> sites) {
+        if (config.dp() == null) {
+            SiteSelection selection = config.sitesPerRound() > 0
+                    ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
+                    : SiteSelection.fraction(config.fraction(), config.minFitSites());
+            Strategy s = new FederatedAveraging(SiteWeighting.byStrategyName(config.strategy()), selection, fit,
+                    config.serverLr());
+            return new FederatedSetup(s, List.copyOf(sites), null);
+        }
+        DpSettings dp = config.dp();
+        int population = sites.size();
+        SiteSampler sampler = dp.sampling().equals("poisson") ? new PoissonSiteSampler(dp.sampleRate())
+                : new FixedSizeSiteSampler(dp.sitesPerRound() == 0 ? population : Math.min(dp.sitesPerRound(), population));
+        double expected = sampler.expectedSites(population);
+        ClippingPolicy clipping = dp.adaptiveClipping()
+                ? new ClippingPolicy.Adaptive(dp.clipNorm(), dp.targetQuantile(), dp.clipLearningRate(), expected / 20.0)
+                : new ClippingPolicy.Fixed(dp.clipNorm());
+        DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
+                dp.targetEpsilon() == null ? Double.POSITIVE_INFINITY : dp.targetEpsilon(), dp.delta(),
+                config.rounds(), Math.min(config.minFitSites(), population), config.serverLr());
+        NoisePlacement placement = dp.noise().equals("local") ? NoisePlacement.LOCAL : NoisePlacement.CENTRAL;
+        DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, NoiseSource.seeded(config.seed()), placement);
+        List<SiteClient> wrapped = new ArrayList<>();
+        for (SiteClient site : sites) {
+            wrapped.add(placement == NoisePlacement.LOCAL
+                    ? new FilteredSiteClient(site, strategy.siteFilters(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -1)))
+                    : site);
+        }
+        return new FederatedSetup(strategy, wrapped, strategy);
+    }
+}

@@ -1,0 +1,68 @@
+package org.fedmed.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.data.federated.FederatedDataset;
+import org.fedmed.sim.report.ComparisonReport;
+
+/**
+ * The accuracy/epsilon trade-off of DP-FedAvg on one federation: the federated regime runs once without
+ * privacy and once per noise multiplier, on the same splits and seed, and each run's pooled test metrics are
+ * paired with the epsilon it spent.
+ */
+public final class PrivacyTradeoff {
+
+    /** One run: its noise multiplier (null for the non-private baseline), epsilon spent, and pooled test metrics. */
+    public record Point(Double noiseMultiplier, double epsilon, double delta, int rounds, Map<String, Double> pooled) {
+    }
+
+    /** The baseline first, then one point per noise multiplier in the order given. */
+    public record Result(String dataset, SimulationConfig config, List<Point> points) {
+    }
+
+    private final SimulationConfig base;
+    private final ExperimentProgress progress;
+
+    public PrivacyTradeoff(SimulationConfig base, ExperimentProgress progress) {
+        if (base.dp() == null) {
+            throw new IllegalArgumentException("the trade-off needs DP settings (clip_norm, delta, sampling) in the config's 'dp' section");
+        }
+        this.base = base;
+        this.progress = progress == null ? ExperimentProgress.SILENT : progress;
+    }
+
+    public Result run(FederatedDataset data, List<Double> noiseMultipliers) {
+        List<Point> points = new ArrayList<>();
+        progress.phase("privacy trade-off", noiseMultipliers.size() + 1);
+        ComparisonReport plain = new ComparisonExperiment(with(null), ExperimentProgress.SILENT).run(data);
+        points.add(new Point(null, Double.POSITIVE_INFINITY, base.dp().delta(), plain.federated().roundsRun(),
+                plain.regimes().get("federated").pooled()));
+        progress.step("no DP");
+        for (double z : noiseMultipliers) {
+            ComparisonReport r = new ComparisonExperiment(with(z), ExperimentProgress.SILENT).run(data);
+            points.add(new Point(z, r.federated().privacy().epsilon(), base.dp().delta(), r.federated().roundsRun(),
+                    r.regimes().get("federated").pooled()));
+            progress.step("z " + z);
+        }
+        progress.phaseDone();
+        return new Result(data.name(), base, points);
+    }
+
+    private SimulationConfig with(Double noiseMultiplier) {
+        Map<String, Object> o = ConfigLoader.mapper().convertValue(base,
+                new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+        o.put("regimes", List.of("federated"));
+        if (noiseMultiplier == null) {
+            o.remove("dp");
+        } else {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> dp = new LinkedHashMap<>((Map<String, Object>) o.get("dp"));
+            dp.put("noise_multiplier", noiseMultiplier);
+            dp.remove("target_epsilon");
+            o.put("dp", dp);
+        }
+        return ConfigLoader.parse("", "trade-off", o);
+    }
+}
