@@ -56,7 +56,7 @@ public record SimulationConfig(
         fraction = orDefault(fraction, 1.0);
         sitesPerRound = orDefault(sitesPerRound, 0);
         minFitSites = orDefault(minFitSites, 1);
-        localEpochs = orDefault(localEpochs, 1);
+        localEpochs = orDefault(localEpochs, 2);
         batchSize = orDefault(batchSize, 32);
         lr = orDefault(lr, 0.1);
         serverLr = orDefault(serverLr, 1.0);
