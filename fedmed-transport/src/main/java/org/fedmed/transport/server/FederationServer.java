@@ -1,0 +1,95 @@
+package org.fedmed.transport.server;
+
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The federation's gRPC endpoint. Sites dial in over mutual TLS; the server admits them through a
+ * {@link PeerAuthorizer} and exposes them to the round engine as a {@link GrpcSitePool}:
+ *
+ * <pre>{@code
+ * try (FederationServer server = FederationServer.start(new InetSocketAddress(7443),
+ *         MutualTls.serverCredentials(ca, cert, key), authorizer, ServerSettings.defaults())) {
+ *     server.pool().awaitSites(3, Duration.ofMinutes(5));
+ *     new RoundEngine(strategy, server.pool(), engineConfig, listener).run(initial);
+ * }
+ * }</pre>
+ */
+public final class FederationServer implements AutoCloseable {
+
+    private final Server server;
+    private final GrpcSitePool pool;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService background;
+
+    private FederationServer(Server server, GrpcSitePool pool, ScheduledExecutorService timers, ExecutorService background) {
+        this.server = server;
+        this.pool = pool;
+        this.timers = timers;
+        this.background = background;
+    }
+
+    /**
+     * Binds {@code address} and starts accepting sites.
+     *
+     * @param credentials server credentials that require client certificates (see {@code MutualTls})
+     * @throws IOException if the address cannot be bound
+     */
+    public static FederationServer start(InetSocketAddress address, ServerCredentials credentials,
+                                         PeerAuthorizer authorizer, ServerSettings settings) throws IOException {
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("fedmed-server-timer").daemon().factory());
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        GrpcSitePool pool = new GrpcSitePool(settings, authorizer, background);
+        Server server;
+        try {
+            server = NettyServerBuilder.forAddress(address, credentials)
+                    .addService(ServerInterceptors.intercept(new FederationService(pool), new PeerSessionInterceptor()))
+                    .maxInboundMessageSize(settings.limits().maxMessageBytes())
+                    .build()
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            timers.shutdownNow();
+            background.shutdownNow();
+            throw new IOException("cannot start the federation server on " + address + ": " + e.getMessage(), e);
+        }
+        long every = settings.heartbeatInterval().toMillis();
+        timers.scheduleAtFixedRate(pool::tick, every, every, TimeUnit.MILLISECONDS);
+        return new FederationServer(server, pool, timers, background);
+    }
+
+    /** The sites, for the round engine. */
+    public GrpcSitePool pool() {
+        return pool;
+    }
+
+    /** The port bound (useful when started on port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Disconnects every site (their open tasks fail) and stops the server. */
+    @Override
+    public void close() {
+        pool.closeAll("the server is shutting down");
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        timers.shutdownNow();
+        background.shutdownNow();
+    }
+}

@@ -1,0 +1,183 @@
+package org.fedmed.transport.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.Task;
+import org.fedmed.core.engine.OutcomeSink;
+import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.engine.SitePool;
+import org.fedmed.transport.proto.FitSettings;
+import org.fedmed.transport.proto.ModelLayout;
+import org.fedmed.transport.proto.TaskHeader;
+import org.fedmed.transport.proto.TaskKind;
+import org.fedmed.transport.wire.Layouts;
+
+/**
+ * The sites connected to a {@link FederationServer}, as a {@link SitePool} the round engine drives unchanged.
+ *
+ * <p>Guarantees: {@link #availableSites()} lists only sites whose certificate was admitted and whose stream is
+ * live, one stream per site (a reconnect replaces the old stream). {@code fit} and {@code evaluate} send each task
+ * to its site and report every outcome exactly once, from the calling thread, never concurrently, in arrival
+ * order (or task order, per {@link ServerSettings#deliveryOrder()}). A result reaches the sink only after it
+ * answered its task's id, kind and round, matched the global model's layout and dtype, fitted the size limits,
+ * held only finite values and stayed within the update norm bound; otherwise it is reported as
+ * {@link SiteFailure.Kind#REJECTED} and the site is told why. Sites that have not answered by the deadline are
+ * reported as {@link SiteFailure.Kind#TIMEOUT} and told to stop; their late results are dropped. A site that
+ * disconnects or refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason.
+ */
+public final class GrpcSitePool implements SitePool {
+
+    private final ServerSettings settings;
+    private final PeerAuthorizer authorizer;
+    private final ResultBufferBudget budget;
+    private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
+    private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
+    private final Object membership = new Object();
+
+    GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, Executor background) {
+        this.settings = settings;
+        this.authorizer = authorizer;
+        long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
+        this.budget = new ResultBufferBudget(capacity, background);
+    }
+
+    ServerSettings settings() {
+        return settings;
+    }
+
+    PeerAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    ResultBufferBudget budget() {
+        return budget;
+    }
+
+    @Override
+    public List<String> availableSites() {
+        List<String> ids = new ArrayList<>();
+        for (Map.Entry<String, SiteLink> e : active.entrySet()) {
+            if (e.getValue().state() == SiteLink.State.ACTIVE) {
+                ids.add(e.getKey());
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** Waits until at least {@code count} sites are connected; returns whether they are. */
+    public boolean awaitSites(int count, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (membership) {
+            while (availableSites().size() < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(membership, left);
+            }
+            return true;
+        }
+    }
+
+    /** Bytes of incoming results held right now (being received or waiting for the aggregator). */
+    public long resultBytesHeld() {
+        return budget.inUse();
+    }
+
+    @Override
+    public void fit(List<FitTask> tasks, Duration deadline, OutcomeSink<FitResult> sink) {
+        dispatch(tasks, deadline, sink, FitResult.class);
+    }
+
+    @Override
+    public void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink) {
+        dispatch(tasks, deadline, sink, EvalResult.class);
+    }
+
+    private <R> void dispatch(List<? extends Task> tasks, Duration deadline, OutcomeSink<R> sink, Class<R> type) {
+        long start = System.nanoTime();
+        Dispatch<R> dispatch = new Dispatch<>(type, deadline);
+        Map<ModelParameters, ModelLayout> layouts = new IdentityHashMap<>();
+        for (Task task : tasks) {
+            PendingTask p = dispatch.add(task);
+            long bytes = Layouts.payloadBytes(task.global().layout());
+            if (bytes > settings.limits().maxModelBytes()) {
+                p.fail(SiteFailure.Kind.ERROR, "the global model is " + bytes + " bytes, above max_model_bytes "
+                        + settings.limits().maxModelBytes());
+                continue;
+            }
+            ModelLayout layout = layouts.computeIfAbsent(task.global(), g -> Layouts.toWire(g.layout()));
+            SiteLink link = active.get(task.siteId());
+            if (link == null || !link.assign(p, header(task, layout, bytes), task.global())) {
+                p.fail(SiteFailure.Kind.ERROR, "site '" + task.siteId() + "' is not connected");
+            }
+        }
+        dispatch.run(start, sink, settings.deliveryOrder());
+    }
+
+    private TaskHeader header(Task task, ModelLayout layout, long bytes) {
+        TaskHeader.Builder h = TaskHeader.newBuilder().setTaskId(task.taskId()).setRound(task.round())
+                .setLayout(layout).setPayloadBytes(bytes)
+                .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec());
+        switch (task) {
+            case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettings.newBuilder()
+                    .setLocalEpochs(fit.config().localEpochs()).setBatchSize(fit.config().batchSize())
+                    .setLearningRate(fit.config().learningRate()).setSendDelta(fit.config().sendDelta())
+                    .setSeed(fit.config().seed()));
+            case EvalTask eval -> h.setKind(TaskKind.EVALUATE);
+        }
+        return h.build();
+    }
+
+    // ---- link registry ----------------------------------------------------------------------------------
+
+    void track(SiteLink link) {
+        links.add(link);
+    }
+
+    /** Makes an admitted link the site's one live stream, replacing (and closing) an older one. */
+    void activate(SiteLink link) {
+        SiteLink old = active.put(link.siteId(), link);
+        if (old != null && old != link) {
+            old.close("replaced by a newer connection from the same site",
+                    io.grpc.Status.ABORTED.withDescription("replaced by a newer connection from site '" + link.siteId() + "'"));
+        }
+        synchronized (membership) {
+            membership.notifyAll();
+        }
+    }
+
+    void forget(SiteLink link) {
+        links.remove(link);
+        if (link.siteId() != null) {
+            active.remove(link.siteId(), link);
+        }
+    }
+
+    /** Heartbeats and the silence check, for every link. */
+    void tick() {
+        long now = System.nanoTime();
+        for (SiteLink link : links) {
+            link.tick(now);
+        }
+    }
+
+    void closeAll(String reason) {
+        for (SiteLink link : List.copyOf(links)) {
+            link.close(reason, io.grpc.Status.UNAVAILABLE.withDescription(reason));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.fedmed.transport.server;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.fedmed.core.Task;
+import org.fedmed.core.engine.SiteFailure;
+
+/**
+ * One task sent to one site, from dispatch until its outcome is decided. Whoever decides first wins (the result
+ * arriving, a rejection, a disconnect, the deadline); every later attempt is refused, so each task reaches the
+ * sink exactly once and a late result is dropped.
+ */
+final class PendingTask {
+
+    private final int index;
+    private final Task task;
+    private final Dispatch<?> dispatch;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile SiteLink link;
+
+    PendingTask(int index, Task task, Dispatch<?> dispatch) {
+        this.index = index;
+        this.task = task;
+        this.dispatch = dispatch;
+    }
+
+    Task task() {
+        return task;
+    }
+
+    String taskId() {
+        return task.taskId();
+    }
+
+    void attach(SiteLink l) {
+        link = l;
+    }
+
+    boolean isDone() {
+        return done.get();
+    }
+
+    /** Decides the task as delivered; {@code release} runs once the sink took the result. */
+    boolean succeed(Object result, Runnable release) {
+        return decide(new Outcome.Delivered(index, result, release), "it was already answered");
+    }
+
+    boolean fail(SiteFailure.Kind kind, String reason) {
+        String why = switch (kind) {
+            case TIMEOUT -> "it was cut at the round deadline";
+            case REJECTED -> "its update was rejected";
+            case ERROR -> "it failed: " + reason;
+        };
+        return decide(new Outcome.Failed(index, new SiteFailure(task.round(), task.siteId(), kind, reason)), why);
+    }
+
+    /** Closes the task without an outcome (the dispatch was abandoned) and tells the site to stop. */
+    boolean abandon(String reason) {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
+        SiteLink l = link;
+        if (l != null) {
+            l.taskClosed(this, "the server stopped waiting for it");
+            l.cancelTask(this, reason);
+        }
+        return true;
+    }
+
+    /** Tells the site to stop working on the task and drops whatever of it is in flight. */
+    void cancelAtSite(String reason) {
+        SiteLink l = link;
+        if (l != null) {
+            l.cancelTask(this, reason);
+        }
+    }
+
+    private boolean decide(Outcome outcome, String closedBecause) {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
+        SiteLink l = link;
+        if (l != null) {
+            l.taskClosed(this, closedBecause);
+        }
+        dispatch.arrived(outcome);
+        return true;
+    }
+}

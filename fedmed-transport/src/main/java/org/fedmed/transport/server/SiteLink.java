@@ -1,0 +1,470 @@
+package org.fedmed.transport.server;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.transport.ProtocolVersion;
+import org.fedmed.transport.proto.Cancel;
+import org.fedmed.transport.proto.Chunk;
+import org.fedmed.transport.proto.Heartbeat;
+import org.fedmed.transport.proto.Hello;
+import org.fedmed.transport.proto.Refusal;
+import org.fedmed.transport.proto.Rejection;
+import org.fedmed.transport.proto.ResultHeader;
+import org.fedmed.transport.proto.ServerMessage;
+import org.fedmed.transport.proto.SiteMessage;
+import org.fedmed.transport.proto.TaskHeader;
+import org.fedmed.transport.proto.Welcome;
+import org.fedmed.transport.wire.ChunkException;
+import org.fedmed.transport.wire.FlowControlledSender;
+import org.fedmed.transport.wire.ModelChunker;
+import org.fedmed.transport.wire.Transfer;
+
+/**
+ * The server's end of one site's stream. It admits the site on Hello (certificate, authorizer, claimed id), sends
+ * it tasks with their models, receives and validates its results chunk by chunk, and decides the site's pending
+ * tasks when it answers, is rejected or goes away. Inbound messages are read one at a time (manual flow control),
+ * so a result waiting for buffer budget holds its sender back instead of filling server memory.
+ */
+final class SiteLink implements StreamObserver<SiteMessage> {
+
+    private static final System.Logger LOG = System.getLogger(SiteLink.class.getName());
+    private static final int RECENTLY_CLOSED = 64;
+
+    enum State { AWAITING_HELLO, ACTIVE, CLOSED }
+
+    private final GrpcSitePool pool;
+    private final ServerSettings settings;
+    private final ServerCallStreamObserver<ServerMessage> call;
+    private final FlowControlledSender<ServerMessage> out;
+    private final SSLSession ssl;
+    private final String peer;
+    private final Map<String, PendingTask> open = new ConcurrentHashMap<>();
+    private final Map<String, String> recentlyClosed = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > RECENTLY_CLOSED;
+        }
+    };
+    private volatile State state = State.AWAITING_HELLO;
+    private volatile String siteId;
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile boolean awaitingBudget;
+    // Guarded by this: the result being received, and a task whose remaining chunks are to be ignored.
+    private ResultReceiver receiving;
+    private String discarding;
+
+    SiteLink(GrpcSitePool pool, ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
+        this.pool = pool;
+        this.settings = pool.settings();
+        this.call = call;
+        this.out = new FlowControlledSender<>(call);
+        this.ssl = ssl;
+        this.peer = peer;
+    }
+
+    /** Hooks the link to its call; run inside the service method, before it returns. */
+    void start() {
+        call.setOnReadyThreshold(settings.limits().chunkBytes() * 2);
+        call.setOnReadyHandler(out::drain);
+        call.setOnCancelHandler(() -> close("the site's call was cancelled", null));
+        out.request(1);
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The verified site id, or null before the site is admitted. */
+    String siteId() {
+        return siteId;
+    }
+
+    private String who() {
+        String id = siteId;
+        return id == null ? "peer " + peer : "site '" + id + "'";
+    }
+
+    // ---- inbound -------------------------------------------------------------------------------------------
+
+    @Override
+    public void onNext(SiteMessage message) {
+        lastSeenNanos = System.nanoTime();
+        boolean readMore;
+        try {
+            readMore = handle(message);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed to handle a message from " + who(), e);
+            close("the server failed to handle its message: " + e, Status.INTERNAL.withDescription("server error: " + e));
+            return;
+        }
+        if (readMore) {
+            out.request(1);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        close("stream broke: " + Status.fromThrowable(t), null);
+    }
+
+    @Override
+    public void onCompleted() {
+        close("the site closed its stream", Status.OK);
+    }
+
+    /** Handles one message; returns whether to read the next one now. */
+    private synchronized boolean handle(SiteMessage m) {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        if (state == State.AWAITING_HELLO) {
+            if (m.hasHello()) {
+                admit(m.getHello());
+                return state == State.ACTIVE;
+            }
+            refuse("the first message must be Hello, got " + m.getBodyCase());
+            return false;
+        }
+        switch (m.getBodyCase()) {
+            case RESULT -> {
+                return onResult(m.getResult());
+            }
+            case CHUNK -> onChunk(m.getChunk());
+            case TASK_REFUSED -> declined(m.getTaskRefused().getTaskId(), "site '" + siteId + "' refused task '"
+                    + m.getTaskRefused().getTaskId() + "': " + m.getTaskRefused().getReason());
+            case TASK_FAILED -> declined(m.getTaskFailed().getTaskId(), "site '" + siteId + "' failed task '"
+                    + m.getTaskFailed().getTaskId() + "': " + m.getTaskFailed().getReason());
+            case HEARTBEAT -> {
+            }
+            case HELLO -> LOG.log(System.Logger.Level.WARNING, "{0} sent a second Hello; ignored", who());
+            case BODY_NOT_SET -> LOG.log(System.Logger.Level.WARNING, "{0} sent an empty message; ignored", who());
+        }
+        return true;
+    }
+
+    private void admit(Hello hello) {
+        if (hello.getProtocolVersion() != ProtocolVersion.CURRENT) {
+            refuse("protocol version " + hello.getProtocolVersion() + " is not supported; this server speaks version "
+                    + ProtocolVersion.CURRENT);
+            return;
+        }
+        X509Certificate[] chain;
+        try {
+            chain = peerChain();
+        } catch (PeerRefusedException e) {
+            refuse(e.getMessage());
+            return;
+        }
+        String subject = chain[0].getSubjectX500Principal().getName();
+        String id;
+        try {
+            id = pool.authorizer().authorize(chain);
+        } catch (PeerRefusedException e) {
+            refuse("certificate '" + subject + "' is not admitted: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "authorizer failed on certificate '" + subject + "' from " + peer, e);
+            refuse("the server could not check certificate '" + subject + "': " + e);
+            return;
+        }
+        if (id == null || id.isBlank()) {
+            refuse("certificate '" + subject + "' identifies no site");
+            return;
+        }
+        if (!id.equals(hello.getSiteId())) {
+            refuse("Hello claims site id '" + hello.getSiteId() + "' but the certificate identifies site '" + id + "'");
+            return;
+        }
+        siteId = id;
+        state = State.ACTIVE;
+        out.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
+                .setProtocolVersion(ProtocolVersion.CURRENT).setSiteId(id)
+                .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())
+                .setMaxModelBytes(settings.limits().maxModelBytes())
+                .setChunkBytes(settings.limits().chunkBytes())).build());
+        pool.activate(this);
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'' joined from {1}", id, peer);
+    }
+
+    private X509Certificate[] peerChain() throws PeerRefusedException {
+        if (ssl == null) {
+            throw new PeerRefusedException("the connection is not TLS; a site certificate is required");
+        }
+        Certificate[] certs;
+        try {
+            certs = ssl.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            throw new PeerRefusedException("no verified client certificate: " + e.getMessage());
+        }
+        if (certs == null || certs.length == 0) {
+            throw new PeerRefusedException("no client certificate was presented");
+        }
+        X509Certificate[] chain = new X509Certificate[certs.length];
+        for (int i = 0; i < certs.length; i++) {
+            if (!(certs[i] instanceof X509Certificate x)) {
+                throw new PeerRefusedException("client certificate " + i + " is not X.509 but " + certs[i].getType());
+            }
+            chain[i] = x;
+        }
+        return chain;
+    }
+
+    private void refuse(String reason) {
+        LOG.log(System.Logger.Level.WARNING, "refused {0}: {1}", who(), reason);
+        state = State.CLOSED;
+        pool.forget(this);
+        out.send(ServerMessage.newBuilder().setRefusal(Refusal.newBuilder().setReason(reason)).build());
+        out.complete();
+    }
+
+    private boolean onResult(ResultHeader h) {
+        if (receiving != null) {
+            ResultReceiver unfinished = receiving;
+            stopReceiving();
+            reject(unfinished.pending(), "the site began result '" + h.getTaskId() + "' before finishing the payload of '"
+                    + unfinished.taskId() + "'");
+        }
+        String taskId = h.getTaskId();
+        PendingTask p = open.get(taskId);
+        if (p == null) {
+            answerForNoOpenTask(h);
+            discardPayloadOf(h);
+            return true;
+        }
+        String problem = ResultChecks.problem(h, p.task(), settings.limits());
+        if (problem != null) {
+            reject(p, problem);
+            discardPayloadOf(h);
+            return true;
+        }
+        if (!(p.task() instanceof FitTask fit)) {
+            p.succeed(new EvalResult(siteId, taskId, h.getNumExamples(), h.getMetricsMap()), () -> { });
+            return true;
+        }
+        ResultReceiver r = new ResultReceiver(p, h, siteId, fit.global(), settings.maxUpdateNorm(), pool.budget());
+        if (h.getPayloadBytes() == 0) {
+            r.allocate();
+            p.succeed(r.result(), () -> { });
+            return true;
+        }
+        receiving = r;
+        if (pool.budget().reserve(r.bytes(), () -> budgetGranted(r))) {
+            r.markReserved();
+            r.allocate();
+            return true;
+        }
+        awaitingBudget = true;
+        return false;
+    }
+
+    /** Runs when a waiting result's budget is granted: receive it, or give the budget back if it is moot. */
+    private void budgetGranted(ResultReceiver r) {
+        r.markReserved();
+        boolean resume;
+        synchronized (this) {
+            awaitingBudget = false;
+            if (state == State.CLOSED || receiving != r || r.pending().isDone()) {
+                r.releaseBudget();
+                if (receiving == r) {
+                    stopReceiving();
+                    discarding = r.taskId();
+                }
+            } else {
+                r.allocate();
+            }
+            resume = state != State.CLOSED;
+        }
+        if (resume) {
+            out.request(1);
+        }
+    }
+
+    private void answerForNoOpenTask(ResultHeader h) {
+        String taskId = h.getTaskId();
+        String closedBecause;
+        synchronized (recentlyClosed) {
+            closedBecause = recentlyClosed.get(taskId);
+        }
+        if (closedBecause != null) {
+            LOG.log(System.Logger.Level.INFO, "late result from {0} for task ''{1}'' dropped: {2}", who(), taskId,
+                    closedBecause);
+            sendRejection(taskId, "task '" + taskId + "' is closed (" + closedBecause + "); the result was dropped");
+            return;
+        }
+        List<PendingTask> all = List.copyOf(open.values());
+        if (all.size() == 1 && all.getFirst().task().round() == h.getRound()) {
+            reject(all.getFirst(), "result names task '" + taskId + "' but the open task is '" + all.getFirst().taskId() + "'");
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0} sent a result for unknown task ''{1}''; dropped", who(), taskId);
+        sendRejection(taskId, "there is no open task '" + taskId + "'; the result was dropped");
+    }
+
+    private void onChunk(Chunk c) {
+        ResultReceiver r = receiving;
+        if (r != null && r.taskId().equals(c.getTaskId()) && r.allocated()) {
+            PendingTask p = r.pending();
+            if (p.isDone()) {
+                LOG.log(System.Logger.Level.INFO, "late payload from {0} for task ''{1}'' dropped", who(), c.getTaskId());
+                stopReceiving();
+                discardRestAfter(c);
+                return;
+            }
+            try {
+                if (r.accept(c)) {
+                    receiving = null;
+                    if (!p.succeed(r.result(), r::releaseBudget)) {
+                        r.releaseBudget();
+                    }
+                }
+            } catch (ChunkException | InvalidUpdateException e) {
+                stopReceiving();
+                discardRestAfter(c);
+                reject(p, e.getMessage());
+            }
+            return;
+        }
+        if (c.getTaskId().equals(discarding)) {
+            if (c.getLast()) {
+                discarding = null;
+            }
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0} sent chunk {1} of task ''{2}'' without an open result; ignored",
+                who(), c.getSeq(), c.getTaskId());
+    }
+
+    private void stopReceiving() {
+        if (receiving != null) {
+            receiving.releaseBudget();
+            receiving = null;
+        }
+    }
+
+    private void discardPayloadOf(ResultHeader h) {
+        discarding = h.getPayloadBytes() > 0 ? h.getTaskId() : null;
+    }
+
+    private void discardRestAfter(Chunk c) {
+        discarding = c.getLast() ? null : c.getTaskId();
+    }
+
+    private void declined(String taskId, String reason) {
+        PendingTask p = open.get(taskId);
+        if (p == null) {
+            LOG.log(System.Logger.Level.INFO, "{0} (task no longer open)", reason);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, reason);
+        p.fail(SiteFailure.Kind.ERROR, reason);
+    }
+
+    private void reject(PendingTask p, String reason) {
+        String message = "update from site '" + siteId + "' rejected: " + reason;
+        LOG.log(System.Logger.Level.WARNING, message);
+        sendRejection(p.taskId(), reason);
+        p.fail(SiteFailure.Kind.REJECTED, message);
+    }
+
+    private void sendRejection(String taskId, String reason) {
+        out.send(ServerMessage.newBuilder().setRejection(Rejection.newBuilder().setTaskId(taskId).setReason(reason)).build());
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------------------
+
+    /** Sends a task and its model; false if the link is no longer active. */
+    boolean assign(PendingTask p, TaskHeader header, ModelParameters model) {
+        synchronized (this) {
+            if (state != State.ACTIVE) {
+                return false;
+            }
+            open.put(p.taskId(), p);
+            p.attach(this);
+        }
+        String id = p.taskId();
+        out.send(new Transfer<>(id, ServerMessage.newBuilder().setTask(header).build(),
+                new ModelChunker(id, model.flat(), settings.limits().chunkBytes()),
+                c -> ServerMessage.newBuilder().setChunk(c).build(), null));
+        return true;
+    }
+
+    /** Forgets a decided task, remembering why so that a late answer is recognised. */
+    void taskClosed(PendingTask p, String because) {
+        open.remove(p.taskId(), p);
+        synchronized (recentlyClosed) {
+            recentlyClosed.put(p.taskId(), because);
+        }
+    }
+
+    /** Tells the site to stop working on a task, and drops its model transfer and result upload. */
+    void cancelTask(PendingTask p, String reason) {
+        out.cancel(p.taskId());
+        out.send(ServerMessage.newBuilder().setCancel(Cancel.newBuilder().setTaskId(p.taskId()).setReason(reason)).build());
+        synchronized (this) {
+            if (receiving != null && receiving.pending() == p && !awaitingBudget) {
+                stopReceiving();
+                discarding = p.taskId();
+            }
+        }
+    }
+
+    /** Sends a heartbeat, or drops the site if it has been silent too long. Called by the server's timer. */
+    void tick(long nowNanos) {
+        State s = state;
+        if (s == State.CLOSED) {
+            return;
+        }
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - lastSeenNanos);
+        if (!awaitingBudget && silentMillis > settings.heartbeatTimeout().toMillis()) {
+            String reason = "no message for " + silentMillis + " ms (heartbeat timeout "
+                    + settings.heartbeatTimeout().toMillis() + " ms)";
+            close(reason, Status.UNAVAILABLE.withDescription(reason));
+            return;
+        }
+        if (s == State.ACTIVE) {
+            out.send(ServerMessage.newBuilder()
+                    .setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(System.currentTimeMillis())).build());
+        }
+    }
+
+    /**
+     * Ends the link: its open tasks fail as errors with {@code reason}, and the call ends with {@code status}
+     * (null when the call is already gone, OK to complete it normally).
+     */
+    void close(String reason, Status status) {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            stopReceiving();
+            discarding = null;
+        }
+        pool.forget(this);
+        for (PendingTask p : List.copyOf(open.values())) {
+            p.fail(SiteFailure.Kind.ERROR, who() + " disconnected during the task: " + reason);
+        }
+        if (status == null) {
+            out.ended();
+        } else if (status.isOk()) {
+            out.complete();
+        } else {
+            out.fail(status);
+        }
+        LOG.log(System.Logger.Level.INFO, "{0} left: {1}", who(), reason);
+    }
+}

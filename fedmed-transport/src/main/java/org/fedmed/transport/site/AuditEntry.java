@@ -1,0 +1,45 @@
+package org.fedmed.transport.site;
+
+import java.time.Instant;
+import java.util.List;
+import org.fedmed.transport.TaskKind;
+
+/**
+ * One line of a site's audit trail: what the site was asked and what it sent, never any data. Every task gets
+ * either a {@code REFUSED} entry, or an {@code ACCEPTED} entry followed by exactly one of {@code SENT},
+ * {@code FAILED}, {@code CANCELLED} or {@code REJECTED_BY_SERVER}; a rejection that arrives after {@code SENT}
+ * adds its own {@code REJECTED_BY_SERVER} entry.
+ *
+ * @param kind          the task's kind; null only for a malformed task whose kind was unknown
+ * @param reason        why a task was refused, failed, cancelled or rejected; empty otherwise
+ * @param bytesReceived model bytes received for the task
+ * @param bytesSent     bytes of the result sent (header and parameters)
+ * @param metricKeys    names of the metrics sent (their values are not recorded)
+ */
+public record AuditEntry(Instant at, String siteId, String taskId, TaskKind kind, int round, Event event,
+                         String reason, long bytesReceived, long bytesSent, List<String> metricKeys) {
+
+    /** What happened to the task. */
+    public enum Event {
+        /** The policy accepted the task; the model is being received and the site will work on it. */
+        ACCEPTED,
+        /** The policy (or a malformed request) refused the task; nothing ran. */
+        REFUSED,
+        /** The result was handed to the connection in full. */
+        SENT,
+        /** The site could not complete the task. */
+        FAILED,
+        /** The server cancelled the task or the connection dropped before the result was sent. */
+        CANCELLED,
+        /** The server rejected the site's update, with the reason. */
+        REJECTED_BY_SERVER
+    }
+
+    public AuditEntry {
+        if (at == null || event == null) {
+            throw new IllegalArgumentException("audit entry for task '" + taskId + "': time and event are required");
+        }
+        reason = reason == null ? "" : reason;
+        metricKeys = metricKeys == null ? List.of() : List.copyOf(metricKeys);
+    }
+}

@@ -1,0 +1,24 @@
+package org.fedmed.transport.site;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.fedmed.transport.WireLimits;
+
+/** Opens the channel a site dials its server on, with the protocol's message size limit. */
+public final class SiteChannels {
+
+    private SiteChannels() {
+    }
+
+    /**
+     * A channel to {@code host:port}. The host must match a name or IP address in the server certificate.
+     *
+     * @param credentials the site's mutual-TLS credentials (see {@code MutualTls.siteCredentials})
+     */
+    public static ManagedChannel open(String host, int port, ChannelCredentials credentials, WireLimits limits) {
+        return NettyChannelBuilder.forAddress(host, port, credentials)
+                .maxInboundMessageSize(limits.maxMessageBytes())
+                .build();
+    }
+}

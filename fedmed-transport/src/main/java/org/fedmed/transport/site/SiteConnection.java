@@ -1,0 +1,240 @@
+package org.fedmed.transport.site;
+
+import io.grpc.Channel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.fedmed.core.SiteClient;
+import org.fedmed.transport.proto.FederationGrpc;
+import org.fedmed.transport.proto.Welcome;
+
+/**
+ * A site's side of the federation: it dials the server (sites dial out; nothing dials in), says Hello, and answers
+ * the tasks it receives with its local {@link SiteClient}, one task at a time. Before any model is received, each
+ * task is put to the site's {@link TaskPolicy}; refused tasks are answered with the reason and never run. Every
+ * task is recorded in the {@link SiteAuditLog}. The site never runs anything the server sends other than fit or
+ * evaluate of its own client's model.
+ *
+ * <p>When the connection drops, the task in progress is abandoned and the site redials with capped, jittered
+ * exponential backoff, then rejoins. A Refusal from the server is final: the connection stops and
+ * {@link #refusal()} says why. Heartbeats go out at the interval the server asks for; a server silent for longer
+ * than the site's timeout is treated as a dropped connection.
+ */
+public final class SiteConnection implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(SiteConnection.class.getName());
+
+    /** Where the connection stands. */
+    public enum State { IDLE, CONNECTING, CONNECTED, BACKING_OFF, REFUSED, CLOSED }
+
+    private final FederationGrpc.FederationStub stub;
+    private final SiteSettings settings;
+    private final SiteClient client;
+    private final TaskPolicy policy;
+    private final SiteAuditLog auditLog;
+    private final ExecutorService worker;
+    private final SplittableRandom jitter;
+    private State state = State.IDLE;
+    private SiteSession session;
+    private ScheduledFuture<?> reconnect;
+    private int failedAttempts;
+    private int timesJoined;
+    private String refusal;
+    private String lastError;
+
+    /**
+     * @param channel a channel to the server (see {@link SiteChannels}); not owned, the caller shuts it down
+     * @param client  the site's own model and data; its id must equal {@code settings.siteId()}
+     */
+    public SiteConnection(Channel channel, SiteSettings settings, SiteClient client, TaskPolicy policy,
+                          SiteAuditLog auditLog) {
+        if (!settings.siteId().equals(client.siteId())) {
+            throw new IllegalArgumentException("site client '" + client.siteId() + "' does not match site id '"
+                    + settings.siteId() + "' of the connection settings");
+        }
+        this.stub = FederationGrpc.newStub(channel).withOnReadyThreshold(settings.limits().chunkBytes() * 2);
+        this.settings = settings;
+        this.client = client;
+        this.policy = policy;
+        this.auditLog = auditLog;
+        this.worker = Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("fedmed-site-" + settings.siteId() + "-worker").factory());
+        this.jitter = new SplittableRandom(settings.siteId().hashCode() * 0x9E3779B97F4A7C15L);
+    }
+
+    /** Starts dialing; returns at once. */
+    public synchronized void start() {
+        if (state != State.IDLE) {
+            throw new IllegalStateException("site '" + settings.siteId() + "': connection already started (" + state + ")");
+        }
+        connect();
+    }
+
+    private synchronized void connect() {
+        if (state == State.CLOSED || state == State.REFUSED) {
+            return;
+        }
+        state = State.CONNECTING;
+        session = new SiteSession(this);
+        session.open(stub);
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** Waits until the server has welcomed the site; false on timeout, refusal or close. */
+    public synchronized boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (state != State.CONNECTED) {
+            long left = end - System.nanoTime();
+            if (left <= 0 || state == State.REFUSED || state == State.CLOSED) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** The server's reason, if it refused the site. */
+    public synchronized Optional<String> refusal() {
+        return Optional.ofNullable(refusal);
+    }
+
+    /** Why the last connection ended or failed, if it did. */
+    public synchronized Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** How many times the server welcomed this site (1 after the first join; more after reconnects). */
+    public synchronized int timesJoined() {
+        return timesJoined;
+    }
+
+    /**
+     * Breaks the current connection as a network failure would: the task in progress is abandoned and the site
+     * redials after its backoff.
+     */
+    public void dropConnection(String why) {
+        SiteSession s;
+        synchronized (this) {
+            s = session;
+        }
+        if (s != null) {
+            s.cancel(why);
+        }
+    }
+
+    /** Leaves the federation: ends the stream, stops work and does not redial. */
+    @Override
+    public void close() {
+        SiteSession s;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            s = session;
+            session = null;
+            if (reconnect != null) {
+                reconnect.cancel(false);
+            }
+            notifyAll();
+        }
+        if (s != null) {
+            s.abandonTasks("the site is shutting down");
+            s.finish();
+        }
+        worker.shutdownNow();
+    }
+
+    // ---- called by the session ----------------------------------------------------------------------------
+
+    SiteSettings settings() {
+        return settings;
+    }
+
+    String siteId() {
+        return settings.siteId();
+    }
+
+    SiteClient client() {
+        return client;
+    }
+
+    TaskPolicy policy() {
+        return policy;
+    }
+
+    ExecutorService worker() {
+        return worker;
+    }
+
+    void welcomed(SiteSession s, Welcome welcome) {
+        synchronized (this) {
+            if (s != session) {
+                return;
+            }
+            state = State.CONNECTED;
+            failedAttempts = 0;
+            timesJoined++;
+            lastError = null;
+            notifyAll();
+        }
+        s.startHeartbeats(Duration.ofMillis(Math.max(10, welcome.getHeartbeatIntervalMs())));
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'' joined the federation", settings.siteId());
+    }
+
+    void refused(SiteSession s, String reason) {
+        synchronized (this) {
+            if (s != session) {
+                return;
+            }
+            state = State.REFUSED;
+            refusal = reason;
+            lastError = "refused by the server: " + reason;
+            session = null;
+            notifyAll();
+        }
+        LOG.log(System.Logger.Level.ERROR, "site ''{0}'' was refused by the server: {1}", settings.siteId(), reason);
+        s.abandonTasks("the server refused the site");
+        s.stopHeartbeats();
+    }
+
+    void sessionEnded(SiteSession s, String reason) {
+        Duration delay;
+        synchronized (this) {
+            if (s != session) {
+                return;
+            }
+            session = null;
+            lastError = reason;
+            if (state == State.CLOSED || state == State.REFUSED) {
+                return;
+            }
+            state = State.BACKING_OFF;
+            delay = settings.backoff().delay(failedAttempts++, jitter);
+            reconnect = SiteTimers.TIMERS.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+            notifyAll();
+        }
+        s.stopHeartbeats();
+        s.abandonTasks("the connection dropped: " + reason);
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'' lost its connection ({1}); redialing in {2} ms",
+                settings.siteId(), reason, delay.toMillis());
+    }
+
+    /** Appends to the audit log; false (and logged) if the log failed. */
+    boolean audit(AuditEntry entry) {
+        try {
+            auditLog.record(entry);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "site '" + settings.siteId() + "': audit log failed to record " + entry, e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package org.fedmed.transport.site;
+
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.ParameterLayout;
+import org.fedmed.transport.ProtocolVersion;
+import org.fedmed.transport.TaskKind;
+import org.fedmed.transport.proto.Chunk;
+import org.fedmed.transport.proto.FederationGrpc;
+import org.fedmed.transport.proto.FitSettings;
+import org.fedmed.transport.proto.Heartbeat;
+import org.fedmed.transport.proto.Hello;
+import org.fedmed.transport.proto.ResultHeader;
+import org.fedmed.transport.proto.ServerMessage;
+import org.fedmed.transport.proto.SiteMessage;
+import org.fedmed.transport.proto.TaskFailed;
+import org.fedmed.transport.proto.TaskHeader;
+import org.fedmed.transport.proto.TaskRefused;
+import org.fedmed.transport.wire.ChunkException;
+import org.fedmed.transport.wire.FlowControlledSender;
+import org.fedmed.transport.wire.Layouts;
+import org.fedmed.transport.wire.ModelChunker;
+import org.fedmed.transport.wire.Transfer;
+
+/**
+ * One stream of a {@link SiteConnection}, from Hello until it ends. It turns tasks into offers for the site's
+ * policy, receives accepted models chunk by chunk, runs the work on the connection's single worker, and streams
+ * results back; a new stream is made for every reconnect.
+ */
+final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMessage> {
+
+    private static final System.Logger LOG = System.getLogger(SiteSession.class.getName());
+
+    private final SiteConnection connection;
+    private final SiteSettings settings;
+    private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+    private volatile FlowControlledSender<SiteMessage> out;
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile int chunkBytes;
+    private ScheduledFuture<?> heartbeats;
+    private boolean heartbeatsStopped;
+    // Touched only from the call's inbound callbacks, which gRPC serializes.
+    private TaskRun incoming;
+    private final Set<String> discarding = new HashSet<>();
+
+    SiteSession(SiteConnection connection) {
+        this.connection = connection;
+        this.settings = connection.settings();
+        this.chunkBytes = settings.limits().chunkBytes();
+    }
+
+    void open(FederationGrpc.FederationStub stub) {
+        stub.connect(this);
+        out.send(SiteMessage.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+                .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities())).build());
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<SiteMessage> call) {
+        out = new FlowControlledSender<>(call);
+        call.setOnReadyHandler(out::drain);
+    }
+
+    // ---- inbound ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void onNext(ServerMessage m) {
+        lastSeenNanos = System.nanoTime();
+        switch (m.getBodyCase()) {
+            case WELCOME -> {
+                int serverChunk = m.getWelcome().getChunkBytes();
+                if (serverChunk >= 4 && serverChunk % 4 == 0 && serverChunk < chunkBytes) {
+                    chunkBytes = serverChunk;
+                }
+                connection.welcomed(this, m.getWelcome());
+            }
+            case REFUSAL -> connection.refused(this, m.getRefusal().getReason());
+            case TASK -> onTask(m.getTask());
+            case CHUNK -> onChunk(m.getChunk());
+            case CANCEL -> onCancel(m.getCancel().getTaskId(), m.getCancel().getReason());
+            case REJECTION -> onRejection(m.getRejection().getTaskId(), m.getRejection().getReason());
+            case HEARTBEAT -> {
+            }
+            case BODY_NOT_SET -> LOG.log(System.Logger.Level.WARNING, "site ''{0}'': empty message from the server; ignored",
+                    settings.siteId());
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        out.ended();
+        Status s = Status.fromThrowable(t);
+        String cause = t.getCause() == null ? "" : " (" + t.getCause() + ")";
+        connection.sessionEnded(this, s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()) + cause);
+    }
+
+    @Override
+    public void onCompleted() {
+        out.ended();
+        connection.sessionEnded(this, "the server ended the stream");
+    }
+
+    private void onTask(TaskHeader h) {
+        TaskOffer offer;
+        try {
+            offer = offerOf(h);
+        } catch (IllegalArgumentException e) {
+            refuse(h, "malformed task: " + e.getMessage());
+            return;
+        }
+        PolicyDecision decision;
+        try {
+            decision = connection.policy().review(offer);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "site '" + settings.siteId() + "': task policy failed on " + offer, e);
+            decision = PolicyDecision.refuse("the site's task policy failed: " + e);
+        }
+        if (!decision.accepted()) {
+            refuse(h, decision.reason());
+            return;
+        }
+        TaskRun run = new TaskRun(offer, connection);
+        if (!connection.audit(entry(h, AuditEntry.Event.ACCEPTED, ""))) {
+            refuse(h, "the site's audit log is unavailable; it runs no unrecorded task");
+            return;
+        }
+        if (incoming != null) {
+            failIncoming("task '" + h.getTaskId() + "' arrived before its model was complete");
+        }
+        runs.put(offer.taskId(), run);
+        if (run.assembler().complete()) {
+            execute(run);
+        } else {
+            incoming = run;
+        }
+    }
+
+    private TaskOffer offerOf(TaskHeader h) {
+        TaskKind kind = switch (h.getKind()) {
+            case FIT -> TaskKind.FIT;
+            case EVALUATE -> TaskKind.EVALUATE;
+            default -> throw new IllegalArgumentException("unknown task kind " + h.getKind());
+        };
+        if (kind == TaskKind.FIT && h.getRound() < 1) {
+            throw new IllegalArgumentException("fit round must be >= 1, got " + h.getRound());
+        }
+        ParameterLayout layout = Layouts.fromWire(h.getLayout());
+        long needed = Layouts.payloadBytes(layout);
+        if (h.getPayloadBytes() != needed) {
+            throw new IllegalArgumentException("declares " + Long.toUnsignedString(h.getPayloadBytes())
+                    + " payload bytes but its layout needs " + needed);
+        }
+        if (needed > settings.limits().maxModelBytes()) {
+            throw new IllegalArgumentException("model of " + needed + " bytes exceeds this site's max_model_bytes "
+                    + settings.limits().maxModelBytes());
+        }
+        FitConfig fit = null;
+        if (kind == TaskKind.FIT) {
+            FitSettings f = h.getFit();
+            fit = new FitConfig(f.getLocalEpochs(), f.getBatchSize(), f.getLearningRate(), f.getSendDelta(), f.getSeed());
+        }
+        return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
+                h.getStrategy(), h.getModelSpec(), fit);
+    }
+
+    private void refuse(TaskHeader h, String reason) {
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'' refused task ''{1}'': {2}", settings.siteId(), h.getTaskId(), reason);
+        out.send(SiteMessage.newBuilder().setTaskRefused(TaskRefused.newBuilder().setTaskId(h.getTaskId())
+                .setReason(reason)).build());
+        connection.audit(entry(h, AuditEntry.Event.REFUSED, reason));
+        if (h.getPayloadBytes() > 0) {
+            discarding.add(h.getTaskId());
+        }
+    }
+
+    private AuditEntry entry(TaskHeader h, AuditEntry.Event event, String reason) {
+        TaskKind kind = switch (h.getKind()) {
+            case FIT -> TaskKind.FIT;
+            case EVALUATE -> TaskKind.EVALUATE;
+            default -> null;
+        };
+        return new AuditEntry(Instant.now(), settings.siteId(), h.getTaskId(), kind, h.getRound(), event, reason, 0, 0,
+                List.of());
+    }
+
+    private void onChunk(Chunk c) {
+        TaskRun run = incoming;
+        if (run != null && run.taskId().equals(c.getTaskId())) {
+            try {
+                run.assembler().accept(c);
+                run.received(c.getData().size());
+            } catch (ChunkException e) {
+                failIncoming("the model transfer broke: " + e.getMessage());
+                discarding.add(c.getTaskId());
+                if (c.getLast()) {
+                    discarding.remove(c.getTaskId());
+                }
+                return;
+            }
+            if (run.assembler().complete()) {
+                incoming = null;
+                execute(run);
+            }
+            return;
+        }
+        if (discarding.contains(c.getTaskId())) {
+            if (c.getLast()) {
+                discarding.remove(c.getTaskId());
+            }
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "site ''{0}'': chunk {1} of task ''{2}'' belongs to no task; ignored",
+                settings.siteId(), c.getSeq(), c.getTaskId());
+    }
+
+    private void failIncoming(String reason) {
+        TaskRun run = incoming;
+        incoming = null;
+        runs.remove(run.taskId(), run);
+        sendFailed(run.taskId(), reason);
+        run.finish(AuditEntry.Event.FAILED, reason, 0, List.of());
+    }
+
+    private void onCancel(String taskId, String reason) {
+        if (incoming != null && incoming.taskId().equals(taskId)) {
+            incoming = null;
+        }
+        out.cancel(taskId);
+        TaskRun run = runs.remove(taskId);
+        if (run != null && run.stop(AuditEntry.Event.CANCELLED, "the server cancelled the task: " + reason)) {
+            LOG.log(System.Logger.Level.INFO, "site ''{0}'': server cancelled task ''{1}'': {2}", settings.siteId(), taskId, reason);
+        }
+    }
+
+    private void onRejection(String taskId, String reason) {
+        LOG.log(System.Logger.Level.WARNING, "site ''{0}'': the server rejected the update for task ''{1}'': {2}",
+                settings.siteId(), taskId, reason);
+        out.cancel(taskId);
+        TaskRun run = runs.remove(taskId);
+        if (run == null || !run.stop(AuditEntry.Event.REJECTED_BY_SERVER, reason)) {
+            TaskKind kind = run == null ? null : run.offer().kind();
+            int round = run == null ? 0 : run.offer().round();
+            connection.audit(new AuditEntry(Instant.now(), settings.siteId(), taskId, kind, round,
+                    AuditEntry.Event.REJECTED_BY_SERVER, reason, 0, 0, List.of()));
+        }
+    }
+
+    // ---- work ------------------------------------------------------------------------------------------------
+
+    private void execute(TaskRun run) {
+        run.started(connection.worker().submit(() -> work(run)));
+    }
+
+    private void work(TaskRun run) {
+        TaskOffer offer = run.offer();
+        try {
+            ModelParameters global = ModelParameters.ofFlat(offer.layout(), run.assembler().target());
+            if (offer.kind() == TaskKind.FIT) {
+                FitResult r = connection.client().fit(new FitTask(offer.round(), settings.siteId(), global, offer.fitConfig()));
+                if (!offer.taskId().equals(r.taskId())) {
+                    throw new IllegalStateException("the site's client answered task '" + offer.taskId()
+                            + "' with a result for task '" + r.taskId() + "'");
+                }
+                send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
+                        .setNumExamples(r.numExamples()).setQuality(r.quality()).putAllMetrics(r.trainMetrics())
+                        .setIsDelta(r.isDelta()).setLayout(Layouts.toWire(r.parameters().layout()))
+                        .setPayloadBytes(Layouts.payloadBytes(r.parameters().layout())), r.parameters().flat(),
+                        List.copyOf(r.trainMetrics().keySet()));
+            } else {
+                EvalResult r = connection.client().evaluate(new EvalTask(offer.round(), settings.siteId(), global));
+                if (!offer.taskId().equals(r.taskId())) {
+                    throw new IllegalStateException("the site's client answered task '" + offer.taskId()
+                            + "' with a result for task '" + r.taskId() + "'");
+                }
+                send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.EVALUATE)
+                        .setNumExamples(r.numExamples()).putAllMetrics(r.metrics()), new float[0],
+                        List.copyOf(r.metrics().keySet()));
+            }
+        } catch (InterruptedException e) {
+            run.finish(AuditEntry.Event.CANCELLED, "interrupted", 0, List.of());
+            runs.remove(offer.taskId(), run);
+        } catch (Exception e) {
+            if (run.isFinished()) {
+                return;
+            }
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "site '" + settings.siteId() + "' failed task '" + offer.taskId() + "'", e);
+            runs.remove(offer.taskId(), run);
+            sendFailed(offer.taskId(), reason);
+            run.finish(AuditEntry.Event.FAILED, reason, 0, List.of());
+        }
+    }
+
+    private void send(TaskRun run, ResultHeader.Builder header, float[] parameters, List<String> metricKeys) {
+        if (run.isFinished()) {
+            return;
+        }
+        TaskOffer offer = run.offer();
+        ResultHeader h = header.setTaskId(offer.taskId()).setRound(offer.round()).build();
+        long headerBytes = h.getSerializedSize();
+        out.send(new Transfer<>(offer.taskId(), SiteMessage.newBuilder().setResult(h).build(),
+                new ModelChunker(offer.taskId(), parameters, chunkBytes),
+                c -> SiteMessage.newBuilder().setChunk(c).build(),
+                payload -> {
+                    runs.remove(offer.taskId(), run);
+                    run.finish(AuditEntry.Event.SENT, "", headerBytes + payload, metricKeys);
+                }));
+    }
+
+    private void sendFailed(String taskId, String reason) {
+        out.send(SiteMessage.newBuilder().setTaskFailed(TaskFailed.newBuilder().setTaskId(taskId).setReason(reason)).build());
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    synchronized void startHeartbeats(Duration interval) {
+        if (heartbeatsStopped) {
+            return;
+        }
+        long ms = interval.toMillis();
+        heartbeats = SiteTimers.TIMERS.scheduleAtFixedRate(this::beat, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stopHeartbeats() {
+        heartbeatsStopped = true;
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+        }
+    }
+
+    private void beat() {
+        long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastSeenNanos);
+        if (silent > settings.serverSilenceTimeout().toMillis()) {
+            cancel("the server was silent for " + silent + " ms");
+            return;
+        }
+        out.send(SiteMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                .setSentAtUnixMs(System.currentTimeMillis())).build());
+    }
+
+    /** Stops every task of this stream, recording them as cancelled with {@code reason}. */
+    void abandonTasks(String reason) {
+        List<TaskRun> all = new ArrayList<>(runs.values());
+        runs.clear();
+        for (TaskRun run : all) {
+            run.stop(AuditEntry.Event.CANCELLED, reason);
+        }
+    }
+
+    /** Breaks the stream as a network failure would. */
+    void cancel(String why) {
+        out.cancel(why, null);
+    }
+
+    /** Ends the stream normally (the site is leaving). */
+    void finish() {
+        stopHeartbeats();
+        out.complete();
+    }
+}

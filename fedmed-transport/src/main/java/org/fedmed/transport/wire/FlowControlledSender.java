@@ -1,0 +1,148 @@
+package org.fedmed.transport.wire;
+
+import io.grpc.Status;
+import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one way into a gRPC call's outbound observer. gRPC observers are not thread-safe, so every use of the call
+ * (sending, requesting inbound messages, ending it) goes through this class's lock. Messages are sent only while
+ * the call {@linkplain CallStreamObserver#isReady() is ready}, so a slow peer makes models wait here, unencoded,
+ * rather than pile up in buffers. Control messages (heartbeats, rejections, cancels) overtake queued transfers;
+ * transfers go out one after another, each header before its chunks.
+ *
+ * <p>Once the call has ended every further send is dropped: the peer is gone.
+ *
+ * @param <M> the outbound message type
+ */
+public final class FlowControlledSender<M> {
+
+    private static final System.Logger LOG = System.getLogger(FlowControlledSender.class.getName());
+
+    private final CallStreamObserver<M> call;
+    private final ArrayDeque<M> control = new ArrayDeque<>();
+    private final ArrayDeque<Transfer<M>> transfers = new ArrayDeque<>();
+    private boolean ended;
+
+    public FlowControlledSender(CallStreamObserver<M> call) {
+        this.call = call;
+    }
+
+    /** Sends a control message as soon as the call can take it, ahead of queued transfers. */
+    public void send(M message) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            control.add(message);
+        }
+        drain();
+    }
+
+    /** Queues a header and its payload behind earlier transfers. */
+    public void send(Transfer<M> transfer) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            transfers.add(transfer);
+        }
+        drain();
+    }
+
+    /** Drops the transfer for {@code taskId}, whether still queued or half sent. */
+    public synchronized void cancel(String taskId) {
+        transfers.removeIf(t -> t.taskId().equals(taskId));
+    }
+
+    /** Asks gRPC for more inbound messages (for calls under manual inbound flow control). */
+    public synchronized void request(int messages) {
+        if (!ended) {
+            call.request(messages);
+        }
+    }
+
+    /** Sends what the call can take now; call from the call's on-ready handler too. */
+    public void drain() {
+        List<Transfer<M>> finished = new ArrayList<>();
+        synchronized (this) {
+            while (!ended && call.isReady()) {
+                M next;
+                if (!control.isEmpty()) {
+                    next = control.poll();
+                } else if (!transfers.isEmpty()) {
+                    Transfer<M> t = transfers.peek();
+                    next = t.next();
+                    if (!t.hasNext()) {
+                        transfers.poll();
+                        finished.add(t);
+                    }
+                } else {
+                    break;
+                }
+                try {
+                    call.onNext(next);
+                } catch (RuntimeException e) {
+                    // The call died under us (cancelled or reset); its observer hears of it through onError.
+                    LOG.log(System.Logger.Level.DEBUG, "send on an ended call dropped: " + e);
+                    end();
+                }
+            }
+        }
+        for (Transfer<M> t : finished) {
+            t.finished();
+        }
+    }
+
+    /** Sends what is queued as control messages (not transfers), then ends the call normally. */
+    public synchronized void complete() {
+        if (ended) {
+            return;
+        }
+        while (!control.isEmpty()) {
+            call.onNext(control.poll());
+        }
+        end();
+        call.onCompleted();
+    }
+
+    /** Ends the call with an error status; queued messages are dropped. */
+    public synchronized void fail(Status status) {
+        if (ended) {
+            return;
+        }
+        end();
+        call.onError(status.asRuntimeException());
+    }
+
+    /** Cancels a client call, as a broken connection would; queued messages are dropped. */
+    public synchronized void cancel(String message, Throwable cause) {
+        if (ended) {
+            return;
+        }
+        end();
+        if (call instanceof ClientCallStreamObserver<M> client) {
+            client.cancel(message, cause);
+        } else {
+            call.onError(Status.CANCELLED.withDescription(message).withCause(cause).asRuntimeException());
+        }
+    }
+
+    /** Marks the call as ended by the peer or the transport; nothing more is sent. */
+    public synchronized void ended() {
+        end();
+    }
+
+    public synchronized boolean isEnded() {
+        return ended;
+    }
+
+    private void end() {
+        ended = true;
+        control.clear();
+        transfers.clear();
+    }
+}

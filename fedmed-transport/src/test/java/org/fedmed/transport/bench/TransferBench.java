@@ -1,0 +1,234 @@
+package org.fedmed.transport.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.ParameterLayout;
+import org.fedmed.core.SiteClient;
+import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.engine.InProcessSitePool;
+import org.fedmed.core.engine.OutcomeSink;
+import org.fedmed.core.engine.RoundEngine;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.engine.SitePool;
+import org.fedmed.core.engine.StoppingRule;
+import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.transport.server.CommonNameAuthorizer;
+import org.fedmed.transport.server.FederationServer;
+import org.fedmed.transport.server.GrpcSitePool;
+import org.fedmed.transport.server.ServerSettings;
+import org.fedmed.transport.support.TestPki;
+import org.fedmed.transport.tls.MutualTls;
+
+/**
+ * Measures the transport on loopback with mutual TLS, the server here and the sites in a child JVM
+ * ({@link SiteFleet}):
+ * <ul>
+ *   <li>model transfer throughput each way for 1M, 10M and 50M parameters: an evaluate task carries the model
+ *       down and a few bytes back, a fit task carries it down and back, so down = bytes / t_eval and
+ *       up = bytes / (t_fit - t_eval); medians of 7 after 2 to 10 warm-ups;</li>
+ *   <li>round overhead with 100 connected sites and a 1M-parameter model whose training costs nothing, so the
+ *       round time is all dispatch, transfer, validation and aggregation; the same rounds over in-process sites
+ *       give the aggregation-only baseline;</li>
+ *   <li>server heap: after GC with no sites and with 100 idle sites, and during rounds both the peak sampled every
+ *       5 ms (garbage included) and the peak left after a collection (close to what is live), with the default
+ *       result buffer budget and with a 64 MiB one.</li>
+ * </ul>
+ * Usage: {@code TransferBench [sites=100]}; prints a markdown report.
+ */
+public final class TransferBench {
+
+    static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+    public static void main(String[] args) throws Exception {
+        int fleetSize = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        Path dir = Files.createTempDirectory("fedmed-bench-pki");
+        TestPki pki = TestPki.create("fedmed-bench-ca");
+        pki.write(dir, "server", pki.server());
+        for (int k = 0; k < fleetSize; k++) {
+            pki.write(dir, SiteFleet.siteId(k), pki.site(SiteFleet.siteId(k)));
+        }
+        StringBuilder report = new StringBuilder();
+        report.append("# fedmed transport benchmark\n\n")
+                .append("JDK ").append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, server max heap ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB, load average at start ")
+                .append(String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append("\n\n");
+
+        long idleHeap = usedAfterGc();
+        for (long budget : new long[]{ServerSettings.defaults().resultBufferBytes(), 64L << 20}) {
+            ServerSettings settings = ServerSettings.defaults().withResultBufferBytes(budget);
+            try (FederationServer server = FederationServer.start(new InetSocketAddress("127.0.0.1", 0),
+                    MutualTls.serverCredentials(dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key")),
+                    new CommonNameAuthorizer(Set.of()), settings)) {
+                Process fleet = startFleet(server.port(), dir, fleetSize);
+                try {
+                    if (!server.pool().awaitSites(fleetSize, Duration.ofMinutes(3))) {
+                        throw new IllegalStateException("only " + server.pool().availableSites().size() + " sites connected");
+                    }
+                    if (budget == ServerSettings.defaults().resultBufferBytes()) {
+                        long withSites = usedAfterGc();
+                        report.append("## Server heap (after GC)\n\n| state | used heap |\n|---|---|\n")
+                                .append("| server started, no sites | ").append(mib(idleHeap)).append(" |\n")
+                                .append("| ").append(fleetSize).append(" sites connected, idle | ").append(mib(withSites))
+                                .append(" (").append((withSites - idleHeap) / fleetSize / 1024).append(" KiB per site) |\n\n");
+                        throughput(server.pool(), report);
+                        if (Boolean.getBoolean("fedmed.bench.throughputOnly")) {
+                            System.out.println(report);
+                            System.exit(0);
+                        }
+                        report.append("## Rounds with ").append(fleetSize).append(" sites, 1M parameters, zero-cost training\n\n")
+                                .append("| pool | result buffer budget | fit round (median of 3) | fit + evaluate round | peak heap (sampled) | peak heap after GC |\n")
+                                .append("|---|---|---|---|---|---|\n");
+                        rounds("in-process (aggregation only)", "-", inProcess(fleetSize), report);
+                    }
+                    rounds("gRPC + mTLS", mib(budget), server.pool(), report);
+                } finally {
+                    fleet.destroy();
+                    fleet.waitFor();
+                }
+            }
+        }
+        System.out.println(report);
+        System.exit(0);
+    }
+
+    static Process startFleet(int port, Path dir, int count) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+                "-Djava.util.logging.config.file=/dev/null",
+                "-cp", System.getProperty("java.class.path"), SiteFleet.class.getName(),
+                "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    static void throughput(GrpcSitePool pool, StringBuilder report) {
+        report.append("## Model transfer, one site, loopback, mutual TLS\n\n")
+                .append("| parameters | MB each way | server to site | site to server | fit round trip |\n|---|---|---|---|---|\n");
+        String site = SiteFleet.siteId(0);
+        for (int params : new int[]{1_000_000, 10_000_000, 50_000_000}) {
+            ModelParameters model = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{params})),
+                    new float[params]);
+            double mb = 4.0 * params / 1e6;
+            long[] eval = new long[7];
+            long[] fit = new long[7];
+            int warmups = params <= 1_000_000 ? 10 : params <= 10_000_000 ? 4 : 2;
+            for (int i = -warmups; i < eval.length; i++) {
+                long e = timed(() -> pool.evaluate(List.of(new EvalTask(1, site, model)), Duration.ofMinutes(2), expectSuccess()));
+                long f = timed(() -> pool.fit(List.of(new FitTask(1, site, model, new FitConfig(1, 1, 0.1, true, 1))),
+                        Duration.ofMinutes(2), expectSuccess()));
+                if (i >= 0) {
+                    eval[i] = e;
+                    fit[i] = f;
+                }
+            }
+            double te = median(eval) / 1e9;
+            double tf = median(fit) / 1e9;
+            report.append(String.format("| %,d | %.0f | %.0f MB/s | %.0f MB/s | %.0f ms |%n", params, mb, mb / te,
+                    mb / Math.max(1e-9, tf - te), tf * 1000));
+        }
+        report.append("\n");
+    }
+
+    static void rounds(String name, String budget, SitePool pool, StringBuilder report) {
+        int params = 1_000_000;
+        ModelParameters initial = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{params})),
+                new float[params]);
+        FederatedAveraging fedavg = new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.all(1),
+                new FitConfig(1, 1, 0.1, true, 0), 1.0);
+        EngineConfig cfg = new EngineConfig(StoppingRule.rounds(5), Duration.ofMinutes(5), 1000, "log_loss", 3, 1);
+        System.gc();
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        AfterGcPeak afterGc = AfterGcPeak.start();
+        RunResult run = new RoundEngine(fedavg, pool, cfg, null).run(initial);
+        sampler.interrupt();
+        afterGc.stop();
+        if (pool instanceof InProcessSitePool p) {
+            p.close();
+        }
+        long[] fitRounds = run.rounds().subList(1, 4).stream().mapToLong(RoundRecord::durationMillis).toArray();
+        for (RoundRecord r : run.rounds()) {
+            if (!r.failures().isEmpty()) {
+                throw new IllegalStateException("round " + r.round() + " had failures: " + r.failures());
+            }
+        }
+        report.append(String.format("| %s | %s | %d ms | %d ms | %s | %s |%n", name, budget, median(fitRounds),
+                run.rounds().getLast().durationMillis(), mib(peak.get()), mib(afterGc.peak())));
+    }
+
+    static SitePool inProcess(int count) {
+        List<SiteClient> sites = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            sites.add(new SiteFleet.InstantSite(SiteFleet.siteId(k)));
+        }
+        return new InProcessSitePool(sites);
+    }
+
+    static <R> OutcomeSink<R> expectSuccess() {
+        return new OutcomeSink<>() {
+            @Override
+            public void success(R result) {
+                if (result instanceof EvalResult || result instanceof FitResult) {
+                    return;
+                }
+                throw new IllegalStateException("unexpected result " + result);
+            }
+
+            @Override
+            public void failure(SiteFailure failure) {
+                throw new IllegalStateException("benchmark task failed: " + failure);
+            }
+        };
+    }
+
+    static long timed(Runnable r) {
+        long t = System.nanoTime();
+        r.run();
+        return System.nanoTime() - t;
+    }
+
+    static long median(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    static long usedAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return MEMORY.getHeapMemoryUsage().getUsed();
+    }
+
+    static String mib(long bytes) {
+        return String.format("%.0f MiB", bytes / 1048576.0);
+    }
+}
