@@ -17,14 +17,38 @@ import org.fedmed.privacy.fedavg.FixedSizeSiteSampler;
 import org.fedmed.privacy.fedavg.NoisePlacement;
 import org.fedmed.privacy.fedavg.PoissonSiteSampler;
 import org.fedmed.privacy.fedavg.SiteSampler;
+import org.fedmed.secagg.RandomnessSource;
+import org.fedmed.secagg.SecureAggregationStrategy;
+import org.fedmed.secagg.SecureSumConfig;
+import org.fedmed.secagg.quant.RingQuantizer;
 
 /**
  * The federated regime's strategy and sites as a config asks for them: the FedAvg family, or DP-FedAvg when the
- * config has a {@code dp:} section (with local noise, each site gets the clipping and noise filters).
+ * config has a {@code dp:} section (with local noise, each site gets the clipping and noise filters), and secure
+ * aggregation around either when it has a {@code secure_aggregation:} section. With both, each site's locally
+ * noised updates are summed under masks, so the unmasked sum carries the sites' calibrated noise.
  */
 public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvgStrategy privacy) {
 
     public static FederatedSetup of(SimulationConfig config, FitConfig fit, List<? extends SiteClient> sites) {
+        FederatedSetup plain = withoutSecureAggregation(config, fit, sites);
+        SecAggSettings sa = config.secureAggregation();
+        if (sa == null) {
+            return plain;
+        }
+        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy().equals("uniform")
+                ? SecureSumConfig.Weighting.UNIFORM : SecureSumConfig.Weighting.SAMPLE_COUNT;
+        SecureSumConfig sum = new SecureSumConfig(sa.topology().equals("classic") ? SecureSumConfig.Topology.CLASSIC
+                : SecureSumConfig.Topology.SEC_AGG_PLUS, weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
+                ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
+                weighting, 0, 0);
+        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum,
+                RandomnessSource.seededForSimulation(config.seed()), config.serverLr());
+        return new FederatedSetup(secure, plain.sites(), plain.privacy());
+    }
+
+    private static FederatedSetup withoutSecureAggregation(SimulationConfig config, FitConfig fit,
+                                                           List<? extends SiteClient> sites) {
         if (config.dp() == null) {
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())

@@ -37,7 +37,8 @@ public record SimulationConfig(
         Integer roundDeadlineSeconds,
         Integer parallelism,
         List<String> regimes,
-        DpSettings dp) {
+        DpSettings dp,
+        SecAggSettings secureAggregation) {
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
@@ -85,6 +86,10 @@ public record SimulationConfig(
         require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
         require(parallelism >= 0, "parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
         require(!regimes.isEmpty(), "regimes", "must name at least one of " + ALL_REGIMES);
+        require(secureAggregation == null || strategy.equals("fedavg") || strategy.equals("uniform"),
+                "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy + "'");
+        require(secureAggregation == null || dp == null || dp.noise().equals("local"), "secure_aggregation",
+                "with dp, needs dp.noise: local (the server never sees an update to add central noise to)");
         for (String r : regimes) {
             require(ALL_REGIMES.contains(r), "regimes", "unknown regime '" + r + "' (known: " + ALL_REGIMES + ")");
         }
@@ -93,7 +98,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

@@ -116,4 +116,39 @@ class ComparisonExperimentTest {
         assertTrue(report.regimes().get("federated").pooled().get("roc_auc") > 0.7,
                 report.regimes().get("federated").pooled().toString());
     }
+
+    @Test
+    void secureAggregationGivesTheSameModelAsPlainFedAvgWithinQuantizationError() {
+        FederatedDataset data = SyntheticFederation.build(10, 100, 120, 140, 160);
+        var plain = new ComparisonExperiment(config("rounds: 4\nregimes: [federated]\n"), null).run(data);
+        var secure = new ComparisonExperiment(config(
+                "rounds: 4\nregimes: [federated]\nsecure_aggregation: {topology: secagg_plus, clip_bound: 4}\n"), null).run(data);
+        assertEquals("fedavg+secagg+", secure.federated().strategy());
+        float[] a = plain.federated().finalModel().flat();
+        float[] b = secure.federated().finalModel().flat();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-3, "index " + i);
+        }
+    }
+
+    @Test
+    void secureAggregationWithCentralDpIsRefusedNamingTheKey() {
+        var e = assertThrows(IllegalArgumentException.class, () -> config(
+                "secure_aggregation: {}\ndp: {noise: central}\n"));
+        assertTrue(e.getMessage().contains("secure_aggregation") && e.getMessage().contains("local"), e.getMessage());
+    }
+
+    @Test
+    void secureAggregationCarriesTheSitesLocalNoiseIntoTheSum() {
+        FederatedDataset data = SyntheticFederation.build(11, 200, 200, 200, 200);
+        var report = new ComparisonExperiment(config("""
+                rounds: 5
+                regimes: [federated]
+                dp: {noise_multiplier: 0.05, clip_norm: 1.0, noise: local}
+                secure_aggregation: {clip_bound: 2}
+                """), null).run(data);
+        assertEquals("dp-fedavg-local+secagg+", report.federated().strategy());
+        assertTrue(report.federated().privacy().epsilon() > 0);
+        assertTrue(report.regimes().get("federated").pooled().get("roc_auc") > 0.7);
+    }
 }

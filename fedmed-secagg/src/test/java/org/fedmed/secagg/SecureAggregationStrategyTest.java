@@ -1,0 +1,69 @@
+package org.fedmed.secagg;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.SiteClient;
+import org.fedmed.core.Tensor;
+import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.engine.InProcessSitePool;
+import org.fedmed.core.engine.RoundEngine;
+import org.fedmed.core.engine.StoppingRule;
+import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.junit.jupiter.api.Test;
+
+class SecureAggregationStrategyTest {
+
+    record StepSite(String siteId, float step) implements SiteClient {
+        @Override
+        public FitResult fit(FitTask t) {
+            float[] w = t.global().copyFlat();
+            for (int i = 0; i < w.length; i++) w[i] += step * (i + 1) / 100f;
+            return new FitResult(siteId, t.taskId(), ModelParameters.ofFlat(t.global().layout(), w), false, 10, 1, Map.of());
+        }
+
+        @Override
+        public EvalResult evaluate(EvalTask t) {
+            return new EvalResult(siteId, t.taskId(), 1, Map.of("log_loss", 1.0));
+        }
+    }
+
+    @Test
+    void engineOverSecureAggregationMatchesThePlainUniformMeanWithinQuantizationError() {
+        List<StepSite> sites = new ArrayList<>();
+        for (int i = 0; i < 6; i++) sites.add(new StepSite("site-" + i, 0.1f * (i - 2)));
+        ModelParameters init = ModelParameters.of(List.of(new Tensor("w", new int[]{50}, new float[50])));
+        var fedavg = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1),
+                new FitConfig(1, 8, 0.1, true, 0), 1.0);
+        var secure = new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(),
+                RandomnessSource.seededForSimulation(3), 1.0);
+        float[] plain, masked;
+        try (var pool = new InProcessSitePool(sites, 2)) {
+            plain = new RoundEngine(fedavg, pool, EngineConfig.of(StoppingRule.rounds(3), 1), null).run(init).finalModel().flat();
+            masked = new RoundEngine(secure, pool, EngineConfig.of(StoppingRule.rounds(3), 1), null).run(init).finalModel().flat();
+        }
+        assertEquals("uniform+secagg+", secure.name());
+        assertTrue(Math.abs(plain[49]) > 0.01, "the model moved");
+        for (int i = 0; i < plain.length; i++) {
+            assertEquals(plain[i], masked[i], 1e-5, "index " + i);
+        }
+    }
+
+    @Test
+    void aRoundNeedsAtLeastThreeSites() {
+        var fedavg = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1),
+                new FitConfig(1, 8, 0.1, true, 0), 1.0);
+        assertEquals(3, new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(),
+                RandomnessSource.seededForSimulation(1), 1.0).minFitSites());
+    }
+}
