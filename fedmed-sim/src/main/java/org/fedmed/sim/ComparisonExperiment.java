@@ -26,7 +26,11 @@ import org.fedmed.data.federated.SiteData;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
+import org.fedmed.core.SiteClient;
 import org.fedmed.ml.Trainer;
+import org.fedmed.privacy.NoiseSource;
+import org.fedmed.privacy.dpsgd.DpSgdConfig;
+import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
@@ -131,7 +135,7 @@ public final class ComparisonExperiment {
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
         long start = System.nanoTime();
         progress.phase("federated (" + config.strategy() + ")", config.rounds());
-        List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
+        List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
         EngineConfig engineConfig = new EngineConfig(
@@ -161,8 +165,29 @@ public final class ComparisonExperiment {
         float[] finalParams = run.finalModel().flat();
         RegimeResult result = evaluate("federated", data, site -> finalParams, curve, start);
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
-                run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup));
+                run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup), siteEpsilons(clients));
         return new FederatedOutcome(result, summary);
+    }
+
+    /** A federated site: plain training, or DP-SGD with its own accountant when the config has {@code site_dp}. */
+    private SiteClient federatedClient(Model model, SiteData site) {
+        SiteDpSettings dp = config.siteDp();
+        if (dp == null) {
+            return client(model, site);
+        }
+        return new DpSgdSiteClient(site.siteId(), model, site.train(), site.test(), site.quality(),
+                DpSgdConfig.of(dp.clipNorm(), dp.noiseMultiplier(), dp.delta()),
+                NoiseSource.seeded(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -2)));
+    }
+
+    private static Map<String, Double> siteEpsilons(List<SiteClient> clients) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (SiteClient c : clients) {
+            if (c instanceof DpSgdSiteClient dp) {
+                out.put(dp.siteId(), dp.privacySpent().epsilon());
+            }
+        }
+        return out.isEmpty() ? null : out;
     }
 
     private PrivacySummary privacySummary(FederatedSetup setup) {

@@ -38,7 +38,8 @@ public record SimulationConfig(
         Integer parallelism,
         List<String> regimes,
         DpSettings dp,
-        SecAggSettings secureAggregation) {
+        SecAggSettings secureAggregation,
+        SiteDpSettings siteDp) {
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
@@ -98,7 +99,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

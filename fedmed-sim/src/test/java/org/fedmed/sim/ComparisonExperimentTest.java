@@ -151,4 +151,21 @@ class ComparisonExperimentTest {
         assertTrue(report.federated().privacy().epsilon() > 0);
         assertTrue(report.regimes().get("federated").pooled().get("roc_auc") > 0.7);
     }
+
+    @Test
+    void siteDpSgdReportsEachSitesOwnEpsilonWhichFallsWithMoreNoise() {
+        FederatedDataset data = SyntheticFederation.build(12, 150, 150, 150);
+        var low = new ComparisonExperiment(config(
+                "rounds: 3\nregimes: [federated]\nsite_dp: {noise_multiplier: 1.0, clip_norm: 1.0}\n"), null).run(data);
+        var high = new ComparisonExperiment(config(
+                "rounds: 3\nregimes: [federated]\nsite_dp: {noise_multiplier: 3.0, clip_norm: 1.0}\n"), null).run(data);
+        assertEquals(data.siteIds(), List.copyOf(low.federated().siteDpEpsilon().keySet()));
+        for (String site : data.siteIds()) {
+            double eLow = low.federated().siteDpEpsilon().get(site);
+            double eHigh = high.federated().siteDpEpsilon().get(site);
+            assertTrue(eLow > eHigh && eHigh > 0, site + ": " + eLow + " vs " + eHigh);
+        }
+        assertNull(new ComparisonExperiment(config("rounds: 1\nregimes: [federated]\n"), null).run(data)
+                .federated().siteDpEpsilon());
+    }
 }

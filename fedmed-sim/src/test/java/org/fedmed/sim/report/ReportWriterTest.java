@@ -28,7 +28,7 @@ class ReportWriterTest {
         var regimes = new java.util.LinkedHashMap<String, RegimeResult>();
         regimes.put("local", local);
         regimes.put("federated", fed);
-        return new ComparisonReport(p, regimes, new FederatedSummary("fedavg", "round_budget", "ran 1 rounds", 1, List.of(r1), null, null));
+        return new ComparisonReport(p, regimes, new FederatedSummary("fedavg", "round_budget", "ran 1 rounds", 1, List.of(r1), null, null, null));
     }
 
     @Test
