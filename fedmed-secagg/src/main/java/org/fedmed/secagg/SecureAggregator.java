@@ -6,6 +6,7 @@ import java.util.Map;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateChecks;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -36,15 +37,7 @@ public final class SecureAggregator implements Aggregator {
 
     @Override
     public void accept(FitResult update) throws UpdateRejectedException {
-        if (!update.parameters().layout().equals(global.layout())) {
-            throw new UpdateRejectedException(update.siteId(), "parameter layout " + update.parameters().layout().entries()
-                    + " does not match the global model's " + global.layout().entries());
-        }
-        int bad = update.parameters().firstNonFinite();
-        if (bad >= 0) {
-            throw new UpdateRejectedException(update.siteId(), "value in tensor '" + update.parameters().tensorAt(bad)
-                    + "' is not finite");
-        }
+        UpdateChecks.check(update, global, round);
         cohort.add(update);
     }
 

@@ -23,7 +23,7 @@ public final class WeightedMeanAggregator implements Aggregator {
     private final ModelParameters global;
     private final ToDoubleFunction<FitResult> weighting;
     private final double serverLearningRate;
-    private final String expectedTaskPrefix;
+    private final int round;
     private final float[] sum;
     private final float[][] pending = new float[GROUP][];
     private final double[] pendingWeights = new double[GROUP];
@@ -47,7 +47,7 @@ public final class WeightedMeanAggregator implements Aggregator {
         this.global = Objects.requireNonNull(global);
         this.weighting = weighting;
         this.serverLearningRate = serverLearningRate;
-        this.expectedTaskPrefix = "r" + round + "-fit-";
+        this.round = round;
         this.sum = new float[global.size()];
     }
 
@@ -56,7 +56,7 @@ public final class WeightedMeanAggregator implements Aggregator {
         if (finished) {
             throw new IllegalStateException("aggregator already produced its result");
         }
-        validate(update);
+        UpdateChecks.check(update, global, round);
         double a = weighting.applyAsDouble(update);
         if (!(a >= 0) || !Double.isFinite(a)) {
             throw new UpdateRejectedException(update.siteId(), "aggregation weight is " + a);
@@ -75,23 +75,6 @@ public final class WeightedMeanAggregator implements Aggregator {
         accepted++;
         if (pendingCount == GROUP) {
             flush();
-        }
-    }
-
-    private void validate(FitResult update) throws UpdateRejectedException {
-        String site = update.siteId();
-        if (update.taskId() == null || !update.taskId().startsWith(expectedTaskPrefix)) {
-            throw new UpdateRejectedException(site, "task id '" + update.taskId() + "' does not belong to this round ("
-                    + expectedTaskPrefix + "…)");
-        }
-        if (!update.parameters().layout().equals(global.layout())) {
-            throw new UpdateRejectedException(site, "parameter layout " + update.parameters().layout().entries()
-                    + " does not match the global model's " + global.layout().entries());
-        }
-        int bad = update.parameters().firstNonFinite();
-        if (bad >= 0) {
-            throw new UpdateRejectedException(site, "value " + update.parameters().flat()[bad] + " in tensor '"
-                    + update.parameters().tensorAt(bad) + "' (flat index " + bad + ") is not finite");
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
+import org.fedmed.core.strategy.UpdateChecks;
 import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.privacy.L2Clip;
 

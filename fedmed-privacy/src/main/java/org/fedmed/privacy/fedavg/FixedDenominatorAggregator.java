@@ -7,6 +7,7 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateChecks;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**

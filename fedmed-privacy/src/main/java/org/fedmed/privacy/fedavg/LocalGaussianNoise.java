@@ -3,6 +3,7 @@ package org.fedmed.privacy.fedavg;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
+import org.fedmed.core.strategy.UpdateChecks;
 import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.privacy.NoiseSource;
 
