@@ -10,7 +10,8 @@ import org.fedmed.sim.ExperimentProgress;
 
 /**
  * Shows an experiment's phases as progress bars on a terminal. When output is not a terminal (a CI log, a
- * pipe) it prints one line as each phase starts and ends instead of redrawing a bar. Notes (site failures)
+ * pipe) it prints a line as each phase starts and ends, and one at every tenth of a phase with its status (the
+ * loss, and the epsilon spent for a private run), instead of redrawing a bar. Notes (site failures)
  * are printed on their own line either way.
  */
 final class ProgressBarReporter implements ExperimentProgress {
@@ -20,6 +21,7 @@ final class ProgressBarReporter implements ExperimentProgress {
     private ProgressBar bar;
     private String phase;
     private int steps;
+    private int total;
     private long phaseStart;
 
     /** Progress on standard error, drawn as bars when it is a terminal; nothing when {@code disabled}. */
@@ -40,6 +42,7 @@ final class ProgressBarReporter implements ExperimentProgress {
         phaseDone();
         phase = name;
         steps = 0;
+        this.total = total;
         phaseStart = System.nanoTime();
         if (interactive) {
             bar = new ProgressBarBuilder().setTaskName(String.format("%-22s", name)).setInitialMax(total)
@@ -56,6 +59,8 @@ final class ProgressBarReporter implements ExperimentProgress {
         if (bar != null) {
             bar.step();
             bar.setExtraMessage(detail);
+        } else if (total >= 10 && steps % (total / 10) == 0 && !detail.isBlank()) {
+            out.printf(Locale.ROOT, "%s: %d/%d %s%n", phase, steps, total, detail);
         }
     }
 

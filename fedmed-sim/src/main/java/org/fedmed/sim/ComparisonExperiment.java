@@ -154,7 +154,11 @@ public final class ComparisonExperiment {
             public void roundFinished(RoundRecord record, ModelParameters global) {
                 curve.add(record.evalMetrics());
                 Double loss = record.evalMetrics().get(data.classes() == 0 ? "mse" : "log_loss");
-                progress.step(loss == null ? "" : String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+                String detail = loss == null ? "" : String.format(java.util.Locale.ROOT, "loss %.4f", loss);
+                if (setup.privacy() != null) {
+                    detail += String.format(java.util.Locale.ROOT, " epsilon %.3f", setup.privacy().epsilonSpent());
+                }
+                progress.step(detail);
             }
         };
         RunResult run;

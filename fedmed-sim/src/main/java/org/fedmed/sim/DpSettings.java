@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The {@code dp:} section of a simulation config: DP-FedAvg with site-level privacy. Sites' deltas are clipped to
  * {@code clip_norm} (fixed, or adapted towards a quantile), Gaussian noise with multiplier {@code noise_multiplier}
- * is added at the server ({@code noise: central}) or at each site ({@code noise: local}), and sites are sampled by
+ * is added at the server ({@code noise: central}), at each site ({@code noise: local}), or as each site's share
+ * of the central noise ({@code noise: distributed}, for use with secure aggregation), and sites are sampled by
  * Poisson sampling at {@code sample_rate} or a fixed {@code sites_per_round}. The accountant reports epsilon at
  * {@code delta} after every round; with {@code target_epsilon} set, a plan that would exceed it is refused and a
  * run stops before a round that would.
@@ -25,7 +26,7 @@ public record DpSettings(Double noiseMultiplier, Double clipNorm, Boolean adapti
         sampling = oneOf("dp.sampling", sampling == null ? "fixed" : sampling, Set.of("fixed", "poisson"));
         sampleRate = sampleRate == null ? 1.0 : sampleRate;
         sitesPerRound = sitesPerRound == null ? 0 : sitesPerRound;
-        noise = oneOf("dp.noise", noise == null ? "central" : noise, Set.of("central", "local"));
+        noise = oneOf("dp.noise", noise == null ? "central" : noise, Set.of("central", "local", "distributed"));
         require(noiseMultiplier > 0 && Double.isFinite(noiseMultiplier), "dp.noise_multiplier", "must be > 0, got " + noiseMultiplier);
         require(clipNorm > 0 && Double.isFinite(clipNorm), "dp.clip_norm", "must be > 0, got " + clipNorm);
         require(targetQuantile > 0 && targetQuantile < 1, "dp.target_quantile", "must be in (0, 1), got " + targetQuantile);
@@ -34,7 +35,7 @@ public record DpSettings(Double noiseMultiplier, Double clipNorm, Boolean adapti
         require(delta > 0 && delta < 1, "dp.delta", "must be in (0, 1), got " + delta);
         require(sampleRate > 0 && sampleRate <= 1, "dp.sample_rate", "must be in (0, 1], got " + sampleRate);
         require(sitesPerRound >= 0, "dp.sites_per_round", "must be >= 0 (0 = all sites), got " + sitesPerRound);
-        require(!(adaptiveClipping && noise.equals("local")), "dp.adaptive_clipping",
+        require(!(adaptiveClipping && !noise.equals("central")), "dp.adaptive_clipping",
                 "needs central noise: the server must see which updates were clipped");
     }
 

@@ -68,11 +68,15 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
                 dp.targetEpsilon() == null ? Double.POSITIVE_INFINITY : dp.targetEpsilon(), dp.delta(),
                 config.rounds(), Math.min(config.minFitSites(), population), config.serverLr());
-        NoisePlacement placement = dp.noise().equals("local") ? NoisePlacement.LOCAL : NoisePlacement.CENTRAL;
+        NoisePlacement placement = switch (dp.noise()) {
+            case "local" -> NoisePlacement.LOCAL;
+            case "distributed" -> NoisePlacement.DISTRIBUTED;
+            default -> NoisePlacement.CENTRAL;
+        };
         DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, NoiseSource.seeded(config.seed()), placement);
         List<SiteClient> wrapped = new ArrayList<>();
         for (SiteClient site : sites) {
-            wrapped.add(placement == NoisePlacement.LOCAL
+            wrapped.add(placement != NoisePlacement.CENTRAL
                     ? new FilteredSiteClient(site, strategy.siteFilters(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -1)))
                     : site);
         }

@@ -89,8 +89,11 @@ public record SimulationConfig(
         require(!regimes.isEmpty(), "regimes", "must name at least one of " + ALL_REGIMES);
         require(secureAggregation == null || strategy.equals("fedavg") || strategy.equals("uniform"),
                 "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy + "'");
-        require(secureAggregation == null || dp == null || dp.noise().equals("local"), "secure_aggregation",
-                "with dp, needs dp.noise: local (the server never sees an update to add central noise to)");
+        require(secureAggregation == null || dp == null || !dp.noise().equals("central"), "secure_aggregation",
+                "with dp, needs dp.noise: distributed or local (the server never sees an update to add central noise to)");
+        require(dp == null || !dp.noise().equals("distributed") || secureAggregation != null, "dp.noise",
+                "distributed needs secure_aggregation: each site's share of the noise protects nothing unless the "
+                        + "server only sees the sum");
         for (String r : regimes) {
             require(ALL_REGIMES.contains(r), "regimes", "unknown regime '" + r + "' (known: " + ALL_REGIMES + ")");
         }

@@ -168,4 +168,20 @@ class ComparisonExperimentTest {
         assertNull(new ComparisonExperiment(config("rounds: 1\nregimes: [federated]\n"), null).run(data)
                 .federated().siteDpEpsilon());
     }
+
+    @Test
+    void distributedNoiseNeedsSecureAggregationAndRunsUnderIt() {
+        var e = assertThrows(IllegalArgumentException.class, () -> config("dp: {noise: distributed}\n"));
+        assertTrue(e.getMessage().contains("'dp.noise'") && e.getMessage().contains("secure_aggregation"), e.getMessage());
+        FederatedDataset data = SyntheticFederation.build(13, 200, 200, 200, 200);
+        var report = new ComparisonExperiment(config("""
+                rounds: 5
+                regimes: [federated]
+                dp: {noise_multiplier: 0.5, clip_norm: 1.0, noise: distributed}
+                secure_aggregation: {clip_bound: 2}
+                """), null).run(data);
+        assertEquals("dp-fedavg-distributed+secagg+", report.federated().strategy());
+        double central = new org.fedmed.privacy.accounting.RdpAccountant().step(1.0, 0.5, 5).epsilon(1e-5).epsilon();
+        assertEquals(central, report.federated().privacy().epsilon(), 1e-9, "accounted as the central mechanism");
+    }
 }

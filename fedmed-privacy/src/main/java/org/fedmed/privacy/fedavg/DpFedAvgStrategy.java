@@ -60,11 +60,12 @@ public final class DpFedAvgStrategy implements Strategy {
     }
 
     /**
-     * As above, choosing where the noise goes. With {@link NoisePlacement#LOCAL} the caller must put
+     * As above, choosing where the noise goes. With {@link NoisePlacement#LOCAL} or
+     * {@link NoisePlacement#DISTRIBUTED} the caller must put
      * {@link #siteFilters(long)} on every site: the server then clips (a no-op for honest sites) and averages.
      */
     public DpFedAvgStrategy(DpFedAvgConfig config, NoiseSource noise, NoisePlacement placement) {
-        if (placement == NoisePlacement.LOCAL && config.clipping() instanceof ClippingPolicy.Adaptive) {
+        if (placement != NoisePlacement.CENTRAL && config.clipping() instanceof ClippingPolicy.Adaptive) {
             throw new IllegalArgumentException("adaptive clipping needs the server to see which updates were clipped; "
                     + "use fixed clipping with local noise");
         }
@@ -114,7 +115,11 @@ public final class DpFedAvgStrategy implements Strategy {
 
     @Override
     public String name() {
-        return placement == NoisePlacement.CENTRAL ? "dp-fedavg" : "dp-fedavg-local";
+        return switch (placement) {
+            case CENTRAL -> "dp-fedavg";
+            case LOCAL -> "dp-fedavg-local";
+            case DISTRIBUTED -> "dp-fedavg-distributed";
+        };
     }
 
     /** Where this run adds its noise. */
@@ -123,13 +128,16 @@ public final class DpFedAvgStrategy implements Strategy {
     }
 
     /**
-     * The filters a site applies to its own update under local noise: clip to C, then add N(0, (z C)^2) per
+     * The filters a site applies to its own update under local or distributed noise: clip to C, then add
+     * N(0, (z C)^2) (local) or N(0, (z C)^2 / m) for m expected sites (distributed) per
      * coordinate from a noise source the site seeds itself.
      */
     public List<org.fedmed.core.filter.UpdateFilter> siteFilters(long siteNoiseSeed) {
         double clip = config.clipping().initialClipNorm();
-        return List.of(new ClippingFilter(clip),
-                new LocalGaussianNoise(config.noiseMultiplier(), clip, NoiseSource.seeded(siteNoiseSeed)));
+        double z = placement == NoisePlacement.DISTRIBUTED
+                ? config.noiseMultiplier() / Math.sqrt(config.sampler().expectedSites(config.population()))
+                : config.noiseMultiplier();
+        return List.of(new ClippingFilter(clip), new LocalGaussianNoise(z, clip, NoiseSource.seeded(siteNoiseSeed)));
     }
 
     @Override

@@ -263,4 +263,27 @@ class DpFedAvgStrategyTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new DpFedAvgStrategy(cfg, SILENT, NoisePlacement.LOCAL));
         assertTrue(e.getMessage().contains("adaptive"), e.getMessage());
     }
+
+    @Test
+    void distributedPlacementGivesEachSiteItsShareOfTheCentralNoise() throws Exception {
+        int m = 4;
+        double z = 2.0, clip = 1.0;
+        var cfg = config(new FixedSizeSiteSampler(m), m, new ClippingPolicy.Fixed(clip), z, Double.POSITIVE_INFINITY, 1, 1, 1);
+        DpFedAvgStrategy distributed = new DpFedAvgStrategy(cfg, SILENT, NoisePlacement.DISTRIBUTED);
+        assertEquals("dp-fedavg-distributed", distributed.name());
+        int p = 20_000;
+        ModelParameters global = ModelParameters.ofFlat(
+                org.fedmed.core.ParameterLayout.of(List.of("w"), List.of(new int[]{p})), new float[p]);
+        FitResult zero = new FitResult("site-0", "r1-fit-site-0", global, true, 10, 1.0, Map.of());
+        FitResult noised = zero;
+        for (var f : distributed.siteFilters(5)) {
+            noised = f.apply(noised, global);
+        }
+        double sumSq = 0;
+        for (float v : noised.parameters().flat()) sumSq += (double) v * v;
+        double std = Math.sqrt(sumSq / p);
+        double expected = z * clip / Math.sqrt(m);
+        // the sample standard deviation of 20,000 normals is within 3% of the truth with overwhelming probability
+        assertEquals(expected, std, 0.03 * expected);
+    }
 }
