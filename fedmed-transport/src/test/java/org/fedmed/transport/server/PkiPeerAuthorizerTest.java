@@ -1,0 +1,52 @@
+package org.fedmed.transport.server;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.fedmed.pki.FederationSpec;
+import org.fedmed.pki.Pem;
+import org.fedmed.pki.Provisioner;
+import org.fedmed.pki.Revoker;
+import org.fedmed.pki.ServerAddress;
+import org.fedmed.pki.ServerKit;
+import org.fedmed.pki.SiteKit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PkiPeerAuthorizerTest {
+
+    static X509Certificate[] chainOf(Path siteKit) {
+        return new X509Certificate[]{Pem.readCertificate(SiteKit.load(siteKit).certificate())};
+    }
+
+    @Test
+    void provisionedSiteIsAdmittedByNameAndARevokedOneIsRefusedAfterReload(@TempDir Path dir) throws Exception {
+        Path fed = dir.resolve("fed");
+        var provisioned = new Provisioner().provision(
+                FederationSpec.of("demo", ServerAddress.parse("127.0.0.1:7443"), List.of("lyon", "basel")), fed, false);
+        var authorizer = new PkiPeerAuthorizer(ServerKit.load(provisioned.serverKit()));
+        assertEquals("lyon", authorizer.authorize(chainOf(provisioned.siteKits().get("lyon"))));
+        assertEquals("basel", authorizer.authorize(chainOf(provisioned.siteKits().get("basel"))));
+
+        new Revoker().revoke(fed, "basel");
+        assertEquals("basel", authorizer.authorize(chainOf(provisioned.siteKits().get("basel"))),
+                "the CRL is read again only on reload");
+        authorizer.reload();
+        var e = assertThrows(PeerRefusedException.class,
+                () -> authorizer.authorize(chainOf(provisioned.siteKits().get("basel"))));
+        assertTrue(e.getMessage().toLowerCase().contains("revoked"), e.getMessage());
+        assertEquals("lyon", authorizer.authorize(chainOf(provisioned.siteKits().get("lyon"))));
+    }
+
+    @Test
+    void siteFromAnotherFederationIsRefused(@TempDir Path dir) throws Exception {
+        var ours = new Provisioner().provision(
+                FederationSpec.of("demo", ServerAddress.parse("127.0.0.1:7443"), List.of("lyon")), dir.resolve("a"), false);
+        var theirs = new Provisioner().provision(
+                FederationSpec.of("other", ServerAddress.parse("127.0.0.1:7443"), List.of("lyon")), dir.resolve("b"), false);
+        var authorizer = new PkiPeerAuthorizer(ServerKit.load(ours.serverKit()));
+        assertThrows(PeerRefusedException.class, () -> authorizer.authorize(chainOf(theirs.siteKits().get("lyon"))));
+    }
+}
