@@ -62,8 +62,7 @@ final class TradeoffCommand implements Callable<Integer> {
     }
 
     private java.util.Map<String, Object> withDp(SimulationConfig flags) {
-        java.util.Map<String, Object> o = ConfigLoader.mapper().convertValue(flags,
-                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        java.util.Map<String, Object> o = ConfigLoader.toMap(flags);
         o.put("dp", java.util.Map.of("clip_norm", clipNorm, "delta", delta, "noise", placement));
         return o;
     }

@@ -1,6 +1,5 @@
 package org.fedmed.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,8 +64,7 @@ final class TuneCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "%nbest: lr %s, local_epochs %d, batch_size %d%n", best.lr(), best.localEpochs(), best.batchSize());
         Files.createDirectories(out);
         Path file = out.resolve("tune.json");
-        ConfigLoader.mapper().copyWith(new com.fasterxml.jackson.core.JsonFactory())
-                .enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
+        ConfigLoader.jsonWriter().writeValue(file.toFile(),
                         java.util.Map.of("config", cfg, "outcome", outcome));
         stdout.println("written to " + file);
         stdout.flush();

@@ -73,8 +73,12 @@ public final class Trainer {
         return new TrainingResult(lastEpochLoss, epochs, steps);
     }
 
-    private static void checkArguments(Model model, float[] params, LabeledData data, int epochs, int batchSize,
-                                       double lr) {
+    /**
+     * The checks every trainer makes before its first step: parameters fit the model, epochs, batch size and
+     * learning rate are valid, the data has rows the model accepts, and the initial parameters are finite.
+     */
+    public static void checkArguments(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                      double lr) {
         if (params.length != model.parameterCount()) {
             throw new IllegalArgumentException("params have " + params.length + " values but the model has "
                     + model.parameterCount());
@@ -100,7 +104,7 @@ public final class Trainer {
     }
 
     /** Fisher-Yates shuffle driven by {@code rng}. */
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    public static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];
@@ -109,7 +113,8 @@ public final class Trainer {
         }
     }
 
-    private static int firstNonFinite(float[] v) {
+    /** Index of the first NaN or infinite value in {@code v}, or -1 if there is none. */
+    public static int firstNonFinite(float[] v) {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 return i;

@@ -106,7 +106,7 @@ public final class ComparisonExperiment {
             finals.put(site.siteId(), params);
         }
         progress.phaseDone();
-        return evaluate("local", data, finals::get, curve(perRound), start);
+        return evaluate("local", model, data, finals::get, curve(perRound), start);
     }
 
     private RegimeResult centralized(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -126,7 +126,7 @@ public final class ComparisonExperiment {
             progress.step("");
         }
         progress.phaseDone();
-        return evaluate("centralized", data, site -> params, curve, start);
+        return evaluate("centralized", model, data, site -> params, curve, start);
     }
 
     private record FederatedOutcome(RegimeResult result, FederatedSummary summary) {
@@ -167,7 +167,7 @@ public final class ComparisonExperiment {
         }
         progress.phaseDone();
         float[] finalParams = run.finalModel().flat();
-        RegimeResult result = evaluate("federated", data, site -> finalParams, curve, start);
+        RegimeResult result = evaluate("federated", model, data, site -> finalParams, curve, start);
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
                 run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup), siteEpsilons(clients));
         return new FederatedOutcome(result, summary);
@@ -206,9 +206,8 @@ public final class ComparisonExperiment {
     }
 
     /** Tests each site's model on that site's test split, and all of them on the pooled test splits. */
-    private RegimeResult evaluate(String regime, FederatedDataset data, java.util.function.Function<String, float[]> paramsFor,
+    private RegimeResult evaluate(String regime, Model model, FederatedDataset data, java.util.function.Function<String, float[]> paramsFor,
                                   List<Map<String, Double>> curve, long startNanos) {
-        Model model = Models.build(modelSpec(config), data.featureNames().size(), data.classes());
         Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
         Map<String, Integer> testRows = new LinkedHashMap<>();
         List<float[]> predictions = new ArrayList<>();

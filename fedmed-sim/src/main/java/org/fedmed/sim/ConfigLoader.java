@@ -28,12 +28,25 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    private static final ObjectMapper JSON = YAML.copyWith(new com.fasterxml.jackson.core.JsonFactory())
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
     private ConfigLoader() {
     }
 
     /** The mapper configs are read and written with (snake_case keys). */
     public static ObjectMapper mapper() {
         return YAML;
+    }
+
+    /** A JSON writer with the configs' snake_case naming, indented, for reports. */
+    public static ObjectMapper jsonWriter() {
+        return JSON;
+    }
+
+    /** The config as a mutable map of snake_case keys, for deriving variants through {@link #parse}. */
+    public static Map<String, Object> toMap(SimulationConfig config) {
+        return YAML.convertValue(config, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
     }
 
     /** Reads a config file; keys not set keep their defaults. */

@@ -70,8 +70,7 @@ public final class HyperparameterSearch {
     }
 
     private Map<String, Object> overrides(double lr, int epochs, int batch) {
-        Map<String, Object> o = ConfigLoader.mapper().convertValue(base,
-                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        Map<String, Object> o = ConfigLoader.toMap(base);
         o.put("lr", lr);
         o.put("local_epochs", epochs);
         o.put("batch_size", batch);

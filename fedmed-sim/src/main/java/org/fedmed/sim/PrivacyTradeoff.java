@@ -51,8 +51,7 @@ public final class PrivacyTradeoff {
     }
 
     private SimulationConfig with(Double noiseMultiplier) {
-        Map<String, Object> o = ConfigLoader.mapper().convertValue(base,
-                new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+        Map<String, Object> o = ConfigLoader.toMap(base);
         o.put("regimes", List.of("federated"));
         if (noiseMultiplier == null) {
             o.remove("dp");

@@ -5,6 +5,7 @@ import java.util.random.RandomGenerator;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.ml.Model;
+import org.fedmed.ml.Trainer;
 import org.fedmed.ml.optim.Optimizer;
 import org.fedmed.ml.optim.Optimizers;
 import org.fedmed.privacy.NoiseSource;
@@ -36,7 +37,7 @@ public final class DpSgdTrainer {
      */
     public static DpSgdResult train(Model model, float[] params, LabeledData data, int epochs, int batchSize,
                                     double lr, long seed, DpSgdConfig dp, NoiseSource noise) {
-        checkArguments(model, params, data, epochs, batchSize, lr);
+        Trainer.checkArguments(model, params, data, epochs, batchSize, lr);
         int n = data.rows();
         int batch = Math.min(batchSize, n);
         double q = (double) batch / n;
@@ -58,7 +59,7 @@ public final class DpSgdTrainer {
         double lastEpochLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             if (dp.sampling() == BatchSampling.SHUFFLE) {
-                shuffle(order, sampling);
+                Trainer.shuffle(order, sampling);
             }
             double epochLoss = 0;
             long epochExamples = 0;
@@ -79,7 +80,7 @@ public final class DpSgdTrainer {
                 }
                 optimizer.step(params, grad, lr);
                 steps++;
-                int bad = firstNonFinite(params);
+                int bad = Trainer.firstNonFinite(params);
                 if (bad >= 0) {
                     throw diverged("parameter " + bad + " is " + params[bad], epoch, epochs, s + 1, stepsPerEpoch, lr);
                 }
@@ -124,49 +125,6 @@ public final class DpSgdTrainer {
             }
             out[count++] = (int) i;
         }
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
-    private static void checkArguments(Model model, float[] params, LabeledData data, int epochs, int batchSize,
-                                       double lr) {
-        if (params.length != model.parameterCount()) {
-            throw new IllegalArgumentException("params have " + params.length + " values but the model has "
-                    + model.parameterCount());
-        }
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        }
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + lr);
-        }
-        if (data.rows() == 0) {
-            throw new IllegalArgumentException("cannot train on a dataset with no rows");
-        }
-        model.checkData(data);
-        int bad = firstNonFinite(params);
-        if (bad >= 0) {
-            throw new IllegalArgumentException("initial parameter " + bad + " is " + params[bad]);
-        }
-    }
-
-    private static int firstNonFinite(float[] v) {
-        for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i])) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static IllegalStateException diverged(String what, int epoch, int epochs, int step, int stepsPerEpoch,

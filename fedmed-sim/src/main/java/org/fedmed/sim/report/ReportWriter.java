@@ -1,7 +1,6 @@
 package org.fedmed.sim.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,8 +30,7 @@ public final class ReportWriter {
     public static final List<String> FILES =
             List.of("results.json", "results.csv", "rounds.csv", "learning_curves.png", "per_site.png");
 
-    private final ObjectMapper json = ConfigLoader.mapper().copyWith(new com.fasterxml.jackson.core.JsonFactory())
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper json = ConfigLoader.jsonWriter();
 
     public List<Path> write(ComparisonReport report, Path dir) {
         try {

@@ -1,6 +1,5 @@
 package org.fedmed.sim.report;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +23,7 @@ public final class TradeoffWriter {
         try {
             Files.createDirectories(dir);
             Path json = dir.resolve("tradeoff.json");
-            ConfigLoader.mapper().copyWith(new com.fasterxml.jackson.core.JsonFactory())
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
+            ConfigLoader.jsonWriter().writeValue(json.toFile(), result);
             Path csv = dir.resolve("tradeoff.csv");
             Files.writeString(csv, csv(result));
             Path png = dir.resolve("tradeoff.png");
