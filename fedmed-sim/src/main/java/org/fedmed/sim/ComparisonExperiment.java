@@ -65,13 +65,28 @@ public final class ComparisonExperiment {
                 : ModelSpec.parse(config.model().toString());
     }
 
+    /** The local training settings every site gets: E epochs, batch B, learning rate, weights or delta. */
+    public static FitConfig fitConfig(SimulationConfig config) {
+        return new FitConfig(config.localEpochs(), config.batchSize(), config.lr(), config.send().equals("delta"),
+                config.seed());
+    }
+
+    /**
+     * How the round engine runs the federated regime; a deployment server runs it the same way: round budget and
+     * early stopping, per-round deadline, evaluation every round on the loss of the task's kind.
+     */
+    public static EngineConfig engineConfig(SimulationConfig config, int classes) {
+        return new EngineConfig(new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
+                Duration.ofSeconds(config.roundDeadlineSeconds()), 1, classes == 0 ? "mse" : "log_loss", 3,
+                config.seed());
+    }
+
     public ComparisonReport run(FederatedDataset data) {
         String startedAt = Instant.now().toString();
         ModelSpec spec = modelSpec(config);
         Model model = Models.build(spec, data.featureNames().size(), data.classes());
         ModelParameters init = model.init(config.seed());
-        FitConfig fit = new FitConfig(config.localEpochs(), config.batchSize(), config.lr(),
-                config.send().equals("delta"), config.seed());
+        FitConfig fit = fitConfig(config);
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
@@ -138,10 +153,7 @@ public final class ComparisonExperiment {
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
-        EngineConfig engineConfig = new EngineConfig(
-                new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
-                Duration.ofSeconds(config.roundDeadlineSeconds()), 1,
-                data.classes() == 0 ? "mse" : "log_loss", 3, config.seed());
+        EngineConfig engineConfig = engineConfig(config, data.classes());
         List<Map<String, Double>> curve = new ArrayList<>();
         RunListener listener = new RunListener() {
             @Override

@@ -67,10 +67,30 @@ public final class ConfigLoader {
      * {@code source} names the text in error messages.
      */
     public static SimulationConfig parse(String text, String source, Map<String, Object> overrides) {
+        return parseAs(text, source, overrides, SimulationConfig.class);
+    }
+
+    /**
+     * Reads a config file as {@code type}, with the same snake_case keys and the same errors as simulation
+     * configs (unknown keys listed with the known ones, wrong types named by key).
+     */
+    public static <T> T load(Path file, Class<T> type) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parseAs(text, file.toString(), Map.of(), type);
+    }
+
+    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type) {
         try {
             ObjectNode node = text == null || text.isBlank() ? YAML.createObjectNode() : asObject(YAML.readTree(text), source);
             overrides.forEach((k, v) -> node.set(k, YAML.valueToTree(v)));
-            return YAML.treeToValue(node, SimulationConfig.class);
+            return YAML.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
             throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "'" + location(e)

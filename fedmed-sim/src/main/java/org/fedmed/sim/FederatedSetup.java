@@ -31,7 +31,7 @@ import org.fedmed.secagg.quant.RingQuantizer;
 public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvgStrategy privacy) {
 
     public static FederatedSetup of(SimulationConfig config, FitConfig fit, List<? extends SiteClient> sites) {
-        FederatedSetup plain = withoutSecureAggregation(config, fit, sites);
+        FederatedSetup plain = withoutSecureAggregation(config, fit, sites, sites.size());
         SecAggSettings sa = config.secureAggregation();
         if (sa == null) {
             return plain;
@@ -47,8 +47,32 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         return new FederatedSetup(secure, plain.sites(), plain.privacy());
     }
 
+    /**
+     * The strategy a deployment server runs for a federation of {@code population} sites, which are remote: the
+     * FedAvg family, or DP-FedAvg with central noise. Settings that need code on the sites' side of the round
+     * (secure aggregation, local or distributed noise, DP-SGD) are refused here with the key at fault.
+     */
+    public static FederatedSetup forServer(SimulationConfig config, FitConfig fit, int population) {
+        if (config.secureAggregation() != null) {
+            throw new IllegalArgumentException("config key 'secure_aggregation' is not available in deployment yet:"
+                    + " its key-agreement rounds run in simulation only");
+        }
+        if (config.dp() != null && !config.dp().noise().equals("central")) {
+            throw new IllegalArgumentException("config key 'dp.noise': '" + config.dp().noise() + "' is not available"
+                    + " in deployment yet; use central (the server adds the noise)");
+        }
+        if (config.siteDp() != null) {
+            throw new IllegalArgumentException("config key 'site_dp' is not available in deployment yet: DP-SGD runs"
+                    + " in simulation only");
+        }
+        if (population < 1) {
+            throw new IllegalArgumentException("a federation needs at least one site, got " + population);
+        }
+        return withoutSecureAggregation(config, fit, List.of(), population);
+    }
+
     private static FederatedSetup withoutSecureAggregation(SimulationConfig config, FitConfig fit,
-                                                           List<? extends SiteClient> sites) {
+                                                           List<? extends SiteClient> sites, int population) {
         if (config.dp() == null) {
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
@@ -58,7 +82,6 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
         DpSettings dp = config.dp();
-        int population = sites.size();
         SiteSampler sampler = dp.sampling().equals("poisson") ? new PoissonSiteSampler(dp.sampleRate())
                 : new FixedSizeSiteSampler(dp.sitesPerRound() == 0 ? population : Math.min(dp.sitesPerRound(), population));
         double expected = sampler.expectedSites(population);

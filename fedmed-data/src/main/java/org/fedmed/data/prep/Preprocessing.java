@@ -66,6 +66,18 @@ public final class Preprocessing {
         return out;
     }
 
+    /**
+     * The model inputs a site builds from {@code schema} when no missing-value indicator columns are added: known
+     * from the schema alone, with no data. A deployment server sizes the model with it.
+     */
+    public static List<String> featureNamesWithoutIndicators(DatasetSchema schema) {
+        List<ColumnTransform> cols = new ArrayList<>();
+        for (int f = 0; f < schema.features().size(); f++) {
+            cols.add(new ColumnTransform(0, 0, 1, false));
+        }
+        return new Preprocessor(schema, MissingPolicy.MEAN, cols).featureNames();
+    }
+
     private static boolean[] indicators(DatasetSchema schema, List<ColumnMoments> global, PreprocessOptions options) {
         boolean[] on = new boolean[global.size()];
         if (!options.indicators() || options.missing() == MissingPolicy.DROP) {

@@ -15,6 +15,8 @@ public enum AuditEvent {
     TASK_SENT,
     /** A site's result arrived. */
     RESULT_RECEIVED,
+    /** The server refused a connection at admission (certificate not of this federation, revoked, not listed). */
+    ADMISSION_REFUSED,
     /** A site declined a task (for example its data governance refused it). */
     REFUSED,
     /** The server refused a site's update (wrong shape, not finite, wrong round). */

@@ -38,17 +38,32 @@ public final class FederationServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code address} and starts accepting sites.
+     * Binds {@code address} and starts accepting sites, reporting no {@linkplain FederationEvents events}.
      *
      * @param credentials server credentials that require client certificates (see {@code MutualTls})
      * @throws IOException if the address cannot be bound
      */
     public static FederationServer start(InetSocketAddress address, ServerCredentials credentials,
                                          PeerAuthorizer authorizer, ServerSettings settings) throws IOException {
+        return start(address, credentials, authorizer, settings, FederationEvents.NONE);
+    }
+
+    /**
+     * Binds {@code address} and starts accepting sites, reporting who joins, what is sent and what is refused to
+     * {@code events}.
+     *
+     * @param credentials server credentials that require client certificates (see {@code MutualTls})
+     * @param events      the audit listener; {@link FederationEvents#NONE} for none
+     * @throws IOException if the address cannot be bound
+     */
+    public static FederationServer start(InetSocketAddress address, ServerCredentials credentials,
+                                         PeerAuthorizer authorizer, ServerSettings settings,
+                                         FederationEvents events) throws IOException {
+        GuardedEvents guarded = new GuardedEvents(events);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fedmed-server-timer").daemon().factory());
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        GrpcSitePool pool = new GrpcSitePool(settings, authorizer, background);
+        GrpcSitePool pool = new GrpcSitePool(settings, authorizer, guarded, background);
         Server server;
         try {
             server = NettyServerBuilder.forAddress(address, credentials)

@@ -41,14 +41,17 @@ public final class GrpcSitePool implements SitePool {
 
     private final ServerSettings settings;
     private final PeerAuthorizer authorizer;
+    private final FederationEvents events;
     private final ResultBufferBudget budget;
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
 
-    GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, Executor background) {
+    /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
+    GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background) {
         this.settings = settings;
         this.authorizer = authorizer;
+        this.events = events;
         long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
         this.budget = new ResultBufferBudget(capacity, background);
     }
@@ -59,6 +62,10 @@ public final class GrpcSitePool implements SitePool {
 
     PeerAuthorizer authorizer() {
         return authorizer;
+    }
+
+    FederationEvents events() {
+        return events;
     }
 
     ResultBufferBudget budget() {
@@ -148,13 +155,17 @@ public final class GrpcSitePool implements SitePool {
         links.add(link);
     }
 
-    /** Makes an admitted link the site's one live stream, replacing (and closing) an older one. */
+    /**
+     * Makes an admitted link the site's one live stream, replacing (and closing) an older one, and reports the
+     * join (after the old stream's departure) before waking those waiting for sites.
+     */
     void activate(SiteLink link) {
         SiteLink old = active.put(link.siteId(), link);
         if (old != null && old != link) {
             old.close("replaced by a newer connection from the same site",
                     io.grpc.Status.ABORTED.withDescription("replaced by a newer connection from site '" + link.siteId() + "'"));
         }
+        events.siteJoined(link.siteId(), link.peer());
         synchronized (membership) {
             membership.notifyAll();
         }

@@ -39,9 +39,12 @@ final class PendingTask {
         return done.get();
     }
 
-    /** Decides the task as delivered; {@code release} runs once the sink took the result. */
-    boolean succeed(Object result, Runnable release) {
-        return decide(new Outcome.Delivered(index, result, release), "it was already answered");
+    /**
+     * Decides the task as delivered; {@code release} runs once the sink took the result. If this call decides the
+     * task, {@code announce} runs before the outcome is handed on, so what it reports precedes the round engine.
+     */
+    boolean succeed(Object result, Runnable release, Runnable announce) {
+        return decide(new Outcome.Delivered(index, result, release), "it was already answered", announce);
     }
 
     boolean fail(SiteFailure.Kind kind, String reason) {
@@ -50,7 +53,7 @@ final class PendingTask {
             case REJECTED -> "its update was rejected";
             case ERROR -> "it failed: " + reason;
         };
-        return decide(new Outcome.Failed(index, new SiteFailure(task.round(), task.siteId(), kind, reason)), why);
+        return decide(new Outcome.Failed(index, new SiteFailure(task.round(), task.siteId(), kind, reason)), why, null);
     }
 
     /** Closes the task without an outcome (the dispatch was abandoned) and tells the site to stop. */
@@ -74,13 +77,16 @@ final class PendingTask {
         }
     }
 
-    private boolean decide(Outcome outcome, String closedBecause) {
+    private boolean decide(Outcome outcome, String closedBecause, Runnable announce) {
         if (!done.compareAndSet(false, true)) {
             return false;
         }
         SiteLink l = link;
         if (l != null) {
             l.taskClosed(this, closedBecause);
+        }
+        if (announce != null) {
+            announce.run();
         }
         dispatch.arrived(outcome);
         return true;

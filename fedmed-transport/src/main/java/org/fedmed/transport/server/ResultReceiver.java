@@ -40,6 +40,10 @@ final class ResultReceiver {
         return pending;
     }
 
+    ResultHeader header() {
+        return header;
+    }
+
     String taskId() {
         return header.getTaskId();
     }

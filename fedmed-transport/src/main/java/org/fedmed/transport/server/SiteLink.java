@@ -48,6 +48,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
 
     private final GrpcSitePool pool;
     private final ServerSettings settings;
+    private final FederationEvents events;
     private final ServerCallStreamObserver<ServerMessage> call;
     private final FlowControlledSender<ServerMessage> out;
     private final SSLSession ssl;
@@ -70,6 +71,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     SiteLink(GrpcSitePool pool, ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
         this.pool = pool;
         this.settings = pool.settings();
+        this.events = pool.events();
         this.call = call;
         this.out = new FlowControlledSender<>(call);
         this.ssl = ssl;
@@ -91,6 +93,11 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     /** The verified site id, or null before the site is admitted. */
     String siteId() {
         return siteId;
+    }
+
+    /** The remote address of the connection. */
+    String peer() {
+        return peer;
     }
 
     private String who() {
@@ -227,8 +234,24 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         LOG.log(System.Logger.Level.WARNING, "refused {0}: {1}", who(), reason);
         state = State.CLOSED;
         pool.forget(this);
+        events.peerRefused(peerSubject(), peer, reason);
         out.send(ServerMessage.newBuilder().setRefusal(Refusal.newBuilder().setReason(reason)).build());
         out.complete();
+    }
+
+    /** The subject of the peer's certificate, or empty if it presented none that can be read. */
+    private String peerSubject() {
+        try {
+            return peerChain()[0].getSubjectX500Principal().getName();
+        } catch (PeerRefusedException e) {
+            return "";
+        }
+    }
+
+    /** Reports an accepted result: its header and payload, as many bytes as the site's audit log counts sent. */
+    private Runnable received(ResultHeader h) {
+        String id = siteId;
+        return () -> events.resultReceived(id, h.getTaskId(), h.getSerializedSize() + h.getPayloadBytes());
     }
 
     private boolean onResult(ResultHeader h) {
@@ -252,13 +275,13 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             return true;
         }
         if (!(p.task() instanceof FitTask fit)) {
-            p.succeed(new EvalResult(siteId, taskId, h.getNumExamples(), h.getMetricsMap()), () -> { });
+            p.succeed(new EvalResult(siteId, taskId, h.getNumExamples(), h.getMetricsMap()), () -> { }, received(h));
             return true;
         }
         ResultReceiver r = new ResultReceiver(p, h, siteId, fit.global(), settings.maxUpdateNorm(), pool.budget());
         if (h.getPayloadBytes() == 0) {
             r.allocate();
-            p.succeed(r.result(), () -> { });
+            p.succeed(r.result(), () -> { }, received(h));
             return true;
         }
         receiving = r;
@@ -327,7 +350,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             try {
                 if (r.accept(c)) {
                     receiving = null;
-                    if (!p.succeed(r.result(), r::releaseBudget)) {
+                    if (!p.succeed(r.result(), r::releaseBudget, received(r.header()))) {
                         r.releaseBudget();
                     }
                 }
@@ -364,6 +387,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     }
 
     private void declined(String taskId, String reason) {
+        events.taskDeclined(siteId, taskId, reason);
         PendingTask p = open.get(taskId);
         if (p == null) {
             LOG.log(System.Logger.Level.INFO, "{0} (task no longer open)", reason);
@@ -380,7 +404,9 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         p.fail(SiteFailure.Kind.REJECTED, message);
     }
 
+    /** Tells the site its result was rejected, and reports it. */
     private void sendRejection(String taskId, String reason) {
+        events.updateRejected(siteId, taskId, reason);
         out.send(ServerMessage.newBuilder().setRejection(Rejection.newBuilder().setTaskId(taskId).setReason(reason)).build());
     }
 
@@ -396,6 +422,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             p.attach(this);
         }
         String id = p.taskId();
+        events.taskSent(siteId, id, header.getKind() == org.fedmed.transport.proto.TaskKind.FIT ? "fit" : "evaluate",
+                header.getRound(), header.getPayloadBytes());
         out.send(new Transfer<>(id, ServerMessage.newBuilder().setTask(header).build(),
                 new ModelChunker(id, model.flat(), settings.limits().chunkBytes()),
                 c -> ServerMessage.newBuilder().setChunk(c).build(), null));
@@ -446,15 +474,20 @@ final class SiteLink implements StreamObserver<SiteMessage> {
      * (null when the call is already gone, OK to complete it normally).
      */
     void close(String reason, Status status) {
+        boolean admitted;
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;
             }
+            admitted = state == State.ACTIVE;
             state = State.CLOSED;
             stopReceiving();
             discarding = null;
         }
         pool.forget(this);
+        if (admitted) {
+            events.siteLeft(siteId, reason);
+        }
         for (PendingTask p : List.copyOf(open.values())) {
             p.fail(SiteFailure.Kind.ERROR, who() + " disconnected during the task: " + reason);
         }

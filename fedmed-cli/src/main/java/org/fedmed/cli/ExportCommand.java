@@ -1,0 +1,66 @@
+package org.fedmed.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.fedmed.deploy.server.ServerConfig;
+import org.fedmed.server.export.ExportedModel;
+import org.fedmed.server.export.ModelExporter;
+import org.fedmed.server.store.RunInfo;
+import org.fedmed.server.store.RunStore;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fedmed export}: writes a run's final model as safetensors, with a provenance file beside it. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Writes the final global model of a run (after its last recorded round) as a safetensors",
+                "file that PyTorch and Hugging Face tools read, and <out>.provenance.json beside it."})
+final class ExportCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "A server config: its store and run name.")
+        Path config;
+        @Option(names = "--store", paramLabel = "DB", description = "A run store (SQLite file).")
+        Path store;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+    @Option(names = "--run", paramLabel = "NAME", description = "The run's name (with --store; the latest run of that name).")
+    String run;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the model (.safetensors).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path db = source.store;
+        String name = run;
+        if (source.config != null) {
+            ServerConfig cfg = ServerConfig.load(source.config);
+            db = cfg.store();
+            name = name == null ? cfg.run() : name;
+        } else if (name == null) {
+            throw new IllegalArgumentException("option '--run' is required with --store");
+        }
+        if (!java.nio.file.Files.isRegularFile(db)) {
+            throw new IllegalArgumentException("run store " + db + " does not exist");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (RunStore store = RunStore.open(db)) {
+            String wanted = name;
+            RunInfo info = store.latestRun(name).orElseThrow(() -> new IllegalArgumentException("no run named '"
+                    + wanted + "' in " + store.database() + "; runs there: "
+                    + store.runs().stream().map(RunInfo::name).distinct().toList()));
+            ExportedModel model = ModelExporter.export(store, info.id(), out);
+            stdout.printf("exported run '%s' (id %d, %s) after round %d to %s (sha256 %s); provenance in %s%n",
+                    info.name(), info.id(), info.status().dbValue(), model.round(), model.model(), model.sha256(),
+                    model.provenance());
+        }
+        stdout.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package org.fedmed.cli.deploy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.fedmed.pki.FederationSpec;
+import org.fedmed.pki.KitLayout;
+import org.fedmed.pki.Provisioner;
+import org.fedmed.pki.ServerAddress;
+
+/**
+ * A provisioned federation on 127.0.0.1 for process tests: its kits, and config files for the server and for
+ * sites that train on a heart-disease hospital's CSV.
+ */
+final class Federation {
+
+    /** The four Fed-Heart-Disease hospitals; site names equal the dataset's natural site ids. */
+    static final List<String> HOSPITALS = List.of("cleveland", "hungary", "switzerland", "va");
+
+    final Path root;
+    final int port;
+    final KitLayout layout;
+
+    private Federation(Path root, int port, KitLayout layout) {
+        this.root = root;
+        this.port = port;
+        this.layout = layout;
+    }
+
+    /** Provisions federation {@code name} with {@code sites} under {@code root}, for a server on a free port. */
+    static Federation provision(Path root, String name, List<String> sites) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return provision(root, name, sites, port);
+    }
+
+    static Federation provision(Path root, String name, List<String> sites, int port) {
+        Path dir = root.resolve(name);
+        new Provisioner().provision(FederationSpec.of(name, new ServerAddress("127.0.0.1", port), sites), dir, false);
+        return new Federation(root, port, new KitLayout(dir));
+    }
+
+    /** Writes a server config whose {@code training} section is {@code trainingYaml} (indented by the caller). */
+    Path serverConfig(String file, String run, int waitForSites, String trainingYaml) throws IOException {
+        Path cfg = root.resolve(file);
+        Files.writeString(cfg, """
+                kit: %s
+                listen: 127.0.0.1:%d
+                run: %s
+                store: runs/fedmed.db
+                checkpoints: runs/checkpoints
+                keep_checkpoints: 0
+                wait_for_sites: %d
+                wait_timeout_seconds: 120
+                heartbeat_interval_seconds: 1
+                heartbeat_timeout_seconds: 10
+                max_update_norm: 1000
+                training:
+                %s""".formatted(root.relativize(layout.serverKit()), port, run, waitForSites,
+                trainingYaml.indent(2)));
+        return cfg;
+    }
+
+    /**
+     * Writes the config of site {@code site}, training on hospital {@code hospital}'s CSV, approving
+     * {@code strategies} and one model spec.
+     */
+    Path siteConfig(String site, String hospital, String strategies, String modelSpec) throws IOException {
+        return siteConfigFor(layout.siteKit(site), site, hospital, strategies, modelSpec);
+    }
+
+    Path siteConfigFor(Path kit, String site, String hospital, String strategies, String modelSpec) throws IOException {
+        Path cfg = root.resolve("site-" + site + "-" + kit.getParent().getParent().getFileName() + ".yaml");
+        Path csv = dataDir().resolve("heart-disease").resolve(csvOf(hospital));
+        Files.writeString(cfg, """
+                kit: %s
+                data:
+                  dataset: heart-disease
+                  csv: %s
+                  seed: 42
+                allow:
+                  tasks: [fit, evaluate]
+                  strategies: [%s]
+                  model_specs:
+                    - %s
+                audit_log: audit/%s.jsonl
+                """.formatted(root.relativize(kit), csv, strategies, modelSpec, site));
+        return cfg;
+    }
+
+    Path auditLog(String site) {
+        return root.resolve("audit").resolve(site + ".jsonl");
+    }
+
+    Path store() {
+        return root.resolve("runs/fedmed.db");
+    }
+
+    static Path dataDir() {
+        String env = System.getenv("FEDMED_DATA");
+        if (env == null || env.isBlank()) {
+            throw new IllegalStateException("FEDMED_DATA is not set");
+        }
+        return Path.of(env).toAbsolutePath();
+    }
+
+    static boolean heartDiseasePresent() {
+        String env = System.getenv("FEDMED_DATA");
+        return env != null && Files.isRegularFile(Path.of(env, "heart-disease", "cleveland.csv"));
+    }
+
+    private static String csvOf(String hospital) {
+        return switch (hospital) {
+            case "hungary" -> "hungarian.csv";
+            default -> hospital + ".csv";
+        };
+    }
+}

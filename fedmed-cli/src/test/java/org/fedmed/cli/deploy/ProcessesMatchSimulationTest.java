@@ -1,0 +1,100 @@
+package org.fedmed.cli.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.server.checkpoint.SafetensorsReader;
+import org.fedmed.server.store.RunInfo;
+import org.fedmed.server.store.RunStatus;
+import org.fedmed.server.store.RunStore;
+import org.fedmed.sim.ComparisonExperiment;
+import org.fedmed.sim.ConfigLoader;
+import org.fedmed.sim.SimulationConfig;
+import org.fedmed.sim.SimulationData;
+import org.fedmed.sim.report.ComparisonReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One {@code fedmed server} and four {@code fedmed site} processes, each a separate JVM talking gRPC over mutual
+ * TLS on 127.0.0.1, train Fed-Heart-Disease; the run reaches what {@code fedmed simulate} reaches with the same
+ * config and seed. With results aggregated in task order the two runs are the same computation, so the tolerance
+ * is zero: the final model is equal bit for bit and every round's metrics are equal.
+ */
+@Timeout(300)
+class ProcessesMatchSimulationTest {
+
+    static final String TRAINING = """
+            dataset: heart-disease
+            stats: per_site
+            missing_indicators: false
+            model: {type: logistic}
+            strategy: fedavg
+            rounds: 15
+            min_fit_sites: 4
+            local_epochs: 2
+            batch_size: 32
+            lr: 0.1
+            seed: 42
+            round_deadline_seconds: 60
+            regimes: [federated]
+            """;
+
+    @Test
+    void serverAndFourSiteProcessesReachTheSimulatedModelAndMetrics(@TempDir Path tmp) throws Exception {
+        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
+        Path serverYaml = fed.serverConfig("server.yaml", "heart-fedavg", 4, TRAINING);
+        List<FedmedProcess> processes = new ArrayList<>();
+        try {
+            FedmedProcess server = FedmedProcess.start("server", tmp.resolve("logs"), "server", "--config",
+                    serverYaml.toString());
+            processes.add(server);
+            server.awaitOutput("listening on", Duration.ofSeconds(60));
+            for (String site : Federation.HOSPITALS) {
+                processes.add(FedmedProcess.start(site, tmp.resolve("logs"), "site", "--config",
+                        fed.siteConfig(site, site, "fedavg", "{type: logistic}").toString()));
+            }
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
+        } finally {
+            for (FedmedProcess p : processes) {
+                p.close();
+            }
+        }
+
+        ComparisonReport sim = simulate();
+        try (RunStore store = RunStore.open(fed.store())) {
+            RunInfo run = store.latestRun("heart-fedavg").orElseThrow();
+            assertEquals(RunStatus.COMPLETED, run.status());
+            List<RoundRecord> rounds = store.rounds(run.id());
+            List<RoundRecord> simRounds = sim.federated().rounds();
+            assertEquals(simRounds.size(), rounds.size(), "rounds run");
+            for (int r = 0; r < rounds.size(); r++) {
+                assertEquals(Federation.HOSPITALS, rounds.get(r).succeeded(), "round " + (r + 1) + " cohort");
+                assertEquals(simRounds.get(r).evalMetrics(), rounds.get(r).evalMetrics(), "round " + (r + 1) + " eval");
+                assertEquals(simRounds.get(r).siteEvalMetrics(), rounds.get(r).siteEvalMetrics(),
+                        "round " + (r + 1) + " per-site eval");
+            }
+            Path last = store.checkpoint(run.id(), rounds.size()).orElseThrow().path();
+            float[] deployed = SafetensorsReader.read(last).parameters().flat();
+            assertArrayEquals(sim.federated().finalModel().flat(), deployed, "final model, bit for bit");
+            Map<String, Double> finalEval = rounds.getLast().evalMetrics();
+            assertTrue(finalEval.get("roc_auc") > 0.8, "the deployed model learned: " + finalEval);
+        }
+    }
+
+    static ComparisonReport simulate() {
+        SimulationConfig cfg = ConfigLoader.parse(TRAINING, "training", Map.of());
+        return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
+    }
+}

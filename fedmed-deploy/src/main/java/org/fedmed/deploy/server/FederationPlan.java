@@ -1,0 +1,49 @@
+package org.fedmed.deploy.server;
+
+import java.util.List;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.data.prep.Preprocessing;
+import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.ml.Model;
+import org.fedmed.ml.ModelSpec;
+import org.fedmed.sim.ComparisonExperiment;
+import org.fedmed.sim.FederatedSetup;
+import org.fedmed.sim.SimulationConfig;
+
+/**
+ * What the server trains, worked out without any data: the model spec, sized from the dataset's schema (the
+ * columns every site builds, with no missing-value indicators), its initial parameters from the run seed, the
+ * strategy, and the engine settings. These are the very objects the simulation builds from the same config, so a
+ * deployment and a simulation of the same config run the same rounds.
+ *
+ * @param features the number of model inputs
+ * @param classes  the number of classes (0 for regression)
+ */
+public record FederationPlan(ModelSpec spec, int features, int classes, ModelParameters initial, FitConfig fit,
+                             Strategy strategy, EngineConfig engine, FederatedSetup setup) {
+
+    /**
+     * @param population the number of sites in the federation (for DP accounting)
+     * @throws IllegalArgumentException if the dataset is unknown or the config asks for what deployment cannot do
+     */
+    public static FederationPlan of(SimulationConfig training, int population, DatasetRegistry registry) {
+        DatasetEntry entry = registry.entry(training.dataset());
+        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema());
+        int classes = entry.schema().classes();
+        ModelSpec spec = ComparisonExperiment.modelSpec(training);
+        Model model = org.fedmed.ml.Models.build(spec, columns.size(), classes);
+        FitConfig fit = ComparisonExperiment.fitConfig(training);
+        FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
+        return new FederationPlan(spec, columns.size(), classes, model.init(training.seed()), fit, setup.strategy(),
+                ComparisonExperiment.engineConfig(training, classes), setup);
+    }
+
+    /** The model spec as sites see it in every task, and approve in their allow-lists. */
+    public String specLabel() {
+        return spec.toJson();
+    }
+}

@@ -1,0 +1,62 @@
+package org.fedmed.deploy.server;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.engine.RunListener;
+import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.SiteFailure;
+
+/**
+ * The server's console log of a run: one line per round (sites that delivered, loss and AUC, time), one per site
+ * failure with its reason, and the stop reason. Lines, not a bar, since a server usually runs under a service
+ * manager whose log keeps them.
+ */
+final class RoundPrinter implements RunListener {
+
+    private final PrintWriter out;
+    private final String lossMetric;
+    private final int totalRounds;
+
+    RoundPrinter(PrintWriter out, String lossMetric, int totalRounds) {
+        this.out = out;
+        this.lossMetric = lossMetric;
+        this.totalRounds = totalRounds;
+    }
+
+    @Override
+    public void siteFailed(SiteFailure f) {
+        out.printf("  round %d: site '%s' %s: %s%n", f.round(), f.siteId(), f.kind().name().toLowerCase(Locale.ROOT),
+                f.reason());
+        out.flush();
+    }
+
+    @Override
+    public void roundFinished(RoundRecord r, ModelParameters global) {
+        out.printf(Locale.ROOT, "round %d/%d: %d of %d sites delivered%s (%.2f s)%n", r.round(), totalRounds,
+                r.succeeded().size(), r.selected().size(), metrics(r.evalMetrics()), r.durationMillis() / 1000.0);
+        out.flush();
+    }
+
+    @Override
+    public void runFinished(RunResult result) {
+        out.printf("run finished after %d rounds: %s (%s)%n", result.rounds().size(),
+                result.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.stopDetail());
+        out.flush();
+    }
+
+    private String metrics(Map<String, Double> eval) {
+        StringBuilder b = new StringBuilder();
+        Double loss = eval.get(lossMetric);
+        if (loss != null) {
+            b.append(String.format(Locale.ROOT, ", %s %.4f", lossMetric, loss));
+        }
+        Double auc = eval.get("roc_auc");
+        if (auc != null) {
+            b.append(String.format(Locale.ROOT, ", roc_auc %.4f", auc));
+        }
+        return b.toString();
+    }
+}

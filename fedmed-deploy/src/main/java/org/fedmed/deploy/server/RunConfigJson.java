@@ -1,0 +1,62 @@
+package org.fedmed.deploy.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.fedmed.sim.ConfigLoader;
+
+/**
+ * The config a run is stored with: the training settings (every key, defaults filled in) and the run's name. A
+ * resume compares them with the config it is started with, so a run never continues under other settings.
+ */
+final class RunConfigJson {
+
+    private RunConfigJson() {
+    }
+
+    static String of(ServerConfig config) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run", config.run());
+        root.put("training", ConfigLoader.toMap(config.training()));
+        try {
+            return ConfigLoader.jsonWriter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the run config as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Throws, naming the keys that differ, when {@code stored}'s training settings are not {@code config}'s. */
+    static void requireSameTraining(String stored, ServerConfig config) {
+        Map<String, Object> before;
+        Map<String, Object> now;
+        try {
+            before = training(ConfigLoader.jsonWriter().readValue(stored, new TypeReference<Map<String, Object>>() { }));
+            now = training(ConfigLoader.jsonWriter().readValue(of(config), new TypeReference<Map<String, Object>>() { }));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the stored config of run '" + config.run() + "' is not JSON: "
+                    + e.getMessage(), e);
+        }
+        TreeSet<String> differ = new TreeSet<>();
+        TreeSet<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(before.get(k), now.get(k))) {
+                differ.add(k + " (was " + before.get(k) + ", now " + now.get(k) + ")");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume run '" + config.run() + "': its training settings in "
+                    + config.file() + " changed since it started: " + String.join(", ", differ)
+                    + ". Restore them, or start a new run under another name");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> training(Map<String, Object> root) {
+        Object t = root.get("training");
+        return t instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+}

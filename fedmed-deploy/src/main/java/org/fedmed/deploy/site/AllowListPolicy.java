@@ -1,0 +1,101 @@
+package org.fedmed.deploy.site;
+
+import java.util.Locale;
+import java.util.Optional;
+import org.fedmed.ml.ModelSpec;
+import org.fedmed.transport.TaskKind;
+import org.fedmed.transport.site.PolicyDecision;
+import org.fedmed.transport.site.TaskOffer;
+import org.fedmed.transport.site.TaskPolicy;
+
+/**
+ * A {@link TaskPolicy} that enforces a site's {@link AllowList}: a task is accepted only if its kind, its strategy
+ * label and its model spec (the offer's model spec label, read as a {@link ModelSpec} and compared field by field
+ * with the approved specs) are allowed, a fit asks for no more local epochs than allowed, and the model has no
+ * more parameters than allowed. A refusal says what was asked and what is allowed. An error while reviewing is a
+ * refusal, never an acceptance. Thread-safe: it holds no mutable state.
+ */
+public final class AllowListPolicy implements TaskPolicy {
+
+    private final AllowList allow;
+
+    public AllowListPolicy(AllowList allow) {
+        if (allow == null) {
+            throw new IllegalArgumentException("an allow-list is required");
+        }
+        this.allow = allow;
+    }
+
+    /** The allow-list this policy enforces. */
+    public AllowList allowList() {
+        return allow;
+    }
+
+    @Override
+    public PolicyDecision review(TaskOffer offer) {
+        try {
+            return check(offer).decision();
+        } catch (RuntimeException e) {
+            return PolicyDecision.refuse("the site's allow-list could not review the task: " + e);
+        }
+    }
+
+    /** The approved spec the offer asks to train or evaluate, or empty if the offer is refused. */
+    public Optional<ModelSpec> approvedSpec(TaskOffer offer) {
+        try {
+            return Optional.ofNullable(check(offer).spec());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A decision and, when it accepts, the approved spec it accepted. */
+    private record Verdict(PolicyDecision decision, ModelSpec spec) {
+        static Verdict refuse(String reason) {
+            return new Verdict(PolicyDecision.refuse(reason), null);
+        }
+    }
+
+    private Verdict check(TaskOffer offer) {
+        String kind = offer.kind().name().toLowerCase(Locale.ROOT);
+        if (!allow.tasks().contains(offer.kind())) {
+            return Verdict.refuse("task kind '" + kind + "' is not allowed; this site allows tasks " + allow.taskNames());
+        }
+        if (offer.strategy() == null || !allow.strategies().contains(offer.strategy())) {
+            return Verdict.refuse("strategy '" + offer.strategy() + "' is not allowed; this site allows strategies "
+                    + allow.strategies());
+        }
+        if (offer.layout() == null) {
+            return Verdict.refuse("the task declares no parameter layout");
+        }
+        long parameters = offer.layout().totalSize();
+        if (parameters > allow.maxParameters()) {
+            return Verdict.refuse("the model has " + parameters + " parameters; this site allows at most "
+                    + allow.maxParameters() + " (max_parameters)");
+        }
+        if (offer.kind() == TaskKind.FIT && offer.fitConfig().localEpochs() > allow.maxLocalEpochs()) {
+            return Verdict.refuse("the fit asks for " + offer.fitConfig().localEpochs()
+                    + " local epochs; this site allows at most " + allow.maxLocalEpochs() + " (max_local_epochs)");
+        }
+        if (offer.modelSpec() == null || offer.modelSpec().isBlank()) {
+            return Verdict.refuse("the task names no model spec; this site trains only approved specs "
+                    + approvedJson());
+        }
+        ModelSpec asked;
+        try {
+            asked = ModelSpec.parse(offer.modelSpec());
+        } catch (RuntimeException e) {
+            return Verdict.refuse("model spec '" + offer.modelSpec() + "' is not a valid model spec (" + e.getMessage()
+                    + "); this site trains only approved specs " + approvedJson());
+        }
+        if (!allow.modelSpecs().contains(asked)) {
+            return Verdict.refuse("model spec " + asked.toJson() + " is not approved; this site trains only approved specs "
+                    + approvedJson());
+        }
+        return new Verdict(PolicyDecision.accept(), asked);
+    }
+
+    private String approvedJson() {
+        return allow.modelSpecs().stream().map(ModelSpec::toJson).toList().toString();
+    }
+}

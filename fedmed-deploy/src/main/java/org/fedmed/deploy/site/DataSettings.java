@@ -1,0 +1,59 @@
+package org.fedmed.deploy.site;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.fedmed.data.federated.DataOptions;
+import org.fedmed.data.partition.PartitionerKind;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.StatsMode;
+
+/**
+ * The {@code data} section of a site's config: which registered dataset's schema the site's CSV follows, where
+ * the CSV is, and how the site splits and preprocesses it. Statistics are always the site's own
+ * ({@link StatsMode#PER_SITE}) and no missing-value indicator columns are added, so a site needs nobody else's
+ * data to prepare its own.
+ *
+ * @param dataset      registry name (or alias) of the dataset whose schema the CSV follows
+ * @param csv          the site's CSV file, absolute; null means the dataset's natural-site file of this site,
+ *                     found through the dataset registry
+ * @param testFraction share of the rows held out for evaluation, in (0, 1)
+ * @param missing      what preprocessing does with missing values
+ * @param standardize  whether numeric columns are standardized with the site's training statistics
+ * @param seed         seed of the site's stratified train/test split
+ */
+public record DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
+                           long seed) {
+
+    /** Default held-out share. */
+    public static final double DEFAULT_TEST_FRACTION = DataOptions.DEFAULT_TEST_FRACTION;
+    /** Default missing-value policy. */
+    public static final MissingPolicy DEFAULT_MISSING = MissingPolicy.MEAN;
+    /** Default split seed. */
+    public static final long DEFAULT_SEED = DataOptions.DEFAULT_SEED;
+
+    public DataSettings {
+        if (dataset == null || dataset.isBlank()) {
+            throw new IllegalArgumentException("data.dataset must name a registered dataset");
+        }
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("data.test_fraction must lie in (0, 1), got " + testFraction);
+        }
+        if (missing == null) {
+            throw new IllegalArgumentException("data.missing is required (drop, mean, median)");
+        }
+    }
+
+    /** The site's own CSV file, when the config names one. */
+    public Optional<Path> csvFile() {
+        return Optional.ofNullable(csv);
+    }
+
+    /**
+     * The simulation's options that prepare a site's rows exactly as this site prepares its own: per-site
+     * statistics, no missing-value indicators, this split seed and held-out share.
+     */
+    public DataOptions options() {
+        return new DataOptions(dataset, 1, PartitionerKind.IID, DataOptions.DEFAULT_ALPHA, testFraction, missing,
+                false, standardize, StatsMode.PER_SITE, seed);
+    }
+}

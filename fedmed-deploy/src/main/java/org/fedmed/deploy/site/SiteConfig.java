@@ -1,0 +1,59 @@
+package org.fedmed.deploy.site;
+
+import java.nio.file.Path;
+
+/**
+ * A site process's configuration, read from YAML with {@link #load(Path)}: where its startup kit is (read later
+ * with {@code SiteKit.load}), its own data, its data-governance allow-list, and its audit log. Paths are absolute,
+ * relative ones in the file having been resolved against the file's directory.
+ *
+ * <pre>
+ * kit: ../federation/sites/cleveland   # required: the site's startup kit directory
+ * data:
+ *   dataset: heart-disease             # required: registry dataset whose schema the site's CSV follows
+ *   csv: cleveland.csv                 # default: the dataset's natural-site file of this site, via the registry
+ *   test_fraction: 0.25                # default 0.25, in (0, 1)
+ *   missing: mean                      # drop | mean | median, default mean
+ *   standardize: true                  # default true
+ *   seed: 42                           # seed of the local train/test split, default 42
+ * allow:                               # everything not listed is refused
+ *   tasks: [fit, evaluate]             # default [fit, evaluate]
+ *   strategies: [fedavg]               # required, non-empty
+ *   model_specs:                       # required, non-empty; same format as a model spec file
+ *     - {type: logistic}
+ *   max_local_epochs: 20               # default 100
+ *   max_parameters: 10000000           # default 10,000,000
+ * audit_log: audit/site-audit.jsonl    # default audit.jsonl next to the config
+ * </pre>
+ *
+ * @param kit      the site's startup kit directory
+ * @param data     the site's data and how it is prepared
+ * @param allow    the tasks the site accepts
+ * @param auditLog the JSON-lines audit log file
+ */
+public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog) {
+
+    /** Name of the audit log file when the config names none, next to the config. */
+    public static final String DEFAULT_AUDIT_LOG = "audit.jsonl";
+
+    public SiteConfig {
+        if (kit == null || data == null || allow == null || auditLog == null) {
+            throw new IllegalArgumentException("site config fields 'kit', 'data', 'allow' and 'audit_log' are required");
+        }
+    }
+
+    /**
+     * Reads a site config file.
+     *
+     * @throws IllegalArgumentException naming the file and the key at fault: an unknown key (with the known keys), a
+     *                                  missing required key, a value of the wrong type or out of range
+     */
+    public static SiteConfig load(Path file) {
+        return SiteConfigReader.load(file);
+    }
+
+    /** The policy that enforces this config's allow-list. */
+    public AllowListPolicy policy() {
+        return new AllowListPolicy(allow);
+    }
+}

@@ -1,0 +1,178 @@
+package org.fedmed.deploy.site;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.ml.ModelSpec;
+import org.fedmed.sim.ConfigException;
+import org.fedmed.transport.TaskKind;
+
+/** Binds a site config file to a {@link SiteConfig}; every error names the file and the key at fault. */
+final class SiteConfigReader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    /** The file as Jackson binds it: every key optional, values still raw. */
+    record Document(String kit, DataDocument data, AllowDocument allow, String auditLog) {
+    }
+
+    /** The raw {@code data} section. */
+    record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed) {
+    }
+
+    /** The raw {@code allow} section. */
+    record AllowDocument(List<String> tasks, List<String> strategies, List<JsonNode> modelSpecs, Integer maxLocalEpochs,
+                         Long maxParameters) {
+    }
+
+    private SiteConfigReader() {
+    }
+
+    static SiteConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("site config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read site config file " + file + ": " + e.getMessage());
+        }
+        Document doc = bind(text, file);
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            DataDocument d = required(doc.data(), "data");
+            AllowDocument a = required(doc.allow(), "allow");
+            DataSettings data = new DataSettings(required(d.dataset(), "data.dataset"),
+                    d.csv() == null ? null : resolve(dir, d.csv(), "data.csv"),
+                    or(d.testFraction(), DataSettings.DEFAULT_TEST_FRACTION),
+                    d.missing() == null ? DataSettings.DEFAULT_MISSING : missing(d.missing()),
+                    or(d.standardize(), true), or(d.seed(), DataSettings.DEFAULT_SEED));
+            AllowList allow = new AllowList(a.tasks() == null ? AllowList.DEFAULT_TASKS : tasks(a.tasks()),
+                    required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
+                    specs(required(a.modelSpecs(), "allow.model_specs")),
+                    or(a.maxLocalEpochs(), AllowList.DEFAULT_MAX_LOCAL_EPOCHS),
+                    or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS));
+            Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
+            return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static Document bind(String text, Path file) {
+        try {
+            Document doc = text.isBlank() ? null : YAML.readValue(text, Document.class);
+            if (doc == null) {
+                throw new ConfigException(file + ": the site config is empty; it needs at least 'kit', 'data' and 'allow'");
+            }
+            return doc;
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new ConfigException(file + ": unknown key '" + path(e) + "'" + location(e) + " (known keys: " + known + ")");
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(file + ": key '" + path(e) + "' expects " + kind(e.getTargetType()) + location(e));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static Set<TaskKind> tasks(List<String> names) {
+        Set<TaskKind> out = EnumSet.noneOf(TaskKind.class);
+        for (String n : names) {
+            out.add(switch (n == null ? "" : n.strip().toLowerCase(Locale.ROOT)) {
+                case "fit" -> TaskKind.FIT;
+                case "evaluate" -> TaskKind.EVALUATE;
+                default -> throw new IllegalArgumentException("allow.tasks: unknown task kind '" + n
+                        + "' (known: fit, evaluate)");
+            });
+        }
+        return out;
+    }
+
+    private static List<ModelSpec> specs(List<JsonNode> nodes) {
+        List<ModelSpec> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode n = nodes.get(i);
+            if (n == null || n.isNull()) {
+                throw new IllegalArgumentException("allow.model_specs[" + i + "] is empty");
+            }
+            try {
+                out.add(ModelSpec.parse(n.isTextual() ? n.asText() : n.toString()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("allow.model_specs[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static MissingPolicy missing(String value) {
+        try {
+            return MissingPolicy.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("data.missing: unknown policy '" + value + "' (known: drop, mean, median)");
+        }
+    }
+
+    private static Path resolve(Path dir, String value, String key) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("key '" + key + "' must not be blank");
+        }
+        return dir.resolve(value.strip()).normalize();
+    }
+
+    private static <T> T required(T value, String key) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing required key '" + key + "'");
+        }
+        return value;
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value == null ? otherwise : value;
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return switch (type.getSimpleName()) {
+            case "Integer", "int", "Long", "long" -> "an integer";
+            case "Double", "double" -> "a number";
+            case "Boolean", "boolean" -> "true or false";
+            case "String" -> "a string";
+            default -> "a mapping of keys to values";
+        };
+    }
+
+    private static String location(JsonMappingException e) {
+        var loc = e.getLocation();
+        return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+}

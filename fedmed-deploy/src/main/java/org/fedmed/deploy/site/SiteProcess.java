@@ -1,0 +1,129 @@
+package org.fedmed.deploy.site;
+
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.pki.SiteKit;
+import org.fedmed.transport.WireLimits;
+import org.fedmed.transport.site.SiteChannels;
+import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.transport.site.SiteSettings;
+import org.fedmed.transport.tls.MutualTls;
+
+/**
+ * The site process behind {@code fedmed site}: it loads the site's own data, dials the federation server with the
+ * site's startup kit (sites dial out; nothing dials in), and answers only the tasks its allow-list approves,
+ * recording each in its audit log. It serves until it is stopped, redialing with backoff whenever the connection
+ * drops; it ends only when the server refuses its certificate.
+ */
+public final class SiteProcess implements AutoCloseable {
+
+    /** The exit status when the server refused the site. */
+    public static final int REFUSED = 3;
+
+    private final PrintWriter out;
+    private final JsonLinesAuditLog auditLog;
+    private final ManagedChannel channel;
+    private final SiteConnection connection;
+    private final String siteId;
+
+    private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, ManagedChannel channel,
+                        SiteConnection connection, String siteId) {
+        this.out = out;
+        this.auditLog = auditLog;
+        this.channel = channel;
+        this.connection = connection;
+        this.siteId = siteId;
+    }
+
+    /** Loads the kit and the data, opens the audit log and starts dialing. */
+    public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out) throws IOException {
+        SiteKit kit = SiteKit.load(config.kit());
+        LocalData data = SiteDataLoader.load(config.data(), kit.site(), registry);
+        GovernedSite site = new GovernedSite(data, config.policy());
+        var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
+        JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
+        WireLimits limits = WireLimits.defaults();
+        ManagedChannel channel = SiteChannels.open(kit.server().host(), kit.server().port(), credentials, limits);
+        SiteConnection connection = new SiteConnection(channel, SiteSettings.of(kit.site()).withLimits(limits), site,
+                site, auditLog);
+        out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d features, from %s%n",
+                kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
+                data.featureNames().size(), data.source());
+        out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs and %d parameters;"
+                        + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
+                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),
+                config.auditLog());
+        out.printf("dialing %s%n", kit.server());
+        out.flush();
+        connection.start();
+        return new SiteProcess(out, auditLog, channel, connection, kit.site());
+    }
+
+    /**
+     * Serves until the server refuses the site or the process is stopped, printing each change of connection
+     * state; returns {@link #REFUSED} after a refusal.
+     */
+    public int serve() throws InterruptedException {
+        SiteConnection.State shown = null;
+        String shownError = null;
+        while (true) {
+            SiteConnection.State state = connection.state();
+            String error = connection.lastError().orElse(null);
+            if (state != shown || !Objects.equals(error, shownError)) {
+                report(state, error);
+                shown = state;
+                shownError = error;
+            }
+            if (state == SiteConnection.State.REFUSED) {
+                return REFUSED;
+            }
+            if (state == SiteConnection.State.CLOSED) {
+                return 0;
+            }
+            connection.awaitConnected(Duration.ofMillis(250));
+            if (connection.state() == SiteConnection.State.CONNECTED && shown == SiteConnection.State.CONNECTED) {
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private void report(SiteConnection.State state, String error) {
+        switch (state) {
+            case CONNECTED -> out.printf("site '%s' joined the federation (join #%d)%n", siteId, connection.timesJoined());
+            case REFUSED -> out.printf("error: the server refused site '%s': %s%n", siteId,
+                    connection.refusal().orElse("no reason given"));
+            case BACKING_OFF -> out.printf("site '%s' is not connected: %s; redialing with backoff%s%n", siteId, error,
+                    hint(error));
+            default -> {
+                return;
+            }
+        }
+        out.flush();
+    }
+
+    /** A hint for errors whose cause a site operator can fix. */
+    static String hint(String error) {
+        String e = error == null ? "" : error.toLowerCase(Locale.ROOT);
+        if (e.contains("certificate") || e.contains("handshake") || e.contains("ssl") || e.contains("tls")) {
+            return ". The TLS handshake failed: check that this startup kit belongs to the server's federation"
+                    + " (same CA) and that its certificate has not expired";
+        }
+        if (e.contains("connection refused") || e.contains("unavailable")) {
+            return ". Check that the server runs and that this site can reach it";
+        }
+        return "";
+    }
+
+    /** Leaves the federation, stops dialing and closes the audit log. */
+    @Override
+    public void close() {
+        connection.close();
+        channel.shutdownNow();
+        auditLog.close();
+    }
+}

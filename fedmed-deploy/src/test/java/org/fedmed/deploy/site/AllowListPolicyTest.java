@@ -1,0 +1,122 @@
+package org.fedmed.deploy.site;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.ParameterLayout;
+import org.fedmed.ml.ModelSpec;
+import org.fedmed.transport.TaskKind;
+import org.fedmed.transport.site.PolicyDecision;
+import org.fedmed.transport.site.TaskOffer;
+import org.junit.jupiter.api.Test;
+
+/** The allow-list accepts only what it names and says precisely why it refuses anything else. */
+class AllowListPolicyTest {
+
+    static final ModelSpec MLP = ModelSpec.mlp(8);
+    static final AllowList ALLOW = new AllowList(Set.of(TaskKind.FIT, TaskKind.EVALUATE), List.of("fedavg", "uniform"),
+            List.of(ModelSpec.logistic(), MLP), 20, 1000);
+    final AllowListPolicy policy = new AllowListPolicy(ALLOW);
+
+    static ParameterLayout layout(int size) {
+        return ParameterLayout.of(List.of("w"), List.<int[]>of(new int[] {size}));
+    }
+
+    static TaskOffer fit(String strategy, String spec, int epochs, int parameters) {
+        return new TaskOffer("r1-fit-cleveland", TaskKind.FIT, 1, layout(parameters), 4L * parameters, strategy, spec,
+                new FitConfig(epochs, 16, 0.05, false, 3));
+    }
+
+    static TaskOffer evaluate(String strategy, String spec) {
+        return new TaskOffer("r1-eval-cleveland", TaskKind.EVALUATE, 1, layout(10), 40, strategy, spec, null);
+    }
+
+    @Test
+    void allowedFitIsAcceptedWithItsApprovedSpec() {
+        TaskOffer offer = fit("fedavg", MLP.toJson(), 20, 1000);
+        assertTrue(policy.review(offer).accepted());
+        assertEquals(Optional.of(MLP), policy.approvedSpec(offer));
+    }
+
+    @Test
+    void allowedEvaluateIsAccepted() {
+        assertTrue(policy.review(evaluate("uniform", ModelSpec.logistic().toJson())).accepted());
+    }
+
+    @Test
+    void specIsComparedByMeaningNotBySpelling() {
+        String sameAsLogistic = "{\"l2\": 0.0, \"type\": \"logistic\", \"loss\": \"auto\"}";
+        TaskOffer offer = fit("fedavg", sameAsLogistic, 1, 10);
+        assertTrue(policy.review(offer).accepted());
+        assertEquals(Optional.of(ModelSpec.logistic()), policy.approvedSpec(offer));
+    }
+
+    @Test
+    void taskKindNotAllowedIsRefusedNamingKindAndAllowedKinds() {
+        AllowListPolicy fitOnly = new AllowListPolicy(new AllowList(Set.of(TaskKind.FIT), ALLOW.strategies(),
+                ALLOW.modelSpecs(), 20, 1000));
+        PolicyDecision d = fitOnly.review(evaluate("fedavg", ModelSpec.logistic().toJson()));
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("task kind 'evaluate' is not allowed") && d.reason().contains("[fit]"), d.reason());
+    }
+
+    @Test
+    void strategyNotAllowedIsRefusedNamingStrategyAndAllowedOnes() {
+        PolicyDecision d = policy.review(fit("dp-fedavg", MLP.toJson(), 1, 10));
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("strategy 'dp-fedavg' is not allowed") && d.reason().contains("[fedavg, uniform]"),
+                d.reason());
+    }
+
+    @Test
+    void unapprovedSpecIsRefusedNamingAskedAndApprovedSpecs() {
+        ModelSpec bigger = ModelSpec.mlp(64, 32);
+        TaskOffer offer = fit("fedavg", bigger.toJson(), 1, 10);
+        PolicyDecision d = policy.review(offer);
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains(bigger.toJson() + " is not approved"), d.reason());
+        assertTrue(d.reason().contains(MLP.toJson()) && d.reason().contains(ModelSpec.logistic().toJson()), d.reason());
+        assertEquals(Optional.empty(), policy.approvedSpec(offer));
+    }
+
+    @Test
+    void unparseableSpecIsRefused() {
+        PolicyDecision d = policy.review(fit("fedavg", "logreg-v2", 1, 10));
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("model spec 'logreg-v2' is not a valid model spec"), d.reason());
+    }
+
+    @Test
+    void missingSpecIsRefused() {
+        PolicyDecision d = policy.review(fit("fedavg", "", 1, 10));
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("names no model spec"), d.reason());
+    }
+
+    @Test
+    void tooManyLocalEpochsIsRefusedNamingBoth() {
+        PolicyDecision d = policy.review(fit("fedavg", MLP.toJson(), 21, 10));
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("21 local epochs") && d.reason().contains("at most 20"), d.reason());
+    }
+
+    @Test
+    void tooManyParametersIsRefusedNamingBoth() {
+        PolicyDecision d = policy.review(fit("fedavg", MLP.toJson(), 1, 1001));
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("1001 parameters") && d.reason().contains("at most 1000"), d.reason());
+    }
+
+    @Test
+    void errorWhileReviewingIsARefusal() {
+        PolicyDecision d = policy.review(null);
+        assertFalse(d.accepted());
+        assertTrue(d.reason().contains("could not review"), d.reason());
+        assertEquals(Optional.empty(), policy.approvedSpec(null));
+    }
+}

@@ -1,0 +1,140 @@
+package org.fedmed.deploy.site;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.fedmed.core.LabeledData;
+import org.fedmed.data.federated.FederatedDataset;
+import org.fedmed.data.federated.FederatedDatasets;
+import org.fedmed.data.federated.SiteData;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.registry.Availability;
+import org.fedmed.data.registry.BuiltInDatasets;
+import org.fedmed.data.registry.ChecksumMismatchException;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A site loads its own data alone exactly as the simulation prepares that site, and names site and file on errors. */
+class SiteDataLoaderTest {
+
+    static final String HEART = BuiltInDatasets.HEART_DISEASE;
+
+    @TempDir
+    Path dir;
+
+    static DatasetRegistry heartDiseaseRegistry() {
+        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
+        Assumptions.assumeTrue(registry.list().stream().anyMatch(s -> s.entry().name().equals(HEART)
+                && s.availability() == Availability.PRESENT), "heart-disease is not available; set FEDMED_DATA");
+        return registry;
+    }
+
+    static DataSettings settings(Path csv, MissingPolicy missing, boolean standardize, long seed) {
+        return new DataSettings(HEART, csv, 0.25, missing, standardize, seed);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"cleveland, MEAN, true, 42", "hungary, MEAN, true, 42", "switzerland, MEDIAN, true, 7",
+            "cleveland, MEDIAN, false, 3", "va, MEAN, true, 42"})
+    void siteLoadedAloneMatchesTheSimulationBitForBit(String siteId, MissingPolicy missing, boolean standardize,
+                                                      long seed) {
+        DatasetRegistry registry = heartDiseaseRegistry();
+        DataSettings settings = settings(null, missing, standardize, seed);
+        FederatedDataset simulated = FederatedDatasets.load(registry, settings.options().withSites(4));
+
+        LocalData local = SiteDataLoader.load(settings, siteId, registry);
+
+        SiteData expected = simulated.site(siteId);
+        assertEquals(siteId, local.siteId());
+        assertSame(expected.train(), local.site().train());
+        assertSame(expected.test(), local.site().test());
+        assertEquals(expected.quality(), local.site().quality());
+        assertEquals(simulated.featureNames(), local.featureNames());
+        assertEquals(simulated.classes(), local.classes());
+        String file = registry.entry(HEART).naturalSites().stream().filter(s -> s.siteId().equals(siteId))
+                .findFirst().orElseThrow().file();
+        assertEquals(registry.resolve(HEART).file(file).toString(), local.source());
+    }
+
+    static void assertSame(LabeledData expected, LabeledData actual) {
+        assertEquals(expected.rows(), actual.rows());
+        assertEquals(expected.cols(), actual.cols());
+        assertEquals(expected.classes(), actual.classes());
+        assertEquals(expected.featureNames(), actual.featureNames());
+        assertArrayEquals(expected.features(), actual.features());
+        assertArrayEquals(expected.labels(), actual.labels());
+    }
+
+    @Test
+    void configuredCsvIsReadInsteadOfTheRegistryFile() {
+        DatasetRegistry registry = heartDiseaseRegistry();
+        Path cleveland = registry.resolve(HEART).file("cleveland.csv");
+        DataSettings explicit = settings(cleveland, MissingPolicy.MEAN, true, 42);
+        LocalData fromFile = SiteDataLoader.load(explicit, "cleveland", new DatasetRegistry(List.of(dir)));
+        LocalData fromRegistry = SiteDataLoader.load(settings(null, MissingPolicy.MEAN, true, 42), "cleveland", registry);
+        assertSame(fromRegistry.site().train(), fromFile.site().train());
+        assertEquals(cleveland.toString(), fromFile.source());
+    }
+
+    @Test
+    void missingFileIsNamedWithTheSite() {
+        Path csv = dir.resolve("absent.csv");
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(
+                settings(csv, MissingPolicy.MEAN, true, 42), "cleveland", new DatasetRegistry(List.of(dir))));
+        assertTrue(e.getMessage().contains("site 'cleveland'") && e.getMessage().contains(csv.toString()), e.getMessage());
+    }
+
+    @Test
+    void wrongColumnsAreNamedWithTheSiteAndTheFile() throws IOException {
+        Path csv = dir.resolve("mine.csv");
+        Files.writeString(csv, "age,weight,num\n63,80,1\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(
+                settings(csv, MissingPolicy.MEAN, true, 42), "st-mary", new DatasetRegistry(List.of(dir))));
+        assertTrue(e.getMessage().contains("site 'st-mary'") && e.getMessage().contains(csv.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("weight"), e.getMessage());
+    }
+
+    @Test
+    void siteThatIsNoNaturalSiteNeedsItsOwnCsv() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(
+                settings(null, MissingPolicy.MEAN, true, 42), "st-mary", new DatasetRegistry(List.of(dir))));
+        assertTrue(e.getMessage().contains("site 'st-mary' is not a natural site") && e.getMessage().contains("cleveland")
+                && e.getMessage().contains("data.csv"), e.getMessage());
+    }
+
+    @Test
+    void partitionedDatasetNeedsTheSitesOwnCsv() {
+        DataSettings pima = new DataSettings(BuiltInDatasets.PIMA_DIABETES, null, 0.25, MissingPolicy.MEAN, true, 42);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SiteDataLoader.load(pima, "site-0", new DatasetRegistry(List.of(dir))));
+        assertTrue(e.getMessage().contains("has no natural sites") && e.getMessage().contains("data.csv"), e.getMessage());
+    }
+
+    @Test
+    void naturalSiteFileAbsentFromTheRegistryIsNamedWithWhereItWasSought() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(
+                settings(null, MissingPolicy.MEAN, true, 42), "hungary", new DatasetRegistry(List.of(dir))));
+        assertTrue(e.getMessage().contains("site 'hungary'") && e.getMessage().contains("hungarian.csv")
+                && e.getMessage().contains(dir.toString()), e.getMessage());
+    }
+
+    @Test
+    void naturalSiteFileWithAWrongChecksumIsRefused() throws IOException {
+        Path fake = dir.resolve(HEART).resolve("va.csv");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "not the registered file\n");
+        var e = assertThrows(ChecksumMismatchException.class, () -> SiteDataLoader.load(
+                settings(null, MissingPolicy.MEAN, true, 42), "va", new DatasetRegistry(List.of(dir))));
+        assertEquals(fake, e.file());
+    }
+}

@@ -1,0 +1,63 @@
+package org.fedmed.transport.server;
+
+/**
+ * Calls a {@link FederationEvents} listener so that it cannot harm the transport: a runtime exception it throws is
+ * logged and dropped.
+ */
+final class GuardedEvents implements FederationEvents {
+
+    private static final System.Logger LOG = System.getLogger(GuardedEvents.class.getName());
+
+    private final FederationEvents listener;
+
+    GuardedEvents(FederationEvents listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("events listener is required (use FederationEvents.NONE for none)");
+        }
+        this.listener = listener;
+    }
+
+    @Override
+    public void siteJoined(String siteId, String peerAddress) {
+        guard("siteJoined", siteId, () -> listener.siteJoined(siteId, peerAddress));
+    }
+
+    @Override
+    public void siteLeft(String siteId, String reason) {
+        guard("siteLeft", siteId, () -> listener.siteLeft(siteId, reason));
+    }
+
+    @Override
+    public void peerRefused(String subject, String peerAddress, String reason) {
+        guard("peerRefused", peerAddress, () -> listener.peerRefused(subject, peerAddress, reason));
+    }
+
+    @Override
+    public void taskSent(String siteId, String taskId, String kind, int round, long modelBytes) {
+        guard("taskSent", siteId, () -> listener.taskSent(siteId, taskId, kind, round, modelBytes));
+    }
+
+    @Override
+    public void resultReceived(String siteId, String taskId, long bytes) {
+        guard("resultReceived", siteId, () -> listener.resultReceived(siteId, taskId, bytes));
+    }
+
+    @Override
+    public void taskDeclined(String siteId, String taskId, String reason) {
+        guard("taskDeclined", siteId, () -> listener.taskDeclined(siteId, taskId, reason));
+    }
+
+    @Override
+    public void updateRejected(String siteId, String taskId, String reason) {
+        guard("updateRejected", siteId, () -> listener.updateRejected(siteId, taskId, reason));
+    }
+
+    private void guard(String event, String about, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "federation events listener failed on " + event + " for " + about
+                    + "; the event is not recorded", e);
+        }
+    }
+}
