@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
                 SiteCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {
 
+    /** One line per log record (time, level, message) unless the user configured logging otherwise. */
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +39,9 @@ public final class FedmedCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -33,6 +33,7 @@ final class FedmedProcess implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx512m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("org.fedmed.cli.FedmedCommand");

@@ -108,9 +108,12 @@ public final class ServerProcess {
     }
 
     private RunStart newRun(RunStore store) {
-        if (store.latestRun(config.run()).isPresent()) {
+        var existing = store.latestRun(config.run());
+        if (existing.isPresent()) {
+            boolean done = existing.get().status() == org.fedmed.server.store.RunStatus.COMPLETED;
             throw new IllegalArgumentException("run '" + config.run() + "' already exists in " + store.database()
-                    + "; continue it with --resume, or give this run another name (key 'run' in " + config.file() + ")");
+                    + " (" + existing.get().status().dbValue() + ")" + (done ? "" : "; continue it with --resume,")
+                    + " or give this run another name (key 'run' in " + config.file() + ")");
         }
         long id = store.createRun(config.run(), RunConfigJson.of(config), config.training().seed());
         return new RunStart(id, 1, List.of(), null);
@@ -119,6 +122,11 @@ public final class ServerProcess {
     private RunStart resumeRun(RunStore store, FallbackPolicy fallback) {
         var info = store.latestRun(config.run()).orElseThrow(() -> new IllegalArgumentException("cannot resume: no run"
                 + " named '" + config.run() + "' in " + store.database() + " (key 'run' in " + config.file() + ")"));
+        if (info.status() == org.fedmed.server.store.RunStatus.COMPLETED) {
+            throw new IllegalArgumentException("run '" + config.run() + "' (id " + info.id() + ") already completed;"
+                    + " there is nothing to resume. Export its model with 'fedmed export', or start a new run under"
+                    + " another name (key 'run' in " + config.file() + ")");
+        }
         RunConfigJson.requireSameTraining(info.configJson(), config);
         if (config.training().dp() != null) {
             throw new IllegalArgumentException("cannot resume run '" + config.run() + "': it uses dp, and the privacy"

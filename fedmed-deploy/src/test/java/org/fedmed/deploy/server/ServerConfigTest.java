@@ -1,0 +1,97 @@
+package org.fedmed.deploy.server;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.fedmed.transport.server.DeliveryOrder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+    static final String MINIMAL = """
+            kit: kits/server
+            run: heart
+            training:
+              dataset: heart-disease
+              min_fit_sites: 3
+            """;
+
+    static Path write(Path dir, String text) throws Exception {
+        Path file = dir.resolve("conf").resolve("server.yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void minimalConfigGetsDefaultsAndPathsRelativeToTheFile(@TempDir Path tmp) throws Exception {
+        ServerConfig c = ServerConfig.load(write(tmp, MINIMAL));
+        Path dir = tmp.resolve("conf").toAbsolutePath();
+        assertEquals(dir.resolve("kits/server"), c.kit());
+        assertEquals(dir.resolve("fedmed.db"), c.store());
+        assertEquals(dir.resolve("checkpoints"), c.checkpoints());
+        assertEquals("0.0.0.0", c.listenHost());
+        assertNull(c.listenPort(), "the kit's port is used");
+        assertEquals(3, c.waitForSites(), "waits for min_fit_sites by default");
+        assertEquals(DeliveryOrder.TASK_ORDER, c.deliveryOrder());
+        assertEquals(Double.POSITIVE_INFINITY, c.maxUpdateNorm());
+        assertEquals(Duration.ofSeconds(5), c.heartbeatInterval());
+        assertEquals("heart-disease", c.training().dataset());
+    }
+
+    @Test
+    void unknownKeyIsNamedWithTheKnownOnes(@TempDir Path tmp) throws Exception {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(write(tmp, MINIMAL + "listen_on: 1.2.3.4:5\n")));
+        assertTrue(e.getMessage().contains("unknown key 'listen_on'") && e.getMessage().contains("listen"), e.getMessage());
+    }
+
+    @Test
+    void unknownTrainingKeyIsNamedWithItsSection(@TempDir Path tmp) throws Exception {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(write(tmp, MINIMAL + "  roundz: 3\n")));
+        assertTrue(e.getMessage().contains("section 'training'") && e.getMessage().contains("roundz"), e.getMessage());
+    }
+
+    @Test
+    void missingTrainingRunOrKitIsNamed(@TempDir Path tmp) throws Exception {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                "kit: k\nrun: r\n"))).getMessage().contains("key 'training' is missing"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                "kit: k\ntraining: {rounds: 2}\n"))).getMessage().contains("key 'run' is missing"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                "run: r\ntraining: {rounds: 2}\n"))).getMessage().contains("key 'kit' is missing"));
+    }
+
+    @Test
+    void badValuesAreNamedByKey(@TempDir Path tmp) throws Exception {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                MINIMAL + "listen: nowhere\n"))).getMessage().contains("key 'listen' must be HOST:PORT"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                MINIMAL + "listen: 0.0.0.0:70000\n"))).getMessage().contains("key 'listen' has port '70000'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                MINIMAL + "heartbeat_interval_seconds: 30\n"))).getMessage().contains("heartbeat_timeout_seconds"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                MINIMAL + "delivery_order: random\n"))).getMessage().contains("key 'delivery_order'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                MINIMAL + "max_update_norm: -1\n"))).getMessage().contains("key 'max_update_norm'"));
+    }
+
+    @Test
+    void resumeRefusesChangedTrainingSettingsNamingThem(@TempDir Path tmp) throws Exception {
+        ServerConfig before = ServerConfig.load(write(tmp, MINIMAL));
+        String stored = RunConfigJson.of(before);
+        assertDoesNotThrow(() -> RunConfigJson.requireSameTraining(stored, ServerConfig.load(write(tmp,
+                MINIMAL + "wait_for_sites: 4\n"))), "server keys may change between restarts");
+        ServerConfig changed = ServerConfig.load(write(tmp, MINIMAL.replace("min_fit_sites: 3", "min_fit_sites: 2")));
+        var e = assertThrows(IllegalArgumentException.class, () -> RunConfigJson.requireSameTraining(stored, changed));
+        assertTrue(e.getMessage().contains("min_fit_sites (was 3, now 2)"), e.getMessage());
+    }
+}
