@@ -64,4 +64,26 @@ class DeployCommandsTest {
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("'--run' is required"), r.err());
     }
+
+    @Test
+    void runsListsTheStoredRunsAndPrintsARunsAuditLog(@TempDir Path tmp) {
+        Path db = tmp.resolve("runs.db");
+        try (var store = org.fedmed.server.store.RunStore.open(db)) {
+            long id = store.createRun("heart", "{}", 42);
+            store.audit(id, "cleveland", org.fedmed.server.store.AuditEvent.JOINED, "from /127.0.0.1:5000");
+            store.audit(id, "mallory", org.fedmed.server.store.AuditEvent.ADMISSION_REFUSED, "was revoked");
+        }
+        var list = run("runs", "--store", db.toString());
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("1 ") && l.contains("heart") && l.contains("running")),
+                list.out());
+        var audit = run("runs", "--store", db.toString(), "--audit", "heart");
+        assertEquals(0, audit.exit(), audit.err());
+        assertTrue(audit.out().contains("cleveland") && audit.out().contains("joined"), audit.out());
+        assertTrue(audit.out().contains("mallory") && audit.out().contains("admission_refused")
+                && audit.out().contains("was revoked"), audit.out());
+        var missing = run("runs", "--store", db.toString(), "--audit", "lung");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("no run named 'lung'"), missing.err());
+    }
 }

@@ -1,0 +1,63 @@
+package org.fedmed.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.fedmed.deploy.server.ServerConfig;
+import org.fedmed.server.store.AuditEntry;
+import org.fedmed.server.store.RunInfo;
+import org.fedmed.server.store.RunStore;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fedmed runs}: the runs in a server's run store, and a run's audit log. */
+@Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Lists the runs in a run store: id, name, status, rounds recorded, when it started and",
+                "why it stopped. With --audit NAME, prints that run's audit log: who joined and left, whose",
+                "certificate was refused, tasks sent, results received, refusals and rejected updates."})
+final class RunsCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "A server config: its run store.")
+        Path config;
+        @Option(names = "--store", paramLabel = "DB", description = "A run store (SQLite file).")
+        Path store;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+    @Option(names = "--audit", paramLabel = "NAME", description = "Print the audit log of the latest run of this name.")
+    String audit;
+
+    @Override
+    public Integer call() {
+        Path db = source.store != null ? source.store : ServerConfig.load(source.config).store();
+        if (!Files.isRegularFile(db)) {
+            throw new IllegalArgumentException("run store " + db + " does not exist");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunStore store = RunStore.open(db)) {
+            if (audit != null) {
+                RunInfo run = store.latestRun(audit).orElseThrow(() -> new IllegalArgumentException("no run named '"
+                        + audit + "' in " + db));
+                for (AuditEntry e : store.auditLog(run.id())) {
+                    out.printf("%s  %-20s %-18s %s%n", e.time(), e.actor(), e.event().dbValue(),
+                            e.detail() == null ? "" : e.detail());
+                }
+            } else {
+                out.printf("%-4s %-24s %-10s %-7s %-28s %s%n", "id", "name", "status", "rounds", "created", "stopped");
+                for (RunInfo r : store.runs()) {
+                    out.printf("%-4d %-24s %-10s %-7d %-28s %s%n", r.id(), r.name(), r.status().dbValue(),
+                            store.lastRecordedRound(r.id()).orElse(0), r.created(), r.stopReason().orElse(""));
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}
