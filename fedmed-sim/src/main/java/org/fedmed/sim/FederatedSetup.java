@@ -78,8 +78,12 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
             Strategy s = new FederatedAveraging(SiteWeighting.byStrategyName(config.strategy()), selection, fit,
-                    config.serverLr());
+                    config.serverLr(), config.overSelection());
             return new FederatedSetup(s, List.copyOf(sites), null);
+        }
+        if (config.overSelection() > 0) {
+            throw new IllegalArgumentException("config keys 'over_selection' and 'dp' cannot be combined: DP accounting"
+                    + " assumes every sampled site's update is in the round");
         }
         DpSettings dp = config.dp();
         SiteSampler sampler = dp.sampling().equals("poisson") ? new PoissonSiteSampler(dp.sampleRate())

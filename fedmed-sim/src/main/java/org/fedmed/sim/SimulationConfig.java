@@ -39,7 +39,8 @@ public record SimulationConfig(
         List<String> regimes,
         DpSettings dp,
         SecAggSettings secureAggregation,
-        SiteDpSettings siteDp) {
+        SiteDpSettings siteDp,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection) {
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
@@ -69,6 +70,7 @@ public record SimulationConfig(
         roundDeadlineSeconds = orDefault(roundDeadlineSeconds, 600);
         parallelism = orDefault(parallelism, 0);
         regimes = List.copyOf(orDefault(regimes, ALL_REGIMES));
+        overSelection = orDefault(overSelection, 0.0);
 
         require(!dataset.isBlank(), "dataset", "must not be blank");
         require(sites >= 1, "sites", "must be >= 1, got " + sites);
@@ -78,6 +80,13 @@ public record SimulationConfig(
         require(sitesPerRound >= 0, "sites_per_round", "must be >= 0, got " + sitesPerRound);
         require(sitesPerRound > 0 || (fraction > 0 && fraction <= 1), "fraction", "must be in (0, 1], got " + fraction);
         require(minFitSites >= 1, "min_fit_sites", "must be >= 1, got " + minFitSites);
+        require(Double.isFinite(overSelection) && overSelection >= 0 && overSelection <= 10, "over_selection",
+                "must be a number in [0, 10], got " + overSelection);
+        require(dp == null || overSelection == 0, "over_selection",
+                "cannot be used with 'dp': DP accounting assumes every sampled site's update is in the round, "
+                        + "so cutting stragglers would break the privacy guarantee");
+        require(secureAggregation == null || overSelection == 0, "over_selection",
+                "cannot be used with 'secure_aggregation' yet: the protocol waits for every sampled site");
         require(localEpochs >= 1, "local_epochs", "must be >= 1, got " + localEpochs);
         require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
         require(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
@@ -102,7 +111,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

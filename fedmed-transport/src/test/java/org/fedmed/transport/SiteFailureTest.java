@@ -158,7 +158,7 @@ class SiteFailureTest {
             sendFit(late, h, new float[]{1, 1, 1, 1});
             ServerMessage rejection = late.await(ServerMessage::hasRejection, WAIT);
             assertNotNull(rejection);
-            assertTrue(rejection.getRejection().getReason().contains("cut at the round deadline"),
+            assertTrue(rejection.getRejection().getReason().contains("it was cut: no answer within the round deadline"),
                     rejection.getRejection().getReason());
             assertEquals(1, outcomes.size(), "the late result reaches no sink");
             assertEquals(0, f.pool().resultBytesHeld());

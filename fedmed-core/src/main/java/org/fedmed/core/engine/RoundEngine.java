@@ -18,9 +18,10 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * or the model converges. It knows nothing of transport: simulation and deployment drive this same class.
  *
  * <p>Each round it asks the strategy for fit tasks, streams every result into the strategy's aggregator as it
- * arrives, and completes the round only if at least {@code min_fit_sites} results were accepted; otherwise the
- * global model is left as it was and the round is recorded as failed. Failed, late and rejected sites are
- * recorded and reported to the listener, never thrown.
+ * arrives (closing the fit phase early, and cutting the stragglers, once it has as many results as the strategy
+ * {@linkplain Strategy#fitResultsWanted wants}), and completes the round only if at least {@code min_fit_sites}
+ * results were accepted; otherwise the global model is left as it was and the round is recorded as failed.
+ * Failed, late, cut and rejected sites are recorded and reported to the listener, never thrown.
  */
 public final class RoundEngine {
 
@@ -105,7 +106,7 @@ public final class RoundEngine {
         RoundState state = new RoundState(strategy.newAggregator(context));
         var tasks = strategy.configureFit(context);
         tasks.forEach(t -> state.selected.add(t.siteId()));
-        pool.fit(tasks, config.roundDeadline(), new OutcomeSink<>() {
+        pool.fit(tasks, config.roundDeadline(), strategy.fitResultsWanted(context, tasks.size()), new OutcomeSink<>() {
             @Override
             public void success(FitResult result) {
                 try {

@@ -23,6 +23,21 @@ public interface SitePool {
      */
     void fit(List<FitTask> tasks, Duration deadline, OutcomeSink<FitResult> sink);
 
+    /**
+     * As {@link #fit(List, Duration, OutcomeSink)}, for a round that over-selected: once {@code enough} tasks have
+     * succeeded (counted as results arrive, whatever order they are reported in), the tasks still open are cut at
+     * once, reported as {@link SiteFailure.Kind#TIMEOUT} with a reason saying the round had its results, and their
+     * sites are told to stop; results that arrive later are dropped. Every task's outcome is still reported exactly
+     * once before this returns, and calls to the sink are never concurrent. {@code enough >= tasks.size()} waits for
+     * every task, as the three-argument form does; {@code enough < 1} is refused unless {@code tasks} is empty.
+     *
+     * <p>The default ignores {@code enough} and waits for every task: a pool that cannot cut early still reports
+     * correct outcomes, only more slowly.
+     */
+    default void fit(List<FitTask> tasks, Duration deadline, int enough, OutcomeSink<FitResult> sink) {
+        fit(tasks, deadline, sink);
+    }
+
     /** As {@link #fit}, for evaluation. */
     void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink);
 }

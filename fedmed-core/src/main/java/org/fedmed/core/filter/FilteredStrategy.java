@@ -53,6 +53,11 @@ public final class FilteredStrategy implements Strategy {
     }
 
     @Override
+    public int fitResultsWanted(RoundContext context, int selected) {
+        return inner.fitResultsWanted(context, selected);
+    }
+
+    @Override
     public java.util.Optional<String> stopBefore(int round) {
         return inner.stopBefore(round);
     }

@@ -13,6 +13,10 @@ import org.fedmed.core.metrics.MetricAggregation;
  * The FedAvg family: sample sites, train locally, take a weighted mean of what comes back, step the global
  * model towards it. The weighting picks the member: by sample count (FedAvg), uniform, or by sample count
  * times data quality. Every available site evaluates the global model; metrics are example-weighted.
+ *
+ * <p>With an over-selection factor o &gt; 0 it samples {@code ceil(k * (1 + o))} sites (at most all available),
+ * where k is what the {@link SiteSelection} alone would sample, and the round closes once k of them delivered;
+ * the rest are cut as stragglers. The over-selected cohort always contains the k sites drawn without it.
  */
 public final class FederatedAveraging implements Strategy {
 
@@ -20,16 +24,28 @@ public final class FederatedAveraging implements Strategy {
     private final SiteSelection selection;
     private final FitConfig fitConfig;
     private final double serverLearningRate;
+    private final double overSelection;
 
+    /** Without over-selection: every sampled site is waited for. */
     public FederatedAveraging(SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
                               double serverLearningRate) {
+        this(weighting, selection, fitConfig, serverLearningRate, 0.0);
+    }
+
+    /** @param overSelection the factor o of extra sites sampled to absorb stragglers; 0 samples exactly k */
+    public FederatedAveraging(SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
+                              double serverLearningRate, double overSelection) {
         if (!(serverLearningRate > 0) || !Double.isFinite(serverLearningRate)) {
             throw new IllegalArgumentException("server_lr must be a positive finite number, got " + serverLearningRate);
+        }
+        if (!(overSelection >= 0) || !Double.isFinite(overSelection)) {
+            throw new IllegalArgumentException("over_selection must be a finite number >= 0, got " + overSelection);
         }
         this.weighting = weighting;
         this.selection = selection;
         this.fitConfig = fitConfig;
         this.serverLearningRate = serverLearningRate;
+        this.overSelection = overSelection;
     }
 
     @Override
@@ -40,11 +56,35 @@ public final class FederatedAveraging implements Strategy {
     @Override
     public List<FitTask> configureFit(RoundContext c) {
         List<FitTask> tasks = new ArrayList<>();
-        for (String site : selection.sample(c.availableSites(), c.seed(), c.round())) {
+        for (String site : cohort(c)) {
             long siteSeed = SiteSelection.mix(c.seed() ^ site.hashCode(), c.round());
             tasks.add(new FitTask(c.round(), site, c.global(), fitConfig.withSeed(siteSeed)));
         }
         return tasks;
+    }
+
+    private List<String> cohort(RoundContext c) {
+        int available = c.availableSites().size();
+        int wanted = selection.sampleSize(available);
+        int drawn = overSelection == 0 ? wanted : Math.min(available, overSampled(wanted));
+        if (drawn <= wanted) {
+            return selection.sample(c.availableSites(), c.seed(), c.round());
+        }
+        return SiteSelection.count(drawn, selection.minSites()).sample(c.availableSites(), c.seed(), c.round());
+    }
+
+    /** Sites drawn when k are wanted, before capping at those available (the slack keeps 10 * 1.1 at 11). */
+    private int overSampled(int k) {
+        return (int) Math.ceil(k * (1 + overSelection) - 1e-9);
+    }
+
+    /** The k that {@link #configureFit} over-sampled for in this context: what the selection alone would draw. */
+    @Override
+    public int fitResultsWanted(RoundContext c, int selected) {
+        if (overSelection == 0) {
+            return selected;
+        }
+        return Math.min(selected, selection.sampleSize(c.availableSites().size()));
     }
 
     @Override

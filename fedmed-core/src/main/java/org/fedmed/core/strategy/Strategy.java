@@ -33,6 +33,16 @@ public interface Strategy {
     int minFitSites();
 
     /**
+     * How many of the {@code selected} fit tasks this round must deliver before the engine stops waiting and cuts
+     * the rest, for a strategy that over-selects sites to be robust to stragglers. Asked right after
+     * {@link #configureFit} with the same context and the number of tasks it returned. The default waits for every
+     * selected site.
+     */
+    default int fitResultsWanted(RoundContext context, int selected) {
+        return selected;
+    }
+
+    /**
      * Asked before each round: a reason to stop the run before {@code round} (a privacy budget that the
      * round would overspend, say), or empty to go on. The default never stops.
      */

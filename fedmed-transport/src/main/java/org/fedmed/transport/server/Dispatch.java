@@ -7,12 +7,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.Task;
 import org.fedmed.core.engine.OutcomeSink;
+import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 
 /**
  * One call of {@code fit} or {@code evaluate}: the tasks sent, the queue their outcomes arrive on, and the loop
  * on the engine's thread that hands each outcome to the sink exactly once, never concurrently, and cuts the
- * tasks still open at the deadline as timeouts.
+ * tasks still open as timeouts at the deadline, or as soon as enough of them have delivered (over-selection).
  */
 final class Dispatch<R> {
 
@@ -38,13 +39,18 @@ final class Dispatch<R> {
         arrivals.add(outcome);
     }
 
-    /** Waits for every task's outcome, or the deadline, and reports them all to {@code sink}. */
-    void run(long startNanos, OutcomeSink<R> sink, DeliveryOrder order) {
+    /**
+     * Waits for every task's outcome, or the deadline, or {@code enough} delivered results (counted as they
+     * arrive), and reports them all to {@code sink}; an {@code enough} of at least the number of tasks waits for
+     * every one.
+     */
+    void run(long startNanos, OutcomeSink<R> sink, DeliveryOrder order, int enough) {
         int n = tasks.size();
         long end = startNanos + deadline.toNanos();
         Outcome[] parked = new Outcome[n];
         int next = 0;
         int delivered = 0;
+        int succeeded = 0;
         boolean cut = false;
         try {
             while (delivered < n) {
@@ -54,10 +60,16 @@ final class Dispatch<R> {
                 } else {
                     o = arrivals.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
                     if (o == null) {
-                        cutOpenTasks();
+                        cutOpenTasks("no answer within the round deadline of " + deadline.toMillis() + " ms",
+                                "the round deadline passed", "at the deadline of task");
                         cut = true;
                         continue;
                     }
+                }
+                if (o instanceof Outcome.Delivered && ++succeeded >= enough && enough < n && !cut) {
+                    cutOpenTasks(OverSelection.cutReason(enough), "the round had enough results without this site"
+                            + " (over-selection)", "by over-selection from task");
+                    cut = true;
                 }
                 if (order == DeliveryOrder.ARRIVAL) {
                     delivered++;
@@ -95,13 +107,13 @@ final class Dispatch<R> {
         }
     }
 
-    private void cutOpenTasks() {
-        String reason = "no answer within the round deadline of " + deadline.toMillis() + " ms";
+    /** Fails every task still open as a timeout with {@code reason} and tells its site to stop. */
+    private void cutOpenTasks(String reason, String toldSite, String when) {
         for (PendingTask p : tasks) {
             if (p.fail(SiteFailure.Kind.TIMEOUT, reason)) {
-                LOG.log(System.Logger.Level.INFO, "site ''{0}'' cut at the deadline of task ''{1}''",
-                        p.task().siteId(), p.taskId());
-                p.cancelAtSite("the round deadline passed");
+                LOG.log(System.Logger.Level.INFO, "site ''{0}'' cut {1} ''{2}''",
+                        p.task().siteId(), when, p.taskId());
+                p.cancelAtSite(toldSite);
             }
         }
     }

@@ -16,6 +16,7 @@ import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Task;
 import org.fedmed.core.engine.OutcomeSink;
+import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
 import org.fedmed.transport.proto.FitSettings;
@@ -34,8 +35,10 @@ import org.fedmed.transport.wire.Layouts;
  * answered its task's id, kind and round, matched the global model's layout and dtype, fitted the size limits,
  * held only finite values and stayed within the update norm bound; otherwise it is reported as
  * {@link SiteFailure.Kind#REJECTED} and the site is told why. Sites that have not answered by the deadline are
- * reported as {@link SiteFailure.Kind#TIMEOUT} and told to stop; their late results are dropped. A site that
- * disconnects or refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason.
+ * reported as {@link SiteFailure.Kind#TIMEOUT} and told to stop; their late results are dropped. A fit that wants
+ * fewer results than it sent tasks (over-selection) closes as soon as that many have been delivered, counted as
+ * they arrive: the sites still open are cut the same way, with a reason that says so. A site that disconnects or
+ * refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason.
  */
 public final class GrpcSitePool implements SitePool {
 
@@ -106,15 +109,22 @@ public final class GrpcSitePool implements SitePool {
 
     @Override
     public void fit(List<FitTask> tasks, Duration deadline, OutcomeSink<FitResult> sink) {
-        dispatch(tasks, deadline, sink, FitResult.class);
+        dispatch(tasks, deadline, tasks.size(), sink, FitResult.class);
+    }
+
+    @Override
+    public void fit(List<FitTask> tasks, Duration deadline, int enough, OutcomeSink<FitResult> sink) {
+        OverSelection.closesEarly(enough, tasks.size());
+        dispatch(tasks, deadline, enough, sink, FitResult.class);
     }
 
     @Override
     public void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink) {
-        dispatch(tasks, deadline, sink, EvalResult.class);
+        dispatch(tasks, deadline, tasks.size(), sink, EvalResult.class);
     }
 
-    private <R> void dispatch(List<? extends Task> tasks, Duration deadline, OutcomeSink<R> sink, Class<R> type) {
+    private <R> void dispatch(List<? extends Task> tasks, Duration deadline, int enough, OutcomeSink<R> sink,
+                              Class<R> type) {
         long start = System.nanoTime();
         Dispatch<R> dispatch = new Dispatch<>(type, deadline);
         Map<ModelParameters, ModelLayout> layouts = new IdentityHashMap<>();
@@ -132,7 +142,7 @@ public final class GrpcSitePool implements SitePool {
                 p.fail(SiteFailure.Kind.ERROR, "site '" + task.siteId() + "' is not connected");
             }
         }
-        dispatch.run(start, sink, settings.deliveryOrder());
+        dispatch.run(start, sink, settings.deliveryOrder(), enough);
     }
 
     private TaskHeader header(Task task, ModelLayout layout, long bytes) {

@@ -49,7 +49,7 @@ final class PendingTask {
 
     boolean fail(SiteFailure.Kind kind, String reason) {
         String why = switch (kind) {
-            case TIMEOUT -> "it was cut at the round deadline";
+            case TIMEOUT -> "it was cut: " + reason;
             case REJECTED -> "its update was rejected";
             case ERROR -> "it failed: " + reason;
         };
