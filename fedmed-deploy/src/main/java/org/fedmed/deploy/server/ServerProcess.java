@@ -73,9 +73,9 @@ public final class ServerProcess {
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
             ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("fedmed-pki-reload").daemon().factory());
-            try (FederationServer server = FederationServer.start(bind,
-                    MutualTls.serverCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey()), authorizer,
-                    settings, new StoreAuditEvents(store, start.runId()))) {
+            try (StoreAuditEvents events = new StoreAuditEvents(store, start.runId());
+                 FederationServer server = FederationServer.start(bind, MutualTls.serverCredentials(
+                         kit.caCertificate(), kit.certificate(), kit.privateKey()), authorizer, settings, events)) {
                 long every = config.crlReload().toMillis();
                 reloads.scheduleWithFixedDelay(() -> reload(authorizer), every, every, TimeUnit.MILLISECONDS);
                 out.printf("fedmed server: federation '%s', run '%s' (id %d), strategy %s, model %s%n",

@@ -1,5 +1,8 @@
 package org.fedmed.deploy.server;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.fedmed.server.store.AuditEvent;
 import org.fedmed.server.store.RunStore;
 import org.fedmed.transport.server.FederationEvents;
@@ -8,46 +11,77 @@ import org.fedmed.transport.server.FederationEvents;
  * Writes what happens on the wire to the run store's audit log: who joined and left, whose certificate was
  * refused, which task went to whom and what came back, what a site declined and which updates were rejected.
  * Rejections and failures within a round are also recorded by the round's listener with the round number.
+ *
+ * <p>Entries are written in order by one background thread, so the transport never waits for the database's
+ * fsync; {@link #close()} writes what is queued.
  */
-final class StoreAuditEvents implements FederationEvents {
+final class StoreAuditEvents implements FederationEvents, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(StoreAuditEvents.class.getName());
 
     private final RunStore store;
     private final long runId;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("fedmed-audit-writer").daemon().factory());
 
     StoreAuditEvents(RunStore store, long runId) {
         this.store = store;
         this.runId = runId;
     }
 
+    private void write(String actor, AuditEvent event, String detail) {
+        writer.execute(() -> {
+            try {
+                store.audit(runId, actor, event, detail);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot write audit entry " + event + " of '" + actor + "': "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    /** Writes the queued entries (waiting up to 30 s) and stops the writer. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "audit writer did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void siteJoined(String siteId, String peerAddress) {
-        store.audit(runId, siteId, AuditEvent.JOINED, "from " + peerAddress);
+        write(siteId, AuditEvent.JOINED, "from " + peerAddress);
     }
 
     @Override
     public void siteLeft(String siteId, String reason) {
-        store.audit(runId, siteId, AuditEvent.LEFT, reason);
+        write(siteId, AuditEvent.LEFT, reason);
     }
 
     @Override
     public void peerRefused(String subject, String peerAddress, String reason) {
-        store.audit(runId, subject == null || subject.isBlank() ? peerAddress : subject, AuditEvent.ADMISSION_REFUSED,
+        write(subject == null || subject.isBlank() ? peerAddress : subject, AuditEvent.ADMISSION_REFUSED,
                 reason + " (from " + peerAddress + ")");
     }
 
     @Override
     public void taskSent(String siteId, String taskId, String kind, int round, long modelBytes) {
-        store.audit(runId, siteId, AuditEvent.TASK_SENT, kind + " task '" + taskId + "' of round " + round + ", "
+        write(siteId, AuditEvent.TASK_SENT, kind + " task '" + taskId + "' of round " + round + ", "
                 + modelBytes + " model bytes");
     }
 
     @Override
     public void resultReceived(String siteId, String taskId, long bytes) {
-        store.audit(runId, siteId, AuditEvent.RESULT_RECEIVED, "task '" + taskId + "', " + bytes + " bytes");
+        write(siteId, AuditEvent.RESULT_RECEIVED, "task '" + taskId + "', " + bytes + " bytes");
     }
 
     @Override
     public void taskDeclined(String siteId, String taskId, String reason) {
-        store.audit(runId, siteId, AuditEvent.REFUSED, "task '" + taskId + "': " + reason);
+        write(siteId, AuditEvent.REFUSED, "task '" + taskId + "': " + reason);
     }
 }
