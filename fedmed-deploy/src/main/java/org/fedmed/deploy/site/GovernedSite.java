@@ -1,5 +1,7 @@
 package org.fedmed.deploy.site;
 
+import java.lang.System.Logger.Level;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,10 +11,15 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.Task;
+import org.fedmed.data.federated.SiteData;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
 import org.fedmed.ml.TrainingSiteClient;
+import org.fedmed.privacy.accounting.PrivacySpent;
+import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
+import org.fedmed.privacy.dpsgd.DpSgdTrainer;
+import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.site.PolicyDecision;
 import org.fedmed.transport.site.TaskOffer;
 import org.fedmed.transport.site.TaskPolicy;
@@ -24,25 +31,68 @@ import org.fedmed.transport.site.TaskPolicy;
  * for. As a {@link SiteClient} it runs a fit or evaluate with the model of that spec, on the site's own data
  * ({@link TrainingSiteClient}, built once per spec), and throws {@link IllegalStateException} for a task it did not
  * approve. Each approval is used once. Thread-safe.
+ *
+ * <p>With {@link DpSgdSettings} the site trains every fit with DP-SGD ({@link DpSgdSiteClient}) instead, on the same
+ * data and spec. A {@code DpSgdSiteClient} keeps the privacy account of its own fits, so such a site must approve
+ * exactly one model spec: its one client then accounts for every fit of the process, and {@link #epsilonSpent()}
+ * is the site's whole spending. With a {@code max_epsilon}, {@link #review} refuses a fit once the spent epsilon
+ * has reached it, or when the offered fit (its epochs and batch size over this site's training rows) would take
+ * the site past it; evaluations are still accepted. The client checks the budget again before it trains, and DP
+ * fits run one at a time, so two fits approved together cannot overspend. After each DP fit the site logs its
+ * spent epsilon at INFO. With a {@link PrivacyLedger} the account survives restarts; without one a new process
+ * starts from zero.
  */
 public final class GovernedSite implements TaskPolicy, SiteClient {
 
+    private static final System.Logger LOG = System.getLogger(GovernedSite.class.getName());
+
     private final LocalData data;
     private final AllowListPolicy policy;
+    private final DpSgdSettings dpSgd;
+    private final PrivacyLedger ledger;
+    private final Object dpFitLock = new Object();
     private final Map<String, ModelSpec> approved = new ConcurrentHashMap<>();
     private final Map<ModelSpec, LocalModel> models = new ConcurrentHashMap<>();
 
-    /** An approved spec's model for this site's data, and the client that trains it. */
-    private record LocalModel(Model model, TrainingSiteClient client) {
+    /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
+    private record LocalModel(Model model, TrainingSiteClient plain, DpSgdSiteClient dp) {
+        EvalResult evaluate(EvalTask task) {
+            return dp == null ? plain.evaluate(task) : dp.evaluate(task);
+        }
     }
 
-    /** A site with {@code data}, whose id is the site's id, governed by {@code policy}. */
+    /** A site with {@code data}, whose id is the site's id, governed by {@code policy}, without DP-SGD. */
     public GovernedSite(LocalData data, AllowListPolicy policy) {
+        this(data, policy, null);
+    }
+
+    /**
+     * A site with {@code data}, governed by {@code policy}, that trains with DP-SGD under {@code dpSgd} (null for
+     * ordinary training).
+     *
+     * @throws IllegalArgumentException if DP-SGD is asked for and the allow-list approves more than one model spec
+     */
+    public GovernedSite(LocalData data, AllowListPolicy policy, DpSgdSettings dpSgd) {
+        this(data, policy, dpSgd, null);
+    }
+
+    /**
+     * As {@link #GovernedSite(LocalData, AllowListPolicy, DpSgdSettings)}, with the site's privacy account kept in
+     * {@code ledger}: it continues from what the ledger recorded, and each DP fit is recorded before its result is
+     * returned (null: the account lives only in this process).
+     */
+    public GovernedSite(LocalData data, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger) {
         if (data == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its local data and its policy");
         }
+        if (dpSgd != null && policy.allowList().modelSpecs().size() != 1) {
+            throw new IllegalArgumentException("site '" + data.siteId() + "': "
+                    + SiteConfig.oneSpecForDpSgd(policy.allowList().modelSpecs().size()));
+        }
         this.data = data;
         this.policy = policy;
+        this.dpSgd = dpSgd;
+        this.ledger = ledger;
     }
 
     @Override
@@ -62,11 +112,18 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             if (spec.isEmpty()) {
                 return PolicyDecision.refuse("the site's allow-list accepted the task but approved no model spec for it");
             }
-            Model model = localModel(spec.get()).model();
+            LocalModel local = localModel(spec.get());
+            Model model = local.model();
             if (!model.layout().equals(offer.layout())) {
                 return PolicyDecision.refuse("the task's model " + offer.layout().entries() + " is not the model spec "
                         + spec.get().toJson() + " builds for this site's " + data.featureNames().size()
                         + " inputs and " + data.classes() + " classes " + model.layout().entries());
+            }
+            if (dpSgd != null && offer.kind() == TaskKind.FIT) {
+                Optional<String> overBudget = overBudget(local.dp(), offer);
+                if (overBudget.isPresent()) {
+                    return PolicyDecision.refuse(overBudget.get());
+                }
             }
             approved.put(offer.taskId(), spec.get());
             return decision;
@@ -80,12 +137,31 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
 
     @Override
     public FitResult fit(FitTask task) {
-        return clientFor(task).fit(task);
+        LocalModel local = approvedModel(task);
+        DpSgdSiteClient dp = local.dp();
+        if (dp == null) {
+            return local.plain().fit(task);
+        }
+        synchronized (dpFitLock) {
+            long stepsBefore = dp.accountant().steps();
+            FitResult result = dp.fit(task);
+            if (ledger != null) {
+                var after = dp.accountant();
+                var last = after.history().getLast();
+                ledger.record(java.util.List.of(new org.fedmed.privacy.accounting.SampledGaussianSteps(last.samplingRate(),
+                        last.noiseMultiplier(), after.steps() - stepsBefore)), task.round());
+            }
+            PrivacySpent spent = dp.privacySpent();
+            LOG.log(Level.INFO, () -> String.format(Locale.ROOT,
+                    "site '%s': epsilon spent %.4g (delta %s) after round %d", siteId(), spent.epsilon(),
+                    spent.delta(), task.round()));
+            return result;
+        }
     }
 
     @Override
     public EvalResult evaluate(EvalTask task) {
-        return clientFor(task).evaluate(task);
+        return approvedModel(task).evaluate(task);
     }
 
     /** The spec approved for a task still waiting to run, if any. */
@@ -93,7 +169,45 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         return Optional.ofNullable(approved.get(taskId));
     }
 
-    private TrainingSiteClient clientFor(Task task) {
+    /**
+     * The epsilon this site has spent at its delta over all its fits so far (those of its one approved spec), 0
+     * before the first; empty when the site trains without DP-SGD.
+     */
+    public Optional<Double> epsilonSpent() {
+        if (dpSgd == null) {
+            return Optional.empty();
+        }
+        if (models.isEmpty()) {
+            return Optional.of(ledger == null ? 0.0 : ledger.replayed().epsilon(dpSgd.delta()).epsilon());
+        }
+        return Optional.of(models.values().stream().mapToDouble(m -> m.dp().privacySpent().epsilon()).sum());
+    }
+
+    /** Why the offered fit would break the site's privacy budget, if it would. */
+    private Optional<String> overBudget(DpSgdSiteClient client, TaskOffer offer) {
+        if (dpSgd.maxEpsilon() == null) {
+            return Optional.empty();
+        }
+        double max = dpSgd.maxEpsilon();
+        double spent = client.privacySpent().epsilon();
+        if (spent >= max) {
+            return Optional.of(String.format(Locale.ROOT, "privacy budget: epsilon spent %.4g of max %s; this site "
+                    + "takes no more fit tasks", spent, max));
+        }
+        int rows = data.site().train().rows();
+        int epochs = offer.fitConfig().localEpochs();
+        int batch = offer.fitConfig().batchSize();
+        double after = client.accountant().epsilonAfter(DpSgdTrainer.samplingRateFor(rows, batch),
+                dpSgd.noiseMultiplier(), DpSgdTrainer.stepsFor(rows, epochs, batch), dpSgd.delta()).epsilon();
+        if (after > max) {
+            return Optional.of(String.format(Locale.ROOT, "privacy budget: this fit (%d local epochs, batch size %d) "
+                    + "would take the site's epsilon from %.4g to %.4g, over its max %s; it takes no fit that "
+                    + "large", epochs, batch, spent, after, max));
+        }
+        return Optional.empty();
+    }
+
+    private LocalModel approvedModel(Task task) {
         if (!task.siteId().equals(siteId())) {
             throw new IllegalStateException("site '" + siteId() + "' was asked to run task '" + task.taskId()
                     + "' addressed to site '" + task.siteId() + "'");
@@ -103,14 +217,20 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             throw new IllegalStateException("site '" + siteId() + "' did not approve task '" + task.taskId()
                     + "'; it runs only tasks its allow-list accepted");
         }
-        return localModel(spec).client();
+        return localModel(spec);
     }
 
     private LocalModel localModel(ModelSpec spec) {
         return models.computeIfAbsent(spec, s -> {
             Model model = Models.build(s, data.featureNames().size(), data.classes());
-            return new LocalModel(model, new TrainingSiteClient(siteId(), model, data.site().train(), data.site().test(),
-                    data.site().quality()));
+            SiteData site = data.site();
+            if (dpSgd == null) {
+                return new LocalModel(model, new TrainingSiteClient(siteId(), model, site.train(), site.test(),
+                        site.quality()), null);
+            }
+            return new LocalModel(model, null, new DpSgdSiteClient(siteId(), model, site.train(), site.test(),
+                    site.quality(), dpSgd.config(), dpSgd.noise(siteId()),
+                    ledger == null ? new org.fedmed.privacy.accounting.RdpAccountant() : ledger.replayed()));
         });
     }
 }

@@ -1,11 +1,14 @@
 package org.fedmed.deploy.site;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A site process's configuration, read from YAML with {@link #load(Path)}: where its startup kit is (read later
- * with {@code SiteKit.load}), its own data, its data-governance allow-list, and its audit log. Paths are absolute,
- * relative ones in the file having been resolved against the file's directory.
+ * with {@code SiteKit.load}), its own data, its data-governance allow-list, its audit log, and whether it trains
+ * with its own differential privacy. Paths are absolute, relative ones in the file having been resolved against the
+ * file's directory. A site with DP-SGD approves exactly one model spec, so that one privacy account covers all its
+ * training (see {@link GovernedSite}).
  *
  * <pre>
  * kit: ../federation/sites/cleveland   # required: the site's startup kit directory
@@ -24,14 +27,22 @@ import java.nio.file.Path;
  *   max_local_epochs: 20               # default 100
  *   max_parameters: 10000000           # default 10,000,000
  * audit_log: audit/site-audit.jsonl    # default audit.jsonl next to the config
+ * privacy:                             # optional
+ *   dp_sgd:                            # the site trains every fit with DP-SGD
+ *     clip_norm: 1.0                   # required, > 0
+ *     noise_multiplier: 1.1            # required, >= 0
+ *     delta: 1e-5                      # default 1e-5, in (0, 1)
+ *     max_epsilon: 8.0                 # optional: fits that would spend more are refused
+ *     seed: 42                         # optional, for experiments only; default secure randomness
  * </pre>
  *
  * @param kit      the site's startup kit directory
  * @param data     the site's data and how it is prepared
  * @param allow    the tasks the site accepts
  * @param auditLog the JSON-lines audit log file
+ * @param dpSgd    the site's DP-SGD settings; null when the site trains without differential privacy
  */
-public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog) {
+public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd) {
 
     /** Name of the audit log file when the config names none, next to the config. */
     public static final String DEFAULT_AUDIT_LOG = "audit.jsonl";
@@ -40,6 +51,25 @@ public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path audi
         if (kit == null || data == null || allow == null || auditLog == null) {
             throw new IllegalArgumentException("site config fields 'kit', 'data', 'allow' and 'audit_log' are required");
         }
+        if (dpSgd != null && allow.modelSpecs().size() != 1) {
+            throw new IllegalArgumentException(oneSpecForDpSgd(allow.modelSpecs().size()));
+        }
+    }
+
+    /** A site config without differential privacy. */
+    public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog) {
+        this(kit, data, allow, auditLog, null);
+    }
+
+    /** The site's DP-SGD settings, if it trains with them. */
+    public Optional<DpSgdSettings> dpSgdSettings() {
+        return Optional.ofNullable(dpSgd);
+    }
+
+    /** Why a site with DP-SGD must approve exactly one model spec, for {@code specs} approved ones. */
+    static String oneSpecForDpSgd(int specs) {
+        return "'privacy.dp_sgd' needs exactly one model spec in 'allow.model_specs', got " + specs
+                + ": the site keeps one privacy account for all its training, and it is kept per model";
     }
 
     /**

@@ -32,7 +32,15 @@ final class SiteConfigReader {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     /** The file as Jackson binds it: every key optional, values still raw. */
-    record Document(String kit, DataDocument data, AllowDocument allow, String auditLog) {
+    record Document(String kit, DataDocument data, AllowDocument allow, String auditLog, PrivacyDocument privacy) {
+    }
+
+    /** The raw {@code privacy} section. */
+    record PrivacyDocument(DpSgdDocument dpSgd) {
+    }
+
+    /** The raw {@code privacy.dp_sgd} section. */
+    record DpSgdDocument(Double clipNorm, Double noiseMultiplier, Double delta, Double maxEpsilon, Long seed) {
     }
 
     /** The raw {@code data} section. */
@@ -72,7 +80,8 @@ final class SiteConfigReader {
                     or(a.maxLocalEpochs(), AllowList.DEFAULT_MAX_LOCAL_EPOCHS),
                     or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
-            return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit);
+            return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
+                    dpSgd(doc.privacy()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage());
         }
@@ -84,6 +93,7 @@ final class SiteConfigReader {
             if (doc == null) {
                 throw new ConfigException(file + ": the site config is empty; it needs at least 'kit', 'data' and 'allow'");
             }
+            refuseEmptyPrivacy(YAML.readTree(text), file);
             return doc;
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -93,6 +103,29 @@ final class SiteConfigReader {
         } catch (IOException e) {
             throw new ConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    /**
+     * An empty {@code privacy} or {@code privacy.dp_sgd} (the key with no value) is an error rather than no privacy,
+     * so that a site never trains without the differential privacy its operator meant to configure.
+     */
+    private static void refuseEmptyPrivacy(JsonNode tree, Path file) {
+        JsonNode privacy = tree.get("privacy");
+        String empty = privacy == null ? null : privacy.isNull() ? "privacy"
+                : privacy.has("dp_sgd") && privacy.get("dp_sgd").isNull() ? "privacy.dp_sgd" : null;
+        if (empty != null) {
+            throw new ConfigException(file + ": key '" + empty + "' is empty; give its settings or leave the key out");
+        }
+    }
+
+    private static DpSgdSettings dpSgd(PrivacyDocument privacy) {
+        if (privacy == null || privacy.dpSgd() == null) {
+            return null;
+        }
+        DpSgdDocument d = privacy.dpSgd();
+        return new DpSgdSettings(required(d.clipNorm(), "privacy.dp_sgd.clip_norm"),
+                required(d.noiseMultiplier(), "privacy.dp_sgd.noise_multiplier"),
+                or(d.delta(), DpSgdSettings.DEFAULT_DELTA), d.maxEpsilon(), d.seed());
     }
 
     private static Set<TaskKind> tasks(List<String> names) {

@@ -17,8 +17,9 @@ import org.fedmed.transport.tls.MutualTls;
 /**
  * The site process behind {@code fedmed site}: it loads the site's own data, dials the federation server with the
  * site's startup kit (sites dial out; nothing dials in), and answers only the tasks its allow-list approves,
- * recording each in its audit log. It serves until it is stopped, redialing with backoff whenever the connection
- * drops; it ends only when the server refuses its certificate.
+ * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD. It
+ * serves until it is stopped, redialing with backoff whenever the connection drops; it ends only when the server
+ * refuses its certificate.
  */
 public final class SiteProcess implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public final class SiteProcess implements AutoCloseable {
     public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out) throws IOException {
         SiteKit kit = SiteKit.load(config.kit());
         LocalData data = SiteDataLoader.load(config.data(), kit.site(), registry);
-        GovernedSite site = new GovernedSite(data, config.policy());
+        PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
+        GovernedSite site = new GovernedSite(data, config.policy(), config.dpSgd(), ledger);
         var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
         JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
         WireLimits limits = WireLimits.defaults();
@@ -58,10 +60,23 @@ public final class SiteProcess implements AutoCloseable {
                         + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),
                 config.auditLog());
+        out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
+                + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
+        if (ledger != null) {
+            out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
+                    site.epsilonSpent().orElse(0.0));
+        }
         out.printf("dialing %s%n", kit.server());
         out.flush();
         connection.start();
         return new SiteProcess(out, auditLog, channel, connection, kit.site());
+    }
+
+    /** The privacy ledger beside the audit log: {@code audit.jsonl} has {@code audit-privacy.jsonl}. */
+    static java.nio.file.Path ledgerFile(java.nio.file.Path auditLog) {
+        String name = auditLog.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return auditLog.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-privacy.jsonl");
     }
 
     /**

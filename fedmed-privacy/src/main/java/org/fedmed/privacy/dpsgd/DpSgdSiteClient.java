@@ -32,7 +32,7 @@ public final class DpSgdSiteClient implements SiteClient {
     private final DpSgdConfig dp;
     private final NoiseSource noise;
     private final TrainingSiteClient evaluator;
-    private final RdpAccountant accountant = new RdpAccountant();
+    private final RdpAccountant accountant;
 
     /**
      * @param noise where the DP-SGD noise comes from, per fit stream keyed by the task's seed; use
@@ -40,6 +40,18 @@ public final class DpSgdSiteClient implements SiteClient {
      */
     public DpSgdSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality,
                            DpSgdConfig dp, NoiseSource noise) {
+        this(siteId, model, train, test, quality, dp, noise, new RdpAccountant());
+    }
+
+    /**
+     * As {@link #DpSgdSiteClient(String, Model, LabeledData, LabeledData, double, DpSgdConfig, NoiseSource)}, for a
+     * site that has already spent privacy on these rows: its account continues from a copy of {@code spentBefore}
+     * (for example replayed from the site's ledger after a restart), so the budget and the reported epsilon cover
+     * every fit, not only this process's.
+     */
+    public DpSgdSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality,
+                           DpSgdConfig dp, NoiseSource noise, RdpAccountant spentBefore) {
+        this.accountant = spentBefore.copy();
         this.evaluator = new TrainingSiteClient(siteId, model, train, test, quality);
         this.siteId = siteId;
         this.model = model;
