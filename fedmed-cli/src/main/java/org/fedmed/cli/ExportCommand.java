@@ -3,7 +3,6 @@ package org.fedmed.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.fedmed.deploy.server.ServerConfig;
 import org.fedmed.server.export.ExportedModel;
 import org.fedmed.server.export.ModelExporter;
 import org.fedmed.server.store.RunInfo;
@@ -21,15 +20,8 @@ final class ExportCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    static final class Source {
-        @Option(names = "--config", paramLabel = "FILE", description = "A server config: its store and run name.")
-        Path config;
-        @Option(names = "--store", paramLabel = "DB", description = "A run store (SQLite file).")
-        Path store;
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    StoreSource source;
     @Option(names = "--run", paramLabel = "NAME", description = "The run's name (with --store; the latest run of that name).")
     String run;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the model (.safetensors).")
@@ -37,23 +29,13 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path db = source.store;
-        String name = run;
-        if (source.config != null) {
-            ServerConfig cfg = ServerConfig.load(source.config);
-            db = cfg.store();
-            name = name == null ? cfg.run() : name;
-        } else if (name == null) {
-            throw new IllegalArgumentException("option '--run' is required with --store");
-        }
-        if (!java.nio.file.Files.isRegularFile(db)) {
-            throw new IllegalArgumentException("run store " + db + " does not exist");
-        }
+        String name = run != null ? run : source.configuredRun().orElseThrow(() ->
+                new IllegalArgumentException("option '--run' is required with --store"));
+        Path db = source.database();
         PrintWriter stdout = spec.commandLine().getOut();
         try (RunStore store = RunStore.open(db)) {
-            String wanted = name;
             RunInfo info = store.latestRun(name).orElseThrow(() -> new IllegalArgumentException("no run named '"
-                    + wanted + "' in " + store.database() + "; runs there: "
+                    + name + "' in " + store.database() + "; runs there: "
                     + store.runs().stream().map(RunInfo::name).distinct().toList()));
             ExportedModel model = ModelExporter.export(store, info.id(), out);
             stdout.printf("exported run '%s' (id %d, %s) after round %d to %s (sha256 %s); provenance in %s%n",

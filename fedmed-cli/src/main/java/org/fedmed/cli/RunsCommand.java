@@ -1,10 +1,8 @@
 package org.fedmed.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.fedmed.deploy.server.ServerConfig;
 import org.fedmed.server.store.AuditEntry;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStore;
@@ -22,24 +20,14 @@ final class RunsCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    static final class Source {
-        @Option(names = "--config", paramLabel = "FILE", description = "A server config: its run store.")
-        Path config;
-        @Option(names = "--store", paramLabel = "DB", description = "A run store (SQLite file).")
-        Path store;
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    StoreSource source;
     @Option(names = "--audit", paramLabel = "NAME", description = "Print the audit log of the latest run of this name.")
     String audit;
 
     @Override
     public Integer call() {
-        Path db = source.store != null ? source.store : ServerConfig.load(source.config).store();
-        if (!Files.isRegularFile(db)) {
-            throw new IllegalArgumentException("run store " + db + " does not exist");
-        }
+        Path db = source.database();
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore store = RunStore.open(db)) {
             if (audit != null) {

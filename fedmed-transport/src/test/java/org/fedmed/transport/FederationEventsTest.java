@@ -30,7 +30,6 @@ import org.fedmed.transport.site.AuditEntry;
 import org.fedmed.transport.site.PolicyDecision;
 import org.fedmed.transport.site.SiteConnection;
 import org.fedmed.transport.site.TaskPolicy;
-import org.fedmed.transport.support.EventFederation;
 import org.fedmed.transport.support.RawSite;
 import org.fedmed.transport.support.RecordingAuditLog;
 import org.fedmed.transport.support.RecordingEvents;
@@ -51,21 +50,21 @@ class FederationEventsTest {
         return ModelParameters.of(List.of(new Tensor("w", new int[]{2, 2}, new float[4]), new Tensor("b", new int[]{2}, new float[2])));
     }
 
-    static RunResult oneRound(EventFederation f) {
+    static RunResult oneRound(TestFederation f) {
         FederatedAveraging fedavg = new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.all(2),
                 new FitConfig(1, 8, 0.1, false, 0), 1.0);
         EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(1), 3).withRoundDeadline(Duration.ofSeconds(20));
         return new RoundEngine(fedavg, f.pool(), cfg, null).run(zero());
     }
 
-    static String subject(EventFederation f, String siteId) {
+    static String subject(TestFederation f, String siteId) {
         return f.credential(siteId).certificate().getSubjectX500Principal().getName();
     }
 
     @Test
     void siteJoiningAndLeavingIsReportedWithItsIdAndAddress() throws Exception {
         RecordingEvents events = new RecordingEvents();
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, events)) {
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, events)) {
             SiteConnection a = f.join(new TargetSite("a", 1, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             Event joined = events.await(e -> e.name().equals("siteJoined"), WAIT).orElseThrow();
             assertEquals("a", joined.siteId());
@@ -81,7 +80,7 @@ class FederationEventsTest {
     @Test
     void reconnectReportsTheOldStreamLeavingBeforeTheNewOneJoins() throws Exception {
         RecordingEvents events = new RecordingEvents();
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, events);
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, events);
              RawSite first = new RawSite(f.channelFor("a")); RawSite second = new RawSite(f.channelFor("a"))) {
             first.hello("a");
             assertNotNull(first.await(ServerMessage::hasWelcome, WAIT));
@@ -96,7 +95,7 @@ class FederationEventsTest {
     @Test
     void peerTheAuthorizerRefusesIsReportedWithItsSubjectAndTheReason() throws Exception {
         RecordingEvents events = new RecordingEvents();
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, events)) {
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, events)) {
             f.join(new TargetSite("mallory", 1, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             Event refused = events.await(e -> e.name().equals("peerRefused"), WAIT).orElseThrow();
             assertEquals(subject(f, "mallory"), refused.siteId());
@@ -109,7 +108,7 @@ class FederationEventsTest {
     @Test
     void peerClaimingAnotherSitesIdOrProtocolVersionIsReportedAsRefused() throws Exception {
         RecordingEvents events = new RecordingEvents();
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, events);
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, events);
              RawSite impostor = new RawSite(f.channelFor("a")); RawSite outdated = new RawSite(f.channelFor("b"))) {
             impostor.hello("c");
             assertNotNull(impostor.await(ServerMessage::hasRefusal, WAIT));
@@ -129,7 +128,7 @@ class FederationEventsTest {
     void roundReportsEachTaskSentAndEachResultReceivedWithTheBytesTheSiteSent() throws Exception {
         RecordingEvents events = new RecordingEvents();
         Map<String, RecordingAuditLog> audits = Map.of("a", new RecordingAuditLog(), "b", new RecordingAuditLog());
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, events)) {
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, events)) {
             f.join(new TargetSite("a", 1, 10), TestFederation.ACCEPT_ALL, audits.get("a"));
             f.join(new TargetSite("b", 2, 10), TestFederation.ACCEPT_ALL, audits.get("b"));
             assertTrue(f.pool().awaitSites(2, WAIT));
@@ -162,7 +161,7 @@ class FederationEventsTest {
         TaskPolicy onlyV1 = offer -> offer.modelSpec().equals("logreg-v1") ? PolicyDecision.accept()
                 : PolicyDecision.refuse("model spec '" + offer.modelSpec() + "' is not on this site's allow-list");
         ServerSettings s = ServerSettings.defaults().withLabels("fedavg", "logreg-v2");
-        try (EventFederation f = new EventFederation(s, MEMBERS, events)) {
+        try (TestFederation f = new TestFederation(s, MEMBERS, events)) {
             f.join(new TargetSite("a", 1, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             f.join(new TargetSite("b", 2, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             f.join(new TargetSite("c", 6, 20), onlyV1, new RecordingAuditLog());
@@ -187,7 +186,7 @@ class FederationEventsTest {
         TargetSite b = new TargetSite("b", 2, 10);
         b.misbehaviour = TargetSite.Misbehaviour.NAN;
         b.badRound = 1;
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, events)) {
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, events)) {
             f.join(new TargetSite("a", 1, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             f.join(b, TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             f.join(new TargetSite("c", 6, 20), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
@@ -227,7 +226,7 @@ class FederationEventsTest {
                 fail("resultReceived");
             }
         };
-        try (EventFederation f = new EventFederation(ServerSettings.defaults(), MEMBERS, broken)) {
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(), MEMBERS, broken)) {
             f.join(new TargetSite("a", 1, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             f.join(new TargetSite("b", 2, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             assertTrue(f.pool().awaitSites(2, WAIT));

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedmed.core.SiteClient;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.server.CommonNameAuthorizer;
+import org.fedmed.transport.server.FederationEvents;
 import org.fedmed.transport.server.FederationServer;
 import org.fedmed.transport.server.GrpcSitePool;
 import org.fedmed.transport.server.PeerAuthorizer;
@@ -43,9 +44,15 @@ public final class TestFederation implements AutoCloseable {
     private final Map<String, TestPki.Credential> credentials = new ConcurrentHashMap<>();
 
     public TestFederation(ServerSettings settings, PeerAuthorizer authorizer) throws IOException {
+        this(settings, authorizer, FederationEvents.NONE);
+    }
+
+    /** A server that reports what happens on the wire to {@code events}. */
+    public TestFederation(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events)
+            throws IOException {
         this.settings = settings;
         this.server = FederationServer.start(new InetSocketAddress("127.0.0.1", 0),
-                PKI.serverCredentials(PKI.server()), authorizer, settings);
+                PKI.serverCredentials(PKI.server()), authorizer, settings, events);
     }
 
     public TestFederation(ServerSettings settings) throws IOException {
