@@ -5,6 +5,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.data.registry.SiteFile;
 import org.fedmed.pki.FederationSpec;
 import org.fedmed.pki.KitLayout;
 import org.fedmed.pki.Provisioner;
@@ -113,10 +115,9 @@ final class Federation {
         return env != null && Files.isRegularFile(Path.of(env, "heart-disease", "cleveland.csv"));
     }
 
+    /** The hospital's file name, as the dataset registry knows it. */
     private static String csvOf(String hospital) {
-        return switch (hospital) {
-            case "hungary" -> "hungarian.csv";
-            default -> hospital + ".csv";
-        };
+        return DatasetRegistry.fromEnvironment().entry("heart-disease").naturalSites().stream()
+                .filter(s -> s.siteId().equals(hospital)).map(SiteFile::file).findFirst().orElseThrow();
     }
 }
