@@ -61,6 +61,11 @@ public final class SecureAggregationStrategy implements Strategy {
     }
 
     @Override
+    public Map<String, Double> aggregateEvaluate(org.fedmed.core.strategy.RoundContext context, List<EvalResult> results) {
+        return inner.aggregateEvaluate(context, results);
+    }
+
+    @Override
     public int minFitSites() {
         return Math.max(MIN_COHORT, inner.minFitSites());
     }

@@ -1,5 +1,6 @@
 package org.fedmed.core.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,12 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * {@linkplain Strategy#fitResultsWanted wants}), and completes the round only if at least {@code min_fit_sites}
  * results were accepted; otherwise the global model is left as it was and the round is recorded as failed.
  * Failed, late, cut and rejected sites are recorded and reported to the listener, never thrown.
+ *
+ * <p>Every answer passes the run's {@link SiteCommitments} before any of its numbers is used (min_rows, and no
+ * claimed count above max_count_growth times the site's commitment), and the aggregation and the metric means
+ * respect the run's {@linkplain EngineConfig#influence() share bound}. The round deadline covers fit and
+ * evaluation together: the evaluation gets what the fit left of it, and at least
+ * {@link EngineConfig#evaluationGrace()}; a site whose fit missed the deadline is not asked to evaluate that round.
  */
 public final class RoundEngine {
 
@@ -29,12 +36,14 @@ public final class RoundEngine {
     private final SitePool pool;
     private final EngineConfig config;
     private final RunListener listener;
+    private final SiteCommitments commitments;
 
     public RoundEngine(Strategy strategy, SitePool pool, EngineConfig config, RunListener listener) {
         this.strategy = strategy;
         this.pool = pool;
         this.config = config;
         this.listener = listener == null ? new RunListener() { } : listener;
+        this.commitments = new SiteCommitments(config.influence(), config.minRows());
     }
 
     /** Runs from round 1. */
@@ -49,6 +58,7 @@ public final class RoundEngine {
     public RunResult run(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
         ModelParameters global = initial;
         List<RoundRecord> records = new ArrayList<>(earlier);
+        earlier.forEach(commitments::restore);
         int failedInARow = 0;
         for (int i = records.size() - 1; i >= 0 && !records.get(i).completed(); i--) {
             failedInARow++;
@@ -68,21 +78,28 @@ public final class RoundEngine {
             RoundState state = fitRound(round, global);
             if (state.completed) {
                 global = state.aggregator.result();
+                for (var capped : state.aggregator.weightCaps()) {
+                    listener.weightCapped(round, capped);
+                }
                 failedInARow = 0;
             } else {
                 failedInARow++;
             }
             Map<String, Double> evalMetrics = Map.of();
             Map<String, Map<String, Double>> siteMetrics = Map.of();
+            Map<String, Long> evalClaims = Map.of();
             if (round % config.evaluateEvery() == 0 || round == maxRounds) {
-                EvalState eval = evaluateRound(round, global);
+                Duration left = config.roundDeadline().minusNanos(System.nanoTime() - start);
+                Duration grace = config.evaluationGrace();
+                EvalState eval = evaluateRound(round, global, state.missedDeadline, left.compareTo(grace) < 0 ? grace : left);
                 evalMetrics = eval.aggregated;
                 siteMetrics = eval.perSite;
+                evalClaims = eval.claims;
                 state.failures.addAll(eval.failures);
             }
             RoundRecord record = new RoundRecord(round, state.selected, state.succeeded, state.failures,
-                    state.completed, state.fitMetrics(), evalMetrics, siteMetrics,
-                    (System.nanoTime() - start) / 1_000_000);
+                    state.completed, state.fitMetrics(config.influence().maxSiteWeightShare()), evalMetrics,
+                    siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims);
             records.add(record);
             listener.roundFinished(record, global);
             if (failedInARow >= config.maxFailedRounds()) {
@@ -102,13 +119,21 @@ public final class RoundEngine {
     }
 
     private RoundState fitRound(int round, ModelParameters global) {
-        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed());
+        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed(), config.influence());
         RoundState state = new RoundState(strategy.newAggregator(context));
         var tasks = strategy.configureFit(context);
         tasks.forEach(t -> state.selected.add(t.siteId()));
+        long fitStart = System.nanoTime();
+        List<String> timedOut = new ArrayList<>();
         pool.fit(tasks, config.roundDeadline(), strategy.fitResultsWanted(context, tasks.size()), new OutcomeSink<>() {
             @Override
             public void success(FitResult result) {
+                state.claims.put(result.siteId(), result.numExamples());
+                var refused = commitments.check(SiteCommitments.Kind.FIT, result.siteId(), round, result.numExamples());
+                if (refused.isPresent()) {
+                    failure(new SiteFailure(round, result.siteId(), SiteFailure.Kind.REJECTED, refused.get()));
+                    return;
+                }
                 try {
                     state.aggregator.accept(result);
                     state.succeeded.add(result.siteId());
@@ -121,20 +146,37 @@ public final class RoundEngine {
             @Override
             public void failure(SiteFailure failure) {
                 state.failures.add(failure);
+                if (failure.kind() == SiteFailure.Kind.TIMEOUT) {
+                    timedOut.add(failure.siteId());
+                }
                 listener.siteFailed(failure);
             }
         });
+        // Sites cut because the round had enough results are stragglers, not sites that missed the deadline.
+        if (System.nanoTime() - fitStart >= config.roundDeadline().toNanos()) {
+            state.missedDeadline.addAll(timedOut);
+        }
         state.completed = state.succeeded.size() >= strategy.minFitSites();
         return state;
     }
 
-    private EvalState evaluateRound(int round, ModelParameters global) {
-        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed());
+    private EvalState evaluateRound(int round, ModelParameters global, java.util.Set<String> missedDeadline,
+                                    Duration deadline) {
+        List<String> available = new ArrayList<>(pool.availableSites());
+        available.removeAll(missedDeadline);
+        RoundContext context = new RoundContext(round, global, available, config.seed(), config.influence());
         EvalState state = new EvalState();
         List<EvalResult> results = new ArrayList<>();
-        pool.evaluate(strategy.configureEvaluate(context), config.roundDeadline(), new OutcomeSink<>() {
+        pool.evaluate(strategy.configureEvaluate(context), deadline, new OutcomeSink<>() {
             @Override
             public void success(EvalResult result) {
+                state.claims.put(result.siteId(), result.numExamples());
+                var refused = commitments.check(SiteCommitments.Kind.EVALUATE, result.siteId(), round,
+                        result.numExamples());
+                if (refused.isPresent()) {
+                    failure(new SiteFailure(round, result.siteId(), SiteFailure.Kind.REJECTED, refused.get()));
+                    return;
+                }
                 results.add(result);
                 state.perSite.put(result.siteId(), result.metrics());
             }
@@ -145,7 +187,7 @@ public final class RoundEngine {
                 listener.siteFailed(failure);
             }
         });
-        state.aggregated = results.isEmpty() ? Map.of() : strategy.aggregateEvaluate(round, results);
+        state.aggregated = results.isEmpty() ? Map.of() : strategy.aggregateEvaluate(context, results);
         return state;
     }
 
@@ -182,19 +224,22 @@ public final class RoundEngine {
         final List<String> succeeded = new ArrayList<>();
         final List<SiteFailure> failures = new ArrayList<>();
         final List<MetricAggregation.Weighted> fitParts = new ArrayList<>();
+        final Map<String, Long> claims = new LinkedHashMap<>();
+        final java.util.Set<String> missedDeadline = new java.util.HashSet<>();
         boolean completed;
 
         RoundState(Aggregator aggregator) {
             this.aggregator = aggregator;
         }
 
-        Map<String, Double> fitMetrics() {
-            return fitParts.isEmpty() ? Map.of() : MetricAggregation.weightedMean(fitParts);
+        Map<String, Double> fitMetrics(double maxShare) {
+            return fitParts.isEmpty() ? Map.of() : MetricAggregation.bounded(fitParts, maxShare);
         }
     }
 
     private static final class EvalState {
         final Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
+        final Map<String, Long> claims = new LinkedHashMap<>();
         final List<SiteFailure> failures = new ArrayList<>();
         Map<String, Double> aggregated = Map.of();
     }

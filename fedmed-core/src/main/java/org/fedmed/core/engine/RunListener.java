@@ -13,6 +13,10 @@ public interface RunListener {
     default void siteFailed(SiteFailure failure) {
     }
 
+    /** A site's aggregation weight was capped in {@code round} because it would have held more than its share. */
+    default void weightCapped(int round, org.fedmed.core.strategy.WeightCaps.Capped capped) {
+    }
+
     /** Called after a round completes, with the new global model (checkpoint it here). */
     default void roundFinished(RoundRecord record, ModelParameters global) {
     }

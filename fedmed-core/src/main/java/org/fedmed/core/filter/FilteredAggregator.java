@@ -38,6 +38,11 @@ public final class FilteredAggregator implements Aggregator {
     }
 
     @Override
+    public java.util.List<org.fedmed.core.strategy.WeightCaps.Capped> weightCaps() {
+        return inner.weightCaps();
+    }
+
+    @Override
     public int accepted() {
         return inner.accepted();
     }

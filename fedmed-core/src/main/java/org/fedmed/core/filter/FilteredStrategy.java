@@ -48,6 +48,11 @@ public final class FilteredStrategy implements Strategy {
     }
 
     @Override
+    public Map<String, Double> aggregateEvaluate(org.fedmed.core.strategy.RoundContext context, List<EvalResult> results) {
+        return inner.aggregateEvaluate(context, results);
+    }
+
+    @Override
     public int minFitSites() {
         return inner.minFitSites();
     }

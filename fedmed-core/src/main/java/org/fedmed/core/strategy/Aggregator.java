@@ -19,4 +19,12 @@ public interface Aggregator {
 
     /** The new global model. Call once, after the last update. */
     ModelParameters result();
+
+    /**
+     * The sites whose aggregation weight was capped by a share bound ({@link InfluenceLimits}) in this round, once
+     * {@link #result()} ran. An aggregator that does not weigh sites by what they claim caps nothing.
+     */
+    default java.util.List<WeightCaps.Capped> weightCaps() {
+        return java.util.List.of();
+    }
 }

@@ -17,6 +17,9 @@ import org.fedmed.core.metrics.MetricAggregation;
  * <p>With an over-selection factor o &gt; 0 it samples {@code ceil(k * (1 + o))} sites (at most all available),
  * where k is what the {@link SiteSelection} alone would sample, and the round closes once k of them delivered;
  * the rest are cut as stragglers. The over-selected cohort always contains the k sites drawn without it.
+ *
+ * <p>Within a round's {@link InfluenceLimits} no site holds more than the largest share of the aggregation weight
+ * or of the metric means, and the round's evaluation also reports each metric's median over sites.
  */
 public final class FederatedAveraging implements Strategy {
 
@@ -89,7 +92,8 @@ public final class FederatedAveraging implements Strategy {
 
     @Override
     public Aggregator newAggregator(RoundContext c) {
-        return new WeightedMeanAggregator(c.global(), weighting::weight, serverLearningRate, c.round());
+        return new WeightedMeanAggregator(c.global(), weighting::weight, serverLearningRate, c.round(),
+                c.influence().maxSiteWeightShare());
     }
 
     @Override
@@ -99,8 +103,17 @@ public final class FederatedAveraging implements Strategy {
 
     @Override
     public Map<String, Double> aggregateEvaluate(int round, List<EvalResult> results) {
-        return MetricAggregation.weightedMean(results.stream()
-                .map(r -> new MetricAggregation.Weighted(r.numExamples(), r.metrics())).toList());
+        return MetricAggregation.weightedMean(parts(results));
+    }
+
+    /** The example-weighted mean with each site's share capped, and the median, of every metric. */
+    @Override
+    public Map<String, Double> aggregateEvaluate(RoundContext c, List<EvalResult> results) {
+        return MetricAggregation.bounded(parts(results), c.influence().maxSiteWeightShare());
+    }
+
+    private static List<MetricAggregation.Weighted> parts(List<EvalResult> results) {
+        return results.stream().map(r -> new MetricAggregation.Weighted(r.numExamples(), r.metrics())).toList();
     }
 
     @Override

@@ -29,6 +29,15 @@ public interface Strategy {
     /** Combines per-site evaluation metrics into the federated figure for the round. */
     Map<String, Double> aggregateEvaluate(int round, List<EvalResult> results);
 
+    /**
+     * As {@link #aggregateEvaluate(int, List)}, within the round's {@linkplain RoundContext#influence() influence
+     * bound}: the engine calls this one. The default ignores the bound; a strategy that weighs sites by their
+     * claimed counts overrides it, and a strategy that wraps another forwards it.
+     */
+    default Map<String, Double> aggregateEvaluate(RoundContext context, List<EvalResult> results) {
+        return aggregateEvaluate(context.round(), results);
+    }
+
     /** Fewest successful fit results with which a round may complete. */
     int minFitSites();
 

@@ -211,6 +211,11 @@ public final class DpFedAvgStrategy implements Strategy {
     }
 
     @Override
+    public Map<String, Double> aggregateEvaluate(org.fedmed.core.strategy.RoundContext context, List<EvalResult> results) {
+        return evaluation.aggregateEvaluate(context, results);
+    }
+
+    @Override
     public int minFitSites() {
         return config.minFitSites();
     }
