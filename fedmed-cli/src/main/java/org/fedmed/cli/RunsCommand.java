@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 @Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Lists the runs in a run store: id, name, status, rounds recorded, when it started and",
                 "why it stopped. With --audit NAME, prints that run's audit log: who joined and left, whose",
-                "certificate was refused, tasks sent, results received, refusals and rejected updates."})
+                "certificate was refused, tasks sent, results received, refusals and rejected updates.",
+                "With --claims NAME, prints the example counts each site claimed in that run, what it committed",
+                "to, and the sites flagged for claims above max_count_growth or weights capped at their share."})
 final class RunsCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -24,13 +26,20 @@ final class RunsCommand implements Callable<Integer> {
     StoreSource source;
     @Option(names = "--audit", paramLabel = "NAME", description = "Print the audit log of the latest run of this name.")
     String audit;
+    @Option(names = "--claims", paramLabel = "NAME",
+            description = "Print each site's claimed example counts in the latest run of this name, and flags.")
+    String claims;
 
     @Override
     public Integer call() {
         Path db = source.database();
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore store = RunStore.open(db)) {
-            if (audit != null) {
+            if (claims != null) {
+                RunInfo run = store.latestRun(claims).orElseThrow(() -> new IllegalArgumentException("no run named '"
+                        + claims + "' in " + db));
+                new ClaimsReport(store.rounds(run.id()), store.auditLog(run.id())).print(out);
+            } else if (audit != null) {
                 RunInfo run = store.latestRun(audit).orElseThrow(() -> new IllegalArgumentException("no run named '"
                         + audit + "' in " + db));
                 for (AuditEntry e : store.auditLog(run.id())) {

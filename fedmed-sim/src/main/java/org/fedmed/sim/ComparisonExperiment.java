@@ -10,6 +10,7 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.strategy.InfluenceLimits;
 import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RoundRecord;
@@ -73,12 +74,14 @@ public final class ComparisonExperiment {
 
     /**
      * How the round engine runs the federated regime; a deployment server runs it the same way: round budget and
-     * early stopping, per-round deadline, evaluation every round on the loss of the task's kind.
+     * early stopping, per-round deadline, evaluation every round on the loss of the task's kind, the bound on any
+     * one site's influence, and the fewest rows an answer may rest on.
      */
     public static EngineConfig engineConfig(SimulationConfig config, int classes) {
         return new EngineConfig(new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
                 Duration.ofSeconds(config.roundDeadlineSeconds()), 1, classes == 0 ? "mse" : "log_loss", 3,
-                config.seed());
+                config.seed(), new InfluenceLimits(config.maxSiteWeightShare(), config.maxCountGrowth()),
+                config.minRows());
     }
 
     public ComparisonReport run(FederatedDataset data) {

@@ -40,7 +40,10 @@ public record SimulationConfig(
         DpSettings dp,
         SecAggSettings secureAggregation,
         SiteDpSettings siteDp,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
+        Double maxSiteWeightShare,
+        Double maxCountGrowth,
+        Integer minRows) {
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
@@ -71,6 +74,13 @@ public record SimulationConfig(
         parallelism = orDefault(parallelism, 0);
         regimes = List.copyOf(orDefault(regimes, ALL_REGIMES));
         overSelection = orDefault(overSelection, 0.0);
+        maxSiteWeightShare = orDefault(maxSiteWeightShare, 0.5);
+        maxCountGrowth = orDefault(maxCountGrowth, 2.0);
+        minRows = orDefault(minRows, 10);
+        require(maxSiteWeightShare > 0 && maxSiteWeightShare <= 1, "max_site_weight_share",
+                "must be in (0, 1] (1 turns the cap off), got " + maxSiteWeightShare);
+        require(maxCountGrowth >= 1, "max_count_growth", "must be >= 1 (.inf turns the check off), got " + maxCountGrowth);
+        require(minRows >= 1, "min_rows", "must be >= 1, got " + minRows);
 
         require(!dataset.isBlank(), "dataset", "must not be blank");
         require(sites >= 1, "sites", "must be >= 1, got " + sites);
@@ -111,7 +121,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

@@ -23,4 +23,35 @@ public interface RunListener {
 
     default void runFinished(RunResult result) {
     }
+
+    /** One listener that tells each of {@code listeners}, in order, everything this interface reports. */
+    static RunListener all(RunListener... listeners) {
+        java.util.List<RunListener> ls = java.util.List.of(listeners);
+        return new RunListener() {
+            @Override
+            public void roundStarted(int round, int totalRounds) {
+                ls.forEach(l -> l.roundStarted(round, totalRounds));
+            }
+
+            @Override
+            public void siteFailed(SiteFailure failure) {
+                ls.forEach(l -> l.siteFailed(failure));
+            }
+
+            @Override
+            public void weightCapped(int round, org.fedmed.core.strategy.WeightCaps.Capped capped) {
+                ls.forEach(l -> l.weightCapped(round, capped));
+            }
+
+            @Override
+            public void roundFinished(RoundRecord record, ModelParameters global) {
+                ls.forEach(l -> l.roundFinished(record, global));
+            }
+
+            @Override
+            public void runFinished(RunResult result) {
+                ls.forEach(l -> l.runFinished(result));
+            }
+        };
+    }
 }

@@ -8,6 +8,8 @@ import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.metrics.MetricAggregation;
+import org.fedmed.core.strategy.WeightCaps;
 
 /**
  * The server's console log of a run: one line per round (sites that delivered, loss and AUC, time), one per site
@@ -34,6 +36,13 @@ final class RoundPrinter implements RunListener {
     }
 
     @Override
+    public void weightCapped(int round, WeightCaps.Capped c) {
+        out.printf(Locale.ROOT, "  round %d: site '%s' claimed weight %.6g, capped at %.6g (%.0f%% of the round)%n",
+                round, c.siteId(), c.weight(), c.cappedWeight(), 100 * c.share());
+        out.flush();
+    }
+
+    @Override
     public void roundFinished(RoundRecord r, ModelParameters global) {
         out.printf(Locale.ROOT, "round %d/%d: %d of %d sites delivered%s (%.2f s)%n", r.round(), totalRounds,
                 r.succeeded().size(), r.selected().size(), metrics(r.evalMetrics()), r.durationMillis() / 1000.0);
@@ -56,6 +65,10 @@ final class RoundPrinter implements RunListener {
         Double auc = eval.get("roc_auc");
         if (auc != null) {
             b.append(String.format(Locale.ROOT, ", roc_auc %.4f", auc));
+        }
+        Double median = eval.get("roc_auc" + MetricAggregation.MEDIAN_SUFFIX);
+        if (median != null) {
+            b.append(String.format(Locale.ROOT, " (median over sites %.4f)", median));
         }
         return b.toString();
     }

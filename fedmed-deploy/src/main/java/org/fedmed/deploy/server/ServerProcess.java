@@ -3,7 +3,6 @@ package org.fedmed.deploy.server;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -14,7 +13,6 @@ import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
-import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
@@ -163,27 +161,6 @@ public final class ServerProcess {
     }
 
     private static RunListener both(RunListener first, RunListener second) {
-        List<RunListener> all = new ArrayList<>(List.of(first, second));
-        return new RunListener() {
-            @Override
-            public void roundStarted(int round, int totalRounds) {
-                all.forEach(l -> l.roundStarted(round, totalRounds));
-            }
-
-            @Override
-            public void siteFailed(SiteFailure failure) {
-                all.forEach(l -> l.siteFailed(failure));
-            }
-
-            @Override
-            public void roundFinished(RoundRecord record, ModelParameters global) {
-                all.forEach(l -> l.roundFinished(record, global));
-            }
-
-            @Override
-            public void runFinished(RunResult result) {
-                all.forEach(l -> l.runFinished(result));
-            }
-        };
+        return RunListener.all(first, second);
     }
 }

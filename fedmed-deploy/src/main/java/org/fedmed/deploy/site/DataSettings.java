@@ -20,9 +20,15 @@ import org.fedmed.data.prep.StatsMode;
  * @param missing      what preprocessing does with missing values
  * @param standardize  whether numeric columns are standardized with the site's training statistics
  * @param seed         seed of the site's stratified train/test split
+ * @param minRows      the fewest rows any number the site sends may rest on: a site whose training or test split is
+ *                     smaller is refused at start, and it never answers a task on fewer rows (default
+ *                     {@value #DEFAULT_MIN_ROWS}; the server applies its own {@code min_rows} too)
  */
 public record DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
-                           long seed) {
+                           long seed, long minRows) {
+
+    /** Default smallest cohort, the server's default too. */
+    public static final long DEFAULT_MIN_ROWS = 10;
 
     /** Default held-out share. */
     public static final double DEFAULT_TEST_FRACTION = DataOptions.DEFAULT_TEST_FRACTION;
@@ -41,6 +47,15 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
         if (missing == null) {
             throw new IllegalArgumentException("data.missing is required (drop, mean, median)");
         }
+        if (minRows < 1) {
+            throw new IllegalArgumentException("data.min_rows must be >= 1, got " + minRows);
+        }
+    }
+
+    /** Settings with the default {@code min_rows}. */
+    public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
+                        long seed) {
+        this(dataset, csv, testFraction, missing, standardize, seed, DEFAULT_MIN_ROWS);
     }
 
     /** The site's own CSV file, when the config names one. */

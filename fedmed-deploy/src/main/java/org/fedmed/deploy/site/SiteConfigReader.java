@@ -44,7 +44,8 @@ final class SiteConfigReader {
     }
 
     /** The raw {@code data} section. */
-    record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed) {
+    record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed,
+                        Long minRows) {
     }
 
     /** The raw {@code allow} section. */
@@ -73,7 +74,8 @@ final class SiteConfigReader {
                     d.csv() == null ? null : resolve(dir, d.csv(), "data.csv"),
                     or(d.testFraction(), DataSettings.DEFAULT_TEST_FRACTION),
                     d.missing() == null ? DataSettings.DEFAULT_MISSING : missing(d.missing()),
-                    or(d.standardize(), true), or(d.seed(), DataSettings.DEFAULT_SEED));
+                    or(d.standardize(), true), or(d.seed(), DataSettings.DEFAULT_SEED),
+                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS));
             AllowList allow = new AllowList(a.tasks() == null ? AllowList.DEFAULT_TASKS : tasks(a.tasks()),
                     required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
                     specs(required(a.modelSpecs(), "allow.model_specs")),

@@ -64,7 +64,15 @@ public final class SiteDataLoader {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + e.getMessage(), e);
         }
-        return new LocalData(built.site(siteId), built.featureNames(), built.classes(), csv.toString());
+        var site = built.site(siteId);
+        long smallest = Math.min(site.train().rows(), site.test().rows());
+        if (smallest < settings.minRows()) {
+            throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + site.train().rows()
+                    + " training and " + site.test().rows() + " test rows; every number a site sends must rest on at"
+                    + " least data.min_rows " + settings.minRows() + " rows, so this site cannot take part. Add rows,"
+                    + " or lower data.test_fraction if only the test split is too small");
+        }
+        return new LocalData(site, built.featureNames(), built.classes(), csv.toString());
     }
 
     /**

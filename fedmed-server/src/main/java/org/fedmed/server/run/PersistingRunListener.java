@@ -61,6 +61,13 @@ public final class PersistingRunListener implements RunListener {
     }
 
     @Override
+    public void weightCapped(int round, org.fedmed.core.strategy.WeightCaps.Capped c) {
+        store.audit(runId, c.siteId(), AuditEvent.WEIGHT_CAPPED, String.format(Locale.ROOT,
+                "round %d: claimed weight %.6g would have exceeded the largest site share; capped at %.6g (share %.3f)",
+                round, c.weight(), c.cappedWeight(), c.share()));
+    }
+
+    @Override
     public void roundFinished(RoundRecord record, ModelParameters global) {
         CheckpointRef ref;
         try {

@@ -21,6 +21,8 @@ public enum AuditEvent {
     REFUSED,
     /** The server refused a site's update (wrong shape, not finite, wrong round). */
     REJECTED,
+    /** A site's aggregation weight was capped: it claimed more than its share of the round's total. */
+    WEIGHT_CAPPED,
     /** A site did not answer before the round's deadline. */
     TIMED_OUT,
     /** A site raised an error or could not be reached. */

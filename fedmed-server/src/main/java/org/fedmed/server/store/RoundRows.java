@@ -64,36 +64,44 @@ final class RoundRows {
     private static void insertSiteResults(Connection c, long runId, RoundRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO site_results (run_id, round, site, kind, status, num_examples, metrics, reason, failure_seq)
-                VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (String site : r.succeeded()) {
-                addSiteResult(ps, runId, r.round(), site, TaskKind.FIT, "ok", null, null, null);
+                addSiteResult(ps, runId, r.round(), site, TaskKind.FIT, "ok", r.fitClaims().get(site), null, null, null);
             }
             List<TaskKind> kinds = failureKinds(r);
             for (int i = 0; i < r.failures().size(); i++) {
                 SiteFailure f = r.failures().get(i);
-                addSiteResult(ps, runId, r.round(), f.siteId(), kinds.get(i), status(f.kind()), null, f.reason(), i);
+                Map<String, Long> claims = kinds.get(i) == TaskKind.FIT ? r.fitClaims() : r.evalClaims();
+                Long claim = f.siteId() == null ? null : claims.get(f.siteId());
+                addSiteResult(ps, runId, r.round(), f.siteId(), kinds.get(i), status(f.kind()), claim, null, f.reason(), i);
             }
             for (Map.Entry<String, Map<String, Double>> e : new TreeMap<>(r.siteEvalMetrics()).entrySet()) {
-                addSiteResult(ps, runId, r.round(), e.getKey(), TaskKind.EVAL, "ok", StoreJson.metrics(e.getValue()),
-                        null, null);
+                addSiteResult(ps, runId, r.round(), e.getKey(), TaskKind.EVAL, "ok", r.evalClaims().get(e.getKey()),
+                        StoreJson.metrics(e.getValue()), null, null);
             }
             ps.executeBatch();
         }
     }
 
     private static void addSiteResult(PreparedStatement ps, long runId, int round, String site, TaskKind kind,
-                                      String status, String metrics, String reason, Integer seq) throws SQLException {
+                                      String status, Long examples, String metrics, String reason, Integer seq)
+            throws SQLException {
         ps.setLong(1, runId);
         ps.setInt(2, round);
         ps.setString(3, site);
         ps.setString(4, kind.dbValue());
         ps.setString(5, status);
-        ps.setString(6, metrics);
-        ps.setString(7, reason);
-        if (seq == null) {
-            ps.setNull(8, Types.INTEGER);
+        if (examples == null) {
+            ps.setNull(6, Types.INTEGER);
         } else {
-            ps.setInt(8, seq);
+            ps.setLong(6, examples);
+        }
+        ps.setString(7, metrics);
+        ps.setString(8, reason);
+        if (seq == null) {
+            ps.setNull(9, Types.INTEGER);
+        } else {
+            ps.setInt(9, seq);
         }
         ps.addBatch();
     }
@@ -177,8 +185,10 @@ final class RoundRows {
     static List<RoundRecord> read(Connection c, long runId) throws SQLException {
         Map<Integer, List<NumberedFailure>> failures = new HashMap<>();
         Map<Integer, Map<String, Map<String, Double>>> siteEval = new HashMap<>();
+        Map<Integer, Map<String, Long>> fitClaims = new HashMap<>();
+        Map<Integer, Map<String, Long>> evalClaims = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT round, site, kind, status, metrics, reason, failure_seq FROM site_results
+                SELECT round, site, kind, status, metrics, reason, failure_seq, num_examples FROM site_results
                 WHERE run_id = ? ORDER BY round, id""")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -187,6 +197,11 @@ final class RoundRows {
                     String site = rs.getString(2);
                     String kind = rs.getString(3);
                     String status = rs.getString(4);
+                    long examples = rs.getLong(8);
+                    if (!rs.wasNull()) {
+                        (kind.equals(TaskKind.EVAL.dbValue()) ? evalClaims : fitClaims)
+                                .computeIfAbsent(round, k -> new LinkedHashMap<>()).put(site, examples);
+                    }
                     if (!status.equals("ok")) {
                         SiteFailure f = new SiteFailure(round, site, failureKind(status), rs.getString(6));
                         failures.computeIfAbsent(round, k -> new ArrayList<>()).add(new NumberedFailure(rs.getInt(7), f));
@@ -213,7 +228,8 @@ final class RoundRows {
                     }
                     out.add(new RoundRecord(round, StoreJson.strings(rs.getString(4)), StoreJson.strings(rs.getString(5)),
                             ordered, rs.getInt(3) == 1, StoreJson.metrics(rs.getString(6)),
-                            StoreJson.metrics(rs.getString(7)), siteEval.getOrDefault(round, Map.of()), rs.getLong(2)));
+                            StoreJson.metrics(rs.getString(7)), siteEval.getOrDefault(round, Map.of()), rs.getLong(2),
+                            fitClaims.getOrDefault(round, Map.of()), evalClaims.getOrDefault(round, Map.of())));
                 }
             }
         }

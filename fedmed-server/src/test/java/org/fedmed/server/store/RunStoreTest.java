@@ -95,6 +95,33 @@ class RunStoreTest {
     }
 
     @Test
+    void claimedCountsAreStoredPerSiteAndRoundAndReadBack() throws Exception {
+        RoundRecord claimed = new RoundRecord(1, List.of("a", "liar"), List.of("a"),
+                List.of(new SiteFailure(1, "liar", SiteFailure.Kind.REJECTED, "claims too many")), true,
+                Map.of(), Map.of(), Map.of("a", Map.of("roc_auc", 0.9)), 7, Map.of("a", 227L, "liar", 1_000_000_000L),
+                Map.of("a", 76L));
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, claimed, ckpt(1));
+            assertEquals(List.of(claimed), s.rounds(id));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT site, kind, status, num_examples FROM site_results ORDER BY id")) {
+            StringBuilder rows = new StringBuilder();
+            while (rs.next()) {
+                rows.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3))
+                        .append(' ').append(rs.getString(4)).append('\n');
+            }
+            assertEquals("""
+                    a fit ok 227
+                    liar fit rejected 1000000000
+                    a eval ok 76
+                    """, rows.toString());
+        }
+    }
+
+    @Test
     void failureKindsFollowTheEngineOrderEvenWhenASiteFailsBothFitAndEval() {
         RoundRecord r = new RoundRecord(1, List.of("a", "b"), List.of("b"),
                 List.of(new SiteFailure(1, "a", SiteFailure.Kind.REJECTED, "NaN"),
