@@ -1,0 +1,61 @@
+package org.fedmed.cli.deploy;
+
+import io.grpc.ManagedChannel;
+import java.util.Map;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.pki.SiteKit;
+import org.fedmed.transport.WireLimits;
+import org.fedmed.transport.site.Backoff;
+import org.fedmed.transport.site.PolicyDecision;
+import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.transport.site.SiteSettings;
+import org.fedmed.transport.site.SiteChannels;
+import org.fedmed.core.SiteClient;
+import org.fedmed.transport.tls.MutualTls;
+
+/**
+ * A member with a valid certificate that lies about its size: it sends the global model back unchanged (an update
+ * of norm zero, under any bound), claims a billion training and test examples, and reports a perfect evaluation.
+ */
+final class LyingMember implements SiteClient, AutoCloseable {
+
+    static final long CLAIMED = 1_000_000_000L;
+
+    private final String id;
+    private final ManagedChannel channel;
+    private final SiteConnection connection;
+
+    LyingMember(SiteKit kit) throws Exception {
+        this.id = kit.site();
+        this.channel = SiteChannels.open(kit.server().host(), kit.server().port(),
+                MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey()), WireLimits.defaults());
+        SiteSettings settings = SiteSettings.of(id).withBackoff(new Backoff(java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(2), 2.0));
+        this.connection = new SiteConnection(channel, settings, this, offer -> PolicyDecision.accept(), entry -> { });
+        connection.start();
+    }
+
+    @Override
+    public String siteId() {
+        return id;
+    }
+
+    @Override
+    public FitResult fit(FitTask task) {
+        return new FitResult(id, task.taskId(), task.global(), false, CLAIMED, 1.0, Map.of("loss", 0.0));
+    }
+
+    @Override
+    public EvalResult evaluate(EvalTask task) {
+        return new EvalResult(id, task.taskId(), CLAIMED, Map.of("roc_auc", 1.0, "log_loss", 0.0, "accuracy", 1.0));
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        channel.shutdownNow();
+    }
+}
