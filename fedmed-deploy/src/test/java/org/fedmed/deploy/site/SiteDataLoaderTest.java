@@ -137,4 +137,24 @@ class SiteDataLoaderTest {
                 settings(null, MissingPolicy.MEAN, true, 42), "va", new DatasetRegistry(List.of(dir))));
         assertEquals(fake, e.file());
     }
+
+    @Test
+    void aSiteWhoseSplitsAreBelowMinRowsIsRefusedAtLoadNamingBothCounts() throws IOException {
+        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
+        assertTrue(registry.list().stream().anyMatch(s -> s.entry().name().equals(HEART)
+                && s.availability() == Availability.PRESENT), "heart-disease must be in FEDMED_DATA");
+        Path full = Path.of(System.getenv("FEDMED_DATA"), HEART, "cleveland.csv");
+        List<String> lines = Files.readAllLines(full);
+        Path tiny = dir.resolve("tiny.csv");
+        Files.write(tiny, lines.subList(0, 1 + 12));
+        var entry = registry.entry(HEART);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(entry,
+                "tiny", tiny, new DataSettings(HEART, tiny, 0.25, MissingPolicy.MEAN, true, 42, 10)));
+        assertTrue(e.getMessage().startsWith("site 'tiny', data file " + tiny + ": 9 training and 3 test rows;"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("at least data.min_rows 10 rows"), e.getMessage());
+        LocalData allowed = SiteDataLoader.load(entry, "tiny", tiny,
+                new DataSettings(HEART, tiny, 0.25, MissingPolicy.MEAN, true, 42, 3));
+        assertEquals(3, allowed.site().test().rows());
+    }
 }
