@@ -47,7 +47,7 @@ public final class SecureAggregationStrategy implements Strategy {
     @Override
     public Aggregator newAggregator(RoundContext c) {
         return new SecureAggregator(c.global(), new SecureUpdateSum(config, randomness), serverLearningRate, c.round(),
-                SiteSelection.mix(c.seed(), c.round()));
+                SiteSelection.mix(c.seed(), c.round()), c.influence().maxSiteWeightShare());
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
 import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.WeightCaps;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -24,10 +25,23 @@ public final class SecureAggregator implements Aggregator {
     private final int round;
     private final long seed;
     private final List<FitResult> cohort = new ArrayList<>();
+    private final double maxShare;
     private SecureDeltaSum lastSum;
+    private List<WeightCaps.Capped> capped = List.of();
 
     public SecureAggregator(ModelParameters global, SecureUpdateSum secureSum, double serverLearningRate, int round,
                             long seed) {
+        this(global, secureSum, serverLearningRate, round, seed, 1.0);
+    }
+
+    /**
+     * As the five-argument form, with each site's example count (its weight in the sum) capped so that no site holds
+     * more than {@code maxShare} of the round's total ({@link WeightCaps}). The counts are the protocol's cleartext
+     * metadata, so capping them reveals nothing the server did not already know.
+     */
+    public SecureAggregator(ModelParameters global, SecureUpdateSum secureSum, double serverLearningRate, int round,
+                            long seed, double maxShare) {
+        this.maxShare = maxShare;
         this.global = global;
         this.secureSum = secureSum;
         this.serverLearningRate = serverLearningRate;
@@ -46,6 +60,40 @@ public final class SecureAggregator implements Aggregator {
         return cohort.size();
     }
 
+    /** The cohort with every example count capped at the share bound (rounded down, at least 1). */
+    private List<FitResult> capCounts() {
+        if (!secureSum.weighsByCount() || maxShare >= 1) {
+            return cohort;
+        }
+        double[] weights = new double[cohort.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = cohort.get(i).numExamples();
+        }
+        double[] bounded = WeightCaps.capped(weights, maxShare);
+        double total = 0;
+        for (double w : bounded) {
+            total += Math.max(1, Math.floor(w));
+        }
+        List<FitResult> out = new ArrayList<>(cohort.size());
+        List<WeightCaps.Capped> caps = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            FitResult r = cohort.get(i);
+            long n = (long) Math.max(1, Math.floor(bounded[i]));
+            if (n < r.numExamples()) {
+                caps.add(new WeightCaps.Capped(r.siteId(), r.numExamples(), n, n / total));
+                r = new FitResult(r.siteId(), r.taskId(), r.parameters(), r.isDelta(), n, r.quality(), r.trainMetrics());
+            }
+            out.add(r);
+        }
+        capped = List.copyOf(caps);
+        return out;
+    }
+
+    @Override
+    public List<WeightCaps.Capped> weightCaps() {
+        return capped;
+    }
+
     /** The last round's secure sum: which sites were included and the quantization error bound. */
     public SecureDeltaSum lastSum() {
         return lastSum;
@@ -53,7 +101,7 @@ public final class SecureAggregator implements Aggregator {
 
     @Override
     public ModelParameters result() {
-        lastSum = secureSum.sum(cohort, global, Map.of(), round, seed);
+        lastSum = secureSum.sum(capCounts(), global, Map.of(), round, seed);
         cohort.clear();
         float[] mean = lastSum.mean().flat();
         float[] theta = global.flat();

@@ -32,6 +32,11 @@ public final class SecureUpdateSum {
         this.randomness = randomness;
     }
 
+    /** Whether each delta is weighted by its site's example count (rather than uniformly). */
+    public boolean weighsByCount() {
+        return config.weighting() != SecureSumConfig.Weighting.UNIFORM;
+    }
+
     /**
      * Sums the cohort's deltas securely.
      *
