@@ -2,7 +2,9 @@ package org.fedmed.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.fedmed.server.audit.ChainReport;
 import org.fedmed.server.store.AuditEntry;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStore;
@@ -14,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Lists the runs in a run store: id, name, status, rounds recorded, when it started and",
                 "why it stopped. With --audit NAME, prints that run's audit log: who joined and left, whose",
-                "certificate was refused, tasks sent, results received, refusals and rejected updates."})
+                "certificate was refused, tasks sent, results received, refusals and rejected updates.",
+                "With --verify-audit, checks each run's audit hash chain (exit status " + AuditVerdict.BROKEN + " if broken)."})
 final class RunsCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -24,12 +27,23 @@ final class RunsCommand implements Callable<Integer> {
     StoreSource source;
     @Option(names = "--audit", paramLabel = "NAME", description = "Print the audit log of the latest run of this name.")
     String audit;
+    @Option(names = "--verify-audit", description = {"Check the hash chain of each run's audit log and name the first",
+            "broken entry; exit status " + AuditVerdict.BROKEN + " if one is broken."})
+    boolean verifyAudit;
+    @Option(names = "--run", paramLabel = "NAME", description = "With --verify-audit: only the latest run of this name.")
+    String run;
 
     @Override
     public Integer call() {
         Path db = source.database();
         PrintWriter out = spec.commandLine().getOut();
+        if (run != null && !verifyAudit || verifyAudit && audit != null) {
+            throw new IllegalArgumentException("--run goes with --verify-audit, and --verify-audit not with --audit");
+        }
         try (RunStore store = RunStore.open(db)) {
+            if (verifyAudit) {
+                return verify(store, db, out);
+            }
             if (audit != null) {
                 RunInfo run = store.latestRun(audit).orElseThrow(() -> new IllegalArgumentException("no run named '"
                         + audit + "' in " + db));
@@ -47,5 +61,21 @@ final class RunsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int verify(RunStore store, Path db, PrintWriter out) {
+        AuditVerdict verdict = new AuditVerdict(out);
+        List<RunInfo> runs = run == null ? store.runs() : List.of(store.latestRun(run)
+                .orElseThrow(() -> new IllegalArgumentException("no run named '" + run + "' in " + db)));
+        for (RunInfo r : runs) {
+            verdict.report("run " + r.id() + " '" + r.name() + "'", store.verifyAudit(r.id()));
+        }
+        if (run == null) {
+            ChainReport outside = store.verifyAuditOutsideRuns();
+            if (outside.entries() > 0 || !outside.intact()) {
+                verdict.report("entries outside runs", outside);
+            }
+        }
+        return verdict.exitStatus();
     }
 }
