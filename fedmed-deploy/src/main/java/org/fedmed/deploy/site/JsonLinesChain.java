@@ -1,9 +1,10 @@
 package org.fedmed.deploy.site;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -37,15 +38,19 @@ import org.fedmed.server.audit.ChainReport;
  * log is never shortened) and closes them off with a {@value #TORN_EVENT} entry that chains from the last whole
  * line and records the cut line's number, length and SHA-256; the verifier then skips exactly that line, with a
  * note. A cut-off last line that nothing acknowledges is a break. Thread-safe.
+ *
+ * <p>Reading, verifying and appending are one class because they must agree byte for byte on what a line is,
+ * the acknowledgement of a cut-off line above all.
  */
 public final class JsonLinesChain {
 
     /** The event of the entry that acknowledges a line cut off by a crash. */
     static final String TORN_EVENT = "torn_line";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final Path file;
     private String head;
@@ -277,7 +282,7 @@ public final class JsonLinesChain {
     synchronized void append(FileChannel channel, String prefix, List<Map<String, Object>> contents) {
         if (failed) {
             throw new IllegalStateException(file + ": an earlier write failed and could not be undone, so the hash"
-                    + " chain cannot go on; restart the site to close the torn line off");
+                    + " chain cannot go on; restart the site, which closes a cut-off line off or names it");
         }
         StringBuilder text = new StringBuilder(prefix);
         String h = head;

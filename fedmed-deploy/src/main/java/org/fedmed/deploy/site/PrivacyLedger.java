@@ -108,9 +108,8 @@ public final class PrivacyLedger {
                     StandardOpenOption.APPEND)) {
                 chain.append(ch, "", lines);
             }
-        } catch (IOException | UncheckedIOException e) {
-            throw new UncheckedIOException("cannot write the privacy ledger " + file + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the privacy ledger " + file + ": " + e.getMessage(), e);
         }
     }
 }

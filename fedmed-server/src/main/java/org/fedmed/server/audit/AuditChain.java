@@ -80,6 +80,11 @@ public final class AuditChain {
         }
     }
 
+    /** A position's name in messages: {@code line 7} or {@code entry 12}. */
+    static String name(String unit, long position) {
+        return unit + " " + position;
+    }
+
     /** Whether {@code s} is a hash as the chain writes it: 64 lower-case hex digits. */
     public static boolean isHash(String s) {
         if (s == null || s.length() != 64) {
@@ -157,11 +162,11 @@ public final class AuditChain {
         if (previous == 0) {
             return Optional.of(at != null
                     ? new ChainBreak(c.position(), ChainBreak.Kind.OUT_OF_ORDER, "it is the log's first chained entry"
-                            + " but its prev is the hash of " + ChainEntry.name(unit, at) + ": entries were moved")
+                            + " but its prev is the hash of " + AuditChain.name(unit, at) + ": entries were moved")
                     : new ChainBreak(c.position(), ChainBreak.Kind.ENTRY_MISSING, "it is the log's first chained entry"
                             + " but its prev is not the genesis value: the entries before it are missing"));
         }
-        String before = ChainEntry.name(unit, previous);
+        String before = AuditChain.name(unit, previous);
         if (c.prev().equals(GENESIS)) {
             return Optional.of(new ChainBreak(c.position(), ChainBreak.Kind.BAD_HASH, "its prev is the genesis value,"
                     + " as if it began a new log, but it follows " + before + ": another log was appended, or the"
@@ -169,8 +174,8 @@ public final class AuditChain {
         }
         if (at != null) {
             return Optional.of(new ChainBreak(c.position(), ChainBreak.Kind.OUT_OF_ORDER, "its prev is the hash of "
-                    + ChainEntry.name(unit, at) + ", not of " + before + " before it: entries were "
-                    + (at > c.position() ? "reordered" : "inserted or reordered after " + ChainEntry.name(unit, at))));
+                    + AuditChain.name(unit, at) + ", not of " + before + " before it: entries were "
+                    + (at > c.position() ? "reordered" : "inserted or reordered after " + AuditChain.name(unit, at))));
         }
         return Optional.of(new ChainBreak(c.position(), ChainBreak.Kind.ENTRY_MISSING, "its prev matches no entry of the"
                 + " log, not the hash of " + before + " before it: an entry between them is missing, or " + before

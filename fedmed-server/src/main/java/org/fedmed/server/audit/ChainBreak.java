@@ -1,5 +1,7 @@
 package org.fedmed.server.audit;
 
+import java.util.Locale;
+
 /**
  * The first place an audit log's hash chain does not hold: where (a line number or entry id), what kind of
  * break it is, and a sentence saying what is wrong there.
@@ -25,7 +27,7 @@ public record ChainBreak(long position, Kind kind, String detail) {
 
         /** The kind in messages, for example {@code content changed}. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
     }
 

@@ -1,7 +1,5 @@
 package org.fedmed.server.audit;
 
-import java.util.Locale;
-
 /**
  * One entry of an audit log as the {@link AuditChain} verifier sees it, at its position in the log (a line number
  * or an entry id): a chained entry with the hashes it claims and the hash of its content, an entry written before
@@ -56,10 +54,5 @@ public sealed interface ChainEntry permits ChainEntry.Chained, ChainEntry.Unchai
             throw new IllegalArgumentException("chain entry at " + position + ": '" + field
                     + "' must be 64 lower-case hex digits, got " + (value == null ? "null" : "'" + value + "'"));
         }
-    }
-
-    /** The position's name in messages: {@code line 7} or {@code entry 12}. */
-    static String name(String unit, long position) {
-        return unit.toLowerCase(Locale.ROOT) + " " + position;
     }
 }

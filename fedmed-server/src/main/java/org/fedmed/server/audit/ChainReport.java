@@ -49,7 +49,7 @@ public record ChainReport(String unit, long entries, long unchained, OptionalLon
         StringBuilder s = new StringBuilder();
         if (firstBreak.isPresent()) {
             ChainBreak b = firstBreak.get();
-            s.append("broken at ").append(ChainEntry.name(unit, b.position())).append(" (").append(b.kind().label())
+            s.append("broken at ").append(AuditChain.name(unit, b.position())).append(" (").append(b.kind().label())
                     .append("): ").append(b.detail());
         } else {
             s.append("intact: ").append(entries).append(entries == 1 ? " entry" : " entries");
@@ -59,7 +59,7 @@ public record ChainReport(String unit, long entries, long unchained, OptionalLon
         }
         if (unchained > 0 && (chainStart.isPresent() || firstBreak.isEmpty())) {
             s.append(chainStart.isPresent()
-                    ? "; unchained before " + ChainEntry.name(unit, chainStart.getAsLong()) + " (" + unchained
+                    ? "; unchained before " + AuditChain.name(unit, chainStart.getAsLong()) + " (" + unchained
                             + " written before the log was chained, not verifiable)"
                     : "; no entry is chained (" + unchained + " written before the log was chained, not verifiable)");
         }
