@@ -2,7 +2,9 @@ package org.fedmed.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.fedmed.server.audit.ChainReport;
 import org.fedmed.server.store.AuditEntry;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStore;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
                 "why it stopped. With --audit NAME, prints that run's audit log: who joined and left, whose",
                 "certificate was refused, tasks sent, results received, refusals and rejected updates.",
                 "With --claims NAME, prints the example counts each site claimed in that run, what it committed",
-                "to, and the sites flagged for claims above max_count_growth or weights capped at their share."})
+                "to, and the sites flagged for claims above max_count_growth or weights capped at their share.",
+                "With --verify-audit, checks each run's audit hash chain (exit status " + AuditVerdict.BROKEN + " if broken)."})
 final class RunsCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -29,16 +32,27 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--claims", paramLabel = "NAME",
             description = "Print each site's claimed example counts in the latest run of this name, and flags.")
     String claims;
+    @Option(names = "--verify-audit", description = {"Check the hash chain of each run's audit log and name the first",
+            "broken entry; exit status " + AuditVerdict.BROKEN + " if one is broken."})
+    boolean verifyAudit;
+    @Option(names = "--run", paramLabel = "NAME", description = "With --verify-audit: only the latest run of this name.")
+    String run;
 
     @Override
     public Integer call() {
         Path db = source.database();
         PrintWriter out = spec.commandLine().getOut();
+        if (run != null && !verifyAudit || verifyAudit && audit != null) {
+            throw new IllegalArgumentException("--run goes with --verify-audit, and --verify-audit not with --audit");
+        }
         try (RunStore store = RunStore.open(db)) {
+            if (verifyAudit) {
+                return verify(store, db, out);
+            }
             if (claims != null) {
-                RunInfo run = store.latestRun(claims).orElseThrow(() -> new IllegalArgumentException("no run named '"
+                RunInfo info = store.latestRun(claims).orElseThrow(() -> new IllegalArgumentException("no run named '"
                         + claims + "' in " + db));
-                new ClaimsReport(store.rounds(run.id()), store.auditLog(run.id())).print(out);
+                new ClaimsReport(store.rounds(info.id()), store.auditLog(info.id())).print(out);
             } else if (audit != null) {
                 RunInfo run = store.latestRun(audit).orElseThrow(() -> new IllegalArgumentException("no run named '"
                         + audit + "' in " + db));
@@ -56,5 +70,21 @@ final class RunsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int verify(RunStore store, Path db, PrintWriter out) {
+        AuditVerdict verdict = new AuditVerdict(out);
+        List<RunInfo> runs = run == null ? store.runs() : List.of(store.latestRun(run)
+                .orElseThrow(() -> new IllegalArgumentException("no run named '" + run + "' in " + db)));
+        for (RunInfo r : runs) {
+            verdict.report("run " + r.id() + " '" + r.name() + "'", store.verifyAudit(r.id()));
+        }
+        if (run == null) {
+            ChainReport outside = store.verifyAuditOutsideRuns();
+            if (outside.entries() > 0 || !outside.intact()) {
+                verdict.report("entries outside runs", outside);
+            }
+        }
+        return verdict.exitStatus();
     }
 }

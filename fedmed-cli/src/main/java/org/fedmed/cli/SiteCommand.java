@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.site.SiteConfig;
+import org.fedmed.deploy.site.SiteLogVerifier;
 import org.fedmed.deploy.site.SiteProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,10 +23,20 @@ final class SiteCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The site config (YAML).")
     Path config;
+    @Option(names = "--verify-audit", description = {"Only check the hash chains of the site's audit log and privacy",
+            "ledger, naming the first broken line; exit status " + AuditVerdict.BROKEN + " if one is broken."})
+    boolean verifyAudit;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (verifyAudit) {
+            AuditVerdict verdict = new AuditVerdict(out);
+            for (SiteLogVerifier.Verified v : SiteLogVerifier.verify(SiteConfig.load(config))) {
+                verdict.report(v.log() + " " + v.file(), v.report());
+            }
+            return verdict.exitStatus();
+        }
         SiteProcess site = SiteProcess.start(SiteConfig.load(config), DatasetRegistry.fromEnvironment(), out);
         Thread stopper = new Thread(site::close, "fedmed-site-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);

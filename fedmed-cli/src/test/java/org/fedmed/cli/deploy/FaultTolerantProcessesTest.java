@@ -127,6 +127,14 @@ class FaultTolerantProcessesTest {
             List<Map<String, Object>> strictLog = JsonLinesAuditLog.read(fed.auditLog("strict"));
             assertTrue(!strictLog.isEmpty() && strictLog.stream().allMatch(e -> e.get("event").equals("refused")),
                     "the strict site ran nothing: " + strictLog);
+            FedmedProcess verifyStore = FedmedProcess.start("verify-store", logs, "runs", "--config",
+                    serverYaml.toString(), "--verify-audit");
+            assertEquals(0, verifyStore.awaitExit(Duration.ofSeconds(60)), "the audit chain holds across the killed"
+                    + " and resumed server: " + verifyStore.output());
+            FedmedProcess verifyVa = FedmedProcess.start("verify-va", logs, "site", "--verify-audit", "--config",
+                    fed.siteConfig("va", "va", "fedavg", SPEC).toString());
+            assertEquals(0, verifyVa.awaitExit(Duration.ofSeconds(60)), "the killed site's audit chain holds: "
+                    + verifyVa.output());
 
             Path exported = tmp.resolve("model.safetensors");
             FedmedProcess export = FedmedProcess.start("export", logs, "export", "--config", serverYaml.toString(),

@@ -1,19 +1,13 @@
 package org.fedmed.deploy.site;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,29 +17,32 @@ import org.fedmed.transport.site.SiteAuditLog;
 
 /**
  * A site's audit trail as a JSON-lines file: one JSON object per {@link AuditEntry}, appended and forced to disk
- * before {@link #record} returns, so an entry that was recorded survives a crash. The file is opened for append,
- * so a restarted site keeps its old lines; a torn last line left by a crash is closed off with a newline first.
- * The file is locked while open, so two site processes (or two logs in one process) cannot interleave lines in
- * one file. Thread-safe.
+ * before {@link #record} returns, so an entry that was recorded survives a crash. The file is a hash chain
+ * ({@link JsonLinesChain}): each line carries the hash of the line before, so {@link JsonLinesChain#verify} finds a
+ * line that was changed, removed, inserted or moved. The file is opened for append, so a restarted site keeps its
+ * old lines and continues their chain; a last line cut off by a crash is kept, closed off and acknowledged by a
+ * {@code torn_line} entry. The file is locked while open, so two site processes (or two logs in one process)
+ * cannot interleave lines in one file. Thread-safe.
  *
  * <p>Each line holds {@code at} (ISO-8601 instant), {@code site}, {@code task_id}, {@code kind} ({@code fit},
  * {@code evaluate} or null), {@code round}, {@code event} (lower case, for example {@code accepted}),
- * {@code reason}, {@code bytes_received}, {@code bytes_sent} and {@code metric_keys}; never any data value.
+ * {@code reason}, {@code bytes_received}, {@code bytes_sent}, {@code metric_keys}, {@code prev} and {@code hash};
+ * never any data value.
  */
 public final class JsonLinesAuditLog implements SiteAuditLog, AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final JsonLinesChain chain;
     private boolean closed;
 
     /**
      * Opens (creating it and its parent directories if needed) the log at {@code file} for appending.
      *
      * @throws UncheckedIOException  if the file cannot be opened
-     * @throws IllegalStateException if another process holds the log open
+     * @throws IllegalStateException if another process holds the log open, or its last line is not an entry whose
+     *                               chain can be continued
      */
     public JsonLinesAuditLog(Path file) {
         this.file = file;
@@ -61,7 +58,7 @@ public final class JsonLinesAuditLog implements SiteAuditLog, AutoCloseable {
             if (lock == null) {
                 throw new IllegalStateException("audit log " + file + " is in use by another process");
             }
-            closeTornLine();
+            this.chain = JsonLinesChain.resume(file, ch);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new UncheckedIOException("cannot open audit log " + file + ": " + e.getMessage(), e);
@@ -90,13 +87,7 @@ public final class JsonLinesAuditLog implements SiteAuditLog, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("audit log " + file + " is closed");
         }
-        byte[] line;
-        try {
-            line = (JSON.writeValueAsString(toMap(entry)) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write audit entry " + entry + " as JSON: " + e.getOriginalMessage(), e);
-        }
-        write(line);
+        chain.append(channel, "", List.of(toMap(entry)));
     }
 
     /** The entry as the ordered map written on its line. */
@@ -116,36 +107,13 @@ public final class JsonLinesAuditLog implements SiteAuditLog, AutoCloseable {
     }
 
     /**
-     * Every line of an audit log as a map, in order; blank lines are skipped.
+     * Every entry of an audit log as a map, in order; blank lines and lines cut off by a crash that the log
+     * acknowledges are skipped.
      *
      * @throws IllegalArgumentException naming the file and line number of a line that is not a JSON object
      */
     public static List<Map<String, Object>> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read audit log " + file + ": " + e.getMessage(), e);
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            Map<String, Object> entry;
-            try {
-                entry = JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() { });
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("audit log " + file + " line " + (i + 1) + ": not a JSON object ("
-                        + e.getOriginalMessage() + ")", e);
-            }
-            if (entry == null) {
-                throw new IllegalArgumentException("audit log " + file + " line " + (i + 1) + ": not a JSON object (null)");
-            }
-            out.add(entry);
-        }
-        return out;
+        return JsonLinesChain.objects(file, "audit log").stream().map(JsonLinesChain.Numbered::object).toList();
     }
 
     @Override
@@ -160,32 +128,6 @@ public final class JsonLinesAuditLog implements SiteAuditLog, AutoCloseable {
             // the channel's close below releases the lock as well
         }
         closeQuietly(channel);
-    }
-
-    private void closeTornLine() throws IOException {
-        long size = channel.size();
-        if (size == 0) {
-            return;
-        }
-        ByteBuffer last = ByteBuffer.allocate(1);
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            in.read(last, size - 1);
-        }
-        if (last.get(0) != '\n') {
-            write(new byte[] {'\n'});
-        }
-    }
-
-    private void write(byte[] bytes) {
-        try {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            channel.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to audit log " + file + ": " + e.getMessage(), e);
-        }
     }
 
     private static void closeQuietly(FileChannel ch) {

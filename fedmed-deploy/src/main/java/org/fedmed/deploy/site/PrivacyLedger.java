@@ -1,66 +1,81 @@
 package org.fedmed.deploy.site;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.privacy.accounting.RdpAccountant;
 import org.fedmed.privacy.accounting.SampledGaussianSteps;
+import org.fedmed.server.audit.AuditChain;
+import org.fedmed.server.audit.ChainReport;
 
 /**
  * A site's record of the privacy it has spent on its rows: one JSON line per DP-SGD fit (sampling rate, noise
  * multiplier, steps), forced to disk before the fit's result leaves the site. Replaying it gives the accountant
  * the site continues from after a restart, so a privacy budget holds over the site's life, not one process's.
- * The ledger is only ever appended to; a line that cannot be read stops the site rather than under-count.
+ * The ledger is only ever appended to, as a hash chain ({@link JsonLinesChain}). Opening it verifies the chain:
+ * a line that cannot be read, was changed, removed or moved, or a last line cut off by a crash, stops the site
+ * rather than let it under-count (a cut-off last line belonged to a fit whose result never left the site, so
+ * removing it is safe).
  */
 public final class PrivacyLedger {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path file;
     private final RdpAccountant replayed;
+    private final JsonLinesChain chain;
 
-    private PrivacyLedger(Path file, RdpAccountant replayed) {
+    private PrivacyLedger(Path file, RdpAccountant replayed, JsonLinesChain chain) {
         this.file = file;
         this.replayed = replayed;
+        this.chain = chain;
     }
 
-    /** Opens the ledger at {@code file} (absent: nothing spent yet) and replays it. */
+    /**
+     * Opens the ledger at {@code file} (absent: nothing spent yet), verifies its chain and replays it.
+     *
+     * @throws IllegalStateException naming the file and the first bad line when the chain is broken or a line
+     *                               holds no steps
+     */
     public static PrivacyLedger open(Path file) {
         RdpAccountant accountant = new RdpAccountant();
+        ChainReport report = AuditChain.verify("line", List.of(), List.of());
         if (Files.exists(file)) {
-            List<String> lines;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the privacy ledger " + file + ": " + e.getMessage(), e);
+                report = JsonLinesChain.verify(file);
+            } catch (UncheckedIOException e) {
+                throw new UncheckedIOException("cannot read the privacy ledger " + file + ": " + e.getMessage(), e.getCause());
             }
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) {
-                    continue;
-                }
+            if (!report.intact()) {
+                throw new IllegalStateException("privacy ledger " + file + " " + report.summary() + "; the site will not"
+                        + " train without knowing the privacy it has spent. Restore the file from a backup");
+            }
+            for (JsonLinesChain.Numbered n : JsonLinesChain.objects(file, "privacy ledger")) {
                 try {
-                    JsonNode n = JSON.readTree(lines.get(i));
-                    accountant.step(n.get("sampling_rate").asDouble(), n.get("noise_multiplier").asDouble(),
-                            n.get("steps").asLong());
-                } catch (IOException | RuntimeException e) {
-                    throw new IllegalStateException("privacy ledger " + file + " line " + (i + 1) + " cannot be read ("
+                    Map<String, Object> m = n.object();
+                    accountant.step(number(m, "sampling_rate").doubleValue(), number(m, "noise_multiplier").doubleValue(),
+                            number(m, "steps").longValue());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("privacy ledger " + file + " line " + n.line() + " cannot be read ("
                             + e.getMessage() + "); the site will not train without knowing the privacy it has spent."
                             + " Restore the file from a backup", e);
                 }
             }
         }
-        return new PrivacyLedger(file, accountant);
+        return new PrivacyLedger(file, accountant, JsonLinesChain.after(file, report));
+    }
+
+    private static Number number(Map<String, Object> line, String key) {
+        if (line.get(key) instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException("'" + key + "' must be a number, got " + line.get(key));
     }
 
     /** The file this ledger lives in. */
@@ -73,9 +88,9 @@ public final class PrivacyLedger {
         return replayed.copy();
     }
 
-    /** Appends the steps of one fit of {@code round} and forces them to disk. */
+    /** Appends the steps of one fit of {@code round}, chained, and forces them to disk. */
     public synchronized void record(List<SampledGaussianSteps> steps, int round) {
-        StringBuilder text = new StringBuilder();
+        List<Map<String, Object>> lines = new ArrayList<>();
         for (SampledGaussianSteps s : steps) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("at", Instant.now().toString());
@@ -83,11 +98,7 @@ public final class PrivacyLedger {
             line.put("sampling_rate", s.samplingRate());
             line.put("noise_multiplier", s.noiseMultiplier());
             line.put("steps", s.steps());
-            try {
-                text.append(JSON.writeValueAsString(line)).append('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            lines.add(line);
         }
         try {
             if (file.getParent() != null) {
@@ -95,11 +106,7 @@ public final class PrivacyLedger {
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                ByteBuffer buf = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
+                chain.append(ch, "", lines);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the privacy ledger " + file + ": " + e.getMessage(), e);

@@ -41,7 +41,7 @@ class JsonLinesAuditLogTest {
             assertEquals(1, lines.size());
             Map<String, Object> m = lines.getFirst();
             assertEquals(List.of("at", "site", "task_id", "kind", "round", "event", "reason", "bytes_received",
-                    "bytes_sent", "metric_keys"), List.copyOf(m.keySet()));
+                    "bytes_sent", "metric_keys", "prev", "hash"), List.copyOf(m.keySet()));
             assertEquals("2025-01-02T03:04:05Z", m.get("at"));
             assertEquals("cleveland", m.get("site"));
             assertEquals("r3-fit-cleveland", m.get("task_id"));
@@ -78,9 +78,10 @@ class JsonLinesAuditLogTest {
             log.record(entry("r2-fit-cleveland", AuditEntry.Event.SENT));
         }
         List<String> raw = Files.readAllLines(file);
-        assertEquals(3, raw.size());
+        assertEquals(4, raw.size());
         assertEquals("{\"event\":\"se", raw.get(1));
-        assertTrue(raw.get(2).contains("\"task_id\":\"r2-fit-cleveland\""), raw.get(2));
+        assertTrue(raw.get(2).contains("\"event\":\"torn_line\""), raw.get(2));
+        assertTrue(raw.get(3).contains("\"task_id\":\"r2-fit-cleveland\""), raw.get(3));
     }
 
     @Test

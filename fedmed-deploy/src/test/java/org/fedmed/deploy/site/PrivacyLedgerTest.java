@@ -68,6 +68,43 @@ class PrivacyLedgerTest {
     }
 
     @Test
+    void ledgerIsAHashChainThatContinuesAcrossRestarts(@TempDir Path tmp) {
+        Path ledger = tmp.resolve("audit-privacy.jsonl");
+        fit(site(null, ledger), 1);
+        fit(site(null, ledger), 2);
+        var r = JsonLinesChain.verify(ledger);
+        assertTrue(r.intact(), r.summary());
+        assertEquals(2, r.entries());
+        assertEquals(0, r.unchained());
+    }
+
+    @Test
+    void aLedgerLineEditedToSpendLessStopsTheSiteNamingTheLine(@TempDir Path tmp) throws Exception {
+        Path ledger = tmp.resolve("audit-privacy.jsonl");
+        GovernedSite first = site(null, ledger);
+        fit(first, 1);
+        fit(first, 2);
+        List<String> raw = new java.util.ArrayList<>(Files.readAllLines(ledger));
+        String edited = raw.get(0).replaceFirst("\"steps\":\\d+", "\"steps\":1");
+        assertTrue(!edited.equals(raw.get(0)), "the edit took");
+        raw.set(0, edited);
+        Files.writeString(ledger, String.join("\n", raw) + "\n");
+        var e = assertThrows(IllegalStateException.class, () -> PrivacyLedger.open(ledger));
+        assertTrue(e.getMessage().contains("line 1 (content changed)") && e.getMessage().contains(ledger.toString()),
+                e.getMessage());
+    }
+
+    @Test
+    void aLedgerWhoseLastLineWasCutOffStopsTheSite(@TempDir Path tmp) throws Exception {
+        Path ledger = tmp.resolve("audit-privacy.jsonl");
+        fit(site(null, ledger), 1);
+        byte[] all = Files.readAllBytes(ledger);
+        Files.write(ledger, java.util.Arrays.copyOf(all, all.length - 10));
+        var e = assertThrows(IllegalStateException.class, () -> PrivacyLedger.open(ledger));
+        assertTrue(e.getMessage().contains("line 1 (unreadable)"), e.getMessage());
+    }
+
+    @Test
     void ledgerSitsBesideTheAuditLog() {
         assertEquals(Path.of("logs", "cleveland-privacy.jsonl"), SiteProcess.ledgerFile(Path.of("logs", "cleveland.jsonl")));
     }

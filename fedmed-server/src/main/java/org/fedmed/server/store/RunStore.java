@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.server.audit.ChainReport;
 import org.fedmed.server.checkpoint.CheckpointRef;
 import org.sqlite.SQLiteConfig;
 
@@ -33,6 +34,9 @@ import org.sqlite.SQLiteConfig;
  * order) is refused with an exception that says what was wrong, and nothing already stored is changed. Methods
  * are thread-safe (serialized on one connection). Checkpoint paths under the database's folder are stored
  * relative to it, so the folder can be moved as a whole.
+ *
+ * <p>Each run's audit entries form a hash chain, written in id order, so a changed, removed, inserted or moved
+ * entry is found by {@link #verifyAudit(long)}.
  */
 public final class RunStore implements AutoCloseable {
 
@@ -362,6 +366,24 @@ public final class RunStore implements AutoCloseable {
         return query("read the audit log", () -> selectAudit(""));
     }
 
+    /**
+     * Checks the hash chain of a run's audit entries and names the first entry (by id) that was changed, removed,
+     * inserted or moved; entries written before the store was chained are reported as unchained. Reads only.
+     *
+     * @throws IllegalArgumentException the run does not exist
+     */
+    public synchronized ChainReport verifyAudit(long runId) {
+        return query("verify the audit log of run " + runId, () -> {
+            requireRun(runId);
+            return AuditRows.verify(connection, runId);
+        });
+    }
+
+    /** As {@link #verifyAudit(long)}, for the entries that belong to no run (they form one chain). */
+    public synchronized ChainReport verifyAuditOutsideRuns() {
+        return query("verify the audit entries outside runs", () -> AuditRows.verify(connection, null));
+    }
+
     /** The value of a SQLite pragma on this store's connection, for checks and diagnostics. */
     synchronized String pragma(String name) {
         if (!name.matches("[a-z_]+")) {
@@ -473,19 +495,7 @@ public final class RunStore implements AutoCloseable {
         if (event == null) {
             throw new IllegalArgumentException("audit entry by '" + actor + "' needs an event");
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO audit_log (time, run_id, actor, event, detail) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, clock.instant().toString());
-            if (runId == null) {
-                ps.setNull(2, Types.INTEGER);
-            } else {
-                ps.setLong(2, runId);
-            }
-            ps.setString(3, actor);
-            ps.setString(4, event.dbValue());
-            ps.setString(5, detail);
-            ps.executeUpdate();
-        }
+        AuditRows.insert(connection, runId, clock.instant().toString(), actor, event.dbValue(), detail);
     }
 
     private List<AuditEntry> selectAudit(String where, Object... args) throws SQLException {

@@ -87,7 +87,15 @@ final class StoreSchema {
             )""",
             "CREATE INDEX audit_by_run ON audit_log (run_id, id)");
 
-    private static final List<List<String>> MIGRATIONS = List.of(V1);
+    /**
+     * Migration 2: the audit log becomes a hash chain per run ({@code prev_hash}, {@code entry_hash}; see
+     * {@link AuditRows}). Entries written before it keep null hashes and verify as unchained.
+     */
+    private static final List<String> V2_AUDIT_CHAIN = List.of(
+            "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT",
+            "ALTER TABLE audit_log ADD COLUMN entry_hash TEXT");
+
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2_AUDIT_CHAIN);
 
     /** The schema version this build writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();
