@@ -64,8 +64,8 @@ public final class RoundEngine {
                     throw e;
                 }
                 Thread.interrupted(); // the interrupt was ours
-                throw new RunStoppedException("stopped (" + stopRequest + ") during round " + roundInFlight
-                        + ", which was abandoned", roundInFlight - 1, e);
+                throw new RunStoppedException(stopRequest + " during round " + roundInFlight + ", which was abandoned",
+                        roundInFlight - 1, e);
             }
         }
     }
@@ -92,7 +92,7 @@ public final class RoundEngine {
     private void stopIfRequested(int round) {
         synchronized (stopLock) {
             if (stopRequest != null) {
-                throw new RunStoppedException("stopped (" + stopRequest + ") before round " + round, round - 1, null);
+                throw new RunStoppedException(stopRequest + " before round " + round, round - 1, null);
             }
         }
     }

@@ -10,7 +10,11 @@ public class RunStoppedException extends RuntimeException {
 
     private final int lastFinishedRound;
 
-    /** @param lastFinishedRound the last round handed to the listener, 0 when none was */
+    /**
+     * @param message           the reason for the stop and where the run was, for example {@code SIGTERM during
+     *                          round 4, which was abandoned}
+     * @param lastFinishedRound the last round handed to the listener, 0 when none was
+     */
     public RunStoppedException(String message, int lastFinishedRound, Throwable cause) {
         super(message, cause);
         if (lastFinishedRound < 0) {

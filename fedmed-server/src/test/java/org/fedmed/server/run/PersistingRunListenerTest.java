@@ -94,11 +94,13 @@ class PersistingRunListenerTest {
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             long id = store.createRun("heart", "{}", 1);
             new PersistingRunListener(store, id, CheckpointDirectory.forRun(dir, id, 0), null)
-                    .runFailed(new RunStoppedException("stopped (SIGTERM) during round 3, which was abandoned", 2, null));
+                    .runFailed(new RunStoppedException("SIGTERM during round 3, which was abandoned", 2, null));
             assertEquals(RunStatus.STOPPED, store.run(id).orElseThrow().status());
-            assertEquals("stopped (SIGTERM) during round 3, which was abandoned",
+            assertEquals("after round 2 (SIGTERM during round 3, which was abandoned)",
                     store.run(id).orElseThrow().stopReason().orElseThrow());
             assertEquals(AuditEvent.RUN_STOPPED, store.auditLog(id).getLast().event());
+            assertEquals("stopped: after round 2 (SIGTERM during round 3, which was abandoned)",
+                    store.auditLog(id).getLast().detail());
         }
     }
 
