@@ -162,8 +162,9 @@ public final class ServerProcess {
                     return new Outcome(start.runId(), Optional.of(result));
                 } catch (RunStoppedException e) {
                     persisting.runFailed(e);
-                    out.printf("run '%s' (id %d) stopped after round %d of %d: %s. Continue it with: fedmed server"
-                                    + " --config %s --resume%n", config.run(), start.runId(), e.lastFinishedRound(),
+                    out.printf("run '%s' (id %d) stopped %s of %d: %s. Continue it with: fedmed server --config %s"
+                                    + " --resume%n", config.run(), start.runId(), e.lastFinishedRound() == 0
+                                    ? "before round 1" : "after round " + e.lastFinishedRound(),
                             config.training().rounds(), e.getMessage(), config.file());
                     out.flush();
                     return new Outcome(start.runId(), Optional.empty());
