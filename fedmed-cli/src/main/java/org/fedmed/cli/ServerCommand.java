@@ -2,6 +2,7 @@ package org.fedmed.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.fedmed.data.registry.DatasetRegistry;
@@ -15,8 +16,12 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the federation server: admits sites by the federation's certificates, waits for",
                 "enough of them, runs the rounds, and records every round (SQLite run store, safetensors",
-                "checkpoint). Killed, it continues with --resume from its last recorded round."})
+                "checkpoint). SIGTERM or SIGINT stops the run cleanly (recorded as stopped); killed or",
+                "stopped, it continues with --resume from its last recorded round."})
 final class ServerCommand implements Callable<Integer> {
+
+    /** How long a SIGTERM or SIGINT waits for the run to record its stop before the process exits regardless. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,10 +44,41 @@ final class ServerCommand implements Callable<Integer> {
         };
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig cfg = ServerConfig.load(config);
-        ServerProcess.Outcome outcome = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out).run(resume, policy);
+        ServerProcess process = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out);
+        Thread onSignal = new Thread(() -> stopOnSignal(process), "fedmed-server-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        ServerProcess.Outcome outcome;
+        try {
+            outcome = process.run(resume, policy);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for the stop to be recorded, then the JVM exits
+            }
+        }
+        if (outcome.stopped()) {
+            return 0;
+        }
         out.printf("run '%s' (id %d) is stored in %s; write its model with: fedmed export --config %s --out model.safetensors%n",
                 cfg.run(), outcome.runId(), cfg.store(), config);
         out.flush();
         return 0;
+    }
+
+    /**
+     * The JVM runs this on SIGTERM or SIGINT: the run is stopped and recorded as stopped before the process exits
+     * (with status 143 or 130, as the JVM reports a signal).
+     */
+    private static void stopOnSignal(ServerProcess process) {
+        try {
+            if (!process.stopAndAwait("the server was asked to stop (SIGTERM or SIGINT)", STOP_WAIT)) {
+                System.err.println("fedmed server: the run did not stop within " + STOP_WAIT.toSeconds()
+                        + " s; exiting anyway (the store keeps every round recorded so far; the run stays 'running'"
+                        + " and --resume continues it)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -33,6 +33,19 @@ class DeployCommandsTest {
     }
 
     @Test
+    void serverRefusesASiteCountAboveTheKitsAtOnceWithStatus2(@TempDir Path tmp) throws Exception {
+        new org.fedmed.pki.Provisioner().provision(org.fedmed.pki.FederationSpec.of("heart",
+                new org.fedmed.pki.ServerAddress("127.0.0.1", 7443), java.util.List.of("a", "b", "c", "d")),
+                tmp.resolve("fed"), false);
+        Path cfg = tmp.resolve("server.yaml");
+        Files.writeString(cfg, "kit: fed/server\nrun: r\ntraining: {dataset: heart-disease, min_fit_sites: 9}\n");
+        var r = run("server", "--config", cfg.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("key 'training.min_fit_sites' is 9, but the server kit")
+                && r.err().contains("provisions 4 sites [a, b, c, d]"), r.err());
+    }
+
+    @Test
     void serverRefusesAnUnknownFallbackPolicy(@TempDir Path tmp) {
         var r = run("server", "--config", tmp.resolve("s.yaml").toString(), "--resume", "--fallback", "latest");
         assertEquals(2, r.exit(), r.err());

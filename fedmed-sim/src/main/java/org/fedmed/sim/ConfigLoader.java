@@ -1,7 +1,9 @@
 package org.fedmed.sim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -14,12 +16,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides. Every error names
- * the file and the key at fault: an unknown key, a value of the wrong type, or a value out of range.
+ * the file and the key at fault: an unknown key, a value of the wrong type, or a value out of range, with the line
+ * and column in the file (see {@link YamlPositions}); a syntax error gives the line and column of the problem.
  */
 public final class ConfigLoader {
 
@@ -86,30 +90,83 @@ public final class ConfigLoader {
         return parseAs(text, file.toString(), Map.of(), type);
     }
 
-    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type) {
+    /**
+     * Reads the mapping under top-level key {@code key} of a config file as {@code type}, with the same errors as
+     * {@link #load(Path, Class)}; lines and columns are those of the whole file, and the source is named
+     * {@code file (section 'key')}.
+     */
+    public static <T> T loadSection(Path file, String key, Class<T> type) {
+        String text;
         try {
-            ObjectNode node = text == null || text.isBlank() ? YAML.createObjectNode() : asObject(YAML.readTree(text), source);
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parseAs(text, file + " (section '" + key + "')", Map.of(), type, List.of(key));
+    }
+
+    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type) {
+        return parseAs(text, source, overrides, type, List.of());
+    }
+
+    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type,
+                                 List<String> section) {
+        try {
+            JsonNode tree = text == null || text.isBlank() ? YAML.createObjectNode() : YAML.readTree(text);
+            for (String key : section) {
+                tree = tree == null ? null : tree.get(key);
+            }
+            ObjectNode node = asObject(tree, source);
             overrides.forEach((k, v) -> node.set(k, YAML.valueToTree(v)));
             return YAML.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "'" + location(e)
-                    + " (known keys: " + known + ")");
+            throw new ConfigException(source + ": unknown key '" + path(e) + "'"
+                    + location(text, section, overrides, e, true) + " (known keys: " + known + ")");
         } catch (InvalidFormatException e) {
             throw new ConfigException(source + ": key '" + path(e) + "' expects " + simpleType(e.getTargetType())
-                    + ", got '" + e.getValue() + "'" + location(e));
+                    + ", got '" + e.getValue() + "'" + location(text, section, overrides, e, false));
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ConfigException(source + ": " + cause.getMessage());
+            throw new ConfigException(source + ": " + cause.getMessage() + namedKeyLocation(text, section, overrides,
+                    e, String.valueOf(cause.getMessage())));
         } catch (MismatchedInputException e) {
             throw new ConfigException(source + ": key '" + path(e) + "' expects " + simpleType(e.getTargetType())
-                    + location(e));
-        } catch (IOException e) {
-            throw new ConfigException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+                    + location(text, section, overrides, e, false));
+        } catch (JsonProcessingException e) {
+            if (YamlPositions.isSyntaxError(e)) {
+                throw new ConfigException(YamlPositions.syntaxError(source, e));
+            }
+            throw new ConfigException(source + ": " + e.getOriginalMessage());
         }
     }
 
-    private static ObjectNode asObject(com.fasterxml.jackson.databind.JsonNode node, String source) {
+    /** Where the error is in the file, or nothing when the value at fault came from a command-line override. */
+    private static String location(String text, List<String> section, Map<String, Object> overrides,
+                                   JsonMappingException e, boolean key) {
+        if (!e.getPath().isEmpty() && overrides.containsKey(e.getPath().getFirst().getFieldName())) {
+            return "";
+        }
+        return YamlPositions.of(text, section, e, key);
+    }
+
+    /** For a record that refused a value: the location of the key its message names ({@code key 'dp.clip_norm'}). */
+    private static String namedKeyLocation(String text, List<String> section, Map<String, Object> overrides,
+                                           JsonMappingException e, String message) {
+        var m = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'").matcher(message);
+        if (!m.find() || overrides.containsKey(m.group(1).split("\\.")[0])) {
+            return "";
+        }
+        List<Object> path = new java.util.ArrayList<>(section);
+        path.addAll(List.of((Object[]) m.group(1).split("\\.")));
+        var at = YamlPositions.locate(text, path, false);
+        return at == null ? location(text, section, overrides, e, false)
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    private static ObjectNode asObject(JsonNode node, String source) {
         if (node instanceof ObjectNode o) {
             return o;
         }
@@ -119,11 +176,6 @@ public final class ConfigLoader {
     private static String path(JsonMappingException e) {
         return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining("."));
-    }
-
-    private static String location(JsonMappingException e) {
-        var loc = e.getLocation();
-        return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }
 
     private static String simpleType(Class<?> type) {

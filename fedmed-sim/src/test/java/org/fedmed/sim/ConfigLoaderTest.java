@@ -78,4 +78,58 @@ class ConfigLoaderTest {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(p));
         assertTrue(e.getMessage().contains("bad.yaml"), e.getMessage());
     }
+
+    @Test
+    void syntaxErrorGivesTheFileAndTheLineAndColumnOfTheProblem(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("bad.yaml");
+        Files.writeString(p, "dataset: heart-disease\nrounds: 2\n  lr: 0.1\n");
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(p));
+        assertEquals(p + ": not valid YAML at line 3, column 5: mapping values are not allowed here", e.getMessage());
+    }
+
+    @Test
+    void tabIndentationIsNamedAtItsLine() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 2\n\tlr: 0.1\n", "sim.yaml",
+                Map.of()));
+        assertTrue(e.getMessage().startsWith("sim.yaml: not valid YAML at line 2, column 1: found character"),
+                e.getMessage());
+    }
+
+    @Test
+    void bindingErrorsGiveTheLineAndColumnOfTheKeyOrValueAtFault() {
+        String text = """
+                dataset: heart-disease
+                rounds: 5
+                dp:
+                  noise_multiplier: 1.0
+                  clipp_norm: 2
+                """;
+        var unknown = assertThrows(ConfigException.class, () -> ConfigLoader.parse(text, "sim.yaml", Map.of()));
+        assertTrue(unknown.getMessage().startsWith("sim.yaml: unknown key 'dp.clipp_norm' (line 5, column 3) (known"
+                + " keys: "), unknown.getMessage());
+        var wrongType = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "dataset: heart-disease\n\nrounds: many\n", "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: key 'rounds' expects an integer, got 'many' (line 3, column 9)", wrongType.getMessage());
+        var outOfRange = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "dataset: heart-disease\nfraction: 1.5\n", "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: config key 'fraction' must be in (0, 1], got 1.5 (line 2, column 11)",
+                outOfRange.getMessage());
+    }
+
+    @Test
+    void aBadValueGivenAsAFlagHasNoLineInTheFile() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 5\n", "sim.yaml",
+                Map.of("rounds", "many")));
+        assertEquals("sim.yaml: key 'rounds' expects an integer, got 'many'", e.getMessage());
+    }
+
+    @Test
+    void sectionOfAFileIsBoundWithTheLinesOfTheWholeFile(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("server.yaml");
+        Files.writeString(p, "run: r\ntraining:\n  dataset: heart-disease\n  roundz: 3\n");
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.loadSection(p, "training",
+                SimulationConfig.class));
+        assertTrue(e.getMessage().startsWith(p + " (section 'training'): unknown key 'roundz' (line 4, column 3)"),
+                e.getMessage());
+    }
 }

@@ -74,6 +74,11 @@ final class FedmedProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Asks the process to stop (SIGTERM), as an operator's {@code kill} or a service manager would. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** Kills the process at once (SIGKILL), as a crash or a power cut would. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -29,6 +29,9 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * respect the run's {@linkplain EngineConfig#influence() share bound}. The round deadline covers fit and
  * evaluation together: the evaluation gets what the fit left of it, and at least
  * {@link EngineConfig#evaluationGrace()}; a site whose fit missed the deadline is not asked to evaluate that round.
+ *
+ * <p>{@link #requestStop} ends a run early from another thread: between rounds, or in the middle of one, whose
+ * wait for sites is interrupted and whose round is abandoned; {@code run} then throws {@link RunStoppedException}.
  */
 public final class RoundEngine {
 
@@ -37,6 +40,10 @@ public final class RoundEngine {
     private final EngineConfig config;
     private final RunListener listener;
     private final SiteCommitments commitments;
+    private final Object stopLock = new Object();
+    private String stopRequest;   // guarded by stopLock
+    private Thread siteCalls;     // the run's thread while it is in a round's site calls, guarded by stopLock
+    private int roundInFlight;    // guarded by stopLock
 
     public RoundEngine(Strategy strategy, SitePool pool, EngineConfig config, RunListener listener) {
         this.strategy = strategy;
@@ -56,6 +63,69 @@ public final class RoundEngine {
      * restart; they count towards the convergence check).
      */
     public RunResult run(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
+        try {
+            return runRounds(initial, firstRound, earlier);
+        } catch (RuntimeException e) {
+            synchronized (stopLock) {
+                boolean inSiteCalls = siteCalls != null;
+                siteCalls = null;
+                if (stopRequest == null || !inSiteCalls) {
+                    throw e;
+                }
+                Thread.interrupted(); // the interrupt was ours
+                throw new RunStoppedException(stopRequest + " during round " + roundInFlight + ", which was abandoned",
+                        roundInFlight - 1, e);
+            }
+        }
+    }
+
+    /**
+     * Asks the run to stop, from any thread; returns at once. A run between rounds stops before the next one. A run
+     * in a round's site calls is interrupted there: the tasks still open are abandoned and their sites told to stop,
+     * and the round is not handed to the listener. A round whose site calls are already over is finished and handed
+     * to the listener first. Either way {@code run} then throws {@link RunStoppedException}; the first reason given
+     * is the one reported.
+     */
+    public void requestStop(String reason) {
+        synchronized (stopLock) {
+            if (stopRequest == null) {
+                stopRequest = reason == null || reason.isBlank() ? "stop requested" : reason;
+            }
+            if (siteCalls != null) {
+                siteCalls.interrupt();
+            }
+        }
+    }
+
+    /** Throws {@link RunStoppedException} if a stop was asked for. */
+    private void stopIfRequested(int round) {
+        synchronized (stopLock) {
+            if (stopRequest != null) {
+                throw new RunStoppedException(stopRequest + " before round " + round, round - 1, null);
+            }
+        }
+    }
+
+    /** As {@link #stopIfRequested}, then marks the current thread as in {@code round}'s site calls. */
+    private void enterSiteCalls(int round) {
+        synchronized (stopLock) {
+            stopIfRequested(round);
+            roundInFlight = round;
+            siteCalls = Thread.currentThread();
+        }
+    }
+
+    /** Ends the window in which a stop interrupts the thread; an interrupt that came too late is dropped. */
+    private void leaveSiteCalls() {
+        synchronized (stopLock) {
+            siteCalls = null;
+            if (stopRequest != null) {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private RunResult runRounds(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
         ModelParameters global = initial;
         List<RoundRecord> records = new ArrayList<>(earlier);
         earlier.forEach(commitments::restore);
@@ -73,8 +143,10 @@ public final class RoundEngine {
                 detail = stop.get();
                 break;
             }
+            stopIfRequested(round);
             listener.roundStarted(round, maxRounds);
             long start = System.nanoTime();
+            enterSiteCalls(round);
             RoundState state = fitRound(round, global);
             if (state.completed) {
                 global = state.aggregator.result();
@@ -97,6 +169,7 @@ public final class RoundEngine {
                 evalClaims = eval.claims;
                 state.failures.addAll(eval.failures);
             }
+            leaveSiteCalls();
             RoundRecord record = new RoundRecord(round, state.selected, state.succeeded, state.failures,
                     state.completed, state.fitMetrics(config.influence().maxSiteWeightShare()), evalMetrics,
                     siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims);

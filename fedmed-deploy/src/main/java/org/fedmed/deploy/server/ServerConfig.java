@@ -52,8 +52,7 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
             throw new ConfigException(where + ": key 'training' is missing; it holds the model, strategy and rounds"
                     + " in the keys of a simulation config");
         }
-        SimulationConfig training = ConfigLoader.parse(raw.training().toString(), where + " (section 'training')",
-                java.util.Map.of());
+        SimulationConfig training = ConfigLoader.loadSection(file, "training", SimulationConfig.class);
         String host = "0.0.0.0";
         Integer port = null;
         if (raw.listen() != null) {

@@ -3,16 +3,21 @@ package org.fedmed.deploy.server;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.RunStoppedException;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
@@ -20,6 +25,8 @@ import org.fedmed.server.run.FallbackPolicy;
 import org.fedmed.server.run.PersistingRunListener;
 import org.fedmed.server.run.ResumePoint;
 import org.fedmed.server.run.RunResumer;
+import org.fedmed.server.store.RunInfo;
+import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
 import org.fedmed.transport.server.FederationServer;
 import org.fedmed.transport.server.PkiPeerAuthorizer;
@@ -31,18 +38,40 @@ import org.fedmed.transport.tls.MutualTls;
  * enough of them, and drives the same {@link RoundEngine} the simulation uses over the connected sites, making
  * every round durable (SQLite run store, safetensors checkpoint) before the next starts. Killed at any point, it
  * continues with {@code resume} from the last recorded round.
+ *
+ * <p>Run records stay honest: a start refused before it listens (a bad kit, a site count above the kit's, the port
+ * in use) writes nothing to the store; the run is created, or reopened for a resume, only once the server listens.
+ * A start that fails after that but before round 1 (sites not arriving within the wait) is marked {@code failed},
+ * and a run that ended before recording any round does not keep its name from a new start. {@link #stop} (the
+ * command's SIGTERM and SIGINT handler) ends the run cleanly as {@code stopped}: the round in flight is abandoned,
+ * the sites are disconnected, every recorded round and queued audit entry is kept, and {@code resume} continues it.
  */
 public final class ServerProcess {
 
     private static final System.Logger LOG = System.getLogger(ServerProcess.class.getName());
+    private static final Duration STOP_POLL = Duration.ofMillis(200);
 
-    /** How a run ended: its id in the store and the engine's result. */
-    public record Outcome(long runId, RunResult result) {
+    /**
+     * How a run ended: its id in the store, and the engine's result, or empty when the run was {@linkplain #stop
+     * stopped} (it is then {@code stopped} in the store, and {@code resume} continues it).
+     */
+    public record Outcome(long runId, Optional<RunResult> result) {
+        public Outcome {
+            Objects.requireNonNull(result, "result");
+        }
+
+        /** Whether the run was stopped before its end. */
+        public boolean stopped() {
+            return result.isEmpty();
+        }
     }
 
     private final ServerConfig config;
     private final DatasetRegistry registry;
     private final PrintWriter out;
+    private final AtomicReference<String> stopRequest = new AtomicReference<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile RoundEngine engine;
 
     public ServerProcess(ServerConfig config, DatasetRegistry registry, PrintWriter out) {
         this.config = config;
@@ -57,10 +86,42 @@ public final class ServerProcess {
      * @param fallback what a resume does when the last checkpoint is unusable
      */
     public Outcome run(boolean resume, FallbackPolicy fallback) throws IOException, InterruptedException {
+        try {
+            return runToEnd(resume, fallback);
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /**
+     * Asks a run in progress to stop, from any thread, and returns at once: while waiting for sites or between
+     * rounds the run stops there; in the middle of a round the round is abandoned (its sites are told to stop) and
+     * the rounds recorded before it stand. {@link #run} then marks the run {@code stopped} with the round reached,
+     * audits it, disconnects the sites and returns an outcome that {@linkplain Outcome#stopped() says so}.
+     */
+    public void stop(String reason) {
+        stopRequest.compareAndSet(null, reason);
+        RoundEngine e = engine;
+        if (e != null) {
+            e.requestStop(stopRequest.get());
+        }
+    }
+
+    /** {@link #stop}, then waits up to {@code timeout} for {@link #run} to have recorded the stop and returned. */
+    public boolean stopAndAwait(String reason, Duration timeout) throws InterruptedException {
+        stop(reason);
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Outcome runToEnd(boolean resume, FallbackPolicy fallback) throws IOException, InterruptedException {
         ServerKit kit = ServerKit.load(config.kit());
+        SiteCountCheck.requireWithinKit(config, kit);
         FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry);
         try (RunStore store = RunStore.open(config.store())) {
-            RunStart start = resume ? resumeRun(store, fallback) : newRun(store);
+            RunInfo resuming = resume ? resumable(store) : null;
+            if (!resume) {
+                requireNameFree(store);
+            }
             PkiPeerAuthorizer authorizer = new PkiPeerAuthorizer(kit);
             ServerSettings settings = ServerSettings.defaults()
                     .withHeartbeat(config.heartbeatInterval(), config.heartbeatTimeout())
@@ -71,9 +132,10 @@ public final class ServerProcess {
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
             ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("fedmed-pki-reload").daemon().factory());
-            try (StoreAuditEvents events = new StoreAuditEvents(store, start.runId());
-                 FederationServer server = FederationServer.start(bind, MutualTls.serverCredentials(
-                         kit.caCertificate(), kit.certificate(), kit.privateKey()), authorizer, settings, events)) {
+            try (StoreAuditEvents events = new StoreAuditEvents(store);
+                 FederationServer server = listen(bind, kit, authorizer, settings, events)) {
+                RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store);
+                events.attach(start.runId());
                 long every = config.crlReload().toMillis();
                 reloads.scheduleWithFixedDelay(() -> reload(authorizer), every, every, TimeUnit.MILLISECONDS);
                 out.printf("fedmed server: federation '%s', run '%s' (id %d), strategy %s, model %s%n",
@@ -85,13 +147,25 @@ public final class ServerProcess {
                         CheckpointDirectory.forRun(config.checkpoints(), start.runId(), config.keepCheckpoints()),
                         plan.specLabel());
                 try {
-                    awaitSites(server);
+                    awaitSites(server, start.firstRound());
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.engine().lossMetric(),
                             config.training().rounds()));
-                    RunResult result = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners)
-                            .run(start.global() == null ? plan.initial() : start.global(), start.firstRound(),
-                                    start.earlier());
-                    return new Outcome(start.runId(), result);
+                    RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
+                    engine = rounds;
+                    if (stopRequest.get() != null) {
+                        rounds.requestStop(stopRequest.get());
+                    }
+                    RunResult result = rounds.run(start.global() == null ? plan.initial() : start.global(),
+                            start.firstRound(), start.earlier());
+                    return new Outcome(start.runId(), Optional.of(result));
+                } catch (RunStoppedException e) {
+                    persisting.runFailed(e);
+                    out.printf("run '%s' (id %d) stopped %s of %d: %s. Continue it with: fedmed server --config %s"
+                                    + " --resume%n", config.run(), start.runId(), e.lastFinishedRound() == 0
+                                    ? "before round 1" : "after round " + e.lastFinishedRound(),
+                            config.training().rounds(), e.getMessage(), config.file());
+                    out.flush();
+                    return new Outcome(start.runId(), Optional.empty());
                 } catch (RuntimeException | InterruptedException e) {
                     persisting.runFailed(e);
                     throw e;
@@ -102,25 +176,58 @@ public final class ServerProcess {
         }
     }
 
+    /** Binds the server; a port in use is named, with the key that changes it, before any run is written. */
+    private FederationServer listen(InetSocketAddress bind, ServerKit kit, PkiPeerAuthorizer authorizer,
+                                    ServerSettings settings, StoreAuditEvents events) throws IOException {
+        var credentials = MutualTls.serverCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
+        try {
+            return FederationServer.start(bind, credentials, authorizer, settings, events);
+        } catch (IOException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IOException("cannot listen on " + bind.getHostString() + ":" + bind.getPort() + ": "
+                    + root.getMessage() + ". Is another server using that port? Set 'listen' in " + config.file()
+                    + " to use another; no run was created or changed in " + config.store(), e);
+        }
+    }
+
     private record RunStart(long runId, int firstRound, List<RoundRecord> earlier, ModelParameters global) {
     }
 
-    private RunStart newRun(RunStore store) {
+    /**
+     * Refuses a new run whose name is taken: by a completed run, a run that recorded a round, or a run still
+     * {@code running} (live, or killed: resume it). A run that ended before recording any round leaves the name free.
+     */
+    private void requireNameFree(RunStore store) {
         var existing = store.latestRun(config.run());
-        if (existing.isPresent()) {
-            boolean done = existing.get().status() == org.fedmed.server.store.RunStatus.COMPLETED;
-            throw new IllegalArgumentException("run '" + config.run() + "' already exists in " + store.database()
-                    + " (" + existing.get().status().dbValue() + ")" + (done ? "" : "; continue it with --resume,")
-                    + " or give this run another name (key 'run' in " + config.file() + ")");
+        if (existing.isEmpty()) {
+            return;
         }
+        RunInfo run = existing.get();
+        boolean recorded = store.lastRecordedRound(run.id()).isPresent();
+        if (!recorded && run.status() != RunStatus.RUNNING && run.status() != RunStatus.COMPLETED) {
+            out.printf("run '%s' (id %d) ended %s before recording any round; starting a new run of that name%n",
+                    config.run(), run.id(), run.status().dbValue());
+            return;
+        }
+        boolean done = run.status() == RunStatus.COMPLETED;
+        throw new IllegalArgumentException("run '" + config.run() + "' already exists in " + store.database()
+                + " (" + run.status().dbValue() + ")" + (done ? "" : "; continue it with --resume,")
+                + " or give this run another name (key 'run' in " + config.file() + ")");
+    }
+
+    private RunStart newRun(RunStore store) {
         long id = store.createRun(config.run(), RunConfigJson.of(config), config.training().seed());
         return new RunStart(id, 1, List.of(), null);
     }
 
-    private RunStart resumeRun(RunStore store, FallbackPolicy fallback) {
+    /** Checks, without changing the store, that the latest run of this name can be resumed with this config. */
+    private RunInfo resumable(RunStore store) {
         var info = store.latestRun(config.run()).orElseThrow(() -> new IllegalArgumentException("cannot resume: no run"
                 + " named '" + config.run() + "' in " + store.database() + " (key 'run' in " + config.file() + ")"));
-        if (info.status() == org.fedmed.server.store.RunStatus.COMPLETED) {
+        if (info.status() == RunStatus.COMPLETED) {
             throw new IllegalArgumentException("run '" + config.run() + "' (id " + info.id() + ") already completed;"
                     + " there is nothing to resume. Export its model with 'fedmed export', or start a new run under"
                     + " another name (key 'run' in " + config.file() + ")");
@@ -131,6 +238,10 @@ public final class ServerProcess {
                     + " accountant's state is not checkpointed, so the epsilon reported after a resume would be too low."
                     + " Start a new run instead");
         }
+        return info;
+    }
+
+    private RunStart resumeRun(RunStore store, RunInfo info, FallbackPolicy fallback) {
         Optional<ResumePoint> point = new RunResumer(store).resume(info.id(), fallback);
         if (point.isEmpty()) {
             out.printf("run '%s' (id %d) recorded no round; starting it again from round 1%n", config.run(), info.id());
@@ -142,8 +253,18 @@ public final class ServerProcess {
         return new RunStart(p.runId(), p.firstRound(), p.earlier(), p.global());
     }
 
-    private void awaitSites(FederationServer server) throws InterruptedException {
-        if (!server.pool().awaitSites(config.waitForSites(), config.waitTimeout())) {
+    /** Waits for wait_for_sites sites, or a stop (checked every 200 ms), or the wait timeout. */
+    private void awaitSites(FederationServer server, int firstRound) throws InterruptedException {
+        long end = System.nanoTime() + config.waitTimeout().toNanos();
+        while (!server.pool().awaitSites(config.waitForSites(),
+                Duration.ofNanos(Math.max(0, Math.min(STOP_POLL.toNanos(), end - System.nanoTime()))))) {
+            if (stopRequest.get() != null) {
+                throw new RunStoppedException(stopRequest.get() + " while waiting for sites, before round " + firstRound,
+                        firstRound - 1, null);
+            }
+            if (System.nanoTime() - end < 0) {
+                continue;
+            }
             List<String> connected = server.pool().availableSites();
             throw new IllegalStateException("only " + connected.size() + " site(s) " + connected + " connected within "
                     + config.waitTimeout().toSeconds() + " s; wait_for_sites is " + config.waitForSites()

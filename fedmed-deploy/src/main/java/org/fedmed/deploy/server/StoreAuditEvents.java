@@ -1,5 +1,6 @@
 package org.fedmed.deploy.server;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -13,26 +14,37 @@ import org.fedmed.transport.server.FederationEvents;
  * Rejections and failures within a round are also recorded by the round's listener with the round number.
  *
  * <p>Entries are written in order by one background thread, so the transport never waits for the database's
- * fsync; {@link #close()} writes what is queued.
+ * fsync; {@link #close()} writes what is queued. The server listens before its run is created or reopened, so
+ * entries wait for {@link #attach} and then belong to that run; when no run is attached by {@link #close()}
+ * (the start failed first), they are written as entries of no run.
  */
 final class StoreAuditEvents implements FederationEvents, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(StoreAuditEvents.class.getName());
 
     private final RunStore store;
-    private final long runId;
+    private final CompletableFuture<Long> runId = new CompletableFuture<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("fedmed-audit-writer").daemon().factory());
 
-    StoreAuditEvents(RunStore store, long runId) {
+    StoreAuditEvents(RunStore store) {
         this.store = store;
-        this.runId = runId;
+    }
+
+    /** The run the entries belong to, those already queued included. */
+    void attach(long run) {
+        runId.complete(run);
     }
 
     private void write(String actor, AuditEvent event, String detail) {
         writer.execute(() -> {
             try {
-                store.audit(runId, actor, event, detail);
+                Long run = runId.join();
+                if (run == null) {
+                    store.audit(actor, event, detail);
+                } else {
+                    store.audit(run, actor, event, detail);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot write audit entry " + event + " of '" + actor + "': "
                         + e.getMessage());
@@ -43,6 +55,7 @@ final class StoreAuditEvents implements FederationEvents, AutoCloseable {
     /** Writes the queued entries (waiting up to 30 s) and stops the writer. */
     @Override
     public void close() {
+        runId.complete(null);
         writer.shutdown();
         try {
             if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {

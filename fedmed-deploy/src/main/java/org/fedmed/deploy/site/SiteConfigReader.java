@@ -1,5 +1,6 @@
 package org.fedmed.deploy.site;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.sim.ConfigException;
+import org.fedmed.sim.YamlPositions;
 import org.fedmed.transport.TaskKind;
 
 /** Binds a site config file to a {@link SiteConfig}; every error names the file and the key at fault. */
@@ -99,11 +101,16 @@ final class SiteConfigReader {
             return doc;
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new ConfigException(file + ": unknown key '" + path(e) + "'" + location(e) + " (known keys: " + known + ")");
+            throw new ConfigException(file + ": unknown key '" + path(e) + "'" + YamlPositions.of(text, List.of(), e, true)
+                    + " (known keys: " + known + ")");
         } catch (MismatchedInputException e) {
-            throw new ConfigException(file + ": key '" + path(e) + "' expects " + kind(e.getTargetType()) + location(e));
-        } catch (IOException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ConfigException(file + ": key '" + path(e) + "' expects " + kind(e.getTargetType())
+                    + YamlPositions.of(text, List.of(), e, false));
+        } catch (JsonProcessingException e) {
+            if (YamlPositions.isSyntaxError(e)) {
+                throw new ConfigException(YamlPositions.syntaxError(file.toString(), e));
+            }
+            throw new ConfigException(file + ": " + e.getOriginalMessage());
         }
     }
 
@@ -204,10 +211,5 @@ final class SiteConfigReader {
             case "String" -> "a string";
             default -> "a mapping of keys to values";
         };
-    }
-
-    private static String location(JsonMappingException e) {
-        var loc = e.getLocation();
-        return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }
 }

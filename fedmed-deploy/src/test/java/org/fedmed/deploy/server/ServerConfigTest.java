@@ -94,4 +94,19 @@ class ServerConfigTest {
         var e = assertThrows(IllegalArgumentException.class, () -> RunConfigJson.requireSameTraining(stored, changed));
         assertTrue(e.getMessage().contains("min_fit_sites (was 3, now 2)"), e.getMessage());
     }
+
+    @Test
+    void errorsInTheTrainingSectionGiveTheirLineInTheServerConfig(@TempDir Path tmp) throws Exception {
+        Path file = write(tmp, MINIMAL + "  rounds: many\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
+        assertEquals(file + " (section 'training'): key 'rounds' expects an integer, got 'many' (line 6, column 11)",
+                e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorInTheServerConfigGivesTheLineAndColumn(@TempDir Path tmp) throws Exception {
+        Path file = write(tmp, MINIMAL + " rounds: 3\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": not valid YAML at line 6, column 2: "), e.getMessage());
+    }
 }

@@ -24,8 +24,9 @@ class StoreAuditEventsTest {
         int each = 25;
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             long run = store.createRun("heart", "{}", 42);
-            try (StoreAuditEvents events = new StoreAuditEvents(store, run);
+            try (StoreAuditEvents events = new StoreAuditEvents(store);
                  ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                events.attach(run);
                 List<Future<?>> done = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     String site = "site-" + t;

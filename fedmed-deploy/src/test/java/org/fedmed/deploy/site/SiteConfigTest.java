@@ -184,4 +184,38 @@ class SiteConfigTest {
         var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
     }
+
+    @Test
+    void unknownKeyIsReportedAtItsOwnLineNotTheNext() throws IOException {
+        Path file = write("site.yaml", """
+                kit: k
+                data:
+                  dataset: heart-disease
+                  bogus: 1
+                allow:
+                  strategies: [fedavg]
+                  model_specs:
+                    - {type: logistic}
+                """);
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": unknown key 'data.bogus' (line 4, column 3) (known keys: "),
+                e.getMessage());
+        Path top = write("top.yaml", "kit: k\nbogus: 1\n" + MINIMAL.substring(MINIMAL.indexOf("data:")));
+        var e2 = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(top));
+        assertTrue(e2.getMessage().startsWith(top + ": unknown key 'bogus' (line 2, column 1)"), e2.getMessage());
+    }
+
+    @Test
+    void valueOfTheWrongTypeIsReportedAtTheValue() throws IOException {
+        Path file = write("site.yaml", MINIMAL.replace("  strategies: [fedavg]", "  strategies: fedavg"));
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));
+        assertEquals(file + ": key 'allow.strategies' expects a list (line 5, column 15)", e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorGivesTheLineAndColumnOfTheProblem() throws IOException {
+        Path file = write("site.yaml", "kit: k\ndata:\n  dataset: heart-disease\n   bad: [\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));
+        assertEquals(file + ": not valid YAML at line 4, column 7: mapping values are not allowed here", e.getMessage());
+    }
 }

@@ -8,6 +8,7 @@ import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunAbortedException;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.RunStoppedException;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.checkpoint.CheckpointRef;
@@ -91,12 +92,18 @@ public final class PersistingRunListener implements RunListener {
     }
 
     /**
-     * Marks the run as ended by {@code cause}: {@code aborted} for a {@link RunAbortedException} (too many failed
-     * rounds in a row), {@code failed} for anything else. Call it from the code that catches the engine's exception.
+     * Marks the run as ended by {@code cause}: {@code stopped} for a {@link RunStoppedException} (an operator's stop;
+     * the run can be resumed; the reason starts with the round reached, {@code after round 3 (...)}), {@code aborted} for a {@link RunAbortedException} (too many failed rounds in a row),
+     * {@code failed} for anything else. Call it from the code that catches the engine's exception.
      */
     public void runFailed(Throwable cause) {
-        RunStatus status = cause instanceof RunAbortedException ? RunStatus.ABORTED : RunStatus.FAILED;
+        RunStatus status = cause instanceof RunStoppedException ? RunStatus.STOPPED
+                : cause instanceof RunAbortedException ? RunStatus.ABORTED : RunStatus.FAILED;
         String reason = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        if (cause instanceof RunStoppedException stop) {
+            reason = (stop.lastFinishedRound() == 0 ? "before any round" : "after round " + stop.lastFinishedRound())
+                    + " (" + reason + ")";
+        }
         store.finishRun(runId, status, reason);
     }
 }

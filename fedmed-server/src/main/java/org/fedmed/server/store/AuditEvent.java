@@ -33,6 +33,8 @@ public enum AuditEvent {
     RUN_RESUMED,
     /** A run ended (completed, failed or aborted). */
     RUN_FINISHED,
+    /** A run was stopped on request (SIGTERM or SIGINT); the detail says after which round. */
+    RUN_STOPPED,
     /** Recorded rounds were discarded, on explicit request, to resume from an earlier good checkpoint. */
     ROUNDS_DISCARDED;
 

@@ -2,7 +2,10 @@ package org.fedmed.server.store;
 
 import java.util.Locale;
 
-/** Where a run stands: still going (or interrupted and resumable), or finished one of three ways. */
+/**
+ * Where a run stands: still going (or killed and resumable), stopped on request (resumable), or finished one of
+ * three ways.
+ */
 public enum RunStatus {
     /** Rounds are being run, or the process stopped without finishing the run; it can be resumed. */
     RUNNING,
@@ -10,8 +13,13 @@ public enum RunStatus {
     COMPLETED,
     /** The run stopped on an error. */
     FAILED,
-    /** The engine gave up after too many failed rounds in a row, or an operator stopped the run. */
-    ABORTED;
+    /** The engine gave up after too many failed rounds in a row. */
+    ABORTED,
+    /**
+     * An operator stopped the server (SIGTERM or SIGINT): the rounds recorded so far stand, the round in flight was
+     * abandoned, and {@code --resume} continues the run.
+     */
+    STOPPED;
 
     /** The value stored in the database, in lowercase. */
     public String dbValue() {

@@ -262,15 +262,16 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * Ends a run with a final status and the reason it stopped (for example {@code round_budget}, {@code converged}
-     * or an error message).
+     * or an error message), audited as {@code run_finished}, or as {@code run_stopped} for {@link RunStatus#STOPPED}
+     * (which {@link #reopenRun} can continue, as it can every other status).
      *
      * @throws IllegalArgumentException the run does not exist, or {@code status} is {@link RunStatus#RUNNING}
      * @throws IllegalStateException    the run has already ended
      */
     public synchronized void finishRun(long runId, RunStatus status, String stopReason) {
         if (status == null || status == RunStatus.RUNNING) {
-            throw new IllegalArgumentException("run " + runId + ": a run finishes as completed, failed or aborted, not "
-                    + status);
+            throw new IllegalArgumentException("run " + runId + ": a run finishes as completed, failed, aborted or"
+                    + " stopped, not " + status);
         }
         inTransaction("finish run " + runId, () -> {
             RunInfo run = requireRun(runId);
@@ -287,8 +288,8 @@ public final class RunStore implements AutoCloseable {
                 ps.setLong(4, runId);
                 ps.executeUpdate();
             }
-            insertAudit(runId, SERVER, AuditEvent.RUN_FINISHED, status.dbValue()
-                    + (stopReason == null ? "" : ": " + stopReason));
+            insertAudit(runId, SERVER, status == RunStatus.STOPPED ? AuditEvent.RUN_STOPPED : AuditEvent.RUN_FINISHED,
+                    status.dbValue() + (stopReason == null ? "" : ": " + stopReason));
             return null;
         });
     }

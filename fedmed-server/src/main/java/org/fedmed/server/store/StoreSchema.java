@@ -88,14 +88,40 @@ final class StoreSchema {
             "CREATE INDEX audit_by_run ON audit_log (run_id, id)");
 
     /**
-     * Migration 2: the audit log becomes a hash chain per run ({@code prev_hash}, {@code entry_hash}; see
+     * Migration 2: a run may be {@code stopped} (an operator's SIGTERM or SIGINT; resumable). SQLite cannot change a
+     * CHECK constraint in place, so the runs table is rebuilt as SQLite documents it: a new table, the rows copied
+     * with their ids, the old table dropped and the new one renamed (foreign keys are off meanwhile and checked
+     * before the commit).
+     */
+    private static final List<String> V2 = List.of(
+            """
+            CREATE TABLE runs_v2 (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                name        TEXT    NOT NULL CHECK (length(name) > 0),
+                created     TEXT    NOT NULL,
+                config_json TEXT    NOT NULL,
+                seed        INTEGER NOT NULL,
+                status      TEXT    NOT NULL
+                            CHECK (status IN ('running', 'completed', 'failed', 'aborted', 'stopped')),
+                stop_reason TEXT,
+                finished    TEXT
+            )""",
+            """
+            INSERT INTO runs_v2 (id, name, created, config_json, seed, status, stop_reason, finished)
+            SELECT id, name, created, config_json, seed, status, stop_reason, finished FROM runs""",
+            "DROP TABLE runs",
+            "ALTER TABLE runs_v2 RENAME TO runs",
+            "CREATE INDEX runs_by_name ON runs (name, id)");
+
+    /**
+     * Migration 3: the audit log becomes a hash chain per run ({@code prev_hash}, {@code entry_hash}; see
      * {@link AuditRows}). Entries written before it keep null hashes and verify as unchained.
      */
-    private static final List<String> V2_AUDIT_CHAIN = List.of(
+    private static final List<String> V3_AUDIT_CHAIN = List.of(
             "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT",
             "ALTER TABLE audit_log ADD COLUMN entry_hash TEXT");
 
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V2_AUDIT_CHAIN);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN);
 
     /** The schema version this build writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();
@@ -105,25 +131,53 @@ final class StoreSchema {
 
     /** Brings the database up to {@link #CURRENT_VERSION}; the connection must be in auto-commit mode. */
     static void migrate(Connection c, Path db) throws SQLException {
+        migrate(c, db, CURRENT_VERSION);
+    }
+
+    /** Brings the database up to {@code target} (tests build a store of an earlier release this way). */
+    static void migrate(Connection c, Path db, int target) throws SQLException {
         int version = version(c);
         if (version > CURRENT_VERSION) {
             throw new RunStoreException(db, "database has schema version " + version + " but this fedmed ("
                     + FedmedVersion.current() + ") knows versions up to " + CURRENT_VERSION
                     + "; open it with a newer fedmed");
         }
-        for (int v = version; v < CURRENT_VERSION; v++) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String sql : MIGRATIONS.get(v)) {
-                    s.execute(sql);
+        if (version >= target) {
+            return;
+        }
+        // A table rebuild must not cascade or fail on foreign keys; the pragma only takes effect outside a transaction.
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA foreign_keys = OFF");
+        }
+        try {
+            for (int v = version; v < target; v++) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    for (String sql : MIGRATIONS.get(v)) {
+                        s.execute(sql);
+                    }
+                    requireForeignKeysHold(s, db, v + 1);
+                    s.execute("PRAGMA user_version = " + (v + 1));
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
                 }
-                s.execute("PRAGMA user_version = " + (v + 1));
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+            }
+        } finally {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA foreign_keys = ON");
+            }
+        }
+    }
+
+    private static void requireForeignKeysHold(Statement s, Path db, int toVersion) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
+            if (rs.next()) {
+                throw new RunStoreException(db, "migration to schema version " + toVersion + " would leave a row of"
+                        + " table " + rs.getString(1) + " pointing at a missing " + rs.getString(3) + " row");
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunAbortedException;
 import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.RunStoppedException;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.checkpoint.CheckpointMetadata;
 import org.fedmed.server.checkpoint.CheckpointRef;
@@ -85,6 +86,21 @@ class PersistingRunListenerTest {
             assertEquals(RunStatus.ABORTED, store.run(a).orElseThrow().status());
             assertEquals("run abandoned after 3 rounds", store.run(a).orElseThrow().stopReason().orElseThrow());
             assertEquals(RunStatus.FAILED, store.run(b).orElseThrow().status());
+        }
+    }
+
+    @Test
+    void runFailedMarksAStoppedRunStoppedWithTheEnginesReasonAndAuditsTheStop() {
+        try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
+            long id = store.createRun("heart", "{}", 1);
+            new PersistingRunListener(store, id, CheckpointDirectory.forRun(dir, id, 0), null)
+                    .runFailed(new RunStoppedException("SIGTERM during round 3, which was abandoned", 2, null));
+            assertEquals(RunStatus.STOPPED, store.run(id).orElseThrow().status());
+            assertEquals("after round 2 (SIGTERM during round 3, which was abandoned)",
+                    store.run(id).orElseThrow().stopReason().orElseThrow());
+            assertEquals(AuditEvent.RUN_STOPPED, store.auditLog(id).getLast().event());
+            assertEquals("stopped: after round 2 (SIGTERM during round 3, which was abandoned)",
+                    store.auditLog(id).getLast().detail());
         }
     }
 

@@ -320,4 +320,58 @@ class RunStoreTest {
         assertTrue(e.getMessage().contains("schema version 99") && e.getMessage().contains(db.toString()),
                 e.getMessage());
     }
+
+    @Test
+    void stoppedRunIsAuditedAsAStopAndCanBeReopened() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.recordRound(id, round(1), null);
+            s.finishRun(id, RunStatus.STOPPED, "SIGTERM after round 1");
+            RunInfo info = s.run(id).orElseThrow();
+            assertEquals(RunStatus.STOPPED, info.status());
+            assertEquals("SIGTERM after round 1", info.stopReason().orElseThrow());
+            assertThrows(IllegalStateException.class, () -> s.recordRound(id, round(2), null));
+            AuditEntry last = s.auditLog(id).getLast();
+            assertEquals(AuditEvent.RUN_STOPPED, last.event());
+            assertEquals("stopped: SIGTERM after round 1", last.detail());
+            s.reopenRun(id, "resuming after round 1");
+            s.recordRound(id, round(2), null);
+            assertEquals(OptionalInt.of(2), s.lastRecordedRound(id));
+        }
+    }
+
+    @Test
+    void storeOfSchemaVersionOneIsMigratedKeepingEveryRowAndItsForeignKeys() throws Exception {
+        Path db = dir.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            StoreSchema.migrate(c, db, 1);
+            st.execute("INSERT INTO runs (id, name, created, config_json, seed, status) VALUES"
+                    + " (7, 'heart', '2026-01-01T00:00:00Z', '{}', 5, 'running')");
+            st.execute("INSERT INTO rounds VALUES (7, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 1000, 1, 1, 1,"
+                    + " '[\"a\"]', '[\"a\"]', '{}', '{}', NULL, NULL)");
+            st.execute("INSERT INTO audit_log (time, run_id, actor, event, detail) VALUES"
+                    + " ('2026-01-01T00:00:00Z', 7, 'server', 'run_created', 'old entry')");
+        }
+        try (RunStore s = RunStore.open(db, CLOCK)) {
+            assertEquals(2, s.schemaVersion());
+            assertEquals("1", s.pragma("foreign_keys"), "foreign keys are enforced again after the rebuild");
+            RunInfo run = s.latestRun("heart").orElseThrow();
+            assertEquals(7, run.id());
+            assertEquals(RunStatus.RUNNING, run.status());
+            assertEquals(5, run.seed());
+            assertEquals(OptionalInt.of(1), s.lastRecordedRound(7));
+            assertEquals("old entry", s.auditLog(7).getFirst().detail());
+            s.finishRun(7, RunStatus.STOPPED, "SIGTERM after round 1");
+            assertEquals(RunStatus.STOPPED, s.run(7).orElseThrow().status());
+            assertEquals(8, s.createRun("next", "{}", 1), "ids go on after the migrated ones");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("PRAGMA foreign_keys = ON");
+            assertThrows(java.sql.SQLException.class, () -> st.execute("INSERT INTO rounds VALUES (99, 1,"
+                    + " '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 1, 1, 0, 0, '[]', '[]', '{}', '{}', NULL, NULL)"),
+                    "rounds still reference runs");
+            assertThrows(java.sql.SQLException.class, () -> st.execute("UPDATE runs SET status = 'paused'"),
+                    "the status is still checked");
+        }
+    }
 }
