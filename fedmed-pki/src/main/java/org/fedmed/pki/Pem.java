@@ -79,8 +79,11 @@ public final class Pem {
                         + ": the private key is encrypted; fedmed kits use unencrypted keys protected by file permissions");
                 default -> throw new ProvisioningException(file + ": expected a PEM private key, found " + describe(o));
             };
-        } catch (IOException e) {
-            throw new ProvisioningException(file + ": unreadable private key: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProvisioningException p) {
+                throw p;
+            }
+            throw new ProvisioningException(file + ": unreadable private key: " + firstLine(e), e);
         }
     }
 
@@ -141,10 +144,16 @@ public final class Pem {
             }
         } catch (NoSuchFileException e) {
             throw new ProvisioningException(file + ": file does not exist", e);
-        } catch (IOException e) {
-            throw new ProvisioningException(file + ": not readable as PEM: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ProvisioningException(file + ": not readable as PEM: " + firstLine(e), e);
         }
         return objects;
+    }
+
+    /** The first line of an exception's message (a parser's message may run over several). */
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m).strip();
     }
 
     private static String describe(Object o) {
