@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class Pem {
         List<Object> objects = readObjects(file);
         if (objects.size() != 1) {
             throw new ProvisioningException(file + ": expected exactly one PEM private key, found "
-                    + objects.size() + " PEM blocks");
+                    + (objects.isEmpty() ? "no PEM block (no '-----BEGIN' line)" : objects.size() + " PEM blocks"));
         }
         Object o = objects.getFirst();
         try {
@@ -144,6 +145,8 @@ public final class Pem {
             }
         } catch (NoSuchFileException e) {
             throw new ProvisioningException(file + ": file does not exist", e);
+        } catch (CharacterCodingException e) {
+            throw new ProvisioningException(file + ": not readable as PEM: the file is binary, not PEM text", e);
         } catch (IOException | RuntimeException e) {
             throw new ProvisioningException(file + ": not readable as PEM: " + firstLine(e), e);
         }
