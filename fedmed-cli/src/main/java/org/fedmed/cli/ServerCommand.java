@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.server.ServerConfig;
 import org.fedmed.deploy.server.ServerProcess;
+import org.fedmed.pki.KeyFilePolicy;
+import org.fedmed.pki.MissingKitException;
 import org.fedmed.server.run.FallbackPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +27,9 @@ final class ServerCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--resume", description = "Continue the latest run of this name from its last recorded round.")
     boolean resume;
+    @Option(names = "--allow-readable-key", description = "Start even if the kit's key file is readable by others"
+            + " (warns); by default such a key is refused.")
+    boolean allowReadableKey;
     @Option(names = "--fallback", paramLabel = "POLICY", defaultValue = "fail",
             description = "When resuming and the last checkpoint is unusable: fail (default) or previous-good-round.")
     String fallback;
@@ -39,7 +44,13 @@ final class ServerCommand implements Callable<Integer> {
         };
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig cfg = ServerConfig.load(config);
-        ServerProcess.Outcome outcome = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out).run(resume, policy);
+        ServerProcess.Outcome outcome;
+        try {
+            outcome = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out,
+                    allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY).run(resume, policy);
+        } catch (MissingKitException e) {
+            throw e.namedBy(config, "kit");
+        }
         out.printf("run '%s' (id %d) is stored in %s; write its model with: fedmed export --config %s --out model.safetensors%n",
                 cfg.run(), outcome.runId(), cfg.store(), config);
         out.flush();

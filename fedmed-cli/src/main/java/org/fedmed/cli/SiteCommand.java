@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.site.SiteConfig;
 import org.fedmed.deploy.site.SiteProcess;
+import org.fedmed.pki.KeyFilePolicy;
+import org.fedmed.pki.MissingKitException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,11 +24,20 @@ final class SiteCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The site config (YAML).")
     Path config;
+    @Option(names = "--allow-readable-key", description = "Start even if the kit's key file is readable by others"
+            + " (warns); by default such a key is refused.")
+    boolean allowReadableKey;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SiteProcess site = SiteProcess.start(SiteConfig.load(config), DatasetRegistry.fromEnvironment(), out);
+        SiteProcess site;
+        try {
+            site = SiteProcess.start(SiteConfig.load(config), DatasetRegistry.fromEnvironment(), out,
+                    allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY);
+        } catch (MissingKitException e) {
+            throw e.namedBy(config, "kit");
+        }
         Thread stopper = new Thread(site::close, "fedmed-site-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {

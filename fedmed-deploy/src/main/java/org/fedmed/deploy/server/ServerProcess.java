@@ -16,6 +16,7 @@ import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.pki.KeyFilePolicy;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.run.FallbackPolicy;
@@ -46,10 +47,18 @@ public final class ServerProcess {
     private final DatasetRegistry registry;
     private final PrintWriter out;
 
+    private final KeyFilePolicy keys;
+
     public ServerProcess(ServerConfig config, DatasetRegistry registry, PrintWriter out) {
+        this(config, registry, out, KeyFilePolicy.REQUIRE_OWNER_ONLY);
+    }
+
+    /** A server process whose kit's key file is checked as {@code keys} says (others-readable is refused by default). */
+    public ServerProcess(ServerConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys) {
         this.config = config;
         this.registry = registry;
         this.out = out;
+        this.keys = keys;
     }
 
     /**
@@ -59,7 +68,7 @@ public final class ServerProcess {
      * @param fallback what a resume does when the last checkpoint is unusable
      */
     public Outcome run(boolean resume, FallbackPolicy fallback) throws IOException, InterruptedException {
-        ServerKit kit = ServerKit.load(config.kit());
+        ServerKit kit = ServerKit.load(config.kit(), keys);
         FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry);
         try (RunStore store = RunStore.open(config.store())) {
             RunStart start = resume ? resumeRun(store, fallback) : newRun(store);
