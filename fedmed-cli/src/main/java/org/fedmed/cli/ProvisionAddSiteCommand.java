@@ -44,10 +44,9 @@ final class ProvisionAddSiteCommand implements Callable<Integer> {
         }
         out.println("wrote " + e.files().size() + " files:");
         e.files().forEach(f -> out.println("  " + f));
-        out.printf("next: copy %s to site '%s' over a secure channel, and %s into the server's kit if the server%n",
-                e.kit(), e.site(), e.sitesList().getFileName());
-        out.println("      runs on another machine; the server admits the site once it re-reads sites.txt"
-                + " (every crl_reload_seconds).");
+        out.printf("next: copy %s to site '%s' over a secure channel;%n", e.kit(), e.site());
+        out.printf("      copy %s into the server's kit if the server runs on another machine;%n", e.sitesList());
+        out.println("      the server admits the site once it re-reads sites.txt (every crl_reload_seconds).");
         out.flush();
         return 0;
     }

@@ -45,8 +45,14 @@ final class ProvisionRevokeCommand implements Callable<Integer> {
         Revocation r = target.site != null ? revoker.revoke(kit, target.site.strip())
                 : revoker.revokeSerial(kit, parseSerial(target.serial));
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("revoked %s of federation '%s': certificate serial %s, at %s%n", r.holder(), r.federation(),
-                r.serials().stream().map(s -> s.toString(16)).collect(Collectors.joining(", ")), r.revokedAt());
+        String serials = r.serials().stream().map(s -> s.toString(16)).collect(Collectors.joining(", "));
+        if (target.site != null) {
+            stdout.printf("revoked %s of federation '%s': certificate serial %s, at %s%n", r.holder(), r.federation(),
+                    serials, r.revokedAt());
+        } else {
+            stdout.printf("revoked certificate serial %s of %s of federation '%s', at %s%n", serials, r.holder(),
+                    r.federation(), r.revokedAt());
+        }
         stdout.printf("wrote CRL number %d to %s and updated %s%n", r.crlNumber(), r.crl(), r.manifest());
         stdout.println("next: copy " + r.crl().getFileName() + " into the running server's kit if it runs elsewhere;"
                 + " it refuses the certificate once it re-reads the CRL.");

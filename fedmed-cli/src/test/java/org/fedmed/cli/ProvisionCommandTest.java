@@ -230,8 +230,8 @@ class ProvisionCommandTest {
 
         Run revoke = run("revoke", "--kit", dir.toString(), "--serial", oldHex);
         assertEquals(0, revoke.exit(), revoke.err());
-        assertTrue(revoke.out().startsWith("revoked site 'south' of federation 'demo': certificate serial " + oldHex),
-                revoke.out());
+        assertTrue(revoke.out().startsWith("revoked certificate serial " + oldHex + " of site 'south' of federation"
+                + " 'demo', at "), revoke.out());
         RevocationList crl = RevocationList.load(dir.resolve("server/crl.pem"), ca);
         assertTrue(crl.isRevoked(old));
         assertFalse(crl.isRevoked(renewed));
