@@ -11,8 +11,6 @@ import org.fedmed.pki.Names;
 import org.fedmed.pki.Pem;
 import org.fedmed.pki.ProvisionedFederation;
 import org.fedmed.pki.Provisioner;
-import org.fedmed.pki.Revocation;
-import org.fedmed.pki.Revoker;
 import org.fedmed.pki.ServerAddress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fedmed provision}: creates a federation's CA, server and site certificates, and one startup kit per
- * participant; {@code fedmed provision revoke} takes a site's certificate back.
+ * participant. Its subcommands operate the certificates afterwards: {@code add-site}, {@code renew},
+ * {@code revoke} and {@code status}.
  */
 @Command(name = "provision", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Creates a federation's CA, server and site certificates, an empty CRL,",
@@ -28,8 +27,10 @@ import picocli.CommandLine.Option;
                 "  ca/              CA key and certificate: keep offline, never in a kit",
                 "  server/          the server's kit: config, certificates, key, CRL, sites",
                 "  sites/NAME/      a site's kit: config, CA certificate, its cert and key",
-                "  federation.yaml  manifest: sites, serials, fingerprints, revocations"},
-        subcommands = ProvisionCommand.Revoke.class)
+                "  federation.yaml  manifest: sites, serials, fingerprints, revocations",
+                "Afterwards: add-site, renew, revoke and status operate the certificates."},
+        subcommands = {ProvisionAddSiteCommand.class, ProvisionRenewCommand.class, ProvisionRevokeCommand.class,
+                ProvisionStatusCommand.class})
 final class ProvisionCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -51,8 +52,9 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--ca-validity-days", paramLabel = "DAYS", defaultValue = "1095",
             description = "How long the CA is valid. Default: ${DEFAULT-VALUE} (three years).")
     int caValidityDays;
-    @Option(names = "--cert-validity-days", paramLabel = "DAYS",
-            description = "How long server and site certificates are valid. Default: as long as the CA.")
+    @Option(names = {"--validity-days", "--cert-validity-days"}, paramLabel = "DAYS",
+            description = {"How long server and site certificates are valid. Default: as long as the CA.",
+                    "Recorded as the federation's default for add-site and renew."})
     Integer certValidityDays;
     @Option(names = "--loopback-names",
             description = "Also name localhost and 127.0.0.1 in the server certificate (automatic for a local HOST).")
@@ -64,8 +66,9 @@ final class ProvisionCommand implements Callable<Integer> {
         require(server, "--server");
         require(sites, "--sites");
         require(out, "--out");
-        Duration caValidity = Duration.ofDays(caValidityDays);
-        Duration certValidity = certValidityDays == null ? caValidity : Duration.ofDays(certValidityDays);
+        Duration caValidity = validityDays(spec, "--ca-validity-days", caValidityDays);
+        Duration certValidity = certValidityDays == null ? caValidity
+                : validityDays(spec, "--validity-days", certValidityDays);
         FederationSpec fedSpec = new FederationSpec(federation, ServerAddress.parse(server), sites.stream()
                 .map(String::strip).toList(), caValidity, certValidity, loopbackNames);
         ProvisionedFederation fed = new Provisioner().provision(fedSpec, out, force);
@@ -81,44 +84,26 @@ final class ProvisionCommand implements Callable<Integer> {
             stdout.println("  " + f);
         }
         stdout.println("next: copy server/ to the server and sites/NAME/ to each site over a secure channel;");
-        stdout.println("      keep ca/ offline (it holds the CA key, needed only to revoke or re-provision).");
+        stdout.println("      keep ca/ offline (it holds the CA key, needed only to add sites, renew or revoke).");
         stdout.flush();
         return 0;
+    }
+
+    /** {@code days} as a duration, or a usage error naming {@code option} when it is not at least 1. */
+    static Duration validityDays(CommandLine.Model.CommandSpec spec, String option, Integer days) {
+        if (days == null) {
+            return null;
+        }
+        if (days < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "option '" + option
+                    + "': expected at least 1 day, got " + days);
+        }
+        return Duration.ofDays(days);
     }
 
     private void require(Object value, String option) {
         if (value == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "missing required option " + option);
-        }
-    }
-
-    /** {@code fedmed provision revoke}: puts a site's certificate on the federation's revocation list. */
-    @Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Revokes a site's certificate.",
-                    "Adds its serial to the CRL, re-signs the CRL with the CA key in DIR/ca/,",
-                    "writes DIR/server/crl.pem and records the revocation in federation.yaml."})
-    static final class Revoke implements Callable<Integer> {
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--kit", paramLabel = "DIR", required = true,
-                description = "The federation directory written by 'fedmed provision'.")
-        Path kit;
-        @Option(names = "--site", paramLabel = "NAME", required = true, description = "The site to revoke.")
-        String site;
-
-        @Override
-        public Integer call() {
-            Revocation r = new Revoker().revoke(kit, site);
-            PrintWriter stdout = spec.commandLine().getOut();
-            stdout.printf("revoked site '%s' of federation '%s': certificate serial %s, at %s%n", r.site(),
-                    r.federation(), r.serial().toString(16), r.revokedAt());
-            stdout.printf("wrote CRL number %d to %s and updated %s%n", r.crlNumber(), r.crl(), r.manifest());
-            stdout.println("next: copy " + r.crl().getFileName() + " into the running server's kit; it refuses the"
-                    + " site once it reloads the CRL.");
-            stdout.flush();
-            return 0;
         }
     }
 }

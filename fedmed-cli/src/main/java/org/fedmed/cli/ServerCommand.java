@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.server.ServerConfig;
 import org.fedmed.deploy.server.ServerProcess;
+import org.fedmed.pki.KeyFilePolicy;
+import org.fedmed.pki.MissingKitException;
 import org.fedmed.server.run.FallbackPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +32,9 @@ final class ServerCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--resume", description = "Continue the latest run of this name from its last recorded round.")
     boolean resume;
+    @Option(names = "--allow-readable-key", description = "Start even if the kit's key file is readable by others"
+            + " (warns); by default such a key is refused.")
+    boolean allowReadableKey;
     @Option(names = "--fallback", paramLabel = "POLICY", defaultValue = "fail",
             description = "When resuming and the last checkpoint is unusable: fail (default) or previous-good-round.")
     String fallback;
@@ -44,12 +49,15 @@ final class ServerCommand implements Callable<Integer> {
         };
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig cfg = ServerConfig.load(config);
-        ServerProcess process = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out);
+        ServerProcess process = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out,
+                allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY);
         Thread onSignal = new Thread(() -> stopOnSignal(process), "fedmed-server-stop");
         Runtime.getRuntime().addShutdownHook(onSignal);
         ServerProcess.Outcome outcome;
         try {
             outcome = process.run(resume, policy);
+        } catch (MissingKitException e) {
+            throw e.namedBy(config, "kit");
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onSignal);

@@ -7,6 +7,8 @@ import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.site.SiteConfig;
 import org.fedmed.deploy.site.SiteLogVerifier;
 import org.fedmed.deploy.site.SiteProcess;
+import org.fedmed.pki.KeyFilePolicy;
+import org.fedmed.pki.MissingKitException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +28,9 @@ final class SiteCommand implements Callable<Integer> {
     @Option(names = "--verify-audit", description = {"Only check the hash chains of the site's audit log and privacy",
             "ledger, naming the first broken line; exit status " + AuditVerdict.BROKEN + " if one is broken."})
     boolean verifyAudit;
+    @Option(names = "--allow-readable-key", description = "Start even if the kit's key file is readable by others"
+            + " (warns); by default such a key is refused.")
+    boolean allowReadableKey;
 
     @Override
     public Integer call() throws Exception {
@@ -37,7 +42,13 @@ final class SiteCommand implements Callable<Integer> {
             }
             return verdict.exitStatus();
         }
-        SiteProcess site = SiteProcess.start(SiteConfig.load(config), DatasetRegistry.fromEnvironment(), out);
+        SiteProcess site;
+        try {
+            site = SiteProcess.start(SiteConfig.load(config), DatasetRegistry.fromEnvironment(), out,
+                    allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY);
+        } catch (MissingKitException e) {
+            throw e.namedBy(config, "kit");
+        }
         Thread stopper = new Thread(site::close, "fedmed-site-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {

@@ -1,9 +1,12 @@
 package org.fedmed.pki;
 
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 
 /**
@@ -18,6 +21,35 @@ public record CertificateSummary(String subject, String serial, String sha256, S
             throw new ProvisioningException("a certificate summary needs subject, serial and sha256; got subject="
                     + subject + ", serial=" + serial + ", sha256=" + sha256);
         }
+    }
+
+    /** The serial number. */
+    public BigInteger serialNumber() {
+        return new BigInteger(serial, 16);
+    }
+
+    /**
+     * The validity period recorded.
+     *
+     * @throws ProvisioningException if the summary lacks {@code not_before} or {@code not_after}, or they are not
+     *                               ISO-8601 instants
+     */
+    public Validity validity() {
+        try {
+            return new Validity(Instant.parse(require(notBefore, "not_before")), Instant.parse(require(notAfter,
+                    "not_after")));
+        } catch (DateTimeParseException e) {
+            throw new ProvisioningException("certificate summary of '" + subject + "' (serial " + serial
+                    + "): not_before/not_after are not ISO-8601 instants: " + e.getMessage(), e);
+        }
+    }
+
+    private String require(String value, String key) {
+        if (value == null) {
+            throw new ProvisioningException("certificate summary of '" + subject + "' (serial " + serial + ") lacks "
+                    + key);
+        }
+        return value;
     }
 
     /** The summary of {@code cert}. */

@@ -40,8 +40,8 @@ public record FederationSpec(String federation, ServerAddress server, List<Strin
             }
         }
         sites = List.copyOf(sites);
-        requirePositive("ca validity", caValidity);
-        requirePositive("certificate validity", certificateValidity);
+        Validity.requireLength("ca validity", caValidity);
+        Validity.requireLength("certificate validity", certificateValidity);
         if (certificateValidity.compareTo(caValidity) > 0) {
             throw new ProvisioningException("certificate validity (" + certificateValidity.toDays()
                     + " days) exceeds the CA validity (" + caValidity.toDays() + " days)");
@@ -56,11 +56,5 @@ public record FederationSpec(String federation, ServerAddress server, List<Strin
     /** Whether the server certificate names {@code localhost} and {@code 127.0.0.1} too. */
     public boolean includesLoopbackNames() {
         return loopbackNames || server.isLoopback();
-    }
-
-    private static void requirePositive(String field, Duration d) {
-        if (d == null || d.isNegative() || d.isZero() || d.toHours() < 1) {
-            throw new ProvisioningException(field + " must be at least one hour, got " + d);
-        }
     }
 }

@@ -51,6 +51,10 @@ public record KitLayout(Path root) {
         return serverKit().resolve(CRL);
     }
 
+    public Path serverSitesList() {
+        return serverKit().resolve(SITES_LIST);
+    }
+
     public Path sitesDirectory() {
         return root.resolve(SITES_DIRECTORY);
     }

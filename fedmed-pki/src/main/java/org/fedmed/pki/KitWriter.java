@@ -2,6 +2,7 @@ package org.fedmed.pki;
 
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /** Writes the files of a federation directory under construction and records each one, relative to the root. */
@@ -27,6 +28,16 @@ final class KitWriter {
     void privateKey(Path file, PrivateKey key) {
         Pem.writePrivateKey(file, key);
         written.add(root.relativize(file));
+    }
+
+    /** A site's startup kit in {@code dir}: {@code site.yaml}, {@code ca.pem}, {@code NAME.pem} and {@code NAME.key}. */
+    void siteKit(Path dir, String federation, String site, ServerAddress server, X509Certificate ca,
+                 Credential credential) {
+        directory(dir, false);
+        text(dir.resolve(KitLayout.SITE_CONFIG), KitYaml.toYaml(SiteKit.standardConfig(federation, site, server)));
+        pem(dir.resolve(KitLayout.CA_CERTIFICATE), ca);
+        pem(dir.resolve(KitLayout.siteCertificateFile(site)), credential.certificate());
+        privateKey(dir.resolve(KitLayout.siteKeyFile(site)), credential.privateKey());
     }
 
     void text(Path file, String text) {

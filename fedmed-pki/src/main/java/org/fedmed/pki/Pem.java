@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class Pem {
         List<Object> objects = readObjects(file);
         if (objects.size() != 1) {
             throw new ProvisioningException(file + ": expected exactly one PEM private key, found "
-                    + objects.size() + " PEM blocks");
+                    + (objects.isEmpty() ? "no PEM block (no '-----BEGIN' line)" : objects.size() + " PEM blocks"));
         }
         Object o = objects.getFirst();
         try {
@@ -79,8 +80,11 @@ public final class Pem {
                         + ": the private key is encrypted; fedmed kits use unencrypted keys protected by file permissions");
                 default -> throw new ProvisioningException(file + ": expected a PEM private key, found " + describe(o));
             };
-        } catch (IOException e) {
-            throw new ProvisioningException(file + ": unreadable private key: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProvisioningException p) {
+                throw p;
+            }
+            throw new ProvisioningException(file + ": unreadable private key: " + firstLine(e), e);
         }
     }
 
@@ -141,10 +145,18 @@ public final class Pem {
             }
         } catch (NoSuchFileException e) {
             throw new ProvisioningException(file + ": file does not exist", e);
-        } catch (IOException e) {
-            throw new ProvisioningException(file + ": not readable as PEM: " + e.getMessage(), e);
+        } catch (CharacterCodingException e) {
+            throw new ProvisioningException(file + ": not readable as PEM: the file is binary, not PEM text", e);
+        } catch (IOException | RuntimeException e) {
+            throw new ProvisioningException(file + ": not readable as PEM: " + firstLine(e), e);
         }
         return objects;
+    }
+
+    /** The first line of an exception's message (a parser's message may run over several). */
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m).strip();
     }
 
     private static String describe(Object o) {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.time.Clock;
@@ -107,17 +106,13 @@ public final class Provisioner {
         List<FederationManifest.Site> sites = new ArrayList<>();
         for (String site : spec.sites()) {
             Credential cred = ca.issueSite(site, leafValidity);
-            Path siteDir = w.directory(out.siteKit(site), false);
-            w.text(siteDir.resolve(KitLayout.SITE_CONFIG),
-                    KitYaml.toYaml(SiteKit.standardConfig(federation, site, spec.server())));
-            w.pem(siteDir.resolve(KitLayout.CA_CERTIFICATE), ca.certificate());
-            w.pem(siteDir.resolve(KitLayout.siteCertificateFile(site)), cred.certificate());
-            w.privateKey(siteDir.resolve(KitLayout.siteKeyFile(site)), cred.privateKey());
-            sites.add(new FederationManifest.Site(site, CertificateSummary.of(cred.certificate()), null));
+            w.siteKit(out.siteKit(site), federation, site, spec.server(), ca.certificate(), cred);
+            sites.add(FederationManifest.Site.issued(site, CertificateSummary.of(cred.certificate())));
         }
 
-        FederationManifest manifest = new FederationManifest(federation, spec.server().toString(), now.toString(),
-                CertificateSummary.of(ca.certificate()), CertificateSummary.of(server.certificate()), sites, 1);
+        FederationManifest manifest = FederationManifest.provisioned(federation, spec.server().toString(), now,
+                spec.certificateValidity(), CertificateSummary.of(ca.certificate()),
+                CertificateSummary.of(server.certificate()), sites);
         w.text(out.manifest(), manifest.toYaml());
         return written;
     }
@@ -149,45 +144,10 @@ public final class Provisioner {
         }
     }
 
-    /**
-     * Renames {@code scratch} to {@code target}. An existing {@code target} is first renamed aside and
-     * deleted only once the new directory is in place; if the final rename fails it is put back.
-     */
+    /** Renames {@code scratch} to {@code target}, an existing {@code target} being replaced only once it is in place. */
     private void install(Path scratch, Path target, boolean replace) {
-        Path aside = null;
-        try {
-            if (replace) {
-                aside = target.resolveSibling("." + target.getFileName() + ".replaced-"
-                        + HexFormat.of().formatHex(nonce()));
-                Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            UncheckedIOException failure = new UncheckedIOException("cannot move the new federation into "
-                    + target + ": " + e.getMessage(), e);
-            restore(aside, target, failure);
-            throw failure;
-        }
-        if (aside != null) {
-            try {
-                SecureFiles.deleteTree(aside);
-            } catch (IOException e) {
-                throw new UncheckedIOException("the new federation is in " + target + ", but the one it replaced "
-                        + "could not be fully deleted from " + aside + " (" + e.getMessage()
-                        + "); delete that directory by hand, it holds the old CA key", e);
-            }
-        }
-    }
-
-    private static void restore(Path aside, Path target, Exception failure) {
-        if (aside == null) {
-            return;
-        }
-        try {
-            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            failure.addSuppressed(new IOException("the previous federation directory is left at " + aside, e));
-        }
+        SecureFiles.installDirectory(scratch, target, replace,
+                "." + target.getFileName() + ".replaced-" + HexFormat.of().formatHex(nonce()));
     }
 
     private byte[] nonce() {

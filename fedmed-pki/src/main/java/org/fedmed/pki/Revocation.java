@@ -3,20 +3,34 @@ package org.fedmed.pki;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * What revoking a site did: which certificate went on the revocation list, and which files now carry it.
- * The server picks the revocation up once its kit holds the new {@code crl} (copy it there if the server
- * runs on another machine) and its authorization is reloaded.
+ * What a revocation did: which certificates went on the revocation list, and which files now carry it. The
+ * server picks the revocation up once its kit holds the new {@code crl} (copy it there if the server runs on
+ * another machine) and it re-reads the CRL, every {@code crl_reload_seconds}.
  *
  * @param federation the federation
- * @param site       the revoked site
- * @param serial     the serial number of the revoked certificate
- * @param revokedAt  when it was revoked
+ * @param holder     whose certificates were revoked
+ * @param serials    the serial numbers revoked now, at least one; for a site revoked by name its current
+ *                   certificate first, then any superseded one that was still valid
+ * @param revokedAt  when they were revoked
  * @param crlNumber  the number of the new CRL
  * @param crl        the re-signed CRL in the server kit
  * @param manifest   the updated manifest
  */
-public record Revocation(String federation, String site, BigInteger serial, Instant revokedAt, long crlNumber,
-                         Path crl, Path manifest) {
+public record Revocation(String federation, Participant holder, List<BigInteger> serials, Instant revokedAt,
+                         long crlNumber, Path crl, Path manifest) {
+
+    public Revocation {
+        serials = List.copyOf(serials);
+        if (serials.isEmpty()) {
+            throw new IllegalArgumentException("a revocation of " + holder + " revokes at least one serial");
+        }
+    }
+
+    /** The first serial revoked: for a site revoked by name, its current certificate's. */
+    public BigInteger serial() {
+        return serials.getFirst();
+    }
 }

@@ -67,6 +67,12 @@ public final class RevocationList {
         return entry == null ? Optional.empty() : Optional.of(entry.getRevocationDate().toInstant());
     }
 
+    /** When the certificate of this list's CA with serial {@code serial} was revoked, if it was. */
+    public Optional<Instant> revokedAt(BigInteger serial) {
+        X509CRLEntry entry = crl.getRevokedCertificate(serial);
+        return entry == null ? Optional.empty() : Optional.of(entry.getRevocationDate().toInstant());
+    }
+
     /** The serial numbers on the list. */
     public Set<BigInteger> revokedSerials() {
         Set<BigInteger> serials = new TreeSet<>();

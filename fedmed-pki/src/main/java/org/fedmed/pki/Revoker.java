@@ -1,17 +1,21 @@
 package org.fedmed.pki;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Revokes a site of a provisioned federation: adds its certificate's serial to the CRL, re-signs the CRL
- * with the CA key from {@code ca/}, and records the revocation in {@code federation.yaml}. Each file is
- * replaced by atomic rename, the CRL first, so a reader sees either the old or the new version. Revocations
- * of one federation must not run concurrently.
+ * Revokes certificates of a provisioned federation: a site by name (every certificate it still holds: its
+ * current one and any that a renewal superseded), or any one certificate by serial. It adds the serials to the
+ * CRL, re-signs the CRL with the CA key from {@code ca/}, and records the revocation in {@code federation.yaml}.
+ * Each file is replaced by atomic rename, the CRL first, so a reader sees either the old or the new version; the
+ * directory is locked for the duration, so revocations and other certificate operations never interleave.
  */
 public final class Revoker {
 
@@ -30,27 +34,48 @@ public final class Revoker {
     }
 
     /**
-     * Revokes {@code site} in the federation provisioned in {@code directory}.
+     * Revokes {@code site} in the federation provisioned in {@code directory}: its current certificate and every
+     * superseded one not yet revoked.
      *
      * @throws ProvisioningException if the directory is not a provisioned federation, the site is unknown or
-     *                               already revoked, or the CA in {@code ca/} is not the manifest's CA
+     *                               already revoked, or the CA in {@code ca/} is missing or not the manifest's CA
      */
     public Revocation revoke(Path directory, String site) {
-        KitLayout layout = new KitLayout(directory.toAbsolutePath().normalize());
         Names.requireSiteName(site);
-        FederationManifest manifest = FederationManifest.read(layout.manifest());
-        CertificateAuthority ca = CertificateAuthority.load(layout.caDirectory(), random);
-        String caFingerprint = CertificateSummary.sha256Fingerprint(ca.certificate());
-        if (!caFingerprint.equals(manifest.ca().sha256())) {
-            throw new ProvisioningException(layout.caDirectory().resolve(KitLayout.CA_CERTIFICATE) + " has fingerprint "
-                    + caFingerprint + " but " + layout.manifest() + " records the CA as " + manifest.ca().sha256());
+        Instant now = now();
+        try (FederationDirectory fed = FederationDirectory.open(directory, "revoke", random)) {
+            return publish(fed, fed.manifest().withRevoked(site, now), Participant.site(site), now);
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        FederationManifest updated = manifest.withRevoked(site, now);
-        X509CRL crl = ca.signCrl(updated.revocations(), updated.crlNumber(), now);
-        SecureFiles.replaceAtomically(layout.serverCrl(), Pem.toPem(crl), false);
-        SecureFiles.replaceAtomically(layout.manifest(), updated.toYaml(), false);
-        return new Revocation(manifest.federation(), site, updated.site(site).orElseThrow().serial(), now,
-                updated.crlNumber(), layout.serverCrl(), layout.manifest());
+    }
+
+    /**
+     * Revokes the one certificate with serial number {@code serial}: a site's current or superseded certificate,
+     * or a superseded server certificate.
+     *
+     * @throws ProvisioningException if the federation issued no such certificate to a participant, it is already
+     *                               revoked, or it is the server's current certificate
+     */
+    public Revocation revokeSerial(Path directory, BigInteger serial) {
+        Instant now = now();
+        try (FederationDirectory fed = FederationDirectory.open(directory, "revoke", random)) {
+            FederationManifest updated = fed.manifest().withRevokedSerial(serial, now);
+            return publish(fed, updated, updated.issued(serial).orElseThrow().holder(), now);
+        }
+    }
+
+    /** Writes the CRL, then the manifest, of {@code updated}; the serials it revokes beyond the current manifest. */
+    static Revocation publish(FederationDirectory fed, FederationManifest updated, Participant holder, Instant now) {
+        Set<BigInteger> before = fed.manifest().revocations().stream().map(RevokedCertificate::serial)
+                .collect(Collectors.toSet());
+        List<BigInteger> revoked = updated.issued().stream().filter(FederationManifest.Issued::revoked)
+                .map(FederationManifest.Issued::serial).filter(s -> !before.contains(s)).toList();
+        fed.writeCrl(updated, now);
+        fed.writeManifest(updated);
+        return new Revocation(updated.federation(), holder, revoked, now, updated.crlNumber(),
+                fed.layout().serverCrl(), fed.layout().manifest());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 }

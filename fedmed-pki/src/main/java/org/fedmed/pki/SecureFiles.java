@@ -93,6 +93,70 @@ public final class SecureFiles {
         }
     }
 
+    /** The permissions as {@code chmod} writes them, with the symbolic form: {@code 0644 (rw-r--r--)}. */
+    public static String octal(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("%04o (%s)", mode, PosixFilePermissions.toString(perms));
+    }
+
+    /**
+     * Copies every file and folder under {@code from} into {@code to} (which must exist), keeping their
+     * permissions and times, except the paths relative to {@code from} in {@code skip}.
+     */
+    static void copyTree(Path from, Path to, Set<Path> skip) {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path relative = from.relativize(p);
+                if (relative.toString().isEmpty() || skip.contains(relative)) {
+                    continue;
+                }
+                Files.copy(p, to.resolve(relative.toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Renames the complete directory {@code scratch} to {@code target}. An existing {@code target} (when
+     * {@code replace}) is first renamed aside to {@code asideName} beside it, and deleted only once the new
+     * directory is in place; if the second rename fails it is put back. Both renames are atomic, so a reader
+     * finds the whole old directory or the whole new one (or, between the two renames, none).
+     */
+    static void installDirectory(Path scratch, Path target, boolean replace, String asideName) {
+        Path aside = null;
+        try {
+            if (replace) {
+                aside = target.resolveSibling(asideName);
+                Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            UncheckedIOException failure = new UncheckedIOException("cannot move " + scratch + " into place as "
+                    + target + ": " + e.getMessage(), e);
+            if (aside != null) {
+                try {
+                    Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException again) {
+                    failure.addSuppressed(new IOException("the previous " + target + " is left at " + aside, again));
+                }
+            }
+            throw failure;
+        }
+        if (aside != null) {
+            try {
+                deleteTree(aside);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the new " + target + " is in place, but the one it replaced could not"
+                        + " be fully deleted from " + aside + " (" + e.getMessage() + "); delete that directory by"
+                        + " hand, it may hold a private key", e);
+            }
+        }
+    }
+
     /** Deletes {@code root} and everything under it; does nothing if it does not exist. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

@@ -46,9 +46,16 @@ public record ServerKit(Path directory, String federation, ServerAddress address
         sites = List.copyOf(sites);
     }
 
-    /** Reads the kit in {@code directory}, checking that every file it names exists. */
+    /**
+     * Reads the kit in {@code directory}, checking that every file it names exists and reading the sites list. It
+     * does not look into the other files; a process about to use the kit loads it with
+     * {@link #load(Path, KeyFilePolicy)}. The server re-reads its sites list and CRL with this method.
+     *
+     * @throws MissingKitException  if {@code directory} does not exist or holds no {@code server.yaml}
+     * @throws ProvisioningException naming the file and key, if {@code server.yaml} is malformed or names a missing file
+     */
     public static ServerKit load(Path directory) {
-        Path file = directory.resolve(KitLayout.SERVER_CONFIG);
+        Path file = requireKit(directory, KitLayout.SERVER_CONFIG, "server");
         Config c = KitYaml.read(file, Config.class);
         String federation = Names.requireFederationName(KitYaml.required(c.federation(), "federation", file));
         ServerAddress address = ServerAddress.parse(KitYaml.required(c.address(), "address", file));
@@ -59,6 +66,20 @@ public record ServerKit(Path directory, String federation, ServerAddress address
                 existing(directory, file, "private_key", c.privateKey()),
                 existing(directory, file, "crl", c.crl()),
                 sitesList, readSites(sitesList));
+    }
+
+    /**
+     * Reads the kit as {@link #load(Path)} does, then checks that the server's credential is usable: the key file
+     * is owner-only (unless {@code policy} allows otherwise), the certificate and key parse and belong together,
+     * and the kit's CA issued the certificate.
+     *
+     * @throws ProvisioningException naming the file at fault and the reason
+     */
+    public static ServerKit load(Path directory, KeyFilePolicy policy) {
+        ServerKit kit = load(directory);
+        CredentialCheck.check("server kit " + directory, kit.caCertificate(), kit.certificate(), kit.privateKey(),
+                null, policy);
+        return kit;
     }
 
     /** The {@code server.yaml} content that points at the standard file names of a kit. */
@@ -102,6 +123,20 @@ public record ServerKit(Path directory, String federation, ServerAddress address
             sites.add(line);
         }
         return sites;
+    }
+
+    /** {@code directory}'s kit config file {@code configName}; a missing folder or file is a {@link MissingKitException}. */
+    static Path requireKit(Path directory, String configName, String role) {
+        Path file = directory.resolve(configName);
+        if (!Files.isDirectory(directory)) {
+            throw new MissingKitException(directory, "no startup kit at " + directory + ": the folder does not exist"
+                    + " (a " + role + " kit is a folder written by 'fedmed provision')");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new MissingKitException(directory, "no startup kit at " + directory + ": it holds no " + configName
+                    + " (a " + role + " kit written by 'fedmed provision' does)");
+        }
+        return file;
     }
 
     static Path existing(Path directory, Path configFile, String key, String relative) {

@@ -32,9 +32,15 @@ public record SiteKit(Path directory, String federation, String site, ServerAddr
                          String privateKey) {
     }
 
-    /** Reads the kit in {@code directory}, checking that every file it names exists. */
+    /**
+     * Reads the kit in {@code directory}, checking that every file it names exists. It does not look into the
+     * files; a process about to use the kit loads it with {@link #load(Path, KeyFilePolicy)}.
+     *
+     * @throws MissingKitException  if {@code directory} does not exist or holds no {@code site.yaml}
+     * @throws ProvisioningException naming the file and key, if {@code site.yaml} is malformed or names a missing file
+     */
     public static SiteKit load(Path directory) {
-        Path file = directory.resolve(KitLayout.SITE_CONFIG);
+        Path file = ServerKit.requireKit(directory, KitLayout.SITE_CONFIG, "site");
         Config c = KitYaml.read(file, Config.class);
         return new SiteKit(directory,
                 Names.requireFederationName(KitYaml.required(c.federation(), "federation", file)),
@@ -43,6 +49,20 @@ public record SiteKit(Path directory, String federation, String site, ServerAddr
                 ServerKit.existing(directory, file, "ca_certificate", c.caCertificate()),
                 ServerKit.existing(directory, file, "certificate", c.certificate()),
                 ServerKit.existing(directory, file, "private_key", c.privateKey()));
+    }
+
+    /**
+     * Reads the kit as {@link #load(Path)} does, then checks that its credential is usable: the key file is
+     * owner-only (unless {@code policy} allows otherwise), the certificate and key parse and belong together, the
+     * kit's CA issued the certificate, and the certificate names this kit's site.
+     *
+     * @throws ProvisioningException naming the file at fault and the reason
+     */
+    public static SiteKit load(Path directory, KeyFilePolicy policy) {
+        SiteKit kit = load(directory);
+        CredentialCheck.check("site kit " + directory, kit.caCertificate(), kit.certificate(), kit.privateKey(),
+                kit.site(), policy);
+        return kit;
     }
 
     /** The {@code site.yaml} content that points at the standard file names of a kit. */

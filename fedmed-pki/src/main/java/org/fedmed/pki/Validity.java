@@ -24,6 +24,17 @@ public record Validity(Instant notBefore, Instant notAfter) {
         }
     }
 
+    /** The shortest validity fedmed issues a certificate for. */
+    public static final Duration SHORTEST = Duration.ofHours(1);
+
+    /** Returns {@code length} if it is at least {@link #SHORTEST}; otherwise throws, naming {@code field}. */
+    public static Duration requireLength(String field, Duration length) {
+        if (length == null || length.compareTo(SHORTEST) < 0) {
+            throw new ProvisioningException(field + " must be at least one hour, got " + length);
+        }
+        return length;
+    }
+
     /** Valid from {@link #CLOCK_SKEW} before {@code now} until {@code now + length}. */
     public static Validity startingAt(Instant now, Duration length) {
         return new Validity(now.minus(CLOCK_SKEW), now.plus(length));

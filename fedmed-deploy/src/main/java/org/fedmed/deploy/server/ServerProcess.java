@@ -19,6 +19,7 @@ import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.RunStoppedException;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.pki.KeyFilePolicy;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.run.FallbackPolicy;
@@ -71,12 +72,19 @@ public final class ServerProcess {
     private final PrintWriter out;
     private final AtomicReference<String> stopRequest = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final KeyFilePolicy keys;
     private volatile RoundEngine engine;
 
     public ServerProcess(ServerConfig config, DatasetRegistry registry, PrintWriter out) {
+        this(config, registry, out, KeyFilePolicy.REQUIRE_OWNER_ONLY);
+    }
+
+    /** A server process whose kit's key file is checked as {@code keys} says (others-readable is refused by default). */
+    public ServerProcess(ServerConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys) {
         this.config = config;
         this.registry = registry;
         this.out = out;
+        this.keys = keys;
     }
 
     /**
@@ -114,7 +122,7 @@ public final class ServerProcess {
     }
 
     private Outcome runToEnd(boolean resume, FallbackPolicy fallback) throws IOException, InterruptedException {
-        ServerKit kit = ServerKit.load(config.kit());
+        ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
         FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry);
         try (RunStore store = RunStore.open(config.store())) {

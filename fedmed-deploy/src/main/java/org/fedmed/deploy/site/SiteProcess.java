@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.pki.KeyFilePolicy;
 import org.fedmed.pki.SiteKit;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.site.SiteChannels;
@@ -41,9 +42,15 @@ public final class SiteProcess implements AutoCloseable {
         this.siteId = siteId;
     }
 
-    /** Loads the kit and the data, opens the audit log and starts dialing. */
+    /** Loads the kit and the data, opens the audit log and starts dialing; a key file others can read is refused. */
     public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out) throws IOException {
-        SiteKit kit = SiteKit.load(config.kit());
+        return start(config, registry, out, KeyFilePolicy.REQUIRE_OWNER_ONLY);
+    }
+
+    /** As {@link #start(SiteConfig, DatasetRegistry, PrintWriter)}, the kit's key file checked as {@code keys} says. */
+    public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys)
+            throws IOException {
+        SiteKit kit = SiteKit.load(config.kit(), keys);
         LocalData data = SiteDataLoader.load(config.data(), kit.site(), registry);
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
         GovernedSite site = new GovernedSite(data, config.policy(), config.dpSgd(), ledger);
