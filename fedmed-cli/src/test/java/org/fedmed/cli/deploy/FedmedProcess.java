@@ -63,7 +63,11 @@ final class FedmedProcess implements AutoCloseable {
 
     /** Waits until {@code text} appears in the output; fails, showing the output, if it does not in time. */
     void awaitOutput(String text, Duration timeout) throws InterruptedException {
-        await(() -> output().contains(text), timeout, "'" + text + "' in the output of " + name);
+        try {
+            await(() -> output().contains(text), timeout, "'" + text + "' in the output of " + name);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; output so far:\n" + output(), e);
+        }
     }
 
     /** Waits for the process to exit and returns its exit code; fails if it is still running after the timeout. */
@@ -77,6 +81,14 @@ final class FedmedProcess implements AutoCloseable {
     /** Asks the process to stop (SIGTERM), as an operator's {@code kill} or a service manager would. */
     void terminate() {
         process.destroy();
+    }
+
+    /** Sends {@code signal} (for example {@code STOP} or {@code CONT}) to the process, as {@code kill -SIGNAL} would. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
     }
 
     /** Kills the process at once (SIGKILL), as a crash or a power cut would. */

@@ -18,18 +18,28 @@ import org.fedmed.transport.tls.MutualTls;
 
 /**
  * A member with a valid certificate that lies about its size: it sends the global model back unchanged (an update
- * of norm zero, under any bound), claims a billion training and test examples, and reports a perfect evaluation.
+ * of norm zero, under any bound), claims a billion training and test examples (or as many as it is told), and
+ * reports a perfect evaluation (or the AUC it is told).
  */
 final class LyingMember implements SiteClient, AutoCloseable {
 
     static final long CLAIMED = 1_000_000_000L;
 
     private final String id;
+    private final long claimed;
+    private final double auc;
     private final ManagedChannel channel;
     private final SiteConnection connection;
 
     LyingMember(SiteKit kit) throws Exception {
+        this(kit, CLAIMED, 1.0);
+    }
+
+    /** A member that claims {@code claimed} examples and reports an AUC of {@code auc}. */
+    LyingMember(SiteKit kit, long claimed, double auc) throws Exception {
         this.id = kit.site();
+        this.claimed = claimed;
+        this.auc = auc;
         this.channel = SiteChannels.open(kit.server().host(), kit.server().port(),
                 MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey()), WireLimits.defaults());
         SiteSettings settings = SiteSettings.of(id).withBackoff(new Backoff(java.time.Duration.ofMillis(200),
@@ -45,12 +55,12 @@ final class LyingMember implements SiteClient, AutoCloseable {
 
     @Override
     public FitResult fit(FitTask task) {
-        return new FitResult(id, task.taskId(), task.global(), false, CLAIMED, 1.0, Map.of("loss", 0.0));
+        return new FitResult(id, task.taskId(), task.global(), false, claimed, 1.0, Map.of("loss", 0.0));
     }
 
     @Override
     public EvalResult evaluate(EvalTask task) {
-        return new EvalResult(id, task.taskId(), CLAIMED, Map.of("roc_auc", 1.0, "log_loss", 0.0, "accuracy", 1.0));
+        return new EvalResult(id, task.taskId(), claimed, Map.of("roc_auc", auc, "log_loss", 0.0, "accuracy", auc));
     }
 
     @Override

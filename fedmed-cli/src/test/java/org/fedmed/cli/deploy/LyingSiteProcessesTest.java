@@ -14,6 +14,7 @@ import org.fedmed.server.store.AuditEntry;
 import org.fedmed.server.store.AuditEvent;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStore;
+import org.fedmed.server.store.TaskKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A deployed federation of the four hospitals (separate site processes) plus a member that claims a billion
  * examples: its weight is capped at half of every round, its claims are in the store and the audit log, the server
- * never prints its perfect AUC as the round's, and {@code fedmed runs --claims} flags it.
+ * never prints its perfect AUC as the round's, and {@code fedmed runs --claims} flags it. A member that answers on
+ * 3 rows has none of its numbers kept anywhere on the server.
  */
 @Timeout(300)
 class LyingSiteProcessesTest {
@@ -41,16 +43,18 @@ class LyingSiteProcessesTest {
             """.formatted(ROUNDS);
 
     @Test
-    void aMemberClaimingABillionExamplesIsCappedFlaggedAndNotPrinted(@TempDir Path tmp) throws Exception {
+    void aMemberClaimingABillionExamplesIsCappedFlaggedAndNotPrintedAndATinyCohortLeavesNoTrace(@TempDir Path tmp) throws Exception {
         assertTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
         List<String> members = new ArrayList<>(Federation.HOSPITALS);
         members.add("liar");
+        members.add("tiny");
         Federation fed = Federation.provision(tmp, "heart", members);
-        Path serverYaml = fed.serverConfig("server.yaml", "liar-run", 5, TRAINING);
+        Path serverYaml = fed.serverConfig("server.yaml", "liar-run", 6, TRAINING);
         Path logs = tmp.resolve("logs");
         List<FedmedProcess> processes = new ArrayList<>();
         FedmedProcess server;
-        try (LyingMember liar = new LyingMember(SiteKit.load(fed.layout.siteKit("liar")))) {
+        try (LyingMember liar = new LyingMember(SiteKit.load(fed.layout.siteKit("liar")));
+             LyingMember tiny = new LyingMember(SiteKit.load(fed.layout.siteKit("tiny")), 3, 0.123)) {
             server = FedmedProcess.start("server", logs, "server", "--config", serverYaml.toString());
             processes.add(server);
             for (String site : Federation.HOSPITALS) {
@@ -65,6 +69,7 @@ class LyingSiteProcessesTest {
         }
         String printed = server.output();
         assertFalse(printed.contains("roc_auc 1.0000"), printed);
+        assertFalse(printed.contains("0.123"), "the tiny cohort's AUC is printed nowhere: " + printed);
         assertTrue(printed.contains("site 'liar' claimed weight 1.00000e+09, capped at"), printed);
         assertTrue(printed.contains("(50% of the round)"), printed);
         assertTrue(printed.contains("median over sites"), printed);
@@ -78,6 +83,14 @@ class LyingSiteProcessesTest {
                 assertTrue(r.fitClaims().get("cleveland") > 100 && r.fitClaims().get("cleveland") < 303,
                         r.fitClaims().toString());
                 assertTrue(r.evalMetrics().get("roc_auc") < 0.99, r.evalMetrics().toString());
+            }
+            for (RoundRecord r : rounds) {
+                assertFalse(r.succeeded().contains("tiny") || r.siteEvalMetrics().containsKey("tiny"), r.toString());
+                assertTrue(r.failures().stream().anyMatch(f -> f.siteId().equals("tiny")
+                        && f.reason().contains("fewer than min_rows 10")), r.failures().toString());
+            }
+            for (String metric : List.of("roc_auc", "accuracy", "log_loss")) {
+                assertTrue(store.metricSeries(run.id(), TaskKind.EVAL, "tiny", metric).isEmpty(), metric);
             }
             List<AuditEntry> capped = store.auditLog(run.id()).stream()
                     .filter(e -> e.event() == AuditEvent.WEIGHT_CAPPED).toList();

@@ -40,10 +40,7 @@ public final class RoundEngine {
     private final EngineConfig config;
     private final RunListener listener;
     private final SiteCommitments commitments;
-    private final Object stopLock = new Object();
-    private String stopRequest;   // guarded by stopLock
-    private Thread siteCalls;     // the run's thread while it is in a round's site calls, guarded by stopLock
-    private int roundInFlight;    // guarded by stopLock
+    private final StopSwitch stops = new StopSwitch();
 
     public RoundEngine(Strategy strategy, SitePool pool, EngineConfig config, RunListener listener) {
         this.strategy = strategy;
@@ -66,16 +63,7 @@ public final class RoundEngine {
         try {
             return runRounds(initial, firstRound, earlier);
         } catch (RuntimeException e) {
-            synchronized (stopLock) {
-                boolean inSiteCalls = siteCalls != null;
-                siteCalls = null;
-                if (stopRequest == null || !inSiteCalls) {
-                    throw e;
-                }
-                Thread.interrupted(); // the interrupt was ours
-                throw new RunStoppedException(stopRequest + " during round " + roundInFlight + ", which was abandoned",
-                        roundInFlight - 1, e);
-            }
+            throw stops.translate(e);
         }
     }
 
@@ -87,42 +75,7 @@ public final class RoundEngine {
      * is the one reported.
      */
     public void requestStop(String reason) {
-        synchronized (stopLock) {
-            if (stopRequest == null) {
-                stopRequest = reason == null || reason.isBlank() ? "stop requested" : reason;
-            }
-            if (siteCalls != null) {
-                siteCalls.interrupt();
-            }
-        }
-    }
-
-    /** Throws {@link RunStoppedException} if a stop was asked for. */
-    private void stopIfRequested(int round) {
-        synchronized (stopLock) {
-            if (stopRequest != null) {
-                throw new RunStoppedException(stopRequest + " before round " + round, round - 1, null);
-            }
-        }
-    }
-
-    /** As {@link #stopIfRequested}, then marks the current thread as in {@code round}'s site calls. */
-    private void enterSiteCalls(int round) {
-        synchronized (stopLock) {
-            stopIfRequested(round);
-            roundInFlight = round;
-            siteCalls = Thread.currentThread();
-        }
-    }
-
-    /** Ends the window in which a stop interrupts the thread; an interrupt that came too late is dropped. */
-    private void leaveSiteCalls() {
-        synchronized (stopLock) {
-            siteCalls = null;
-            if (stopRequest != null) {
-                Thread.interrupted();
-            }
-        }
+        stops.request(reason);
     }
 
     private RunResult runRounds(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
@@ -143,10 +96,10 @@ public final class RoundEngine {
                 detail = stop.get();
                 break;
             }
-            stopIfRequested(round);
+            stops.throwIfRequested(round);
             listener.roundStarted(round, maxRounds);
             long start = System.nanoTime();
-            enterSiteCalls(round);
+            stops.enterSiteCalls(round);
             RoundState state = fitRound(round, global);
             if (state.completed) {
                 global = state.aggregator.result();
@@ -169,7 +122,7 @@ public final class RoundEngine {
                 evalClaims = eval.claims;
                 state.failures.addAll(eval.failures);
             }
-            leaveSiteCalls();
+            stops.leaveSiteCalls();
             RoundRecord record = new RoundRecord(round, state.selected, state.succeeded, state.failures,
                     state.completed, state.fitMetrics(config.influence().maxSiteWeightShare()), evalMetrics,
                     siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims);
