@@ -37,7 +37,9 @@ import org.fedmed.transport.wire.Transfer;
 /**
  * The server's end of one site's stream. It admits the site on Hello (certificate, authorizer, claimed id), sends
  * it tasks with their models, receives and validates its results chunk by chunk, and decides the site's pending
- * tasks when it answers, is rejected or goes away. Inbound messages are read one at a time (manual flow control),
+ * tasks when it answers, is rejected or goes away. It keeps the certificate chain it admitted, so that the site can
+ * be re-checked after the authorizer reloads its lists and cut, with a Refusal, when it is no longer admitted; at
+ * the end of a run it tells the site so before closing. Inbound messages are read one at a time (manual flow control),
  * so a result waiting for buffer budget holds its sender back instead of filling server memory.
  */
 final class SiteLink implements StreamObserver<SiteMessage> {

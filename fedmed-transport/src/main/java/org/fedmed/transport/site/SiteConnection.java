@@ -39,6 +39,8 @@ import org.fedmed.transport.proto.Welcome;
 public final class SiteConnection implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SiteConnection.class.getName());
+    /** How long a closed connection's own channel waits for the server to end the stream before it is cut. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     /** Where the connection stands. */
     public enum State { IDLE, CONNECTING, CONNECTED, BACKING_OFF, REFUSED, CLOSED }
@@ -207,7 +209,7 @@ public final class SiteConnection implements AutoCloseable {
         if (s != null) {
             s.abandonTasks("the site is shutting down");
             s.finish();
-            s.releaseChannel();
+            s.releaseChannelAfter(CLOSE_GRACE);
         }
         worker.shutdownNow();
     }

@@ -87,10 +87,21 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities())).build());
     }
 
-    /** Shuts down this session's own channel, if it has one; idempotent. */
+    /** Shuts down this session's own channel, if it has one, at once; idempotent. */
     void releaseChannel() {
         if (channel != null) {
             channel.shutdownNow();
+        }
+    }
+
+    /**
+     * Shuts down this session's own channel, if it has one, after the stream's end (sent by {@link #finish()})
+     * reaches the server, or after {@code grace} at the latest.
+     */
+    void releaseChannelAfter(Duration grace) {
+        if (channel != null) {
+            channel.shutdown();
+            SiteTimers.TIMERS.schedule(channel::shutdownNow, grace.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
