@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "site", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a site: loads its own data, dials the federation server over mutual TLS and",
                 "answers only the tasks its allow-list approves, logging each to its audit log. Only",
-                "parameters and aggregate metrics leave the site. Serves until stopped; exits with",
-                "status 3 if the server refuses the site's certificate."})
+                "parameters and aggregate metrics leave the site. Serves until stopped (with --once,",
+                "until the run it took part in ends: exit status 0); exits with status 3 if the server",
+                "refuses the site's certificate, at once or later when it is revoked."})
 final class SiteCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -31,6 +32,9 @@ final class SiteCommand implements Callable<Integer> {
     @Option(names = "--allow-readable-key", description = "Start even if the kit's key file is readable by others"
             + " (warns); by default such a key is refused.")
     boolean allowReadableKey;
+    @Option(names = "--once", description = "Leave (exit status 0) when the run this site took part in ends,"
+            + " instead of waiting for the next one.")
+    boolean once;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +56,7 @@ final class SiteCommand implements Callable<Integer> {
         Thread stopper = new Thread(site::close, "fedmed-site-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            return site.serve();
+            return site.serve(once);
         } finally {
             site.close();
         }

@@ -2,12 +2,17 @@ package org.fedmed.transport;
 
 /**
  * The version of the wire protocol in {@code fedmed/v1/federation.proto}. A server refuses a site whose Hello
- * names another version, with a reason that says which version it speaks.
+ * names another version, with a reason that says which version it speaks, so both ends of a stream always agree
+ * on every message either may send.
+ *
+ * <p>Version 2 added {@code RunEnded} (the server tells its sites that the run is over) and the Refusal of an
+ * admitted stream (a site revoked or taken off the member list while connected). A version 1 site would not
+ * understand either, so it is refused at Hello rather than left waiting.
  */
 public final class ProtocolVersion {
 
     /** The version this build speaks. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private ProtocolVersion() {
     }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A running {@code fedmed server} process refuses, each with a clear error, the sites that are not members of its
  * federation: a site with no certificate, one whose certificate another federation's CA issued, one whose
- * certificate was revoked, and one the federation does not list.
+ * certificate was revoked, and one the federation does not list. Each refusal is in the run store's audit log,
+ * the failed TLS handshakes with the peer's address and the reason.
  */
 @Timeout(240)
 class AdmissionProcessesTest {
@@ -82,6 +83,9 @@ class AdmissionProcessesTest {
             assertTrue(handshake.toLowerCase().contains("unavailable") || handshake.toLowerCase().contains("certificate"),
                     "a client with no certificate cannot complete the handshake: " + handshake);
 
+            FedmedProcess.await(() -> tlsRefusals(fed, "no client certificate was presented") > 0
+                    && tlsRefusals(fed, "does not trust the server's certificate") > 0, Duration.ofSeconds(20),
+                    "both TLS refusals in the audit log");
             try (RunStore store = RunStore.open(fed.store())) {
                 List<AuditEntry> audit = store.auditLog();
                 assertTrue(refusal(audit, "revoked").contains("was revoked at"), audit.toString());
@@ -99,6 +103,15 @@ class AdmissionProcessesTest {
         FedmedProcess p = FedmedProcess.start(name, logs, "site", "--config", config.toString());
         all.add(p);
         return p;
+    }
+
+    /** Audit entries of failed TLS handshakes from 127.0.0.1 whose reason contains {@code reason}. */
+    private static long tlsRefusals(Federation fed, String reason) {
+        try (RunStore store = RunStore.open(fed.store())) {
+            return store.auditLog().stream().filter(a -> a.event() == AuditEvent.ADMISSION_REFUSED
+                    && a.actor().startsWith("/127.0.0.1:") && a.detail().startsWith("TLS handshake failed: ")
+                    && a.detail().contains(reason) && a.detail().endsWith("(from " + a.actor() + ")")).count();
+        }
     }
 
     private static String refusal(List<AuditEntry> audit, String site) {

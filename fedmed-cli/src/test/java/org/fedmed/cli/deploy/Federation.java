@@ -48,6 +48,12 @@ final class Federation {
 
     /** Writes a server config whose {@code training} section is {@code trainingYaml} (indented by the caller). */
     Path serverConfig(String file, String run, int waitForSites, String trainingYaml) throws IOException {
+        return serverConfig(file, run, waitForSites, trainingYaml, "");
+    }
+
+    /** As above, with {@code extraKeys} (top-level YAML lines, such as {@code crl_reload_seconds: 1}) added. */
+    Path serverConfig(String file, String run, int waitForSites, String trainingYaml, String extraKeys)
+            throws IOException {
         Path cfg = root.resolve(file);
         Files.writeString(cfg, """
                 kit: %s
@@ -61,8 +67,8 @@ final class Federation {
                 heartbeat_interval_seconds: 1
                 heartbeat_timeout_seconds: 10
                 max_update_norm: 1000
-                training:
-                %s""".formatted(root.relativize(layout.serverKit()), port, run, waitForSites,
+                %straining:
+                %s""".formatted(root.relativize(layout.serverKit()), port, run, waitForSites, extraKeys.indent(0),
                 trainingYaml.indent(2)));
         return cfg;
     }

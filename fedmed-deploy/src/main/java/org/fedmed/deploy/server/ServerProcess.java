@@ -145,7 +145,7 @@ public final class ServerProcess {
                 RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store);
                 events.attach(start.runId());
                 long every = config.crlReload().toMillis();
-                reloads.scheduleWithFixedDelay(() -> reload(authorizer), every, every, TimeUnit.MILLISECONDS);
+                reloads.scheduleWithFixedDelay(() -> reload(authorizer, server), every, every, TimeUnit.MILLISECONDS);
                 out.printf("fedmed server: federation '%s', run '%s' (id %d), strategy %s, model %s%n",
                         kit.federation(), config.run(), start.runId(), plan.strategy().name(), plan.specLabel());
                 out.printf("listening on %s:%d; waiting for %d of the %d sites %s%n", config.listenHost(),
@@ -165,6 +165,7 @@ public final class ServerProcess {
                     }
                     RunResult result = rounds.run(start.global() == null ? plan.initial() : start.global(),
                             start.firstRound(), start.earlier());
+                    server.endRun("run '" + config.run() + "' ended after round " + result.rounds().size());
                     return new Outcome(start.runId(), Optional.of(result));
                 } catch (RunStoppedException e) {
                     persisting.runFailed(e);
@@ -280,12 +281,20 @@ public final class ServerProcess {
         }
     }
 
-    private static void reload(PkiPeerAuthorizer authorizer) {
+    /** Re-reads the site list and revocation list, and cuts the connected sites they no longer admit. */
+    private void reload(PkiPeerAuthorizer authorizer, FederationServer server) {
         try {
             authorizer.reload();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot re-read the site list or revocation list; keeping the"
                     + " previous ones: " + e.getMessage());
+            return;
+        }
+        List<String> cut = server.recheckAdmissions();
+        if (!cut.isEmpty()) {
+            out.printf("cut site(s) %s: no longer admitted by the site list or revocation list (see the audit log)%n",
+                    cut);
+            out.flush();
         }
     }
 

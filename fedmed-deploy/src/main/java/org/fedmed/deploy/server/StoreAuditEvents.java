@@ -10,7 +10,9 @@ import org.fedmed.transport.server.FederationEvents;
 
 /**
  * Writes what happens on the wire to the run store's audit log: who joined and left, whose certificate was
- * refused, which task went to whom and what came back, what a site declined and which updates were rejected.
+ * refused (at the TLS handshake, with the peer's address and TLS's reason; at Hello; or later, when a connected
+ * site is cut because it is no longer admitted), which task went to whom and what came back, what a site declined
+ * and which updates were rejected.
  * Rejections and failures within a round are also recorded by the round's listener with the round number.
  *
  * <p>Entries are written in order by one background thread, so the transport never waits for the database's
@@ -80,6 +82,17 @@ final class StoreAuditEvents implements FederationEvents, AutoCloseable {
     public void peerRefused(String subject, String peerAddress, String reason) {
         write(subject == null || subject.isBlank() ? peerAddress : subject, AuditEvent.ADMISSION_REFUSED,
                 reason + " (from " + peerAddress + ")");
+    }
+
+    @Override
+    public void handshakeRefused(String peerAddress, String reason) {
+        write(peerAddress, AuditEvent.ADMISSION_REFUSED, "TLS handshake failed: " + reason + " (from " + peerAddress
+                + ")");
+    }
+
+    @Override
+    public void admissionWithdrawn(String siteId, String peerAddress, String reason) {
+        write(siteId, AuditEvent.ADMISSION_REFUSED, "cut while connected: " + reason + " (from " + peerAddress + ")");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.fedmed.deploy.site;
 
-import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -19,8 +18,10 @@ import org.fedmed.transport.tls.MutualTls;
  * The site process behind {@code fedmed site}: it loads the site's own data, dials the federation server with the
  * site's startup kit (sites dial out; nothing dials in), and answers only the tasks its allow-list approves,
  * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD. It
- * serves until it is stopped, redialing with backoff whenever the connection drops; it ends only when the server
- * refuses its certificate.
+ * serves until it is stopped, redialing with backoff whenever the connection drops (each dial on a fresh channel,
+ * so it is back within {@link SiteSettings#reconnectBound()} of the server listening again); it ends when the server
+ * refuses its certificate, at Hello or later when it is revoked, and, when asked to serve one run only, when the
+ * server announces that the run has ended.
  */
 public final class SiteProcess implements AutoCloseable {
 
@@ -29,15 +30,12 @@ public final class SiteProcess implements AutoCloseable {
 
     private final PrintWriter out;
     private final JsonLinesAuditLog auditLog;
-    private final ManagedChannel channel;
     private final SiteConnection connection;
     private final String siteId;
 
-    private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, ManagedChannel channel,
-                        SiteConnection connection, String siteId) {
+    private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, SiteConnection connection, String siteId) {
         this.out = out;
         this.auditLog = auditLog;
-        this.channel = channel;
         this.connection = connection;
         this.siteId = siteId;
     }
@@ -57,9 +55,8 @@ public final class SiteProcess implements AutoCloseable {
         var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
         JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
         WireLimits limits = WireLimits.defaults();
-        ManagedChannel channel = SiteChannels.open(kit.server().host(), kit.server().port(), credentials, limits);
-        SiteConnection connection = new SiteConnection(channel, SiteSettings.of(kit.site()).withLimits(limits), site,
-                site, auditLog);
+        SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
+                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog);
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d features, from %s%n",
                 kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
                 data.featureNames().size(), data.source());
@@ -76,7 +73,7 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("dialing %s%n", kit.server());
         out.flush();
         connection.start();
-        return new SiteProcess(out, auditLog, channel, connection, kit.site());
+        return new SiteProcess(out, auditLog, connection, kit.site());
     }
 
     /** The privacy ledger beside the audit log: {@code audit.jsonl} has {@code audit-privacy.jsonl}. */
@@ -91,9 +88,27 @@ public final class SiteProcess implements AutoCloseable {
      * state; returns {@link #REFUSED} after a refusal.
      */
     public int serve() throws InterruptedException {
+        return serve(false);
+    }
+
+    /**
+     * As {@link #serve()}; with {@code once}, also returns 0 as soon as the server announces that the run this site
+     * took part in has ended.
+     */
+    public int serve(boolean once) throws InterruptedException {
         SiteConnection.State shown = null;
         String shownError = null;
+        int runsEnded = 0;
         while (true) {
+            if (connection.runsEnded() > runsEnded) {
+                runsEnded = connection.runsEnded();
+                out.printf(once ? "site '%s': the run it took part in has ended; leaving (--once)%n"
+                        : "site '%s': the server's run has ended; waiting for the next one%n", siteId);
+                out.flush();
+                if (once) {
+                    return 0;
+                }
+            }
             SiteConnection.State state = connection.state();
             String error = connection.lastError().orElse(null);
             if (state != shown || !Objects.equals(error, shownError)) {
@@ -145,7 +160,6 @@ public final class SiteProcess implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        channel.shutdownNow();
         auditLog.close();
     }
 }

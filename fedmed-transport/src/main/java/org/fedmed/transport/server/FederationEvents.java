@@ -14,9 +14,11 @@ package org.fedmed.transport.server;
  * <p>Each occurrence is reported exactly once. For one site, the calls are ordered as the site's stream saw the
  * events: {@code siteJoined} before any task is sent to it, {@code taskSent} before the answer to that task,
  * {@code siteLeft} last. An answer ({@code resultReceived}, {@code taskDeclined}, {@code updateRejected}) is reported
- * before the round engine is handed the task's outcome. Tasks cut at the round deadline, and tasks still open when
- * their site disconnects, are reported by the round engine, not here. Peers that fail the TLS handshake itself
- * (no certificate, one from another CA) never reach the server's service and produce no call.
+ * before the round engine is handed the task's outcome; {@code admissionWithdrawn} comes before that site's
+ * {@code siteLeft}. Tasks cut at the round deadline, and tasks still open when their site disconnects, are reported
+ * by the round engine, not here. Peers that fail the TLS handshake itself (no certificate, one from another CA, an
+ * expired one) never reach the server's service: no call of theirs is served, and each failed handshake is
+ * reported once, by {@code handshakeRefused}, with the peer's address and the reason TLS gave.
  */
 public interface FederationEvents {
 
@@ -49,6 +51,30 @@ public interface FederationEvents {
      * @param reason      the refusal sent to the peer
      */
     default void peerRefused(String subject, String peerAddress, String reason) {
+    }
+
+    /**
+     * A connection failed the TLS handshake, so the peer was refused before it could send anything: it presented
+     * no client certificate, one the federation CA did not issue or one that has expired, or it did not trust the
+     * server's certificate, or it broke off the handshake. Called once per failed handshake, from a network
+     * thread.
+     *
+     * @param peerAddress the remote address of the connection
+     * @param reason      the reason the TLS layer gave
+     */
+    default void handshakeRefused(String peerAddress, String reason) {
+    }
+
+    /**
+     * An admitted site is no longer admitted: after the server re-read its site list and revocation list, the
+     * certificate the site's live stream was admitted with was revoked, expired or no longer names a member. The
+     * site is sent a Refusal with {@code reason}, its stream is closed and its open tasks fail; {@code siteLeft}
+     * follows.
+     *
+     * @param peerAddress the remote address of its connection
+     * @param reason      the refusal sent to the site
+     */
+    default void admissionWithdrawn(String siteId, String peerAddress, String reason) {
     }
 
     /**

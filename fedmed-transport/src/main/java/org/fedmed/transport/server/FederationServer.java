@@ -4,8 +4,12 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  *     new RoundEngine(strategy, server.pool(), engineConfig, listener).run(initial);
  * }
  * }</pre>
+ *
+ * <p>Every refusal is reported to its {@link FederationEvents}: a failed TLS handshake with the peer's address and
+ * the reason TLS gave, a refused Hello, and a connected site cut by {@link #recheckAdmissions()}.
  */
 public final class FederationServer implements AutoCloseable {
 
@@ -29,12 +36,15 @@ public final class FederationServer implements AutoCloseable {
     private final GrpcSitePool pool;
     private final ScheduledExecutorService timers;
     private final ExecutorService background;
+    private final EventLoopGroup network;
 
-    private FederationServer(Server server, GrpcSitePool pool, ScheduledExecutorService timers, ExecutorService background) {
+    private FederationServer(Server server, GrpcSitePool pool, ScheduledExecutorService timers, ExecutorService background,
+                             EventLoopGroup network) {
         this.server = server;
         this.pool = pool;
         this.timers = timers;
         this.background = background;
+        this.network = network;
     }
 
     /**
@@ -64,9 +74,13 @@ public final class FederationServer implements AutoCloseable {
                 Thread.ofPlatform().name("fedmed-server-timer").daemon().factory());
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
         GrpcSitePool pool = new GrpcSitePool(settings, authorizer, guarded, background);
+        EventLoopGroup network = new NioEventLoopGroup(0, new DefaultThreadFactory("fedmed-server-net", true));
         Server server;
         try {
             server = NettyServerBuilder.forAddress(address, credentials)
+                    .channelFactory(HandshakeWatch.serverChannels(guarded))
+                    .bossEventLoopGroup(network)
+                    .workerEventLoopGroup(network)
                     .addService(ServerInterceptors.intercept(new FederationService(pool), new PeerSessionInterceptor()))
                     .maxInboundMessageSize(settings.limits().maxMessageBytes())
                     .build()
@@ -74,11 +88,12 @@ public final class FederationServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             timers.shutdownNow();
             background.shutdownNow();
+            network.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IOException("cannot start the federation server on " + address + ": " + e.getMessage(), e);
         }
         long every = settings.heartbeatInterval().toMillis();
         timers.scheduleAtFixedRate(pool::tick, every, every, TimeUnit.MILLISECONDS);
-        return new FederationServer(server, pool, timers, background);
+        return new FederationServer(server, pool, timers, background, network);
     }
 
     /** The sites, for the round engine. */
@@ -89,6 +104,31 @@ public final class FederationServer implements AutoCloseable {
     /** The port bound (useful when started on port 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /**
+     * Checks every admitted site's certificate against the authorizer again, for use right after the authorizer
+     * re-read its site list or revocation list (see {@link PkiPeerAuthorizer#reload()}). A site that is no longer
+     * admitted (revoked, expired, taken off the list) is cut at once: it is sent a Refusal with the reason, its
+     * stream is closed, its open tasks fail as errors with that reason (so the round engine records why), and
+     * {@link FederationEvents#admissionWithdrawn} reports it. Called after every reload, this closes a revoked
+     * site's stream within one reload interval of the revocation reaching the server's files.
+     *
+     * @return the ids of the sites cut, sorted
+     */
+    public List<String> recheckAdmissions() {
+        return pool.reauthorizeAll();
+    }
+
+    /**
+     * Tells every connected site that the run is over ({@code RunEnded}, with {@code reason}) and ends their
+     * streams normally. A site that serves one run only leaves; others redial. Call it when the round engine has
+     * finished the run, before {@link #close()}.
+     *
+     * @return how many sites were told
+     */
+    public int endRun(String reason) {
+        return pool.endRun(reason);
     }
 
     /** Disconnects every site (their open tasks fail) and stops the server. */
@@ -106,5 +146,6 @@ public final class FederationServer implements AutoCloseable {
         }
         timers.shutdownNow();
         background.shutdownNow();
+        network.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -38,7 +38,8 @@ import org.fedmed.transport.wire.Layouts;
  * reported as {@link SiteFailure.Kind#TIMEOUT} and told to stop; their late results are dropped. A fit that wants
  * fewer results than it sent tasks (over-selection) closes as soon as that many have been delivered, counted as
  * they arrive: the sites still open are cut the same way, with a reason that says so. A site that disconnects or
- * refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason.
+ * refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason, and so is a site cut because its
+ * certificate is no longer admitted (see {@link FederationServer#recheckAdmissions()}).
  */
 public final class GrpcSitePool implements SitePool {
 
@@ -194,6 +195,30 @@ public final class GrpcSitePool implements SitePool {
         for (SiteLink link : links) {
             link.tick(now);
         }
+    }
+
+    /** Re-checks every admitted link against the authorizer; returns the ids of the sites cut, sorted. */
+    List<String> reauthorizeAll() {
+        List<String> cut = new ArrayList<>();
+        for (SiteLink link : List.copyOf(links)) {
+            String id = link.siteId();
+            if (link.reauthorize()) {
+                cut.add(id);
+            }
+        }
+        cut.sort(null);
+        return cut;
+    }
+
+    /** Tells every admitted site that the run is over and ends its stream; returns how many were told. */
+    int endRun(String reason) {
+        int told = 0;
+        for (SiteLink link : List.copyOf(links)) {
+            if (link.runEnded(reason)) {
+                told++;
+            }
+        }
+        return told;
     }
 
     void closeAll(String reason) {

@@ -33,6 +33,16 @@ final class GuardedEvents implements FederationEvents {
     }
 
     @Override
+    public void handshakeRefused(String peerAddress, String reason) {
+        guard("handshakeRefused", peerAddress, () -> listener.handshakeRefused(peerAddress, reason));
+    }
+
+    @Override
+    public void admissionWithdrawn(String siteId, String peerAddress, String reason) {
+        guard("admissionWithdrawn", siteId, () -> listener.admissionWithdrawn(siteId, peerAddress, reason));
+    }
+
+    @Override
     public void taskSent(String siteId, String taskId, String kind, int round, long modelBytes) {
         guard("taskSent", siteId, () -> listener.taskSent(siteId, taskId, kind, round, modelBytes));
     }

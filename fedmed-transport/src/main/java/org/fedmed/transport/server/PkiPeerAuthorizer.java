@@ -9,7 +9,8 @@ import org.fedmed.pki.ServerKit;
  * Admits a site by its certificate as the federation's provisioning defines it: issued by the federation CA, a
  * site certificate of this federation, named in the server kit's site list, and not on its revocation list.
  * {@link #reload()} re-reads the site list and the CRL, so a revocation takes effect for the next connection
- * without a restart.
+ * without a restart; {@link FederationServer#recheckAdmissions()} after it cuts the connected sites it no longer
+ * admits.
  */
 public final class PkiPeerAuthorizer implements PeerAuthorizer {
 

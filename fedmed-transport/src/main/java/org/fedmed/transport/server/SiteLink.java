@@ -24,6 +24,7 @@ import org.fedmed.transport.proto.Hello;
 import org.fedmed.transport.proto.Refusal;
 import org.fedmed.transport.proto.Rejection;
 import org.fedmed.transport.proto.ResultHeader;
+import org.fedmed.transport.proto.RunEnded;
 import org.fedmed.transport.proto.ServerMessage;
 import org.fedmed.transport.proto.SiteMessage;
 import org.fedmed.transport.proto.TaskHeader;
@@ -36,7 +37,9 @@ import org.fedmed.transport.wire.Transfer;
 /**
  * The server's end of one site's stream. It admits the site on Hello (certificate, authorizer, claimed id), sends
  * it tasks with their models, receives and validates its results chunk by chunk, and decides the site's pending
- * tasks when it answers, is rejected or goes away. Inbound messages are read one at a time (manual flow control),
+ * tasks when it answers, is rejected or goes away. It keeps the certificate chain it admitted, so that the site can
+ * be re-checked after the authorizer reloads its lists and cut, with a Refusal, when it is no longer admitted; at
+ * the end of a run it tells the site so before closing. Inbound messages are read one at a time (manual flow control),
  * so a result waiting for buffer budget holds its sender back instead of filling server memory.
  */
 final class SiteLink implements StreamObserver<SiteMessage> {
@@ -62,6 +65,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     };
     private volatile State state = State.AWAITING_HELLO;
     private volatile String siteId;
+    private volatile X509Certificate[] admittedChain;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile boolean awaitingBudget;
     // Guarded by this: the result being received, and a task whose remaining chunks are to be ignored.
@@ -197,6 +201,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             return;
         }
         siteId = id;
+        admittedChain = chain;
         state = State.ACTIVE;
         out.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
                 .setProtocolVersion(ProtocolVersion.CURRENT).setSiteId(id)
@@ -436,6 +441,61 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         synchronized (recentlyClosed) {
             recentlyClosed.put(p.taskId(), because);
         }
+    }
+
+    /**
+     * Checks the certificate this link was admitted with against the authorizer again (it may have re-read its
+     * lists); if it is no longer admitted, the site is told why in a Refusal and the link is closed, failing its
+     * open tasks with that reason. Returns whether the link was closed. An authorizer that fails (rather than
+     * refuses) leaves the link as it is: the check is repeated at the next reload.
+     */
+    boolean reauthorize() {
+        X509Certificate[] chain = admittedChain;
+        String id = siteId;
+        if (state != State.ACTIVE || chain == null) {
+            return false;
+        }
+        String subject = chain[0].getSubjectX500Principal().getName();
+        String reason;
+        try {
+            String now = pool.authorizer().authorize(chain);
+            if (id.equals(now)) {
+                return false;
+            }
+            reason = "certificate '" + subject + "' now identifies site '" + now + "', not '" + id + "'";
+        } catch (PeerRefusedException e) {
+            reason = "certificate '" + subject + "' is no longer admitted: " + e.getMessage();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "authorizer failed re-checking certificate '" + subject + "' of "
+                    + who() + "; the site stays connected until the next check", e);
+            return false;
+        }
+        if (state != State.ACTIVE) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0} is cut: {1}", who(), reason);
+        events.admissionWithdrawn(id, peer, reason);
+        return endWith(ServerMessage.newBuilder().setRefusal(Refusal.newBuilder().setReason(reason)).build(),
+                "its admission was withdrawn: " + reason);
+    }
+
+    /** Tells an admitted site that the run is over and ends its stream normally; false if it was not admitted. */
+    boolean runEnded(String reason) {
+        return endWith(ServerMessage.newBuilder().setRunEnded(RunEnded.newBuilder().setReason(reason)).build(),
+                "the run ended: " + reason);
+    }
+
+    /**
+     * Sends {@code last} (ahead of any queued model transfer, which is dropped) and closes the link with
+     * {@code reason}; false if the link was not active.
+     */
+    private boolean endWith(ServerMessage last, String reason) {
+        if (state != State.ACTIVE) {
+            return false;
+        }
+        out.send(last);
+        close(reason, Status.OK);
+        return true;
     }
 
     /** Tells the site to stop working on a task, and drops its model transfer and result upload. */

@@ -8,9 +8,13 @@ import org.fedmed.transport.TaskKind;
  * One line of a site's audit trail: what the site was asked and what it sent, never any data. Every task gets
  * either a {@code REFUSED} entry, or an {@code ACCEPTED} entry followed by exactly one of {@code SENT},
  * {@code FAILED}, {@code CANCELLED} or {@code REJECTED_BY_SERVER}; a rejection that arrives after {@code SENT}
- * adds its own {@code REJECTED_BY_SERVER} entry.
+ * adds its own {@code REJECTED_BY_SERVER} entry. Two entries concern the site rather than a task, and have an
+ * empty task id, no kind and round 0: {@code REFUSED_BY_SERVER} (the server refused the site, at Hello or later
+ * when its certificate was revoked; a task it was running is recorded as {@code CANCELLED} first) and
+ * {@code RUN_ENDED} (the server announced that its run is over).
  *
- * @param kind          the task's kind; null only for a malformed task whose kind was unknown
+ * @param kind          the task's kind; null for a malformed task whose kind was unknown, and for the entries
+ *                      about the site
  * @param reason        why a task was refused, failed, cancelled or rejected; empty otherwise
  * @param bytesReceived model bytes received for the task
  * @param bytesSent     bytes of the result sent (header and parameters)
@@ -32,7 +36,11 @@ public record AuditEntry(Instant at, String siteId, String taskId, TaskKind kind
         /** The server cancelled the task or the connection dropped before the result was sent. */
         CANCELLED,
         /** The server rejected the site's update, with the reason. */
-        REJECTED_BY_SERVER
+        REJECTED_BY_SERVER,
+        /** The server refused the site itself (not a member, revoked, ...), with its reason; the site stops. */
+        REFUSED_BY_SERVER,
+        /** The server announced that the run the site took part in has ended, with its reason. */
+        RUN_ENDED
     }
 
     public AuditEntry {

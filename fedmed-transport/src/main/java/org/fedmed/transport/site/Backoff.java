@@ -22,9 +22,13 @@ public record Backoff(Duration initial, Duration max, double multiplier) {
         }
     }
 
-    /** 1 s, doubling, capped at 60 s. */
+    /**
+     * 1 s, doubling, capped at 10 s. The cap bounds how long a site stays away from a server that is back (see
+     * {@link SiteSettings#reconnectBound()}); a server that has been down a long time is still dialed only every
+     * 5 to 10 s by each site.
+     */
     public static Backoff defaults() {
-        return new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0);
+        return new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0);
     }
 
     /** The delay before reconnect attempt {@code attempt} (0 for the first after a drop). */

@@ -3,9 +3,10 @@ package org.fedmed.transport.site;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.function.Supplier;
 import org.fedmed.transport.WireLimits;
 
-/** Opens the channel a site dials its server on, with the protocol's message size limit. */
+/** Opens the channels a site dials its server on, with the protocol's message size limit. */
 public final class SiteChannels {
 
     private SiteChannels() {
@@ -20,5 +21,14 @@ public final class SiteChannels {
         return NettyChannelBuilder.forAddress(host, port, credentials)
                 .maxInboundMessageSize(limits.maxMessageBytes())
                 .build();
+    }
+
+    /**
+     * Opens a new channel to {@code host:port} each time it is asked, for a connection that dials every time on a
+     * fresh channel ({@link SiteConnection#dialing}).
+     */
+    public static Supplier<ManagedChannel> dialer(String host, int port, ChannelCredentials credentials,
+                                                  WireLimits limits) {
+        return () -> open(host, port, credentials, limits);
     }
 }

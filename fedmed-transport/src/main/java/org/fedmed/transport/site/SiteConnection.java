@@ -1,13 +1,18 @@
 package org.fedmed.transport.site;
 
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.fedmed.core.SiteClient;
 import org.fedmed.transport.proto.FederationGrpc;
 import org.fedmed.transport.proto.Welcome;
@@ -20,18 +25,28 @@ import org.fedmed.transport.proto.Welcome;
  * evaluate of its own client's model.
  *
  * <p>When the connection drops, the task in progress is abandoned and the site redials with capped, jittered
- * exponential backoff, then rejoins. A Refusal from the server is final: the connection stops and
- * {@link #refusal()} says why. Heartbeats go out at the interval the server asks for; a server silent for longer
- * than the site's timeout is treated as a dropped connection.
+ * exponential backoff, then rejoins. A dial not welcomed within the dial timeout is given up and retried, so a
+ * site that has seen its connection fail is back within {@link SiteSettings#reconnectBound()} of the server
+ * listening again. A connection made with {@link #dialing} opens a fresh channel for every dial, so no state of an
+ * earlier connection (a dead transport, or gRPC's own reconnect backoff, which grows to two minutes and would add
+ * to the site's) can delay a redial. A Refusal from the server is final, whether it answers Hello or comes later
+ * because the site's certificate was revoked: the task in progress is cut, the refusal is recorded in the audit
+ * log, the connection stops and {@link #refusal()} says why. Heartbeats go out at the interval the server asks
+ * for; a server silent for longer than the site's timeout is treated as a dropped connection. When the server
+ * announces that its run has ended, {@link #runsEnded()} counts it, the audit log records it, and the site redials
+ * as after any drop (a site that serves one run only closes the connection instead).
  */
 public final class SiteConnection implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SiteConnection.class.getName());
+    /** How long a closed connection's own channel waits for the server to end the stream before it is cut. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     /** Where the connection stands. */
     public enum State { IDLE, CONNECTING, CONNECTED, BACKING_OFF, REFUSED, CLOSED }
 
-    private final FederationGrpc.FederationStub stub;
+    private final Channel shared;
+    private final Supplier<? extends ManagedChannel> channels;
     private final SiteSettings settings;
     private final SiteClient client;
     private final TaskPolicy policy;
@@ -43,20 +58,43 @@ public final class SiteConnection implements AutoCloseable {
     private ScheduledFuture<?> reconnect;
     private int failedAttempts;
     private int timesJoined;
+    private int runsEnded;
     private String refusal;
     private String lastError;
 
     /**
+     * A connection whose every dial uses {@code channel}. Before each redial the channel's own connect backoff is
+     * reset, so that it does not add to the site's; a connection made with {@link #dialing} is immune to any
+     * stale state of a shared channel as well.
+     *
      * @param channel a channel to the server (see {@link SiteChannels}); not owned, the caller shuts it down
      * @param client  the site's own model and data; its id must equal {@code settings.siteId()}
      */
     public SiteConnection(Channel channel, SiteSettings settings, SiteClient client, TaskPolicy policy,
                           SiteAuditLog auditLog) {
+        this(Objects.requireNonNull(channel, "channel"), null, settings, client, policy, auditLog);
+    }
+
+    /**
+     * A connection that opens a fresh channel from {@code channels} for every dial (see
+     * {@link SiteChannels#dialer}) and shuts it down when that dial's stream ends; closing the connection shuts
+     * down the last one.
+     *
+     * @param client the site's own model and data; its id must equal {@code settings.siteId()}
+     */
+    public static SiteConnection dialing(Supplier<? extends ManagedChannel> channels, SiteSettings settings,
+                                         SiteClient client, TaskPolicy policy, SiteAuditLog auditLog) {
+        return new SiteConnection(null, Objects.requireNonNull(channels, "channels"), settings, client, policy, auditLog);
+    }
+
+    private SiteConnection(Channel shared, Supplier<? extends ManagedChannel> channels, SiteSettings settings,
+                           SiteClient client, TaskPolicy policy, SiteAuditLog auditLog) {
         if (!settings.siteId().equals(client.siteId())) {
             throw new IllegalArgumentException("site client '" + client.siteId() + "' does not match site id '"
                     + settings.siteId() + "' of the connection settings");
         }
-        this.stub = FederationGrpc.newStub(channel).withOnReadyThreshold(settings.limits().chunkBytes() * 2);
+        this.shared = shared;
+        this.channels = channels;
         this.settings = settings;
         this.client = client;
         this.policy = policy;
@@ -79,8 +117,26 @@ public final class SiteConnection implements AutoCloseable {
             return;
         }
         state = State.CONNECTING;
-        session = new SiteSession(this);
-        session.open(stub);
+        ManagedChannel own = null;
+        Channel channel = shared;
+        try {
+            if (channels != null) {
+                own = channels.get();
+                channel = own;
+            } else if (shared instanceof ManagedChannel m) {
+                m.resetConnectBackoff();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "site '" + settings.siteId() + "' cannot open a channel to the server", e);
+            lastError = "cannot open a channel to the server: " + e;
+            state = State.BACKING_OFF;
+            Duration delay = settings.backoff().delay(failedAttempts++, jitter);
+            reconnect = SiteTimers.TIMERS.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+            notifyAll();
+            return;
+        }
+        session = new SiteSession(this, own);
+        session.open(FederationGrpc.newStub(channel).withOnReadyThreshold(settings.limits().chunkBytes() * 2));
     }
 
     public synchronized State state() {
@@ -113,6 +169,11 @@ public final class SiteConnection implements AutoCloseable {
     /** How many times the server welcomed this site (1 after the first join; more after reconnects). */
     public synchronized int timesJoined() {
         return timesJoined;
+    }
+
+    /** How many times a server this site was connected to announced that its run ended. */
+    public synchronized int runsEnded() {
+        return runsEnded;
     }
 
     /**
@@ -148,6 +209,7 @@ public final class SiteConnection implements AutoCloseable {
         if (s != null) {
             s.abandonTasks("the site is shutting down");
             s.finish();
+            s.releaseChannelAfter(CLOSE_GRACE);
         }
         worker.shutdownNow();
     }
@@ -201,11 +263,28 @@ public final class SiteConnection implements AutoCloseable {
             notifyAll();
         }
         LOG.log(System.Logger.Level.ERROR, "site ''{0}'' was refused by the server: {1}", settings.siteId(), reason);
-        s.abandonTasks("the server refused the site");
         s.stopHeartbeats();
+        s.abandonTasks("the server refused the site: " + reason);
+        audit(new AuditEntry(Instant.now(), settings.siteId(), "", null, 0, AuditEntry.Event.REFUSED_BY_SERVER, reason,
+                0, 0, List.of()));
+        s.releaseChannel();
+    }
+
+    void runEnded(SiteSession s, String reason) {
+        synchronized (this) {
+            if (s != session) {
+                return;
+            }
+            runsEnded++;
+            notifyAll();
+        }
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'': the server ended the run: {1}", settings.siteId(), reason);
+        audit(new AuditEntry(Instant.now(), settings.siteId(), "", null, 0, AuditEntry.Event.RUN_ENDED, reason, 0, 0,
+                List.of()));
     }
 
     void sessionEnded(SiteSession s, String reason) {
+        s.releaseChannel();
         Duration delay;
         synchronized (this) {
             if (s != session) {

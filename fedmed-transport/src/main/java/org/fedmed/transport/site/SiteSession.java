@@ -1,5 +1,6 @@
 package org.fedmed.transport.site;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -49,27 +50,59 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     private static final System.Logger LOG = System.getLogger(SiteSession.class.getName());
 
     private final SiteConnection connection;
+    private final ManagedChannel channel;
     private final SiteSettings settings;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
     private volatile FlowControlledSender<SiteMessage> out;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile int chunkBytes;
+    private volatile boolean welcomed;
     private ScheduledFuture<?> heartbeats;
+    private ScheduledFuture<?> dialCheck;
     private boolean heartbeatsStopped;
     // Touched only from the call's inbound callbacks, which gRPC serializes.
     private TaskRun incoming;
     private final Set<String> discarding = new HashSet<>();
 
-    SiteSession(SiteConnection connection) {
+    /** @param channel the channel this session alone uses, shut down when it ends; null for a shared one */
+    SiteSession(SiteConnection connection, ManagedChannel channel) {
         this.connection = connection;
+        this.channel = channel;
         this.settings = connection.settings();
         this.chunkBytes = settings.limits().chunkBytes();
     }
 
+    /** Opens the stream and says Hello; the stream is given up if no Welcome arrives within the dial timeout. */
     void open(FederationGrpc.FederationStub stub) {
         stub.connect(this);
+        long ms = settings.dialTimeout().toMillis();
+        synchronized (this) {
+            dialCheck = SiteTimers.TIMERS.schedule(() -> {
+                if (!welcomed) {
+                    cancel("the server did not welcome the site within the dial timeout of " + ms + " ms");
+                }
+            }, ms, TimeUnit.MILLISECONDS);
+        }
         out.send(SiteMessage.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
                 .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities())).build());
+    }
+
+    /** Shuts down this session's own channel, if it has one, at once; idempotent. */
+    void releaseChannel() {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+    }
+
+    /**
+     * Shuts down this session's own channel, if it has one, after the stream's end (sent by {@link #finish()})
+     * reaches the server, or after {@code grace} at the latest.
+     */
+    void releaseChannelAfter(Duration grace) {
+        if (channel != null) {
+            channel.shutdown();
+            SiteTimers.TIMERS.schedule(channel::shutdownNow, grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -85,6 +118,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         lastSeenNanos = System.nanoTime();
         switch (m.getBodyCase()) {
             case WELCOME -> {
+                welcomed = true;
                 int serverChunk = m.getWelcome().getChunkBytes();
                 if (serverChunk >= 4 && serverChunk % 4 == 0 && serverChunk < chunkBytes) {
                     chunkBytes = serverChunk;
@@ -92,6 +126,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 connection.welcomed(this, m.getWelcome());
             }
             case REFUSAL -> connection.refused(this, m.getRefusal().getReason());
+            case RUN_ENDED -> connection.runEnded(this, m.getRunEnded().getReason());
             case TASK -> onTask(m.getTask());
             case CHUNK -> onChunk(m.getChunk());
             case CANCEL -> onCancel(m.getCancel().getTaskId(), m.getCancel().getReason());
@@ -338,10 +373,14 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         heartbeats = SiteTimers.TIMERS.scheduleAtFixedRate(this::beat, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the heartbeats and the dial timeout; the session is over. */
     synchronized void stopHeartbeats() {
         heartbeatsStopped = true;
         if (heartbeats != null) {
             heartbeats.cancel(false);
+        }
+        if (dialCheck != null) {
+            dialCheck.cancel(false);
         }
     }
 

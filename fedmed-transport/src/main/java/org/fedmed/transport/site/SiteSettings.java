@@ -11,10 +11,12 @@ import org.fedmed.transport.WireLimits;
  * @param limits               chunk size for results, max inbound message size, and the largest model it accepts
  * @param serverSilenceTimeout the site drops and redials a connection on which the server has been silent longer
  * @param backoff              reconnect delays
+ * @param dialTimeout          a dial that has not been welcomed by the server within this time (connect, TLS
+ *                             handshake, Hello and Welcome) is given up and retried after the backoff
  * @param capabilities         feature names announced in Hello
  */
 public record SiteSettings(String siteId, WireLimits limits, Duration serverSilenceTimeout, Backoff backoff,
-                           List<String> capabilities) {
+                           Duration dialTimeout, List<String> capabilities) {
 
     public SiteSettings {
         if (siteId == null || siteId.isBlank()) {
@@ -27,24 +29,43 @@ public record SiteSettings(String siteId, WireLimits limits, Duration serverSile
             throw new IllegalArgumentException("site '" + siteId + "': server_silence_timeout must be positive, got "
                     + serverSilenceTimeout);
         }
+        if (dialTimeout == null || dialTimeout.isNegative() || dialTimeout.isZero()) {
+            throw new IllegalArgumentException("site '" + siteId + "': dial_timeout must be positive, got " + dialTimeout);
+        }
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
     }
 
-    /** Default limits, a 60 s server silence timeout, default backoff, capabilities fit and evaluate. */
+    /**
+     * Default limits, a 60 s server silence timeout, default backoff (at most 10 s), a 10 s dial timeout,
+     * capabilities fit and evaluate.
+     */
     public static SiteSettings of(String siteId) {
         return new SiteSettings(siteId, WireLimits.defaults(), Duration.ofSeconds(60), Backoff.defaults(),
-                List.of("fit", "evaluate"));
+                Duration.ofSeconds(10), List.of("fit", "evaluate"));
+    }
+
+    /**
+     * The longest a site that has seen its connection fail stays away from a server that is listening again and
+     * reachable: a dial in progress ends within the dial timeout, the wait before the next dial is at most the
+     * backoff's cap, and that dial is welcomed within the dial timeout. With the defaults, 10 + 10 + 10 = 30 s.
+     */
+    public Duration reconnectBound() {
+        return dialTimeout.multipliedBy(2).plus(backoff.max());
     }
 
     public SiteSettings withLimits(WireLimits l) {
-        return new SiteSettings(siteId, l, serverSilenceTimeout, backoff, capabilities);
+        return new SiteSettings(siteId, l, serverSilenceTimeout, backoff, dialTimeout, capabilities);
     }
 
     public SiteSettings withBackoff(Backoff b) {
-        return new SiteSettings(siteId, limits, serverSilenceTimeout, b, capabilities);
+        return new SiteSettings(siteId, limits, serverSilenceTimeout, b, dialTimeout, capabilities);
     }
 
     public SiteSettings withServerSilenceTimeout(Duration d) {
-        return new SiteSettings(siteId, limits, d, backoff, capabilities);
+        return new SiteSettings(siteId, limits, d, backoff, dialTimeout, capabilities);
+    }
+
+    public SiteSettings withDialTimeout(Duration d) {
+        return new SiteSettings(siteId, limits, serverSilenceTimeout, backoff, d, capabilities);
     }
 }

@@ -43,6 +43,16 @@ public final class RecordingEvents implements FederationEvents {
     }
 
     @Override
+    public void handshakeRefused(String peerAddress, String reason) {
+        add(new Event("handshakeRefused", "", "", "", 0, 0, peerAddress, reason));
+    }
+
+    @Override
+    public void admissionWithdrawn(String siteId, String peerAddress, String reason) {
+        add(new Event("admissionWithdrawn", siteId, "", "", 0, 0, peerAddress, reason));
+    }
+
+    @Override
     public void taskSent(String siteId, String taskId, String kind, int round, long modelBytes) {
         add(new Event("taskSent", siteId, taskId, kind, round, modelBytes, "", ""));
     }

@@ -87,9 +87,17 @@ public final class TestPki {
 
     /** A client certificate whose subject common name is {@code siteId}. */
     public Credential site(String siteId) {
+        Instant now = Instant.now();
+        return site(siteId, now.minus(1, ChronoUnit.HOURS), now.plus(2, ChronoUnit.DAYS));
+    }
+
+    /** A client certificate for {@code siteId} valid from {@code notBefore} to {@code notAfter} (expired, say). */
+    public Credential site(String siteId, Instant notBefore, Instant notAfter) {
         try {
             KeyPair keys = keyPair();
-            X509v3CertificateBuilder b = builder(caName, serial.getAndIncrement(), new X500Name("CN=" + siteId + ",O=fedmed-test"), keys);
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(serial.getAndIncrement()),
+                    Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + siteId + ",O=fedmed-test"),
+                    keys.getPublic());
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             return credential(b, keys);
         } catch (IOException e) {
