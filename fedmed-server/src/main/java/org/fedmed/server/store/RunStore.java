@@ -59,6 +59,32 @@ public final class RunStore implements AutoCloseable {
         return open(db, Clock.systemUTC());
     }
 
+    /**
+     * Opens a connection, waiting out another process that holds the database while it sets it up: the journal-mode
+     * pragma applied on connecting does not wait on the busy timeout, so a store that a server and {@code fedmed runs}
+     * open at the same moment would otherwise refuse one of them.
+     */
+    private static Connection connect(SQLiteConfig cfg, Path file) throws SQLException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return cfg.createConnection("jdbc:sqlite:" + file);
+            } catch (org.sqlite.SQLiteException e) {
+                boolean busy = e.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_BUSY
+                        || e.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_LOCKED;
+                if (!busy || System.nanoTime() > end) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** As {@link #open(Path)}, with the clock that timestamps rows (for tests). */
     public static RunStore open(Path db, Clock clock) {
         Path file = db.toAbsolutePath().normalize();
@@ -75,7 +101,7 @@ public final class RunStore implements AutoCloseable {
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection c = null;
         try {
-            c = cfg.createConnection("jdbc:sqlite:" + file);
+            c = connect(cfg, file);
             StoreSchema.migrate(c, file);
             return new RunStore(file, c, clock);
         } catch (SQLException | RuntimeException e) {

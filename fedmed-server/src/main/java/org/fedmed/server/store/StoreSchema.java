@@ -134,7 +134,11 @@ final class StoreSchema {
         migrate(c, db, CURRENT_VERSION);
     }
 
-    /** Brings the database up to {@code target} (tests build a store of an earlier release this way). */
+    /**
+     * Brings the database up to {@code target} (tests build a store of an earlier release this way). Each step runs
+     * in its own write transaction and first re-reads the version under the lock, so processes that open a new
+     * store at the same time (a server starting, {@code fedmed runs} beside it) migrate it once between them.
+     */
     static void migrate(Connection c, Path db, int target) throws SQLException {
         int version = version(c);
         if (version > CURRENT_VERSION) {
@@ -151,8 +155,15 @@ final class StoreSchema {
         }
         try {
             for (int v = version; v < target; v++) {
-                c.setAutoCommit(false);
+                c.setAutoCommit(false); // begins IMMEDIATE: the write lock is held from here to the commit
                 try (Statement s = c.createStatement()) {
+                    int now = version(c);
+                    if (now > v) {
+                        // another process opening the same store migrated it meanwhile
+                        c.commit();
+                        v = now - 1;
+                        continue;
+                    }
                     for (String sql : MIGRATIONS.get(v)) {
                         s.execute(sql);
                     }

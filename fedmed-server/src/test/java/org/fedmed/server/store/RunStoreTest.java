@@ -374,4 +374,24 @@ class RunStoreTest {
                     "the status is still checked");
         }
     }
+
+    @Test
+    void storesOpenedByTwoConnectionsAtOnceAreMigratedOnceWithoutError() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Path db = dir.resolve("race-" + attempt + ".db");
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.Callable<Integer> open = () -> {
+                start.await();
+                try (RunStore s = RunStore.open(db)) {
+                    return s.schemaVersion();
+                }
+            };
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                var a = pool.submit(open);
+                var b = pool.submit(open);
+                assertEquals(StoreSchema.CURRENT_VERSION, a.get());
+                assertEquals(StoreSchema.CURRENT_VERSION, b.get());
+            }
+        }
+    }
 }
