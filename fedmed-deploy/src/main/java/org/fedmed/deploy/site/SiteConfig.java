@@ -19,6 +19,7 @@ import java.util.Optional;
  *   missing: mean                      # drop | mean | median, default mean
  *   standardize: true                  # default true
  *   seed: 42                           # seed of the local train/test split, default 42
+ *   min_rows: 10                       # fewest rows a split may have for the site to take part, default 10
  * allow:                               # everything not listed is refused
  *   tasks: [fit, evaluate]             # default [fit, evaluate]
  *   strategies: [fedavg]               # required, non-empty
