@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.fedmed.sim.ConfigLoader;
+import org.fedmed.sim.SimulationConfig;
 
 /**
  * The config a run is stored with: the training settings (every key, defaults filled in) and the run's name. A
@@ -42,15 +43,28 @@ final class RunConfigJson {
         TreeSet<String> differ = new TreeSet<>();
         TreeSet<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(now.keySet());
+        Map<String, Object> defaults = defaults();
         for (String k : keys) {
-            if (!Objects.equals(before.get(k), now.get(k))) {
-                differ.add(k + " (was " + before.get(k) + ", now " + now.get(k) + ")");
+            // a key that a run stored by an earlier fedmed lacks had the value that is its default now
+            Object was = before.containsKey(k) ? before.get(k) : defaults.get(k);
+            if (!Objects.equals(was, now.get(k))) {
+                differ.add(k + " (was " + was + ", now " + now.get(k) + ")");
             }
         }
         if (!differ.isEmpty()) {
             throw new IllegalArgumentException("cannot resume run '" + config.run() + "': its training settings in "
                     + config.file() + " changed since it started: " + String.join(", ", differ)
                     + ". Restore them, or start a new run under another name");
+        }
+    }
+
+    /** Every training key with its default, as {@link #of} writes it. */
+    private static Map<String, Object> defaults() {
+        try {
+            String json = ConfigLoader.jsonWriter().writeValueAsString(ConfigLoader.toMap(SimulationConfig.defaults()));
+            return ConfigLoader.jsonWriter().readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the default training settings as JSON: " + e.getMessage(), e);
         }
     }
 

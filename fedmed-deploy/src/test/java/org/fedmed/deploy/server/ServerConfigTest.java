@@ -96,6 +96,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void aRunStoredBeforeAKeyExistedResumesWhenTheKeyHasItsDefault(@TempDir Path tmp) throws Exception {
+        ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
+        var json = org.fedmed.sim.ConfigLoader.jsonWriter();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(RunConfigJson.of(config));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).remove("min_rows");
+        String stored = json.writeValueAsString(root);
+        assertTrue(!stored.contains("min_rows"), stored);
+        assertDoesNotThrow(() -> RunConfigJson.requireSameTraining(stored, config));
+        ServerConfig stricter = ServerConfig.load(write(tmp, MINIMAL + "  min_rows: 20\n"));
+        var e = assertThrows(IllegalArgumentException.class, () -> RunConfigJson.requireSameTraining(stored, stricter));
+        assertTrue(e.getMessage().contains("min_rows (was 10, now 20)"), e.getMessage());
+    }
+
+    @Test
     void errorsInTheTrainingSectionGiveTheirLineInTheServerConfig(@TempDir Path tmp) throws Exception {
         Path file = write(tmp, MINIMAL + "  rounds: many\n");
         var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
