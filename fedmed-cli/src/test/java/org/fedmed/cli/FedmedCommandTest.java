@@ -1,7 +1,6 @@
 package org.fedmed.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.fedmed.data.registry.Availability;
-import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.data.registry.BuiltInDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,15 +28,9 @@ class FedmedCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    static void assumeHeartDisease() {
-        assumeTrue(DatasetRegistry.fromEnvironment().list().stream().anyMatch(s ->
-                s.entry().name().equals("heart-disease") && s.availability() == Availability.PRESENT),
-                "heart-disease data not present");
-    }
-
     @Test
     void simulatePrintsTheThreeRegimeTableAndWritesTheReport(@TempDir Path dir) throws Exception {
-        assumeHeartDisease();
+        SharedData.require(BuiltInDatasets.HEART_DISEASE);
         Run r = run("simulate", "--rounds", "5", "--out", dir.toString(), "--no-progress");
         assertEquals(0, r.exit(), r.err());
         for (String regime : new String[]{"local", "federated", "centralized"}) {
@@ -89,7 +81,7 @@ class FedmedCommandTest {
 
     @Test
     void dpTradeoffReportsEpsilonFallingAsNoiseGrowsAndWritesAPlot(@TempDir Path dir) throws Exception {
-        assumeHeartDisease();
+        SharedData.require(BuiltInDatasets.HEART_DISEASE);
         Run r = run("dp-tradeoff", "--rounds", "5", "--noise", "1,4", "--out", dir.toString(), "--no-progress");
         assertEquals(0, r.exit(), r.err());
         var csv = Files.readAllLines(dir.resolve("tradeoff.csv"));

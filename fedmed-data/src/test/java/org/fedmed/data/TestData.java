@@ -1,12 +1,19 @@
 package org.fedmed.data;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.List;
+import org.fedmed.data.registry.ChecksumMismatchException;
+import org.fedmed.data.registry.DataFile;
+import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.registry.DatasetNotFoundException;
+import org.fedmed.data.registry.DatasetRegistry;
 
-/** Test helpers: writing small CSV fixtures and finding the shared real-data folder. */
+/** Test helpers: writing small CSV fixtures and requiring the shared real datasets. */
 public final class TestData {
 
     private TestData() {
@@ -23,21 +30,26 @@ public final class TestData {
     }
 
     /**
-     * The folder with the real datasets: {@code $FEDMED_DATA} when set, else the first {@code shared/data}
-     * found beside the working directory or one of its ancestors.
+     * A registry searching only {@code $FEDMED_DATA}, in which built-in dataset {@code dataset} is present with
+     * every file and checksum it registers. When it is not (the variable unset, a file missing or corrupt), the
+     * test fails, never skips, saying which dataset it needs and where to put it: CI stays red while the data are
+     * gone.
      */
-    public static Optional<Path> sharedData() {
-        String env = System.getenv("FEDMED_DATA");
-        if (env != null && !env.isBlank()) {
-            Path p = Path.of(env);
-            return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+    public static DatasetRegistry requireDataset(String dataset) {
+        DatasetEntry entry = new DatasetRegistry(List.of()).entry(dataset);
+        String need = "needs dataset " + entry.name() + " in FEDMED_DATA (set FEDMED_DATA to the folder holding "
+                + entry.name() + "/" + String.join(", " + entry.name() + "/",
+                entry.files().stream().map(DataFile::name).toList()) + ")";
+        String env = System.getenv(DatasetRegistry.ENV);
+        if (env == null || env.isBlank()) {
+            return fail(need + ": FEDMED_DATA is not set");
         }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("data");
-            if (Files.isDirectory(candidate)) {
-                return Optional.of(candidate);
-            }
+        DatasetRegistry registry = new DatasetRegistry(List.of(Path.of(env)));
+        try {
+            registry.resolve(dataset);
+        } catch (DatasetNotFoundException | ChecksumMismatchException e) {
+            return fail(need + ": " + e.getMessage());
         }
-        return Optional.empty();
+        return registry;
     }
 }

@@ -1,11 +1,10 @@
 package org.fedmed.sim;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.fedmed.data.registry.Availability;
+import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +13,7 @@ class FedHeartDiseaseSimulationTest {
 
     @Test
     void threeRegimesRunOnTheFourHospitalsWithProvenance() {
-        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
-        assumeTrue(registry.list().stream().anyMatch(s -> s.entry().name().equals("heart-disease")
-                && s.availability() == Availability.PRESENT), "heart-disease data not present");
+        DatasetRegistry registry = SharedData.require(BuiltInDatasets.HEART_DISEASE);
         SimulationConfig cfg = ConfigLoader.parse("rounds: 30\n", "test", Map.of());
         var data = SimulationData.load(cfg, registry);
         var report = new ComparisonExperiment(cfg, null).run(data);

@@ -22,7 +22,7 @@ import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.strategy.WeightCaps;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
-import org.fedmed.data.registry.Availability;
+import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.Models;
@@ -68,9 +68,7 @@ class LyingSiteTest {
     }
 
     static Outcome run(String extra, boolean withLiar) {
-        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
-        assertTrue(registry.list().stream().anyMatch(s -> s.entry().name().equals("heart-disease")
-                && s.availability() == Availability.PRESENT), "heart-disease data must be in FEDMED_DATA");
+        DatasetRegistry registry = SharedData.require(BuiltInDatasets.HEART_DISEASE);
         SimulationConfig cfg = ConfigLoader.parse(TRAINING + extra, "test", Map.of());
         FederatedDataset data = SimulationData.load(cfg, registry);
         Model model = Models.build(ComparisonExperiment.modelSpec(cfg), data.featureNames().size(), data.classes());

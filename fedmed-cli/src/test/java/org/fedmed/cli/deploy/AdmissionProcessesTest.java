@@ -3,7 +3,6 @@ package org.fedmed.cli.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -41,7 +40,7 @@ class AdmissionProcessesTest {
 
     @Test
     void nonMembersAreRefusedAndEachLearnsWhy(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", List.of("cleveland", "hungary", "revoked", "outsider"));
         new Revoker().revoke(fed.layout.root(), "revoked");
         Path sitesList = fed.layout.serverKit().resolve("sites.txt");

@@ -2,7 +2,6 @@ package org.fedmed.cli.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,7 +56,7 @@ class CertificateOperationsProcessesTest {
 
     @Test
     void addedSiteJoinsRenewedSiteRejoinsAndItsRevokedOldCertificateIsRefused(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", List.of("cleveland", "hungary", "va"));
         Path dir = fed.layout.root();
         Path serverYaml = fed.serverConfig("server.yaml", "certificates", 3, TRAINING);

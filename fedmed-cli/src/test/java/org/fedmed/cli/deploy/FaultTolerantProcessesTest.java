@@ -3,7 +3,6 @@ package org.fedmed.cli.deploy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +53,7 @@ class FaultTolerantProcessesTest {
 
     @Test
     void roundsCompleteThroughBadUpdatesRefusalsAndKilledProcessesAndNothingIsLost(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         List<String> members = new ArrayList<>(Federation.HOSPITALS);
         members.addAll(List.of("strict", "rogue"));
         Federation fed = Federation.provision(tmp, "heart", members);

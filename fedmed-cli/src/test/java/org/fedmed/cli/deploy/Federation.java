@@ -5,6 +5,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fedmed.cli.SharedData;
+import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.registry.SiteFile;
 import org.fedmed.pki.FederationSpec;
@@ -116,9 +118,9 @@ final class Federation {
         return Path.of(env).toAbsolutePath();
     }
 
-    static boolean heartDiseasePresent() {
-        String env = System.getenv("FEDMED_DATA");
-        return env != null && Files.isRegularFile(Path.of(env, "heart-disease", "cleveland.csv"));
+    /** Fails the test, never skips it, unless FEDMED_DATA holds the heart-disease files with their checksums. */
+    static void requireHeartDisease() {
+        SharedData.require(BuiltInDatasets.HEART_DISEASE);
     }
 
     /** The hospital's file name, as the dataset registry knows it. */

@@ -43,7 +43,7 @@ class HungSiteProcessesTest {
 
     @Test
     void aFrozenSiteCostsARoundAtMostItsDeadlinePlusGraceAndIsNotAskedToEvaluate(@TempDir Path tmp) throws Exception {
-        assertTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         List<String> sites = List.of("cleveland", "hungary", "va");
         Federation fed = Federation.provision(tmp, "heart", List.of("cleveland", "hungary", "va", "tiny"));
         Path serverYaml = fed.serverConfig("server.yaml", "hung", 3, TRAINING);

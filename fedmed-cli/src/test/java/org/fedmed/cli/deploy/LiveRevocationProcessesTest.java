@@ -2,7 +2,6 @@ package org.fedmed.cli.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +51,7 @@ class LiveRevocationProcessesTest {
 
     @Test
     void siteRevokedMidRunIsCutWithinOneReloadIntervalAndTheRunEndsWithoutIt(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", SITES);
         Path serverYaml = fed.serverConfig("server.yaml", "revocation", 3, TRAINING,
                 "crl_reload_seconds: " + RELOAD.toSeconds());

@@ -44,7 +44,7 @@ class LyingSiteProcessesTest {
 
     @Test
     void aMemberClaimingABillionExamplesIsCappedFlaggedAndNotPrintedAndATinyCohortLeavesNoTrace(@TempDir Path tmp) throws Exception {
-        assertTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         List<String> members = new ArrayList<>(Federation.HOSPITALS);
         members.add("liar");
         members.add("tiny");

@@ -3,7 +3,6 @@ package org.fedmed.cli.deploy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +51,7 @@ class ProcessesMatchSimulationTest {
 
     @Test
     void serverAndFourSiteProcessesReachTheSimulatedModelAndMetrics(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
         Path serverYaml = fed.serverConfig("server.yaml", "heart-fedavg", 4, TRAINING);
         List<FedmedProcess> processes = new ArrayList<>();

@@ -1,7 +1,6 @@
 package org.fedmed.cli.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +48,7 @@ class ServerRestartProcessesTest {
 
     @Test
     void everySiteIsBackWithinTheBoundAfterEachOfThreeServerRestarts(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         Duration bound = SiteSettings.of("any").reconnectBound();
         Federation fed = Federation.provision(tmp, "heart", SITES);
         Path serverYaml = fed.serverConfig("server.yaml", "restarts", SITES.size(), TRAINING);

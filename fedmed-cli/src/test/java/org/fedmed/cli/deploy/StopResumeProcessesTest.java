@@ -2,7 +2,6 @@ package org.fedmed.cli.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -51,7 +50,7 @@ class StopResumeProcessesTest {
 
     @Test
     void sigtermStopsTheRunAsStoppedAndResumeFinishesItWithEveryRoundOnce(@TempDir Path tmp) throws Exception {
-        assumeTrue(Federation.heartDiseasePresent(), "needs the heart-disease data in FEDMED_DATA");
+        Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", SITES);
         Path serverYaml = fed.serverConfig("server.yaml", "stoppable", 2, TRAINING);
         Path logs = tmp.resolve("logs");

@@ -14,11 +14,10 @@ import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.federated.SiteData;
 import org.fedmed.data.prep.MissingPolicy;
-import org.fedmed.data.registry.Availability;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.ChecksumMismatchException;
 import org.fedmed.data.registry.DatasetRegistry;
-import org.junit.jupiter.api.Assumptions;
+import org.fedmed.deploy.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,10 +32,7 @@ class SiteDataLoaderTest {
     Path dir;
 
     static DatasetRegistry heartDiseaseRegistry() {
-        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
-        Assumptions.assumeTrue(registry.list().stream().anyMatch(s -> s.entry().name().equals(HEART)
-                && s.availability() == Availability.PRESENT), "heart-disease is not available; set FEDMED_DATA");
-        return registry;
+        return SharedData.require(HEART);
     }
 
     static DataSettings settings(Path csv, MissingPolicy missing, boolean standardize, long seed) {
@@ -140,9 +136,7 @@ class SiteDataLoaderTest {
 
     @Test
     void aSiteWhoseSplitsAreBelowMinRowsIsRefusedAtLoadNamingBothCounts() throws IOException {
-        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
-        assertTrue(registry.list().stream().anyMatch(s -> s.entry().name().equals(HEART)
-                && s.availability() == Availability.PRESENT), "heart-disease must be in FEDMED_DATA");
+        DatasetRegistry registry = heartDiseaseRegistry();
         Path full = Path.of(System.getenv("FEDMED_DATA"), HEART, "cleveland.csv");
         List<String> lines = Files.readAllLines(full);
         Path tiny = dir.resolve("tiny.csv");
