@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         description = {"Revokes a site (every certificate it holds, superseded ones included) or one certificate",
                 "by serial. Adds the serials to the CRL, re-signs it with the CA key in DIR/ca/, writes",
                 "DIR/server/crl.pem and records the revocation in federation.yaml. A running server refuses",
-                "the certificate once it re-reads the CRL (every crl_reload_seconds)."})
+                "the certificate, and cuts a site connected with it, once it re-reads the CRL (every",
+                "crl_reload_seconds)."})
 final class ProvisionRevokeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -55,7 +56,7 @@ final class ProvisionRevokeCommand implements Callable<Integer> {
         }
         stdout.printf("wrote CRL number %d to %s and updated %s%n", r.crlNumber(), r.crl(), r.manifest());
         stdout.println("next: copy " + r.crl().getFileName() + " into the running server's kit if it runs elsewhere;"
-                + " it refuses the certificate once it re-reads the CRL.");
+                + " it refuses the certificate, and cuts a site connected with it, once it re-reads the CRL.");
         stdout.flush();
         return 0;
     }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.fedmed.data.TestData;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class FedmedCommandTest {
 
     @Test
     void simulatePrintsTheThreeRegimeTableAndWritesTheReport(@TempDir Path dir) throws Exception {
-        SharedData.require(BuiltInDatasets.HEART_DISEASE);
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         Run r = run("simulate", "--rounds", "5", "--out", dir.toString(), "--no-progress");
         assertEquals(0, r.exit(), r.err());
         for (String regime : new String[]{"local", "federated", "centralized"}) {
@@ -81,7 +82,7 @@ class FedmedCommandTest {
 
     @Test
     void dpTradeoffReportsEpsilonFallingAsNoiseGrowsAndWritesAPlot(@TempDir Path dir) throws Exception {
-        SharedData.require(BuiltInDatasets.HEART_DISEASE);
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         Run r = run("dp-tradeoff", "--rounds", "5", "--noise", "1,4", "--out", dir.toString(), "--no-progress");
         assertEquals(0, r.exit(), r.err());
         var csv = Files.readAllLines(dir.resolve("tradeoff.csv"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import java.util.Map;
+import org.fedmed.data.TestData;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class FedHeartDiseaseSimulationTest {
 
     @Test
     void threeRegimesRunOnTheFourHospitalsWithProvenance() {
-        DatasetRegistry registry = SharedData.require(BuiltInDatasets.HEART_DISEASE);
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         SimulationConfig cfg = ConfigLoader.parse("rounds: 30\n", "test", Map.of());
         var data = SimulationData.load(cfg, registry);
         var report = new ComparisonExperiment(cfg, null).run(data);

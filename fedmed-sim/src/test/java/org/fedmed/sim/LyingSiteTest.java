@@ -20,6 +20,7 @@ import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.strategy.WeightCaps;
+import org.fedmed.data.TestData;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
 import org.fedmed.data.registry.BuiltInDatasets;
@@ -68,7 +69,7 @@ class LyingSiteTest {
     }
 
     static Outcome run(String extra, boolean withLiar) {
-        DatasetRegistry registry = SharedData.require(BuiltInDatasets.HEART_DISEASE);
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         SimulationConfig cfg = ConfigLoader.parse(TRAINING + extra, "test", Map.of());
         FederatedDataset data = SimulationData.load(cfg, registry);
         Model model = Models.build(ComparisonExperiment.modelSpec(cfg), data.featureNames().size(), data.classes());

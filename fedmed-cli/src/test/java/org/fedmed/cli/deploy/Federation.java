@@ -5,7 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.fedmed.cli.SharedData;
+import org.fedmed.data.TestData;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.registry.SiteFile;
@@ -120,7 +120,7 @@ final class Federation {
 
     /** Fails the test, never skips it, unless FEDMED_DATA holds the heart-disease files with their checksums. */
     static void requireHeartDisease() {
-        SharedData.require(BuiltInDatasets.HEART_DISEASE);
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
     }
 
     /** The hospital's file name, as the dataset registry knows it. */

@@ -1,20 +1,12 @@
 package org.fedmed.cli.deploy;
 
-import io.grpc.ManagedChannel;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
-import org.fedmed.pki.SiteKit;
-import org.fedmed.transport.WireLimits;
-import org.fedmed.transport.site.Backoff;
-import org.fedmed.transport.site.PolicyDecision;
-import org.fedmed.transport.site.SiteConnection;
-import org.fedmed.transport.site.SiteSettings;
-import org.fedmed.transport.site.SiteChannels;
 import org.fedmed.core.SiteClient;
-import org.fedmed.transport.tls.MutualTls;
+import org.fedmed.pki.SiteKit;
 
 /**
  * A member with a valid certificate that lies about its size: it sends the global model back unchanged (an update
@@ -28,8 +20,7 @@ final class LyingMember implements SiteClient, AutoCloseable {
     private final String id;
     private final long claimed;
     private final double auc;
-    private final ManagedChannel channel;
-    private final SiteConnection connection;
+    private final MemberConnection connection;
 
     LyingMember(SiteKit kit) throws Exception {
         this(kit, CLAIMED, 1.0);
@@ -40,12 +31,7 @@ final class LyingMember implements SiteClient, AutoCloseable {
         this.id = kit.site();
         this.claimed = claimed;
         this.auc = auc;
-        this.channel = SiteChannels.open(kit.server().host(), kit.server().port(),
-                MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey()), WireLimits.defaults());
-        SiteSettings settings = SiteSettings.of(id).withBackoff(new Backoff(java.time.Duration.ofMillis(200),
-                java.time.Duration.ofSeconds(2), 2.0));
-        this.connection = new SiteConnection(channel, settings, this, offer -> PolicyDecision.accept(), entry -> { });
-        connection.start();
+        this.connection = new MemberConnection(kit, this);
     }
 
     @Override
@@ -66,6 +52,5 @@ final class LyingMember implements SiteClient, AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        channel.shutdownNow();
     }
 }

@@ -1,6 +1,5 @@
 package org.fedmed.cli.deploy;
 
-import io.grpc.ManagedChannel;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
@@ -11,13 +10,6 @@ import org.fedmed.core.ModelParameters;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.Tensor;
 import org.fedmed.pki.SiteKit;
-import org.fedmed.transport.WireLimits;
-import org.fedmed.transport.site.Backoff;
-import org.fedmed.transport.site.PolicyDecision;
-import org.fedmed.transport.site.SiteChannels;
-import org.fedmed.transport.site.SiteConnection;
-import org.fedmed.transport.site.SiteSettings;
-import org.fedmed.transport.tls.MutualTls;
 
 /**
  * A member site gone bad, dialing a server process with its real startup kit: in round 1 it sends an update
@@ -27,17 +19,11 @@ import org.fedmed.transport.tls.MutualTls;
 final class RogueSite implements SiteClient, AutoCloseable {
 
     private final String id;
-    private final ManagedChannel channel;
-    private final SiteConnection connection;
+    private final MemberConnection connection;
 
     RogueSite(SiteKit kit) throws Exception {
         this.id = kit.site();
-        this.channel = SiteChannels.open(kit.server().host(), kit.server().port(),
-                MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey()), WireLimits.defaults());
-        SiteSettings settings = SiteSettings.of(id).withBackoff(new Backoff(java.time.Duration.ofMillis(200),
-                java.time.Duration.ofSeconds(2), 2.0));
-        this.connection = new SiteConnection(channel, settings, this, offer -> PolicyDecision.accept(), entry -> { });
-        connection.start();
+        this.connection = new MemberConnection(kit, this);
     }
 
     @Override
@@ -72,6 +58,5 @@ final class RogueSite implements SiteClient, AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        channel.shutdownNow();
     }
 }

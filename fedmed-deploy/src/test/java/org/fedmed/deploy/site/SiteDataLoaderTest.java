@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedmed.core.LabeledData;
+import org.fedmed.data.TestData;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.federated.SiteData;
@@ -17,7 +18,6 @@ import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.ChecksumMismatchException;
 import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.deploy.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +32,7 @@ class SiteDataLoaderTest {
     Path dir;
 
     static DatasetRegistry heartDiseaseRegistry() {
-        return SharedData.require(HEART);
+        return TestData.requireDataset(HEART);
     }
 
     static DataSettings settings(Path csv, MissingPolicy missing, boolean standardize, long seed) {

@@ -187,88 +187,20 @@ class AuditChainStoreTest {
         assertEquals(ChainBreak.Kind.BAD_HASH, b.kind());
     }
 
-    /** The schema of version 1 exactly as it was released (StoreSchema's V1), with its rows. */
-    static final List<String> V1_DDL = List.of(
-            """
-            CREATE TABLE runs (
-                id          INTEGER PRIMARY KEY AUTOINCREMENT,
-                name        TEXT    NOT NULL CHECK (length(name) > 0),
-                created     TEXT    NOT NULL,
-                config_json TEXT    NOT NULL,
-                seed        INTEGER NOT NULL,
-                status      TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'aborted')),
-                stop_reason TEXT,
-                finished    TEXT
-            )""",
-            "CREATE INDEX runs_by_name ON runs (name, id)",
-            """
-            CREATE TABLE rounds (
-                run_id            INTEGER NOT NULL REFERENCES runs (id),
-                round             INTEGER NOT NULL CHECK (round >= 1),
-                started           TEXT    NOT NULL,
-                finished          TEXT    NOT NULL,
-                duration_ms       INTEGER NOT NULL,
-                completed         INTEGER NOT NULL CHECK (completed IN (0, 1)),
-                selected_count    INTEGER NOT NULL,
-                succeeded_count   INTEGER NOT NULL,
-                selected_sites    TEXT    NOT NULL,
-                succeeded_sites   TEXT    NOT NULL,
-                fit_metrics       TEXT    NOT NULL,
-                eval_metrics      TEXT    NOT NULL,
-                checkpoint_path   TEXT,
-                checkpoint_sha256 TEXT,
-                PRIMARY KEY (run_id, round)
-            )""",
-            """
-            CREATE TABLE site_results (
-                id           INTEGER PRIMARY KEY AUTOINCREMENT,
-                run_id       INTEGER NOT NULL,
-                round        INTEGER NOT NULL,
-                site         TEXT    NOT NULL,
-                kind         TEXT    NOT NULL CHECK (kind IN ('fit', 'eval')),
-                status       TEXT    NOT NULL CHECK (status IN ('ok', 'error', 'timeout', 'rejected')),
-                num_examples INTEGER,
-                metrics      TEXT,
-                reason       TEXT,
-                failure_seq  INTEGER,
-                FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
-            )""",
-            "CREATE INDEX site_results_by_round ON site_results (run_id, round)",
-            "CREATE INDEX site_results_by_site ON site_results (site, run_id)",
-            """
-            CREATE TABLE metrics (
-                run_id INTEGER NOT NULL,
-                round  INTEGER NOT NULL,
-                kind   TEXT    NOT NULL CHECK (kind IN ('fit', 'eval')),
-                scope  TEXT    NOT NULL,
-                name   TEXT    NOT NULL,
-                value  REAL,
-                PRIMARY KEY (run_id, round, kind, scope, name),
-                FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
-            )""",
-            "CREATE INDEX metrics_by_name ON metrics (run_id, name, scope)",
-            """
-            CREATE TABLE audit_log (
-                id     INTEGER PRIMARY KEY AUTOINCREMENT,
-                time   TEXT    NOT NULL,
-                run_id INTEGER REFERENCES runs (id),
-                actor  TEXT    NOT NULL,
-                event  TEXT    NOT NULL,
-                detail TEXT
-            )""",
-            "CREATE INDEX audit_by_run ON audit_log (run_id, id)",
+    /** Rows of a store at schema version 1, as an earlier fedmed wrote them (before the audit chain). */
+    static final List<String> V1_ROWS = List.of(
             "INSERT INTO runs (name, created, config_json, seed, status) VALUES ('heart', '2026-01-01T00:00:00Z', '{}',"
                     + " 7, 'running')",
             "INSERT INTO audit_log (time, run_id, actor, event, detail) VALUES ('2026-01-01T00:00:00Z', 1, 'server',"
                     + " 'run_created', 'run ''heart'' with seed 7')",
             "INSERT INTO audit_log (time, run_id, actor, event, detail) VALUES ('2026-01-01T00:00:01Z', 1, 'cleveland',"
-                    + " 'joined', 'from 10.0.0.5')",
-            "PRAGMA user_version = 1");
+                    + " 'joined', 'from 10.0.0.5')");
 
     @Test
     void aVersion1StoreKeepsItsRowsAndChainsTheNewOnesAfterThem() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement st = c.createStatement()) {
-            for (String sql : V1_DDL) {
+            StoreSchema.migrate(c, db(), 1);
+            for (String sql : V1_ROWS) {
                 st.execute(sql);
             }
         }
