@@ -159,10 +159,15 @@ public final class ComparisonExperiment {
         EngineConfig engineConfig = engineConfig(config, data.classes());
         List<Map<String, Double>> curve = new ArrayList<>();
         RunListener listener = new RunListener() {
+            private final java.util.Set<String> noted = new java.util.HashSet<>();
+
             @Override
             public void siteFailed(SiteFailure f) {
-                progress.note("round " + f.round() + ": site '" + f.siteId() + "' " + f.kind().name().toLowerCase()
-                        + ": " + f.reason());
+                // the same failure every round (a site below min_rows, say) is shown once; the run log has them all
+                if (noted.add(f.siteId() + "\u0000" + f.kind() + "\u0000" + f.reason())) {
+                    progress.note("round " + f.round() + ": site '" + f.siteId() + "' " + f.kind().name().toLowerCase()
+                            + ": " + f.reason() + " (the same failure in later rounds is not shown again; results.json has every round)");
+                }
             }
 
             @Override
