@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides. Every error names
- * the file and the key at fault: an unknown key, a value of the wrong type, or a value out of range, with the line
+ * the file and the key at fault: an unknown key, a value of the wrong type (a fractional number such as
+ * {@code 3.9} for an integer key included: it is refused, never truncated), or a value out of range, with the line
  * and column in the file (see {@link YamlPositions}); a syntax error gives the line and column of the problem.
  */
 public final class ConfigLoader {
@@ -30,7 +31,8 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private static final ObjectMapper JSON = YAML.copyWith(new com.fasterxml.jackson.core.JsonFactory())
             .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);

@@ -2,7 +2,10 @@ package org.fedmed.sim;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,6 +47,29 @@ public record SimulationConfig(
         Double maxSiteWeightShare,
         Double maxCountGrowth,
         Integer minRows) {
+
+    /**
+     * The keys that only mean something to {@code simulate} and {@code tune}, each with why: how a dataset file is
+     * made into in-process sites and prepared, and how the simulation runs. A deployment's server reads no data and
+     * its sites prepare their own, so {@code server.yaml}'s {@code training} section refuses these keys.
+     */
+    public static final Map<String, String> SIMULATION_ONLY_KEYS = simulationOnlyKeys();
+
+    private static Map<String, String> simulationOnlyKeys() {
+        String data = "the server reads no data; each site prepares its own data as its site.yaml says";
+        String sites = "a deployment's sites are the site processes that connect, each with its own data";
+        var keys = new LinkedHashMap<String, String>();
+        keys.put("sites", sites);
+        keys.put("partition", sites);
+        keys.put("alpha", sites);
+        keys.put("test_fraction", data);
+        keys.put("missing", data);
+        keys.put("missing_indicators", data);
+        keys.put("stats", data);
+        keys.put("regimes", "a deployment trains the federated model only");
+        keys.put("parallelism", "each site of a deployment is its own process");
+        return Collections.unmodifiableMap(keys);
+    }
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");

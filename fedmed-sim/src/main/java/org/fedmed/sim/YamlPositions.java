@@ -72,6 +72,15 @@ public final class YamlPositions {
         return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
+    /**
+     * {@code " (line L, column C)"} of the key (when {@code key} is true) or the value at {@code path} (field names
+     * and list indexes from the top of the file) in {@code text}; empty when the path is not in the text.
+     */
+    public static String at(String text, List<Object> path, boolean key) {
+        JsonLocation at = locate(text, path, key);
+        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
     /** The location of the key or value at {@code path} (field names and list indexes), or null if it is not there. */
     static JsonLocation locate(String text, List<Object> path, boolean key) {
         if (text == null || path.isEmpty()) {

@@ -117,6 +117,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFractionalNumberForAnIntegerKeyIsRefusedNotTruncated() {
+        var rounds = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "dataset: heart-disease\nrounds: 3.9\n", "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: key 'rounds' expects an integer, got '3.9' (line 2, column 9)", rounds.getMessage());
+        var nested = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "dp:\n  noise_multiplier: 1.0\n  clip_norm: 1.0\n  sites_per_round: 2.5\n", "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: key 'dp.sites_per_round' expects an integer, got '2.5' (line 4, column 20)",
+                nested.getMessage());
+        assertEquals(3, ConfigLoader.parse("rounds: 3\n", "sim.yaml", Map.of()).rounds(), "a whole number is read");
+    }
+
+    @Test
     void aBadValueGivenAsAFlagHasNoLineInTheFile() {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 5\n", "sim.yaml",
                 Map.of("rounds", "many")));

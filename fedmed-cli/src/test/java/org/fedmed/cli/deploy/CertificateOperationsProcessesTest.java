@@ -37,8 +37,6 @@ class CertificateOperationsProcessesTest {
     /** A short run: three rounds of logistic regression, once all three sites it waits for are connected. */
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: logistic}
             strategy: fedavg
             rounds: 3
@@ -48,7 +46,6 @@ class CertificateOperationsProcessesTest {
             lr: 0.1
             seed: 42
             round_deadline_seconds: 60
-            regimes: [federated]
             """;
 
     /** Three reload intervals: a running server has re-read sites.txt and crl.pem by then. */

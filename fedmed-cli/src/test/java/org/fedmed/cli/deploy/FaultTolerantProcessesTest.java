@@ -37,8 +37,6 @@ class FaultTolerantProcessesTest {
     static final int ROUNDS = 14;
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: mlp, hidden: [128, 128]}
             strategy: fedavg
             rounds: %d

@@ -30,8 +30,6 @@ class HungSiteProcessesTest {
     static final int DEADLINE_SECONDS = 3;
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: logistic}
             strategy: fedavg
             rounds: 8

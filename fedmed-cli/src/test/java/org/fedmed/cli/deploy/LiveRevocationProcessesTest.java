@@ -35,8 +35,6 @@ class LiveRevocationProcessesTest {
     static final Duration MARGIN = Duration.ofSeconds(10);
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: logistic}
             strategy: fedavg
             rounds: %d

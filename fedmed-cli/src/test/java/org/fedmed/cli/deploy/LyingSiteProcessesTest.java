@@ -31,8 +31,6 @@ class LyingSiteProcessesTest {
     static final int ROUNDS = 5;
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: logistic}
             strategy: fedavg
             rounds: %d

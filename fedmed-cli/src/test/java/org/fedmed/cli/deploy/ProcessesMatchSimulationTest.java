@@ -33,10 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class ProcessesMatchSimulationTest {
 
+    /** The server's training section. */
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: logistic}
             strategy: fedavg
             rounds: 15
@@ -46,6 +45,15 @@ class ProcessesMatchSimulationTest {
             lr: 0.1
             seed: 42
             round_deadline_seconds: 60
+            """;
+
+    /**
+     * What {@code simulate} is given: the same training keys, plus the simulation-only keys that make it prepare each
+     * site's data as a deployed site does (per-site statistics, no indicator columns) and run the federated regime.
+     */
+    static final String SIMULATION = TRAINING + """
+            stats: per_site
+            missing_indicators: false
             regimes: [federated]
             """;
 
@@ -93,7 +101,7 @@ class ProcessesMatchSimulationTest {
     }
 
     static ComparisonReport simulate() {
-        SimulationConfig cfg = ConfigLoader.parse(TRAINING, "training", Map.of());
+        SimulationConfig cfg = ConfigLoader.parse(SIMULATION, "simulation", Map.of());
         return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
     }
 }

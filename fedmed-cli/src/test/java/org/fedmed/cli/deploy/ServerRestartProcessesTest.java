@@ -33,8 +33,6 @@ class ServerRestartProcessesTest {
     static final List<String> SITES = List.of("cleveland", "hungary", "va");
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: logistic}
             strategy: fedavg
             rounds: 100000

@@ -33,8 +33,6 @@ class StopResumeProcessesTest {
     static final int ROUNDS = 30;
     static final String TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
             model: {type: mlp, hidden: [64]}
             strategy: fedavg
             rounds: %d

@@ -44,6 +44,7 @@ final class RunConfigJson {
         TreeSet<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(now.keySet());
         Map<String, Object> defaults = defaults();
+        keys.removeAll(SimulationConfig.SIMULATION_ONLY_KEYS.keySet()); // a deployment never used them
         for (String k : keys) {
             // a key that a run stored by an earlier fedmed lacks had the value that is its default now
             Object was = before.containsKey(k) ? before.get(k) : defaults.get(k);

@@ -1,18 +1,23 @@
 package org.fedmed.deploy.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.fedmed.sim.ConfigException;
 import org.fedmed.sim.ConfigLoader;
 import org.fedmed.sim.SimulationConfig;
+import org.fedmed.sim.YamlPositions;
 import org.fedmed.transport.server.DeliveryOrder;
 
 /**
  * What {@code fedmed server --config server.yaml} runs: which startup kit identifies the server, where it listens,
  * where the run is stored, how long it waits for sites, and the training itself, in the same keys as a simulation
- * config (see docs/deployment.md). Relative paths are resolved against the config file's folder.
+ * config less those that only a simulation uses (see docs/deployment.md). Relative paths are resolved against the
+ * config file's folder. Integer keys refuse fractional numbers, naming the key, line and column.
  *
  * @param file           the config file, for error messages
  * @param kit            the server's startup kit folder (from {@code fedmed provision})
@@ -52,6 +57,7 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
             throw new ConfigException(where + ": key 'training' is missing; it holds the model, strategy and rounds"
                     + " in the keys of a simulation config");
         }
+        refuseSimulationOnlyKeys(file, raw.training());
         SimulationConfig training = ConfigLoader.loadSection(file, "training", SimulationConfig.class);
         String host = "0.0.0.0";
         Integer port = null;
@@ -95,6 +101,27 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
                 Duration.ofSeconds(heartbeat), Duration.ofSeconds(silence), norm,
                 deliveryOrder(where, raw.deliveryOrder()),
                 Duration.ofSeconds(positive(where, "crl_reload_seconds", raw.crlReloadSeconds(), 30)), training);
+    }
+
+    /**
+     * Refuses the first key of {@code training} that only a simulation uses ({@link
+     * SimulationConfig#SIMULATION_ONLY_KEYS}), naming it, its line and column, and why the server has no use for it.
+     */
+    private static void refuseSimulationOnlyKeys(Path file, JsonNode training) {
+        for (String key : (Iterable<String>) training::fieldNames) {
+            String why = SimulationConfig.SIMULATION_ONLY_KEYS.get(key);
+            if (why != null) {
+                String text;
+                try {
+                    text = Files.readString(file);
+                } catch (IOException e) {
+                    text = null; // read a moment ago; without it the message only lacks the line
+                }
+                throw new ConfigException(file + " (section 'training'): key '" + key + "' only means something to"
+                        + " 'fedmed simulate'" + YamlPositions.at(text, List.of("training", key), true) + ": " + why
+                        + "; remove it from the server config");
+            }
+        }
     }
 
     private static DeliveryOrder deliveryOrder(String where, String value) {

@@ -118,6 +118,71 @@ class ServerConfigTest {
     }
 
     @Test
+    void aFractionalNumberForAnIntegerKeyIsRefusedAtTheTopLevelAndInTraining(@TempDir Path tmp) throws Exception {
+        Path top = write(tmp, MINIMAL + "wait_for_sites: 2.7\n");
+        var waitFor = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(top));
+        assertEquals(top + ": key 'wait_for_sites' expects an integer, got '2.7' (line 6, column 17)",
+                waitFor.getMessage());
+        Path training = write(tmp, MINIMAL + "  rounds: 3.9\n");
+        var rounds = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(training));
+        assertEquals(training + " (section 'training'): key 'rounds' expects an integer, got '3.9' (line 6, column 11)",
+                rounds.getMessage());
+    }
+
+    @Test
+    void aSimulationOnlyTrainingKeyIsRefusedNamingItAndWhy(@TempDir Path tmp) throws Exception {
+        Path file = write(tmp, MINIMAL + "  stats: per_site\n");
+        var stats = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
+        assertEquals(file + " (section 'training'): key 'stats' only means something to 'fedmed simulate' (line 6,"
+                + " column 3): the server reads no data; each site prepares its own data as its site.yaml says;"
+                + " remove it from the server config", stats.getMessage());
+        for (String key : java.util.List.of("partition: iid", "alpha: 0.5", "sites: 4", "test_fraction: 0.25",
+                "missing: mean", "missing_indicators: false", "regimes: [federated]", "parallelism: 2")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                    MINIMAL + "  " + key + "\n")), key);
+            assertTrue(e.getMessage().contains("key '" + key.substring(0, key.indexOf(':'))
+                    + "' only means something to 'fedmed simulate' (line 6, column 3): "), e.getMessage());
+        }
+    }
+
+    @Test
+    void theKeysADeploymentUsesStayAccepted(@TempDir Path tmp) throws Exception {
+        ServerConfig c = ServerConfig.load(write(tmp, MINIMAL + """
+                  model: {type: logistic}
+                  strategy: uniform
+                  rounds: 4
+                  local_epochs: 1
+                  batch_size: 16
+                  lr: 0.05
+                  server_lr: 0.5
+                  send: delta
+                  seed: 7
+                  round_deadline_seconds: 30
+                  fraction: 0.5
+                  sites_per_round: 3
+                  over_selection: 0.2
+                  patience: 2
+                  min_delta: 0.01
+                  max_site_weight_share: 0.4
+                  max_count_growth: 3
+                  min_rows: 12
+                """));
+        assertEquals(4, c.training().rounds());
+        assertEquals(3, c.training().sitesPerRound());
+        assertEquals(12, c.training().minRows());
+    }
+
+    @Test
+    void aRunStoredWithSimulationOnlyKeysResumesWithoutThem(@TempDir Path tmp) throws Exception {
+        ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
+        var json = org.fedmed.sim.ConfigLoader.jsonWriter();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(RunConfigJson.of(config));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).put("stats", "per_site")
+                .put("missing_indicators", false);
+        assertDoesNotThrow(() -> RunConfigJson.requireSameTraining(json.writeValueAsString(root), config));
+    }
+
+    @Test
     void syntaxErrorInTheServerConfigGivesTheLineAndColumn(@TempDir Path tmp) throws Exception {
         Path file = write(tmp, MINIMAL + " rounds: 3\n");
         var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
