@@ -55,16 +55,20 @@ public final class ConfigLoader {
         return YAML.convertValue(config, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
     }
 
-    /** Reads a config file; keys not set keep their defaults. */
-    public static SimulationConfig load(Path file) {
-        String text;
+    /** The text of a config file; a missing or unreadable file is a {@link ConfigException} naming it. */
+    private static String read(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
+    }
+
+    /** Reads a config file; keys not set keep their defaults. */
+    public static SimulationConfig load(Path file) {
+        String text = read(file);
         return parse(text, file.toString(), Map.of());
     }
 
@@ -81,14 +85,7 @@ public final class ConfigLoader {
      * configs (unknown keys listed with the known ones, wrong types named by key).
      */
     public static <T> T load(Path file, Class<T> type) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
+        String text = read(file);
         return parseAs(text, file.toString(), Map.of(), type);
     }
 
@@ -98,14 +95,7 @@ public final class ConfigLoader {
      * {@code file (section 'key')}.
      */
     public static <T> T loadSection(Path file, String key, Class<T> type) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
+        String text = read(file);
         return parseAs(text, file + " (section '" + key + "')", Map.of(), type, List.of(key));
     }
 
