@@ -16,6 +16,7 @@ import org.fedmed.data.registry.ResolvedDataset;
 import org.fedmed.data.registry.SiteFile;
 import org.fedmed.data.split.Split;
 import org.fedmed.data.split.Splits;
+import org.fedmed.data.stats.SiteOrder;
 
 /**
  * Builds a {@link FederatedDataset} from a registered dataset: resolve and verify its files, read them,
@@ -80,11 +81,31 @@ public final class FederatedDatasets {
 
     /**
      * Builds a federation from raw site tables read with one schema: split, fit preprocessing on the
-     * training rows, encode. {@code options.dataset()}, {@code sites}, {@code partitioner} and {@code alpha}
-     * are not used here.
+     * training rows (with the sites' statistics merged in {@link SiteOrder canonical site order}, the order a
+     * deployment's server merges in), encode. {@code options.dataset()}, {@code sites}, {@code partitioner} and
+     * {@code alpha} are not used here.
      */
     public static FederatedDataset build(String name, List<String> siteIds, List<RawTable> sites, DataOptions options,
                                          Map<String, String> checksums) {
+        SplitSites split = split(siteIds, sites, options);
+        int[] order = SiteOrder.canonical(siteIds);
+        List<RawTable> ordered = new ArrayList<>();
+        for (int i : order) {
+            ordered.add(split.trains().get(i));
+        }
+        List<Preprocessor> fitted = Preprocessing.fit(ordered, options.preprocessing());
+        Preprocessor[] prep = new Preprocessor[order.length];
+        for (int k = 0; k < order.length; k++) {
+            prep[order[k]] = fitted.get(k);
+        }
+        return encode(name, siteIds, split, List.of(prep), checksums);
+    }
+
+    /**
+     * Each site's rows split into stratified train and test rows, as {@link #build} splits them (the split of a
+     * site depends on the seed and its id only), with the checks {@link #build} makes.
+     */
+    public static SplitSites split(List<String> siteIds, List<RawTable> sites, DataOptions options) {
         if (siteIds.size() != sites.size() || sites.isEmpty()) {
             throw new IllegalArgumentException(siteIds.size() + " site ids for " + sites.size() + " site tables");
         }
@@ -110,13 +131,35 @@ public final class FederatedDatasets {
             trains.add(train);
             tests.add(usable.select(split.test(), raw.source() + "#test"));
         }
-        List<Preprocessor> prep = Preprocessing.fit(trains, options.preprocessing());
+        return new SplitSites(trains, tests, quality);
+    }
+
+    /** The federation of split sites encoded with their fitted preprocessors (one per site, in site order). */
+    public static FederatedDataset encode(String name, List<String> siteIds, SplitSites split, List<Preprocessor> prep,
+                                          Map<String, String> checksums) {
         List<SiteData> out = new ArrayList<>();
-        for (int s = 0; s < sites.size(); s++) {
-            LabeledData train = prep.get(s).transform(trains.get(s));
-            LabeledData test = prep.get(s).transform(tests.get(s));
-            out.add(new SiteData(siteIds.get(s), train, test, quality[s]));
+        for (int s = 0; s < siteIds.size(); s++) {
+            LabeledData train = prep.get(s).transform(split.trains().get(s));
+            LabeledData test = prep.get(s).transform(split.tests().get(s));
+            out.add(new SiteData(siteIds.get(s), train, test, split.quality()[s]));
         }
-        return new FederatedDataset(name, out, checksums, prep.getFirst().featureNames(), sites.getFirst().classes());
+        return new FederatedDataset(name, out, checksums, prep.getFirst().featureNames(),
+                split.trains().getFirst().classes());
+    }
+
+    /**
+     * Sites' raw training and test tables and their data quality, in site order, before preprocessing.
+     *
+     * @param quality each site's share of present feature cells in its raw rows
+     */
+    public record SplitSites(List<RawTable> trains, List<RawTable> tests, double[] quality) {
+        public SplitSites {
+            trains = List.copyOf(trains);
+            tests = List.copyOf(tests);
+            if (trains.size() != tests.size() || quality.length != trains.size()) {
+                throw new IllegalArgumentException("split sites: " + trains.size() + " training tables, " + tests.size()
+                        + " test tables and " + quality.length + " quality scores");
+            }
+        }
     }
 }

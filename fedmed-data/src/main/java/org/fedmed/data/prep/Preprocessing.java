@@ -35,35 +35,66 @@ public final class Preprocessing {
         }
         List<List<ColumnMoments>> local = sites.stream().map(FederatedStatistics::moments).toList();
         List<ColumnMoments> global = FederatedStatistics.mergeMoments(local);
-        boolean[] indicator = indicators(schema, global, options);
-
+        List<Histogram> histograms = List.of();
+        if (needsHistograms(options)) {
+            histograms = FederatedStatistics.mergeHistograms(sites.stream()
+                    .map(t -> FederatedStatistics.histograms(t, global, options.histogramBins())).toList());
+        }
         List<Preprocessor> out = new ArrayList<>();
-        if (options.stats() == StatsMode.FEDERATED) {
-            double[] medians = null;
-            if (options.missing() == MissingPolicy.MEDIAN) {
-                List<List<Histogram>> hists = sites.stream()
-                        .map(t -> FederatedStatistics.histograms(t, global, options.histogramBins())).toList();
-                List<Histogram> merged = FederatedStatistics.mergeHistograms(hists);
-                medians = merged.stream().mapToDouble(h -> h.quantile(0.5)).toArray();
-            }
-            Preprocessor shared = build(schema, options, global, medians, indicator);
-            for (int i = 0; i < sites.size(); i++) {
+        Preprocessor shared = null;
+        for (RawTable t : sites) {
+            if (options.stats() == StatsMode.FEDERATED) {
+                shared = shared == null ? fromMerged(schema, options, global, histograms, t) : shared;
                 out.add(shared);
-            }
-        } else {
-            for (int s = 0; s < sites.size(); s++) {
-                RawTable t = sites.get(s);
-                double[] medians = null;
-                if (options.missing() == MissingPolicy.MEDIAN) {
-                    medians = new double[t.cols()];
-                    for (int f = 0; f < medians.length; f++) {
-                        medians[f] = FederatedStatistics.exactMedian(t.column(f));
-                    }
-                }
-                out.add(build(schema, options, local.get(s), medians, indicator));
+            } else {
+                out.add(fromMerged(schema, options, global, histograms, t));
             }
         }
         return out;
+    }
+
+    /**
+     * Whether fitting with {@code options} needs the second exchange, histograms over the merged ranges: only a
+     * federated median does.
+     */
+    public static boolean needsHistograms(PreprocessOptions options) {
+        return options.stats() == StatsMode.FEDERATED && options.missing() == MissingPolicy.MEDIAN;
+    }
+
+    /**
+     * One site's preprocessor from the statistics merged over all sites, the one entry point that simulation
+     * ({@link #fit}) and a deployed site share, so both run the same arithmetic. {@code global} are the merged
+     * moments (whose missing counts decide the indicator columns), {@code histograms} the merged histograms when
+     * {@link #needsHistograms} (empty otherwise); {@code ownTrain} is the site's own training table, used only
+     * under {@link StatsMode#PER_SITE} (with incomplete rows dropped under {@link MissingPolicy#DROP}).
+     */
+    public static Preprocessor fromMerged(DatasetSchema schema, PreprocessOptions options, List<ColumnMoments> global,
+                                          List<Histogram> histograms, RawTable ownTrain) {
+        if (global.size() != schema.features().size()) {
+            throw new IllegalArgumentException("merged statistics hold " + global.size() + " columns, the schema has "
+                    + schema.features().size() + " features");
+        }
+        boolean[] indicator = indicators(schema, global, options);
+        if (options.stats() == StatsMode.FEDERATED) {
+            double[] medians = null;
+            if (options.missing() == MissingPolicy.MEDIAN) {
+                if (histograms.size() != global.size()) {
+                    throw new IllegalArgumentException("a federated median needs merged histograms of all "
+                            + global.size() + " columns, got " + histograms.size());
+                }
+                medians = histograms.stream().mapToDouble(h -> h.quantile(0.5)).toArray();
+            }
+            return build(schema, options, global, medians, indicator);
+        }
+        RawTable t = options.missing() == MissingPolicy.DROP ? ownTrain.completeRows() : ownTrain;
+        double[] medians = null;
+        if (options.missing() == MissingPolicy.MEDIAN) {
+            medians = new double[t.cols()];
+            for (int f = 0; f < medians.length; f++) {
+                medians[f] = FederatedStatistics.exactMedian(t.column(f));
+            }
+        }
+        return build(schema, options, FederatedStatistics.moments(t), medians, indicator);
     }
 
     /**

@@ -16,7 +16,8 @@ import org.fedmed.sim.SimulationConfig;
 
 /**
  * What the server trains, worked out without any data: the model spec, sized from the dataset's schema (the
- * columns every site builds, with no missing-value indicators), its initial parameters from the run seed, the
+ * columns every site builds, with no missing-value indicators; {@link #withFeatures} resizes it to the inputs the
+ * statistics exchange settled), its initial parameters from the run seed, the
  * strategy, and the engine settings. These are the very objects the simulation builds from the same config, so a
  * deployment and a simulation of the same config run the same rounds.
  *
@@ -40,6 +41,15 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
         FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
         return new FederationPlan(spec, columns.size(), classes, model.init(training.seed()), fit, setup.strategy(),
                 ComparisonExperiment.engineConfig(training, classes), setup);
+    }
+
+    /**
+     * This plan for a model with {@code inputs} model inputs (the number the statistics exchange settled, indicator
+     * columns included), its initial parameters drawn from the run seed as the simulation draws them.
+     */
+    public FederationPlan withFeatures(int inputs, long seed) {
+        Model model = org.fedmed.ml.Models.build(spec, inputs, classes);
+        return new FederationPlan(spec, inputs, classes, model.init(seed), fit, strategy, engine, setup);
     }
 
     /** The model spec as sites see it in every task, and approve in their allow-lists. */

@@ -19,6 +19,7 @@ import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.RunStoppedException;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.deploy.stats.DefinitionAdmission;
 import org.fedmed.pki.KeyFilePolicy;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
@@ -38,7 +39,9 @@ import org.fedmed.transport.tls.MutualTls;
  * The federation server process behind {@code fedmed server}: it admits sites by the federation's PKI, waits for
  * enough of them, and drives the same {@link RoundEngine} the simulation uses over the connected sites, making
  * every round durable (SQLite run store, safetensors checkpoint) before the next starts. Killed at any point, it
- * continues with {@code resume} from the last recorded round.
+ * continues with {@code resume} from the last recorded round. It admits only sites whose dataset definition
+ * fingerprint equals its own ({@link DefinitionAdmission}), and before round 1 (of a new run and of a resume) it runs
+ * the {@link StatisticsExchange}, from which the sites build their preprocessing and the model takes its size.
  *
  * <p>Run records stay honest: a start refused before it listens (a bad kit, a site count above the kit's, the port
  * in use) writes nothing to the store; the run is created, or reopened for a resume, only once the server listens.
@@ -135,7 +138,9 @@ public final class ServerProcess {
                     .withHeartbeat(config.heartbeatInterval(), config.heartbeatTimeout())
                     .withMaxUpdateNorm(config.maxUpdateNorm())
                     .withDeliveryOrder(config.deliveryOrder())
-                    .withLabels(plan.strategy().name(), plan.specLabel());
+                    .withLabels(plan.strategy().name(), plan.specLabel())
+                    .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(),
+                            registry.entry(config.training().dataset()).schema()));
             int port = config.listenPort() != null ? config.listenPort() : kit.address().port();
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
             ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
@@ -156,6 +161,10 @@ public final class ServerProcess {
                         plan.specLabel());
                 try {
                     awaitSites(server, start.firstRound());
+                    StatisticsExchange.Result stats = new StatisticsExchange(server.pool(),
+                            registry.entry(config.training().dataset()).schema(),
+                            Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
+                    FederationPlan sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.engine().lossMetric(),
                             config.training().rounds()));
                     RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
@@ -163,7 +172,7 @@ public final class ServerProcess {
                     if (stopRequest.get() != null) {
                         rounds.requestStop(stopRequest.get());
                     }
-                    RunResult result = rounds.run(start.global() == null ? plan.initial() : start.global(),
+                    RunResult result = rounds.run(start.global() == null ? sized.initial() : start.global(),
                             start.firstRound(), start.earlier());
                     server.endRun("run '" + config.run() + "' ended after round " + result.rounds().size());
                     return new Outcome(start.runId(), Optional.of(result));

@@ -12,7 +12,7 @@ import org.fedmed.transport.server.FederationEvents;
  * Writes what happens on the wire to the run store's audit log: who joined and left, whose certificate was
  * refused (at the TLS handshake, with the peer's address and TLS's reason; at Hello; or later, when a connected
  * site is cut because it is no longer admitted), which task went to whom and what came back, what a site declined
- * and which updates were rejected.
+ * and which updates were rejected, and each step of the statistics exchange before round 1.
  * Rejections and failures within a round are also recorded by the round's listener with the round number.
  *
  * <p>Entries are written in order by one background thread, so the transport never waits for the database's
@@ -66,6 +66,26 @@ final class StoreAuditEvents implements FederationEvents, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void statisticsRequested(String siteId, String requestId, java.util.List<String> kinds) {
+        write(siteId, AuditEvent.STATISTICS_REQUESTED, requestId + ": " + String.join(", ", kinds));
+    }
+
+    @Override
+    public void statisticsReceived(String siteId, String requestId, long bytes) {
+        write(siteId, AuditEvent.STATISTICS_RECEIVED, requestId + ": " + bytes + " bytes");
+    }
+
+    @Override
+    public void statisticsRefused(String siteId, String requestId, String reason) {
+        write(siteId, AuditEvent.STATISTICS_REFUSED, requestId + ": " + reason);
+    }
+
+    @Override
+    public void mergedStatisticsSent(String siteId, String requestId, java.util.List<String> merged) {
+        write(siteId, AuditEvent.STATISTICS_MERGED, requestId + ": merged over " + merged);
     }
 
     @Override

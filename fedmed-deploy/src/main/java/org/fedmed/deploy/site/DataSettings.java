@@ -9,9 +9,10 @@ import org.fedmed.data.prep.StatsMode;
 
 /**
  * The {@code data} section of a site's config: which registered dataset's schema the site's CSV follows, where
- * the CSV is, and how the site splits and preprocesses it. Statistics are always the site's own
- * ({@link StatsMode#PER_SITE}) and no missing-value indicator columns are added, so a site needs nobody else's
- * data to prepare its own.
+ * the CSV is, and how the site splits and preprocesses it. By default (as in {@code simulate}) the site builds its
+ * preprocessing from statistics merged over the federation ({@link StatsMode#FEDERATED}, received in the statistics
+ * exchange before round 1) and adds a missing-value indicator column for each feature missing at any site; with
+ * {@code stats: per_site} and {@code missing_indicators: false} it needs nobody else's statistics.
  *
  * @param dataset      registry name (or alias) of the dataset whose schema the CSV follows
  * @param csv          the site's CSV file, absolute; null means the dataset's natural-site file of this site,
@@ -23,9 +24,16 @@ import org.fedmed.data.prep.StatsMode;
  * @param minRows      the fewest rows any number the site sends may rest on: a site whose training or test split is
  *                     smaller is refused at start, and it never answers a task on fewer rows (default
  *                     {@value #DEFAULT_MIN_ROWS}; the server applies its own {@code min_rows} too)
+ * @param stats        where the preprocessing statistics come from: merged over the federation, or the site's own
+ * @param missingIndicators whether a {@code <col>_missing} column is added for each feature missing at any site
+ * @param minCell      the site's k: the smallest count it releases in analytics (default {@value #DEFAULT_MIN_CELL};
+ *                     the larger of the server's and the site's k applies to this site's cells)
  */
 public record DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
-                           long seed, long minRows) {
+                           long seed, long minRows, StatsMode stats, boolean missingIndicators, long minCell) {
+
+    /** Default k of small-cell suppression. */
+    public static final long DEFAULT_MIN_CELL = 5;
 
     /** Default smallest cohort, the server's default too. */
     public static final long DEFAULT_MIN_ROWS = 10;
@@ -50,12 +58,33 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
         if (minRows < 1) {
             throw new IllegalArgumentException("data.min_rows must be >= 1, got " + minRows);
         }
+        if (stats == null) {
+            throw new IllegalArgumentException("data.stats is required (federated, per_site)");
+        }
+        if (minCell < 1) {
+            throw new IllegalArgumentException("data.k must be >= 1, got " + minCell);
+        }
     }
 
-    /** Settings with the default {@code min_rows}. */
+    /**
+     * Settings with per-site statistics and no indicator columns (a site that needs nobody else's statistics) and
+     * the default k.
+     */
+    public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
+                        long seed, long minRows) {
+        this(dataset, csv, testFraction, missing, standardize, seed, minRows, StatsMode.PER_SITE, false,
+                DEFAULT_MIN_CELL);
+    }
+
+    /** As the constructor above, with the default {@code min_rows}. */
     public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
                         long seed) {
         this(dataset, csv, testFraction, missing, standardize, seed, DEFAULT_MIN_ROWS);
+    }
+
+    /** Whether the site needs the federation's merged statistics to prepare its data. */
+    public boolean needsMergedStatistics() {
+        return stats == StatsMode.FEDERATED || missingIndicators;
     }
 
     /** The site's own CSV file, when the config names one. */
@@ -64,11 +93,11 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
     }
 
     /**
-     * The simulation's options that prepare a site's rows exactly as this site prepares its own: per-site
-     * statistics, no missing-value indicators, this split seed and held-out share.
+     * The simulation's options that prepare a site's rows exactly as this site prepares its own: these statistics
+     * and indicator settings, this split seed and held-out share.
      */
     public DataOptions options() {
         return new DataOptions(dataset, 1, PartitionerKind.IID, DataOptions.DEFAULT_ALPHA, testFraction, missing,
-                false, standardize, StatsMode.PER_SITE, seed);
+                missingIndicators, standardize, stats, seed);
     }
 }

@@ -46,13 +46,15 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
 
     private static final System.Logger LOG = System.getLogger(GovernedSite.class.getName());
 
-    private final LocalData data;
+    private final String siteId;
+    private volatile LocalData data;
     private final AllowListPolicy policy;
     private final DpSgdSettings dpSgd;
     private final PrivacyLedger ledger;
     private final Object dpFitLock = new Object();
     private final Map<String, ModelSpec> approved = new ConcurrentHashMap<>();
     private final Map<ModelSpec, LocalModel> models = new ConcurrentHashMap<>();
+    private volatile org.fedmed.privacy.accounting.RdpAccountant carriedAccount;
 
     /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
     private record LocalModel(Model model, TrainingSiteClient plain, DpSgdSiteClient dp) {
@@ -82,22 +84,63 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * returned (null: the account lives only in this process).
      */
     public GovernedSite(LocalData data, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger) {
-        if (data == null || policy == null) {
-            throw new IllegalArgumentException("a governed site needs its local data and its policy");
+        this(requireData(data).siteId(), policy, dpSgd, ledger);
+        this.data = data;
+    }
+
+    /**
+     * A site {@code siteId} whose data is {@linkplain #prepare prepared} later, from the federation's merged
+     * statistics; until then it refuses every task, saying why.
+     */
+    public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger) {
+        if (siteId == null || policy == null) {
+            throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
         if (dpSgd != null && policy.allowList().modelSpecs().size() != 1) {
-            throw new IllegalArgumentException("site '" + data.siteId() + "': "
+            throw new IllegalArgumentException("site '" + siteId + "': "
                     + SiteConfig.oneSpecForDpSgd(policy.allowList().modelSpecs().size()));
         }
-        this.data = data;
+        this.siteId = siteId;
         this.policy = policy;
         this.dpSgd = dpSgd;
         this.ledger = ledger;
     }
 
+    private static LocalData requireData(LocalData data) {
+        if (data == null) {
+            throw new IllegalArgumentException("a governed site needs its local data and its policy");
+        }
+        return data;
+    }
+
+    /**
+     * Makes {@code prepared} the site's data from now on (built from the federation's merged statistics), dropping
+     * the models built for earlier data; a DP-SGD site keeps its privacy account.
+     */
+    public synchronized void prepare(LocalData prepared) {
+        if (!prepared.siteId().equals(siteId)) {
+            throw new IllegalArgumentException("site '" + siteId + "' was given the data of site '" + prepared.siteId() + "'");
+        }
+        var accountants = models.values().stream().map(LocalModel::dp).filter(java.util.Objects::nonNull)
+                .map(DpSgdSiteClient::accountant).toList();
+        carriedAccount = accountants.isEmpty() ? carriedAccount : accountants.getFirst();
+        models.clear();
+        data = prepared;
+    }
+
+    /** The site's prepared data. */
+    private LocalData data() {
+        LocalData d = data;
+        if (d == null) {
+            throw new IllegalStateException("site '" + siteId + "' has not prepared its data yet: it builds its"
+                    + " preprocessing from the federation's merged statistics, which the server sends before round 1");
+        }
+        return d;
+    }
+
     @Override
     public String siteId() {
-        return data.siteId();
+        return siteId;
     }
 
     @Override
@@ -116,8 +159,8 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             Model model = local.model();
             if (!model.layout().equals(offer.layout())) {
                 return PolicyDecision.refuse("the task's model " + offer.layout().entries() + " is not the model spec "
-                        + spec.get().toJson() + " builds for this site's " + data.featureNames().size()
-                        + " inputs and " + data.classes() + " classes " + model.layout().entries());
+                        + spec.get().toJson() + " builds for this site's " + data().featureNames().size()
+                        + " inputs and " + data().classes() + " classes " + model.layout().entries());
             }
             if (dpSgd != null && offer.kind() == TaskKind.FIT) {
                 Optional<String> overBudget = overBudget(local.dp(), offer);
@@ -194,7 +237,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             return Optional.of(String.format(Locale.ROOT, "privacy budget: epsilon spent %.4g of max %s; this site "
                     + "takes no more fit tasks", spent, max));
         }
-        int rows = data.site().train().rows();
+        int rows = data().site().train().rows();
         int epochs = offer.fitConfig().localEpochs();
         int batch = offer.fitConfig().batchSize();
         double after = client.accountant().epsilonAfter(DpSgdTrainer.samplingRateFor(rows, batch),
@@ -222,15 +265,17 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
 
     private LocalModel localModel(ModelSpec spec) {
         return models.computeIfAbsent(spec, s -> {
-            Model model = Models.build(s, data.featureNames().size(), data.classes());
-            SiteData site = data.site();
+            LocalData d = data();
+            Model model = Models.build(s, d.featureNames().size(), d.classes());
+            SiteData site = d.site();
             if (dpSgd == null) {
                 return new LocalModel(model, new TrainingSiteClient(siteId(), model, site.train(), site.test(),
                         site.quality()), null);
             }
             return new LocalModel(model, null, new DpSgdSiteClient(siteId(), model, site.train(), site.test(),
                     site.quality(), dpSgd.config(), dpSgd.noise(siteId()),
-                    ledger == null ? new org.fedmed.privacy.accounting.RdpAccountant() : ledger.replayed()));
+                    carriedAccount != null ? carriedAccount
+                            : ledger == null ? new org.fedmed.privacy.accounting.RdpAccountant() : ledger.replayed()));
         });
     }
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.StatsMode;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.sim.ConfigException;
 import org.fedmed.sim.YamlPositions;
@@ -47,7 +48,7 @@ final class SiteConfigReader {
 
     /** The raw {@code data} section. */
     record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed,
-                        Long minRows) {
+                        Long minRows, String stats, Boolean missingIndicators, Long k) {
     }
 
     /** The raw {@code allow} section. */
@@ -77,7 +78,9 @@ final class SiteConfigReader {
                     or(d.testFraction(), DataSettings.DEFAULT_TEST_FRACTION),
                     d.missing() == null ? DataSettings.DEFAULT_MISSING : missing(d.missing()),
                     or(d.standardize(), true), or(d.seed(), DataSettings.DEFAULT_SEED),
-                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS));
+                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS),
+                    d.stats() == null ? StatsMode.FEDERATED : stats(d.stats()),
+                    or(d.missingIndicators(), true), or(d.k(), DataSettings.DEFAULT_MIN_CELL));
             AllowList allow = new AllowList(a.tasks() == null ? AllowList.DEFAULT_TASKS : tasks(a.tasks()),
                     required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
                     specs(required(a.modelSpecs(), "allow.model_specs")),
@@ -164,6 +167,14 @@ final class SiteConfigReader {
             }
         }
         return out;
+    }
+
+    private static StatsMode stats(String value) {
+        try {
+            return StatsMode.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("data.stats: unknown value '" + value + "' (known: federated, per_site)");
+        }
     }
 
     private static MissingPolicy missing(String value) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.data.csv.CsvLoader;
 import org.fedmed.data.csv.RawTable;
-import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.registry.ChecksumMismatchException;
 import org.fedmed.data.registry.DataFile;
@@ -18,10 +17,11 @@ import org.fedmed.data.registry.Sha256;
 import org.fedmed.data.registry.SiteFile;
 
 /**
- * Loads a site's own data exactly as the simulation prepares that site when it uses per-site statistics and no
- * missing-value indicators: the CSV is read with the registered dataset's schema, split (stratified, with the
- * seed derived from the split seed and the site id) and preprocessed with the site's own training statistics.
- * Only this site's file is read; no other site's data is needed. Errors name the site and the file.
+ * Loads a site's own data exactly as the simulation prepares that site: the CSV is read with the registered
+ * dataset's schema and split (stratified, with the seed derived from the split seed and the site id) into
+ * {@link SiteRows}, which are preprocessed once the federation's merged statistics arrive ({@link SiteRows#prepare}),
+ * or alone ({@link SiteRows#prepareAlone}, with the site's own statistics as the only ones merged). Only this site's
+ * file is read; no other site's data is needed. Errors name the site and the file.
  */
 public final class SiteDataLoader {
 
@@ -40,13 +40,29 @@ public final class SiteDataLoader {
         if (siteId == null || siteId.isBlank()) {
             throw new IllegalArgumentException("site id must not be blank");
         }
-        DatasetEntry entry = registry.entry(settings.dataset());
-        Path csv = settings.csvFile().orElseGet(() -> naturalSiteFile(entry, siteId, registry));
-        return load(entry, siteId, csv, settings);
+        return rows(settings, siteId, registry).prepareAlone();
     }
 
-    /** Loads site {@code siteId}'s rows from {@code csv}, read with {@code entry}'s schema. */
+    /** Loads site {@code siteId}'s rows from {@code csv}, read with {@code entry}'s schema, and prepares them alone. */
     public static LocalData load(DatasetEntry entry, String siteId, Path csv, DataSettings settings) {
+        return rows(entry, siteId, csv, settings).prepareAlone();
+    }
+
+    /**
+     * Loads site {@code siteId}'s split rows, not yet preprocessed: the config's CSV, or else the dataset's
+     * natural-site file of that site (see {@link #load(DataSettings, String, DatasetRegistry)}).
+     */
+    public static SiteRows rows(DataSettings settings, String siteId, DatasetRegistry registry) {
+        if (siteId == null || siteId.isBlank()) {
+            throw new IllegalArgumentException("site id must not be blank");
+        }
+        DatasetEntry entry = registry.entry(settings.dataset());
+        Path csv = settings.csvFile().orElseGet(() -> naturalSiteFile(entry, siteId, registry));
+        return rows(entry, siteId, csv, settings);
+    }
+
+    /** Loads site {@code siteId}'s split rows from {@code csv}, read with {@code entry}'s schema. */
+    public static SiteRows rows(DatasetEntry entry, String siteId, Path csv, DataSettings settings) {
         if (!Files.isRegularFile(csv)) {
             throw new IllegalArgumentException("site '" + siteId + "': data file " + csv + " does not exist");
         }
@@ -57,22 +73,23 @@ public final class SiteDataLoader {
             throw new IllegalArgumentException("site '" + siteId + "': cannot read data file " + csv + " as dataset '"
                     + entry.name() + "': " + e.getMessage(), e);
         }
-        FederatedDataset built;
+        FederatedDatasets.SplitSites split;
         try {
-            built = FederatedDatasets.build(entry.name(), List.of(siteId), List.of(table), settings.options(),
-                    Map.of(csv.getFileName().toString(), Sha256.of(csv)));
+            split = FederatedDatasets.split(List.of(siteId), List.of(table), settings.options());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + e.getMessage(), e);
         }
-        var site = built.site(siteId);
-        long smallest = Math.min(site.train().rows(), site.test().rows());
+        RawTable train = split.trains().getFirst();
+        RawTable test = split.tests().getFirst();
+        long smallest = Math.min(train.rows(), test.rows());
         if (smallest < settings.minRows()) {
-            throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + site.train().rows()
-                    + " training and " + site.test().rows() + " test rows; every number a site sends must rest on at"
+            throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + train.rows()
+                    + " training and " + test.rows() + " test rows; every number a site sends must rest on at"
                     + " least data.min_rows " + settings.minRows() + " rows, so this site cannot take part. Add rows,"
                     + " or lower data.test_fraction if only the test split is too small");
         }
-        return new LocalData(site, built.featureNames(), built.classes(), csv.toString());
+        return new SiteRows(siteId, entry, csv, settings, train, test, split.quality()[0],
+                Map.of(csv.getFileName().toString(), Sha256.of(csv)));
     }
 
     /**

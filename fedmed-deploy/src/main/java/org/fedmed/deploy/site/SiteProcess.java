@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.data.stats.DatasetFingerprint;
+import org.fedmed.deploy.stats.StatsCodec;
 import org.fedmed.pki.KeyFilePolicy;
 import org.fedmed.pki.SiteKit;
 import org.fedmed.transport.WireLimits;
@@ -18,6 +20,8 @@ import org.fedmed.transport.tls.MutualTls;
  * The site process behind {@code fedmed site}: it loads the site's own data, dials the federation server with the
  * site's startup kit (sites dial out; nothing dials in), and answers only the tasks its allow-list approves,
  * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD. It
+ * reports its dataset definition's fingerprint when it joins, and answers the statistics exchange before round 1
+ * ({@link SiteStatisticsResponder}), from which it builds its preprocessing. It
  * serves until it is stopped, redialing with backoff whenever the connection drops (each dial on a fresh channel,
  * so it is back within {@link SiteSettings#reconnectBound()} of the server listening again); it ends when the server
  * refuses its certificate, at Hello or later when it is revoked, and, when asked to serve one run only, when the
@@ -49,17 +53,26 @@ public final class SiteProcess implements AutoCloseable {
     public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys)
             throws IOException {
         SiteKit kit = SiteKit.load(config.kit(), keys);
-        LocalData data = SiteDataLoader.load(config.data(), kit.site(), registry);
+        SiteRows rows = SiteDataLoader.rows(config.data(), kit.site(), registry);
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
-        GovernedSite site = new GovernedSite(data, config.policy(), config.dpSgd(), ledger);
+        GovernedSite site = new GovernedSite(kit.site(), config.policy(), config.dpSgd(), ledger);
+        if (!config.data().needsMergedStatistics()) {
+            site.prepare(rows.prepareAlone());
+        }
+        DatasetFingerprint definition = DatasetFingerprint.of(rows.entry().schema());
         var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
         JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
         WireLimits limits = WireLimits.defaults();
         SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
-                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog);
-        out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d features, from %s%n",
-                kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
-                data.featureNames().size(), data.source());
+                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits)
+                .withDefinition(StatsCodec.report(definition)), site, site, auditLog)
+                .answeringStatistics(new SiteStatisticsResponder(rows, site, out));
+        out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d raw feature columns, from"
+                        + " %s; dataset '%s' definition fingerprint %s%n", kit.site(), kit.federation(),
+                rows.train().rows(), rows.test().rows(), rows.train().cols(), rows.csv(), rows.entry().name(),
+                definition.sha256());
+        out.printf("preprocessing: %s statistics%s%n", config.data().stats().name().toLowerCase(Locale.ROOT),
+                config.data().needsMergedStatistics() ? ", from the statistics exchange before round 1" : "");
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs and %d parameters;"
                         + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),

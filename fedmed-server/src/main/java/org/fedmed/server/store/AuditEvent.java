@@ -36,7 +36,15 @@ public enum AuditEvent {
     /** A run was stopped on request (SIGTERM or SIGINT); the detail says after which round. */
     RUN_STOPPED,
     /** Recorded rounds were discarded, on explicit request, to resume from an earlier good checkpoint. */
-    ROUNDS_DISCARDED;
+    ROUNDS_DISCARDED,
+    /** A statistics request went to a site (before round 1); the detail names the statistics. */
+    STATISTICS_REQUESTED,
+    /** A site answered a statistics request. */
+    STATISTICS_RECEIVED,
+    /** A site refused a statistics request, or left before answering; the detail says why. */
+    STATISTICS_REFUSED,
+    /** The merged statistics went to a site; the detail names the sites merged, in merge order. */
+    STATISTICS_MERGED;
 
     /** The value stored in the database, in lowercase. */
     public String dbValue() {

@@ -115,4 +115,24 @@ public interface FederationEvents {
      */
     default void updateRejected(String siteId, String taskId, String reason) {
     }
+
+    /**
+     * A statistics request was queued on the site's stream (before round 1; see {@link GrpcSitePool#requestStatistics}).
+     *
+     * @param kinds the statistics asked for, in lower case ({@code moments}, {@code histograms})
+     */
+    default void statisticsRequested(String siteId, String requestId, java.util.List<String> kinds) {
+    }
+
+    /** The site answered a statistics request with its summaries, of {@code bytes} bytes. */
+    default void statisticsReceived(String siteId, String requestId, long bytes) {
+    }
+
+    /** The site refused a statistics request, with its reason. */
+    default void statisticsRefused(String siteId, String requestId, String reason) {
+    }
+
+    /** The merged statistics of the sites {@code merged} (in merge order) were queued on the site's stream. */
+    default void mergedStatisticsSent(String siteId, String requestId, java.util.List<String> merged) {
+    }
 }

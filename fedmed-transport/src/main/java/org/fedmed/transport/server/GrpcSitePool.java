@@ -50,6 +50,7 @@ public final class GrpcSitePool implements SitePool {
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
+    private volatile org.fedmed.transport.proto.MergedStats merged;
 
     /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
     GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background) {
@@ -160,6 +161,45 @@ public final class GrpcSitePool implements SitePool {
         return h.build();
     }
 
+    // ---- statistics exchange ----------------------------------------------------------------------------
+
+    /**
+     * Sends {@code request} to each of {@code siteIds} and returns, per site in the given order, the future of its
+     * reply: it fails with {@link StatisticsRefusedException} when the site refuses, is not connected, or leaves
+     * before answering. The caller decides how long to wait.
+     */
+    public Map<String, java.util.concurrent.CompletableFuture<org.fedmed.transport.proto.StatsReply>> requestStatistics(
+            List<String> siteIds, org.fedmed.transport.proto.StatsRequest request) {
+        Map<String, java.util.concurrent.CompletableFuture<org.fedmed.transport.proto.StatsReply>> out =
+                new java.util.LinkedHashMap<>();
+        for (String id : siteIds) {
+            SiteLink link = active.get(id);
+            if (link == null) {
+                var missing = new java.util.concurrent.CompletableFuture<org.fedmed.transport.proto.StatsReply>();
+                missing.completeExceptionally(new StatisticsRefusedException("site '" + id + "' is not connected"));
+                out.put(id, missing);
+            } else {
+                out.put(id, link.requestStatistics(request));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends the merged statistics to every connected site, and from now on to every site as it is admitted (a site
+     * that reconnects, or joins late, gets the same statistics); returns how many were sent now.
+     */
+    public int shareMergedStatistics(org.fedmed.transport.proto.MergedStats merged) {
+        this.merged = merged;
+        int sent = 0;
+        for (SiteLink link : List.copyOf(active.values())) {
+            if (link.sendMergedStatistics(merged)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
     // ---- link registry ----------------------------------------------------------------------------------
 
     void track(SiteLink link) {
@@ -177,6 +217,10 @@ public final class GrpcSitePool implements SitePool {
                     io.grpc.Status.ABORTED.withDescription("replaced by a newer connection from site '" + link.siteId() + "'"));
         }
         events.siteJoined(link.siteId(), link.peer());
+        var shared = merged;
+        if (shared != null) {
+            link.sendMergedStatistics(shared);
+        }
         synchronized (membership) {
             membership.notifyAll();
         }

@@ -18,6 +18,26 @@ final class GuardedEvents implements FederationEvents {
     }
 
     @Override
+    public void statisticsRequested(String siteId, String requestId, java.util.List<String> kinds) {
+        guard("statisticsRequested", siteId, () -> listener.statisticsRequested(siteId, requestId, kinds));
+    }
+
+    @Override
+    public void statisticsReceived(String siteId, String requestId, long bytes) {
+        guard("statisticsReceived", siteId, () -> listener.statisticsReceived(siteId, requestId, bytes));
+    }
+
+    @Override
+    public void statisticsRefused(String siteId, String requestId, String reason) {
+        guard("statisticsRefused", siteId, () -> listener.statisticsRefused(siteId, requestId, reason));
+    }
+
+    @Override
+    public void mergedStatisticsSent(String siteId, String requestId, java.util.List<String> merged) {
+        guard("mergedStatisticsSent", siteId, () -> listener.mergedStatisticsSent(siteId, requestId, merged));
+    }
+
+    @Override
     public void siteJoined(String siteId, String peerAddress) {
         guard("siteJoined", siteId, () -> listener.siteJoined(siteId, peerAddress));
     }

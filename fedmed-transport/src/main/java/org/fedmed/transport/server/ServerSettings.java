@@ -17,10 +17,11 @@ import org.fedmed.transport.WireLimits;
  * @param deliveryOrder      in which order outcomes reach the round engine
  * @param strategy           the strategy name sent with every task, for the sites' policies
  * @param modelSpec          a label of the model spec sent with every task, for the sites' policies
+ * @param definitionCheck    the admission check of each site's dataset definition fingerprint
  */
 public record ServerSettings(WireLimits limits, Duration heartbeatInterval, Duration heartbeatTimeout,
                              double maxUpdateNorm, long resultBufferBytes, DeliveryOrder deliveryOrder,
-                             String strategy, String modelSpec) {
+                             String strategy, String modelSpec, DefinitionCheck definitionCheck) {
 
     public ServerSettings {
         if (limits == null) {
@@ -44,42 +45,49 @@ public record ServerSettings(WireLimits limits, Duration heartbeatInterval, Dura
         }
         strategy = strategy == null ? "" : strategy;
         modelSpec = modelSpec == null ? "" : modelSpec;
+        definitionCheck = definitionCheck == null ? DefinitionCheck.NONE : definitionCheck;
     }
 
     /** Default limits, heartbeats every 5 s with a 30 s timeout, no norm bound, 1 GiB of result buffers, arrival order. */
     public static ServerSettings defaults() {
         return new ServerSettings(WireLimits.defaults(), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Double.POSITIVE_INFINITY, 1L << 30, DeliveryOrder.ARRIVAL, "", "");
+                Double.POSITIVE_INFINITY, 1L << 30, DeliveryOrder.ARRIVAL, "", "", DefinitionCheck.NONE);
     }
 
     public ServerSettings withLimits(WireLimits l) {
         return new ServerSettings(l, heartbeatInterval, heartbeatTimeout, maxUpdateNorm, resultBufferBytes,
-                deliveryOrder, strategy, modelSpec);
+                deliveryOrder, strategy, modelSpec, definitionCheck);
     }
 
     public ServerSettings withHeartbeat(Duration interval, Duration timeout) {
         return new ServerSettings(limits, interval, timeout, maxUpdateNorm, resultBufferBytes, deliveryOrder,
-                strategy, modelSpec);
+                strategy, modelSpec, definitionCheck);
     }
 
     public ServerSettings withMaxUpdateNorm(double norm) {
         return new ServerSettings(limits, heartbeatInterval, heartbeatTimeout, norm, resultBufferBytes,
-                deliveryOrder, strategy, modelSpec);
+                deliveryOrder, strategy, modelSpec, definitionCheck);
     }
 
     public ServerSettings withResultBufferBytes(long bytes) {
         return new ServerSettings(limits, heartbeatInterval, heartbeatTimeout, maxUpdateNorm, bytes, deliveryOrder,
-                strategy, modelSpec);
+                strategy, modelSpec, definitionCheck);
     }
 
     public ServerSettings withDeliveryOrder(DeliveryOrder order) {
         return new ServerSettings(limits, heartbeatInterval, heartbeatTimeout, maxUpdateNorm, resultBufferBytes,
-                order, strategy, modelSpec);
+                order, strategy, modelSpec, definitionCheck);
     }
 
     /** The strategy name and model spec label every task carries. */
     public ServerSettings withLabels(String strategyName, String modelSpecLabel) {
         return new ServerSettings(limits, heartbeatInterval, heartbeatTimeout, maxUpdateNorm, resultBufferBytes,
-                deliveryOrder, strategyName, modelSpecLabel);
+                deliveryOrder, strategyName, modelSpecLabel, definitionCheck);
+    }
+
+    /** The check each site's dataset definition must pass at admission. */
+    public ServerSettings withDefinitionCheck(DefinitionCheck check) {
+        return new ServerSettings(limits, heartbeatInterval, heartbeatTimeout, maxUpdateNorm, resultBufferBytes,
+                deliveryOrder, strategy, modelSpec, check);
     }
 }

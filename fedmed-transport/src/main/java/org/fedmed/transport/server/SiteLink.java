@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -16,9 +17,12 @@ import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.proto.Cancel;
 import org.fedmed.transport.proto.Chunk;
+import org.fedmed.transport.proto.ColumnDefinition;
+import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.Heartbeat;
 import org.fedmed.transport.proto.Hello;
 import org.fedmed.transport.proto.Refusal;
@@ -27,6 +31,8 @@ import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.proto.RunEnded;
 import org.fedmed.transport.proto.ServerMessage;
 import org.fedmed.transport.proto.SiteMessage;
+import org.fedmed.transport.proto.StatsReply;
+import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.Welcome;
 import org.fedmed.transport.wire.ChunkException;
@@ -39,7 +45,8 @@ import org.fedmed.transport.wire.Transfer;
  * it tasks with their models, receives and validates its results chunk by chunk, and decides the site's pending
  * tasks when it answers, is rejected or goes away. It keeps the certificate chain it admitted, so that the site can
  * be re-checked after the authorizer reloads its lists and cut, with a Refusal, when it is no longer admitted; at
- * the end of a run it tells the site so before closing. Inbound messages are read one at a time (manual flow control),
+ * the end of a run it tells the site so before closing. Before round 1 it carries the statistics exchange: a
+ * request, the site's reply or refusal, and the merged statistics. Inbound messages are read one at a time (manual flow control),
  * so a result waiting for buffer budget holds its sender back instead of filling server memory.
  */
 final class SiteLink implements StreamObserver<SiteMessage> {
@@ -57,6 +64,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private final SSLSession ssl;
     private final String peer;
     private final Map<String, PendingTask> open = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<StatsReply>> statsWaiting = new ConcurrentHashMap<>();
     private final Map<String, String> recentlyClosed = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -159,6 +167,10 @@ final class SiteLink implements StreamObserver<SiteMessage> {
                     + m.getTaskRefused().getTaskId() + "': " + m.getTaskRefused().getReason());
             case TASK_FAILED -> declined(m.getTaskFailed().getTaskId(), "site '" + siteId + "' failed task '"
                     + m.getTaskFailed().getTaskId() + "': " + m.getTaskFailed().getReason());
+            case STATS_REPLY -> statsAnswered(m.getStatsReply().getRequestId(), m.getStatsReply(), null,
+                    m.getStatsReply().getSerializedSize());
+            case STATS_REFUSED -> statsAnswered(m.getStatsRefused().getRequestId(), null,
+                    m.getStatsRefused().getReason(), 0);
             case HEARTBEAT -> {
             }
             case HELLO -> LOG.log(System.Logger.Level.WARNING, "{0} sent a second Hello; ignored", who());
@@ -200,6 +212,16 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             refuse("Hello claims site id '" + hello.getSiteId() + "' but the certificate identifies site '" + id + "'");
             return;
         }
+        java.util.Optional<String> badDefinition;
+        try {
+            badDefinition = settings.definitionCheck().refusal(hello.hasDefinition() ? report(hello) : null);
+        } catch (RuntimeException e) {
+            badDefinition = java.util.Optional.of("the server could not check its dataset definition: " + e);
+        }
+        if (badDefinition.isPresent()) {
+            refuse("site '" + id + "': " + badDefinition.get());
+            return;
+        }
         siteId = id;
         admittedChain = chain;
         state = State.ACTIVE;
@@ -210,6 +232,12 @@ final class SiteLink implements StreamObserver<SiteMessage> {
                 .setChunkBytes(settings.limits().chunkBytes())).build());
         pool.activate(this);
         LOG.log(System.Logger.Level.INFO, "site ''{0}'' joined from {1}", id, peer);
+    }
+
+    private static DefinitionReport report(Hello hello) {
+        var d = hello.getDefinition();
+        return new DefinitionReport(d.getSha256(), d.getColumnsList().stream().map(ColumnDefinition::getName).toList(),
+                d.getColumnsList().stream().map(ColumnDefinition::getDescription).toList());
     }
 
     private X509Certificate[] peerChain() throws PeerRefusedException {
@@ -415,7 +443,53 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         out.send(ServerMessage.newBuilder().setRejection(Rejection.newBuilder().setTaskId(taskId).setReason(reason)).build());
     }
 
+    private void statsAnswered(String requestId, StatsReply reply, String refusal, long bytes) {
+        CompletableFuture<StatsReply> waiting = statsWaiting.remove(requestId);
+        if (waiting == null) {
+            LOG.log(System.Logger.Level.WARNING, "{0} answered statistics request ''{1}'', which is not open; ignored",
+                    who(), requestId);
+            return;
+        }
+        if (reply != null) {
+            events.statisticsReceived(siteId, requestId, bytes);
+            waiting.complete(reply);
+        } else {
+            events.statisticsRefused(siteId, requestId, refusal);
+            waiting.completeExceptionally(new StatisticsRefusedException("site '" + siteId + "' refused statistics"
+                    + " request '" + requestId + "': " + refusal));
+        }
+    }
+
     // ---- outbound ------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a statistics request; the future completes with the site's reply, or fails with
+     * {@link StatisticsRefusedException} when it refuses, or when the link closes first.
+     */
+    CompletableFuture<StatsReply> requestStatistics(StatsRequest request) {
+        CompletableFuture<StatsReply> answer = new CompletableFuture<>();
+        synchronized (this) {
+            if (state != State.ACTIVE) {
+                answer.completeExceptionally(new StatisticsRefusedException(who() + " is not connected"));
+                return answer;
+            }
+            statsWaiting.put(request.getRequestId(), answer);
+        }
+        events.statisticsRequested(siteId, request.getRequestId(), request.getKindsList().stream()
+                .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList());
+        out.send(ServerMessage.newBuilder().setStatsRequest(request).build());
+        return answer;
+    }
+
+    /** Sends the merged statistics; false if the link is not active. */
+    boolean sendMergedStatistics(MergedStats merged) {
+        if (state != State.ACTIVE) {
+            return false;
+        }
+        events.mergedStatisticsSent(siteId, merged.getRequestId(), merged.getSitesList());
+        out.send(ServerMessage.newBuilder().setMergedStats(merged).build());
+        return true;
+    }
 
     /** Sends a task and its model; false if the link is no longer active. */
     boolean assign(PendingTask p, TaskHeader header, ModelParameters model) {
@@ -550,6 +624,13 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         for (PendingTask p : List.copyOf(open.values())) {
             p.fail(SiteFailure.Kind.ERROR, who() + " disconnected during the task: " + reason);
+        }
+        for (String requestId : List.copyOf(statsWaiting.keySet())) {
+            CompletableFuture<StatsReply> waiting = statsWaiting.remove(requestId);
+            if (waiting != null) {
+                waiting.completeExceptionally(new StatisticsRefusedException(who() + " disconnected before answering"
+                        + " statistics request '" + requestId + "': " + reason));
+            }
         }
         if (status == null) {
             out.ended();

@@ -11,7 +11,10 @@ import org.fedmed.transport.TaskKind;
  * adds its own {@code REJECTED_BY_SERVER} entry. Two entries concern the site rather than a task, and have an
  * empty task id, no kind and round 0: {@code REFUSED_BY_SERVER} (the server refused the site, at Hello or later
  * when its certificate was revoked; a task it was running is recorded as {@code CANCELLED} first) and
- * {@code RUN_ENDED} (the server announced that its run is over).
+ * {@code RUN_ENDED} (the server announced that its run is over). The statistics exchange before round 1 is recorded
+ * with the request's id as the task id, no kind and round 0: {@code STATISTICS_SENT} (with the statistics named in
+ * {@code metricKeys} and the reply's size), {@code STATISTICS_REFUSED} (with the reason), and
+ * {@code STATISTICS_MERGED} (merged statistics received; {@code metricKeys} names the sites merged).
  *
  * @param kind          the task's kind; null for a malformed task whose kind was unknown, and for the entries
  *                      about the site
@@ -40,7 +43,13 @@ public record AuditEntry(Instant at, String siteId, String taskId, TaskKind kind
         /** The server refused the site itself (not a member, revoked, ...), with its reason; the site stops. */
         REFUSED_BY_SERVER,
         /** The server announced that the run the site took part in has ended, with its reason. */
-        RUN_ENDED
+        RUN_ENDED,
+        /** The site answered a statistics request with summaries of its training rows. */
+        STATISTICS_SENT,
+        /** The site refused a statistics request (its reason), or could not answer it. */
+        STATISTICS_REFUSED,
+        /** The site received the merged statistics and built its preprocessing from them (or failed to, with why). */
+        STATISTICS_MERGED
     }
 
     public AuditEntry {

@@ -52,6 +52,7 @@ public final class SiteConnection implements AutoCloseable {
     private final TaskPolicy policy;
     private final SiteAuditLog auditLog;
     private final ExecutorService worker;
+    private volatile StatisticsResponder statistics = StatisticsResponder.NONE;
     private final SplittableRandom jitter;
     private State state = State.IDLE;
     private SiteSession session;
@@ -226,6 +227,19 @@ public final class SiteConnection implements AutoCloseable {
 
     SiteClient client() {
         return client;
+    }
+
+    StatisticsResponder statistics() {
+        return statistics;
+    }
+
+    /**
+     * Answers the statistics exchange with {@code responder} (by default every request is refused); call before
+     * {@link #start()}.
+     */
+    public SiteConnection answeringStatistics(StatisticsResponder responder) {
+        this.statistics = java.util.Objects.requireNonNull(responder, "responder");
+        return this;
     }
 
     TaskPolicy policy() {

@@ -21,9 +21,13 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
+import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.proto.Chunk;
+import org.fedmed.transport.proto.ColumnDefinition;
+import org.fedmed.transport.proto.DefinitionFingerprint;
+import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.FederationGrpc;
 import org.fedmed.transport.proto.FitSettings;
 import org.fedmed.transport.proto.Heartbeat;
@@ -31,6 +35,8 @@ import org.fedmed.transport.proto.Hello;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.proto.ServerMessage;
 import org.fedmed.transport.proto.SiteMessage;
+import org.fedmed.transport.proto.StatsReply;
+import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.proto.TaskFailed;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskRefused;
@@ -83,8 +89,18 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
-        out.send(SiteMessage.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
-                .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities())).build());
+        Hello.Builder hello = Hello.newBuilder().setProtocolVersion(ProtocolVersion.CURRENT)
+                .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities());
+        DefinitionReport d = settings.definition();
+        if (d != null) {
+            DefinitionFingerprint.Builder f = DefinitionFingerprint.newBuilder().setSha256(d.sha256());
+            for (int i = 0; i < d.columnNames().size(); i++) {
+                f.addColumns(ColumnDefinition.newBuilder().setName(d.columnNames().get(i))
+                        .setDescription(d.descriptions().get(i)));
+            }
+            hello.setDefinition(f);
+        }
+        out.send(SiteMessage.newBuilder().setHello(hello).build());
     }
 
     /** Shuts down this session's own channel, if it has one, at once; idempotent. */
@@ -131,6 +147,8 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             case CHUNK -> onChunk(m.getChunk());
             case CANCEL -> onCancel(m.getCancel().getTaskId(), m.getCancel().getReason());
             case REJECTION -> onRejection(m.getRejection().getTaskId(), m.getRejection().getReason());
+            case STATS_REQUEST -> onStatsRequest(m.getStatsRequest());
+            case MERGED_STATS -> onMergedStats(m.getMergedStats());
             case HEARTBEAT -> {
             }
             case BODY_NOT_SET -> LOG.log(System.Logger.Level.WARNING, "site ''{0}'': empty message from the server; ignored",
@@ -295,6 +313,60 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             connection.audit(new AuditEntry(Instant.now(), settings.siteId(), taskId, kind, round,
                     AuditEntry.Event.REJECTED_BY_SERVER, reason, 0, 0, List.of()));
         }
+    }
+
+    // ---- statistics exchange ---------------------------------------------------------------------------------
+
+    private void onStatsRequest(StatsRequest request) {
+        String id = request.getRequestId();
+        List<String> kinds = request.getKindsList().stream().map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        connection.worker().submit(() -> {
+            StatsReply reply;
+            try {
+                reply = connection.statistics().answer(request);
+            } catch (StatisticsResponder.Refused e) {
+                refuseStats(id, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "site '" + settings.siteId() + "' could not answer statistics"
+                        + " request '" + id + "'", e);
+                refuseStats(id, "the site could not compute the statistics: " + e);
+                return;
+            }
+            StatsReply sent = reply.toBuilder().setRequestId(id).build();
+            if (!connection.audit(new AuditEntry(Instant.now(), settings.siteId(), id, null, 0,
+                    AuditEntry.Event.STATISTICS_SENT, "", 0, sent.getSerializedSize(), kinds))) {
+                refuseStats(id, "the site's audit log is unavailable; it sends nothing unrecorded");
+                return;
+            }
+            out.send(SiteMessage.newBuilder().setStatsReply(sent).build());
+        });
+    }
+
+    private void refuseStats(String requestId, String reason) {
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'' refused statistics request ''{1}'': {2}", settings.siteId(),
+                requestId, reason);
+        connection.audit(new AuditEntry(Instant.now(), settings.siteId(), requestId, null, 0,
+                AuditEntry.Event.STATISTICS_REFUSED, reason, 0, 0, List.of()));
+        out.send(SiteMessage.newBuilder().setStatsRefused(org.fedmed.transport.proto.StatsRefused.newBuilder()
+                .setRequestId(requestId).setReason(reason)).build());
+    }
+
+    /**
+     * Runs on the inbound thread, not the worker, so that a task arriving right after it (at a site admitted after
+     * the exchange) is reviewed with the data prepared from these statistics.
+     */
+    private void onMergedStats(MergedStats merged) {
+        String problem = "";
+        try {
+            connection.statistics().merged(merged);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "site '" + settings.siteId() + "' could not use the merged"
+                    + " statistics '" + merged.getRequestId() + "'", e);
+            problem = "the site could not use the merged statistics: " + e;
+        }
+        connection.audit(new AuditEntry(Instant.now(), settings.siteId(), merged.getRequestId(), null, 0,
+                AuditEntry.Event.STATISTICS_MERGED, problem, merged.getSerializedSize(), 0, merged.getSitesList()));
     }
 
     // ---- work ------------------------------------------------------------------------------------------------

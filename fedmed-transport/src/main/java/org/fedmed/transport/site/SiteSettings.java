@@ -2,6 +2,7 @@ package org.fedmed.transport.site;
 
 import java.time.Duration;
 import java.util.List;
+import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.WireLimits;
 
 /**
@@ -14,9 +15,10 @@ import org.fedmed.transport.WireLimits;
  * @param dialTimeout          a dial that has not been welcomed by the server within this time (connect, TLS
  *                             handshake, Hello and Welcome) is given up and retried after the backoff
  * @param capabilities         feature names announced in Hello
+ * @param definition           the site's dataset definition fingerprint, reported in Hello; null reports none
  */
 public record SiteSettings(String siteId, WireLimits limits, Duration serverSilenceTimeout, Backoff backoff,
-                           Duration dialTimeout, List<String> capabilities) {
+                           Duration dialTimeout, List<String> capabilities, DefinitionReport definition) {
 
     public SiteSettings {
         if (siteId == null || siteId.isBlank()) {
@@ -41,7 +43,7 @@ public record SiteSettings(String siteId, WireLimits limits, Duration serverSile
      */
     public static SiteSettings of(String siteId) {
         return new SiteSettings(siteId, WireLimits.defaults(), Duration.ofSeconds(60), Backoff.defaults(),
-                Duration.ofSeconds(10), List.of("fit", "evaluate"));
+                Duration.ofSeconds(10), List.of("fit", "evaluate"), null);
     }
 
     /**
@@ -54,18 +56,23 @@ public record SiteSettings(String siteId, WireLimits limits, Duration serverSile
     }
 
     public SiteSettings withLimits(WireLimits l) {
-        return new SiteSettings(siteId, l, serverSilenceTimeout, backoff, dialTimeout, capabilities);
+        return new SiteSettings(siteId, l, serverSilenceTimeout, backoff, dialTimeout, capabilities, definition);
     }
 
     public SiteSettings withBackoff(Backoff b) {
-        return new SiteSettings(siteId, limits, serverSilenceTimeout, b, dialTimeout, capabilities);
+        return new SiteSettings(siteId, limits, serverSilenceTimeout, b, dialTimeout, capabilities, definition);
     }
 
     public SiteSettings withServerSilenceTimeout(Duration d) {
-        return new SiteSettings(siteId, limits, d, backoff, dialTimeout, capabilities);
+        return new SiteSettings(siteId, limits, d, backoff, dialTimeout, capabilities, definition);
     }
 
     public SiteSettings withDialTimeout(Duration d) {
-        return new SiteSettings(siteId, limits, serverSilenceTimeout, backoff, d, capabilities);
+        return new SiteSettings(siteId, limits, serverSilenceTimeout, backoff, d, capabilities, definition);
+    }
+
+    /** These settings, reporting {@code d} as the site's dataset definition in Hello. */
+    public SiteSettings withDefinition(DefinitionReport d) {
+        return new SiteSettings(siteId, limits, serverSilenceTimeout, backoff, dialTimeout, capabilities, d);
     }
 }

@@ -1,0 +1,120 @@
+package org.fedmed.deploy.site;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.fedmed.data.csv.RawTable;
+import org.fedmed.data.prep.ColumnMoments;
+import org.fedmed.data.prep.FederatedStatistics;
+import org.fedmed.data.prep.Histogram;
+import org.fedmed.data.prep.Preprocessing;
+import org.fedmed.deploy.stats.StatsCodec;
+import org.fedmed.transport.proto.ColumnRange;
+import org.fedmed.transport.proto.MergedStats;
+import org.fedmed.transport.proto.StatisticKind;
+import org.fedmed.transport.proto.StatsReply;
+import org.fedmed.transport.proto.StatsRequest;
+import org.fedmed.transport.site.StatisticsResponder;
+
+/**
+ * A deployed site's side of the statistics exchange. It answers only the fixed statistics a request names
+ * (moments, or histograms over the ranges sent, of its training rows; or, with the merged statistics, the model
+ * inputs its preprocessing then produces) and refuses any request when it has fewer training rows than the larger
+ * of its {@code min_rows} and its k, or a request that mixes kinds, names none, or asks for a bin count outside
+ * [2, {@value #MAX_BINS}]. When merged statistics arrive it builds its preprocessing from them with the same entry
+ * point as the simulation ({@link SiteRows#prepare}) and hands the prepared rows to its {@link GovernedSite}; merged
+ * statistics equal to the ones it already prepared from are not built again. No row, and no value of one, is ever
+ * put in a reply: only counts, sums, extremes and bin counts over all of its training rows.
+ */
+public final class SiteStatisticsResponder implements StatisticsResponder {
+
+    /** The most histogram bins a site computes. */
+    public static final int MAX_BINS = 1 << 16;
+
+    private final SiteRows rows;
+    private final GovernedSite site;
+    private final PrintWriter out;
+    private MergedStats preparedFrom;
+
+    /** @param out where the site says that it prepared its data (null: nowhere) */
+    public SiteStatisticsResponder(SiteRows rows, GovernedSite site, PrintWriter out) {
+        this.rows = Objects.requireNonNull(rows, "rows");
+        this.site = Objects.requireNonNull(site, "site");
+        this.out = out;
+    }
+
+    @Override
+    public synchronized StatsReply answer(StatsRequest request) throws Refused {
+        long cohort = rows.train().rows();
+        long floor = Math.max(rows.settings().minRows(), rows.settings().minCell());
+        if (cohort < floor) {
+            throw new Refused("the site has " + cohort + " training rows, fewer than " + floor
+                    + " (the larger of its data.min_rows and data.k); it sends no statistics about so few rows");
+        }
+        if (request.getKindsCount() != 1) {
+            throw new Refused("a statistics request must name exactly one kind, got " + request.getKindsList());
+        }
+        RawTable train = rows.train();
+        StatsReply.Builder reply = StatsReply.newBuilder().setRows(cohort).setPreprocessing(
+                org.fedmed.transport.proto.Preprocessing.newBuilder()
+                        .setCanonical(rows.preprocessing().toString())
+                        .setHistogramBins(Preprocessing.needsHistograms(rows.preprocessing())
+                                ? rows.preprocessing().histogramBins() : 0));
+        StatisticKind kind = request.getKinds(0);
+        switch (kind) {
+            case MOMENTS -> {
+                for (ColumnMoments m : FederatedStatistics.moments(train)) {
+                    reply.addColumns(StatsCodec.column(m, null));
+                }
+            }
+            case HISTOGRAMS -> {
+                int bins = request.getBins();
+                if (bins < 2 || bins > MAX_BINS) {
+                    throw new Refused("histogram bins must lie in [2, " + MAX_BINS + "], got " + bins);
+                }
+                if (request.getRangesCount() != train.cols()) {
+                    throw new Refused("the request has " + request.getRangesCount() + " column ranges; the site's"
+                            + " definition has " + train.cols() + " feature columns");
+                }
+                List<ColumnMoments> local = FederatedStatistics.moments(train);
+                for (int f = 0; f < train.cols(); f++) {
+                    ColumnRange r = request.getRanges(f);
+                    Histogram h;
+                    try {
+                        h = Histogram.of(train.column(f), r.getLow(), r.getHigh(), bins);
+                    } catch (IllegalArgumentException e) {
+                        throw new Refused("column " + (f + 1) + ": " + e.getMessage());
+                    }
+                    reply.addColumns(StatsCodec.column(local.get(f), h));
+                }
+            }
+            case PREPARE -> {
+                LocalData prepared = prepare(request.getMerged());
+                reply.addAllFeatureNames(prepared.featureNames());
+            }
+            default -> throw new Refused("unknown statistics kind " + kind);
+        }
+        return reply.build();
+    }
+
+    @Override
+    public synchronized void merged(MergedStats merged) {
+        if (!merged.equals(preparedFrom)) {
+            prepare(merged);
+        }
+    }
+
+    private LocalData prepare(MergedStats merged) throws IllegalArgumentException {
+        LocalData prepared = rows.prepare(StatsCodec.moments(merged.getColumnsList()),
+                StatsCodec.histograms(merged.getColumnsList()));
+        site.prepare(prepared);
+        preparedFrom = merged;
+        if (out != null) {
+            out.printf("site '%s' prepared its data from statistics merged over %s: %d features%n", rows.siteId(),
+                    new ArrayList<>(merged.getSitesList()), prepared.featureNames().size());
+            out.flush();
+        }
+        return prepared;
+    }
+}
