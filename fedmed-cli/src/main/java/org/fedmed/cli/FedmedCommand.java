@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code fedmed} command: federated learning for healthcare, where no patient record leaves its site. */
 @Command(name = "fedmed", mixinStandardHelpOptions = true, versionProvider = FedmedCommand.VersionProvider.class,
         description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
-        subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, ProvisionCommand.class,
+        subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, AnalyticsCommand.class, ProvisionCommand.class,
                 PrivacyCommand.class, TradeoffCommand.class, ServerCommand.class,
                 SiteCommand.class, ExportCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {

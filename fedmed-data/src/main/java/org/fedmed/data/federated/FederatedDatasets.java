@@ -37,6 +37,20 @@ public final class FederatedDatasets {
 
     /** Loads the dataset named in {@code options} from {@code registry}. */
     public static FederatedDataset load(DatasetRegistry registry, DataOptions options) {
+        RawSites raw = read(registry, options);
+        return build(raw.name(), raw.siteIds(), raw.tables(), options, raw.checksums());
+    }
+
+    /**
+     * A dataset's sites as read, before any split or preprocessing.
+     *
+     * @param checksums the SHA-256 of every file read, by file name
+     */
+    public record RawSites(String name, List<String> siteIds, List<RawTable> tables, Map<String, String> checksums) {
+    }
+
+    /** Reads the dataset named in {@code options} from {@code registry} into its sites, as {@link #load} does. */
+    public static RawSites read(DatasetRegistry registry, DataOptions options) {
         ResolvedDataset resolved = registry.resolve(options.dataset());
         DatasetEntry entry = resolved.entry();
         List<String> ids = new ArrayList<>();
@@ -53,7 +67,7 @@ public final class FederatedDatasets {
                 tables.add(CsvLoader.load(resolved.file(site.file()), entry.schema()));
             }
         }
-        return build(entry.name(), ids, tables, options, resolved.checksums());
+        return new RawSites(entry.name(), ids, tables, resolved.checksums());
     }
 
     /** Splits one table into {@code options.sites()} simulated sites with the configured partitioner. */
