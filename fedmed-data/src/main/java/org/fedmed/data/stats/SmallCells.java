@@ -11,7 +11,8 @@ import java.util.Arrays;
  *   <li>primary: every count in [1, k-1] is suppressed;</li>
  *   <li>complementary: in every line of a table (a row or a column), the suppressed cells must add up to 0 or to at
  *       least k, since the line's total is released (or can be) and the total minus the released cells is their
- *       sum; while they add up to less, the smallest released non-zero cell of that line is suppressed too;</li>
+ *       sum; while they add up to less, the smallest released non-zero cell of that line is suppressed too (when none is
+ *       left, the line's total is itself below k, and no site releases a total below k);</li>
  *   <li>pooled: a pooled cell is the sum of the sites' cells and is released only when every site's cell is
  *       released (so that no pooled figure minus the other sites' released ones gives a suppressed cell), and then
  *       itself passes rules 1 and 2 with the largest k of the sites it pools.</li>
