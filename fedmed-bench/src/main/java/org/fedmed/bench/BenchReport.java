@@ -45,6 +45,7 @@ public final class BenchReport {
                 case "AggregationBenchmark" -> aggregation(e.getValue(), out);
                 case "AggregationKernelBenchmark" -> kernels(e.getValue(), out);
                 case "TrainingBenchmark" -> training(e.getValue(), out);
+                case "StatisticsRoundBenchmark" -> statisticsRounds(e.getValue(), out);
                 default -> generic(e.getKey(), e.getValue(), out);
             }
             out.append('\n');
@@ -143,6 +144,22 @@ public final class BenchReport {
                     train == null ? "–" : msWithRange(train), perSecond(rowsPerOp, train),
                     perSecond(rowsPerOp, gradients), perSecond(rowsPerOp, forward), ratio(gradients, train),
                     ratio(forward, train)));
+        }
+    }
+
+    private static void statisticsRounds(List<RunResult> results, StringBuilder out) {
+        Map<String, RunResult> byVariant = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            byVariant.put(param(r, "variant"), r);
+        }
+        RunResult fit = byVariant.get("fit");
+        RunResult any = results.getFirst();
+        out.append("### StatisticsRoundBenchmark: ms/op as best [mean] of the measurement iterations, "
+                + param(any, "sites") + " sites of " + param(any, "rows") + " rows\n\n");
+        out.append("| round | ms/op | fit round / this round |\n|---|---:|---:|\n");
+        for (Map.Entry<String, RunResult> e : byVariant.entrySet()) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", e.getKey(), msWithRange(e.getValue()),
+                    fit == null ? "–" : fmt(millis(fit) / millis(e.getValue()))));
         }
     }
 

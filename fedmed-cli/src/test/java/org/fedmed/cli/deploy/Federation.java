@@ -83,7 +83,18 @@ final class Federation {
         return siteConfigFor(layout.siteKit(site), site, hospital, strategies, modelSpec);
     }
 
+    /** As above, with {@code dataKeys} (lines such as {@code stats: per_site}) added to the data section. */
+    Path siteConfig(String site, String hospital, String strategies, String modelSpec, String dataKeys)
+            throws IOException {
+        return siteConfigFor(layout.siteKit(site), site, hospital, strategies, modelSpec, dataKeys);
+    }
+
     Path siteConfigFor(Path kit, String site, String hospital, String strategies, String modelSpec) throws IOException {
+        return siteConfigFor(kit, site, hospital, strategies, modelSpec, "");
+    }
+
+    Path siteConfigFor(Path kit, String site, String hospital, String strategies, String modelSpec, String dataKeys)
+            throws IOException {
         Path cfg = root.resolve("site-" + site + "-" + kit.getParent().getParent().getFileName() + ".yaml");
         Path csv = dataDir().resolve("heart-disease").resolve(csvOf(hospital));
         Files.writeString(cfg, """
@@ -92,13 +103,13 @@ final class Federation {
                   dataset: heart-disease
                   csv: %s
                   seed: 42
-                allow:
+                %sallow:
                   tasks: [fit, evaluate]
                   strategies: [%s]
                   model_specs:
                     - %s
                 audit_log: audit/%s.jsonl
-                """.formatted(root.relativize(kit), csv, strategies, modelSpec, site));
+                """.formatted(root.relativize(kit), csv, dataKeys.indent(2), strategies, modelSpec, site));
         return cfg;
     }
 

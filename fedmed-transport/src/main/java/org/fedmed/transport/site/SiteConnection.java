@@ -270,17 +270,22 @@ public final class SiteConnection implements AutoCloseable {
             if (s != session) {
                 return;
             }
-            state = State.REFUSED;
-            refusal = reason;
-            lastError = "refused by the server: " + reason;
-            session = null;
-            notifyAll();
         }
         LOG.log(System.Logger.Level.ERROR, "site ''{0}'' was refused by the server: {1}", settings.siteId(), reason);
         s.stopHeartbeats();
         s.abandonTasks("the server refused the site: " + reason);
+        // Recorded before the state says REFUSED: a process that leaves on REFUSED closes its audit log.
         audit(new AuditEntry(Instant.now(), settings.siteId(), "", null, 0, AuditEntry.Event.REFUSED_BY_SERVER, reason,
                 0, 0, List.of()));
+        synchronized (this) {
+            if (s == session) {
+                state = State.REFUSED;
+                refusal = reason;
+                lastError = "refused by the server: " + reason;
+                session = null;
+                notifyAll();
+            }
+        }
         s.releaseChannel();
     }
 
