@@ -38,9 +38,33 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--fallback", paramLabel = "POLICY", defaultValue = "fail",
             description = "When resuming and the last checkpoint is unusable: fail (default) or previous-good-round.")
     String fallback;
+    @Option(names = "--analytics", paramLabel = "FILE", description = "Instead of training: run one analytics exchange"
+            + " over the connected sites' training rows (no count below k released), print the table, write JSON"
+            + " to FILE, and end.")
+    Path analytics;
+    @Option(names = "--k", paramLabel = "K", description = "With --analytics: the smallest count released (a site may"
+            + " ask for a larger one). Default: ${DEFAULT-VALUE}.")
+    long k = org.fedmed.data.stats.AnalyticsOptions.DEFAULT_K;
+    @Option(names = "--cross-tab", paramLabel = "COLUMN", description = "With --analytics: a categorical column to"
+            + " cross-tabulate by the label.")
+    String crossTab;
 
     @Override
     public Integer call() throws Exception {
+        if (analytics != null) {
+            if (resume) {
+                throw new IllegalArgumentException("--analytics runs no training run; it cannot be combined with --resume");
+            }
+            ServerConfig cfg = ServerConfig.load(config);
+            try {
+                new org.fedmed.deploy.server.AnalyticsServer(cfg, DatasetRegistry.fromEnvironment(),
+                        spec.commandLine().getOut(), allowReadableKey ? KeyFilePolicy.ALLOW_READABLE
+                        : KeyFilePolicy.REQUIRE_OWNER_ONLY).run(analytics, k, crossTab);
+            } catch (MissingKitException e) {
+                throw e.namedBy(config, "kit");
+            }
+            return 0;
+        }
         FallbackPolicy policy = switch (fallback.toLowerCase(Locale.ROOT).replace('-', '_')) {
             case "fail" -> FallbackPolicy.FAIL;
             case "previous_good_round" -> FallbackPolicy.PREVIOUS_GOOD_ROUND;

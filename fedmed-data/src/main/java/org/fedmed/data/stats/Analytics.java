@@ -35,21 +35,38 @@ public final class Analytics {
         int[] order = SiteOrder.canonical(siteIds);
         List<SiteAnalytics> sites = new ArrayList<>();
         List<RawTable> tables = new ArrayList<>();
-        long pooledK = options.k();
         for (int pos = 0; pos < order.length; pos++) {
             String id = siteIds.get(order[pos]);
             RawTable t = trains.get(order[pos]);
-            long k = options.kOf(id);
-            pooledK = Math.max(pooledK, k);
             tables.add(t);
-            sites.add(SiteAnalytics.of(id, t, k, options.crossTabColumn(), options.noise(),
+            sites.add(SiteAnalytics.of(id, t, options.kOf(id), options.crossTabColumn(), options.noise(),
                     options.noise() == null ? null : options.noise().streamFor(pos)));
         }
-        return new AnalyticsReport(dataset, options, pooledK, sites, pooled(sites, tables, pooledK, options));
+        List<ColumnMoments> global = FederatedStatistics.mergeMoments(
+                tables.stream().map(FederatedStatistics::moments).toList());
+        List<Histogram> histograms = FederatedStatistics.mergeHistograms(tables.stream()
+                .map(t -> FederatedStatistics.histograms(t, global, options.bins())).toList());
+        return report(dataset, options, sites, global, histograms);
     }
 
-    private static SiteAnalytics pooled(List<SiteAnalytics> sites, List<RawTable> tables, long k,
-                                        AnalyticsOptions options) {
+    /**
+     * The report of the sites' releases ({@code sites}, in canonical order, each already suppressed under its k)
+     * pooled with the merged moments and histograms of the same sites' training rows, which give the pooled means,
+     * deviations and quartiles (released only when the pooled present count is). A deployment's server calls this
+     * with what its sites sent.
+     */
+    public static AnalyticsReport report(String dataset, AnalyticsOptions options, List<SiteAnalytics> sites,
+                                         List<ColumnMoments> global, List<Histogram> histograms) {
+        long pooledK = options.k();
+        for (SiteAnalytics s : sites) {
+            pooledK = Math.max(pooledK, s.k());
+        }
+        return new AnalyticsReport(dataset, options, pooledK, sites, pooled(sites, global, histograms, pooledK,
+                options));
+    }
+
+    private static SiteAnalytics pooled(List<SiteAnalytics> sites, List<ColumnMoments> global,
+                                        List<Histogram> histograms, long k, AnalyticsOptions options) {
         SiteAnalytics first = sites.getFirst();
         long rows = SmallCells.pool(sites.stream().mapToLong(SiteAnalytics::rows).toArray());
         rows = rows == SmallCells.SUPPRESSED || SmallCells.releasable(rows, k) ? rows : SmallCells.SUPPRESSED;
@@ -60,10 +77,6 @@ public final class Analytics {
         }
         labels = SmallCells.suppressLine(labels, k);
 
-        List<List<ColumnMoments>> moments = tables.stream().map(FederatedStatistics::moments).toList();
-        List<ColumnMoments> global = FederatedStatistics.mergeMoments(moments);
-        List<Histogram> histograms = FederatedStatistics.mergeHistograms(tables.stream()
-                .map(t -> FederatedStatistics.histograms(t, global, options.bins())).toList());
         List<ColumnFigures> columns = new ArrayList<>();
         for (int f = 0; f < first.columns().size(); f++) {
             final int col = f;

@@ -128,16 +128,26 @@ final class StatisticsExchange {
         return new Result(sites, global, histograms, features, reference.getPreprocessing().getCanonical());
     }
 
-    /** The replies in canonical order; refusals are left out, or fail the exchange when {@code all}. */
     private Map<String, StatsReply> answers(List<String> sites, StatsRequest request, boolean all)
+            throws InterruptedException {
+        return answers(pool, sites, request, all, deadline, out, "statistics exchange");
+    }
+
+    /**
+     * The replies to {@code request} in the order of {@code sites}, each awaited until {@code deadline} after the
+     * request; a site that refuses or does not answer is left out (printed as {@code what: leaving site ... out}),
+     * or fails the exchange when {@code all}.
+     */
+    static Map<String, StatsReply> answers(GrpcSitePool pool, List<String> sites, StatsRequest request, boolean all,
+                                           Duration deadline, PrintWriter out, String what)
             throws InterruptedException {
         Map<String, CompletableFuture<StatsReply>> pending = pool.requestStatistics(sites, request);
         long end = System.nanoTime() + deadline.toNanos();
-        Map<String, StatsReply> out = new LinkedHashMap<>();
+        Map<String, StatsReply> got = new LinkedHashMap<>();
         for (String id : sites) {
             String why;
             try {
-                out.put(id, pending.get(id).get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
+                got.put(id, pending.get(id).get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
                 continue;
             } catch (ExecutionException e) {
                 why = e.getCause().getMessage();
@@ -146,12 +156,12 @@ final class StatisticsExchange {
                         + deadline.toSeconds() + " s";
             }
             if (all) {
-                throw new IllegalStateException("the statistics exchange failed: " + why);
+                throw new IllegalStateException("the " + what + " failed: " + why);
             }
-            this.out.printf("statistics exchange: leaving site '%s' out: %s%n", id, why);
-            this.out.flush();
+            out.printf("%s: leaving site '%s' out: %s%n", what, id, why);
+            out.flush();
         }
-        return out;
+        return got;
     }
 
     private static <T> T decode(String site, java.util.function.Supplier<T> decoding) {

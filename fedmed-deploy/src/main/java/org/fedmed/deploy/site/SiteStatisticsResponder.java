@@ -9,6 +9,7 @@ import org.fedmed.data.prep.ColumnMoments;
 import org.fedmed.data.prep.FederatedStatistics;
 import org.fedmed.data.prep.Histogram;
 import org.fedmed.data.prep.Preprocessing;
+import org.fedmed.data.stats.SiteAnalytics;
 import org.fedmed.deploy.stats.StatsCodec;
 import org.fedmed.transport.proto.ColumnRange;
 import org.fedmed.transport.proto.MergedStats;
@@ -20,7 +21,8 @@ import org.fedmed.transport.site.StatisticsResponder;
 /**
  * A deployed site's side of the statistics exchange. It answers only the fixed statistics a request names
  * (moments, or histograms over the ranges sent, of its training rows; or, with the merged statistics, the model
- * inputs its preprocessing then produces) and refuses any request when it has fewer training rows than the larger
+ * inputs its preprocessing then produces; or, for analytics, what it releases ({@link SiteAnalytics}, with every
+ * count below the larger of the server's k and its own {@code data.k} suppressed before it is sent)) and refuses any request when it has fewer training rows than the larger
  * of its {@code min_rows} and its k, or a request that mixes kinds, names none, or asks for a bin count outside
  * [2, {@value #MAX_BINS}]. When merged statistics arrive it builds its preprocessing from them with the same entry
  * point as the simulation ({@link SiteRows#prepare}) and hands the prepared rows to its {@link GovernedSite}; merged
@@ -92,6 +94,15 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
             case PREPARE -> {
                 LocalData prepared = prepare(request.getMerged());
                 reply.addAllFeatureNames(prepared.featureNames());
+            }
+            case RELEASE -> {
+                long k = Math.max(request.getMinCell(), rows.settings().minCell());
+                try {
+                    reply.setReleased(StatsCodec.released(SiteAnalytics.of(rows.siteId(), train, k,
+                            request.getCrossTabColumn().isEmpty() ? null : request.getCrossTabColumn(), null, null)));
+                } catch (IllegalArgumentException e) {
+                    throw new Refused(e.getMessage());
+                }
             }
             default -> throw new Refused("unknown statistics kind " + kind);
         }

@@ -4,10 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedmed.data.prep.ColumnMoments;
 import org.fedmed.data.prep.Histogram;
+import org.fedmed.data.stats.ColumnFigures;
 import org.fedmed.data.stats.DatasetFingerprint;
+import org.fedmed.data.stats.SiteAnalytics;
+import org.fedmed.data.stats.SmallCells;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.proto.ColumnStats;
 import org.fedmed.transport.proto.MergedStats;
+import org.fedmed.transport.proto.Released;
+import org.fedmed.transport.proto.ReleasedColumn;
 
 /**
  * The one codec between the data layer's statistics ({@link ColumnMoments}, {@link Histogram},
@@ -73,6 +78,65 @@ public final class StatsCodec {
             b.addColumns(column(moments.get(f), histograms.isEmpty() ? null : histograms.get(f)));
         }
         return b.build();
+    }
+
+    /** What a site releases in analytics, as the wire carries it. */
+    public static Released released(SiteAnalytics a) {
+        Released.Builder b = Released.newBuilder().setK(a.k()).setRows(a.rows())
+                .setCrossTabColumn(a.crossTabColumn() == null ? "" : a.crossTabColumn())
+                .addAllCrossTabLevels(a.crossTabLevels());
+        for (long c : a.labelCounts()) {
+            b.addLabelCounts(c);
+        }
+        for (ColumnFigures c : a.columns()) {
+            b.addColumns(ReleasedColumn.newBuilder().setName(c.name()).setCategorical(c.categorical())
+                    .setPresent(c.present()).setMissing(c.missing()).setMean(c.mean()).setSd(c.sd()));
+        }
+        for (long[] row : a.crossTab()) {
+            for (long c : row) {
+                b.addCrossTab(c);
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * A site's released figures as the wire carried them; a count below k that is not marked suppressed is refused,
+     * so that a site that does not suppress is caught rather than passed on.
+     */
+    public static SiteAnalytics released(String siteId, Released r) {
+        long k = r.getK();
+        java.util.function.LongConsumer check = c -> {
+            if (c != SmallCells.SUPPRESSED && !SmallCells.releasable(c, k)) {
+                throw new IllegalArgumentException("site '" + siteId + "' released a count of " + c + " under k " + k);
+            }
+        };
+        check.accept(r.getRows());
+        long[] labels = r.getLabelCountsList().stream().mapToLong(Long::longValue).toArray();
+        java.util.Arrays.stream(labels).forEach(check);
+        List<ColumnFigures> cols = new ArrayList<>();
+        for (ReleasedColumn c : r.getColumnsList()) {
+            check.accept(c.getPresent());
+            check.accept(c.getMissing());
+            cols.add(new ColumnFigures(c.getName(), c.getCategorical(), c.getPresent(), c.getMissing(), c.getMean(),
+                    c.getSd(), Double.NaN, Double.NaN, Double.NaN));
+        }
+        int levels = r.getCrossTabLevelsCount();
+        long[][] cross = new long[levels == 0 ? 0 : levels + 1][];
+        int classes = labels.length;
+        if (cross.length > 0 && r.getCrossTabCount() != cross.length * classes) {
+            throw new IllegalArgumentException("site '" + siteId + "' sent a cross-tabulation of "
+                    + r.getCrossTabCount() + " cells for " + cross.length + " rows and " + classes + " classes");
+        }
+        for (int row = 0; row < cross.length; row++) {
+            cross[row] = new long[classes];
+            for (int c = 0; c < classes; c++) {
+                cross[row][c] = r.getCrossTab(row * classes + c);
+                check.accept(cross[row][c]);
+            }
+        }
+        return new SiteAnalytics(siteId, k, r.getRows(), labels, cols,
+                r.getCrossTabColumn().isEmpty() ? null : r.getCrossTabColumn(), r.getCrossTabLevelsList(), cross);
     }
 
     /** A fingerprint as a site reports it in Hello. */
