@@ -3,9 +3,11 @@ package org.fedmed.transport.server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,10 @@ import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
 import org.fedmed.transport.proto.FitSettings;
+import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
+import org.fedmed.transport.proto.StatsReply;
+import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskKind;
 import org.fedmed.transport.wire.Layouts;
@@ -39,7 +44,8 @@ import org.fedmed.transport.wire.Layouts;
  * fewer results than it sent tasks (over-selection) closes as soon as that many have been delivered, counted as
  * they arrive: the sites still open are cut the same way, with a reason that says so. A site that disconnects or
  * refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason, and so is a site cut because its
- * certificate is no longer admitted (see {@link FederationServer#recheckAdmissions()}).
+ * certificate is no longer admitted (see {@link FederationServer#recheckAdmissions()}). Before round 1 it carries the
+ * statistics exchange ({@link #requestStatistics}, {@link #shareMergedStatistics}); the caller merges.
  */
 public final class GrpcSitePool implements SitePool {
 
@@ -50,7 +56,7 @@ public final class GrpcSitePool implements SitePool {
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
-    private volatile org.fedmed.transport.proto.MergedStats merged;
+    private volatile MergedStats merged;
 
     /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
     GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background) {
@@ -168,14 +174,14 @@ public final class GrpcSitePool implements SitePool {
      * reply: it fails with {@link StatisticsRefusedException} when the site refuses, is not connected, or leaves
      * before answering. The caller decides how long to wait.
      */
-    public Map<String, java.util.concurrent.CompletableFuture<org.fedmed.transport.proto.StatsReply>> requestStatistics(
-            List<String> siteIds, org.fedmed.transport.proto.StatsRequest request) {
-        Map<String, java.util.concurrent.CompletableFuture<org.fedmed.transport.proto.StatsReply>> out =
-                new java.util.LinkedHashMap<>();
+    public Map<String, CompletableFuture<StatsReply>> requestStatistics(
+            List<String> siteIds, StatsRequest request) {
+        Map<String, CompletableFuture<StatsReply>> out =
+                new LinkedHashMap<>();
         for (String id : siteIds) {
             SiteLink link = active.get(id);
             if (link == null) {
-                var missing = new java.util.concurrent.CompletableFuture<org.fedmed.transport.proto.StatsReply>();
+                var missing = new CompletableFuture<StatsReply>();
                 missing.completeExceptionally(new StatisticsRefusedException("site '" + id + "' is not connected"));
                 out.put(id, missing);
             } else {
@@ -189,7 +195,7 @@ public final class GrpcSitePool implements SitePool {
      * Sends the merged statistics to every connected site, and from now on to every site as it is admitted (a site
      * that reconnects, or joins late, gets the same statistics); returns how many were sent now.
      */
-    public int shareMergedStatistics(org.fedmed.transport.proto.MergedStats merged) {
+    public int shareMergedStatistics(MergedStats merged) {
         this.merged = merged;
         int sent = 0;
         for (SiteLink link : List.copyOf(active.values())) {

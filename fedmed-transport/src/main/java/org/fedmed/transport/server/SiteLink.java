@@ -7,7 +7,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -212,11 +214,11 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             refuse("Hello claims site id '" + hello.getSiteId() + "' but the certificate identifies site '" + id + "'");
             return;
         }
-        java.util.Optional<String> badDefinition;
+        Optional<String> badDefinition;
         try {
             badDefinition = settings.definitionCheck().refusal(hello.hasDefinition() ? report(hello) : null);
         } catch (RuntimeException e) {
-            badDefinition = java.util.Optional.of("the server could not check its dataset definition: " + e);
+            badDefinition = Optional.of("the server could not check its dataset definition: " + e);
         }
         if (badDefinition.isPresent()) {
             refuse("site '" + id + "': " + badDefinition.get());
@@ -476,7 +478,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             statsWaiting.put(request.getRequestId(), answer);
         }
         events.statisticsRequested(siteId, request.getRequestId(), request.getKindsList().stream()
-                .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList());
+                .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
         out.send(ServerMessage.newBuilder().setStatsRequest(request).build());
         return answer;
     }

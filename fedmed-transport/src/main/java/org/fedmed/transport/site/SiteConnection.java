@@ -22,7 +22,8 @@ import org.fedmed.transport.proto.Welcome;
  * the tasks it receives with its local {@link SiteClient}, one task at a time. Before any model is received, each
  * task is put to the site's {@link TaskPolicy}; refused tasks are answered with the reason and never run. Every
  * task is recorded in the {@link SiteAuditLog}. The site never runs anything the server sends other than fit or
- * evaluate of its own client's model.
+ * evaluate of its own client's model, and the fixed statistics of its {@link StatisticsResponder} (every request
+ * and answer of the statistics exchange is audited too).
  *
  * <p>When the connection drops, the task in progress is abandoned and the site redials with capped, jittered
  * exponential backoff, then rejoins. A dial not welcomed within the dial timeout is given up and retried, so a

@@ -1,0 +1,50 @@
+package org.fedmed.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.fedmed.data.TestData;
+import org.fedmed.data.registry.BuiltInDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalyticsCommandTest {
+
+    @Test
+    void analyticsPrintsTheTableAndWritesJsonWithSmallCellsSuppressed(@TempDir Path dir) throws Exception {
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        Path json = dir.resolve("a.json");
+        var r = FedmedCommandTest.run("analytics", "--dataset", "heart-disease", "--cross-tab", "cp",
+                "--site-k", "va=10", "--json", json.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("k = 5 (pooled k 10)"), r.out());
+        assertTrue(r.out().contains("supp"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(4, root.get("sites").size());
+        assertEquals("cleveland", root.get("sites").get(0).get("site").asText());
+        assertEquals(10, root.get("sites").get(3).get("k").asLong());
+        assertEquals(227 + 220 + 92 + 150, root.get("pooled").get("rows").asLong(),
+                "the four hospitals' training rows (75% of each, stratified)");
+    }
+
+    @Test
+    void aNumericCrossTabulationColumnIsAnErrorNamingIt(@TempDir Path dir) {
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        var r = FedmedCommandTest.run("analytics", "--dataset", "heart-disease", "--cross-tab", "age",
+                "--json", dir.resolve("a.json").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("cross-tabulation column 'age' is numeric"), r.err());
+    }
+
+    @Test
+    void noiseOutsideTheGaussianMechanismsRangeIsRefused(@TempDir Path dir) {
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        var r = FedmedCommandTest.run("analytics", "--dataset", "heart-disease", "--epsilon", "2",
+                "--json", dir.resolve("a.json").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("'epsilon' must lie in (0, 1)"), r.err());
+    }
+}

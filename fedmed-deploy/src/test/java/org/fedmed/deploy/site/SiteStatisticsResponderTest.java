@@ -1,0 +1,117 @@
+package org.fedmed.deploy.site;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.fedmed.data.TestData;
+import org.fedmed.data.federated.FederatedDataset;
+import org.fedmed.data.federated.FederatedDatasets;
+import org.fedmed.data.prep.ColumnMoments;
+import org.fedmed.data.prep.FederatedStatistics;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.StatsMode;
+import org.fedmed.data.registry.BuiltInDatasets;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.deploy.stats.StatsCodec;
+import org.fedmed.ml.ModelSpec;
+import org.fedmed.transport.TaskKind;
+import org.fedmed.transport.proto.ColumnRange;
+import org.fedmed.transport.proto.StatisticKind;
+import org.fedmed.transport.proto.StatsReply;
+import org.fedmed.transport.proto.StatsRequest;
+import org.fedmed.transport.site.StatisticsResponder;
+import org.junit.jupiter.api.Test;
+
+/** A deployed site answers only the fixed statistics of its training rows, and prepares exactly as the simulation. */
+class SiteStatisticsResponderTest {
+
+    static final List<String> HOSPITALS = List.of("cleveland", "hungary", "switzerland", "va");
+
+    static DataSettings defaults(long k) {
+        return new DataSettings(BuiltInDatasets.HEART_DISEASE, null, 0.25, MissingPolicy.MEAN, true, 42, 10,
+                StatsMode.FEDERATED, true, k);
+    }
+
+    static GovernedSite governed(String id) {
+        return new GovernedSite(id, new AllowListPolicy(new AllowList(Set.of(TaskKind.FIT, TaskKind.EVALUATE),
+                List.of("fedavg"), List.of(ModelSpec.logistic()), 10, 10_000)), null, null);
+    }
+
+    static StatsRequest request(StatisticKind... kinds) {
+        return StatsRequest.newBuilder().setRequestId("r").addAllKinds(List.of(kinds)).build();
+    }
+
+    @Test
+    void momentsAreThoseOfTheSitesTrainingRows() throws Exception {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        SiteRows rows = SiteDataLoader.rows(defaults(5), "hungary", registry);
+        StatsReply reply = new SiteStatisticsResponder(rows, governed("hungary"), null)
+                .answer(request(StatisticKind.MOMENTS));
+        assertEquals(rows.train().rows(), reply.getRows());
+        assertEquals(FederatedStatistics.moments(rows.train()), StatsCodec.moments(reply.getColumnsList()));
+        assertEquals(0, reply.getPreprocessing().getHistogramBins(), "mean imputation needs no histograms");
+    }
+
+    @Test
+    void preparingFromTheMergedStatisticsGivesTheSimulationsRowsBitForBit() throws Exception {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        FederatedDataset simulated = FederatedDatasets.load(registry, defaults(5).options().withSites(4));
+        List<List<ColumnMoments>> perSite = new ArrayList<>();
+        List<SiteRows> all = new ArrayList<>();
+        for (String id : HOSPITALS) {
+            SiteRows r = SiteDataLoader.rows(defaults(5), id, registry);
+            all.add(r);
+            perSite.add(FederatedStatistics.moments(r.train()));
+        }
+        var merged = StatsCodec.merged("m", HOSPITALS, FederatedStatistics.mergeMoments(perSite), List.of());
+        for (int s = 0; s < HOSPITALS.size(); s++) {
+            GovernedSite site = governed(HOSPITALS.get(s));
+            StatsReply reply = new SiteStatisticsResponder(all.get(s), site, null).answer(StatsRequest.newBuilder()
+                    .setRequestId("p").addKinds(StatisticKind.PREPARE).setMerged(merged).build());
+            assertEquals(simulated.featureNames(), reply.getFeatureNamesList());
+            LocalData prepared = all.get(s).prepare(StatsCodec.moments(merged.getColumnsList()), List.of());
+            assertArrayEquals(simulated.site(HOSPITALS.get(s)).train().features(), prepared.site().train().features());
+            assertArrayEquals(simulated.site(HOSPITALS.get(s)).test().features(), prepared.site().test().features());
+        }
+        assertTrue(simulated.featureNames().stream().anyMatch(n -> n.endsWith("_missing")), "indicators by default");
+    }
+
+    @Test
+    void aSiteRefusesAboutFewerTrainingRowsThanItsKOrMinRows() {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        SiteRows rows = SiteDataLoader.rows(defaults(1000), "switzerland", registry);
+        var e = assertThrows(StatisticsResponder.Refused.class, () -> new SiteStatisticsResponder(rows,
+                governed("switzerland"), null).answer(request(StatisticKind.MOMENTS)));
+        assertTrue(e.getMessage().contains("92 training rows, fewer than 1000"), e.getMessage());
+    }
+
+    @Test
+    void aRequestOutsideTheClosedSetIsRefused() {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        SiteRows rows = SiteDataLoader.rows(defaults(5), "va", registry);
+        SiteStatisticsResponder responder = new SiteStatisticsResponder(rows, governed("va"), null);
+        assertThrows(StatisticsResponder.Refused.class,
+                () -> responder.answer(request(StatisticKind.MOMENTS, StatisticKind.HISTOGRAMS)));
+        assertThrows(StatisticsResponder.Refused.class, () -> responder.answer(request()));
+        StatsRequest.Builder huge = StatsRequest.newBuilder().setRequestId("h").addKinds(StatisticKind.HISTOGRAMS)
+                .setBins(SiteStatisticsResponder.MAX_BINS + 1);
+        for (int f = 0; f < rows.train().cols(); f++) {
+            huge.addRanges(ColumnRange.newBuilder().setLow(0).setHigh(1));
+        }
+        var e = assertThrows(StatisticsResponder.Refused.class, () -> responder.answer(huge.build()));
+        assertTrue(e.getMessage().contains("histogram bins must lie in [2, 65536]"), e.getMessage());
+    }
+
+    @Test
+    void aSiteWithoutPreparedDataRefusesTasksSayingWhy() {
+        var decision = governed("va").review(new org.fedmed.transport.site.TaskOffer("r1-eval-va", TaskKind.EVALUATE,
+                1, org.fedmed.ml.Models.build(ModelSpec.logistic(), 3, 2).layout(), 16, "fedavg",
+                ModelSpec.logistic().toJson(), null));
+        assertTrue(!decision.accepted() && decision.reason().contains("has not prepared its data yet"), decision.reason());
+    }
+}
