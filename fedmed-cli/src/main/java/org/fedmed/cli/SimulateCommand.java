@@ -45,6 +45,7 @@ final class SimulateCommand implements Callable<Integer> {
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %d local epochs, seed %d%n",
                 data.name(), data.sites().size(), data.siteIds(), ComparisonExperiment.modelSpec(cfg).type().name().toLowerCase(),
                 cfg.strategy(), cfg.rounds(), cfg.localEpochs(), cfg.seed());
+        data.warnings().forEach(w -> stdout.println("warning: " + w));
         ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"

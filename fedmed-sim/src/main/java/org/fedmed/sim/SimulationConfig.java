@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fedmed.data.prep.Clipping;
+import org.fedmed.data.prep.ConstantFill;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.OneHot;
+import org.fedmed.data.prep.StandardDeviation;
 
 /**
  * Everything a simulation run needs, as read from a YAML file and command-line flags: the dataset and how it
@@ -46,7 +51,12 @@ public record SimulationConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
         Double maxSiteWeightShare,
         Double maxCountGrowth,
-        Integer minRows) {
+        Integer minRows,
+        JsonNode fill,
+        String oneHot,
+        Boolean standardize,
+        String sd,
+        List<Double> clipQuantiles) {
 
     /**
      * The keys that only mean something to {@code simulate} and {@code tune}, each with why: how a dataset file is
@@ -66,6 +76,10 @@ public record SimulationConfig(
         keys.put("missing", data);
         keys.put("missing_indicators", data);
         keys.put("stats", data);
+        keys.put("fill", data);
+        keys.put("standardize", data);
+        keys.put("sd", data);
+        keys.put("clip_quantiles", data);
         keys.put("regimes", "a deployment trains the federated model only");
         keys.put("parallelism", "each site of a deployment is its own process");
         return Collections.unmodifiableMap(keys);
@@ -80,7 +94,16 @@ public record SimulationConfig(
         partition = oneOf("partition", orDefault(partition, "iid"), Set.of("iid", "dirichlet", "quantity"));
         alpha = orDefault(alpha, 0.5);
         testFraction = orDefault(testFraction, 0.25);
-        missing = oneOf("missing", orDefault(missing, "mean"), Set.of("drop", "mean", "median"));
+        missing = MissingPolicy.fromKey("missing", orDefault(missing, "mean")).key();
+        oneHot = OneHot.fromKey("one_hot", orDefault(oneHot, "full")).key();
+        standardize = orDefault(standardize, true);
+        sd = StandardDeviation.fromKey("sd", orDefault(sd, "population")).key();
+        clipQuantiles = clipQuantiles == null ? null : List.copyOf(clipQuantiles);
+        Clipping.fromKey(clipQuantiles);
+        require(missing.equals("constant") == (fill != null && !fill.isNull()), "fill",
+                missing.equals("constant") ? "must give the constant(s) for missing: constant (a number, or a mapping"
+                        + " of column to number)" : "is only used with missing: constant, but missing is " + missing);
+        ConstantFill.fromKey(fill);
         missingIndicators = orDefault(missingIndicators, true);
         stats = oneOf("stats", orDefault(stats, "federated"), Set.of("federated", "per_site"));
         strategy = oneOf("strategy", orDefault(strategy, "fedavg"), Set.of("fedavg", "uniform", "quality"));
@@ -147,7 +170,8 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

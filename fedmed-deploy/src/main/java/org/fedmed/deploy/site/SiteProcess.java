@@ -60,6 +60,7 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d features, from %s%n",
                 kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
                 data.featureNames().size(), data.source());
+        data.site().warnings().forEach(w -> out.println("warning: " + w));
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs and %d parameters;"
                         + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),
