@@ -13,6 +13,8 @@ import org.fedmed.sim.ComparisonExperiment;
 import org.fedmed.sim.ExperimentProgress;
 import org.fedmed.sim.SimulationConfig;
 import org.fedmed.sim.SimulationData;
+import org.fedmed.sim.export.SimulationExport;
+import org.fedmed.server.export.ModelExporter;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.ComparisonTable;
 import org.fedmed.sim.report.ReportWriter;
@@ -50,9 +52,16 @@ final class SimulateCommand implements Callable<Integer> {
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        List<Path> files = new ReportWriter().write(report, dir);
+        List<Path> files = new java.util.ArrayList<>(new ReportWriter().write(report, dir));
+        if (report.federated() != null) {
+            Path model = dir.resolve(SimulationExport.MODEL_FILE);
+            SimulationExport.write(report, data, cfg, model);
+            files.add(model);
+            files.add(ModelExporter.provenancePath(model));
+        }
         stdout.println();
         stdout.print(ComparisonTable.render(report));
+        report.warnings().forEach(w -> stdout.println("warning: " + w));
         stdout.println();
         if (report.federated() != null) {
             stdout.printf("federated: %d rounds run, stopped by %s (%s)%n", report.federated().roundsRun(),
