@@ -37,7 +37,7 @@ public sealed interface Clipping {
         if (quantiles == null || quantiles.isEmpty()) {
             return NONE;
         }
-        if (quantiles.size() != 2 || quantiles.contains(null)) {
+        if (quantiles.size() != 2 || quantiles.get(0) == null || quantiles.get(1) == null) {
             throw new IllegalArgumentException("config key 'clip_quantiles' needs two quantiles [lower, upper], got "
                     + quantiles);
         }

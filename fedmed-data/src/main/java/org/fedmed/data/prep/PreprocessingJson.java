@@ -56,7 +56,7 @@ public final class PreprocessingJson {
         }
         s.put("unknown_level", "error");
         s.set("label", label(first.schema().label()));
-        boolean shared = bySite.values().stream().distinct().count() == 1;
+        boolean shared = options.stats() == StatsMode.FEDERATED && bySite.values().stream().distinct().count() == 1;
         if (shared) {
             s.set("shared", columns(first));
         } else {
