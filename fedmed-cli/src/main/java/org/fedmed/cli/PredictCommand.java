@@ -29,10 +29,14 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--site", paramLabel = "ID",
             description = "Whose preprocessing to apply, when each site used its own statistics (stats: per_site).")
     String site;
+    @Option(names = "--preprocessing", paramLabel = "FILE",
+            description = "Preprocessing to apply instead of the one in the provenance: for a deployment's model, the"
+                    + " -preprocessing.json a site wrote beside its audit log.")
+    Path preprocessing;
 
     @Override
     public Integer call() throws Exception {
-        ModelPredictor predictor = ModelPredictor.load(model, Optional.ofNullable(site));
+        ModelPredictor predictor = ModelPredictor.load(model, Optional.ofNullable(site), Optional.ofNullable(preprocessing));
         Path target = out != null ? out : csv.resolveSibling(stem(csv) + ".predictions.csv");
         int rows = predictor.predictCsv(csv, target);
         PrintWriter stdout = spec.commandLine().getOut();

@@ -43,7 +43,8 @@ public final class ClassificationMetrics {
 
     /**
      * The metrics {@link #compute} cannot define on rows with these labels, each with the reason in words (for
-     * example {@code roc_auc -> "test rows hold one class"}): ROC AUC when the rows hold fewer than two classes, R²
+     * example {@code roc_auc -> "test rows hold one class"}): ROC AUC when the rows hold fewer than two classes, binary
+     * F1 when they hold no positive row (its recall is 0/0; {@link #compute} gives 0 there), R²
      * when the targets are all equal, and every metric when there are no rows. Empty when all are defined.
      */
     public static Map<String, String> undefined(float[] labels, int classes) {
@@ -64,6 +65,9 @@ public final class ClassificationMetrics {
                 out.put(R2, "test targets are all equal");
             } else {
                 out.put(ROC_AUC, "test rows hold one class");
+                if (classes == 2 && labels[0] < 0.5f) {
+                    out.put(F1, "test rows hold no positive (class 1) row");
+                }
             }
         }
         return out;

@@ -75,7 +75,8 @@ public final class PreprocessingJson {
     }
 
     /**
-     * The preprocessor a section describes: the shared one, or {@code site}'s when each site has its own.
+     * The preprocessor a section describes: the shared one, or {@code site}'s when each site has its own (the only
+     * one when the section holds one site's).
      *
      * @throws IllegalArgumentException when the section has per-site numbers and {@code site} is absent or not one of
      *                                  them (the message lists them), or the section is malformed (naming the field)
@@ -86,6 +87,9 @@ public final class PreprocessingJson {
             columns = section.get("shared");
         } else {
             List<String> sites = sites(section);
+            if (site.isEmpty() && sites.size() == 1) {
+                site = Optional.of(sites.getFirst());
+            }
             if (site.isEmpty()) {
                 throw new IllegalArgumentException("the model's sites were preprocessed each with its own statistics"
                         + " (stats: per_site); name the site whose preprocessing to apply, one of " + sites);

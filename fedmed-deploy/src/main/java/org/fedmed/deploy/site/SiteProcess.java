@@ -61,6 +61,9 @@ public final class SiteProcess implements AutoCloseable {
                 kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
                 data.featureNames().size(), data.source());
         data.site().warnings().forEach(w -> out.println("warning: " + w));
+        java.nio.file.Path preprocessing = SitePreprocessingFile.beside(config.auditLog());
+        SitePreprocessingFile.write(data, config.data(), preprocessing);
+        out.printf("preprocessing fitted on this site's training rows written to %s%n", preprocessing);
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs and %d parameters;"
                         + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),

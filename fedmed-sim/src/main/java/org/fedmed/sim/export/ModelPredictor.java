@@ -52,16 +52,31 @@ public final class ModelPredictor {
      * @throws IOException              the model file is missing, corrupt, or not the one the sidecar describes
      */
     public static ModelPredictor load(Path modelFile, Optional<String> site) throws IOException {
+        return load(modelFile, site, Optional.empty());
+    }
+
+    /**
+     * As {@link #load(Path, Optional)}, with the preprocessing read from {@code preprocessingFile} when given (a
+     * deployed site's {@code -preprocessing.json}) instead of from the provenance; its inputs must be the ones the
+     * provenance names.
+     */
+    public static ModelPredictor load(Path modelFile, Optional<String> site, Optional<Path> preprocessingFile)
+            throws IOException {
         Path sidecar = ModelExporter.provenancePath(modelFile);
         if (!Files.isRegularFile(sidecar)) {
             throw new IllegalArgumentException("model " + modelFile + " has no provenance file " + sidecar
-                    + " beside it; it names the inputs and the preprocessing the model needs");
+                    + " beside it; it names the inputs and the model spec");
         }
         JsonNode provenance = JSON.readTree(sidecar.toFile());
-        JsonNode section = provenance.get("preprocessing");
+        Path sectionSource = preprocessingFile.orElse(sidecar);
+        JsonNode section = preprocessingFile.isPresent() ? JSON.readTree(preprocessingFile.get().toFile())
+                : provenance.get("preprocessing");
         if (section == null || section.isNull()) {
-            throw new IllegalArgumentException(sidecar + " records no preprocessing; export the model with a fedmed"
-                    + " that records it (simulate writes " + SimulationExport.MODEL_FILE + " with it)");
+            throw new IllegalArgumentException(sidecar + " records no preprocessing; for a deployment's model pass"
+                    + " --preprocessing with the -preprocessing.json file a site wrote beside its audit log");
+        }
+        if (!provenance.path("model").has("spec")) {
+            throw new IllegalArgumentException(sidecar + " records no model spec (model.spec)");
         }
         String sha = provenance.path("model").path("sha256").asText("");
         SafetensorsFile file = sha.isEmpty() ? SafetensorsReader.read(modelFile)
@@ -71,7 +86,15 @@ public final class ModelPredictor {
         try {
             preprocessor = PreprocessingJson.read(section, site);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(sidecar + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(sectionSource + ": " + e.getMessage(), e);
+        }
+        if (provenance.has("inputs")) {
+            List<String> named = new ArrayList<>();
+            provenance.get("inputs").forEach(n -> named.add(n.asText()));
+            if (!named.equals(preprocessor.featureNames())) {
+                throw new IllegalArgumentException("the preprocessing in " + sectionSource + " makes the inputs "
+                        + preprocessor.featureNames() + ", but the model in " + modelFile + " takes " + named);
+            }
         }
         int classes = provenance.path("model").path("classes").asInt(preprocessor.schema().classes());
         Model model = Models.build(spec, preprocessor.featureNames().size(), classes);
