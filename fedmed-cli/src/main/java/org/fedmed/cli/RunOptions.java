@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedmed.plan.ConfigException;
+import org.fedmed.config.ConfigException;
 import org.fedmed.plan.ConfigLoader;
 import org.fedmed.plan.SimulationConfig;
 import picocli.CommandLine.Option;
