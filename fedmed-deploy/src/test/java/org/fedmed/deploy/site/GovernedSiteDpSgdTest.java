@@ -51,7 +51,7 @@ class GovernedSiteDpSgdTest {
     static double epsilonAfter(int fits) {
         int rows = DATA.site().train().rows();
         return new RdpAccountant().step(DpSgdTrainer.samplingRateFor(rows, FIT.batchSize()), 1.1,
-                fits * DpSgdTrainer.stepsFor(rows, FIT.localEpochs(), FIT.batchSize())).epsilon(DELTA).epsilon();
+                fits * DpSgdTrainer.stepsFor(rows, FIT.work(), FIT.batchSize())).epsilon(DELTA).epsilon();
     }
 
     static FitResult fit(GovernedSite site, int round) {
