@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.ConfigException;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 import picocli.CommandLine.Option;
 
 /** The run options shared by {@code simulate} and {@code tune}: a config file and flags that override its keys. */

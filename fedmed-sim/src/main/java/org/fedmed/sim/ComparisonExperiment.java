@@ -1,6 +1,5 @@
 package org.fedmed.sim;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,14 +9,12 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.EngineConfig;
-import org.fedmed.core.strategy.InfluenceLimits;
 import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
-import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Strategy;
@@ -34,6 +31,10 @@ import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.dpsgd.DpSgdConfig;
 import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.ml.TrainingSiteClient;
+import org.fedmed.plan.FederatedSetup;
+import org.fedmed.plan.PlanSettings;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.SiteDpSettings;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.fedmed.sim.report.PrivacySummary;
@@ -61,36 +62,12 @@ public final class ComparisonExperiment {
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
     }
 
-    /** The model spec the config names (logistic regression when it names none). */
-    public static ModelSpec modelSpec(SimulationConfig config) {
-        return config.model() == null || config.model().isNull() ? ModelSpec.logistic()
-                : ModelSpec.parse(config.model().toString());
-    }
-
-    /** The local training settings every site gets: E epochs or S steps, batch B, learning rate, weights or delta. */
-    public static FitConfig fitConfig(SimulationConfig config) {
-        return new FitConfig(config.localWork(), config.batchSize(), config.lr(), config.send().equals("delta"),
-                config.seed());
-    }
-
-    /**
-     * How the round engine runs the federated regime; a deployment server runs it the same way: round budget and
-     * early stopping, per-round deadline, evaluation every round on the loss of the task's kind, the bound on any
-     * one site's influence, and the fewest rows an answer may rest on.
-     */
-    public static EngineConfig engineConfig(SimulationConfig config, int classes) {
-        return new EngineConfig(new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
-                Duration.ofSeconds(config.roundDeadlineSeconds()), 1, classes == 0 ? "mse" : "log_loss", 3,
-                config.seed(), new InfluenceLimits(config.maxSiteWeightShare(), config.maxCountGrowth()),
-                config.minRows());
-    }
-
     public ComparisonReport run(FederatedDataset data) {
         String startedAt = Instant.now().toString();
-        ModelSpec spec = modelSpec(config);
+        ModelSpec spec = PlanSettings.modelSpec(config);
         Model model = Models.build(spec, data.featureNames().size(), data.classes());
         ModelParameters init = model.init(config.seed());
-        FitConfig fit = fitConfig(config);
+        FitConfig fit = PlanSettings.fitConfig(config);
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
@@ -159,7 +136,7 @@ public final class ComparisonExperiment {
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
-        EngineConfig engineConfig = engineConfig(config, data.classes());
+        EngineConfig engineConfig = PlanSettings.engineConfig(config, data.classes());
         List<Map<String, Double>> curve = new ArrayList<>();
         RunListener listener = new RunListener() {
             private final java.util.Set<String> noted = new java.util.HashSet<>();

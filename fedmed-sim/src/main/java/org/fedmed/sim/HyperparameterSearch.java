@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
 
 /**
  * Chooses the site learning rate, local epochs and batch size honestly: each candidate runs the federated

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
-import org.fedmed.sim.YamlPositions;
+import org.fedmed.plan.ConfigException;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.YamlPositions;
 import org.fedmed.transport.server.DeliveryOrder;
 
 /**

@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.ml.ModelSpec;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.YamlPositions;
+import org.fedmed.plan.ConfigException;
+import org.fedmed.plan.YamlPositions;
 import org.fedmed.transport.TaskKind;
 
 /** Binds a site config file to a {@link SiteConfig}; every error names the file and the key at fault. */

@@ -98,7 +98,7 @@ class ServerConfigTest {
     @Test
     void aRunStoredBeforeAKeyExistedResumesWhenTheKeyHasItsDefault(@TempDir Path tmp) throws Exception {
         ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
-        var json = org.fedmed.sim.ConfigLoader.jsonWriter();
+        var json = org.fedmed.plan.ConfigLoader.jsonWriter();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(RunConfigJson.of(config));
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).remove("min_rows");
         String stored = json.writeValueAsString(root);
@@ -191,7 +191,7 @@ class ServerConfigTest {
     @Test
     void aRunStoredWithSimulationOnlyKeysResumesWithoutThem(@TempDir Path tmp) throws Exception {
         ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
-        var json = org.fedmed.sim.ConfigLoader.jsonWriter();
+        var json = org.fedmed.plan.ConfigLoader.jsonWriter();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(RunConfigJson.of(config));
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).put("stats", "per_site")
                 .put("missing_indicators", false);

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,8 +16,8 @@ class LocalStepsConfigTest {
         SimulationConfig c = ConfigLoader.parse("local_steps: 100\nbatch_size: 4\n", "sim.yaml", Map.of());
         assertEquals(LocalWork.steps(100), c.localWork());
         assertNull(c.localEpochs());
-        assertEquals(LocalWork.steps(100), ComparisonExperiment.fitConfig(c).work());
-        assertEquals(4, ComparisonExperiment.fitConfig(c).batchSize());
+        assertEquals(LocalWork.steps(100), PlanSettings.fitConfig(c).work());
+        assertEquals(4, PlanSettings.fitConfig(c).batchSize());
     }
 
     @Test
@@ -26,7 +26,7 @@ class LocalStepsConfigTest {
         assertEquals(LocalWork.epochs(2), c.localWork());
         assertEquals(2, c.localEpochs());
         assertNull(c.localSteps());
-        assertEquals(LocalWork.epochs(2), ComparisonExperiment.fitConfig(SimulationConfig.defaults()).work());
+        assertEquals(LocalWork.epochs(2), PlanSettings.fitConfig(SimulationConfig.defaults()).work());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
