@@ -15,7 +15,7 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * parameters whose layout matches the model it was configured with, returns parameters and aggregate metrics,
  * and nothing else: no row, prediction or label leaves it. For {@code local_steps} fits it keeps one
  * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
- * previous one stopped; such fits run one at a time.
+ * previous one stopped; its fits run one at a time.
  */
 public final class TrainingSiteClient implements SiteClient {
 
