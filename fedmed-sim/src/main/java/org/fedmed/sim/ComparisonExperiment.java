@@ -21,6 +21,7 @@ import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
+import org.fedmed.ml.BatchCursor;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
@@ -42,7 +43,7 @@ import org.fedmed.sim.report.RegimeResult;
 
 /**
  * The honest comparison behind {@code fedmed simulate}: on the same per-site train/test splits, from the same
- * initial parameters and with the same training budget (R rounds of E local epochs), it trains
+ * initial parameters and with the same training budget (R rounds of E local epochs or S local steps), it trains
  * <ul>
  *   <li>{@code local}: each site alone on its own training data, tested on its own test data;</li>
  *   <li>{@code federated}: the round engine over in-process sites, the same engine deployment uses;</li>
@@ -93,8 +94,9 @@ public final class ComparisonExperiment {
         for (SiteData site : data.sites()) {
             float[] params = init.copyFlat();
             TrainingSiteClient client = client(model, site);
+            BatchCursor cursor = new BatchCursor();
             for (int round = 1; round <= config.rounds(); round++) {
-                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)));
+                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)), cursor);
                 perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
                 progress.step(site.siteId());
             }
@@ -110,9 +112,10 @@ public final class ComparisonExperiment {
         LabeledData pooled = LabeledData.concat(data.sites().stream().map(SiteData::train).toList());
         List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
         float[] params = init.copyFlat();
+        BatchCursor cursor = new BatchCursor();
         List<Map<String, Double>> curve = new ArrayList<>();
         for (int round = 1; round <= config.rounds(); round++) {
-            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)));
+            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)), cursor);
             List<MetricAggregation.Weighted> parts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));

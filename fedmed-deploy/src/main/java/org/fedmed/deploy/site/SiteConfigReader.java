@@ -41,7 +41,7 @@ final class SiteConfigReader {
 
     /** The raw {@code allow} section. */
     record AllowDocument(List<String> tasks, List<String> strategies, List<JsonNode> modelSpecs, Integer maxLocalEpochs,
-                         Long maxParameters) {
+                         Long maxParameters, Integer maxLocalSteps) {
     }
 
     private SiteConfigReader() {
@@ -64,7 +64,8 @@ final class SiteConfigReader {
                     required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
                     specs(required(a.modelSpecs(), "allow.model_specs")),
                     or(a.maxLocalEpochs(), AllowList.DEFAULT_MAX_LOCAL_EPOCHS),
-                    or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS));
+                    or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS),
+                    or(a.maxLocalSteps(), AllowList.DEFAULT_MAX_LOCAL_STEPS));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
                     dpSgd(doc.privacy()));

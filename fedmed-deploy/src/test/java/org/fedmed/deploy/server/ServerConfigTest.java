@@ -130,6 +130,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void theTrainingSectionTakesLocalStepsAndRefusesItBesideLocalEpochs(@TempDir Path tmp) throws Exception {
+        ServerConfig steps = ServerConfig.load(write(tmp, MINIMAL + "  local_steps: 100\n"));
+        assertEquals(org.fedmed.core.LocalWork.steps(100), steps.training().localWork());
+        Path both = write(tmp, MINIMAL + "  local_epochs: 1\n  local_steps: 100\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(both));
+        assertTrue(e.getMessage().startsWith(both + " (section 'training'): config key 'local_steps' cannot be used with "
+                + "'local_epochs'"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(line 7, column 16)"), e.getMessage());
+        // a run stored with epochs does not resume under steps
+        ServerConfig epochs = ServerConfig.load(write(tmp, MINIMAL));
+        var resume = assertThrows(IllegalArgumentException.class,
+                () -> RunConfigJson.requireSameTraining(RunConfigJson.of(epochs), steps));
+        assertTrue(resume.getMessage().contains("local_steps (was null, now 100)"), resume.getMessage());
+    }
+
+    @Test
     void aSimulationOnlyTrainingKeyIsRefusedNamingItAndWhy(@TempDir Path tmp) throws Exception {
         Path file = write(tmp, MINIMAL + "  stats: per_site\n");
         var stats = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
