@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
+import org.fedmed.config.ConfigException;
 import org.fedmed.core.LocalWork;
 import org.junit.jupiter.api.Test;
 
