@@ -5,14 +5,9 @@ import org.fedmed.data.federated.DataOptions;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.partition.PartitionerKind;
-import org.fedmed.data.prep.Clipping;
-import org.fedmed.data.prep.ConstantFill;
-import org.fedmed.data.prep.MissingPolicy;
-import org.fedmed.data.prep.OneHot;
 import org.fedmed.data.prep.PreprocessOptions;
-import org.fedmed.data.prep.StandardDeviation;
-import org.fedmed.data.prep.StatsMode;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.plan.SimulationConfig;
 
 /** Turns a simulation config's data keys into the sites' preprocessed train/test splits. */
 public final class SimulationData {
@@ -26,10 +21,7 @@ public final class SimulationData {
 
     /** The preprocessing a simulation config's keys ask for. */
     public static PreprocessOptions preprocessing(SimulationConfig c) {
-        return new PreprocessOptions(MissingPolicy.fromKey("missing", c.missing()), ConstantFill.fromKey(c.fill()),
-                c.missingIndicators(), OneHot.fromKey("one_hot", c.oneHot()), c.standardize(),
-                StandardDeviation.fromKey("sd", c.sd()), Clipping.fromKey(c.clipQuantiles()),
-                StatsMode.valueOf(c.stats().toUpperCase(Locale.ROOT)), PreprocessOptions.DEFAULT_BINS);
+        return c.preprocessing();
     }
 
     public static FederatedDataset load(SimulationConfig c, DatasetRegistry registry) {

@@ -22,8 +22,8 @@ import org.fedmed.data.schema.DatasetSchema;
 import org.fedmed.data.schema.FeatureSpec;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 import org.junit.jupiter.api.Test;
 
 /**

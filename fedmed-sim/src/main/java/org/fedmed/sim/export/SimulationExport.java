@@ -17,9 +17,9 @@ import org.fedmed.server.checkpoint.AtomicFiles;
 import org.fedmed.server.checkpoint.CheckpointMetadata;
 import org.fedmed.server.checkpoint.SafetensorsWriter;
 import org.fedmed.server.export.ModelExporter;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.PlanSettings;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.Version;
 import org.fedmed.sim.report.ComparisonReport;
@@ -59,7 +59,7 @@ public final class SimulationExport {
                     + s.siteId() + "' carries no preprocessor; the model cannot be exported with its preprocessing")));
         }
         ModelParameters params = report.federated().finalModel();
-        var spec = ComparisonExperiment.modelSpec(config);
+        var spec = PlanSettings.modelSpec(config);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(CheckpointMetadata.MODEL_SPEC, spec.toJson());
         meta.put(CheckpointMetadata.VERSION, Version.current());

@@ -1,10 +1,12 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.fedmed.config.ConfigException;
+import org.fedmed.config.YamlBinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +44,7 @@ class ConfigLoaderTest {
                 clip_quantiles: [0.01, 0.99]
                 stats: per_site
                 """, "sim.yaml", Map.of());
-        var o = SimulationData.preprocessing(c);
+        var o = c.preprocessing();
         assertEquals(org.fedmed.data.prep.MissingPolicy.CONSTANT, o.missing());
         assertEquals(200.0, o.fill().valueFor("chol").getAsDouble());
         assertEquals(0.0, o.fill().valueFor("age").getAsDouble());
@@ -51,7 +53,7 @@ class ConfigLoaderTest {
         assertEquals(new org.fedmed.data.prep.Clipping.AtQuantiles(0.01, 0.99), o.clip());
         assertEquals(org.fedmed.data.prep.StatsMode.PER_SITE, o.stats());
         assertEquals(org.fedmed.data.prep.PreprocessOptions.defaults(),
-                SimulationData.preprocessing(SimulationConfig.defaults()));
+                SimulationConfig.defaults().preprocessing());
     }
 
     @Test
@@ -175,7 +177,7 @@ class ConfigLoaderTest {
     void sectionOfAFileIsBoundWithTheLinesOfTheWholeFile(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("server.yaml");
         Files.writeString(p, "run: r\ntraining:\n  dataset: heart-disease\n  roundz: 3\n");
-        var e = assertThrows(ConfigException.class, () -> ConfigLoader.loadSection(p, "training",
+        var e = assertThrows(ConfigException.class, () -> YamlBinder.loadSection(p, "training",
                 SimulationConfig.class));
         assertTrue(e.getMessage().startsWith(p + " (section 'training'): unknown key 'roundz' (line 4, column 3)"),
                 e.getMessage());
