@@ -75,6 +75,7 @@ public final class HyperparameterSearch {
         Map<String, Object> o = ConfigLoader.toMap(base);
         o.put("lr", lr);
         o.put("local_epochs", epochs);
+        o.put("local_steps", null); // the grid is over epochs: each candidate replaces a config's local_steps
         o.put("batch_size", batch);
         o.put("regimes", List.of("federated"));
         o.put("patience", 0);

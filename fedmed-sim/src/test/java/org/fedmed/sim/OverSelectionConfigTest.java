@@ -16,7 +16,7 @@ import org.fedmed.data.federated.FederatedDataset;
 import org.junit.jupiter.api.Test;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.ConfigException;
+import org.fedmed.config.ConfigException;
 import org.fedmed.plan.FederatedSetup;
 
 /** The {@code over_selection} key: its checks, and that it reaches the strategy and the rounds it runs. */

@@ -19,13 +19,33 @@ final class RunConfigJson {
     }
 
     static String of(ServerConfig config) {
+        return of(config, java.util.List.of());
+    }
+
+    /** As {@link #of(ServerConfig)}, with the model's input columns in order, which an export names. */
+    static String of(ServerConfig config, java.util.List<String> inputs) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run", config.run());
         root.put("training", ConfigLoader.toMap(config.training()));
+        if (!inputs.isEmpty()) {
+            root.put("inputs", inputs);
+        }
         try {
             return ConfigLoader.jsonWriter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the run config as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The model inputs a stored run config names, in order; empty when it names none. */
+    static java.util.List<String> inputs(String stored) {
+        try {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored).path("inputs")
+                    .forEach(n -> out.add(n.asText()));
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the stored run config is not JSON: " + e.getMessage(), e);
         }
     }
 

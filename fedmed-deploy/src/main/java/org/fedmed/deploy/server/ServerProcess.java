@@ -165,6 +165,10 @@ public final class ServerProcess {
                             registry.entry(config.training().dataset()).schema(),
                             Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
                     FederationPlan sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
+                    if (!stats.featureNames().equals(start.inputs())) {
+                        store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
+                                "model inputs settled by the statistics exchange: " + stats.featureNames().size());
+                    }
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.engine().lossMetric(),
                             config.training().rounds()));
                     RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
@@ -211,7 +215,9 @@ public final class ServerProcess {
         }
     }
 
-    private record RunStart(long runId, int firstRound, List<RoundRecord> earlier, ModelParameters global) {
+    /** @param inputs the model inputs the run's stored config names (empty when it names none) */
+    private record RunStart(long runId, int firstRound, List<RoundRecord> earlier, ModelParameters global,
+                            List<String> inputs) {
     }
 
     /**
@@ -237,8 +243,11 @@ public final class ServerProcess {
     }
 
     private RunStart newRun(RunStore store) {
-        long id = store.createRun(config.run(), RunConfigJson.of(config), config.training().seed());
-        return new RunStart(id, 1, List.of(), null);
+        List<String> inputs = org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
+                registry.entry(config.training().dataset()).schema(),
+                org.fedmed.data.prep.OneHot.fromKey("one_hot", config.training().oneHot()));
+        long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());
+        return new RunStart(id, 1, List.of(), null, inputs);
     }
 
     /** Checks, without changing the store, that the latest run of this name can be resumed with this config. */
@@ -263,12 +272,12 @@ public final class ServerProcess {
         Optional<ResumePoint> point = new RunResumer(store).resume(info.id(), fallback);
         if (point.isEmpty()) {
             out.printf("run '%s' (id %d) recorded no round; starting it again from round 1%n", config.run(), info.id());
-            return new RunStart(info.id(), 1, List.of(), null);
+            return new RunStart(info.id(), 1, List.of(), null, RunConfigJson.inputs(info.configJson()));
         }
         ResumePoint p = point.get();
         out.printf("resuming run '%s' (id %d) after round %d from %s%n", config.run(), p.runId(), p.lastRound(),
                 p.checkpoint().path());
-        return new RunStart(p.runId(), p.firstRound(), p.earlier(), p.global());
+        return new RunStart(p.runId(), p.firstRound(), p.earlier(), p.global(), RunConfigJson.inputs(info.configJson()));
     }
 
     /** Waits for wait_for_sites sites, or a stop (checked every 200 ms), or the wait timeout. */

@@ -36,10 +36,13 @@ import org.fedmed.transport.server.GrpcSitePool;
  * least one must answer; all that answer must preprocess alike (the same canonical preprocessing line), or the
  * exchange fails naming the two sites that differ. (2) The moments are merged in {@link SiteOrder canonical site
  * order}, the order the simulation merges in. (3) When their preprocessing needs histograms (a federated median),
- * the same sites are asked for {@code HISTOGRAMS} over the merged ranges, merged in the same order. (4) The merged
+ * the same sites are asked for {@code HISTOGRAMS} over the merged ranges, merged in the same order; when it clips at
+ * federated quantiles, they are then sent the merged histograms and asked for {@code CLIPPED_MOMENTS} (each reads the
+ * same bounds from them), merged in the same order. (4) The merged
  * statistics go to those sites in a {@code PREPARE} request; each builds its preprocessing and answers with its model
  * inputs, which must be the same at every site. The merged statistics are also shared with every other site, now and
- * as sites are admitted later. A site that fails step 3 or 4 fails the exchange, as the merge would be incomplete.
+ * as sites are admitted later. A site that fails a step after the first fails the exchange, as the merge would be
+ * incomplete.
  */
 final class StatisticsExchange {
 
@@ -111,7 +114,18 @@ final class StatisticsExchange {
             }
             histograms = FederatedStatistics.mergeHistograms(h);
         }
-        MergedStats merged = StatsCodec.merged("stats-merged", sites, global, histograms);
+        List<ColumnMoments> clipped = List.of();
+        if (reference.getPreprocessing().getClippedMoments()) {
+            Map<String, StatsReply> clips = answers(sites, StatsRequest.newBuilder().setRequestId("stats-clipped")
+                    .addKinds(StatisticKind.CLIPPED_MOMENTS)
+                    .setMerged(StatsCodec.merged("stats-histograms-merged", sites, global, histograms)).build(), true);
+            List<List<ColumnMoments>> c = new ArrayList<>();
+            for (String id : sites) {
+                c.add(decode(id, () -> StatsCodec.moments(clips.get(id).getColumnsList())));
+            }
+            clipped = FederatedStatistics.mergeMoments(c);
+        }
+        MergedStats merged = StatsCodec.merged("stats-merged", sites, global, histograms, clipped);
         Map<String, StatsReply> prepared = answers(sites, StatsRequest.newBuilder().setRequestId("stats-prepare")
                 .addKinds(StatisticKind.PREPARE).setMerged(merged).build(), true);
         List<String> features = prepared.get(first).getFeatureNamesList();

@@ -56,8 +56,22 @@ public final class SiteProcess implements AutoCloseable {
         SiteRows rows = SiteDataLoader.rows(config.data(), kit.site(), registry);
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
         GovernedSite site = new GovernedSite(kit.site(), config.policy(), config.dpSgd(), ledger);
+        java.nio.file.Path preprocessing = SitePreprocessingFile.beside(config.auditLog());
+        java.util.function.Consumer<LocalData> prepared = data -> {
+            data.site().warnings().forEach(w -> out.println("warning: " + w));
+            try {
+                SitePreprocessingFile.write(data, config.data(), preprocessing);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("site '" + kit.site() + "': cannot write its preprocessing to "
+                        + preprocessing + ": " + e.getMessage(), e);
+            }
+            out.printf("preprocessing fitted on this site's training rows written to %s%n", preprocessing);
+            out.flush();
+        };
         if (!config.data().needsMergedStatistics()) {
-            site.prepare(rows.prepareAlone());
+            LocalData alone = rows.prepareAlone();
+            site.prepare(alone);
+            prepared.accept(alone);
         }
         DatasetFingerprint definition = DatasetFingerprint.of(rows.entry().schema());
         var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
@@ -66,17 +80,17 @@ public final class SiteProcess implements AutoCloseable {
         SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
                 credentials, limits), SiteSettings.of(kit.site()).withLimits(limits)
                 .withDefinition(StatsCodec.report(definition)), site, site, auditLog)
-                .answeringStatistics(new SiteStatisticsResponder(rows, site, out));
+                .answeringStatistics(new SiteStatisticsResponder(rows, site, out, prepared));
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d raw feature columns, from"
                         + " %s; dataset '%s' definition fingerprint %s%n", kit.site(), kit.federation(),
                 rows.train().rows(), rows.test().rows(), rows.train().cols(), rows.csv(), rows.entry().name(),
                 definition.sha256());
         out.printf("preprocessing: %s statistics%s%n", config.data().stats().name().toLowerCase(Locale.ROOT),
                 config.data().needsMergedStatistics() ? ", from the statistics exchange before round 1" : "");
-        out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs and %d parameters;"
-                        + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
-                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),
-                config.auditLog());
+        out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
+                        + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
+                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),
+                config.allow().maxParameters(), config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
         if (ledger != null) {

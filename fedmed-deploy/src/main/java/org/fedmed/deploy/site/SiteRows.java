@@ -36,10 +36,19 @@ public record SiteRows(String siteId, DatasetEntry entry, Path csv, DataSettings
         return settings.options().preprocessing();
     }
 
-    /** The rows encoded with the preprocessing built from the federation's merged statistics. */
-    public LocalData prepare(List<ColumnMoments> global, List<Histogram> histograms) {
-        Preprocessor p = Preprocessing.fromMerged(entry.schema(), preprocessing(), global, histograms, train);
+    /**
+     * The rows encoded with the preprocessing built from the federation's merged statistics: moments, histograms
+     * (empty unless needed) and moments of the clipped values (empty unless clipping at federated quantiles).
+     */
+    public LocalData prepare(List<ColumnMoments> global, List<Histogram> histograms, List<ColumnMoments> clipped) {
+        Preprocessor p = Preprocessing.fromMerged(entry.schema(), preprocessing(), global, histograms, clipped, train);
         return local(p);
+    }
+
+    /** Moments of this site's training values clipped at the bounds read from the merged {@code histograms}. */
+    public List<ColumnMoments> clippedMoments(List<Histogram> histograms) {
+        return org.fedmed.data.prep.FederatedStatistics.clippedMoments(train,
+                Preprocessing.clipBounds(entry.schema(), preprocessing(), histograms));
     }
 
     /** The rows encoded as the simulation encodes this site when it is the federation's only site. */

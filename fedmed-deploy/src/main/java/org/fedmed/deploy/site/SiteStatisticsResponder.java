@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.fedmed.data.csv.RawTable;
 import org.fedmed.data.prep.ColumnMoments;
 import org.fedmed.data.prep.FederatedStatistics;
@@ -20,7 +21,8 @@ import org.fedmed.transport.site.StatisticsResponder;
 
 /**
  * A deployed site's side of the statistics exchange. It answers only the fixed statistics a request names
- * (moments, or histograms over the ranges sent, of its training rows; or, with the merged statistics, the model
+ * (moments, or histograms over the ranges sent, or moments of its values clipped at the bounds it reads from the
+ * merged histograms sent, of its training rows; or, with the merged statistics, the model
  * inputs its preprocessing then produces; or, for analytics, what it releases ({@link SiteAnalytics}, with every
  * count below the larger of the server's k and its own {@code data.k} suppressed before it is sent)) and refuses any request when it has fewer training rows than the larger
  * of its {@code min_rows} and its k, or a request that mixes kinds, names none, or asks for a bin count outside
@@ -37,13 +39,20 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
     private final SiteRows rows;
     private final GovernedSite site;
     private final PrintWriter out;
+    private final Consumer<LocalData> onPrepared;
     private MergedStats preparedFrom;
 
     /** @param out where the site says that it prepared its data (null: nowhere) */
     public SiteStatisticsResponder(SiteRows rows, GovernedSite site, PrintWriter out) {
+        this(rows, site, out, data -> { });
+    }
+
+    /** As above; {@code onPrepared} is told the prepared data each time the site prepares it (it writes it down). */
+    public SiteStatisticsResponder(SiteRows rows, GovernedSite site, PrintWriter out, Consumer<LocalData> onPrepared) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.site = Objects.requireNonNull(site, "site");
         this.out = out;
+        this.onPrepared = Objects.requireNonNull(onPrepared, "onPrepared");
     }
 
     @Override
@@ -62,7 +71,8 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
                 org.fedmed.transport.proto.Preprocessing.newBuilder()
                         .setCanonical(rows.preprocessing().toString())
                         .setHistogramBins(Preprocessing.needsHistograms(rows.preprocessing())
-                                ? rows.preprocessing().histogramBins() : 0));
+                                ? rows.preprocessing().histogramBins() : 0)
+                        .setClippedMoments(Preprocessing.needsClippedMoments(rows.preprocessing())));
         StatisticKind kind = request.getKinds(0);
         switch (kind) {
             case MOMENTS -> {
@@ -89,6 +99,16 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
                         throw new Refused("column " + (f + 1) + ": " + e.getMessage());
                     }
                     reply.addColumns(StatsCodec.column(local.get(f), h));
+                }
+            }
+            case CLIPPED_MOMENTS -> {
+                List<Histogram> merged = StatsCodec.histograms(request.getMerged().getColumnsList());
+                if (merged.size() != train.cols()) {
+                    throw new Refused("clipped moments need the merged histograms of all " + train.cols()
+                            + " feature columns, got " + merged.size());
+                }
+                for (ColumnMoments m : rows.clippedMoments(merged)) {
+                    reply.addColumns(StatsCodec.column(m, null));
                 }
             }
             case PREPARE -> {
@@ -118,9 +138,10 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
 
     private LocalData prepare(MergedStats merged) throws IllegalArgumentException {
         LocalData prepared = rows.prepare(StatsCodec.moments(merged.getColumnsList()),
-                StatsCodec.histograms(merged.getColumnsList()));
+                StatsCodec.histograms(merged.getColumnsList()), StatsCodec.moments(merged.getClippedList()));
         site.prepare(prepared);
         preparedFrom = merged;
+        onPrepared.accept(prepared);
         if (out != null) {
             out.printf("site '%s' prepared its data from statistics merged over %s: %d features%n", rows.siteId(),
                     new ArrayList<>(merged.getSitesList()), prepared.featureNames().size());

@@ -70,12 +70,21 @@ public final class StatsCodec {
         return out;
     }
 
-    /** Merged statistics of {@code sites} (in merge order) as the wire carries them. */
+    /** Merged statistics of {@code sites} (in merge order) as the wire carries them, without clipped moments. */
     public static MergedStats merged(String requestId, List<String> sites, List<ColumnMoments> moments,
                                      List<Histogram> histograms) {
+        return merged(requestId, sites, moments, histograms, List.of());
+    }
+
+    /** Merged statistics of {@code sites} (in merge order), with the merged moments of the clipped values. */
+    public static MergedStats merged(String requestId, List<String> sites, List<ColumnMoments> moments,
+                                     List<Histogram> histograms, List<ColumnMoments> clipped) {
         MergedStats.Builder b = MergedStats.newBuilder().setRequestId(requestId).addAllSites(sites);
         for (int f = 0; f < moments.size(); f++) {
             b.addColumns(column(moments.get(f), histograms.isEmpty() ? null : histograms.get(f)));
+        }
+        for (ColumnMoments m : clipped) {
+            b.addClipped(column(m, null));
         }
         return b.build();
     }

@@ -13,7 +13,11 @@ import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.prep.ColumnMoments;
 import org.fedmed.data.prep.FederatedStatistics;
+import org.fedmed.data.prep.Clipping;
+import org.fedmed.data.prep.ConstantFill;
 import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.OneHot;
+import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.data.prep.StatsMode;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
@@ -34,7 +38,7 @@ class SiteStatisticsResponderTest {
 
     static DataSettings defaults(long k) {
         return new DataSettings(BuiltInDatasets.HEART_DISEASE, null, 0.25, MissingPolicy.MEAN, true, 42, 10,
-                StatsMode.FEDERATED, true, k);
+                ConstantFill.NONE, OneHot.FULL, StandardDeviation.POPULATION, Clipping.NONE, StatsMode.FEDERATED, true, k);
     }
 
     static GovernedSite governed(String id) {
@@ -74,11 +78,57 @@ class SiteStatisticsResponderTest {
             StatsReply reply = new SiteStatisticsResponder(all.get(s), site, null).answer(StatsRequest.newBuilder()
                     .setRequestId("p").addKinds(StatisticKind.PREPARE).setMerged(merged).build());
             assertEquals(simulated.featureNames(), reply.getFeatureNamesList());
-            LocalData prepared = all.get(s).prepare(StatsCodec.moments(merged.getColumnsList()), List.of());
+            LocalData prepared = all.get(s).prepare(StatsCodec.moments(merged.getColumnsList()), List.of(), List.of());
             assertArrayEquals(simulated.site(HOSPITALS.get(s)).train().features(), prepared.site().train().features());
             assertArrayEquals(simulated.site(HOSPITALS.get(s)).test().features(), prepared.site().test().features());
         }
         assertTrue(simulated.featureNames().stream().anyMatch(n -> n.endsWith("_missing")), "indicators by default");
+    }
+
+    @Test
+    void theThreeExchangesOfFederatedClippingAndMediansGiveTheSimulationsRowsBitForBit() throws Exception {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        DataSettings clipping = new DataSettings(BuiltInDatasets.HEART_DISEASE, null, 0.25, MissingPolicy.MEDIAN, true,
+                42, 10, ConstantFill.NONE, OneHot.DROP_FIRST, StandardDeviation.UNBIASED, new Clipping.AtQuantiles(0.05, 0.95), StatsMode.FEDERATED, true, 5);
+        FederatedDataset simulated = FederatedDatasets.load(registry, clipping.options().withSites(4));
+        List<SiteStatisticsResponder> sites = new ArrayList<>();
+        for (String id : HOSPITALS) {
+            sites.add(new SiteStatisticsResponder(SiteDataLoader.rows(clipping, id, registry), governed(id), null));
+        }
+        List<List<ColumnMoments>> moments = new ArrayList<>();
+        int bins = 0;
+        for (SiteStatisticsResponder r : sites) {
+            StatsReply reply = r.answer(request(StatisticKind.MOMENTS));
+            moments.add(StatsCodec.moments(reply.getColumnsList()));
+            bins = reply.getPreprocessing().getHistogramBins();
+            assertTrue(reply.getPreprocessing().getClippedMoments());
+        }
+        assertEquals(1024, bins);
+        List<ColumnMoments> global = FederatedStatistics.mergeMoments(moments);
+        StatsRequest.Builder hist = StatsRequest.newBuilder().setRequestId("h").addKinds(StatisticKind.HISTOGRAMS)
+                .setBins(bins);
+        global.forEach(g -> hist.addRanges(ColumnRange.newBuilder().setLow(g.count() == 0 ? 0 : g.min())
+                .setHigh(g.count() == 0 ? 0 : g.max())));
+        List<List<org.fedmed.data.prep.Histogram>> hists = new ArrayList<>();
+        for (SiteStatisticsResponder r : sites) {
+            hists.add(StatsCodec.histograms(r.answer(hist.build()).getColumnsList()));
+        }
+        var histograms = FederatedStatistics.mergeHistograms(hists);
+        StatsRequest clip = StatsRequest.newBuilder().setRequestId("c").addKinds(StatisticKind.CLIPPED_MOMENTS)
+                .setMerged(StatsCodec.merged("hm", HOSPITALS, global, histograms)).build();
+        List<List<ColumnMoments>> clipped = new ArrayList<>();
+        for (SiteStatisticsResponder r : sites) {
+            clipped.add(StatsCodec.moments(r.answer(clip).getColumnsList()));
+        }
+        var merged = StatsCodec.merged("m", HOSPITALS, global, histograms, FederatedStatistics.mergeMoments(clipped));
+        for (int s = 0; s < HOSPITALS.size(); s++) {
+            SiteRows rows = SiteDataLoader.rows(clipping, HOSPITALS.get(s), registry);
+            LocalData prepared = rows.prepare(StatsCodec.moments(merged.getColumnsList()),
+                    StatsCodec.histograms(merged.getColumnsList()), StatsCodec.moments(merged.getClippedList()));
+            assertArrayEquals(simulated.site(HOSPITALS.get(s)).train().features(), prepared.site().train().features(),
+                    HOSPITALS.get(s));
+            assertArrayEquals(simulated.site(HOSPITALS.get(s)).test().features(), prepared.site().test().features());
+        }
     }
 
     @Test

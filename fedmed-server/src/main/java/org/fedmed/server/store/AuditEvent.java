@@ -37,6 +37,8 @@ public enum AuditEvent {
     RUN_STOPPED,
     /** Recorded rounds were discarded, on explicit request, to resume from an earlier good checkpoint. */
     ROUNDS_DISCARDED,
+    /** A run's config was amended after it was created; the detail says what changed. */
+    RUN_CONFIG_AMENDED,
     /** A statistics request went to a site (before round 1); the detail names the statistics. */
     STATISTICS_REQUESTED,
     /** A site answered a statistics request. */

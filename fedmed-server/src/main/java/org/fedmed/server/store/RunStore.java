@@ -162,6 +162,26 @@ public final class RunStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Replaces a run's config with {@code configJson} (a JSON object), for what is settled only after the run was
+     * created (a deployment's model inputs, known once its sites' statistics are merged); audited with
+     * {@code detail}.
+     */
+    public synchronized void amendRunConfig(long runId, String configJson, String detail) {
+        StoreJson.configObject(configJson);
+        inTransaction("amend the config of run " + runId, () -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET config_json = ? WHERE id = ?")) {
+                ps.setString(1, configJson);
+                ps.setLong(2, runId);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalArgumentException("no run with id " + runId);
+                }
+            }
+            insertAudit(runId, SERVER, AuditEvent.RUN_CONFIG_AMENDED, detail);
+            return null;
+        });
+    }
+
     /** The run with this id, if any. */
     public synchronized Optional<RunInfo> run(long runId) {
         return query("read run " + runId, () -> {
