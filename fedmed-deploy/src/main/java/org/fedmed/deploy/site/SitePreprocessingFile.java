@@ -10,12 +10,12 @@ import org.fedmed.data.prep.Preprocessor;
 import org.fedmed.server.checkpoint.AtomicFiles;
 
 /**
- * The preprocessing a site fitted on its own training rows, written at start beside its audit log
- * ({@code audit.jsonl} has {@code audit-preprocessing.json}) in the form an export carries (see
- * {@link PreprocessingJson}): the model inputs in order and, per raw column, its fill, centre, scale, clip bounds,
- * indicator and levels. A deployment's sites standardize with their own statistics, which the server never sees;
- * with this file, {@code fedmed predict --preprocessing} applies a model the server exported to a new row of this
- * site exactly as the site encoded its training rows. The file stays at the site.
+ * The preprocessing a site fitted, written beside its audit log ({@code audit.jsonl} has
+ * {@code audit-preprocessing.json}) once the site has prepared its data: at start with per-site statistics and no
+ * indicators, otherwise when the federation's merged statistics arrive before round 1. It is in the form an export
+ * carries (see {@link PreprocessingJson}): the model inputs in order and, per raw column, its fill, centre, scale,
+ * clip bounds, indicator and levels. With this file, {@code fedmed predict --preprocessing} applies a model the
+ * server exported to a new row of this site exactly as the site encoded its training rows. The file stays at the site.
  */
 public final class SitePreprocessingFile {
 
