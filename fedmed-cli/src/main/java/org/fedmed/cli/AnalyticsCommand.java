@@ -49,16 +49,19 @@ final class AnalyticsCommand implements Callable<Integer> {
     long k = AnalyticsOptions.DEFAULT_K;
     @Option(names = "--site-k", paramLabel = "SITE=K", description = "A larger k for one site (repeatable).")
     Map<String, Long> siteK = new LinkedHashMap<>();
-    @Option(names = "--cross-tab", paramLabel = "COLUMN", description = "Categorical column to cross-tabulate by the label.")
+    @Option(names = "--cross-tab", paramLabel = "COLUMN",
+            description = "Categorical column to cross-tabulate by the label.")
     String crossTab;
-    @Option(names = "--bins", paramLabel = "N", description = "Histogram bins behind the quartiles. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bins", paramLabel = "N",
+            description = "Histogram bins behind the quartiles. Default: ${DEFAULT-VALUE}.")
     int bins = 1024;
     @Option(names = "--epsilon", paramLabel = "E", description = "Add Gaussian noise to counts at this epsilon per"
             + " site, in (0, 1); means, deviations and quartiles are then not released.")
     Double epsilon;
     @Option(names = "--delta", paramLabel = "D", description = "Delta of the noise. Default: ${DEFAULT-VALUE}.")
     double delta = 1e-5;
-    @Option(names = "--json", paramLabel = "FILE", description = "Where the JSON goes. Default: analytics-<dataset>.json.")
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Where the JSON goes. Default: analytics-<dataset>.json.")
     Path json;
 
     @Override

@@ -53,7 +53,8 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (analytics != null) {
             if (resume) {
-                throw new IllegalArgumentException("--analytics runs no training run; it cannot be combined with --resume");
+                throw new IllegalArgumentException("--analytics runs no training run; it cannot be combined with"
+                        + " --resume");
             }
             ServerConfig cfg = ServerConfig.load(config);
             try {

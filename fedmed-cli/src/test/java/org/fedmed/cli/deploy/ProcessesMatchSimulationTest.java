@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One {@code fedmed server} and four {@code fedmed site} processes, each a separate JVM talking gRPC over mutual
  * TLS on 127.0.0.1, train Fed-Heart-Disease with per-site statistics and no indicator columns ({@code stats:
  * per_site, missing_indicators: false} in every site.yaml); the run reaches what {@code fedmed simulate} reaches with
- * the same config and seed. (The default settings are compared in {@link StatisticsExchangeProcessesTest}.) With results aggregated in task order the two runs are the same computation, so the tolerance
- * is zero: the final model is equal bit for bit and every round's metrics are equal.
+ * the same config and seed. (The default settings are compared in {@link StatisticsExchangeProcessesTest}.) With
+ * results aggregated in task order the two runs are the same computation, so the tolerance is zero: the final model
+ * is equal bit for bit and every round's metrics are equal.
  */
 @Timeout(300)
 class ProcessesMatchSimulationTest {

@@ -25,7 +25,8 @@ public record AnalyticsOptions(long k, Map<String, Long> siteK, String crossTabC
         siteK = siteK == null ? Map.of() : Map.copyOf(siteK);
         siteK.forEach((site, v) -> {
             if (v == null || v < 1) {
-                throw new IllegalArgumentException("analytics option 'k' of site '" + site + "' must be >= 1, got " + v);
+                throw new IllegalArgumentException("analytics option 'k' of site '" + site + "' must be >= 1, got "
+                        + v);
             }
         });
         if (bins < 2) {

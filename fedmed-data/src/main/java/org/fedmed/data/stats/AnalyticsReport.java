@@ -48,7 +48,8 @@ public record AnalyticsReport(String dataset, AnalyticsOptions options, long poo
             }
         }
         if (pooled.crossTabColumn() != null) {
-            b.append(String.format(Locale.ROOT, "%ncross-tabulation of '%s' by label class%n", pooled.crossTabColumn()));
+            b.append(String.format(Locale.ROOT, "%ncross-tabulation of '%s' by label class%n",
+                    pooled.crossTabColumn()));
             for (SiteAnalytics s : all) {
                 for (int r = 0; r < s.crossTab().length; r++) {
                     String level = r < s.crossTabLevels().size() ? s.crossTabLevels().get(r) : "(missing)";
