@@ -3,6 +3,7 @@ package org.fedmed.plan;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.core.strategy.FederatedAveraging;
@@ -42,8 +43,9 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                 : SecureSumConfig.Topology.SEC_AGG_PLUS, weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
                 weighting, 0, 0);
-        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum,
-                RandomnessSource.seededForSimulation(config.seed()), config.serverLr());
+        RandomnessSource keys = RandomnessSource.seededForSimulation(
+                Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS));
+        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys, config.serverLr());
         return new FederatedSetup(secure, plain.sites(), plain.privacy());
     }
 
@@ -100,11 +102,13 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             case "distributed" -> NoisePlacement.DISTRIBUTED;
             default -> NoisePlacement.CENTRAL;
         };
-        DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, NoiseSource.seeded(config.seed()), placement);
+        NoiseSource centralNoise = NoiseSource.seeded(Seeds.of(config.seed(), Seeds.Stream.CENTRAL_NOISE));
+        DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, centralNoise, placement);
         List<SiteClient> wrapped = new ArrayList<>();
         for (SiteClient site : sites) {
             wrapped.add(placement != NoisePlacement.CENTRAL
-                    ? new FilteredSiteClient(site, strategy.siteFilters(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -1)))
+                    ? new FilteredSiteClient(site, strategy.siteFilters(
+                            Seeds.ofSite(config.seed(), Seeds.Stream.SITE_FILTER_NOISE, site.siteId())))
                     : site);
         }
         return new FederatedSetup(strategy, wrapped, strategy);

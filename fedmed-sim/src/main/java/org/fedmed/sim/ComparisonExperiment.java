@@ -8,6 +8,8 @@ import java.util.Map;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
+import org.fedmed.core.Seeds;
+import org.fedmed.core.SiteClient;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.RoundEngine;
@@ -18,22 +20,20 @@ import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Strategy;
-import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
-import org.fedmed.core.SiteClient;
 import org.fedmed.ml.Trainer;
-import org.fedmed.privacy.NoiseSource;
-import org.fedmed.privacy.dpsgd.DpSgdConfig;
-import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.plan.FederatedSetup;
 import org.fedmed.plan.PlanSettings;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.SiteDpSettings;
+import org.fedmed.privacy.NoiseSource;
+import org.fedmed.privacy.dpsgd.DpSgdConfig;
+import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.fedmed.sim.report.PrivacySummary;
@@ -65,7 +65,7 @@ public final class ComparisonExperiment {
         String startedAt = Instant.now().toString();
         ModelSpec spec = PlanSettings.modelSpec(config);
         Model model = Models.build(spec, data.featureNames().size(), data.classes());
-        ModelParameters init = model.init(config.seed());
+        ModelParameters init = model.init(Seeds.of(config.seed(), Seeds.Stream.INIT));
         FitConfig fit = PlanSettings.fitConfig(config);
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
@@ -94,7 +94,8 @@ public final class ComparisonExperiment {
             float[] params = init.copyFlat();
             TrainingSiteClient client = client(model, site);
             for (int round = 1; round <= config.rounds(); round++) {
-                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)));
+                long seed = Seeds.ofSiteRound(config.seed(), Seeds.Stream.SITE_FIT, site.siteId(), round);
+                Trainer.train(model, params, site.train(), fit.withSeed(seed));
                 perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
                 progress.step(site.siteId());
             }
@@ -112,7 +113,8 @@ public final class ComparisonExperiment {
         float[] params = init.copyFlat();
         List<Map<String, Double>> curve = new ArrayList<>();
         for (int round = 1; round <= config.rounds(); round++) {
-            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)));
+            long seed = Seeds.ofRound(config.seed(), Seeds.Stream.CENTRALIZED_FIT, round);
+            Trainer.train(model, params, pooled, fit.withSeed(seed));
             List<MetricAggregation.Weighted> parts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));
@@ -178,7 +180,7 @@ public final class ComparisonExperiment {
         }
         return new DpSgdSiteClient(site.siteId(), model, site.train(), site.test(), site.quality(),
                 DpSgdConfig.of(dp.clipNorm(), dp.noiseMultiplier(), dp.delta()),
-                NoiseSource.seeded(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -2)));
+                NoiseSource.seeded(Seeds.ofSite(config.seed(), Seeds.Stream.SITE_DP_SGD_NOISE, site.siteId())));
     }
 
     private static Map<String, Double> siteEpsilons(List<SiteClient> clients) {
@@ -222,10 +224,6 @@ public final class ComparisonExperiment {
 
     private TrainingSiteClient client(Model model, SiteData site) {
         return new TrainingSiteClient(site.siteId(), model, site.train(), site.test(), site.quality());
-    }
-
-    private long roundSeed(String siteId, int round) {
-        return SiteSelection.mix(config.seed() ^ siteId.hashCode(), round);
     }
 
     private static List<List<MetricAggregation.Weighted>> emptyRounds(int rounds) {

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.fedmed.core.Seeds;
 import org.fedmed.data.federated.FederatedDataset;
-import org.fedmed.sim.report.ComparisonReport;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.sim.report.ComparisonReport;
 
 /**
  * Chooses the site learning rate, local epochs and batch size honestly: each candidate runs the federated
@@ -47,7 +48,8 @@ public final class HyperparameterSearch {
      */
     public Outcome run(FederatedDataset data, List<Double> lrs, List<Integer> epochs, List<Integer> batches,
                        double validationFraction) {
-        FederatedDataset validation = data.validationSplit(validationFraction, base.seed());
+        FederatedDataset validation = data.validationSplit(validationFraction,
+                Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
         String criterion = data.classes() == 0 ? "mse" : "log_loss";
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
