@@ -16,7 +16,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
-/** Reads and writes the YAML files of a federation directory (snake_case keys, unknown keys rejected). */
+/**
+ * Reads and writes the YAML files of a federation directory: snake_case keys; unknown keys, and fractional numbers
+ * where an integer is expected, are rejected with the file, the line and column, and the key.
+ */
 final class KitYaml {
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -26,7 +29,8 @@ final class KitYaml {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private KitYaml() {
     }
@@ -49,13 +53,13 @@ final class KitYaml {
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", "));
-            throw new ProvisioningException(file + ": unknown key '" + e.getPropertyName() + "' (known keys: "
+            throw new ProvisioningException(file + where(e) + ": unknown key '" + e.getPropertyName() + "' (known keys: "
                     + known + ")", e);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ProvisioningException(file + ": " + cause.getMessage(), e);
         } catch (JsonMappingException e) {
-            throw new ProvisioningException(file + ": key '" + path(e) + "' " + e.getOriginalMessage(), e);
+            throw new ProvisioningException(file + where(e) + ": key '" + path(e) + "' " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             if (!Files.exists(file) || e instanceof NoSuchFileException) {
                 throw new ProvisioningException(file + ": file does not exist", e);
@@ -63,6 +67,11 @@ final class KitYaml {
             throw new ProvisioningException(file + ": not valid YAML: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
+    }
+
+    private static String where(JsonMappingException e) {
+        var at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
     }
 
     private static String path(JsonMappingException e) {
