@@ -45,7 +45,7 @@ final class SimulateCommand implements Callable<Integer> {
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %d local epochs, seed %d%n",
                 data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type().name().toLowerCase(),
-                cfg.strategy(), cfg.rounds(), cfg.localEpochs(), cfg.seed());
+                cfg.strategy().strategyName(), cfg.rounds(), cfg.localEpochs(), cfg.seed());
         ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"

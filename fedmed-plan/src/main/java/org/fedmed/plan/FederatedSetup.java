@@ -37,7 +37,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (sa == null) {
             return plain;
         }
-        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy().equals("uniform")
+        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy() == SiteWeighting.UNIFORM
                 ? SecureSumConfig.Weighting.UNIFORM : SecureSumConfig.Weighting.SAMPLE_COUNT;
         SecureSumConfig sum = new SecureSumConfig(sa.topology().equals("classic") ? SecureSumConfig.Topology.CLASSIC
                 : SecureSumConfig.Topology.SEC_AGG_PLUS, weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
@@ -79,7 +79,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
-            Strategy s = new FederatedAveraging(SiteWeighting.byStrategyName(config.strategy()), selection, fit,
+            Strategy s = new FederatedAveraging(config.strategy(), selection, fit,
                     config.serverLr(), config.overSelection());
             return new FederatedSetup(s, List.copyOf(sites), null);
         }

@@ -1,52 +1,66 @@
 package org.fedmed.plan;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.function.Function;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.data.partition.PartitionerKind;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.StatsMode;
 
 /**
- * Everything a simulation run needs, as read from a YAML file and command-line flags: the dataset and how it
- * is split into sites, the preprocessing, the model spec, the strategy and its knobs, and the seed. Every field
- * has a documented default (see docs/configuration.md); a bad value is rejected here with the key's name.
+ * Everything a run needs, simulated or deployed: the dataset and how it is split into sites, the preprocessing,
+ * the model spec, the strategy and its knobs, and the seed. Every value is present and valid: closed choices are
+ * enums, numbers are primitives checked against their ranges, and a bad value is refused naming its key. The
+ * optional sections {@code dp}, {@code secure_aggregation} and {@code site_dp} are {@code null} when absent, which
+ * turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression).
+ *
+ * <p>{@link ConfigLoader} binds it from YAML through a private document record whose keys are all optional and
+ * boxed; every default is applied in one place, {@link #of(Document)}, and documented in docs/configuration.md. It
+ * is written (to reports, the run store, and as a map for variants) as that same document, with every key set.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationConfig(
         String dataset,
-        Integer sites,
-        String partition,
-        Double alpha,
-        Double testFraction,
-        String missing,
-        Boolean missingIndicators,
-        String stats,
+        int sites,
+        PartitionerKind partition,
+        double alpha,
+        double testFraction,
+        MissingPolicy missing,
+        boolean missingIndicators,
+        StatsMode stats,
         JsonNode model,
-        String strategy,
-        Integer rounds,
-        Double fraction,
-        Integer sitesPerRound,
-        Integer minFitSites,
-        Integer localEpochs,
-        Integer batchSize,
-        Double lr,
-        Double serverLr,
-        String send,
-        Integer patience,
-        Double minDelta,
-        Long seed,
-        Integer roundDeadlineSeconds,
-        Integer parallelism,
-        List<String> regimes,
+        SiteWeighting strategy,
+        int rounds,
+        double fraction,
+        int sitesPerRound,
+        int minFitSites,
+        int localEpochs,
+        int batchSize,
+        double lr,
+        double serverLr,
+        SendMode send,
+        int patience,
+        double minDelta,
+        long seed,
+        int roundDeadlineSeconds,
+        int parallelism,
+        List<Regime> regimes,
         DpSettings dp,
         SecAggSettings secureAggregation,
         SiteDpSettings siteDp,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
-        Double maxSiteWeightShare,
-        Double maxCountGrowth,
-        Integer minRows) {
+        double overSelection,
+        double maxSiteWeightShare,
+        double maxCountGrowth,
+        int minRows) {
 
     /**
      * The keys that only mean something to {@code simulate} and {@code tune}, each with why: how a dataset file is
@@ -72,37 +86,17 @@ public record SimulationConfig(
     }
 
     /** The regimes a simulation can compare, in report order. */
-    public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
+    public static final List<Regime> ALL_REGIMES = List.of(Regime.LOCAL, Regime.FEDERATED, Regime.CENTRALIZED);
 
     public SimulationConfig {
-        dataset = orDefault(dataset, "heart-disease");
-        sites = orDefault(sites, 5);
-        partition = oneOf("partition", orDefault(partition, "iid"), Set.of("iid", "dirichlet", "quantity"));
-        alpha = orDefault(alpha, 0.5);
-        testFraction = orDefault(testFraction, 0.25);
-        missing = oneOf("missing", orDefault(missing, "mean"), Set.of("drop", "mean", "median"));
-        missingIndicators = orDefault(missingIndicators, true);
-        stats = oneOf("stats", orDefault(stats, "federated"), Set.of("federated", "per_site"));
-        strategy = oneOf("strategy", orDefault(strategy, "fedavg"), Set.of("fedavg", "uniform", "quality"));
-        rounds = orDefault(rounds, 100);
-        fraction = orDefault(fraction, 1.0);
-        sitesPerRound = orDefault(sitesPerRound, 0);
-        minFitSites = orDefault(minFitSites, 1);
-        localEpochs = orDefault(localEpochs, 2);
-        batchSize = orDefault(batchSize, 32);
-        lr = orDefault(lr, 0.1);
-        serverLr = orDefault(serverLr, 1.0);
-        send = oneOf("send", orDefault(send, "weights"), Set.of("weights", "delta"));
-        patience = orDefault(patience, 0);
-        minDelta = orDefault(minDelta, 1e-4);
-        seed = orDefault(seed, 42L);
-        roundDeadlineSeconds = orDefault(roundDeadlineSeconds, 600);
-        parallelism = orDefault(parallelism, 0);
-        regimes = List.copyOf(orDefault(regimes, ALL_REGIMES));
-        overSelection = orDefault(overSelection, 0.0);
-        maxSiteWeightShare = orDefault(maxSiteWeightShare, 0.5);
-        maxCountGrowth = orDefault(maxCountGrowth, 2.0);
-        minRows = orDefault(minRows, 10);
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(partition, "partition");
+        Objects.requireNonNull(missing, "missing");
+        Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(model, "model (NullNode when the config names none)");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(send, "send");
+        regimes = List.copyOf(Objects.requireNonNull(regimes, "regimes"));
         require(maxSiteWeightShare > 0 && maxSiteWeightShare <= 1, "max_site_weight_share",
                 "must be in (0, 1] (1 turns the cap off), got " + maxSiteWeightShare);
         require(maxCountGrowth >= 1, "max_count_growth", "must be >= 1 (.inf turns the check off), got " + maxCountGrowth);
@@ -131,23 +125,115 @@ public record SimulationConfig(
         require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
         require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
         require(parallelism >= 0, "parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
-        require(!regimes.isEmpty(), "regimes", "must name at least one of " + ALL_REGIMES);
-        require(secureAggregation == null || strategy.equals("fedavg") || strategy.equals("uniform"),
-                "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy + "'");
+        require(!regimes.isEmpty(), "regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
+        require(secureAggregation == null || strategy != SiteWeighting.QUALITY,
+                "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy.strategyName() + "'");
         require(secureAggregation == null || dp == null || !dp.noise().equals("central"), "secure_aggregation",
                 "with dp, needs dp.noise: distributed or local (the server never sees an update to add central noise to)");
         require(dp == null || !dp.noise().equals("distributed") || secureAggregation != null, "dp.noise",
                 "distributed needs secure_aggregation: each site's share of the noise protects nothing unless the "
                         + "server only sees the sum");
-        for (String r : regimes) {
-            require(ALL_REGIMES.contains(r), "regimes", "unknown regime '" + r + "' (known: " + ALL_REGIMES + ")");
-        }
+    }
+
+    /**
+     * A config from a document as read: every key left out takes its default here, and every closed choice is
+     * parsed (case-insensitively, {@code -} read as {@code _}) into its enum, an unknown value refused naming the key
+     * and the allowed values.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static SimulationConfig of(Document d) {
+        return new SimulationConfig(
+                or(d.dataset(), "heart-disease"),
+                or(d.sites(), 5),
+                choice("partition", d.partition(), PartitionerKind.IID, PartitionerKind.values(), SimulationConfig::key),
+                or(d.alpha(), 0.5),
+                or(d.testFraction(), 0.25),
+                choice("missing", d.missing(), MissingPolicy.MEAN, MissingPolicy.values(), SimulationConfig::key),
+                or(d.missingIndicators(), true),
+                choice("stats", d.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
+                d.model() == null ? NullNode.getInstance() : d.model(),
+                choice("strategy", d.strategy(), SiteWeighting.SAMPLE_COUNT, SiteWeighting.values(),
+                        SiteWeighting::strategyName),
+                or(d.rounds(), 100),
+                or(d.fraction(), 1.0),
+                or(d.sitesPerRound(), 0),
+                or(d.minFitSites(), 1),
+                or(d.localEpochs(), 2),
+                or(d.batchSize(), 32),
+                or(d.lr(), 0.1),
+                or(d.serverLr(), 1.0),
+                choice("send", d.send(), SendMode.WEIGHTS, SendMode.values(), SendMode::key),
+                or(d.patience(), 0),
+                or(d.minDelta(), 1e-4),
+                or(d.seed(), 42L),
+                or(d.roundDeadlineSeconds(), 600),
+                or(d.parallelism(), 0),
+                d.regimes() == null ? ALL_REGIMES
+                        : d.regimes().stream().map(r -> choice("regimes", r, null, Regime.values(), Regime::key)).toList(),
+                d.dp(),
+                d.secureAggregation(),
+                d.siteDp(),
+                or(d.overSelection(), 0.0),
+                or(d.maxSiteWeightShare(), 0.5),
+                or(d.maxCountGrowth(), 2.0),
+                or(d.minRows(), 10));
+    }
+
+    /** The config as a document with every key set, as reports and the run store write it. */
+    @JsonValue
+    Document document() {
+        return new Document(dataset, sites, key(partition), alpha, testFraction, key(missing), missingIndicators,
+                key(stats), model.isNull() ? null : model, strategy.strategyName(), rounds, fraction, sitesPerRound,
+                minFitSites, localEpochs, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
+                roundDeadlineSeconds, parallelism, keys(regimes, Regime::key), dp, secureAggregation, siteDp,
+                overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+    }
+
+    /**
+     * The YAML document as written: every key optional, so every field boxed and nullable. It exists only to be
+     * bound and written by Jackson; {@link #of(Document)} makes it a config.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Document(
+            String dataset,
+            Integer sites,
+            String partition,
+            Double alpha,
+            Double testFraction,
+            String missing,
+            Boolean missingIndicators,
+            String stats,
+            JsonNode model,
+            String strategy,
+            Integer rounds,
+            Double fraction,
+            Integer sitesPerRound,
+            Integer minFitSites,
+            Integer localEpochs,
+            Integer batchSize,
+            Double lr,
+            Double serverLr,
+            String send,
+            Integer patience,
+            Double minDelta,
+            Long seed,
+            Integer roundDeadlineSeconds,
+            Integer parallelism,
+            List<String> regimes,
+            DpSettings dp,
+            SecAggSettings secureAggregation,
+            SiteDpSettings siteDp,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
+            Double maxSiteWeightShare,
+            Double maxCountGrowth,
+            Integer minRows) {
     }
 
     /** A config with every default. */
     public static SimulationConfig defaults() {
-        return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null));
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */
@@ -155,17 +241,36 @@ public record SimulationConfig(
         return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
     }
 
-    private static <T> T orDefault(T value, T fallback) {
+    private static <T> T or(T value, T fallback) {
         return value == null ? fallback : value;
     }
 
-    private static String oneOf(String key, String value, Set<String> allowed) {
-        String v = value.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
-        if (!allowed.contains(v)) {
-            throw new IllegalArgumentException("config key '" + key + "': unknown value '" + value + "' (allowed: "
-                    + allowed.stream().sorted().toList() + ")");
+    private static String key(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static <E> List<String> keys(List<E> values, Function<E, String> key) {
+        return values.stream().map(key).toList();
+    }
+
+    /** {@code value} as one of {@code allowed} by its config name, or {@code fallback} when the key is absent. */
+    private static <E> E choice(String key, String value, E fallback, E[] allowed, Function<E, String> name) {
+        if (value == null && fallback != null) {
+            return fallback;
         }
-        return v;
+        String v = String.valueOf(value).toLowerCase(Locale.ROOT).replace('-', '_');
+        for (E e : allowed) {
+            if (name.apply(e).equals(v)) {
+                return e;
+            }
+        }
+        List<String> names = java.util.Arrays.stream(allowed).map(name).sorted().toList();
+        if (key.equals("regimes")) {
+            throw new IllegalArgumentException("config key 'regimes' unknown regime '" + value + "' (known: "
+                    + java.util.Arrays.stream(allowed).map(name).toList() + ")");
+        }
+        throw new IllegalArgumentException("config key '" + key + "': unknown value '" + value + "' (allowed: "
+                + names + ")");
     }
 
     private static void require(boolean ok, String key, String message) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.data.partition.PartitionerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,12 +25,12 @@ class ConfigLoaderTest {
                 """, "sim.yaml", Map.of());
         assertEquals("pima-diabetes", c.dataset());
         assertEquals(8, c.sites());
-        assertEquals("dirichlet", c.partition());
+        assertEquals(PartitionerKind.DIRICHLET, c.partition());
         assertEquals(0.3, c.alpha());
         assertEquals(2, c.localEpochs());
         assertEquals("mlp", c.model().get("type").asText());
         assertEquals(SimulationConfig.defaults().batchSize(), c.batchSize());
-        assertEquals("fedavg", c.strategy());
+        assertEquals(SiteWeighting.SAMPLE_COUNT, c.strategy());
     }
 
     @Test

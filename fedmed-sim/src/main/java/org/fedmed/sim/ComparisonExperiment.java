@@ -29,6 +29,7 @@ import org.fedmed.ml.Trainer;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.plan.FederatedSetup;
 import org.fedmed.plan.PlanSettings;
+import org.fedmed.plan.Regime;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.SiteDpSettings;
 import org.fedmed.privacy.NoiseSource;
@@ -70,16 +71,15 @@ public final class ComparisonExperiment {
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
-        for (String regime : config.regimes()) {
+        for (Regime regime : config.regimes()) {
             switch (regime) {
-                case "local" -> regimes.put(regime, local(model, init, fit, data));
-                case "federated" -> {
+                case LOCAL -> regimes.put(regime.key(), local(model, init, fit, data));
+                case FEDERATED -> {
                     FederatedOutcome outcome = federated(model, init, fit, data);
-                    regimes.put(regime, outcome.result);
+                    regimes.put(regime.key(), outcome.result);
                     federated = outcome.summary;
                 }
-                case "centralized" -> regimes.put(regime, centralized(model, init, fit, data));
-                default -> throw new IllegalArgumentException("unknown regime '" + regime + "'");
+                case CENTRALIZED -> regimes.put(regime.key(), centralized(model, init, fit, data));
             }
         }
         return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated);
@@ -131,7 +131,7 @@ public final class ComparisonExperiment {
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
         long start = System.nanoTime();
-        progress.phase("federated (" + config.strategy() + ")", config.rounds());
+        progress.phase("federated (" + config.strategy().strategyName() + ")", config.rounds());
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
