@@ -39,8 +39,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         }
         SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy() == SiteWeighting.UNIFORM
                 ? SecureSumConfig.Weighting.UNIFORM : SecureSumConfig.Weighting.SAMPLE_COUNT;
-        SecureSumConfig sum = new SecureSumConfig(sa.topology().equals("classic") ? SecureSumConfig.Topology.CLASSIC
-                : SecureSumConfig.Topology.SEC_AGG_PLUS, weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
+        SecureSumConfig sum = new SecureSumConfig(sa.topology(), weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
                 weighting, 0, 0);
         RandomnessSource keys = RandomnessSource.seededForSimulation(
@@ -59,8 +58,9 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             throw new IllegalArgumentException("config key 'secure_aggregation' is not available in deployment yet:"
                     + " its key-agreement rounds run in simulation only");
         }
-        if (config.dp() != null && !config.dp().noise().equals("central")) {
-            throw new IllegalArgumentException("config key 'dp.noise': '" + config.dp().noise() + "' is not available"
+        if (config.dp() != null && config.dp().noise() != NoisePlacement.CENTRAL) {
+            throw new IllegalArgumentException("config key 'dp.noise': '" + Choices.key(config.dp().noise())
+                    + "' is not available"
                     + " in deployment yet; use central (the server adds the noise)");
         }
         if (config.siteDp() != null) {
@@ -88,20 +88,19 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                     + " assumes every sampled site's update is in the round");
         }
         DpSettings dp = config.dp();
-        SiteSampler sampler = dp.sampling().equals("poisson") ? new PoissonSiteSampler(dp.sampleRate())
-                : new FixedSizeSiteSampler(dp.sitesPerRound() == 0 ? population : Math.min(dp.sitesPerRound(), population));
+        SiteSampler sampler = switch (dp.sampling()) {
+            case POISSON -> new PoissonSiteSampler(dp.sampleRate());
+            case FIXED -> new FixedSizeSiteSampler(dp.sitesPerRound() == 0 ? population
+                    : Math.min(dp.sitesPerRound(), population));
+        };
         double expected = sampler.expectedSites(population);
         ClippingPolicy clipping = dp.adaptiveClipping()
                 ? new ClippingPolicy.Adaptive(dp.clipNorm(), dp.targetQuantile(), dp.clipLearningRate(), expected / 20.0)
                 : new ClippingPolicy.Fixed(dp.clipNorm());
         DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
-                dp.targetEpsilon() == null ? Double.POSITIVE_INFINITY : dp.targetEpsilon(), dp.delta(),
+                dp.targetEpsilon(), dp.delta(),
                 config.rounds(), Math.min(config.minFitSites(), population), config.serverLr());
-        NoisePlacement placement = switch (dp.noise()) {
-            case "local" -> NoisePlacement.LOCAL;
-            case "distributed" -> NoisePlacement.DISTRIBUTED;
-            default -> NoisePlacement.CENTRAL;
-        };
+        NoisePlacement placement = dp.noise();
         NoiseSource centralNoise = NoiseSource.seeded(Seeds.of(config.seed(), Seeds.Stream.CENTRAL_NOISE));
         DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, centralNoise, placement);
         List<SiteClient> wrapped = new ArrayList<>();

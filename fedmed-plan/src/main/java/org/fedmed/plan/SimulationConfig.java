@@ -16,6 +16,7 @@ import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.StatsMode;
+import org.fedmed.privacy.fedavg.NoisePlacement;
 
 /**
  * Everything a run needs, simulated or deployed: the dataset and how it is split into sites, the preprocessing,
@@ -25,7 +26,7 @@ import org.fedmed.data.prep.StatsMode;
  * turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression).
  *
  * <p>{@link ConfigLoader} binds it from YAML through a private document record whose keys are all optional and
- * boxed; every default is applied in one place, {@link #of(Document)}, and documented in docs/configuration.md. It
+ * boxed; every default is applied in one place, {@code of(Document)}, and documented in docs/configuration.md. It
  * is written (to reports, the run store, and as a map for variants) as that same document, with every key set.
  */
 public record SimulationConfig(
@@ -128,9 +129,9 @@ public record SimulationConfig(
         require(!regimes.isEmpty(), "regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
         require(secureAggregation == null || strategy != SiteWeighting.QUALITY,
                 "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy.strategyName() + "'");
-        require(secureAggregation == null || dp == null || !dp.noise().equals("central"), "secure_aggregation",
+        require(secureAggregation == null || dp == null || dp.noise() != NoisePlacement.CENTRAL, "secure_aggregation",
                 "with dp, needs dp.noise: distributed or local (the server never sees an update to add central noise to)");
-        require(dp == null || !dp.noise().equals("distributed") || secureAggregation != null, "dp.noise",
+        require(dp == null || dp.noise() != NoisePlacement.DISTRIBUTED || secureAggregation != null, "dp.noise",
                 "distributed needs secure_aggregation: each site's share of the noise protects nothing unless the "
                         + "server only sees the sum");
     }
@@ -141,11 +142,12 @@ public record SimulationConfig(
      * and the allowed values.
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static SimulationConfig of(Document d) {
+    private static SimulationConfig of(Document d) {
         return new SimulationConfig(
                 or(d.dataset(), "heart-disease"),
                 or(d.sites(), 5),
-                choice("partition", d.partition(), PartitionerKind.IID, PartitionerKind.values(), SimulationConfig::key),
+                choice("partition", d.partition(), PartitionerKind.IID, PartitionerKind.values(),
+                        SimulationConfig::key),
                 or(d.alpha(), 0.5),
                 or(d.testFraction(), 0.25),
                 choice("missing", d.missing(), MissingPolicy.MEAN, MissingPolicy.values(), SimulationConfig::key),
@@ -169,7 +171,8 @@ public record SimulationConfig(
                 or(d.roundDeadlineSeconds(), 600),
                 or(d.parallelism(), 0),
                 d.regimes() == null ? ALL_REGIMES
-                        : d.regimes().stream().map(r -> choice("regimes", r, null, Regime.values(), Regime::key)).toList(),
+                        : d.regimes().stream()
+                                .map(r -> choice("regimes", r, null, Regime.values(), Regime::key)).toList(),
                 d.dp(),
                 d.secureAggregation(),
                 d.siteDp(),
@@ -181,7 +184,7 @@ public record SimulationConfig(
 
     /** The config as a document with every key set, as reports and the run store write it. */
     @JsonValue
-    Document document() {
+    private Document document() {
         return new Document(dataset, sites, key(partition), alpha, testFraction, key(missing), missingIndicators,
                 key(stats), model.isNull() ? null : model, strategy.strategyName(), rounds, fraction, sitesPerRound,
                 minFitSites, localEpochs, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
@@ -191,10 +194,10 @@ public record SimulationConfig(
 
     /**
      * The YAML document as written: every key optional, so every field boxed and nullable. It exists only to be
-     * bound and written by Jackson; {@link #of(Document)} makes it a config.
+     * bound and written by Jackson; {@code of(Document)} makes it a config.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Document(
+    private record Document(
             String dataset,
             Integer sites,
             String partition,
@@ -246,36 +249,27 @@ public record SimulationConfig(
     }
 
     private static String key(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return Choices.key(e);
     }
 
     private static <E> List<String> keys(List<E> values, Function<E, String> key) {
         return values.stream().map(key).toList();
     }
 
-    /** {@code value} as one of {@code allowed} by its config name, or {@code fallback} when the key is absent. */
+    /** A closed choice as {@link Choices#of} reads it; an unknown regime is named as such. */
     private static <E> E choice(String key, String value, E fallback, E[] allowed, Function<E, String> name) {
-        if (value == null && fallback != null) {
-            return fallback;
-        }
-        String v = String.valueOf(value).toLowerCase(Locale.ROOT).replace('-', '_');
-        for (E e : allowed) {
-            if (name.apply(e).equals(v)) {
-                return e;
+        if (key.equals("regimes") && value != null) {
+            try {
+                return Choices.of(key, value, fallback, allowed, name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("config key 'regimes' unknown regime '" + value + "' (known: "
+                        + Choices.names(allowed, name) + ")");
             }
         }
-        List<String> names = java.util.Arrays.stream(allowed).map(name).sorted().toList();
-        if (key.equals("regimes")) {
-            throw new IllegalArgumentException("config key 'regimes' unknown regime '" + value + "' (known: "
-                    + java.util.Arrays.stream(allowed).map(name).toList() + ")");
-        }
-        throw new IllegalArgumentException("config key '" + key + "': unknown value '" + value + "' (allowed: "
-                + names + ")");
+        return Choices.of(key, value, fallback, allowed, name);
     }
 
     private static void require(boolean ok, String key, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("config key '" + key + "' " + message);
-        }
+        Choices.require(ok, key, message);
     }
 }

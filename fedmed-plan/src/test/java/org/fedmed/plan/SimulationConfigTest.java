@@ -11,6 +11,8 @@ import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.StatsMode;
+import org.fedmed.privacy.fedavg.NoisePlacement;
+import org.fedmed.secagg.SecureSumConfig;
 import org.junit.jupiter.api.Test;
 
 class SimulationConfigTest {
@@ -101,5 +103,39 @@ class SimulationConfigTest {
                 d.parallelism(), d.regimes(), d.dp(), d.secureAggregation(), d.siteDp(), d.overSelection(),
                 d.maxSiteWeightShare(), d.maxCountGrowth(), d.minRows()));
         assertEquals("partition", e.getMessage());
+    }
+
+    @Test
+    void sectionsReadTheirChoicesIntoEnumsAndWriteThemBackInConfigSpelling() {
+        SimulationConfig c = ConfigLoader.parse("""
+                dp: {noise: local, sampling: poisson, sample_rate: 0.5}
+                secure_aggregation: {topology: classic}
+                site_dp: {clip_norm: 2.0}
+                """, "sim.yaml", Map.of());
+        assertEquals(NoisePlacement.LOCAL, c.dp().noise());
+        assertEquals(DpSampling.POISSON, c.dp().sampling());
+        assertFalse(c.dp().hasTargetEpsilon(), "no target_epsilon: none is enforced");
+        assertEquals(Double.POSITIVE_INFINITY, c.dp().targetEpsilon());
+        assertEquals(SecureSumConfig.Topology.CLASSIC, c.secureAggregation().topology());
+        assertEquals(2.0, c.siteDp().clipNorm());
+        assertEquals(1e-5, c.siteDp().delta(), "default delta");
+
+        Map<String, Object> m = ConfigLoader.toMap(c);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dp = (Map<String, Object>) m.get("dp");
+        assertEquals("local", dp.get("noise"));
+        assertEquals("poisson", dp.get("sampling"));
+        assertTrue(dp.containsKey("target_epsilon") && dp.get("target_epsilon") == null,
+                "no target is written as null, as runs stored earlier have it");
+        assertEquals(Map.of("topology", "classic", "clip_bound", 1.0, "ring_bits", 32), m.get("secure_aggregation"));
+        assertEquals(SecAggSettings.key(SecureSumConfig.Topology.SEC_AGG_PLUS), "secagg_plus");
+    }
+
+    @Test
+    void anUnknownSectionChoiceIsRefusedNamingTheNestedKey() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("dp:\n  noise: everywhere\n",
+                "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: config key 'dp.noise': unknown value 'everywhere' (allowed: [central, distributed,"
+                + " local]) (line 2, column 10)", e.getMessage());
     }
 }

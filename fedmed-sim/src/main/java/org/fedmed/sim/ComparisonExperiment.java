@@ -201,7 +201,7 @@ public final class ComparisonExperiment {
         List<PrivacySummary.Round> rounds = dp.history().stream().map(r -> new PrivacySummary.Round(r.round(),
                 r.sitesSampled(), r.samplingRate(), r.clipNorm(), r.epsilon())).toList();
         return new PrivacySummary(dp.name(), config.dp().noiseMultiplier(), config.dp().delta(),
-                config.dp().targetEpsilon(), dp.epsilonSpent(), rounds);
+                config.dp().hasTargetEpsilon() ? config.dp().targetEpsilon() : null, dp.epsilonSpent(), rounds);
     }
 
     /** Tests each site's model on that site's test split, and all of them on the pooled test splits. */
