@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
