@@ -34,6 +34,18 @@ public record DpSettings(double noiseMultiplier, double clipNorm, boolean adapti
                 "needs central noise: the server must see which updates were clipped");
     }
 
+    /** These settings with noise multiplier {@code z}. */
+    public DpSettings withNoiseMultiplier(double z) {
+        return new DpSettings(z, clipNorm, adaptiveClipping, targetQuantile, clipLearningRate, targetEpsilon, delta,
+                sampling, sampleRate, sitesPerRound, noise);
+    }
+
+    /** These settings with no {@code target_epsilon}: the accountant reports epsilon but enforces none. */
+    public DpSettings withoutTargetEpsilon() {
+        return new DpSettings(noiseMultiplier, clipNorm, adaptiveClipping, targetQuantile, clipLearningRate,
+                Double.POSITIVE_INFINITY, delta, sampling, sampleRate, sitesPerRound, noise);
+    }
+
     /** Whether a {@code target_epsilon} was set. */
     public boolean hasTargetEpsilon() {
         return Double.isFinite(targetEpsilon);

@@ -238,6 +238,38 @@ public record SimulationConfig(
                 null));
     }
 
+    /** This config with other local training settings: learning rate, epochs per round and batch size. */
+    public SimulationConfig withLocalTraining(double lr, int localEpochs, int batchSize) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+    }
+
+    /** This config running {@code regimes} only. */
+    public SimulationConfig withRegimes(List<Regime> regimes) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+    }
+
+    /** This config with early stopping after {@code patience} rounds without improvement (0: never). */
+    public SimulationConfig withPatience(int patience) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+    }
+
+    /** This config with DP-FedAvg settings {@code dp}, or without DP-FedAvg when {@code dp} is null. */
+    public SimulationConfig withDp(DpSettings dp) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+    }
+
     /** Worker threads for in-process sites: the configured number, or one per core. */
     public int effectiveParallelism() {
         return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();

@@ -138,4 +138,39 @@ class SimulationConfigTest {
         assertEquals("sim.yaml: config key 'dp.noise': unknown value 'everywhere' (allowed: [central, distributed,"
                 + " local]) (line 2, column 10)", e.getMessage());
     }
+
+    @Test
+    void withersChangeTheirSettingsAndKeepEveryOther() {
+        SimulationConfig base = ConfigLoader.parse("""
+                seed: 7
+                strategy: uniform
+                dp: {noise_multiplier: 1.5, target_epsilon: 3.0, delta: 1.0e-6}
+                """, "sim.yaml", Map.of());
+        SimulationConfig v = base.withLocalTraining(0.03, 5, 16).withRegimes(List.of(Regime.FEDERATED)).withPatience(4);
+        SimulationConfig expected = ConfigLoader.parse("""
+                seed: 7
+                strategy: uniform
+                dp: {noise_multiplier: 1.5, target_epsilon: 3.0, delta: 1.0e-6}
+                lr: 0.03
+                local_epochs: 5
+                batch_size: 16
+                regimes: [federated]
+                patience: 4
+                """, "sim.yaml", Map.of());
+        assertEquals(expected, v);
+
+        DpSettings dp = base.dp().withNoiseMultiplier(4.0).withoutTargetEpsilon();
+        assertEquals(4.0, dp.noiseMultiplier());
+        assertFalse(dp.hasTargetEpsilon());
+        assertEquals(1e-6, dp.delta(), "kept");
+        assertEquals(null, base.withDp(null).dp());
+        assertEquals(dp, base.withDp(dp).dp());
+    }
+
+    @Test
+    void aWitherStillValidatesTheWholeConfig() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SimulationConfig.defaults().withLocalTraining(-1, 2, 32));
+        assertEquals("config key 'lr' must be a positive number, got -1.0", e.getMessage());
+    }
 }

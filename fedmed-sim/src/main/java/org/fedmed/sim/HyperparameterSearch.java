@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.core.Seeds;
 import org.fedmed.data.federated.FederatedDataset;
-import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.Regime;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.sim.report.ComparisonReport;
 
@@ -57,7 +57,8 @@ public final class HyperparameterSearch {
         for (double lr : lrs) {
             for (int e : epochs) {
                 for (int b : batches) {
-                    SimulationConfig cfg = ConfigLoader.parse("", "search", overrides(lr, e, b));
+                    SimulationConfig cfg = base.withLocalTraining(lr, e, b).withRegimes(List.of(Regime.FEDERATED))
+                            .withPatience(0);
                     ComparisonReport report = new ComparisonExperiment(cfg, ExperimentProgress.SILENT).run(validation);
                     List<Map<String, Double>> curve = report.regimes().get("federated").curve();
                     trials.add(new Trial(new Candidate(lr, e, b), curve.getLast()));
@@ -71,15 +72,5 @@ public final class HyperparameterSearch {
             return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : v;
         }));
         return new Outcome(criterion, validationFraction, trials);
-    }
-
-    private Map<String, Object> overrides(double lr, int epochs, int batch) {
-        Map<String, Object> o = ConfigLoader.toMap(base);
-        o.put("lr", lr);
-        o.put("local_epochs", epochs);
-        o.put("batch_size", batch);
-        o.put("regimes", List.of("federated"));
-        o.put("patience", 0);
-        return o;
     }
 }
