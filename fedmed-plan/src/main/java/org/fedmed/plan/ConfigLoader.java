@@ -1,38 +1,18 @@
 package org.fedmed.plan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import org.fedmed.config.YamlBinder;
 
 /**
- * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides. Every error names
- * the file and the key at fault: an unknown key, a value of the wrong type (a fractional number such as
- * {@code 3.9} for an integer key included: it is refused, never truncated), or a value out of range, with the line
- * and column in the file (see {@link YamlPositions}); a syntax error gives the line and column of the problem.
+ * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides, through the one strict
+ * binder ({@link YamlBinder}): every error names the file, the key at fault, and its line and column.
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper YAML = YamlBinder.mapper();
 
     private static final ObjectMapper JSON = YAML.copyWith(new com.fasterxml.jackson.core.JsonFactory())
             .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
@@ -55,20 +35,9 @@ public final class ConfigLoader {
         return YAML.convertValue(config, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
     }
 
-    /** The text of a config file; a missing or unreadable file is a {@link ConfigException} naming it. */
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-    }
-
     /** Reads a config file; keys not set keep their defaults. */
     public static SimulationConfig load(Path file) {
-        String text = read(file);
+        String text = YamlBinder.read(file);
         return parse(text, file.toString(), Map.of());
     }
 
@@ -77,108 +46,6 @@ public final class ConfigLoader {
      * {@code source} names the text in error messages.
      */
     public static SimulationConfig parse(String text, String source, Map<String, Object> overrides) {
-        return parseAs(text, source, overrides, SimulationConfig.class);
-    }
-
-    /**
-     * Reads a config file as {@code type}, with the same snake_case keys and the same errors as simulation
-     * configs (unknown keys listed with the known ones, wrong types named by key).
-     */
-    public static <T> T load(Path file, Class<T> type) {
-        String text = read(file);
-        return parseAs(text, file.toString(), Map.of(), type);
-    }
-
-    /**
-     * Reads the mapping under top-level key {@code key} of a config file as {@code type}, with the same errors as
-     * {@link #load(Path, Class)}; lines and columns are those of the whole file, and the source is named
-     * {@code file (section 'key')}.
-     */
-    public static <T> T loadSection(Path file, String key, Class<T> type) {
-        String text = read(file);
-        return parseAs(text, file + " (section '" + key + "')", Map.of(), type, List.of(key));
-    }
-
-    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type) {
-        return parseAs(text, source, overrides, type, List.of());
-    }
-
-    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type,
-                                 List<String> section) {
-        try {
-            JsonNode tree = text == null || text.isBlank() ? YAML.createObjectNode() : YAML.readTree(text);
-            for (String key : section) {
-                tree = tree == null ? null : tree.get(key);
-            }
-            ObjectNode node = asObject(tree, source);
-            overrides.forEach((k, v) -> node.set(k, YAML.valueToTree(v)));
-            return YAML.treeToValue(node, type);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new ConfigException(source + ": unknown key '" + path(e) + "'"
-                    + location(text, section, overrides, e, true) + " (known keys: " + known + ")");
-        } catch (InvalidFormatException e) {
-            throw new ConfigException(source + ": key '" + path(e) + "' expects " + simpleType(e.getTargetType())
-                    + ", got '" + e.getValue() + "'" + location(text, section, overrides, e, false));
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ConfigException(source + ": " + cause.getMessage() + namedKeyLocation(text, section, overrides,
-                    e, String.valueOf(cause.getMessage())));
-        } catch (MismatchedInputException e) {
-            throw new ConfigException(source + ": key '" + path(e) + "' expects " + simpleType(e.getTargetType())
-                    + location(text, section, overrides, e, false));
-        } catch (JsonProcessingException e) {
-            if (YamlPositions.isSyntaxError(e)) {
-                throw new ConfigException(YamlPositions.syntaxError(source, e));
-            }
-            throw new ConfigException(source + ": " + e.getOriginalMessage());
-        }
-    }
-
-    /** Where the error is in the file, or nothing when the value at fault came from a command-line override. */
-    private static String location(String text, List<String> section, Map<String, Object> overrides,
-                                   JsonMappingException e, boolean key) {
-        if (!e.getPath().isEmpty() && overrides.containsKey(e.getPath().getFirst().getFieldName())) {
-            return "";
-        }
-        return YamlPositions.of(text, section, e, key);
-    }
-
-    /** For a record that refused a value: the location of the key its message names ({@code key 'dp.clip_norm'}). */
-    private static String namedKeyLocation(String text, List<String> section, Map<String, Object> overrides,
-                                           JsonMappingException e, String message) {
-        var m = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'").matcher(message);
-        if (!m.find() || overrides.containsKey(m.group(1).split("\\.")[0])) {
-            return "";
-        }
-        List<Object> path = new java.util.ArrayList<>(section);
-        path.addAll(List.of((Object[]) m.group(1).split("\\.")));
-        var at = YamlPositions.locate(text, path, false);
-        return at == null ? location(text, section, overrides, e, false)
-                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    }
-
-    private static ObjectNode asObject(JsonNode node, String source) {
-        if (node instanceof ObjectNode o) {
-            return o;
-        }
-        throw new ConfigException(source + ": expected a mapping of keys to values at the top level");
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
-    }
-
-    private static String simpleType(Class<?> type) {
-        if (type == null) return "another type";
-        return switch (type.getSimpleName()) {
-            case "Integer", "int", "Long", "long" -> "an integer";
-            case "Double", "double" -> "a number";
-            case "Boolean", "boolean" -> "true or false";
-            case "String" -> "a string";
-            case "List" -> "a list";
-            default -> "a " + type.getSimpleName();
-        };
+        return YamlBinder.bind(text, source, List.of(), overrides, SimulationConfig.class);
     }
 }

@@ -23,9 +23,9 @@ public final class PlanSettings {
                 : ModelSpec.parse(config.model().toString());
     }
 
-    /** The local training settings every site gets: E epochs, batch B, learning rate, weights or delta. */
+    /** The local training settings every site gets: E epochs or S steps, batch B, learning rate, weights or delta. */
     public static FitConfig fitConfig(SimulationConfig config) {
-        return new FitConfig(config.localEpochs(), config.batchSize(), config.lr(), config.send() == SendMode.DELTA,
+        return new FitConfig(config.localWork(), config.batchSize(), config.lr(), config.send() == SendMode.DELTA,
                 config.seed());
     }
 

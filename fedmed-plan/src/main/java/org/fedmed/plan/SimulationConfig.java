@@ -11,9 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.data.partition.PartitionerKind;
+import org.fedmed.data.prep.Clipping;
+import org.fedmed.data.prep.ConstantFill;
 import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.OneHot;
+import org.fedmed.data.prep.PreprocessOptions;
+import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.data.prep.StatsMode;
 import org.fedmed.privacy.fedavg.NoisePlacement;
 
@@ -22,7 +28,9 @@ import org.fedmed.privacy.fedavg.NoisePlacement;
  * the model spec, the strategy and its knobs, and the seed. Every value is present and valid: closed choices are
  * enums, numbers are primitives checked against their ranges, and a bad value is refused naming its key. The
  * optional sections {@code dp}, {@code secure_aggregation} and {@code site_dp} are {@code null} when absent, which
- * turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression).
+ * turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression),
+ * {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
+ * clipping is asked for.
  *
  * <p>{@link ConfigLoader} binds it from YAML through a private document record whose keys are all optional and
  * boxed; every default is applied in one place, {@code of(Document)}, and documented in docs/configuration.md. It
@@ -43,7 +51,7 @@ public record SimulationConfig(
         double fraction,
         int sitesPerRound,
         int minFitSites,
-        int localEpochs,
+        LocalWork localWork,
         int batchSize,
         double lr,
         double serverLr,
@@ -60,7 +68,12 @@ public record SimulationConfig(
         double overSelection,
         double maxSiteWeightShare,
         double maxCountGrowth,
-        int minRows) {
+        int minRows,
+        JsonNode fill,
+        OneHot oneHot,
+        boolean standardize,
+        StandardDeviation sd,
+        List<Double> clipQuantiles) {
 
     /**
      * The keys that only mean something to {@code simulate} and {@code tune}, each with why: how a dataset file is
@@ -80,6 +93,10 @@ public record SimulationConfig(
         keys.put("missing", data);
         keys.put("missing_indicators", data);
         keys.put("stats", data);
+        keys.put("fill", data);
+        keys.put("standardize", data);
+        keys.put("sd", data);
+        keys.put("clip_quantiles", data);
         keys.put("regimes", "a deployment trains the federated model only");
         keys.put("parallelism", "each site of a deployment is its own process");
         return Collections.unmodifiableMap(keys);
@@ -96,7 +113,18 @@ public record SimulationConfig(
         Objects.requireNonNull(model, "model (NullNode when the config names none)");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(send, "send");
+        Objects.requireNonNull(localWork, "localWork");
+        Objects.requireNonNull(fill, "fill (NullNode when missing is not constant)");
+        Objects.requireNonNull(oneHot, "oneHot");
+        Objects.requireNonNull(sd, "sd");
         regimes = List.copyOf(Objects.requireNonNull(regimes, "regimes"));
+        clipQuantiles = List.copyOf(Objects.requireNonNull(clipQuantiles, "clipQuantiles (empty for none)"));
+        Clipping.fromKey(clipQuantiles);
+        require((missing == MissingPolicy.CONSTANT) == !fill.isNull(), "fill",
+                missing == MissingPolicy.CONSTANT ? "must give the constant(s) for missing: constant (a number, or a"
+                        + " mapping of column to number)" : "is only used with missing: constant, but missing is "
+                        + missing.key());
+        ConstantFill.fromKey(fill);
         require(maxSiteWeightShare > 0 && maxSiteWeightShare <= 1, "max_site_weight_share",
                 "must be in (0, 1] (1 turns the cap off), got " + maxSiteWeightShare);
         require(maxCountGrowth >= 1, "max_count_growth", "must be >= 1 (.inf turns the check off), got " + maxCountGrowth);
@@ -117,7 +145,6 @@ public record SimulationConfig(
                         + "so cutting stragglers would break the privacy guarantee");
         require(secureAggregation == null || overSelection == 0, "over_selection",
                 "cannot be used with 'secure_aggregation' yet: the protocol waits for every sampled site");
-        require(localEpochs >= 1, "local_epochs", "must be >= 1, got " + localEpochs);
         require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
         require(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
         require(serverLr > 0 && Double.isFinite(serverLr), "server_lr", "must be a positive number, got " + serverLr);
@@ -149,7 +176,7 @@ public record SimulationConfig(
                         SimulationConfig::key),
                 or(d.alpha(), 0.5),
                 or(d.testFraction(), 0.25),
-                choice("missing", d.missing(), MissingPolicy.MEAN, MissingPolicy.values(), SimulationConfig::key),
+                MissingPolicy.fromKey("missing", or(d.missing(), "mean")),
                 or(d.missingIndicators(), true),
                 choice("stats", d.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
                 d.model() == null ? NullNode.getInstance() : d.model(),
@@ -159,7 +186,7 @@ public record SimulationConfig(
                 or(d.fraction(), 1.0),
                 or(d.sitesPerRound(), 0),
                 or(d.minFitSites(), 1),
-                or(d.localEpochs(), 2),
+                localWork(d.localEpochs(), d.localSteps()),
                 or(d.batchSize(), 32),
                 or(d.lr(), 0.1),
                 or(d.serverLr(), 1.0),
@@ -178,17 +205,35 @@ public record SimulationConfig(
                 or(d.overSelection(), 0.0),
                 or(d.maxSiteWeightShare(), 0.5),
                 or(d.maxCountGrowth(), 2.0),
-                or(d.minRows(), 10));
+                or(d.minRows(), 10),
+                d.fill() == null ? NullNode.getInstance() : d.fill(),
+                OneHot.fromKey("one_hot", or(d.oneHot(), "full")),
+                or(d.standardize(), true),
+                StandardDeviation.fromKey("sd", or(d.sd(), "population")),
+                d.clipQuantiles() == null ? List.of() : d.clipQuantiles());
+    }
+
+    /** {@code local_steps} when set, else {@code local_epochs} (default 2); setting both is refused. */
+    private static LocalWork localWork(Integer epochs, Integer steps) {
+        require(epochs == null || steps == null, "local_steps", "cannot be used with 'local_epochs': set "
+                + "exactly one of them (local_epochs " + epochs + " runs whole passes over a site's rows, "
+                + "local_steps " + steps + " a fixed number of mini-batch steps per round)");
+        require(epochs == null || epochs >= 1, "local_epochs", "must be >= 1, got " + epochs);
+        require(steps == null || steps >= 1, "local_steps", "must be >= 1, got " + steps);
+        return steps != null ? LocalWork.steps(steps) : LocalWork.epochs(or(epochs, 2));
     }
 
     /** The config as a document with every key set, as reports and the run store write it. */
     @JsonValue
     private Document document() {
-        return new Document(dataset, sites, key(partition), alpha, testFraction, key(missing), missingIndicators,
+        Integer epochs = localWork instanceof LocalWork.Epochs e ? e.count() : null;
+        Integer steps = localWork instanceof LocalWork.Steps s ? s.count() : null;
+        return new Document(dataset, sites, key(partition), alpha, testFraction, missing.key(), missingIndicators,
                 key(stats), model.isNull() ? null : model, strategy.strategyName(), rounds, fraction, sitesPerRound,
-                minFitSites, localEpochs, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
+                minFitSites, epochs, steps, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
                 roundDeadlineSeconds, parallelism, keys(regimes, Regime::key), dp, secureAggregation, siteDp,
-                overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+                overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill.isNull() ? null : fill, oneHot.key(),
+                standardize, sd.key(), clipQuantiles.isEmpty() ? null : clipQuantiles);
     }
 
     /**
@@ -212,6 +257,7 @@ public record SimulationConfig(
             Integer sitesPerRound,
             Integer minFitSites,
             Integer localEpochs,
+            Integer localSteps,
             Integer batchSize,
             Double lr,
             Double serverLr,
@@ -228,46 +274,64 @@ public record SimulationConfig(
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
             Double maxSiteWeightShare,
             Double maxCountGrowth,
-            Integer minRows) {
+            Integer minRows,
+            JsonNode fill,
+            String oneHot,
+            Boolean standardize,
+            String sd,
+            List<Double> clipQuantiles) {
     }
 
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null));
+                null, null, null, null, null, null, null));
     }
 
-    /** This config with other local training settings: learning rate, epochs per round and batch size. */
-    public SimulationConfig withLocalTraining(double lr, int localEpochs, int batchSize) {
+    /** This config with other local training settings: learning rate, work per round and batch size. */
+    public SimulationConfig withLocalTraining(double lr, LocalWork localWork, int batchSize) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
-                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
     }
 
     /** This config running {@code regimes} only. */
     public SimulationConfig withRegimes(List<Regime> regimes) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
-                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
     }
 
     /** This config with early stopping after {@code patience} rounds without improvement (0: never). */
     public SimulationConfig withPatience(int patience) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
-                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
     }
 
     /** This config with DP-FedAvg settings {@code dp}, or without DP-FedAvg when {@code dp} is null. */
     public SimulationConfig withDp(DpSettings dp) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localEpochs, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
-                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows);
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
+    }
+
+    /**
+     * The preprocessing these keys ask for: {@code missing} and {@code fill}, {@code missing_indicators},
+     * {@code one_hot}, {@code standardize} and {@code sd}, {@code clip_quantiles}, {@code stats}.
+     */
+    public PreprocessOptions preprocessing() {
+        return new PreprocessOptions(missing, ConstantFill.fromKey(fill), missingIndicators, oneHot, standardize, sd,
+                Clipping.fromKey(clipQuantiles), stats, PreprocessOptions.DEFAULT_BINS);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

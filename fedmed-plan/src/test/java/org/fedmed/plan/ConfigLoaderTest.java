@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.fedmed.config.ConfigException;
+import org.fedmed.config.YamlBinder;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.data.partition.PartitionerKind;
 import org.junit.jupiter.api.Test;
@@ -27,10 +30,46 @@ class ConfigLoaderTest {
         assertEquals(8, c.sites());
         assertEquals(PartitionerKind.DIRICHLET, c.partition());
         assertEquals(0.3, c.alpha());
-        assertEquals(2, c.localEpochs());
+        assertEquals(LocalWork.epochs(2), c.localWork());
         assertEquals("mlp", c.model().get("type").asText());
         assertEquals(SimulationConfig.defaults().batchSize(), c.batchSize());
         assertEquals(SiteWeighting.SAMPLE_COUNT, c.strategy());
+    }
+
+    @Test
+    void preprocessingKeysBecomeTypedOptionsAndTheirDefaultsAreTodaysBehaviour() {
+        SimulationConfig c = ConfigLoader.parse("""
+                missing: constant
+                fill: {chol: 200, "*": 0}
+                one_hot: drop_first
+                standardize: true
+                sd: unbiased
+                clip_quantiles: [0.01, 0.99]
+                stats: per_site
+                """, "sim.yaml", Map.of());
+        var o = c.preprocessing();
+        assertEquals(org.fedmed.data.prep.MissingPolicy.CONSTANT, o.missing());
+        assertEquals(200.0, o.fill().valueFor("chol").getAsDouble());
+        assertEquals(0.0, o.fill().valueFor("age").getAsDouble());
+        assertEquals(org.fedmed.data.prep.OneHot.DROP_FIRST, o.oneHot());
+        assertEquals(org.fedmed.data.prep.StandardDeviation.UNBIASED, o.sd());
+        assertEquals(new org.fedmed.data.prep.Clipping.AtQuantiles(0.01, 0.99), o.clip());
+        assertEquals(org.fedmed.data.prep.StatsMode.PER_SITE, o.stats());
+        assertEquals(org.fedmed.data.prep.PreprocessOptions.defaults(),
+                SimulationConfig.defaults().preprocessing());
+    }
+
+    @Test
+    void badPreprocessingKeysAreNamedWithTheirLine() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 2\none_hot: last\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'one_hot'") && e.getMessage().contains("drop_first")
+                && e.getMessage().contains("line 2"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("missing: constant\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'fill'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("fill: 3\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'fill' is only used with missing: constant"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("clip_quantiles: [0.99, 0.01]\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("clip_quantiles") && e.getMessage().contains("line 1"), e.getMessage());
     }
 
     @Test
@@ -141,7 +180,7 @@ class ConfigLoaderTest {
     void sectionOfAFileIsBoundWithTheLinesOfTheWholeFile(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("server.yaml");
         Files.writeString(p, "run: r\ntraining:\n  dataset: heart-disease\n  roundz: 3\n");
-        var e = assertThrows(ConfigException.class, () -> ConfigLoader.loadSection(p, "training",
+        var e = assertThrows(ConfigException.class, () -> YamlBinder.loadSection(p, "training",
                 SimulationConfig.class));
         assertTrue(e.getMessage().startsWith(p + " (section 'training'): unknown key 'roundz' (line 4, column 3)"),
                 e.getMessage());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.fedmed.config.ConfigException;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.MissingPolicy;
@@ -98,10 +100,11 @@ class SimulationConfigTest {
         SimulationConfig d = SimulationConfig.defaults();
         var e = assertThrows(NullPointerException.class, () -> new SimulationConfig(d.dataset(), d.sites(), null,
                 d.alpha(), d.testFraction(), d.missing(), d.missingIndicators(), d.stats(), d.model(), d.strategy(),
-                d.rounds(), d.fraction(), d.sitesPerRound(), d.minFitSites(), d.localEpochs(), d.batchSize(), d.lr(),
+                d.rounds(), d.fraction(), d.sitesPerRound(), d.minFitSites(), d.localWork(), d.batchSize(), d.lr(),
                 d.serverLr(), d.send(), d.patience(), d.minDelta(), d.seed(), d.roundDeadlineSeconds(),
                 d.parallelism(), d.regimes(), d.dp(), d.secureAggregation(), d.siteDp(), d.overSelection(),
-                d.maxSiteWeightShare(), d.maxCountGrowth(), d.minRows()));
+                d.maxSiteWeightShare(), d.maxCountGrowth(), d.minRows(), d.fill(), d.oneHot(), d.standardize(), d.sd(),
+                d.clipQuantiles()));
         assertEquals("partition", e.getMessage());
     }
 
@@ -146,7 +149,7 @@ class SimulationConfigTest {
                 strategy: uniform
                 dp: {noise_multiplier: 1.5, target_epsilon: 3.0, delta: 1.0e-6}
                 """, "sim.yaml", Map.of());
-        SimulationConfig v = base.withLocalTraining(0.03, 5, 16).withRegimes(List.of(Regime.FEDERATED)).withPatience(4);
+        SimulationConfig v = base.withLocalTraining(0.03, LocalWork.epochs(5), 16).withRegimes(List.of(Regime.FEDERATED)).withPatience(4);
         SimulationConfig expected = ConfigLoader.parse("""
                 seed: 7
                 strategy: uniform
@@ -170,7 +173,7 @@ class SimulationConfigTest {
     @Test
     void aWitherStillValidatesTheWholeConfig() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> SimulationConfig.defaults().withLocalTraining(-1, 2, 32));
+                () -> SimulationConfig.defaults().withLocalTraining(-1, LocalWork.epochs(2), 32));
         assertEquals("config key 'lr' must be a positive number, got -1.0", e.getMessage());
     }
 }

@@ -22,6 +22,7 @@ import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
+import org.fedmed.ml.BatchCursor;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
@@ -43,7 +44,7 @@ import org.fedmed.sim.report.RegimeResult;
 
 /**
  * The honest comparison behind {@code fedmed simulate}: on the same per-site train/test splits, from the same
- * initial parameters and with the same training budget (R rounds of E local epochs), it trains
+ * initial parameters and with the same training budget (R rounds of E local epochs or S local steps), it trains
  * <ul>
  *   <li>{@code local}: each site alone on its own training data, tested on its own test data;</li>
  *   <li>{@code federated}: the round engine over in-process sites, the same engine deployment uses;</li>
@@ -82,7 +83,7 @@ public final class ComparisonExperiment {
                 case CENTRALIZED -> regimes.put(regime.key(), centralized(model, init, fit, data));
             }
         }
-        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated);
+        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings());
     }
 
     private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -93,9 +94,10 @@ public final class ComparisonExperiment {
         for (SiteData site : data.sites()) {
             float[] params = init.copyFlat();
             TrainingSiteClient client = client(model, site);
+            BatchCursor cursor = new BatchCursor();
             for (int round = 1; round <= config.rounds(); round++) {
                 long seed = Seeds.ofSiteRound(config.seed(), Seeds.Stream.SITE_FIT, site.siteId(), round);
-                Trainer.train(model, params, site.train(), fit.withSeed(seed));
+                Trainer.train(model, params, site.train(), fit.withSeed(seed), cursor);
                 perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
                 progress.step(site.siteId());
             }
@@ -111,10 +113,11 @@ public final class ComparisonExperiment {
         LabeledData pooled = LabeledData.concat(data.sites().stream().map(SiteData::train).toList());
         List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
         float[] params = init.copyFlat();
+        BatchCursor cursor = new BatchCursor();
         List<Map<String, Double>> curve = new ArrayList<>();
         for (int round = 1; round <= config.rounds(); round++) {
             long seed = Seeds.ofRound(config.seed(), Seeds.Stream.CENTRALIZED_FIT, round);
-            Trainer.train(model, params, pooled, fit.withSeed(seed));
+            Trainer.train(model, params, pooled, fit.withSeed(seed), cursor);
             List<MetricAggregation.Weighted> parts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));
@@ -209,17 +212,36 @@ public final class ComparisonExperiment {
                                   List<Map<String, Double>> curve, long startNanos) {
         Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
         Map<String, Integer> testRows = new LinkedHashMap<>();
+        Map<String, Map<String, String>> undefined = new LinkedHashMap<>();
         List<float[]> predictions = new ArrayList<>();
         for (SiteData site : data.sites()) {
             float[] p = model.predict(paramsFor.apply(site.siteId()), site.test());
             predictions.add(p);
-            perSite.put(site.siteId(), ClassificationMetrics.compute(p, site.test().labels(), data.classes()));
+            perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), data.classes(), undefined));
             testRows.put(site.siteId(), site.test().rows());
         }
         LabeledData pooledTest = LabeledData.concat(data.sites().stream().map(SiteData::test).toList());
         float[] all = concat(predictions);
-        Map<String, Double> pooled = ClassificationMetrics.compute(all, pooledTest.labels(), data.classes());
-        return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000);
+        Map<String, Double> pooled = defined(RegimeResult.POOLED, all, pooledTest.labels(), data.classes(), undefined);
+        return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000,
+                undefined);
+    }
+
+    /** The metrics defined on these rows; those that are not go to {@code undefined} under {@code where}, with why. */
+    private static Map<String, Double> defined(String where, float[] predictions, float[] labels, int classes,
+                                               Map<String, Map<String, String>> undefined) {
+        Map<String, Double> metrics = new LinkedHashMap<>(ClassificationMetrics.compute(predictions, labels, classes));
+        Map<String, String> reasons = new LinkedHashMap<>(ClassificationMetrics.undefined(labels, classes));
+        metrics.forEach((name, v) -> {
+            if (v.isNaN()) {
+                reasons.putIfAbsent(name, "undefined on these test rows");
+            }
+        });
+        metrics.keySet().removeAll(reasons.keySet());
+        if (!reasons.isEmpty()) {
+            undefined.put(where, reasons);
+        }
+        return metrics;
     }
 
     private TrainingSiteClient client(Model model, SiteData site) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.Seeds;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.plan.Regime;
@@ -57,7 +58,7 @@ public final class HyperparameterSearch {
         for (double lr : lrs) {
             for (int e : epochs) {
                 for (int b : batches) {
-                    SimulationConfig cfg = base.withLocalTraining(lr, e, b).withRegimes(List.of(Regime.FEDERATED))
+                    SimulationConfig cfg = base.withLocalTraining(lr, LocalWork.epochs(e), b).withRegimes(List.of(Regime.FEDERATED))
                             .withPatience(0);
                     ComparisonReport report = new ComparisonExperiment(cfg, ExperimentProgress.SILENT).run(validation);
                     List<Map<String, Double>> curve = report.regimes().get("federated").curve();

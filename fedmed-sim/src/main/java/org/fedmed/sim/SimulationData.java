@@ -3,6 +3,7 @@ package org.fedmed.sim;
 import org.fedmed.data.federated.DataOptions;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
+import org.fedmed.data.prep.PreprocessOptions;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.plan.SimulationConfig;
 
@@ -12,8 +13,13 @@ public final class SimulationData {
     }
 
     public static DataOptions options(SimulationConfig c) {
-        return new DataOptions(c.dataset(), c.sites(), c.partition(), c.alpha(), c.testFraction(), c.missing(),
-                c.missingIndicators(), true, c.stats(), c.seed());
+        return new DataOptions(c.dataset(), c.sites(), c.partition(), c.alpha(), c.testFraction(), preprocessing(c),
+                c.seed());
+    }
+
+    /** The preprocessing a simulation config's keys ask for. */
+    public static PreprocessOptions preprocessing(SimulationConfig c) {
+        return c.preprocessing();
     }
 
     public static FederatedDataset load(SimulationConfig c, DatasetRegistry registry) {

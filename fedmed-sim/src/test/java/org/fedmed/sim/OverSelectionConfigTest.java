@@ -13,7 +13,7 @@ import org.fedmed.core.Tensor;
 import org.fedmed.core.strategy.RoundContext;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.federated.FederatedDataset;
-import org.fedmed.plan.ConfigException;
+import org.fedmed.config.ConfigException;
 import org.fedmed.plan.ConfigLoader;
 import org.fedmed.plan.FederatedSetup;
 import org.fedmed.plan.SimulationConfig;

@@ -145,6 +145,14 @@ public final class CsvLoader {
         return idx;
     }
 
+    /**
+     * One feature cell as {@link #load} reads it: NaN when missing, a categorical cell's level index, otherwise the
+     * number; a cell that does not fit is a {@link DataFormatException} naming {@code source}, the line and the column.
+     */
+    public static double parseFeatureCell(FeatureSpec spec, String cell, String source, long line) {
+        return parseFeature(spec, cell, source, line);
+    }
+
     private static double parseFeature(FeatureSpec spec, String cell, String source, long line) {
         String text = cell.strip();
         if (text.isEmpty()) {

@@ -33,7 +33,7 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
      */
     public static FederationPlan of(SimulationConfig training, int population, DatasetRegistry registry) {
         DatasetEntry entry = registry.entry(training.dataset());
-        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema());
+        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(), training.oneHot());
         int classes = entry.schema().classes();
         ModelSpec spec = PlanSettings.modelSpec(training);
         Model model = org.fedmed.ml.Models.build(spec, columns.size(), classes);

@@ -228,7 +228,9 @@ public final class ServerProcess {
     }
 
     private RunStart newRun(RunStore store) {
-        long id = store.createRun(config.run(), RunConfigJson.of(config), config.training().seed());
+        List<String> inputs = org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
+                registry.entry(config.training().dataset()).schema(), config.training().oneHot());
+        long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());
         return new RunStart(id, 1, List.of(), null);
     }
 

@@ -2,7 +2,7 @@ package org.fedmed.deploy.server;
 
 import java.util.List;
 import org.fedmed.pki.ServerKit;
-import org.fedmed.plan.ConfigException;
+import org.fedmed.config.ConfigException;
 import org.fedmed.plan.SimulationConfig;
 
 /**

@@ -130,6 +130,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void theTrainingSectionTakesLocalStepsAndRefusesItBesideLocalEpochs(@TempDir Path tmp) throws Exception {
+        ServerConfig steps = ServerConfig.load(write(tmp, MINIMAL + "  local_steps: 100\n"));
+        assertEquals(org.fedmed.core.LocalWork.steps(100), steps.training().localWork());
+        Path both = write(tmp, MINIMAL + "  local_epochs: 1\n  local_steps: 100\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(both));
+        assertTrue(e.getMessage().startsWith(both + " (section 'training'): config key 'local_steps' cannot be used with "
+                + "'local_epochs'"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(line 7, column 16)"), e.getMessage());
+        // a run stored with epochs does not resume under steps
+        ServerConfig epochs = ServerConfig.load(write(tmp, MINIMAL));
+        var resume = assertThrows(IllegalArgumentException.class,
+                () -> RunConfigJson.requireSameTraining(RunConfigJson.of(epochs), steps));
+        assertTrue(resume.getMessage().contains("local_steps (was null, now 100)"), resume.getMessage());
+    }
+
+    @Test
     void aSimulationOnlyTrainingKeyIsRefusedNamingItAndWhy(@TempDir Path tmp) throws Exception {
         Path file = write(tmp, MINIMAL + "  stats: per_site\n");
         var stats = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(file));
@@ -137,7 +153,8 @@ class ServerConfigTest {
                 + " column 3): the server reads no data; each site prepares its own data as its site.yaml says;"
                 + " remove it from the server config", stats.getMessage());
         for (String key : java.util.List.of("partition: iid", "alpha: 0.5", "sites: 4", "test_fraction: 0.25",
-                "missing: mean", "missing_indicators: false", "regimes: [federated]", "parallelism: 2")) {
+                "missing: mean", "missing_indicators: false", "regimes: [federated]", "parallelism: 2",
+                "fill: 0", "standardize: false", "sd: unbiased", "clip_quantiles: [0.01, 0.99]")) {
             var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
                     MINIMAL + "  " + key + "\n")), key);
             assertTrue(e.getMessage().contains("key '" + key.substring(0, key.indexOf(':'))
@@ -166,7 +183,9 @@ class ServerConfigTest {
                   max_site_weight_share: 0.4
                   max_count_growth: 3
                   min_rows: 12
+                  one_hot: drop_first
                 """));
+        assertEquals(org.fedmed.data.prep.OneHot.DROP_FIRST, c.training().oneHot());
         assertEquals(4, c.training().rounds());
         assertEquals(3, c.training().sitesPerRound());
         assertEquals(12, c.training().minRows());

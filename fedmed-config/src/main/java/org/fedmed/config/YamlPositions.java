@@ -1,4 +1,4 @@
-package org.fedmed.plan;
+package org.fedmed.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
