@@ -142,7 +142,7 @@ public class StatisticsRoundBenchmark {
         }
         List<Preprocessor> out = new ArrayList<>(sites);
         for (RawTable t : tables) {
-            out.add(Preprocessing.fromMerged(schema, o, merged, hist, t));
+            out.add(Preprocessing.fromMerged(schema, o, merged, hist, List.of(), t));
         }
         return out;
     }
