@@ -183,7 +183,18 @@ class SiteConfigTest {
         assertEquals(org.fedmed.data.prep.OneHot.DROP_FIRST, o.oneHot());
         assertEquals(org.fedmed.data.prep.StandardDeviation.UNBIASED, o.sd());
         assertEquals(new org.fedmed.data.prep.Clipping.AtQuantiles(0.01, 0.99), o.clip());
-        assertEquals(org.fedmed.data.prep.StatsMode.PER_SITE, o.stats());
+        assertEquals(org.fedmed.data.prep.StatsMode.FEDERATED, o.stats(), "the simulation's default");
+        assertTrue(o.indicators(), "the simulation's default");
+        assertEquals(5, c.data().minCell());
+        SiteConfig own = SiteConfig.load(write("o.yaml", MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n"
+                + "  stats: per_site\n  missing_indicators: false\n  k: 11")));
+        assertEquals(org.fedmed.data.prep.StatsMode.PER_SITE, own.data().options().preprocessing().stats());
+        assertFalse(own.data().needsMergedStatistics());
+        assertEquals(11, own.data().minCell());
+        var stats = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("s.yaml",
+                MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n  stats: pooled"))));
+        assertTrue(stats.getMessage().contains("data.stats: unknown value 'pooled' (known: federated, per_site)"),
+                stats.getMessage());
         var sd = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("q.yaml",
                 MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n  sd: sample"))));
         assertTrue(sd.getMessage().contains("key 'data.sd': unknown value 'sample'"), sd.getMessage());
