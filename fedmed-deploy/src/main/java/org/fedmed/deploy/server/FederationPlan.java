@@ -37,21 +37,26 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
         List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(), training.oneHot());
         int classes = entry.schema().classes();
         ModelSpec spec = PlanSettings.modelSpec(training);
-        Model model = org.fedmed.ml.Models.build(spec, columns.size(), classes);
         FitConfig fit = PlanSettings.fitConfig(training);
         FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
-        ModelParameters init = model.init(Seeds.of(training.seed(), Seeds.Stream.INIT));
+        ModelParameters init = initial(spec, columns.size(), classes, training.seed());
         return new FederationPlan(spec, columns.size(), classes, init, fit, setup.strategy(),
                 PlanSettings.engineConfig(training, classes), setup);
     }
 
     /**
      * This plan for a model with {@code inputs} model inputs (the number the statistics exchange settled, indicator
-     * columns included), its initial parameters drawn from the run seed as the simulation draws them.
+     * columns included), its initial parameters drawn from the run seed's init stream as the simulation draws them.
      */
-    public FederationPlan withFeatures(int inputs, long seed) {
+    public FederationPlan withFeatures(int inputs, long runSeed) {
+        return new FederationPlan(spec, inputs, classes, initial(spec, inputs, classes, runSeed), fit, strategy, engine,
+                setup);
+    }
+
+    /** The initial parameters of {@code spec} for {@code inputs} and {@code classes}, from the run seed's init stream. */
+    private static ModelParameters initial(ModelSpec spec, int inputs, int classes, long runSeed) {
         Model model = org.fedmed.ml.Models.build(spec, inputs, classes);
-        return new FederationPlan(spec, inputs, classes, model.init(seed), fit, strategy, engine, setup);
+        return model.init(Seeds.of(runSeed, Seeds.Stream.INIT));
     }
 
     /** The model spec as sites see it in every task, and approve in their allow-lists. */

@@ -88,6 +88,12 @@ public final class SiteDataLoader {
                     + " least data.min_rows " + settings.minRows() + " rows, so this site cannot take part. Add rows,"
                     + " or lower data.test_fraction if only the test split is too small");
         }
+        if (smallest < settings.minCell()) {
+            throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + train.rows()
+                    + " training and " + test.rows() + " test rows; the site's data.k " + settings.minCell()
+                    + " forbids releasing any count below it, and its example counts are released with every task,"
+                    + " so this site cannot take part. Add rows, or lower data.k");
+        }
         return new SiteRows(siteId, entry, csv, settings, train, test, split.quality()[0],
                 Map.of(csv.getFileName().toString(), Sha256.of(csv)));
     }

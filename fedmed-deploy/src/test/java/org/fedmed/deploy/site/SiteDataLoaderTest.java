@@ -147,8 +147,14 @@ class SiteDataLoaderTest {
         assertTrue(e.getMessage().startsWith("site 'tiny', data file " + tiny + ": 9 training and 3 test rows;"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("at least data.min_rows 10 rows"), e.getMessage());
-        LocalData allowed = SiteDataLoader.load(entry, "tiny", tiny,
-                new DataSettings(HEART, tiny, 0.25, MissingPolicy.MEAN, true, 42, 3));
+        IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(entry,
+                "tiny", tiny, new DataSettings(HEART, tiny, 0.25, MissingPolicy.MEAN, true, 42, 3)));
+        assertTrue(k.getMessage().contains("9 training and 3 test rows; the site's data.k 5 forbids releasing any"
+                + " count below it"), k.getMessage());
+        LocalData allowed = SiteDataLoader.load(entry, "tiny", tiny, new DataSettings(HEART, tiny, 0.25,
+                MissingPolicy.MEAN, true, 42, 3, org.fedmed.data.prep.ConstantFill.NONE, org.fedmed.data.prep.OneHot.FULL,
+                org.fedmed.data.prep.StandardDeviation.POPULATION, org.fedmed.data.prep.Clipping.NONE,
+                org.fedmed.data.prep.StatsMode.PER_SITE, false, 3));
         assertEquals(3, allowed.site().test().rows());
     }
 }
