@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.fedmed.data.yaml.YamlPositions;
 
 /**
  * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides. Every error names

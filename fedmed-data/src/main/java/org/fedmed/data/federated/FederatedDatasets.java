@@ -4,23 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.LabeledData;
-import org.fedmed.data.csv.CsvLoader;
 import org.fedmed.data.csv.RawTable;
 import org.fedmed.data.partition.Partition;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.Preprocessing;
 import org.fedmed.data.prep.Preprocessor;
-import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.SiteLayout;
+import org.fedmed.data.definition.SplitRule;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.registry.ResolvedDataset;
-import org.fedmed.data.registry.SiteFile;
 import org.fedmed.data.split.Split;
 import org.fedmed.data.split.Splits;
 
 /**
- * Builds a {@link FederatedDataset} from a registered dataset: resolve and verify its files, read them,
- * make sites (natural ones, or a seeded partition of the single file into {@code site-0..site-N-1}),
- * split each site into stratified train and test rows, fit preprocessing on the training rows only
+ * Builds a {@link FederatedDataset} from a dataset definition (a built-in one or a user's own): resolve and verify
+ * its files, read them, make sites (as the definition lays them out, or a seeded partition of its single file into
+ * {@code site-0..site-N-1}), split each site into train and test rows (as the definition says: a split column,
+ * separate files, or a seeded stratified fraction), fit preprocessing on the training rows only
  * (federated or per site), and encode train and test. Each site's quality is measured on its raw rows.
  * Fails with a message naming the site when a site has no rows (as loaded, or after dropping incomplete
  * rows) or, for classification, when its training rows hold a single class. The same options always give
@@ -34,25 +35,86 @@ public final class FederatedDatasets {
     private FederatedDatasets() {
     }
 
-    /** Loads the dataset named in {@code options} from {@code registry}. */
+    /**
+     * Loads the dataset {@code options.dataset()} names (a registered name, or the path of a definition file) from
+     * {@code registry}.
+     */
     public static FederatedDataset load(DatasetRegistry registry, DataOptions options) {
-        ResolvedDataset resolved = registry.resolve(options.dataset());
-        DatasetEntry entry = resolved.entry();
+        DatasetDefinition definition = registry.definition(options.dataset());
+        definition.requireTrainable();
+        return load(registry.resolve(definition), options);
+    }
+
+    /**
+     * Loads a resolved definition: its sites as it lays them out (a partitioned file split by the definition's
+     * partition settings, or by {@code options}' when it gives none), split as it says (a fraction and seed it gives
+     * take the place of {@code options}'), then preprocessed.
+     *
+     * @throws org.fedmed.data.DataFormatException naming the definition's file, line and key, for a label rule that
+     *                                             matches no row or a split that leaves a site with no test rows;
+     *                                             naming the data file, line and column, for a row that does not fit
+     */
+    public static FederatedDataset load(ResolvedDataset resolved, DataOptions options) {
+        DatasetDefinition def = resolved.definition();
+        def.requireTrainable();
+        List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
+        DefinitionChecks.labelMatchesRows(def, read);
+        return fromTables(def, read, options, resolved.checksums());
+    }
+
+    /**
+     * Loads one site of a definition alone, as the simulation loads that site: its rows from {@code ownCsv} when
+     * given, else from the definition's files for {@code siteId} (resolved through {@code resolved}).
+     */
+    public static FederatedDataset loadSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
+                                            String siteId, DataOptions options) {
+        def.requireTrainable();
+        if (def.partitioned() && ownCsv == null) {
+            throw new IllegalArgumentException("site '" + siteId + "': dataset '" + def.name() + "' has no natural sites"
+                    + " (its one file is split across simulated sites); set data.csv to this site's own file");
+        }
+        SiteTables site = ownCsv != null ? SiteTables.readOwnFile(def, ownCsv, siteId)
+                : SiteTables.read(def, resolved.files(), siteId).getFirst();
+        Map<String, String> checksums = ownCsv != null
+                ? Map.of(ownCsv.getFileName().toString(), org.fedmed.data.registry.Sha256.of(ownCsv))
+                : resolved.checksums();
+        return fromTables(def, List.of(site), options, checksums);
+    }
+
+    private static FederatedDataset fromTables(DatasetDefinition def, List<SiteTables> read, DataOptions options,
+                                               Map<String, String> checksums) {
         List<String> ids = new ArrayList<>();
-        List<RawTable> tables = new ArrayList<>();
-        if (entry.partitioned()) {
-            RawTable all = CsvLoader.load(resolved.file(entry.files().getFirst().name()), entry.schema());
-            tables.addAll(partition(all, options));
+        if (def.sites() instanceof SiteLayout.Partitioned p) {
+            DataOptions partition = p.partition() == null ? options : options.withSites(p.partition().sites())
+                    .withPartitioner(p.partition().kind(), p.partition().alpha());
+            List<RawTable> tables = partition(read.getFirst().all(), partition);
             for (int s = 0; s < tables.size(); s++) {
                 ids.add("site-" + s);
             }
-        } else {
-            for (SiteFile site : entry.naturalSites()) {
-                ids.add(site.siteId());
-                tables.add(CsvLoader.load(resolved.file(site.file()), entry.schema()));
-            }
+            return checked(def, build(def.name(), ids, tables, fractionOptions(def, options), checksums));
         }
-        return build(entry.name(), ids, tables, options, resolved.checksums());
+        read.forEach(t -> ids.add(t.id()));
+        if (read.getFirst().presplit()) {
+            List<RawTable> trains = read.stream().map(SiteTables::train).toList();
+            List<RawTable> tests = read.stream().map(SiteTables::test).toList();
+            DefinitionChecks.testRowsPresent(def, ids, tests.stream().mapToInt(RawTable::rows).toArray());
+            return buildSplit(def.name(), ids, trains, tests, options, checksums);
+        }
+        return checked(def, build(def.name(), ids, read.stream().map(SiteTables::all).toList(),
+                fractionOptions(def, options), checksums));
+    }
+
+    private static DataOptions fractionOptions(DatasetDefinition def, DataOptions options) {
+        if (def.split() instanceof SplitRule.Fraction f) {
+            DataOptions o = f.testFraction() == null ? options : options.withTestFraction(f.testFraction());
+            return f.seed() == null ? o : o.withSeed(f.seed());
+        }
+        return options;
+    }
+
+    private static FederatedDataset checked(DatasetDefinition def, FederatedDataset built) {
+        DefinitionChecks.testRowsPresent(def, built.siteIds(), built.sites().stream().mapToInt(s -> s.test().rows()).toArray());
+        return built;
     }
 
     /** Splits one table into {@code options.sites()} simulated sites with the configured partitioner. */
@@ -110,13 +172,49 @@ public final class FederatedDatasets {
             trains.add(train);
             tests.add(usable.select(split.test(), raw.source() + "#test"));
         }
+        return encode(name, siteIds, trains, tests, quality, options, checksums);
+    }
+
+    /**
+     * Builds a federation from site tables the definition has already split into training and test rows: fit
+     * preprocessing on the training rows, encode. A site's quality is measured on its training and test rows together.
+     */
+    public static FederatedDataset buildSplit(String name, List<String> siteIds, List<RawTable> trainTables,
+                                              List<RawTable> testTables, DataOptions options, Map<String, String> checksums) {
+        if (siteIds.size() != trainTables.size() || siteIds.size() != testTables.size() || siteIds.isEmpty()) {
+            throw new IllegalArgumentException(siteIds.size() + " site ids for " + trainTables.size() + " training and "
+                    + testTables.size() + " test tables");
+        }
+        boolean drop = options.missingPolicy() == MissingPolicy.DROP;
+        List<RawTable> trains = new ArrayList<>();
+        List<RawTable> tests = new ArrayList<>();
+        double[] quality = new double[siteIds.size()];
+        for (int s = 0; s < siteIds.size(); s++) {
+            String id = siteIds.get(s);
+            RawTable both = RawTable.concat(List.of(trainTables.get(s), testTables.get(s)), trainTables.get(s).source());
+            SiteChecks.requireRows(id, both.rows(), "(source " + both.source() + ")");
+            quality[s] = both.quality();
+            RawTable train = drop ? trainTables.get(s).completeRows() : trainTables.get(s);
+            SiteChecks.requireRows(id, train.rows(), "for training" + (drop ? " left after dropping rows with missing values"
+                    + " (policy DROP); choose MEAN or MEDIAN imputation" : ""));
+            if (train.classes() > 0) {
+                SiteChecks.requireClasses(id, train.classCounts(), "(source " + train.source() + ")");
+            }
+            trains.add(train);
+            tests.add(drop ? testTables.get(s).completeRows() : testTables.get(s));
+        }
+        return encode(name, siteIds, trains, tests, quality, options, checksums);
+    }
+
+    private static FederatedDataset encode(String name, List<String> siteIds, List<RawTable> trains, List<RawTable> tests,
+                                           double[] quality, DataOptions options, Map<String, String> checksums) {
         List<Preprocessor> prep = Preprocessing.fit(trains, options.preprocessing());
         List<SiteData> out = new ArrayList<>();
-        for (int s = 0; s < sites.size(); s++) {
+        for (int s = 0; s < siteIds.size(); s++) {
             LabeledData train = prep.get(s).transform(trains.get(s));
             LabeledData test = prep.get(s).transform(tests.get(s));
             out.add(new SiteData(siteIds.get(s), train, test, quality[s]));
         }
-        return new FederatedDataset(name, out, checksums, prep.getFirst().featureNames(), sites.getFirst().classes());
+        return new FederatedDataset(name, out, checksums, prep.getFirst().featureNames(), trains.getFirst().classes());
     }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.fedmed.sim.ConfigException;
 import org.fedmed.sim.ConfigLoader;
 import org.fedmed.sim.SimulationConfig;
-import org.fedmed.sim.YamlPositions;
+import org.fedmed.data.yaml.YamlPositions;
 import org.fedmed.transport.server.DeliveryOrder;
 
 /**

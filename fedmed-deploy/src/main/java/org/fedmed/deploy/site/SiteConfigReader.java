@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.YamlPositions;
+import org.fedmed.data.yaml.YamlPositions;
 import org.fedmed.transport.TaskKind;
 
 /** Binds a site config file to a {@link SiteConfig}; every error names the file and the key at fault. */

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.data.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -82,7 +82,7 @@ public final class YamlPositions {
     }
 
     /** The location of the key or value at {@code path} (field names and list indexes), or null if it is not there. */
-    static JsonLocation locate(String text, List<Object> path, boolean key) {
+    public static JsonLocation locate(String text, List<Object> path, boolean key) {
         if (text == null || path.isEmpty()) {
             return null;
         }
