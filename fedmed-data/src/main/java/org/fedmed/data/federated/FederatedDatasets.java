@@ -10,6 +10,7 @@ import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.Preprocessing;
 import org.fedmed.data.prep.Preprocessor;
 import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.DefinitionChecks;
 import org.fedmed.data.definition.SiteLayout;
 import org.fedmed.data.definition.SplitRule;
 import org.fedmed.data.registry.DatasetRegistry;
@@ -58,7 +59,7 @@ public final class FederatedDatasets {
         DatasetDefinition def = resolved.definition();
         def.requireTrainable();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
-        DefinitionChecks.labelMatchesRows(def, read);
+        DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
         return fromTables(def, read, options, resolved.checksums());
     }
 
@@ -97,11 +98,24 @@ public final class FederatedDatasets {
         if (read.getFirst().presplit()) {
             List<RawTable> trains = read.stream().map(SiteTables::train).toList();
             List<RawTable> tests = read.stream().map(SiteTables::test).toList();
-            DefinitionChecks.testRowsPresent(def, ids, tests.stream().mapToInt(RawTable::rows).toArray());
+            DefinitionChecks.testRowsPresent(def, ids, tests.stream().mapToLong(RawTable::rows).toArray());
             return buildSplit(def.name(), ids, trains, tests, options, checksums);
         }
         return checked(def, build(def.name(), ids, read.stream().map(SiteTables::all).toList(),
                 fractionOptions(def, options), checksums));
+    }
+
+    private static long[] classCounts(DatasetDefinition def, List<SiteTables> sites) {
+        long[] counts = new long[def.classes()];
+        for (SiteTables s : sites) {
+            for (RawTable t : s.presplit() ? List.of(s.train(), s.test()) : List.of(s.all())) {
+                int[] c = t.classCounts();
+                for (int k = 0; k < counts.length; k++) {
+                    counts[k] += c[k];
+                }
+            }
+        }
+        return counts;
     }
 
     private static DataOptions fractionOptions(DatasetDefinition def, DataOptions options) {
@@ -113,7 +127,7 @@ public final class FederatedDatasets {
     }
 
     private static FederatedDataset checked(DatasetDefinition def, FederatedDataset built) {
-        DefinitionChecks.testRowsPresent(def, built.siteIds(), built.sites().stream().mapToInt(s -> s.test().rows()).toArray());
+        DefinitionChecks.testRowsPresent(def, built.siteIds(), built.sites().stream().mapToLong(s -> s.test().rows()).toArray());
         return built;
     }
 

@@ -94,7 +94,12 @@ public final class DatasetRegistry {
      * ({@link #isDefinitionPath}; relative to the working folder), else the registered dataset of that name.
      */
     public DatasetDefinition definition(String nameOrPath) {
-        return isDefinitionPath(nameOrPath) ? DefinitionReader.read(Path.of(nameOrPath.strip())) : entry(nameOrPath);
+        return definition(nameOrPath, Path.of(""));
+    }
+
+    /** As {@link #definition(String)}, a relative definition path read from {@code folder}. */
+    public DatasetDefinition definition(String nameOrPath, Path folder) {
+        return isDefinitionPath(nameOrPath) ? DefinitionReader.read(folder.resolve(nameOrPath.strip())) : entry(nameOrPath);
     }
 
     /**

@@ -23,9 +23,14 @@ public record ResolvedDataset(DatasetDefinition definition, Map<String, Path> fi
 
     /** Where a file of the definition is on this machine. */
     public Path file(FileRef ref) {
-        Path p = files.get(ref.path());
+        return file(ref.path());
+    }
+
+    /** Where the file the definition writes as {@code path} is on this machine. */
+    public Path file(String path) {
+        Path p = files.get(path);
         if (p == null) {
-            throw new IllegalArgumentException("dataset '" + definition.name() + "' has no file '" + ref.path() + "'");
+            throw new IllegalArgumentException("dataset '" + definition.name() + "' has no file '" + path + "'");
         }
         return p;
     }

@@ -124,7 +124,8 @@ public final class ServerProcess {
     private Outcome runToEnd(boolean resume, FallbackPolicy fallback) throws IOException, InterruptedException {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
-        FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry);
+        FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry,
+                config.file().toAbsolutePath().getParent());
         try (RunStore store = RunStore.open(config.store())) {
             RunInfo resuming = resume ? resumable(store) : null;
             if (!resume) {

@@ -8,14 +8,16 @@ import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.StatsMode;
 
 /**
- * The {@code data} section of a site's config: which registered dataset's schema the site's CSV follows, where
- * the CSV is, and how the site splits and preprocesses it. Statistics are always the site's own
+ * The {@code data} section of a site's config: which registered dataset, or which dataset definition file, the
+ * site's data follow, where the CSV is, and how the site splits and preprocesses it. Statistics are always the site's own
  * ({@link StatsMode#PER_SITE}) and no missing-value indicator columns are added, so a site needs nobody else's
  * data to prepare its own.
  *
- * @param dataset      registry name (or alias) of the dataset whose schema the CSV follows
- * @param csv          the site's CSV file, absolute; null means the dataset's natural-site file of this site,
- *                     found through the dataset registry
+ * @param dataset      registry name (or alias) of the dataset whose schema the CSV follows; null when
+ *                     {@code definition} is given
+ * @param csv          the site's CSV file, absolute; null means the dataset's own file(s) of this site: a built-in
+ *                     dataset's natural-site file found through the dataset registry, or the files the definition
+ *                     names for site {@code site}
  * @param testFraction share of the rows held out for evaluation, in (0, 1)
  * @param missing      what preprocessing does with missing values
  * @param standardize  whether numeric columns are standardized with the site's training statistics
@@ -23,9 +25,12 @@ import org.fedmed.data.prep.StatsMode;
  * @param minRows      the fewest rows any number the site sends may rest on: a site whose training or test split is
  *                     smaller is refused at start, and it never answers a task on fewer rows (default
  *                     {@value #DEFAULT_MIN_ROWS}; the server applies its own {@code min_rows} too)
+ * @param definition   a dataset definition file (absolute), read at start, in place of {@code dataset}; null for a
+ *                     registered dataset
+ * @param site         which of the definition's sites this site's rows are; null means the kit's site id
  */
 public record DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
-                           long seed, long minRows) {
+                           long seed, long minRows, Path definition, String site) {
 
     /** Default smallest cohort, the server's default too. */
     public static final long DEFAULT_MIN_ROWS = 10;
@@ -38,8 +43,13 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
     public static final long DEFAULT_SEED = DataOptions.DEFAULT_SEED;
 
     public DataSettings {
-        if (dataset == null || dataset.isBlank()) {
-            throw new IllegalArgumentException("data.dataset must name a registered dataset");
+        if ((dataset == null || dataset.isBlank()) == (definition == null)) {
+            throw new IllegalArgumentException("data needs exactly one of 'dataset' (a registered dataset) or 'definition'"
+                    + " (a dataset definition file)");
+        }
+        if (site != null && (definition == null || site.isBlank())) {
+            throw new IllegalArgumentException("data.site names one of the sites of data.definition; it needs 'definition'"
+                    + " and must not be blank");
         }
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("data.test_fraction must lie in (0, 1), got " + testFraction);
@@ -52,10 +62,21 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
         }
     }
 
-    /** Settings with the default {@code min_rows}. */
+    /** Settings of a registered dataset. */
+    public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
+                        long seed, long minRows) {
+        this(dataset, csv, testFraction, missing, standardize, seed, minRows, null, null);
+    }
+
+    /** Settings of a registered dataset with the default {@code min_rows}. */
     public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
                         long seed) {
         this(dataset, csv, testFraction, missing, standardize, seed, DEFAULT_MIN_ROWS);
+    }
+
+    /** The dataset definition file, when the config names one. */
+    public Optional<Path> definitionFile() {
+        return Optional.ofNullable(definition);
     }
 
     /** The site's own CSV file, when the config names one. */
@@ -68,7 +89,7 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
      * statistics, no missing-value indicators, this split seed and held-out share.
      */
     public DataOptions options() {
-        return new DataOptions(dataset, 1, PartitionerKind.IID, DataOptions.DEFAULT_ALPHA, testFraction, missing,
+        return new DataOptions(definition != null ? definition.toString() : dataset, 1, PartitionerKind.IID, DataOptions.DEFAULT_ALPHA, testFraction, missing,
                 false, standardize, StatsMode.PER_SITE, seed);
     }
 }

@@ -47,7 +47,7 @@ final class SiteConfigReader {
 
     /** The raw {@code data} section. */
     record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed,
-                        Long minRows) {
+                        Long minRows, String definition, String site) {
     }
 
     /** The raw {@code allow} section. */
@@ -72,12 +72,13 @@ final class SiteConfigReader {
         try {
             DataDocument d = required(doc.data(), "data");
             AllowDocument a = required(doc.allow(), "allow");
-            DataSettings data = new DataSettings(required(d.dataset(), "data.dataset"),
+            DataSettings data = new DataSettings(d.definition() == null ? required(d.dataset(), "data.dataset") : d.dataset(),
                     d.csv() == null ? null : resolve(dir, d.csv(), "data.csv"),
                     or(d.testFraction(), DataSettings.DEFAULT_TEST_FRACTION),
                     d.missing() == null ? DataSettings.DEFAULT_MISSING : missing(d.missing()),
                     or(d.standardize(), true), or(d.seed(), DataSettings.DEFAULT_SEED),
-                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS));
+                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS),
+                    d.definition() == null ? null : resolve(dir, d.definition(), "data.definition"), d.site());
             AllowList allow = new AllowList(a.tasks() == null ? AllowList.DEFAULT_TASKS : tasks(a.tasks()),
                     required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
                     specs(required(a.modelSpecs(), "allow.model_specs")),

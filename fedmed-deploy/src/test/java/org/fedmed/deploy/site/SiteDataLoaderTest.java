@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedmed.core.LabeledData;
 import org.fedmed.data.TestData;
+import org.fedmed.data.definition.SiteLayout;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.federated.SiteData;
@@ -57,8 +58,8 @@ class SiteDataLoaderTest {
         assertEquals(expected.quality(), local.site().quality());
         assertEquals(simulated.featureNames(), local.featureNames());
         assertEquals(simulated.classes(), local.classes());
-        String file = registry.entry(HEART).naturalSites().stream().filter(s -> s.siteId().equals(siteId))
-                .findFirst().orElseThrow().file();
+        String file = ((SiteLayout.FilePerSite) registry.entry(HEART).sites()).sites().stream()
+                .filter(s -> s.id().equals(siteId)).findFirst().orElseThrow().file().path();
         assertEquals(registry.resolve(HEART).file(file).toString(), local.source());
     }
 

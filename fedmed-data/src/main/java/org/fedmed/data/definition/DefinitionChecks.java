@@ -1,35 +1,25 @@
-package org.fedmed.data.federated;
+package org.fedmed.data.definition;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.fedmed.data.DataFormatException;
-import org.fedmed.data.csv.RawTable;
-import org.fedmed.data.definition.DatasetDefinition;
-import org.fedmed.data.definition.LabelRule;
-import org.fedmed.data.definition.SplitRule;
 
-/** Checks of a definition against the rows read with it, whose errors name the definition's file, line and key. */
-final class DefinitionChecks {
+/**
+ * Checks of a definition against the rows read with it: the label rule matches rows of every class, and the split
+ * leaves every site some test rows. Each error is one line naming the definition's file, line and key.
+ */
+public final class DefinitionChecks {
 
     private DefinitionChecks() {
     }
 
-    /** Every class of the label rule holds at least one row over all sites. */
-    static void labelMatchesRows(DatasetDefinition def, List<SiteTables> sites) {
-        int classes = def.classes();
-        if (classes == 0) {
-            return;
-        }
-        long[] counts = new long[classes];
-        for (SiteTables s : sites) {
-            for (RawTable t : s.presplit() ? List.of(s.train(), s.test()) : List.of(s.all())) {
-                int[] c = t.classCounts();
-                for (int k = 0; k < classes; k++) {
-                    counts[k] += c[k];
-                }
-            }
-        }
-        for (int k = 0; k < classes; k++) {
+    /**
+     * Every class of the label rule holds at least one row over all sites; {@code counts} are the rows per class.
+     *
+     * @throws DataFormatException naming the label rule's key, its line and column
+     */
+    public static void labelMatchesRows(DatasetDefinition def, long[] counts) {
+        for (int k = 0; k < def.classes(); k++) {
             if (counts[k] == 0) {
                 throw new DataFormatException(labelRuleMatchesNoRow(def, k, counts));
             }
@@ -37,7 +27,7 @@ final class DefinitionChecks {
     }
 
     /** The one-line message for class {@code k} of the label rule matching no row; counts are per class. */
-    static String labelRuleMatchesNoRow(DatasetDefinition def, int k, long[] counts) {
+    private static String labelRuleMatchesNoRow(DatasetDefinition def, int k, long[] counts) {
         List<Object> key = switch (def.label()) {
             case LabelRule.BinaryAbove b -> List.of("label", "positive_above");
             case LabelRule.BinaryValues b -> List.of("label", k == 1 || b.negative().isEmpty() ? "positive" : "negative");
@@ -53,8 +43,12 @@ final class DefinitionChecks {
                 + "' in any file (" + def.label().describe() + "; rows per class " + all + ")");
     }
 
-    /** Every site has at least one test row. */
-    static void testRowsPresent(DatasetDefinition def, List<String> ids, int[] testRows) {
+    /**
+     * Every site has at least one test row; {@code testRows} are per site, in the order of {@code ids}.
+     *
+     * @throws DataFormatException naming the split's key, its line and column, and the site
+     */
+    public static void testRowsPresent(DatasetDefinition def, List<String> ids, long[] testRows) {
         for (int s = 0; s < ids.size(); s++) {
             if (testRows[s] == 0) {
                 throw new DataFormatException(noTestRows(def, ids.get(s)));
@@ -63,7 +57,7 @@ final class DefinitionChecks {
     }
 
     /** The one-line message for a split that leaves {@code site} with no test rows. */
-    static String noTestRows(DatasetDefinition def, String site) {
+    private static String noTestRows(DatasetDefinition def, String site) {
         List<Object> key = switch (def.split()) {
             case SplitRule.Column c -> List.of("split", "test");
             case SplitRule.Fraction f -> f.testFraction() != null ? List.of("split", "test_fraction") : List.of("split");
