@@ -3,7 +3,11 @@ package org.fedmed.data.definition;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +50,8 @@ public final class DefinitionReader {
     private static final List<String> SPLIT = List.of("test_fraction", "seed", "column", "train", "test");
 
     private final DefinitionSource source;
+    /** The text each number was written with (leading zeros and all), for keys that take text. */
+    private final Map<JsonNode, String> written = new java.util.IdentityHashMap<>();
 
     private DefinitionReader(DefinitionSource source) {
         this.source = source;
@@ -80,20 +86,69 @@ public final class DefinitionReader {
     /** Parses definition text; {@code sourceName} names it in errors, {@code base} is where its files are. */
     public static DatasetDefinition parse(String text, String sourceName, FileBase base) {
         DefinitionSource source = new DefinitionSource(sourceName, text);
+        DefinitionReader reader = new DefinitionReader(source);
         JsonNode root;
         try {
-            root = text.isBlank() ? null : YAML.readTree(text);
+            root = text.isBlank() ? null : reader.tree(text);
         } catch (JsonProcessingException e) {
             if (YamlPositions.isSyntaxError(e)) {
                 throw new DataFormatException(YamlPositions.syntaxError(sourceName, e));
             }
             throw new DataFormatException(sourceName + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + sourceName + ": " + e.getMessage(), e);
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             throw new DataFormatException(sourceName + ": the dataset definition is empty; it needs at least 'name',"
                     + " 'columns', 'label' and 'sites'");
         }
-        return new DefinitionReader(source).definition(new Node(root, List.of()), base);
+        return reader.definition(new Node(root, List.of()), base);
+    }
+
+    /**
+     * The document as a tree in which every plain value keeps the text it was written with: YAML 1.1 reads
+     * {@code yes}, {@code no}, {@code on} and {@code off} as booleans, which would turn a level {@code yes} into
+     * {@code true}; here only {@code true} and {@code false} are booleans. Numbers stay numbers.
+     */
+    private JsonNode tree(String text) throws IOException {
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            JsonToken t = p.nextToken();
+            return t == null ? null : value(p);
+        }
+    }
+
+    private JsonNode value(JsonParser p) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    o.set(key, value(p));
+                }
+                yield o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    a.add(value(p));
+                }
+                yield a;
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                JsonNode n = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? f.numberNode(p.getBigIntegerValue())
+                        : f.numberNode(p.getDoubleValue());
+                written.put(n, p.getText());
+                yield n;
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                String raw = p.getText();
+                yield raw.equals("true") || raw.equals("false") ? f.booleanNode(raw.equals("true")) : f.textNode(raw);
+            }
+            case VALUE_NULL -> f.nullNode();
+            default -> f.textNode(p.getText());
+        };
     }
 
     /** A value in the tree and its path from the top of the file. */
@@ -143,10 +198,10 @@ public final class DefinitionReader {
         if (n == null) {
             return null;
         }
-        if (!n.value().isTextual()) {
+        if (!n.value().isTextual() && !n.value().isNumber()) {
             throw error(n, "expects text, got " + kind(n.value()));
         }
-        String s = n.value().asText().strip();
+        String s = written.getOrDefault(n.value(), n.value().asText()).strip();
         if (s.isEmpty()) {
             throw error(n, "must not be blank");
         }
@@ -158,7 +213,7 @@ public final class DefinitionReader {
         if (!n.value().isValueNode() || n.value().isNull()) {
             throw error(n, "expects a plain value (text or number), got " + kind(n.value()));
         }
-        String s = n.value().asText().strip();
+        String s = written.getOrDefault(n.value(), n.value().asText()).strip();
         if (s.isEmpty()) {
             throw error(n, "must not be blank");
         }
@@ -292,7 +347,7 @@ public final class DefinitionReader {
         String name = text(required(n, "name"));
         Node roleNode = get(n, "role");
         ColumnRole role = roleNode == null ? ColumnRole.FEATURE
-                : choice(roleNode, ColumnRole.class, Map.of("feature", ColumnRole.FEATURE, "drop", ColumnRole.DROP), "role");
+                : choice(roleNode, ColumnRole.class, names(ColumnRole.values()), "role");
         Node typeNode = get(n, "type");
         Node levelsNode = get(n, "levels");
         Node missingNode = get(n, "missing");
@@ -309,9 +364,7 @@ public final class DefinitionReader {
             throw keyError(n.child("name", n.value().get("name")), "column '" + name + "' needs a 'type' (numeric,"
                     + " integer, binary or categorical) or 'role: drop'");
         }
-        ColumnType type = choice(typeNode, ColumnType.class, new java.util.LinkedHashMap<>(Map.of(
-                "numeric", ColumnType.NUMERIC, "integer", ColumnType.INTEGER, "binary", ColumnType.BINARY,
-                "categorical", ColumnType.CATEGORICAL)), "type");
+        ColumnType type = choice(typeNode, ColumnType.class, names(ColumnType.values()), "type");
         List<String> levels = scalars(levelsNode);
         if (type == ColumnType.BINARY && levels == null) {
             levels = List.of("0", "1");
@@ -439,7 +492,8 @@ public final class DefinitionReader {
             return new SiteLayout.Partitioned(file, null);
         }
         mapping(partition, PARTITION);
-        PartitionerKind kind = choice(required(partition, "kind"), PartitionerKind.class, partitioners(), "partitioner");
+        PartitionerKind kind = choice(required(partition, "kind"), PartitionerKind.class, names(PartitionerKind.values()),
+                "partitioner");
         Node sitesNode = required(partition, "sites");
         long count = integer(sitesNode);
         Node alphaNode = get(partition, "alpha");
@@ -448,10 +502,11 @@ public final class DefinitionReader {
                 (int) Math.min(Integer.MAX_VALUE, count), alpha)));
     }
 
-    private static Map<String, PartitionerKind> partitioners() {
-        Map<String, PartitionerKind> m = new java.util.LinkedHashMap<>();
-        for (PartitionerKind k : PartitionerKind.values()) {
-            m.put(k.name().toLowerCase(Locale.ROOT), k);
+    /** The values of a closed choice by their lower-case names, in declaration order. */
+    private static <E extends Enum<E>> Map<String, E> names(E[] values) {
+        Map<String, E> m = new java.util.LinkedHashMap<>();
+        for (E e : values) {
+            m.put(e.name().toLowerCase(Locale.ROOT), e);
         }
         return m;
     }

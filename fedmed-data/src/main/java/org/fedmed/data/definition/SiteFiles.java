@@ -10,9 +10,9 @@ public record SiteFiles(String id, FileRef file, FileRef train, FileRef test) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("site field 'id' must not be blank");
         }
-        boolean one = file != null;
-        boolean two = train != null && test != null;
-        if (one == two || (!one && (train != null || test != null))) {
+        boolean one = file != null && train == null && test == null;
+        boolean two = file == null && train != null && test != null;
+        if (!one && !two) {
             throw new IllegalArgumentException("site '" + id + "' needs either 'file', or both 'train' and 'test'");
         }
     }
