@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.config.ConfigException;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 import picocli.CommandLine.Option;
 
 /** The run options shared by {@code simulate} and {@code tune}: a config file and flags that override its keys. */
@@ -37,8 +37,11 @@ final class RunOptions {
     Integer sitesPerRound;
     @Option(names = "--min-fit-sites", description = "Fewest successful sites for a round to count.")
     Integer minFitSites;
-    @Option(names = "--local-epochs", description = "Local epochs E per round.")
+    @Option(names = "--local-epochs", description = "Local epochs E per round (replaces a config's local_steps).")
     Integer localEpochs;
+    @Option(names = "--local-steps", description = "Local mini-batch steps S per round, instead of epochs "
+            + "(replaces a config's local_epochs).")
+    Integer localSteps;
     @Option(names = "--batch-size", description = "Mini-batch size B.")
     Integer batchSize;
     @Option(names = "--lr", description = "Site learning rate.")
@@ -63,7 +66,14 @@ final class RunOptions {
         put(o, "fraction", fraction);
         put(o, "sites_per_round", sitesPerRound);
         put(o, "min_fit_sites", minFitSites);
-        put(o, "local_epochs", localEpochs);
+        if (localEpochs != null && localSteps != null) {
+            throw new ConfigException("--local-epochs and --local-steps exclude each other: give one of them");
+        }
+        if (localEpochs != null || localSteps != null) {
+            // the two keys are alternatives: the flag given replaces whichever of them the config file sets
+            o.put("local_epochs", localEpochs);
+            o.put("local_steps", localSteps);
+        }
         put(o, "batch_size", batchSize);
         put(o, "lr", lr);
         put(o, "server_lr", serverLr);

@@ -11,13 +11,14 @@ import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.sim.ComparisonExperiment;
 import org.fedmed.sim.ExperimentProgress;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.SimulationConfig;
 import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.ComparisonTable;
 import org.fedmed.sim.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.fedmed.plan.PlanSettings;
 
 /** {@code fedmed simulate}: local-only vs federated vs centralized on one dataset, in one process. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -42,9 +43,9 @@ final class SimulateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         FederatedDataset data = SimulationData.load(cfg, registry);
-        stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %d local epochs, seed %d%n",
-                data.name(), data.sites().size(), data.siteIds(), ComparisonExperiment.modelSpec(cfg).type().name().toLowerCase(),
-                cfg.strategy(), cfg.rounds(), cfg.localEpochs(), cfg.seed());
+        stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
+                data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type().name().toLowerCase(),
+                cfg.strategy(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
         ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"

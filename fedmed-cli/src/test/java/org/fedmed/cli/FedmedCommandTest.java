@@ -56,6 +56,25 @@ class FedmedCommandTest {
     }
 
     @Test
+    void localStepsFlagReplacesTheConfigsLocalEpochsAndBothFlagsAreRefused(@TempDir Path dir) throws Exception {
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        Path cfg = dir.resolve("sim.yaml");
+        Files.writeString(cfg, "rounds: 2\nlocal_epochs: 4\nregimes: [federated]\n");
+        Run r = run("simulate", "--config", cfg.toString(), "--local-steps", "3", "--out", dir.resolve("out").toString(),
+                "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("2 rounds x 3 local steps"), r.out());
+        JsonNode config = new ObjectMapper().readTree(dir.resolve("out").resolve("results.json").toFile())
+                .at("/provenance/config");
+        assertEquals(3, config.get("local_steps").asInt());
+        assertFalse(config.has("local_epochs"), config.toString());
+
+        Run both = run("simulate", "--local-epochs", "1", "--local-steps", "3", "--no-progress");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().contains("--local-epochs and --local-steps exclude each other"), both.err());
+    }
+
+    @Test
     void badFlagValueNamesTheKey() {
         Run r = run("simulate", "--fraction", "0", "--no-progress");
         assertEquals(2, r.exit());

@@ -1,14 +1,15 @@
 package org.fedmed.core;
 
 /**
- * What a site is asked to do when it trains in a round: E local epochs over mini-batches of B examples at
- * learning rate lr, and whether to send back full weights or the delta from the global model. The seed
- * makes the site's shuffling and dropout reproducible.
+ * What a site is asked to do when it trains in a round: its local work (E local epochs, or S mini-batch steps that
+ * continue the site's data order from its previous fit) over mini-batches of B examples at learning rate lr, and
+ * whether to send back full weights or the delta from the global model. The seed makes the site's shuffling and
+ * dropout reproducible.
  */
-public record FitConfig(int localEpochs, int batchSize, double learningRate, boolean sendDelta, long seed) {
+public record FitConfig(LocalWork work, int batchSize, double learningRate, boolean sendDelta, long seed) {
     public FitConfig {
-        if (localEpochs < 1) {
-            throw new IllegalArgumentException("local_epochs must be >= 1, got " + localEpochs);
+        if (work == null) {
+            throw new IllegalArgumentException("a fit needs local_epochs or local_steps");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
@@ -18,7 +19,17 @@ public record FitConfig(int localEpochs, int batchSize, double learningRate, boo
         }
     }
 
+    /** A fit of {@code localEpochs} local epochs. */
+    public FitConfig(int localEpochs, int batchSize, double learningRate, boolean sendDelta, long seed) {
+        this(LocalWork.epochs(localEpochs), batchSize, learningRate, sendDelta, seed);
+    }
+
     public FitConfig withSeed(long newSeed) {
-        return new FitConfig(localEpochs, batchSize, learningRate, sendDelta, newSeed);
+        return new FitConfig(work, batchSize, learningRate, sendDelta, newSeed);
+    }
+
+    /** The same fit with other local work. */
+    public FitConfig withWork(LocalWork newWork) {
+        return new FitConfig(newWork, batchSize, learningRate, sendDelta, seed);
     }
 }

@@ -34,7 +34,7 @@ public interface Model {
     /** Number of values {@link #predict} returns per row: 1 for binary and regression, else {@link #classes()}. */
     int predictionWidth();
 
-    /** Fresh parameters: weights drawn from the spec's seeded He/Xavier scheme, biases zero. */
+    /** Fresh parameters drawn by the spec's seeded {@link InitScheme} (biases zero unless the scheme draws them). */
     ModelParameters init(long seed);
 
     /** Scratch buffers for batches of up to {@code maxBatch} rows; reuse it across steps, one per thread. */

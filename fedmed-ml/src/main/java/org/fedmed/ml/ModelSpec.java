@@ -23,7 +23,7 @@ import java.util.Map;
  * loss: auto           # auto | bce | cross_entropy | mse
  * l2: 0.0001           # 0.5 * l2 * sum of squared weights (not biases) is added to the loss
  * optimizer: {type: adam, beta1: 0.9, beta2: 0.999, epsilon: 1e-8}   # or {type: sgd, momentum: 0.9}
- * init: he             # auto | he | xavier
+ * init: he             # auto (default) | he | xavier | torch_linear (PyTorch's nn.Linear default)
  * </pre>
  *
  * @param type      model family; required

@@ -3,6 +3,7 @@ package org.fedmed.ml;
 import java.util.SplittableRandom;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.ml.optim.Optimizer;
 import org.fedmed.ml.optim.Optimizers;
@@ -13,16 +14,80 @@ import org.fedmed.ml.optim.Optimizers;
  * optimizer named in the model's spec starts from fresh state on every call. The result is deterministic: the
  * same model, parameters, data, settings and seed give bit-identical parameters. Training stops with an
  * {@link IllegalStateException} as soon as the loss or a parameter becomes NaN or infinite.
+ *
+ * <p>A fit of {@code local_steps} runs exactly that many steps and takes its batches from a {@link BatchCursor} that
+ * the site keeps between fits, so its data order carries over from round to round; dropout masks come from the
+ * fit's own seed, as with epochs.
  */
 public final class Trainer {
 
     private Trainer() {
     }
 
-    /** Trains with the epochs, batch size, learning rate and seed of a fit task. */
+    /**
+     * Trains with the local work, batch size, learning rate and seed of a fit task. A {@code local_steps} fit here
+     * starts a fresh order from this fit's seed; a site that trains over several rounds passes its own cursor to
+     * {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)} instead.
+     */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config) {
-        return train(model, params, data, config.localEpochs(), config.batchSize(), config.learningRate(),
-                config.seed());
+        return train(model, params, data, config, new BatchCursor());
+    }
+
+    /**
+     * Trains with the local work, batch size, learning rate and seed of a fit task; a {@code local_steps} fit takes
+     * its batches from {@code cursor} and leaves it where it stopped (an epochs fit does not touch it).
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor) {
+        return switch (config.work()) {
+            case LocalWork.Epochs e -> train(model, params, data, e.count(), config.batchSize(), config.learningRate(),
+                    config.seed());
+            case LocalWork.Steps s -> trainSteps(model, params, data, s.count(), config.batchSize(),
+                    config.learningRate(), config.seed(), cursor);
+        };
+    }
+
+    /**
+     * Runs exactly {@code steps} mini-batch steps, updating {@code params} in place, with batches taken from
+     * {@code cursor} (seeded by this call if it is new). The result's loss is the mean per-example loss over this
+     * call's steps and its epoch count is 0.
+     *
+     * @throws IllegalArgumentException if the arguments or the data do not fit the model
+     * @throws IllegalStateException    if the loss or a parameter becomes NaN or infinite, naming the step, or if the
+     *                                  cursor orders another number of rows
+     */
+    public static TrainingResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
+                                            double lr, long seed, BatchCursor cursor) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("local steps must be >= 1, got " + steps);
+        }
+        checkArguments(model, params, data, steps, batchSize, lr);
+        int rows = data.rows();
+        int batch = Math.min(batchSize, rows);
+        cursor.start(rows, seed);
+        Model.Workspace workspace = model.newWorkspace(batch);
+        Optimizer optimizer = Optimizers.create(model.spec().optimizer(), params.length);
+        float[] grad = new float[params.length];
+        SplittableRandom dropout = new SplittableRandom(seed).split();
+        double sum = 0;
+        long examples = 0;
+        for (int s = 1; s <= steps; s++) {
+            int count = cursor.advance(batch);
+            double loss = model.lossAndGradient(params, data, cursor.order(), cursor.batchStart(), count, grad,
+                    workspace, dropout);
+            if (!Double.isFinite(loss)) {
+                throw divergedAtStep("the training loss is " + loss, s, steps, lr);
+            }
+            optimizer.step(params, grad, lr);
+            int bad = firstNonFinite(params);
+            if (bad >= 0) {
+                throw divergedAtStep("parameter " + bad + " of tensor '" + tensorAt(model.layout(), bad) + "' is "
+                        + params[bad], s, steps, lr);
+            }
+            sum += loss * count;
+            examples += count;
+        }
+        return new TrainingResult(sum / examples, 0, steps);
     }
 
     /**
@@ -74,8 +139,8 @@ public final class Trainer {
     }
 
     /**
-     * The checks every trainer makes before its first step: parameters fit the model, epochs, batch size and
-     * learning rate are valid, the data has rows the model accepts, and the initial parameters are finite.
+     * The checks every trainer makes before its first step: parameters fit the model, epochs (or steps), batch size
+     * and learning rate are valid, the data has rows the model accepts, and the initial parameters are finite.
      */
     public static void checkArguments(Model model, float[] params, LabeledData data, int epochs, int batchSize,
                                       double lr) {
@@ -137,5 +202,10 @@ public final class Trainer {
         return new IllegalStateException("training diverged: " + what + " at epoch " + epoch + "/" + epochs
                 + ", step " + step + "/" + stepsPerEpoch + "; lower the learning rate (was " + lr
                 + ") or check the features for extreme values");
+    }
+
+    private static IllegalStateException divergedAtStep(String what, int step, int steps, double lr) {
+        return new IllegalStateException("training diverged: " + what + " at local step " + step + "/" + steps
+                + "; lower the learning rate (was " + lr + ") or check the features for extreme values");
     }
 }

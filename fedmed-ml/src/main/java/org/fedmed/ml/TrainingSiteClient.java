@@ -13,7 +13,9 @@ import org.fedmed.core.metrics.ClassificationMetrics;
 /**
  * A site that trains and evaluates a declaratively specified model on its own data. It accepts only
  * parameters whose layout matches the model it was configured with, returns parameters and aggregate metrics,
- * and nothing else: no row, prediction or label leaves it.
+ * and nothing else: no row, prediction or label leaves it. For {@code local_steps} fits it keeps one
+ * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
+ * previous one stopped; its fits run one at a time.
  */
 public final class TrainingSiteClient implements SiteClient {
 
@@ -22,6 +24,7 @@ public final class TrainingSiteClient implements SiteClient {
     private final LabeledData train;
     private final LabeledData test;
     private final double quality;
+    private final BatchCursor cursor = new BatchCursor();
 
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
         if (train.rows() == 0) {
@@ -49,7 +52,9 @@ public final class TrainingSiteClient implements SiteClient {
         float[] params = task.global().copyFlat();
         TrainingResult result;
         try {
-            result = Trainer.train(model, params, train, task.config());
+            synchronized (cursor) {
+                result = Trainer.train(model, params, train, task.config(), cursor);
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);
         }

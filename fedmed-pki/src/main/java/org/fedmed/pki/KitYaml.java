@@ -1,22 +1,23 @@
 package org.fedmed.pki;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.config.ConfigException;
+import org.fedmed.config.YamlBinder;
 
-/** Reads and writes the YAML files of a federation directory (snake_case keys, unknown keys rejected). */
+/**
+ * Reads and writes the YAML files of a federation directory. Reading goes through the one strict binder
+ * ({@link YamlBinder}): unknown keys, wrong types and fractional numbers where an integer is expected are refused
+ * with the file, the key, and its line and column.
+ */
 final class KitYaml {
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -24,9 +25,7 @@ final class KitYaml {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .build())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
     private KitYaml() {
     }
@@ -41,33 +40,14 @@ final class KitYaml {
 
     static <T> T read(Path file, Class<T> type) {
         try {
-            T value = YAML.readValue(file.toFile(), type);
-            if (value == null) {
+            String text = YamlBinder.read(file);
+            if (text.isBlank()) {
                 throw new ProvisioningException(file + ": the file is empty");
             }
-            return value;
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", "));
-            throw new ProvisioningException(file + ": unknown key '" + e.getPropertyName() + "' (known keys: "
-                    + known + ")", e);
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ProvisioningException(file + ": " + cause.getMessage(), e);
-        } catch (JsonMappingException e) {
-            throw new ProvisioningException(file + ": key '" + path(e) + "' " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            if (!Files.exists(file) || e instanceof NoSuchFileException) {
-                throw new ProvisioningException(file + ": file does not exist", e);
-            }
-            throw new ProvisioningException(file + ": not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            return YamlBinder.bind(text, file.toString(), List.of(), Map.of(), type);
+        } catch (ConfigException e) {
+            throw new ProvisioningException(e.getMessage(), e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
     }
 
     /** {@code value}, or a clear error naming the file and the missing key. */

@@ -293,6 +293,25 @@ class ProvisionerTest {
     }
 
     @Test
+    void fractionalCrlNumberInTheManifestIsRefusedWithLineAndKey() throws IOException {
+        ProvisionedFederation fed = provisionDemo();
+        Path manifest = fed.manifest();
+        List<String> lines = Files.readAllLines(manifest);
+        int row = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("crl_number:")) {
+                row = i;
+            }
+        }
+        assertTrue(row >= 0, "the manifest has a crl_number line");
+        lines.set(row, "crl_number: 1.5");
+        Files.write(manifest, lines);
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> FederationManifest.read(manifest));
+        assertEquals(manifest + ": key 'crl_number' expects an integer, got '1.5' (line " + (row + 1) + ", column 13)",
+                e.getMessage());
+    }
+
+    @Test
     void readingAKeyFromACertificateFileSaysWhatWasFound() {
         Path cert = provisionDemo().serverKit().resolve("server.pem");
         ProvisioningException e = assertThrows(ProvisioningException.class, () -> Pem.readPrivateKey(cert));

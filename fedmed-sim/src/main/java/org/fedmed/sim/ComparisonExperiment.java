@@ -1,6 +1,5 @@
 package org.fedmed.sim;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,20 +9,19 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.EngineConfig;
-import org.fedmed.core.strategy.InfluenceLimits;
 import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
-import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
+import org.fedmed.ml.BatchCursor;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
@@ -33,6 +31,10 @@ import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.dpsgd.DpSgdConfig;
 import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.ml.TrainingSiteClient;
+import org.fedmed.plan.FederatedSetup;
+import org.fedmed.plan.PlanSettings;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.SiteDpSettings;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.fedmed.sim.report.PrivacySummary;
@@ -41,7 +43,7 @@ import org.fedmed.sim.report.RegimeResult;
 
 /**
  * The honest comparison behind {@code fedmed simulate}: on the same per-site train/test splits, from the same
- * initial parameters and with the same training budget (R rounds of E local epochs), it trains
+ * initial parameters and with the same training budget (R rounds of E local epochs or S local steps), it trains
  * <ul>
  *   <li>{@code local}: each site alone on its own training data, tested on its own test data;</li>
  *   <li>{@code federated}: the round engine over in-process sites, the same engine deployment uses;</li>
@@ -60,36 +62,12 @@ public final class ComparisonExperiment {
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
     }
 
-    /** The model spec the config names (logistic regression when it names none). */
-    public static ModelSpec modelSpec(SimulationConfig config) {
-        return config.model() == null || config.model().isNull() ? ModelSpec.logistic()
-                : ModelSpec.parse(config.model().toString());
-    }
-
-    /** The local training settings every site gets: E epochs, batch B, learning rate, weights or delta. */
-    public static FitConfig fitConfig(SimulationConfig config) {
-        return new FitConfig(config.localEpochs(), config.batchSize(), config.lr(), config.send().equals("delta"),
-                config.seed());
-    }
-
-    /**
-     * How the round engine runs the federated regime; a deployment server runs it the same way: round budget and
-     * early stopping, per-round deadline, evaluation every round on the loss of the task's kind, the bound on any
-     * one site's influence, and the fewest rows an answer may rest on.
-     */
-    public static EngineConfig engineConfig(SimulationConfig config, int classes) {
-        return new EngineConfig(new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
-                Duration.ofSeconds(config.roundDeadlineSeconds()), 1, classes == 0 ? "mse" : "log_loss", 3,
-                config.seed(), new InfluenceLimits(config.maxSiteWeightShare(), config.maxCountGrowth()),
-                config.minRows());
-    }
-
     public ComparisonReport run(FederatedDataset data) {
         String startedAt = Instant.now().toString();
-        ModelSpec spec = modelSpec(config);
+        ModelSpec spec = PlanSettings.modelSpec(config);
         Model model = Models.build(spec, data.featureNames().size(), data.classes());
         ModelParameters init = model.init(config.seed());
-        FitConfig fit = fitConfig(config);
+        FitConfig fit = PlanSettings.fitConfig(config);
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
@@ -116,8 +94,9 @@ public final class ComparisonExperiment {
         for (SiteData site : data.sites()) {
             float[] params = init.copyFlat();
             TrainingSiteClient client = client(model, site);
+            BatchCursor cursor = new BatchCursor();
             for (int round = 1; round <= config.rounds(); round++) {
-                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)));
+                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)), cursor);
                 perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
                 progress.step(site.siteId());
             }
@@ -133,9 +112,10 @@ public final class ComparisonExperiment {
         LabeledData pooled = LabeledData.concat(data.sites().stream().map(SiteData::train).toList());
         List<TrainingSiteClient> clients = data.sites().stream().map(s -> client(model, s)).toList();
         float[] params = init.copyFlat();
+        BatchCursor cursor = new BatchCursor();
         List<Map<String, Double>> curve = new ArrayList<>();
         for (int round = 1; round <= config.rounds(); round++) {
-            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)));
+            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)), cursor);
             List<MetricAggregation.Weighted> parts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));
@@ -156,7 +136,7 @@ public final class ComparisonExperiment {
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
-        EngineConfig engineConfig = engineConfig(config, data.classes());
+        EngineConfig engineConfig = PlanSettings.engineConfig(config, data.classes());
         List<Map<String, Double>> curve = new ArrayList<>();
         RunListener listener = new RunListener() {
             private final java.util.Set<String> noted = new java.util.HashSet<>();

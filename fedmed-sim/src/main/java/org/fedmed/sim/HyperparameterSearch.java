@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
 
 /**
  * Chooses the site learning rate, local epochs and batch size honestly: each candidate runs the federated
@@ -73,6 +75,7 @@ public final class HyperparameterSearch {
         Map<String, Object> o = ConfigLoader.toMap(base);
         o.put("lr", lr);
         o.put("local_epochs", epochs);
+        o.put("local_steps", null); // the grid is over epochs: each candidate replaces a config's local_steps
         o.put("batch_size", batch);
         o.put("regimes", List.of("federated"));
         o.put("patience", 0);

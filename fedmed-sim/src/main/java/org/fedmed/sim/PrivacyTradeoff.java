@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
 
 /**
  * The accuracy/epsilon trade-off of DP-FedAvg on one federation: the federated regime runs once without

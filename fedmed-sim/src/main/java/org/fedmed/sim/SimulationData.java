@@ -8,6 +8,7 @@ import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.StatsMode;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.plan.SimulationConfig;
 
 /** Turns a simulation config's data keys into the sites' preprocessed train/test splits. */
 public final class SimulationData {

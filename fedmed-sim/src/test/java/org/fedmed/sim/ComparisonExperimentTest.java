@@ -10,6 +10,8 @@ import org.fedmed.data.federated.SiteData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.RegimeResult;
 import org.junit.jupiter.api.Test;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
 
 class ComparisonExperimentTest {
 

@@ -9,6 +9,7 @@ import org.fedmed.core.LabeledData;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
 import org.junit.jupiter.api.Test;
+import org.fedmed.plan.ConfigLoader;
 
 class HyperparameterSearchTest {
 

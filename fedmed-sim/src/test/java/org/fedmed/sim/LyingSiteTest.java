@@ -29,6 +29,10 @@ import org.fedmed.ml.Model;
 import org.fedmed.ml.Models;
 import org.fedmed.ml.TrainingSiteClient;
 import org.junit.jupiter.api.Test;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.FederatedSetup;
+import org.fedmed.plan.PlanSettings;
 
 /**
  * A member with a valid place in the federation that claims a billion examples, sends the global model back
@@ -72,7 +76,7 @@ class LyingSiteTest {
         DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         SimulationConfig cfg = ConfigLoader.parse(TRAINING + extra, "test", Map.of());
         FederatedDataset data = SimulationData.load(cfg, registry);
-        Model model = Models.build(ComparisonExperiment.modelSpec(cfg), data.featureNames().size(), data.classes());
+        Model model = Models.build(PlanSettings.modelSpec(cfg), data.featureNames().size(), data.classes());
         List<SiteClient> clients = new ArrayList<>();
         for (SiteData s : data.sites()) {
             clients.add(new TrainingSiteClient(s.siteId(), model, s.train(), s.test(), s.quality()));
@@ -80,11 +84,11 @@ class LyingSiteTest {
         if (withLiar) {
             clients.add(new Liar());
         }
-        var setup = FederatedSetup.of(cfg, ComparisonExperiment.fitConfig(cfg), clients);
+        var setup = FederatedSetup.of(cfg, PlanSettings.fitConfig(cfg), clients);
         AtomicInteger capped = new AtomicInteger();
         RunResult run;
         try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), 1)) {
-            run = new RoundEngine(setup.strategy(), pool, ComparisonExperiment.engineConfig(cfg, data.classes()),
+            run = new RoundEngine(setup.strategy(), pool, PlanSettings.engineConfig(cfg, data.classes()),
                     new RunListener() {
                         @Override
                         public void weightCapped(int round, WeightCaps.Capped c) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Tensor;
 import org.fedmed.core.engine.EngineConfig;
@@ -77,7 +78,7 @@ class TaskPolicyTest {
         assertEquals("fedavg", fit.strategy());
         assertEquals(model().layout(), fit.layout());
         assertEquals(12, fit.modelBytes());
-        assertEquals(2, fit.fitConfig().localEpochs());
+        assertEquals(LocalWork.epochs(2), fit.fitConfig().work());
         assertEquals(0.05, fit.fitConfig().learningRate());
         AuditEntry e = cAudit.entries().getFirst();
         assertEquals(AuditEntry.Event.REFUSED, e.event());

@@ -24,7 +24,7 @@ import java.util.Map;
 import org.fedmed.data.DataFormatException;
 import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.schema.ColumnType;
-import org.fedmed.data.yaml.YamlPositions;
+import org.fedmed.config.YamlPositions;
 
 /**
  * Reads a {@link DatasetDefinition} from YAML, strictly: an unknown key, a value of the wrong type, a type or kind

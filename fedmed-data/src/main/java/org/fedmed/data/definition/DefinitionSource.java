@@ -1,7 +1,7 @@
 package org.fedmed.data.definition;
 
 import java.util.List;
-import org.fedmed.data.yaml.YamlPositions;
+import org.fedmed.config.YamlPositions;
 
 /**
  * The text a definition was read from and what to call it in messages (its path, or its resource name), so that an

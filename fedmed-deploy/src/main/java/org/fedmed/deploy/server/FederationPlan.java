@@ -10,9 +10,9 @@ import org.fedmed.data.definition.DatasetDefinition;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.FederatedSetup;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.FederatedSetup;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.plan.PlanSettings;
 
 /**
  * What the server trains, worked out without any data: the model spec, sized from the dataset's schema (the
@@ -45,12 +45,12 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
         entry.requireTrainable();
         List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema());
         int classes = entry.schema().classes();
-        ModelSpec spec = ComparisonExperiment.modelSpec(training);
+        ModelSpec spec = PlanSettings.modelSpec(training);
         Model model = org.fedmed.ml.Models.build(spec, columns.size(), classes);
-        FitConfig fit = ComparisonExperiment.fitConfig(training);
+        FitConfig fit = PlanSettings.fitConfig(training);
         FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
         return new FederationPlan(spec, columns.size(), classes, model.init(training.seed()), fit, setup.strategy(),
-                ComparisonExperiment.engineConfig(training, classes), setup);
+                PlanSettings.engineConfig(training, classes), setup);
     }
 
     /** The model spec as sites see it in every task, and approve in their allow-lists. */

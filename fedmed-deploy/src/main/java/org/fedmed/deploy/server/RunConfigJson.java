@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 
 /**
  * The config a run is stored with: the training settings (every key, defaults filled in) and the run's name. A

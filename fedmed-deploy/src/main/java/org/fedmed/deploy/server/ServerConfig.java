@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
-import org.fedmed.data.yaml.YamlPositions;
+import org.fedmed.config.ConfigException;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.config.YamlBinder;
+import org.fedmed.config.YamlPositions;
 import org.fedmed.transport.server.DeliveryOrder;
 
 /**
@@ -50,7 +50,7 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
 
     /** Reads and checks a server config; errors name the file and the key. */
     public static ServerConfig load(Path file) {
-        Raw raw = ConfigLoader.load(file, Raw.class);
+        Raw raw = YamlBinder.load(file, Raw.class);
         Path dir = file.toAbsolutePath().getParent();
         String where = file.toString();
         if (raw.training() == null || !raw.training().isObject()) {
@@ -58,7 +58,7 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
                     + " in the keys of a simulation config");
         }
         refuseSimulationOnlyKeys(file, raw.training());
-        SimulationConfig training = ConfigLoader.loadSection(file, "training", SimulationConfig.class);
+        SimulationConfig training = YamlBinder.loadSection(file, "training", SimulationConfig.class);
         String host = "0.0.0.0";
         Integer port = null;
         if (raw.listen() != null) {

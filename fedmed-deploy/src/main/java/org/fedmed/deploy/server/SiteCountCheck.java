@@ -2,8 +2,8 @@ package org.fedmed.deploy.server;
 
 import java.util.List;
 import org.fedmed.pki.ServerKit;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.config.ConfigException;
+import org.fedmed.plan.SimulationConfig;
 
 /**
  * A server config's counts of sites, checked against the sites its kit provisions. A count above that number can

@@ -9,17 +9,19 @@ import org.fedmed.transport.TaskKind;
 
 /**
  * The {@code allow} section of a site's config: the data-governance allow-list. A task runs only if its kind,
- * its strategy and its model spec are listed here, its local epochs are at most {@code maxLocalEpochs} and its
- * model has at most {@code maxParameters} parameters; everything else is refused.
+ * its strategy and its model spec are listed here, its local epochs are at most {@code maxLocalEpochs} (or its local
+ * steps at most {@code maxLocalSteps}) and its model has at most {@code maxParameters} parameters; everything else is
+ * refused.
  *
  * @param tasks          task kinds the site accepts; non-empty
  * @param strategies     strategy labels the site accepts (for example {@code fedavg}); non-empty
  * @param modelSpecs     model specs the site agrees to train; non-empty
  * @param maxLocalEpochs most local epochs a fit may ask for, >= 1
  * @param maxParameters  most parameters a model may have, >= 1; bigger models are refused before they are received
+ * @param maxLocalSteps  most local mini-batch steps a {@code local_steps} fit may ask for, >= 1
  */
 public record AllowList(Set<TaskKind> tasks, List<String> strategies, List<ModelSpec> modelSpecs, int maxLocalEpochs,
-                        long maxParameters) {
+                        long maxParameters, int maxLocalSteps) {
 
     /** Default task kinds: fit and evaluate. */
     public static final Set<TaskKind> DEFAULT_TASKS = Set.copyOf(EnumSet.allOf(TaskKind.class));
@@ -27,6 +29,8 @@ public record AllowList(Set<TaskKind> tasks, List<String> strategies, List<Model
     public static final int DEFAULT_MAX_LOCAL_EPOCHS = 100;
     /** Default most parameters. */
     public static final long DEFAULT_MAX_PARAMETERS = 10_000_000L;
+    /** Default most local steps. */
+    public static final int DEFAULT_MAX_LOCAL_STEPS = 10_000;
 
     public AllowList {
         if (tasks == null || tasks.isEmpty()) {
@@ -49,9 +53,18 @@ public record AllowList(Set<TaskKind> tasks, List<String> strategies, List<Model
         if (maxParameters < 1) {
             throw new IllegalArgumentException("allow.max_parameters must be >= 1, got " + maxParameters);
         }
+        if (maxLocalSteps < 1) {
+            throw new IllegalArgumentException("allow.max_local_steps must be >= 1, got " + maxLocalSteps);
+        }
         tasks = Set.copyOf(tasks);
         strategies = List.copyOf(strategies);
         modelSpecs = List.copyOf(modelSpecs);
+    }
+
+    /** An allow-list with the default most local steps. */
+    public AllowList(Set<TaskKind> tasks, List<String> strategies, List<ModelSpec> modelSpecs, int maxLocalEpochs,
+                     long maxParameters) {
+        this(tasks, strategies, modelSpecs, maxLocalEpochs, maxParameters, DEFAULT_MAX_LOCAL_STEPS);
     }
 
     /** The allowed task kinds in wire spelling ({@code fit}, {@code evaluate}), in a fixed order. */

@@ -2,6 +2,7 @@ package org.fedmed.deploy.site;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.fedmed.core.LocalWork;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.site.PolicyDecision;
@@ -11,7 +12,7 @@ import org.fedmed.transport.site.TaskPolicy;
 /**
  * A {@link TaskPolicy} that enforces a site's {@link AllowList}: a task is accepted only if its kind, its strategy
  * label and its model spec (the offer's model spec label, read as a {@link ModelSpec} and compared field by field
- * with the approved specs) are allowed, a fit asks for no more local epochs than allowed, and the model has no
+ * with the approved specs) are allowed, a fit asks for no more local epochs (or local steps) than allowed, and the model has no
  * more parameters than allowed. A refusal says what was asked and what is allowed. An error while reviewing is a
  * refusal, never an acceptance. Thread-safe: it holds no mutable state.
  */
@@ -73,9 +74,18 @@ public final class AllowListPolicy implements TaskPolicy {
             return Verdict.refuse("the model has " + parameters + " parameters; this site allows at most "
                     + allow.maxParameters() + " (max_parameters)");
         }
-        if (offer.kind() == TaskKind.FIT && offer.fitConfig().localEpochs() > allow.maxLocalEpochs()) {
-            return Verdict.refuse("the fit asks for " + offer.fitConfig().localEpochs()
-                    + " local epochs; this site allows at most " + allow.maxLocalEpochs() + " (max_local_epochs)");
+        if (offer.kind() == TaskKind.FIT) {
+            Optional<String> tooMuch = switch (offer.fitConfig().work()) {
+                case LocalWork.Epochs e -> e.count() <= allow.maxLocalEpochs() ? Optional.<String>empty()
+                        : Optional.of("the fit asks for " + e.count() + " local epochs; this site allows at most "
+                                + allow.maxLocalEpochs() + " (max_local_epochs)");
+                case LocalWork.Steps s -> s.count() <= allow.maxLocalSteps() ? Optional.<String>empty()
+                        : Optional.of("the fit asks for " + s.count() + " local steps; this site allows at most "
+                                + allow.maxLocalSteps() + " (max_local_steps)");
+            };
+            if (tooMuch.isPresent()) {
+                return Verdict.refuse(tooMuch.get());
+            }
         }
         if (offer.modelSpec() == null || offer.modelSpec().isBlank()) {
             return Verdict.refuse("the task names no model spec; this site trains only approved specs "

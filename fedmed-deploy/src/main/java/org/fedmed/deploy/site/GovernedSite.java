@@ -9,6 +9,7 @@ import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.Task;
 import org.fedmed.data.federated.SiteData;
@@ -36,7 +37,7 @@ import org.fedmed.transport.site.TaskPolicy;
  * data and spec. A {@code DpSgdSiteClient} keeps the privacy account of its own fits, so such a site must approve
  * exactly one model spec: its one client then accounts for every fit of the process, and {@link #epsilonSpent()}
  * is the site's whole spending. With a {@code max_epsilon}, {@link #review} refuses a fit once the spent epsilon
- * has reached it, or when the offered fit (its epochs and batch size over this site's training rows) would take
+ * has reached it, or when the offered fit (its epochs or steps and batch size over this site's training rows) would take
  * the site past it; evaluations are still accepted. The client checks the budget again before it trains, and DP
  * fits run one at a time, so two fits approved together cannot overspend. After each DP fit the site logs its
  * spent epsilon at INFO. With a {@link PrivacyLedger} the account survives restarts; without one a new process
@@ -195,14 +196,14 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                     + "takes no more fit tasks", spent, max));
         }
         int rows = data.site().train().rows();
-        int epochs = offer.fitConfig().localEpochs();
+        LocalWork work = offer.fitConfig().work();
         int batch = offer.fitConfig().batchSize();
         double after = client.accountant().epsilonAfter(DpSgdTrainer.samplingRateFor(rows, batch),
-                dpSgd.noiseMultiplier(), DpSgdTrainer.stepsFor(rows, epochs, batch), dpSgd.delta()).epsilon();
+                dpSgd.noiseMultiplier(), DpSgdTrainer.stepsFor(rows, work, batch), dpSgd.delta()).epsilon();
         if (after > max) {
-            return Optional.of(String.format(Locale.ROOT, "privacy budget: this fit (%d local epochs, batch size %d) "
+            return Optional.of(String.format(Locale.ROOT, "privacy budget: this fit (%s, batch size %d) "
                     + "would take the site's epsilon from %.4g to %.4g, over its max %s; it takes no fit that "
-                    + "large", epochs, batch, spent, after, max));
+                    + "large", work.describe(), batch, spent, after, max));
         }
         return Optional.empty();
     }

@@ -26,6 +26,7 @@ import java.util.Optional;
  *   model_specs:                       # required, non-empty; same format as a model spec file
  *     - {type: logistic}
  *   max_local_epochs: 20               # default 100
+ *   max_local_steps: 500               # most steps a local_steps fit may ask for, default 10,000
  *   max_parameters: 10000000           # default 10,000,000
  * audit_log: audit/site-audit.jsonl    # default audit.jsonl next to the config
  * privacy:                             # optional

@@ -1,37 +1,26 @@
 package org.fedmed.deploy.site;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.ml.ModelSpec;
-import org.fedmed.sim.ConfigException;
-import org.fedmed.data.yaml.YamlPositions;
+import org.fedmed.config.ConfigException;
+import org.fedmed.config.YamlBinder;
+import org.fedmed.config.YamlPositions;
 import org.fedmed.transport.TaskKind;
 
 /** Binds a site config file to a {@link SiteConfig}; every error names the file and the key at fault. */
 final class SiteConfigReader {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper YAML = YamlBinder.mapper();
 
     /** The file as Jackson binds it: every key optional, values still raw. */
     record Document(String kit, DataDocument data, AllowDocument allow, String auditLog, PrivacyDocument privacy) {
@@ -52,21 +41,14 @@ final class SiteConfigReader {
 
     /** The raw {@code allow} section. */
     record AllowDocument(List<String> tasks, List<String> strategies, List<JsonNode> modelSpecs, Integer maxLocalEpochs,
-                         Long maxParameters) {
+                         Long maxParameters, Integer maxLocalSteps) {
     }
 
     private SiteConfigReader() {
     }
 
     static SiteConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("site config file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("cannot read site config file " + file + ": " + e.getMessage());
-        }
+        String text = YamlBinder.read(file);
         Document doc = bind(text, file);
         Path dir = file.toAbsolutePath().getParent();
         try {
@@ -83,7 +65,8 @@ final class SiteConfigReader {
                     required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
                     specs(required(a.modelSpecs(), "allow.model_specs")),
                     or(a.maxLocalEpochs(), AllowList.DEFAULT_MAX_LOCAL_EPOCHS),
-                    or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS));
+                    or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS),
+                    or(a.maxLocalSteps(), AllowList.DEFAULT_MAX_LOCAL_STEPS));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
                     dpSgd(doc.privacy()));
@@ -93,26 +76,16 @@ final class SiteConfigReader {
     }
 
     private static Document bind(String text, Path file) {
-        try {
-            Document doc = text.isBlank() ? null : YAML.readValue(text, Document.class);
-            if (doc == null) {
-                throw new ConfigException(file + ": the site config is empty; it needs at least 'kit', 'data' and 'allow'");
-            }
-            refuseEmptyPrivacy(YAML.readTree(text), file);
-            return doc;
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new ConfigException(file + ": unknown key '" + path(e) + "'" + YamlPositions.of(text, List.of(), e, true)
-                    + " (known keys: " + known + ")");
-        } catch (MismatchedInputException e) {
-            throw new ConfigException(file + ": key '" + path(e) + "' expects " + kind(e.getTargetType())
-                    + YamlPositions.of(text, List.of(), e, false));
-        } catch (JsonProcessingException e) {
-            if (YamlPositions.isSyntaxError(e)) {
-                throw new ConfigException(YamlPositions.syntaxError(file.toString(), e));
-            }
-            throw new ConfigException(file + ": " + e.getOriginalMessage());
+        if (text.isBlank()) {
+            throw new ConfigException(file + ": the site config is empty; it needs at least 'kit', 'data' and 'allow'");
         }
+        Document doc = YamlBinder.bind(text, file.toString(), List.of(), Map.of(), Document.class);
+        try {
+            refuseEmptyPrivacy(YAML.readTree(text), file);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(YamlPositions.syntaxError(file.toString(), e));
+        }
+        return doc;
     }
 
     /**
@@ -193,24 +166,4 @@ final class SiteConfigReader {
         return value == null ? otherwise : value;
     }
 
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String kind(Class<?> type) {
-        if (type == null) {
-            return "another type";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        return switch (type.getSimpleName()) {
-            case "Integer", "int", "Long", "long" -> "an integer";
-            case "Double", "double" -> "a number";
-            case "Boolean", "boolean" -> "true or false";
-            case "String" -> "a string";
-            default -> "a mapping of keys to values";
-        };
-    }
 }

@@ -60,10 +60,10 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d features, from %s%n",
                 kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
                 data.featureNames().size(), data.source());
-        out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs and %d parameters;"
-                        + " audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
-                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxParameters(),
-                config.auditLog());
+        out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
+                        + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
+                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),
+                config.allow().maxParameters(), config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
         if (ledger != null) {

@@ -21,8 +21,8 @@ import org.fedmed.data.definition.DatasetDefinition;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
-import org.fedmed.sim.ConfigLoader;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 import org.junit.jupiter.api.Test;
 
 /**

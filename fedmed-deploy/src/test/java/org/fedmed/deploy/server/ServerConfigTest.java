@@ -98,7 +98,7 @@ class ServerConfigTest {
     @Test
     void aRunStoredBeforeAKeyExistedResumesWhenTheKeyHasItsDefault(@TempDir Path tmp) throws Exception {
         ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
-        var json = org.fedmed.sim.ConfigLoader.jsonWriter();
+        var json = org.fedmed.plan.ConfigLoader.jsonWriter();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(RunConfigJson.of(config));
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).remove("min_rows");
         String stored = json.writeValueAsString(root);
@@ -127,6 +127,22 @@ class ServerConfigTest {
         var rounds = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(training));
         assertEquals(training + " (section 'training'): key 'rounds' expects an integer, got '3.9' (line 6, column 11)",
                 rounds.getMessage());
+    }
+
+    @Test
+    void theTrainingSectionTakesLocalStepsAndRefusesItBesideLocalEpochs(@TempDir Path tmp) throws Exception {
+        ServerConfig steps = ServerConfig.load(write(tmp, MINIMAL + "  local_steps: 100\n"));
+        assertEquals(org.fedmed.core.LocalWork.steps(100), steps.training().localWork());
+        Path both = write(tmp, MINIMAL + "  local_epochs: 1\n  local_steps: 100\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(both));
+        assertTrue(e.getMessage().startsWith(both + " (section 'training'): config key 'local_steps' cannot be used with "
+                + "'local_epochs'"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(line 7, column 16)"), e.getMessage());
+        // a run stored with epochs does not resume under steps
+        ServerConfig epochs = ServerConfig.load(write(tmp, MINIMAL));
+        var resume = assertThrows(IllegalArgumentException.class,
+                () -> RunConfigJson.requireSameTraining(RunConfigJson.of(epochs), steps));
+        assertTrue(resume.getMessage().contains("local_steps (was null, now 100)"), resume.getMessage());
     }
 
     @Test
@@ -175,7 +191,7 @@ class ServerConfigTest {
     @Test
     void aRunStoredWithSimulationOnlyKeysResumesWithoutThem(@TempDir Path tmp) throws Exception {
         ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
-        var json = org.fedmed.sim.ConfigLoader.jsonWriter();
+        var json = org.fedmed.plan.ConfigLoader.jsonWriter();
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(RunConfigJson.of(config));
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).put("stats", "per_site")
                 .put("missing_indicators", false);

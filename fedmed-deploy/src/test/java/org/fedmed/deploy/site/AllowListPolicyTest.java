@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.transport.TaskKind;
@@ -103,6 +104,25 @@ class AllowListPolicyTest {
         PolicyDecision d = policy.review(fit("fedavg", MLP.toJson(), 21, 10));
         assertFalse(d.accepted());
         assertTrue(d.reason().contains("21 local epochs") && d.reason().contains("at most 20"), d.reason());
+    }
+
+    @Test
+    void tooManyLocalStepsIsRefusedNamingBothAndTheKey() {
+        AllowListPolicy steps = new AllowListPolicy(new AllowList(ALLOW.tasks(), ALLOW.strategies(), ALLOW.modelSpecs(),
+                20, 1000, 100));
+        TaskOffer hundred = fitOf(LocalWork.steps(100));
+        assertTrue(steps.review(hundred).accepted(), steps.review(hundred).reason());
+        PolicyDecision d = steps.review(fitOf(LocalWork.steps(101)));
+        assertFalse(d.accepted());
+        assertEquals("the fit asks for 101 local steps; this site allows at most 100 (max_local_steps)", d.reason());
+        // steps are not bounded by max_local_epochs (20), nor epochs by max_local_steps
+        assertTrue(steps.review(fitOf(LocalWork.epochs(20))).accepted());
+        assertEquals(AllowList.DEFAULT_MAX_LOCAL_STEPS, ALLOW.maxLocalSteps());
+    }
+
+    static TaskOffer fitOf(LocalWork work) {
+        return new TaskOffer("r1-fit-cleveland", TaskKind.FIT, 1, layout(10), 40, "fedavg", MLP.toJson(),
+                new FitConfig(work, 16, 0.05, false, 3));
     }
 
     @Test

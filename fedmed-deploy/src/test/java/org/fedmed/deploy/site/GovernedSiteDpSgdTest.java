@@ -19,8 +19,10 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalWork;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.TrainingSiteClient;
@@ -51,7 +53,7 @@ class GovernedSiteDpSgdTest {
     static double epsilonAfter(int fits) {
         int rows = DATA.site().train().rows();
         return new RdpAccountant().step(DpSgdTrainer.samplingRateFor(rows, FIT.batchSize()), 1.1,
-                fits * DpSgdTrainer.stepsFor(rows, FIT.localEpochs(), FIT.batchSize())).epsilon(DELTA).epsilon();
+                fits * DpSgdTrainer.stepsFor(rows, FIT.work(), FIT.batchSize())).epsilon(DELTA).epsilon();
     }
 
     static FitResult fit(GovernedSite site, int round) {
@@ -124,6 +126,27 @@ class GovernedSiteDpSgdTest {
         assertTrue(d.reason().startsWith("privacy budget: this fit (2 local epochs, batch size 8) would take"),
                 d.reason());
         assertEquals(spent, site.epsilonSpent().orElseThrow());
+    }
+
+    @Test
+    void aStepsFitIsChargedItsStepsAndOneOverTheBudgetIsRefusedNamingTheSteps() {
+        int rows = DATA.site().train().rows();
+        double q = DpSgdTrainer.samplingRateFor(rows, 8);
+        double fiftySteps = new RdpAccountant().step(q, 1.1, 50).epsilon(DELTA).epsilon();
+        double hundredSteps = new RdpAccountant().step(q, 1.1, 100).epsilon(DELTA).epsilon();
+        GovernedSite site = site((fiftySteps + hundredSteps) / 2);
+        FitConfig steps = FIT.withWork(LocalWork.steps(50));
+        FitTask task = new FitTask(1, SITE, MODEL.init(5), steps);
+        TaskOffer first = new TaskOffer(task.taskId(), TaskKind.FIT, 1, MODEL.layout(), 4L * MODEL.parameterCount(),
+                "fedavg", SPEC.toJson(), steps);
+        assertTrue(site.review(first).accepted());
+        site.fit(task);
+        assertEquals(fiftySteps, site.epsilonSpent().orElseThrow(), 1e-12);
+        TaskOffer second = new TaskOffer(new FitTask(2, SITE, MODEL.init(5), steps).taskId(), TaskKind.FIT, 2, MODEL.layout(), 4L * MODEL.parameterCount(),
+                "fedavg", SPEC.toJson(), steps.withSeed(12));
+        PolicyDecision d = site.review(second);
+        assertFalse(d.accepted());
+        assertTrue(d.reason().startsWith("privacy budget: this fit (50 local steps, batch size 8) would take"), d.reason());
     }
 
     @Test

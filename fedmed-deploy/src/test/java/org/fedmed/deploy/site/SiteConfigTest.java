@@ -179,6 +179,16 @@ class SiteConfigTest {
     }
 
     @Test
+    void maxLocalStepsIsReadAndDefaultsToTenThousand() throws IOException {
+        SiteConfig set = SiteConfig.load(write("site.yaml", MINIMAL.replace("allow:\n", "allow:\n  max_local_steps: 250\n")));
+        assertEquals(250, set.allow().maxLocalSteps());
+        assertEquals(10_000, SiteConfig.load(write("site2.yaml", MINIMAL)).allow().maxLocalSteps());
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("site3.yaml",
+                MINIMAL.replace("allow:\n", "allow:\n  max_local_steps: 0\n"))));
+        assertTrue(e.getMessage().contains("allow.max_local_steps must be >= 1, got 0"), e.getMessage());
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path file = dir.resolve("nope.yaml");
         var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));

@@ -112,13 +112,24 @@ public final class DenseNetwork implements Model {
             boolean outputLayer = l == layers - 1;
             InitScheme scheme = spec.init() != InitScheme.AUTO ? spec.init()
                     : outputLayer ? InitScheme.XAVIER : InitScheme.HE;
-            double limit = scheme == InitScheme.HE ? Math.sqrt(6.0 / in) : Math.sqrt(6.0 / (in + out));
-            int w = weightOffset[l];
-            for (int i = 0; i < in * out; i++) {
-                flat[w + i] = (float) ((2 * rng.nextDouble() - 1) * limit);
+            double limit = switch (scheme) {
+                case HE -> Math.sqrt(6.0 / in);
+                case XAVIER, AUTO -> Math.sqrt(6.0 / (in + out));
+                case TORCH_LINEAR -> 1 / Math.sqrt(in);
+            };
+            uniform(flat, weightOffset[l], in * out, limit, rng);
+            if (scheme == InitScheme.TORCH_LINEAR) {
+                uniform(flat, biasOffset[l], out, limit, rng);
             }
         }
         return ModelParameters.ofFlat(layout, flat);
+    }
+
+    /** Fills {@code count} values from {@code offset} with U(-limit, limit) draws. */
+    private static void uniform(float[] flat, int offset, int count, double limit, SplittableRandom rng) {
+        for (int i = 0; i < count; i++) {
+            flat[offset + i] = (float) ((2 * rng.nextDouble() - 1) * limit);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.fedmed.core.FitTask;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.SiteClient;
+import org.fedmed.ml.BatchCursor;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.privacy.NoiseSource;
@@ -21,7 +22,8 @@ import org.fedmed.privacy.accounting.RdpAccountant;
  * in: each fit composes its steps (q = B / n, z) into the site's {@link RdpAccountant}, and a fit that would take
  * the site past its {@code maxEpsilon} is refused before any training. The only training metric it sends is
  * {@code dp_epsilon}, its cumulative epsilon at its delta; the training loss stays at the site, since it is not
- * noised. Evaluation is that of {@link TrainingSiteClient}.
+ * noised. Evaluation is that of {@link TrainingSiteClient}. A {@code local_steps} fit composes exactly S steps, and
+ * with shuffled batches continues the site's data order from its previous fit ({@link BatchCursor}).
  */
 public final class DpSgdSiteClient implements SiteClient {
 
@@ -33,6 +35,7 @@ public final class DpSgdSiteClient implements SiteClient {
     private final NoiseSource noise;
     private final TrainingSiteClient evaluator;
     private final RdpAccountant accountant;
+    private final BatchCursor cursor = new BatchCursor();
 
     /**
      * @param noise where the DP-SGD noise comes from, per fit stream keyed by the task's seed; use
@@ -73,7 +76,7 @@ public final class DpSgdSiteClient implements SiteClient {
                     + " is not the model this site was configured for " + model.layout().entries());
         }
         double q = DpSgdTrainer.samplingRateFor(train.rows(), task.config().batchSize());
-        long steps = DpSgdTrainer.stepsFor(train.rows(), task.config().localEpochs(), task.config().batchSize());
+        long steps = DpSgdTrainer.stepsFor(train.rows(), task.config().work(), task.config().batchSize());
         PrivacySpent after = accountant.epsilonAfter(q, dp.noiseMultiplier(), steps, dp.delta());
         if (after.epsilon() > dp.maxEpsilon()) {
             throw new PrivacyBudgetExhaustedException(String.format(Locale.ROOT,
@@ -85,8 +88,9 @@ public final class DpSgdSiteClient implements SiteClient {
         float[] params = task.global().copyFlat();
         DpSgdResult result;
         try {
-            result = DpSgdTrainer.train(model, params, train, task.config().localEpochs(), task.config().batchSize(),
-                    task.config().learningRate(), task.config().seed(), dp, noise);
+            synchronized (cursor) {
+                result = DpSgdTrainer.train(model, params, train, task.config(), dp, noise, cursor);
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);
         }

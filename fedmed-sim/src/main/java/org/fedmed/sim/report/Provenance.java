@@ -1,7 +1,7 @@
 package org.fedmed.sim.report;
 
 import java.util.Map;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.SimulationConfig;
 
 /**
  * Enough to reproduce a run: the full config (with defaults filled in), the seed, the dataset and the

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.fedmed.sim.ConfigLoader;
+import org.fedmed.plan.ConfigLoader;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -117,7 +117,7 @@ public final class ReportWriter {
 
     private static XYChart curveChart(ComparisonReport report, String metric, String title) {
         XYChart chart = new XYChartBuilder().width(640).height(420).title(title)
-                .xAxisTitle("round (E local epochs each)").yAxisTitle(metric).build();
+                .xAxisTitle("round").yAxisTitle(metric).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(0);
         for (RegimeResult r : report.regimes().values()) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.fedmed.sim.ConfigLoader;
+import org.fedmed.plan.ConfigLoader;
 import org.fedmed.sim.PrivacyTradeoff;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;

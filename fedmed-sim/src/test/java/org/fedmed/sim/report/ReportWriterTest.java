@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.engine.RoundRecord;
-import org.fedmed.sim.SimulationConfig;
+import org.fedmed.plan.SimulationConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

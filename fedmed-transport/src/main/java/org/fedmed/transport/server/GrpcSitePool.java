@@ -13,6 +13,7 @@ import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Task;
 import org.fedmed.core.engine.OutcomeSink;
@@ -151,10 +152,16 @@ public final class GrpcSitePool implements SitePool {
                 .setLayout(layout).setPayloadBytes(bytes)
                 .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec());
         switch (task) {
-            case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettings.newBuilder()
-                    .setLocalEpochs(fit.config().localEpochs()).setBatchSize(fit.config().batchSize())
-                    .setLearningRate(fit.config().learningRate()).setSendDelta(fit.config().sendDelta())
-                    .setSeed(fit.config().seed()));
+            case FitTask fit -> {
+                FitSettings.Builder f = FitSettings.newBuilder().setBatchSize(fit.config().batchSize())
+                        .setLearningRate(fit.config().learningRate()).setSendDelta(fit.config().sendDelta())
+                        .setSeed(fit.config().seed());
+                switch (fit.config().work()) {
+                    case LocalWork.Epochs e -> f.setLocalEpochs(e.count());
+                    case LocalWork.Steps s -> f.setLocalSteps(s.count());
+                }
+                h.setKind(TaskKind.FIT).setFit(f);
+            }
             case EvalTask eval -> h.setKind(TaskKind.EVALUATE);
         }
         return h.build();

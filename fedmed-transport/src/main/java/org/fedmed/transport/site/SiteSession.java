@@ -19,6 +19,7 @@ import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalWork;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.transport.ProtocolVersion;
@@ -209,7 +210,13 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         FitConfig fit = null;
         if (kind == TaskKind.FIT) {
             FitSettings f = h.getFit();
-            fit = new FitConfig(f.getLocalEpochs(), f.getBatchSize(), f.getLearningRate(), f.getSendDelta(), f.getSeed());
+            LocalWork work = switch (f.getLocalWorkCase()) {
+                case LOCAL_EPOCHS -> LocalWork.epochs(f.getLocalEpochs());
+                case LOCAL_STEPS -> LocalWork.steps(f.getLocalSteps());
+                case LOCALWORK_NOT_SET -> throw new IllegalArgumentException(
+                        "fit settings set neither local_epochs nor local_steps");
+            };
+            fit = new FitConfig(work, f.getBatchSize(), f.getLearningRate(), f.getSendDelta(), f.getSeed());
         }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
                 h.getStrategy(), h.getModelSpec(), fit);

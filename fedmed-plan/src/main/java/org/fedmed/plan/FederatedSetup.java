@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 /**
  * The {@code site_dp:} section of a simulation config: every site trains with DP-SGD (per-example clipping to

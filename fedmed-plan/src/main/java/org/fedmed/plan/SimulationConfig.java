@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fedmed.core.LocalWork;
 
 /**
  * Everything a simulation run needs, as read from a YAML file and command-line flags: the dataset and how it
@@ -30,6 +31,7 @@ public record SimulationConfig(
         Integer sitesPerRound,
         Integer minFitSites,
         Integer localEpochs,
+        Integer localSteps,
         Integer batchSize,
         Double lr,
         Double serverLr,
@@ -88,7 +90,10 @@ public record SimulationConfig(
         fraction = orDefault(fraction, 1.0);
         sitesPerRound = orDefault(sitesPerRound, 0);
         minFitSites = orDefault(minFitSites, 1);
-        localEpochs = orDefault(localEpochs, 2);
+        require(localEpochs == null || localSteps == null, "local_steps", "cannot be used with 'local_epochs': set "
+                + "exactly one of them (local_epochs " + localEpochs + " runs whole passes over a site's rows, "
+                + "local_steps " + localSteps + " a fixed number of mini-batch steps per round)");
+        localEpochs = localSteps == null ? orDefault(localEpochs, 2) : null;
         batchSize = orDefault(batchSize, 32);
         lr = orDefault(lr, 0.1);
         serverLr = orDefault(serverLr, 1.0);
@@ -123,7 +128,8 @@ public record SimulationConfig(
                         + "so cutting stragglers would break the privacy guarantee");
         require(secureAggregation == null || overSelection == 0, "over_selection",
                 "cannot be used with 'secure_aggregation' yet: the protocol waits for every sampled site");
-        require(localEpochs >= 1, "local_epochs", "must be >= 1, got " + localEpochs);
+        require(localEpochs == null || localEpochs >= 1, "local_epochs", "must be >= 1, got " + localEpochs);
+        require(localSteps == null || localSteps >= 1, "local_steps", "must be >= 1, got " + localSteps);
         require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
         require(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
         require(serverLr > 0 && Double.isFinite(serverLr), "server_lr", "must be a positive number, got " + serverLr);
@@ -147,7 +153,17 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
+    }
+
+    /**
+     * What each site does per round: {@code local_steps} mini-batch steps when that key is set, else
+     * {@code local_epochs} epochs (default 2). The two keys exclude each other, so {@link #localEpochs()} is null
+     * exactly when {@link #localSteps()} is set.
+     */
+    public LocalWork localWork() {
+        return localSteps != null ? LocalWork.steps(localSteps) : LocalWork.epochs(localEpochs);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,15 +19,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.fedmed.data.yaml.YamlPositions;
+import org.fedmed.config.YamlPositions;
 
 /**
- * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides. Every error names
- * the file and the key at fault: an unknown key, a value of the wrong type (a fractional number such as
- * {@code 3.9} for an integer key included: it is refused, never truncated), or a value out of range, with the line
- * and column in the file (see {@link YamlPositions}); a syntax error gives the line and column of the problem.
+ * The one strict binder for fedmed's YAML files (simulation configs, {@code server.yaml}, {@code site.yaml}, dataset
+ * definitions): snake_case keys bound to records. It refuses an unknown key (listing the known ones), a value of the
+ * wrong type, and a fractional number such as {@code 3.9} for an integer key (never truncated); a record that
+ * refuses a value in its constructor has its message passed on. Every error is a {@link ConfigException} that
+ * names the source, the key, and the line and column in the file (see {@link YamlPositions}); a syntax error gives
+ * the line and column of the problem.
  */
-public final class ConfigLoader {
+public final class YamlBinder {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -35,29 +37,16 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
-    private static final ObjectMapper JSON = YAML.copyWith(new com.fasterxml.jackson.core.JsonFactory())
-            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
-
-    private ConfigLoader() {
+    private YamlBinder() {
     }
 
-    /** The mapper configs are read and written with (snake_case keys). */
+    /** The mapper files are bound with (snake_case keys, strict as above). */
     public static ObjectMapper mapper() {
         return YAML;
     }
 
-    /** A JSON writer with the configs' snake_case naming, indented, for reports. */
-    public static ObjectMapper jsonWriter() {
-        return JSON;
-    }
-
-    /** The config as a mutable map of snake_case keys, for deriving variants through {@link #parse}. */
-    public static Map<String, Object> toMap(SimulationConfig config) {
-        return YAML.convertValue(config, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
-    }
-
     /** The text of a config file; a missing or unreadable file is a {@link ConfigException} naming it. */
-    private static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
@@ -67,27 +56,12 @@ public final class ConfigLoader {
         }
     }
 
-    /** Reads a config file; keys not set keep their defaults. */
-    public static SimulationConfig load(Path file) {
-        String text = read(file);
-        return parse(text, file.toString(), Map.of());
-    }
-
     /**
-     * Parses config text, then applies overrides (snake_case key to value) on top, as the CLI flags do.
-     * {@code source} names the text in error messages.
-     */
-    public static SimulationConfig parse(String text, String source, Map<String, Object> overrides) {
-        return parseAs(text, source, overrides, SimulationConfig.class);
-    }
-
-    /**
-     * Reads a config file as {@code type}, with the same snake_case keys and the same errors as simulation
-     * configs (unknown keys listed with the known ones, wrong types named by key).
+     * Reads a config file as {@code type}, with the snake_case keys and the errors described above.
      */
     public static <T> T load(Path file, Class<T> type) {
         String text = read(file);
-        return parseAs(text, file.toString(), Map.of(), type);
+        return bind(text, file.toString(), List.of(), Map.of(), type);
     }
 
     /**
@@ -97,15 +71,17 @@ public final class ConfigLoader {
      */
     public static <T> T loadSection(Path file, String key, Class<T> type) {
         String text = read(file);
-        return parseAs(text, file + " (section '" + key + "')", Map.of(), type, List.of(key));
+        return bind(text, file + " (section '" + key + "')", List.of(key), Map.of(), type);
     }
 
-    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type) {
-        return parseAs(text, source, overrides, type, List.of());
-    }
-
-    private static <T> T parseAs(String text, String source, Map<String, Object> overrides, Class<T> type,
-                                 List<String> section) {
+    /**
+     * Binds config text as {@code type}, after applying {@code overrides} (snake_case key to value, as command-line
+     * flags give them) on top. {@code source} names the text in errors; {@code section} is the path of the mapping
+     * to bind, from the top of the text (empty for the whole text), so lines and columns are those of the whole
+     * text. A value that came from an override is reported without a position.
+     */
+    public static <T> T bind(String text, String source, List<String> section, Map<String, Object> overrides,
+                             Class<T> type) {
         try {
             JsonNode tree = text == null || text.isBlank() ? YAML.createObjectNode() : YAML.readTree(text);
             for (String key : section) {
@@ -168,18 +144,24 @@ public final class ConfigLoader {
 
     private static String path(JsonMappingException e) {
         return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
+                .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     private static String simpleType(Class<?> type) {
-        if (type == null) return "another type";
+        if (type == null) {
+            return "another type";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
         return switch (type.getSimpleName()) {
             case "Integer", "int", "Long", "long" -> "an integer";
             case "Double", "double" -> "a number";
             case "Boolean", "boolean" -> "true or false";
             case "String" -> "a string";
             case "List" -> "a list";
-            default -> "a " + type.getSimpleName();
+            default -> type.isRecord() || java.util.Map.class.isAssignableFrom(type) ? "a mapping of keys to values"
+                    : "a " + type.getSimpleName();
         };
     }
 }

@@ -1,10 +1,12 @@
-package org.fedmed.sim;
+package org.fedmed.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.fedmed.config.ConfigException;
+import org.fedmed.config.YamlBinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,7 +141,7 @@ class ConfigLoaderTest {
     void sectionOfAFileIsBoundWithTheLinesOfTheWholeFile(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("server.yaml");
         Files.writeString(p, "run: r\ntraining:\n  dataset: heart-disease\n  roundz: 3\n");
-        var e = assertThrows(ConfigException.class, () -> ConfigLoader.loadSection(p, "training",
+        var e = assertThrows(ConfigException.class, () -> YamlBinder.loadSection(p, "training",
                 SimulationConfig.class));
         assertTrue(e.getMessage().startsWith(p + " (section 'training'): unknown key 'roundz' (line 4, column 3)"),
                 e.getMessage());

@@ -1,4 +1,4 @@
-package org.fedmed.sim;
+package org.fedmed.config;
 
 /** A configuration file or flag that cannot be used; the message names the file and key. */
 public class ConfigException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package org.fedmed.data.yaml;
+package org.fedmed.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -82,7 +82,7 @@ public final class YamlPositions {
     }
 
     /** The location of the key or value at {@code path} (field names and list indexes), or null if it is not there. */
-    public static JsonLocation locate(String text, List<Object> path, boolean key) {
+    static JsonLocation locate(String text, List<Object> path, boolean key) {
         if (text == null || path.isEmpty()) {
             return null;
         }

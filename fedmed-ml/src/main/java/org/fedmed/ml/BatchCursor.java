@@ -1,0 +1,103 @@
+package org.fedmed.ml;
+
+import java.util.SplittableRandom;
+
+/**
+ * A site's place in its shuffled training order, kept from one {@code local_steps} fit to the next so that round
+ * r + 1 continues where round r stopped. The order is seeded by the first fit it serves: the generator is
+ * {@code new SplittableRandom(seed)} after one {@code split()} (the state the epoch trainer shuffles with once it
+ * has split off its dropout stream), and each pass over the rows applies a Fisher-Yates shuffle
+ * ({@link Trainer#shuffle}) to the previous pass's order, starting from {@code 0, 1, ..., n - 1}. A batch never
+ * spans two passes: the last batch of a pass holds the rows left in it, so it may be smaller than the batch size,
+ * and the next batch starts a new pass. S steps in one fit and S steps split over several fits therefore visit the
+ * same rows in the same order, and the first {@code E * ceil(n / B)} steps visit exactly what E local epochs with
+ * the first fit's seed do.
+ *
+ * <p>The cursor lives in memory only: a site process that restarts starts a new order, seeded by the first fit it
+ * then receives, from the beginning of a pass. Not thread-safe; a site serializes the fits that share a cursor.
+ */
+public final class BatchCursor {
+
+    private int[] order;
+    private SplittableRandom rng;
+    private int position;
+    private int batchStart;
+    private long passes;
+    private long seed;
+
+    /** A cursor that has served no fit yet; the first fit's seed and row count fix its order. */
+    public BatchCursor() {
+    }
+
+    /** Whether a fit has seeded this cursor. */
+    public boolean started() {
+        return order != null;
+    }
+
+    /**
+     * Seeds the cursor on its first use; afterwards only checks that the rows are the same.
+     *
+     * @throws IllegalStateException if the cursor already serves a dataset with another row count
+     */
+    public void start(int rows, long firstSeed) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("cannot order a dataset with no rows");
+        }
+        if (order != null) {
+            if (order.length != rows) {
+                throw new IllegalStateException("the site's batch cursor orders " + order.length
+                        + " training rows but this fit trains on " + rows);
+            }
+            return;
+        }
+        order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        rng = new SplittableRandom(firstSeed);
+        rng.split();
+        position = rows;
+        seed = firstSeed;
+    }
+
+    /**
+     * Moves to the next batch of at most {@code batch} rows, shuffling a new pass first when the current one is
+     * used up, and returns how many rows it holds; they are {@code order()[batchStart() ..]}.
+     */
+    public int advance(int batch) {
+        if (position == order.length) {
+            Trainer.shuffle(order, rng);
+            position = 0;
+            passes++;
+        }
+        batchStart = position;
+        int count = Math.min(batch, order.length - position);
+        position += count;
+        return count;
+    }
+
+    /** The current pass's order; valid until the next {@link #advance}. */
+    public int[] order() {
+        return order;
+    }
+
+    /** Where the batch {@link #advance} last chose starts in {@link #order()}. */
+    public int batchStart() {
+        return batchStart;
+    }
+
+    /** Rows of the current pass already visited (n once a pass is used up); 0 before the first fit. */
+    public int position() {
+        return order == null ? 0 : position == order.length && passes == 0 ? 0 : position;
+    }
+
+    /** Passes begun so far: 1 during the first pass, 0 before the first fit. */
+    public long passes() {
+        return passes;
+    }
+
+    /** The seed of the fit that started this cursor; meaningful once {@link #started()}. */
+    public long seed() {
+        return seed;
+    }
+}
