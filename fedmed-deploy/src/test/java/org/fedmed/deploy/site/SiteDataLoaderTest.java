@@ -152,4 +152,45 @@ class SiteDataLoaderTest {
                 new DataSettings(HEART, tiny, 0.25, MissingPolicy.MEAN, true, 42, 3));
         assertEquals(3, allowed.site().test().rows());
     }
+
+    /** Two sites of a definition written here, with their own column names; every fifth {@code score} is {@code ?}. */
+    private Path ownDefinition() {
+        for (String site : List.of("a", "b")) {
+            List<String> lines = new java.util.ArrayList<>(List.of("score,arm,response"));
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(site.hashCode());
+            for (int i = 0; i < 60; i++) {
+                lines.add((i % 5 == 0 ? "?" : String.valueOf(rng.nextInt(100))) + "," + (rng.nextBoolean() ? "drug" : "placebo")
+                        + "," + (i % 3 == 0 ? "yes" : "no"));
+            }
+            TestData.write(dir.resolve("files"), site + ".csv", lines.toArray(new String[0]));
+        }
+        return TestData.write(dir, "trial.yaml", "name: trial",
+                "columns: [{name: score, type: integer, missing: [\"?\"]}, {name: arm, type: categorical, levels: [drug, placebo]}]",
+                "label: {column: response, kind: binary, positive: [yes], negative: [no]}",
+                "sites: [{id: a, file: files/a.csv}, {id: b, file: files/b.csv}]");
+    }
+
+    @Test
+    void aSiteReadsItsRowsThroughADefinitionFileExactlyAsTheSimulationPreparesThatSite() {
+        Path def = ownDefinition();
+        DataSettings settings = new DataSettings(null, null, 0.25, MissingPolicy.MEAN, true, 42, 3, def, "b");
+        LocalData local = SiteDataLoader.load(settings, "hospital-b", new DatasetRegistry(List.of()));
+        FederatedDataset simulated = FederatedDatasets.load(new DatasetRegistry(List.of()), settings.options());
+        assertEquals("hospital-b", local.siteId());
+        assertSame(simulated.site("b").train(), local.site().train());
+        assertSame(simulated.site("b").test(), local.site().test());
+        assertEquals(List.of("score", "arm=drug", "arm=placebo"), local.featureNames());
+        assertEquals(dir.resolve("files/b.csv").toString(), local.source());
+    }
+
+    @Test
+    void aSiteFileThatDoesNotFitItsDefinitionStopsTheSiteNamingFileLineAndColumn() throws IOException {
+        Path def = ownDefinition();
+        Path own = dir.resolve("own.csv");
+        Files.writeString(own, "score,arm,response\n10,drug,yes\n11,placbo,no\n");
+        DataSettings settings = new DataSettings(null, own, 0.25, MissingPolicy.MEAN, true, 42, 1, def, null);
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(settings, "c", new DatasetRegistry(List.of())));
+        assertTrue(e.getMessage().endsWith("own.csv line 3, column 'arm': value 'placbo' is not one of the declared levels"
+                + " [drug, placebo]"), e.getMessage());
+    }
 }
