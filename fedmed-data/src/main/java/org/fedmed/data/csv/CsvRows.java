@@ -225,9 +225,9 @@ public final class CsvRows implements AutoCloseable {
             return Double.NaN;
         }
         if (spec.type() == ColumnType.CATEGORICAL || spec.type() == ColumnType.BINARY) {
-            rejectNonFinite(text, spec.name());
             int level = spec.levelIndex(text);
             if (level < 0) {
+                rejectNonFinite(text, spec.name());
                 throw DataFormatException.atCell(source, line, spec.name(), "value '" + text
                         + "' is not one of the declared levels " + spec.levels()
                         + (spec.missing().isEmpty() ? "" : " or missing markers " + spec.missing()));
@@ -249,17 +249,20 @@ public final class CsvRows implements AutoCloseable {
         }
         return switch (spec.kind()) {
             case MAPPING -> {
-                rejectNonFinite(text, spec.column());
                 int i = org.fedmed.data.schema.Levels.indexOf(labelKeys, text);
                 if (i < 0) {
+                    rejectNonFinite(text, spec.column());
                     throw DataFormatException.atCell(source, line, spec.column(), "label '" + text
                             + "' is outside the definition; expected one of " + spec.mapping().keySet());
                 }
                 yield spec.mapping().get(labelKeys.get(i));
             }
             case POSITIVE_VALUES -> {
+                if (org.fedmed.data.schema.Levels.indexOf(labelKeys, text) >= 0) {
+                    yield 1;
+                }
                 rejectNonFinite(text, spec.column());
-                yield org.fedmed.data.schema.Levels.indexOf(labelKeys, text) >= 0 ? 1 : 0;
+                yield 0;
             }
             case THRESHOLD -> parseNumber(text, spec.column()) > spec.threshold() ? 1 : 0;
             case REGRESSION -> parseNumber(text, spec.column());
@@ -267,8 +270,8 @@ public final class CsvRows implements AutoCloseable {
     }
 
     private double parseNumber(String text, String column) {
-        rejectNonFinite(text, column);
-        if (!NUMBER.matcher(text).matches()) {
+        if (!isNumber(text)) {
+            rejectNonFinite(text, column);
             throw DataFormatException.atCell(source, line, column, "cannot parse '" + text + "' as a number");
         }
         double v = Double.parseDouble(text);
@@ -276,6 +279,49 @@ public final class CsvRows implements AutoCloseable {
             throw DataFormatException.atCell(source, line, column, "value '" + text + "' overflows a double");
         }
         return v;
+    }
+
+    /**
+     * Whether {@code t} is a plain decimal number, {@code [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?}: the
+     * {@link #NUMBER} pattern, checked by hand because it runs on every numeric cell.
+     */
+    static boolean isNumber(String t) {
+        int n = t.length();
+        int i = 0;
+        if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+            i++;
+        }
+        int intDigits = 0;
+        while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+            i++;
+            intDigits++;
+        }
+        int fracDigits = 0;
+        if (i < n && t.charAt(i) == '.') {
+            i++;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+                fracDigits++;
+            }
+        }
+        if (intDigits == 0 && fracDigits == 0) {
+            return false;
+        }
+        if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
     }
 
     private void rejectNonFinite(String text, String column) {
