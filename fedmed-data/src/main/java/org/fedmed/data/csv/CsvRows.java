@@ -34,11 +34,12 @@ import org.fedmed.data.schema.LabelSpec;
  * fit is a {@link DataFormatException} naming the file, the line (the header is line 1) and the column: a row with
  * the wrong number of fields, a schema column absent from the header, a header column the schema does not mention,
  * a label the schema cannot map, a missing label, a level outside the declared ones, an unparsable number, a
- * fractional value in an integer column, and a literal NaN or infinity. Blank lines are skipped.
+ * fractional value in an integer column, and a literal NaN or infinity. Blank lines are skipped. The cell parsing
+ * lives here with the cursor (hence the length) because every reader of rows, loading and validation alike, must
+ * refuse exactly the same cells.
  */
 public final class CsvRows implements AutoCloseable {
 
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NON_FINITE = Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
             .setHeader()
@@ -282,8 +283,8 @@ public final class CsvRows implements AutoCloseable {
     }
 
     /**
-     * Whether {@code t} is a plain decimal number, {@code [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?}: the
-     * {@link #NUMBER} pattern, checked by hand because it runs on every numeric cell.
+     * Whether {@code t} is a plain decimal number, {@code [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?}, checked
+     * by hand rather than with a regular expression because it runs on every numeric cell.
      */
     static boolean isNumber(String t) {
         int n = t.length();

@@ -33,6 +33,13 @@ import org.fedmed.config.YamlPositions;
  * ({@code "def.yaml: key 'columns[2].type' (line 5, column 22): unknown type 'nummeric'; ..."}). Relative file
  * paths in a definition file resolve against the file's folder; a definition read from fedmed's resources finds
  * its files in the dataset's folder of the data search roots. Every key is described in docs/datasets.md.
+ *
+ * <p>It walks the YAML tree itself rather than binding records with {@code org.fedmed.config.YamlBinder}, and says
+ * why here: which keys a label, a site list or a split may hold depends on its kind (the sealed
+ * {@link LabelRule}, {@link SiteLayout} and {@link SplitRule}), and plain values must keep the text they were
+ * written with, while a bound tree reads {@code yes}/{@code no} levels as booleans and {@code 007} as 7. Its errors
+ * have the binder's form and use the same {@link YamlPositions}. The file is long because it is the whole grammar
+ * of the format in one place: one method per section, and the typed accessors they share.
  */
 public final class DefinitionReader {
 

@@ -114,6 +114,9 @@ public record DatasetProfile(DatasetDefinition definition, Map<String, Path> fil
         if (Double.isNaN(v)) {
             return "-";
         }
-        return v == Math.rint(v) && Math.abs(v) < 1e12 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e12) {
+            return Long.toString((long) v);
+        }
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
     }
 }
