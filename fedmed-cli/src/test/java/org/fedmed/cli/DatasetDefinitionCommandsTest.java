@@ -65,7 +65,8 @@ class DatasetDefinitionCommandsTest {
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertTrue(json.at("/regimes/federated/sites/clinic-b/roc_auc").isNumber(), json.toString());
         assertEquals(Sha256.of(dir.resolve("data/a.csv")), json.at("/provenance/dataset_checksums/data~1a.csv").asText());
-        assertEquals(3, json.at("/provenance/dataset_checksums").size());
+        assertEquals(4, json.at("/provenance/dataset_checksums").size(), "three files and the definition");
+        assertEquals(Sha256.of(def), json.at("/provenance/dataset_checksums").get(def.toString()).asText());
     }
 
     @Test

@@ -51,6 +51,9 @@ public final class FederatedDatasets {
      * partition settings, or by {@code options}' when it gives none), split as it says (a fraction and seed it gives
      * take the place of {@code options}'), then preprocessed.
      *
+     * The checksums recorded are those of every data file and, for a user's definition file, of the definition itself
+     * (keyed by its path as given), so that a run's provenance names everything it was read from.
+     *
      * @throws org.fedmed.data.DataFormatException naming the definition's file, line and key, for a label rule that
      *                                             matches no row or a split that leaves a site with no test rows;
      *                                             naming the data file, line and column, for a row that does not fit
@@ -60,7 +63,12 @@ public final class FederatedDatasets {
         def.requireTrainable();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
         DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
-        return fromTables(def, read, options, resolved.checksums());
+        Map<String, String> checksums = new java.util.LinkedHashMap<>(resolved.checksums());
+        if (def.base() instanceof org.fedmed.data.definition.FileBase.Folder) {
+            checksums.put(def.source().name(), org.fedmed.data.registry.Sha256.of(
+                    def.source().text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return fromTables(def, read, options, checksums);
     }
 
     /**

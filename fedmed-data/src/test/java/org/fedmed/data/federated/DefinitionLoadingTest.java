@@ -71,7 +71,7 @@ class DefinitionLoadingTest {
         }
         assertEquals(List.of("bmi", "visits", "insured", "ward_type=icu", "ward_type=general", "bmi_missing"),
                 fd.featureNames());
-        assertEquals(Map.of("../data/cohort.csv", Sha256.of(data)), fd.checksums());
+        assertEquals(Map.of("../data/cohort.csv", Sha256.of(data), def.toString(), Sha256.of(def)), fd.checksums());
     }
 
     @Test
@@ -89,7 +89,8 @@ class DefinitionLoadingTest {
         assertEquals(11, fd.site("a").test().rows());
         assertEquals(24, fd.site("b").train().rows());
         assertEquals(7, fd.site("b").test().rows());
-        assertEquals(List.of("a-train.csv", "a-test.csv", "b-train.csv", "b-test.csv"), List.copyOf(fd.checksums().keySet()));
+        assertEquals(List.of("a-train.csv", "a-test.csv", "b-train.csv", "b-test.csv", def.toString()),
+                List.copyOf(fd.checksums().keySet()));
     }
 
     @Test
