@@ -96,6 +96,24 @@ class DatasetValidatorTest {
     }
 
     @Test
+    void aSurvivalLabelIsValidatedAndProfiledWithItsEventsAndTimes(@TempDir Path dir) {
+        TestData.write(dir, "s.csv", "x,days,died", "1,10,yes", "2,20,no", "3,35,yes", "4,5,no", "5,8,no", "6,12,no");
+        Path def = TestData.write(dir, "surv.yaml", "name: surv", "columns: [{name: x, type: numeric}]",
+                "label: {kind: survival, time: days, event: died, event_values: [yes], censored_values: [no]}",
+                "sites: [{id: a, file: s.csv}]", "split: {test_fraction: 0.5}");
+        DatasetProfile p = validate(def);
+        assertEquals(2, p.site("a").events());
+        assertEquals(4, p.site("a").censored());
+        assertEquals(5.0, p.site("a").labelMin());
+        assertEquals(35.0, p.site("a").labelMax());
+        assertTrue(p.render(2).contains("  events: 2, censored: 4, time 5 to 35\n"), p.render(2));
+        TestData.write(dir, "s.csv", "x,days,died", "1,10,yes", "2,20,maybe");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> validate(def));
+        assertEquals("s.csv line 3, column 'died': value 'maybe' is neither an event value [yes] nor a censored value [no]",
+                e.getMessage());
+    }
+
+    @Test
     void histogramQuantilesLieWithinOnePercent() {
         LogHistogram h = new LogHistogram();
         for (int i = 1; i <= 10_000; i++) {
