@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
         subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, ProvisionCommand.class,
                 PrivacyCommand.class, TradeoffCommand.class, ServerCommand.class,
-                SiteCommand.class, ExportCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
+                SiteCommand.class, ExportCommand.class, PredictCommand.class, RunsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {
 
     /** One line per log record (time, level, message) unless the user configured logging otherwise. */

@@ -13,6 +13,8 @@ import org.fedmed.sim.ComparisonExperiment;
 import org.fedmed.sim.ExperimentProgress;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.sim.SimulationData;
+import org.fedmed.sim.export.SimulationExport;
+import org.fedmed.server.export.ModelExporter;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.ComparisonTable;
 import org.fedmed.sim.report.ReportWriter;
@@ -46,13 +48,21 @@ final class SimulateCommand implements Callable<Integer> {
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
                 data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type().name().toLowerCase(),
                 cfg.strategy(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
+        data.warnings().forEach(w -> stdout.println("warning: " + w));
         ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        List<Path> files = new ReportWriter().write(report, dir);
+        List<Path> files = new java.util.ArrayList<>(new ReportWriter().write(report, dir));
+        if (report.federated() != null) {
+            Path model = dir.resolve(SimulationExport.MODEL_FILE);
+            SimulationExport.write(report, data, cfg, model);
+            files.add(model);
+            files.add(ModelExporter.provenancePath(model));
+        }
         stdout.println();
         stdout.print(ComparisonTable.render(report));
+        report.warnings().forEach(w -> stdout.println("warning: " + w));
         stdout.println();
         if (report.federated() != null) {
             stdout.printf("federated: %d rounds run, stopped by %s (%s)%n", report.federated().roundsRun(),

@@ -8,6 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fedmed.core.LocalWork;
+import org.fedmed.data.prep.Clipping;
+import org.fedmed.data.prep.ConstantFill;
+import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.OneHot;
+import org.fedmed.data.prep.PreprocessOptions;
+import org.fedmed.data.prep.StandardDeviation;
+import org.fedmed.data.prep.StatsMode;
 
 /**
  * Everything a simulation run needs, as read from a YAML file and command-line flags: the dataset and how it
@@ -48,7 +55,12 @@ public record SimulationConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
         Double maxSiteWeightShare,
         Double maxCountGrowth,
-        Integer minRows) {
+        Integer minRows,
+        JsonNode fill,
+        String oneHot,
+        Boolean standardize,
+        String sd,
+        List<Double> clipQuantiles) {
 
     /**
      * The keys that only mean something to {@code simulate} and {@code tune}, each with why: how a dataset file is
@@ -68,6 +80,10 @@ public record SimulationConfig(
         keys.put("missing", data);
         keys.put("missing_indicators", data);
         keys.put("stats", data);
+        keys.put("fill", data);
+        keys.put("standardize", data);
+        keys.put("sd", data);
+        keys.put("clip_quantiles", data);
         keys.put("regimes", "a deployment trains the federated model only");
         keys.put("parallelism", "each site of a deployment is its own process");
         return Collections.unmodifiableMap(keys);
@@ -82,7 +98,16 @@ public record SimulationConfig(
         partition = oneOf("partition", orDefault(partition, "iid"), Set.of("iid", "dirichlet", "quantity"));
         alpha = orDefault(alpha, 0.5);
         testFraction = orDefault(testFraction, 0.25);
-        missing = oneOf("missing", orDefault(missing, "mean"), Set.of("drop", "mean", "median"));
+        missing = MissingPolicy.fromKey("missing", orDefault(missing, "mean")).key();
+        oneHot = OneHot.fromKey("one_hot", orDefault(oneHot, "full")).key();
+        standardize = orDefault(standardize, true);
+        sd = StandardDeviation.fromKey("sd", orDefault(sd, "population")).key();
+        clipQuantiles = clipQuantiles == null ? null : List.copyOf(clipQuantiles);
+        Clipping.fromKey(clipQuantiles);
+        require(missing.equals("constant") == (fill != null && !fill.isNull()), "fill",
+                missing.equals("constant") ? "must give the constant(s) for missing: constant (a number, or a mapping"
+                        + " of column to number)" : "is only used with missing: constant, but missing is " + missing);
+        ConstantFill.fromKey(fill);
         missingIndicators = orDefault(missingIndicators, true);
         stats = oneOf("stats", orDefault(stats, "federated"), Set.of("federated", "per_site"));
         strategy = oneOf("strategy", orDefault(strategy, "fedavg"), Set.of("fedavg", "uniform", "quality"));
@@ -154,7 +179,7 @@ public record SimulationConfig(
     public static SimulationConfig defaults() {
         return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null, null, null, null);
     }
 
     /**
@@ -164,6 +189,17 @@ public record SimulationConfig(
      */
     public LocalWork localWork() {
         return localSteps != null ? LocalWork.steps(localSteps) : LocalWork.epochs(localEpochs);
+    }
+
+    /**
+     * The preprocessing these keys ask for: {@code missing} and {@code fill}, {@code missing_indicators},
+     * {@code one_hot}, {@code standardize} and {@code sd}, {@code clip_quantiles}, {@code stats}.
+     */
+    public PreprocessOptions preprocessing() {
+        return new PreprocessOptions(MissingPolicy.fromKey("missing", missing), ConstantFill.fromKey(fill),
+                missingIndicators, OneHot.fromKey("one_hot", oneHot), standardize, StandardDeviation.fromKey("sd", sd),
+                Clipping.fromKey(clipQuantiles), StatsMode.valueOf(stats.toUpperCase(java.util.Locale.ROOT)),
+                PreprocessOptions.DEFAULT_BINS);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

@@ -34,6 +34,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void preprocessingKeysBecomeTypedOptionsAndTheirDefaultsAreTodaysBehaviour() {
+        SimulationConfig c = ConfigLoader.parse("""
+                missing: constant
+                fill: {chol: 200, "*": 0}
+                one_hot: drop_first
+                standardize: true
+                sd: unbiased
+                clip_quantiles: [0.01, 0.99]
+                stats: per_site
+                """, "sim.yaml", Map.of());
+        var o = c.preprocessing();
+        assertEquals(org.fedmed.data.prep.MissingPolicy.CONSTANT, o.missing());
+        assertEquals(200.0, o.fill().valueFor("chol").getAsDouble());
+        assertEquals(0.0, o.fill().valueFor("age").getAsDouble());
+        assertEquals(org.fedmed.data.prep.OneHot.DROP_FIRST, o.oneHot());
+        assertEquals(org.fedmed.data.prep.StandardDeviation.UNBIASED, o.sd());
+        assertEquals(new org.fedmed.data.prep.Clipping.AtQuantiles(0.01, 0.99), o.clip());
+        assertEquals(org.fedmed.data.prep.StatsMode.PER_SITE, o.stats());
+        assertEquals(org.fedmed.data.prep.PreprocessOptions.defaults(),
+                SimulationConfig.defaults().preprocessing());
+    }
+
+    @Test
+    void badPreprocessingKeysAreNamedWithTheirLine() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 2\none_hot: last\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'one_hot'") && e.getMessage().contains("drop_first")
+                && e.getMessage().contains("line 2"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("missing: constant\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'fill'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("fill: 3\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'fill' is only used with missing: constant"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("clip_quantiles: [0.99, 0.01]\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("clip_quantiles") && e.getMessage().contains("line 1"), e.getMessage());
+    }
+
+    @Test
     void flagsOverrideTheFile() {
         SimulationConfig c = ConfigLoader.parse("rounds: 20\nlr: 0.5\n", "sim.yaml", Map.of("rounds", 3));
         assertEquals(3, c.rounds());

@@ -83,7 +83,7 @@ public final class ComparisonExperiment {
                 default -> throw new IllegalArgumentException("unknown regime '" + regime + "'");
             }
         }
-        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated);
+        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings());
     }
 
     private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -210,17 +210,36 @@ public final class ComparisonExperiment {
                                   List<Map<String, Double>> curve, long startNanos) {
         Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
         Map<String, Integer> testRows = new LinkedHashMap<>();
+        Map<String, Map<String, String>> undefined = new LinkedHashMap<>();
         List<float[]> predictions = new ArrayList<>();
         for (SiteData site : data.sites()) {
             float[] p = model.predict(paramsFor.apply(site.siteId()), site.test());
             predictions.add(p);
-            perSite.put(site.siteId(), ClassificationMetrics.compute(p, site.test().labels(), data.classes()));
+            perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), data.classes(), undefined));
             testRows.put(site.siteId(), site.test().rows());
         }
         LabeledData pooledTest = LabeledData.concat(data.sites().stream().map(SiteData::test).toList());
         float[] all = concat(predictions);
-        Map<String, Double> pooled = ClassificationMetrics.compute(all, pooledTest.labels(), data.classes());
-        return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000);
+        Map<String, Double> pooled = defined(RegimeResult.POOLED, all, pooledTest.labels(), data.classes(), undefined);
+        return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000,
+                undefined);
+    }
+
+    /** The metrics defined on these rows; those that are not go to {@code undefined} under {@code where}, with why. */
+    private static Map<String, Double> defined(String where, float[] predictions, float[] labels, int classes,
+                                               Map<String, Map<String, String>> undefined) {
+        Map<String, Double> metrics = new LinkedHashMap<>(ClassificationMetrics.compute(predictions, labels, classes));
+        Map<String, String> reasons = new LinkedHashMap<>(ClassificationMetrics.undefined(labels, classes));
+        metrics.forEach((name, v) -> {
+            if (v.isNaN()) {
+                reasons.putIfAbsent(name, "undefined on these test rows");
+            }
+        });
+        metrics.keySet().removeAll(reasons.keySet());
+        if (!reasons.isEmpty()) {
+            undefined.put(where, reasons);
+        }
+        return metrics;
     }
 
     private TrainingSiteClient client(Model model, SiteData site) {

@@ -5,8 +5,7 @@ import org.fedmed.data.federated.DataOptions;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.partition.PartitionerKind;
-import org.fedmed.data.prep.MissingPolicy;
-import org.fedmed.data.prep.StatsMode;
+import org.fedmed.data.prep.PreprocessOptions;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.plan.SimulationConfig;
 
@@ -17,8 +16,12 @@ public final class SimulationData {
 
     public static DataOptions options(SimulationConfig c) {
         return new DataOptions(c.dataset(), c.sites(), PartitionerKind.valueOf(c.partition().toUpperCase(Locale.ROOT)),
-                c.alpha(), c.testFraction(), MissingPolicy.valueOf(c.missing().toUpperCase(Locale.ROOT)),
-                c.missingIndicators(), true, StatsMode.valueOf(c.stats().toUpperCase(Locale.ROOT)), c.seed());
+                c.alpha(), c.testFraction(), preprocessing(c), c.seed());
+    }
+
+    /** The preprocessing a simulation config's keys ask for. */
+    public static PreprocessOptions preprocessing(SimulationConfig c) {
+        return c.preprocessing();
     }
 
     public static FederatedDataset load(SimulationConfig c, DatasetRegistry registry) {

@@ -141,6 +141,22 @@ class FaultTolerantProcessesTest {
             Path last = store.checkpoint(run.id(), ROUNDS).orElseThrow().path();
             assertArrayEquals(SafetensorsReader.read(last).parameters().flat(),
                     SafetensorsReader.read(exported).parameters().flat(), "the export is the last round's model");
+
+            // the export names the inputs; with a site's own preprocessing file it scores that site's raw rows
+            Path prep = org.fedmed.deploy.site.SitePreprocessingFile.beside(fed.auditLog("cleveland"));
+            var predictor = org.fedmed.sim.export.ModelPredictor.load(exported, java.util.Optional.empty(),
+                    java.util.Optional.of(prep));
+            var provenance = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    org.fedmed.server.export.ModelExporter.provenancePath(exported).toFile());
+            List<String> named = new ArrayList<>();
+            provenance.get("inputs").forEach(n -> named.add(n.asText()));
+            assertEquals(predictor.inputs(), named);
+            Path csv = org.fedmed.data.registry.DatasetRegistry.fromEnvironment().resolve("heart-disease")
+                    .file("cleveland.csv");
+            Path scored = tmp.resolve("scored.csv");
+            int rows = predictor.predictCsv(csv, scored);
+            assertEquals(java.nio.file.Files.readAllLines(csv).size() - 1, rows);
+            assertTrue(java.nio.file.Files.readAllLines(scored).getFirst().endsWith(",probability,prediction"));
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
  * The metrics every site and every regime report, computed from predicted probabilities and true labels:
  * accuracy, balanced accuracy, ROC AUC, log loss and F1 for classification; MSE, MAE and R² for regression.
  * Multi-class AUC and F1 are macro averages (one-vs-rest). A metric that is undefined on the data (AUC when
- * only one class is present) is NaN, never a made-up number.
+ * only one class is present) is NaN, never a made-up number, and {@link #undefined(float[], int)} says which are
+ * undefined and why, so that a report can leave them out with the reason.
  */
 public final class ClassificationMetrics {
 
@@ -38,6 +39,38 @@ public final class ClassificationMetrics {
             return binary(predictions, labels);
         }
         return multiclass(predictions, labels, classes);
+    }
+
+    /**
+     * The metrics {@link #compute} cannot define on rows with these labels, each with the reason in words (for
+     * example {@code roc_auc -> "test rows hold one class"}): ROC AUC when the rows hold fewer than two classes, binary
+     * F1 when they hold no positive row (its recall is 0/0; {@link #compute} gives 0 there), R²
+     * when the targets are all equal, and every metric when there are no rows. Empty when all are defined.
+     */
+    public static Map<String, String> undefined(float[] labels, int classes) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (labels.length == 0) {
+            for (String m : classes == 0 ? java.util.List.of(MSE, MAE, R2)
+                    : java.util.List.of(ACCURACY, BALANCED_ACCURACY, ROC_AUC, LOG_LOSS, F1)) {
+                out.put(m, "no test rows");
+            }
+            return out;
+        }
+        boolean allEqual = true;
+        for (float y : labels) {
+            allEqual &= y == labels[0];
+        }
+        if (allEqual) {
+            if (classes == 0) {
+                out.put(R2, "test targets are all equal");
+            } else {
+                out.put(ROC_AUC, "test rows hold one class");
+                if (classes == 2 && labels[0] < 0.5f) {
+                    out.put(F1, "test rows hold no positive (class 1) row");
+                }
+            }
+        }
+        return out;
     }
 
     /** Binary metrics from P(class 1); the decision threshold is 0.5. */

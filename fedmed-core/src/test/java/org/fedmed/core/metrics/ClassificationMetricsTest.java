@@ -63,4 +63,18 @@ class ClassificationMetricsTest {
         assertEquals(0.25, m.get("accuracy"), 1e-12);
         assertEquals(0.8, m.get("roc_auc"), 1e-12);
     }
+
+    @Test
+    void metricsUndefinedOnOneClassRowsAreNamedWithTheReason() {
+        assertEquals(Map.of(ClassificationMetrics.ROC_AUC, "test rows hold one class"),
+                ClassificationMetrics.undefined(new float[] {1, 1, 1}, 2));
+        assertEquals(Map.of(ClassificationMetrics.ROC_AUC, "test rows hold one class",
+                ClassificationMetrics.F1, "test rows hold no positive (class 1) row"),
+                ClassificationMetrics.undefined(new float[] {0, 0}, 2));
+        assertEquals(Map.of(), ClassificationMetrics.undefined(new float[] {0, 1}, 2));
+        assertEquals(Map.of(ClassificationMetrics.R2, "test targets are all equal"),
+                ClassificationMetrics.undefined(new float[] {2.5f, 2.5f}, 0));
+        assertTrue(Double.isNaN(ClassificationMetrics.compute(new float[] {0.2f, 0.9f, 0.4f}, new float[] {1, 1, 1}, 2)
+                .get(ClassificationMetrics.ROC_AUC)), "compute still gives NaN where undefined() names the metric");
+    }
 }

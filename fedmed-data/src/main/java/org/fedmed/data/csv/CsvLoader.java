@@ -48,6 +48,15 @@ public final class CsvLoader {
         }
     }
 
+    /**
+     * One feature cell as {@link #load} reads it: NaN when missing, a categorical cell's level index, otherwise the
+     * number; a cell that does not fit is a {@link org.fedmed.data.DataFormatException} naming {@code source}, the
+     * line and the column.
+     */
+    public static double parseFeatureCell(org.fedmed.data.schema.FeatureSpec spec, String cell, String source, long line) {
+        return CsvRows.parseCell(spec, cell, source, line);
+    }
+
     private static RawTable collect(CsvRows rows, String source, List<String[]> keys) {
         List<double[]> values = new ArrayList<>();
         double[] labels = new double[64];

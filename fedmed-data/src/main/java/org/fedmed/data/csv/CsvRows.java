@@ -221,6 +221,15 @@ public final class CsvRows implements AutoCloseable {
     }
 
     private double parseFeature(FeatureSpec spec, String cell) {
+        return parseCell(spec, cell, source, line);
+    }
+
+    /**
+     * One feature cell as a row is read: NaN when empty or a missing marker, a categorical or binary cell's level
+     * index, otherwise the number; a cell that does not fit is a {@link DataFormatException} naming {@code source},
+     * the line and the column.
+     */
+    public static double parseCell(FeatureSpec spec, String cell, String source, long line) {
         String text = cell.strip();
         if (text.isEmpty() || spec.isMissingMarker(text)) {
             return Double.NaN;
@@ -228,14 +237,14 @@ public final class CsvRows implements AutoCloseable {
         if (spec.type() == ColumnType.CATEGORICAL || spec.type() == ColumnType.BINARY) {
             int level = spec.levelIndex(text);
             if (level < 0) {
-                rejectNonFinite(text, spec.name());
+                rejectNonFinite(text, spec.name(), source, line);
                 throw DataFormatException.atCell(source, line, spec.name(), "value '" + text
                         + "' is not one of the declared levels " + spec.levels()
                         + (spec.missing().isEmpty() ? "" : " or missing markers " + spec.missing()));
             }
             return level;
         }
-        double v = parseNumber(text, spec.name());
+        double v = parseNumber(text, spec.name(), source, line);
         if (spec.type() == ColumnType.INTEGER && v != Math.rint(v)) {
             throw DataFormatException.atCell(source, line, spec.name(), "value '" + text + "' is not a whole number;"
                     + " the column is declared integer");
@@ -252,7 +261,7 @@ public final class CsvRows implements AutoCloseable {
             case MAPPING -> {
                 int i = org.fedmed.data.schema.Levels.indexOf(labelKeys, text);
                 if (i < 0) {
-                    rejectNonFinite(text, spec.column());
+                    rejectNonFinite(text, spec.column(), source, line);
                     throw DataFormatException.atCell(source, line, spec.column(), "label '" + text
                             + "' is outside the definition; expected one of " + spec.mapping().keySet());
                 }
@@ -262,17 +271,17 @@ public final class CsvRows implements AutoCloseable {
                 if (org.fedmed.data.schema.Levels.indexOf(labelKeys, text) >= 0) {
                     yield 1;
                 }
-                rejectNonFinite(text, spec.column());
+                rejectNonFinite(text, spec.column(), source, line);
                 yield 0;
             }
-            case THRESHOLD -> parseNumber(text, spec.column()) > spec.threshold() ? 1 : 0;
-            case REGRESSION -> parseNumber(text, spec.column());
+            case THRESHOLD -> parseNumber(text, spec.column(), source, line) > spec.threshold() ? 1 : 0;
+            case REGRESSION -> parseNumber(text, spec.column(), source, line);
         };
     }
 
-    private double parseNumber(String text, String column) {
+    private static double parseNumber(String text, String column, String source, long line) {
         if (!isNumber(text)) {
-            rejectNonFinite(text, column);
+            rejectNonFinite(text, column, source, line);
             throw DataFormatException.atCell(source, line, column, "cannot parse '" + text + "' as a number");
         }
         double v = Double.parseDouble(text);
@@ -325,7 +334,7 @@ public final class CsvRows implements AutoCloseable {
         return i == n;
     }
 
-    private void rejectNonFinite(String text, String column) {
+    private static void rejectNonFinite(String text, String column, String source, long line) {
         if (NON_FINITE.matcher(text).matches()) {
             throw DataFormatException.atCell(source, line, column, "literal '" + text
                     + "' is not allowed; leave the cell empty for a missing value");

@@ -41,6 +41,18 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
         }
     }
 
+    /**
+     * What a user should know about these data before trusting per-site results, one line per issue naming the
+     * site: today, classification sites whose training rows hold a single class.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (SiteData s : sites) {
+            out.addAll(s.warnings());
+        }
+        return out;
+    }
+
     /** The site with this id. */
     public SiteData site(String siteId) {
         return sites.stream().filter(s -> s.siteId().equals(siteId)).findFirst()
@@ -69,7 +81,7 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
      * The original test rows are not used. Preprocessing statistics stay those fitted on the full training
      * rows, so no test row influences them.
      *
-     * @throws IllegalArgumentException naming the site, if a site's remaining training rows hold one class
+     * A site whose remaining training rows hold one class stays in, with a warning in {@link #warnings()}.
      */
     public FederatedDataset validationSplit(double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
@@ -82,8 +94,7 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
             Split split = Splits.stratifiedByLabel(train.labels(), classes, fraction, seeds.nextLong());
             LabeledData fit = train.select(split.train());
             SiteChecks.requireRows(s.siteId(), fit.rows(), "after carving the validation split");
-            SiteChecks.requireClasses(s.siteId(), fit, "after carving the validation split");
-            out.add(new SiteData(s.siteId(), fit, train.select(split.test()), s.quality()));
+            out.add(new SiteData(s.siteId(), fit, train.select(split.test()), s.quality(), s.preprocessor()));
         }
         return new FederatedDataset(name, out, checksums, featureNames, classes);
     }

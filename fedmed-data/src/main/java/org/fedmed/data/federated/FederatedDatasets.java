@@ -25,8 +25,9 @@ import org.fedmed.data.split.Splits;
  * separate files, or a seeded stratified fraction), fit preprocessing on the training rows only
  * (federated or per site), and encode train and test. Each site's quality is measured on its raw rows.
  * Fails with a message naming the site when a site has no rows (as loaded, or after dropping incomplete
- * rows) or, for classification, when its training rows hold a single class. The same options always give
- * the same result.
+ * rows). A classification site whose training rows hold a single class takes part, with a warning in
+ * {@link FederatedDataset#warnings()}. Each site keeps the preprocessor fitted for it. The same options always
+ * give the same result.
  */
 public final class FederatedDatasets {
 
@@ -187,10 +188,6 @@ public final class FederatedDatasets {
                     + raw.rows() + " rows, all incomplete); choose MEAN or MEDIAN imputation");
             Split split = Splits.stratified(usable.strata(), Math.max(1, usable.classes()), options.testFraction(), splitSeed);
             RawTable train = usable.select(split.train(), raw.source() + "#train");
-            if (usable.classes() > 0) {
-                SiteChecks.requireClasses(id, train.classCounts(), "(source " + raw.source()
-                        + (drop ? ", after dropping incomplete rows under policy DROP)" : ")"));
-            }
             trains.add(train);
             tests.add(usable.select(split.test(), raw.source() + "#test"));
         }
@@ -219,9 +216,6 @@ public final class FederatedDatasets {
             RawTable train = drop ? trainTables.get(s).completeRows() : trainTables.get(s);
             SiteChecks.requireRows(id, train.rows(), "for training" + (drop ? " left after dropping rows with missing values"
                     + " (policy DROP); choose MEAN or MEDIAN imputation" : ""));
-            if (train.classes() > 0) {
-                SiteChecks.requireClasses(id, train.classCounts(), "(source " + train.source() + ")");
-            }
             trains.add(train);
             tests.add(drop ? testTables.get(s).completeRows() : testTables.get(s));
         }
@@ -235,7 +229,7 @@ public final class FederatedDatasets {
         for (int s = 0; s < siteIds.size(); s++) {
             LabeledData train = prep.get(s).transform(trains.get(s));
             LabeledData test = prep.get(s).transform(tests.get(s));
-            out.add(new SiteData(siteIds.get(s), train, test, quality[s]));
+            out.add(new SiteData(siteIds.get(s), train, test, quality[s], java.util.Optional.of(prep.get(s))));
         }
         return new FederatedDataset(name, out, checksums, prep.getFirst().featureNames(), trains.getFirst().classes());
     }

@@ -1,10 +1,12 @@
 package org.fedmed.data.federated;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.fedmed.core.LabeledData;
 
-/** Sanity checks on one site's data whose errors name the site. */
+/** Sanity checks on one site's data whose errors and warnings name the site. */
 final class SiteChecks {
 
     private SiteChecks() {
@@ -16,24 +18,26 @@ final class SiteChecks {
         }
     }
 
-    static void requireClasses(String siteId, LabeledData train, String when) {
+    /**
+     * A warning when a classification site's training rows hold fewer than two classes: such a site still takes
+     * part (its updates carry what it knows about that class), but it cannot learn the boundary alone.
+     */
+    static Optional<String> oneClassWarning(String siteId, LabeledData train) {
         if (train.classes() == 0) {
-            return;
+            return Optional.empty();
         }
-        requireClasses(siteId, train.classCounts(), when);
-    }
-
-    static void requireClasses(String siteId, int[] classCounts, String when) {
+        int[] counts = train.classCounts();
         List<Integer> present = new ArrayList<>();
-        for (int c = 0; c < classCounts.length; c++) {
-            if (classCounts[c] > 0) {
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0) {
                 present.add(c);
             }
         }
-        if (present.size() < 2) {
-            throw new IllegalArgumentException("site '" + siteId + "': training data has only one class " + present
-                    + " " + when + "; a classifier needs at least two classes at every site (class counts "
-                    + java.util.Arrays.toString(classCounts) + "); use another seed, a larger alpha or fewer sites");
+        if (present.size() >= 2) {
+            return Optional.empty();
         }
+        return Optional.of("site '" + siteId + "': training rows hold only class " + present + " (class counts "
+                + Arrays.toString(counts) + "); it takes part in federated training, its local-only model predicts"
+                + " that class, and metrics that need both classes are left out for it");
     }
 }

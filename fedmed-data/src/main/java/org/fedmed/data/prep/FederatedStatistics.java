@@ -9,7 +9,9 @@ import org.fedmed.data.csv.RawTable;
  * {@link #moments(RawTable)} over its own rows; {@link #mergeMoments(List)} combines them into global
  * counts, means, variances and ranges without any row. For a median, each site then counts its values into
  * {@link #histograms(RawTable, List, int)} over the merged ranges, and {@link #mergeHistograms(List)} adds
- * them; the median read from the merged histogram is approximate (within one bin width).
+ * them; the median and the clipping quantiles read from the merged histogram are approximate (within one bin
+ * width). When clipping, each site finally computes {@link #clippedMoments(RawTable, double[][])} at the shared
+ * bounds, merged like the first moments.
  */
 public final class FederatedStatistics {
 
@@ -72,6 +74,45 @@ public final class FederatedStatistics {
             }
         }
         return merged;
+    }
+
+    /**
+     * One site's aggregates of its values clipped to {@code bounds[feature] = {lower, upper}}, one per raw feature
+     * column in schema order (NaN stays missing; infinite bounds clip nothing).
+     */
+    public static List<ColumnMoments> clippedMoments(RawTable site, double[][] bounds) {
+        List<ColumnMoments> out = new ArrayList<>(site.cols());
+        for (int f = 0; f < site.cols(); f++) {
+            double[] column = site.column(f);
+            double lower = bounds[f][0];
+            double upper = bounds[f][1];
+            for (int r = 0; r < column.length; r++) {
+                if (!Double.isNaN(column[r])) {
+                    column[r] = Math.min(Math.max(column[r], lower), upper);
+                }
+            }
+            out.add(ColumnMoments.of(column));
+        }
+        return out;
+    }
+
+    /**
+     * Exact q-quantile of the present values (NaN skipped), interpolating linearly between order statistics at
+     * position {@code q * (n - 1)} (numpy's and R's default, type 7); NaN when none is present.
+     */
+    public static double exactQuantile(double[] values, double q) {
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException("quantile q must lie in [0, 1], got " + q);
+        }
+        double[] present = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        int n = present.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double h = q * (n - 1);
+        int below = (int) Math.floor(h);
+        int above = Math.min(below + 1, n - 1);
+        return present[below] + (h - below) * (present[above] - present[below]);
     }
 
     /** Exact median of the present values (NaN skipped); NaN when none is present. */

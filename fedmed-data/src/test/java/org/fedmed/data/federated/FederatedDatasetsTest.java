@@ -122,11 +122,14 @@ class FederatedDatasetsTest {
     }
 
     @Test
-    void singleClassTrainingSiteIsAnErrorNamingTheSite() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> build(List.of(table("a.csv", csv(20, 1, false, false)), table("b.csv", csv(20, 2, false, true))),
-                        DataOptions.defaults("toy")));
-        assertTrue(e.getMessage().contains("site 's1'") && e.getMessage().contains("only one class"), e.getMessage());
+    void singleClassTrainingSiteTakesPartWithAWarningNamingTheSite() {
+        FederatedDataset fd = build(List.of(table("a.csv", csv(20, 1, false, false)), table("b.csv", csv(20, 2, false, true))),
+                DataOptions.defaults("toy"));
+        assertEquals(List.of("s0", "s1"), fd.siteIds());
+        assertEquals(1, fd.warnings().size(), fd.warnings().toString());
+        String w = fd.warnings().getFirst();
+        assertTrue(w.startsWith("site 's1': training rows hold only class [0]") && w.contains("takes part"), w);
+        assertEquals(List.of(), fd.site("s0").warnings());
     }
 
     @Test

@@ -43,7 +43,8 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
                                     java.nio.file.Path configFolder) {
         DatasetDefinition entry = registry.definition(training.dataset(), configFolder);
         entry.requireTrainable();
-        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema());
+        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(),
+                org.fedmed.data.prep.OneHot.fromKey("one_hot", training.oneHot()));
         int classes = entry.schema().classes();
         ModelSpec spec = PlanSettings.modelSpec(training);
         Model model = org.fedmed.ml.Models.build(spec, columns.size(), classes);

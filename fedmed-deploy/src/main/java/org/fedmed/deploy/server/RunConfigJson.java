@@ -19,9 +19,17 @@ final class RunConfigJson {
     }
 
     static String of(ServerConfig config) {
+        return of(config, java.util.List.of());
+    }
+
+    /** As {@link #of(ServerConfig)}, with the model's input columns in order, which an export names. */
+    static String of(ServerConfig config, java.util.List<String> inputs) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run", config.run());
         root.put("training", ConfigLoader.toMap(config.training()));
+        if (!inputs.isEmpty()) {
+            root.put("inputs", inputs);
+        }
         try {
             return ConfigLoader.jsonWriter().writeValueAsString(root);
         } catch (JsonProcessingException e) {

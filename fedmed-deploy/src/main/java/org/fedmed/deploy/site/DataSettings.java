@@ -4,7 +4,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.fedmed.data.federated.DataOptions;
 import org.fedmed.data.partition.PartitionerKind;
+import org.fedmed.data.prep.Clipping;
+import org.fedmed.data.prep.ConstantFill;
 import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.OneHot;
+import org.fedmed.data.prep.PreprocessOptions;
+import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.data.prep.StatsMode;
 
 /**
@@ -22,6 +27,11 @@ import org.fedmed.data.prep.StatsMode;
  * @param missing      what preprocessing does with missing values
  * @param standardize  whether numeric columns are standardized with the site's training statistics
  * @param seed         seed of the site's stratified train/test split
+ * @param fill         the constants {@code missing: constant} imputes ({@code data.fill})
+ * @param oneHot       how categorical columns are one-hot encoded ({@code data.one_hot}); it must match the
+ *                     server's {@code training.one_hot}, which sizes the model
+ * @param sd           the standard deviation standardization divides by ({@code data.sd})
+ * @param clip         clipping of numeric values at the site's own training quantiles ({@code data.clip_quantiles})
  * @param minRows      the fewest rows any number the site sends may rest on: a site whose training or test split is
  *                     smaller is refused at start, and it never answers a task on fewer rows (default
  *                     {@value #DEFAULT_MIN_ROWS}; the server applies its own {@code min_rows} too)
@@ -30,7 +40,8 @@ import org.fedmed.data.prep.StatsMode;
  * @param site         which of the definition's sites this site's rows are; null means the kit's site id
  */
 public record DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
-                           long seed, long minRows, Path definition, String site) {
+                           long seed, long minRows, ConstantFill fill, OneHot oneHot, StandardDeviation sd,
+                           Clipping clip, Path definition, String site) {
 
     /** Default smallest cohort, the server's default too. */
     public static final long DEFAULT_MIN_ROWS = 10;
@@ -60,12 +71,35 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
         if (minRows < 1) {
             throw new IllegalArgumentException("data.min_rows must be >= 1, got " + minRows);
         }
+        if (fill == null || oneHot == null || sd == null || clip == null) {
+            throw new IllegalArgumentException("data.fill, data.one_hot, data.sd and data.clip_quantiles are required");
+        }
+        try {
+            new PreprocessOptions(missing, fill, false, oneHot, standardize, sd, clip, StatsMode.PER_SITE,
+                    PreprocessOptions.DEFAULT_BINS);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("key '", "key 'data."), e);
+        }
     }
 
     /** Settings of a registered dataset. */
     public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
+                        long seed, long minRows, ConstantFill fill, OneHot oneHot, StandardDeviation sd, Clipping clip) {
+        this(dataset, csv, testFraction, missing, standardize, seed, minRows, fill, oneHot, sd, clip, null, null);
+    }
+
+    /** Settings with full one-hot encoding, the population standard deviation, no clipping and no constants. */
+    public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
                         long seed, long minRows) {
-        this(dataset, csv, testFraction, missing, standardize, seed, minRows, null, null);
+        this(dataset, csv, testFraction, missing, standardize, seed, minRows, ConstantFill.NONE, OneHot.FULL,
+                StandardDeviation.POPULATION, Clipping.NONE);
+    }
+
+    /** As the previous constructor, for a definition file {@code definition} and its site {@code site}. */
+    public DataSettings(Path definition, String site, Path csv, double testFraction, MissingPolicy missing,
+                        boolean standardize, long seed, long minRows) {
+        this(null, csv, testFraction, missing, standardize, seed, minRows, ConstantFill.NONE, OneHot.FULL,
+                StandardDeviation.POPULATION, Clipping.NONE, definition, site);
     }
 
     /** Settings of a registered dataset with the default {@code min_rows}. */
@@ -86,10 +120,12 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
 
     /**
      * The simulation's options that prepare a site's rows exactly as this site prepares its own: per-site
-     * statistics, no missing-value indicators, this split seed and held-out share.
+     * statistics, no missing-value indicators, this split seed and held-out share, this imputation, encoding,
+     * standardization and clipping.
      */
     public DataOptions options() {
-        return new DataOptions(definition != null ? definition.toString() : dataset, 1, PartitionerKind.IID, DataOptions.DEFAULT_ALPHA, testFraction, missing,
-                false, standardize, StatsMode.PER_SITE, seed);
+        return new DataOptions(definition != null ? definition.toString() : dataset, 1, PartitionerKind.IID,
+                DataOptions.DEFAULT_ALPHA, testFraction, new PreprocessOptions(missing, fill, false, oneHot, standardize,
+                sd, clip, StatsMode.PER_SITE, PreprocessOptions.DEFAULT_BINS), seed);
     }
 }

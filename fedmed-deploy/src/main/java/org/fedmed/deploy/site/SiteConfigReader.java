@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.fedmed.data.prep.Clipping;
+import org.fedmed.data.prep.ConstantFill;
 import org.fedmed.data.prep.MissingPolicy;
+import org.fedmed.data.prep.OneHot;
+import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.config.ConfigException;
 import org.fedmed.config.YamlBinder;
@@ -36,7 +40,8 @@ final class SiteConfigReader {
 
     /** The raw {@code data} section. */
     record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed,
-                        Long minRows, String definition, String site) {
+                        Long minRows, JsonNode fill, String oneHot, String sd, List<Double> clipQuantiles,
+                        String definition, String site) {
     }
 
     /** The raw {@code allow} section. */
@@ -59,7 +64,10 @@ final class SiteConfigReader {
                     or(d.testFraction(), DataSettings.DEFAULT_TEST_FRACTION),
                     d.missing() == null ? DataSettings.DEFAULT_MISSING : missing(d.missing()),
                     or(d.standardize(), true), or(d.seed(), DataSettings.DEFAULT_SEED),
-                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS),
+                    or(d.minRows(), DataSettings.DEFAULT_MIN_ROWS), dataKey(() -> ConstantFill.fromKey(d.fill())),
+                    d.oneHot() == null ? OneHot.FULL : dataKey(() -> OneHot.fromKey("one_hot", d.oneHot())),
+                    d.sd() == null ? StandardDeviation.POPULATION : dataKey(() -> StandardDeviation.fromKey("sd", d.sd())),
+                    dataKey(() -> Clipping.fromKey(d.clipQuantiles())),
                     d.definition() == null ? null : resolve(dir, d.definition(), "data.definition"), d.site());
             AllowList allow = new AllowList(a.tasks() == null ? AllowList.DEFAULT_TASKS : tasks(a.tasks()),
                     required(a.strategies(), "allow.strategies").stream().map(s -> s == null ? null : s.strip()).toList(),
@@ -144,7 +152,16 @@ final class SiteConfigReader {
         try {
             return MissingPolicy.valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("data.missing: unknown policy '" + value + "' (known: drop, mean, median)");
+            throw new IllegalArgumentException("data.missing: unknown policy '" + value + "' (known: drop, mean, median, constant)");
+        }
+    }
+
+    /** A value of the data section, its error naming the key as {@code data.<key>}. */
+    private static <T> T dataKey(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("config key '", "key 'data."), e);
         }
     }
 

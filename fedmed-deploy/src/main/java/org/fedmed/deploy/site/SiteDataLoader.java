@@ -90,7 +90,7 @@ public final class SiteDataLoader {
 
     private static LocalData local(FederatedDataset built, String siteId, String member, String source, DataSettings settings) {
         SiteData loaded = built.site(member);
-        SiteData site = new SiteData(siteId, loaded.train(), loaded.test(), loaded.quality());
+        SiteData site = new SiteData(siteId, loaded.train(), loaded.test(), loaded.quality(), loaded.preprocessor());
         long smallest = Math.min(site.train().rows(), site.test().rows());
         if (smallest < settings.minRows()) {
             throw new IllegalArgumentException("site '" + siteId + "', data file " + source + ": " + site.train().rows()

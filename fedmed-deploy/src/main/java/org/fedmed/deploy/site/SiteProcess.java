@@ -60,6 +60,10 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d features, from %s%n",
                 kit.site(), kit.federation(), data.site().train().rows(), data.site().test().rows(),
                 data.featureNames().size(), data.source());
+        data.site().warnings().forEach(w -> out.println("warning: " + w));
+        java.nio.file.Path preprocessing = SitePreprocessingFile.beside(config.auditLog());
+        SitePreprocessingFile.write(data, config.data(), preprocessing);
+        out.printf("preprocessing fitted on this site's training rows written to %s%n", preprocessing);
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
                         + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),

@@ -153,7 +153,8 @@ class ServerConfigTest {
                 + " column 3): the server reads no data; each site prepares its own data as its site.yaml says;"
                 + " remove it from the server config", stats.getMessage());
         for (String key : java.util.List.of("partition: iid", "alpha: 0.5", "sites: 4", "test_fraction: 0.25",
-                "missing: mean", "missing_indicators: false", "regimes: [federated]", "parallelism: 2")) {
+                "missing: mean", "missing_indicators: false", "regimes: [federated]", "parallelism: 2",
+                "fill: 0", "standardize: false", "sd: unbiased", "clip_quantiles: [0.01, 0.99]")) {
             var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
                     MINIMAL + "  " + key + "\n")), key);
             assertTrue(e.getMessage().contains("key '" + key.substring(0, key.indexOf(':'))
@@ -182,7 +183,9 @@ class ServerConfigTest {
                   max_site_weight_share: 0.4
                   max_count_growth: 3
                   min_rows: 12
+                  one_hot: drop_first
                 """));
+        assertEquals("drop_first", c.training().oneHot());
         assertEquals(4, c.training().rounds());
         assertEquals(3, c.training().sitesPerRound());
         assertEquals(12, c.training().minRows());

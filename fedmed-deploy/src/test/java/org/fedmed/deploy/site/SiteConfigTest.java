@@ -185,6 +185,27 @@ class SiteConfigTest {
     }
 
     @Test
+    void preprocessingKeysOfTheDataSectionAreReadAndABadOneIsNamed() throws IOException {
+        SiteConfig c = SiteConfig.load(write("p.yaml", MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n"
+                + "  missing: constant\n  fill: {\"*\": 0, chol: 200}\n  one_hot: drop_first\n  sd: unbiased\n"
+                + "  clip_quantiles: [0.01, 0.99]")));
+        var o = c.data().options().preprocessing();
+        assertEquals(org.fedmed.data.prep.MissingPolicy.CONSTANT, o.missing());
+        assertEquals(200.0, o.fill().valueFor("chol").getAsDouble());
+        assertEquals(0.0, o.fill().valueFor("age").getAsDouble());
+        assertEquals(org.fedmed.data.prep.OneHot.DROP_FIRST, o.oneHot());
+        assertEquals(org.fedmed.data.prep.StandardDeviation.UNBIASED, o.sd());
+        assertEquals(new org.fedmed.data.prep.Clipping.AtQuantiles(0.01, 0.99), o.clip());
+        assertEquals(org.fedmed.data.prep.StatsMode.PER_SITE, o.stats());
+        var sd = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("q.yaml",
+                MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n  sd: sample"))));
+        assertTrue(sd.getMessage().contains("key 'data.sd': unknown value 'sample'"), sd.getMessage());
+        var fill = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("r.yaml",
+                MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n  missing: constant"))));
+        assertTrue(fill.getMessage().contains("key 'data.fill' gives no value"), fill.getMessage());
+    }
+
+    @Test
     void wrongTypeIsNamedWithTheKey() throws IOException {
         Path file = write("site.yaml", MINIMAL.replace("allow:\n", "allow:\n  max_local_epochs: many\n"));
         var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));

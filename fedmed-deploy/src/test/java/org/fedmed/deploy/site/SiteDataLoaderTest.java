@@ -173,7 +173,7 @@ class SiteDataLoaderTest {
     @Test
     void aSiteReadsItsRowsThroughADefinitionFileExactlyAsTheSimulationPreparesThatSite() {
         Path def = ownDefinition();
-        DataSettings settings = new DataSettings(null, null, 0.25, MissingPolicy.MEAN, true, 42, 3, def, "b");
+        DataSettings settings = new DataSettings(def, "b", null, 0.25, MissingPolicy.MEAN, true, 42, 3);
         LocalData local = SiteDataLoader.load(settings, "hospital-b", new DatasetRegistry(List.of()));
         FederatedDataset simulated = FederatedDatasets.load(new DatasetRegistry(List.of()), settings.options());
         assertEquals("hospital-b", local.siteId());
@@ -188,7 +188,7 @@ class SiteDataLoaderTest {
         Path def = ownDefinition();
         Path own = dir.resolve("own.csv");
         Files.writeString(own, "score,arm,response\n10,drug,yes\n11,placbo,no\n");
-        DataSettings settings = new DataSettings(null, own, 0.25, MissingPolicy.MEAN, true, 42, 1, def, null);
+        DataSettings settings = new DataSettings(def, null, own, 0.25, MissingPolicy.MEAN, true, 42, 1);
         var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(settings, "c", new DatasetRegistry(List.of())));
         assertTrue(e.getMessage().endsWith("own.csv line 3, column 'arm': value 'placbo' is not one of the declared levels"
                 + " [drug, placebo]"), e.getMessage());

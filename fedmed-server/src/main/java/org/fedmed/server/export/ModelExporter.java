@@ -27,8 +27,9 @@ import org.fedmed.server.store.RunStore;
 
 /**
  * Exports the final model of a run, the global model after its last recorded round, as a safetensors file with a
- * JSON provenance sidecar beside it: the run's name, config and seed, the fedmed version, every round's sites and
- * metrics, and the SHA-256 of the checkpoint it came from and of the exported file. The checkpoint is verified
+ * JSON provenance sidecar beside it: the run's name, config and seed, the fedmed version, the model spec and its
+ * input columns in order ({@code inputs}, for runs that recorded them), every round's sites and metrics, and the
+ * SHA-256 of the checkpoint it came from and of the exported file. The checkpoint is verified
  * against the run store before anything is written; both files are written atomically.
  */
 public final class ModelExporter {
@@ -104,6 +105,10 @@ public final class ModelExporter {
         model.put("sha256", sha);
         model.put("round", round);
         model.put("parameters", checkpoint.parameters().size());
+        String spec = checkpoint.metadata().get(CheckpointMetadata.MODEL_SPEC);
+        if (spec != null) {
+            model.set("spec", JSON.readTree(spec));
+        }
         ArrayNode tensors = model.putArray("tensors");
         checkpoint.parameters().layout().entries().forEach(e -> {
             ObjectNode t = tensors.addObject();
@@ -116,6 +121,12 @@ public final class ModelExporter {
         ObjectNode source = model.putObject("checkpoint");
         source.put("path", ref.path().toString());
         source.put("sha256", ref.sha256());
+        if (config.has("inputs")) {
+            p.set("inputs", config.get("inputs"));
+            p.put("preprocessing_note", "each site standardized with its own statistics, which the server never sees;"
+                    + " a site's are in the -preprocessing.json file it wrote beside its audit log"
+                    + " (fedmed predict --preprocessing FILE)");
+        }
         ArrayNode rs = p.putArray("rounds");
         for (RoundRecord rec : rounds) {
             ObjectNode o = rs.addObject();

@@ -34,7 +34,27 @@ public final class ComparisonTable {
             int total = r.testRows().values().stream().mapToInt(Integer::intValue).sum();
             appendRow(sb, "POOLED", r.regime(), total, r.pooled(), metrics);
         }
+        undefinedNotes(report).forEach(n -> sb.append(n).append('\n'));
         return sb.toString();
+    }
+
+    /**
+     * One line per metric left out at a site, with the reason and the regimes it applies to, e.g.
+     * {@code roc_auc: n/a at switzerland (local, federated, centralized): test rows hold one class}.
+     */
+    public static List<String> undefinedNotes(ComparisonReport report) {
+        Map<String, List<String>> regimesByNote = new java.util.LinkedHashMap<>();
+        for (RegimeResult r : report.regimes().values()) {
+            r.undefined().forEach((site, reasons) -> reasons.forEach((metric, why) ->
+                    regimesByNote.computeIfAbsent(metric + "\u0000" + site + "\u0000" + why, k -> new ArrayList<>())
+                            .add(r.regime())));
+        }
+        List<String> notes = new ArrayList<>();
+        regimesByNote.forEach((key, regimes) -> {
+            String[] parts = key.split("\u0000");
+            notes.add(parts[0] + ": n/a at " + parts[1] + " (" + String.join(", ", regimes) + "): " + parts[2]);
+        });
+        return notes;
     }
 
     static List<String> metricsOf(ComparisonReport report) {
