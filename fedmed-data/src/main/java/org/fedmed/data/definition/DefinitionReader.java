@@ -274,7 +274,7 @@ public final class DefinitionReader {
         return n.value().asBoolean();
     }
 
-    private <E extends Enum<E>> E choice(Node n, Class<E> type, Map<String, E> names, String what) {
+    private <E extends Enum<E>> E choice(Node n, Map<String, E> names, String what) {
         String s = text(n);
         E e = names.get(s.toLowerCase(Locale.ROOT));
         if (e == null) {
@@ -354,7 +354,7 @@ public final class DefinitionReader {
         String name = text(required(n, "name"));
         Node roleNode = get(n, "role");
         ColumnRole role = roleNode == null ? ColumnRole.FEATURE
-                : choice(roleNode, ColumnRole.class, names(ColumnRole.values()), "role");
+                : choice(roleNode, names(ColumnRole.values()), "role");
         Node typeNode = get(n, "type");
         Node levelsNode = get(n, "levels");
         Node missingNode = get(n, "missing");
@@ -371,7 +371,7 @@ public final class DefinitionReader {
             throw keyError(n.child("name", n.value().get("name")), "column '" + name + "' needs a 'type' (numeric,"
                     + " integer, binary or categorical) or 'role: drop'");
         }
-        ColumnType type = choice(typeNode, ColumnType.class, names(ColumnType.values()), "type");
+        ColumnType type = choice(typeNode, names(ColumnType.values()), "type");
         List<String> levels = scalars(levelsNode);
         if (type == ColumnType.BINARY && levels == null) {
             levels = List.of("0", "1");
@@ -499,7 +499,7 @@ public final class DefinitionReader {
             return new SiteLayout.Partitioned(file, null);
         }
         mapping(partition, PARTITION);
-        PartitionerKind kind = choice(required(partition, "kind"), PartitionerKind.class, names(PartitionerKind.values()),
+        PartitionerKind kind = choice(required(partition, "kind"), names(PartitionerKind.values()),
                 "partitioner");
         Node sitesNode = required(partition, "sites");
         long count = integer(sitesNode);
