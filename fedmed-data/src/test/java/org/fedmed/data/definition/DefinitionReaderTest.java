@@ -128,6 +128,13 @@ class DefinitionReaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsRefusedWithItsLine() {
+        String m = error(WARD.replace("name: ward-7\n", "name: ward-7\nname: ward-8\n"));
+        assertTrue(m.startsWith("def.yaml: not valid YAML at line 2, column "), m);
+        assertTrue(m.contains("Duplicate field 'name'"), m);
+    }
+
+    @Test
     void yamlSyntaxErrorNamesTheLine() {
         String m = error("name: x\ncolumns: [{name: a\nlabel: b\n");
         assertTrue(m.startsWith("def.yaml: not valid YAML at line "), m);
