@@ -3,6 +3,7 @@ package org.fedmed.plan;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.core.strategy.FederatedAveraging;
@@ -36,14 +37,14 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (sa == null) {
             return plain;
         }
-        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy().equals("uniform")
+        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy() == SiteWeighting.UNIFORM
                 ? SecureSumConfig.Weighting.UNIFORM : SecureSumConfig.Weighting.SAMPLE_COUNT;
-        SecureSumConfig sum = new SecureSumConfig(sa.topology().equals("classic") ? SecureSumConfig.Topology.CLASSIC
-                : SecureSumConfig.Topology.SEC_AGG_PLUS, weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
+        SecureSumConfig sum = new SecureSumConfig(sa.topology(), weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
                 weighting, 0, 0);
-        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum,
-                RandomnessSource.seededForSimulation(config.seed()), config.serverLr());
+        RandomnessSource keys = RandomnessSource.seededForSimulation(
+                Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS));
+        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys, config.serverLr());
         return new FederatedSetup(secure, plain.sites(), plain.privacy());
     }
 
@@ -57,8 +58,9 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             throw new IllegalArgumentException("config key 'secure_aggregation' is not available in deployment yet:"
                     + " its key-agreement rounds run in simulation only");
         }
-        if (config.dp() != null && !config.dp().noise().equals("central")) {
-            throw new IllegalArgumentException("config key 'dp.noise': '" + config.dp().noise() + "' is not available"
+        if (config.dp() != null && config.dp().noise() != NoisePlacement.CENTRAL) {
+            throw new IllegalArgumentException("config key 'dp.noise': '" + Choices.key(config.dp().noise())
+                    + "' is not available"
                     + " in deployment yet; use central (the server adds the noise)");
         }
         if (config.siteDp() != null) {
@@ -77,7 +79,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
-            Strategy s = new FederatedAveraging(SiteWeighting.byStrategyName(config.strategy()), selection, fit,
+            Strategy s = new FederatedAveraging(config.strategy(), selection, fit,
                     config.serverLr(), config.overSelection());
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
@@ -86,25 +88,26 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                     + " assumes every sampled site's update is in the round");
         }
         DpSettings dp = config.dp();
-        SiteSampler sampler = dp.sampling().equals("poisson") ? new PoissonSiteSampler(dp.sampleRate())
-                : new FixedSizeSiteSampler(dp.sitesPerRound() == 0 ? population : Math.min(dp.sitesPerRound(), population));
+        SiteSampler sampler = switch (dp.sampling()) {
+            case POISSON -> new PoissonSiteSampler(dp.sampleRate());
+            case FIXED -> new FixedSizeSiteSampler(dp.sitesPerRound() == 0 ? population
+                    : Math.min(dp.sitesPerRound(), population));
+        };
         double expected = sampler.expectedSites(population);
         ClippingPolicy clipping = dp.adaptiveClipping()
                 ? new ClippingPolicy.Adaptive(dp.clipNorm(), dp.targetQuantile(), dp.clipLearningRate(), expected / 20.0)
                 : new ClippingPolicy.Fixed(dp.clipNorm());
         DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
-                dp.targetEpsilon() == null ? Double.POSITIVE_INFINITY : dp.targetEpsilon(), dp.delta(),
+                dp.targetEpsilon(), dp.delta(),
                 config.rounds(), Math.min(config.minFitSites(), population), config.serverLr());
-        NoisePlacement placement = switch (dp.noise()) {
-            case "local" -> NoisePlacement.LOCAL;
-            case "distributed" -> NoisePlacement.DISTRIBUTED;
-            default -> NoisePlacement.CENTRAL;
-        };
-        DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, NoiseSource.seeded(config.seed()), placement);
+        NoisePlacement placement = dp.noise();
+        NoiseSource centralNoise = NoiseSource.seeded(Seeds.of(config.seed(), Seeds.Stream.CENTRAL_NOISE));
+        DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, centralNoise, placement);
         List<SiteClient> wrapped = new ArrayList<>();
         for (SiteClient site : sites) {
             wrapped.add(placement != NoisePlacement.CENTRAL
-                    ? new FilteredSiteClient(site, strategy.siteFilters(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -1)))
+                    ? new FilteredSiteClient(site, strategy.siteFilters(
+                            Seeds.ofSite(config.seed(), Seeds.Stream.SITE_FILTER_NOISE, site.siteId())))
                     : site);
         }
         return new FederatedSetup(strategy, wrapped, strategy);

@@ -19,13 +19,13 @@ public final class PlanSettings {
 
     /** The model spec the config names (logistic regression when it names none). */
     public static ModelSpec modelSpec(SimulationConfig config) {
-        return config.model() == null || config.model().isNull() ? ModelSpec.logistic()
+        return config.model().isNull() ? ModelSpec.logistic()
                 : ModelSpec.parse(config.model().toString());
     }
 
     /** The local training settings every site gets: E epochs or S steps, batch B, learning rate, weights or delta. */
     public static FitConfig fitConfig(SimulationConfig config) {
-        return new FitConfig(config.localWork(), config.batchSize(), config.lr(), config.send().equals("delta"),
+        return new FitConfig(config.localWork(), config.batchSize(), config.lr(), config.send() == SendMode.DELTA,
                 config.seed());
     }
 

@@ -1,13 +1,19 @@
 package org.fedmed.plan;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.function.Function;
 import org.fedmed.core.LocalWork;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.Clipping;
 import org.fedmed.data.prep.ConstantFill;
 import org.fedmed.data.prep.MissingPolicy;
@@ -15,51 +21,58 @@ import org.fedmed.data.prep.OneHot;
 import org.fedmed.data.prep.PreprocessOptions;
 import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.data.prep.StatsMode;
+import org.fedmed.privacy.fedavg.NoisePlacement;
 
 /**
- * Everything a simulation run needs, as read from a YAML file and command-line flags: the dataset and how it
- * is split into sites, the preprocessing, the model spec, the strategy and its knobs, and the seed. Every field
- * has a documented default (see docs/configuration.md); a bad value is rejected here with the key's name.
+ * Everything a run needs, simulated or deployed: the dataset and how it is split into sites, the preprocessing,
+ * the model spec, the strategy and its knobs, and the seed. Every value is present and valid: closed choices are
+ * enums, numbers are primitives checked against their ranges, and a bad value is refused naming its key. The
+ * optional sections {@code dp}, {@code secure_aggregation} and {@code site_dp} are {@code null} when absent, which
+ * turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression),
+ * {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
+ * clipping is asked for.
+ *
+ * <p>{@link ConfigLoader} binds it from YAML through a private document record whose keys are all optional and
+ * boxed; every default is applied in one place, {@code of(Document)}, and documented in docs/configuration.md. It
+ * is written (to reports, the run store, and as a map for variants) as that same document, with every key set.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SimulationConfig(
         String dataset,
-        Integer sites,
-        String partition,
-        Double alpha,
-        Double testFraction,
-        String missing,
-        Boolean missingIndicators,
-        String stats,
+        int sites,
+        PartitionerKind partition,
+        double alpha,
+        double testFraction,
+        MissingPolicy missing,
+        boolean missingIndicators,
+        StatsMode stats,
         JsonNode model,
-        String strategy,
-        Integer rounds,
-        Double fraction,
-        Integer sitesPerRound,
-        Integer minFitSites,
-        Integer localEpochs,
-        Integer localSteps,
-        Integer batchSize,
-        Double lr,
-        Double serverLr,
-        String send,
-        Integer patience,
-        Double minDelta,
-        Long seed,
-        Integer roundDeadlineSeconds,
-        Integer parallelism,
-        List<String> regimes,
+        SiteWeighting strategy,
+        int rounds,
+        double fraction,
+        int sitesPerRound,
+        int minFitSites,
+        LocalWork localWork,
+        int batchSize,
+        double lr,
+        double serverLr,
+        SendMode send,
+        int patience,
+        double minDelta,
+        long seed,
+        int roundDeadlineSeconds,
+        int parallelism,
+        List<Regime> regimes,
         DpSettings dp,
         SecAggSettings secureAggregation,
         SiteDpSettings siteDp,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
-        Double maxSiteWeightShare,
-        Double maxCountGrowth,
-        Integer minRows,
+        double overSelection,
+        double maxSiteWeightShare,
+        double maxCountGrowth,
+        int minRows,
         JsonNode fill,
-        String oneHot,
-        Boolean standardize,
-        String sd,
+        OneHot oneHot,
+        boolean standardize,
+        StandardDeviation sd,
         List<Double> clipQuantiles) {
 
     /**
@@ -90,49 +103,28 @@ public record SimulationConfig(
     }
 
     /** The regimes a simulation can compare, in report order. */
-    public static final List<String> ALL_REGIMES = List.of("local", "federated", "centralized");
+    public static final List<Regime> ALL_REGIMES = List.of(Regime.LOCAL, Regime.FEDERATED, Regime.CENTRALIZED);
 
     public SimulationConfig {
-        dataset = orDefault(dataset, "heart-disease");
-        sites = orDefault(sites, 5);
-        partition = oneOf("partition", orDefault(partition, "iid"), Set.of("iid", "dirichlet", "quantity"));
-        alpha = orDefault(alpha, 0.5);
-        testFraction = orDefault(testFraction, 0.25);
-        missing = MissingPolicy.fromKey("missing", orDefault(missing, "mean")).key();
-        oneHot = OneHot.fromKey("one_hot", orDefault(oneHot, "full")).key();
-        standardize = orDefault(standardize, true);
-        sd = StandardDeviation.fromKey("sd", orDefault(sd, "population")).key();
-        clipQuantiles = clipQuantiles == null ? null : List.copyOf(clipQuantiles);
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(partition, "partition");
+        Objects.requireNonNull(missing, "missing");
+        Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(model, "model (NullNode when the config names none)");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(send, "send");
+        Objects.requireNonNull(localWork, "localWork");
+        Objects.requireNonNull(fill, "fill (NullNode when missing is not constant)");
+        Objects.requireNonNull(oneHot, "oneHot");
+        Objects.requireNonNull(sd, "sd");
+        regimes = List.copyOf(Objects.requireNonNull(regimes, "regimes"));
+        clipQuantiles = List.copyOf(Objects.requireNonNull(clipQuantiles, "clipQuantiles (empty for none)"));
         Clipping.fromKey(clipQuantiles);
-        require(missing.equals("constant") == (fill != null && !fill.isNull()), "fill",
-                missing.equals("constant") ? "must give the constant(s) for missing: constant (a number, or a mapping"
-                        + " of column to number)" : "is only used with missing: constant, but missing is " + missing);
+        require((missing == MissingPolicy.CONSTANT) == !fill.isNull(), "fill",
+                missing == MissingPolicy.CONSTANT ? "must give the constant(s) for missing: constant (a number, or a"
+                        + " mapping of column to number)" : "is only used with missing: constant, but missing is "
+                        + missing.key());
         ConstantFill.fromKey(fill);
-        missingIndicators = orDefault(missingIndicators, true);
-        stats = oneOf("stats", orDefault(stats, "federated"), Set.of("federated", "per_site"));
-        strategy = oneOf("strategy", orDefault(strategy, "fedavg"), Set.of("fedavg", "uniform", "quality"));
-        rounds = orDefault(rounds, 100);
-        fraction = orDefault(fraction, 1.0);
-        sitesPerRound = orDefault(sitesPerRound, 0);
-        minFitSites = orDefault(minFitSites, 1);
-        require(localEpochs == null || localSteps == null, "local_steps", "cannot be used with 'local_epochs': set "
-                + "exactly one of them (local_epochs " + localEpochs + " runs whole passes over a site's rows, "
-                + "local_steps " + localSteps + " a fixed number of mini-batch steps per round)");
-        localEpochs = localSteps == null ? orDefault(localEpochs, 2) : null;
-        batchSize = orDefault(batchSize, 32);
-        lr = orDefault(lr, 0.1);
-        serverLr = orDefault(serverLr, 1.0);
-        send = oneOf("send", orDefault(send, "weights"), Set.of("weights", "delta"));
-        patience = orDefault(patience, 0);
-        minDelta = orDefault(minDelta, 1e-4);
-        seed = orDefault(seed, 42L);
-        roundDeadlineSeconds = orDefault(roundDeadlineSeconds, 600);
-        parallelism = orDefault(parallelism, 0);
-        regimes = List.copyOf(orDefault(regimes, ALL_REGIMES));
-        overSelection = orDefault(overSelection, 0.0);
-        maxSiteWeightShare = orDefault(maxSiteWeightShare, 0.5);
-        maxCountGrowth = orDefault(maxCountGrowth, 2.0);
-        minRows = orDefault(minRows, 10);
         require(maxSiteWeightShare > 0 && maxSiteWeightShare <= 1, "max_site_weight_share",
                 "must be in (0, 1] (1 turns the cap off), got " + maxSiteWeightShare);
         require(maxCountGrowth >= 1, "max_count_growth", "must be >= 1 (.inf turns the check off), got " + maxCountGrowth);
@@ -153,8 +145,6 @@ public record SimulationConfig(
                         + "so cutting stragglers would break the privacy guarantee");
         require(secureAggregation == null || overSelection == 0, "over_selection",
                 "cannot be used with 'secure_aggregation' yet: the protocol waits for every sampled site");
-        require(localEpochs == null || localEpochs >= 1, "local_epochs", "must be >= 1, got " + localEpochs);
-        require(localSteps == null || localSteps >= 1, "local_steps", "must be >= 1, got " + localSteps);
         require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
         require(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
         require(serverLr > 0 && Double.isFinite(serverLr), "server_lr", "must be a positive number, got " + serverLr);
@@ -162,33 +152,177 @@ public record SimulationConfig(
         require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
         require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
         require(parallelism >= 0, "parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
-        require(!regimes.isEmpty(), "regimes", "must name at least one of " + ALL_REGIMES);
-        require(secureAggregation == null || strategy.equals("fedavg") || strategy.equals("uniform"),
-                "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy + "'");
-        require(secureAggregation == null || dp == null || !dp.noise().equals("central"), "secure_aggregation",
+        require(!regimes.isEmpty(), "regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
+        require(secureAggregation == null || strategy != SiteWeighting.QUALITY,
+                "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy.strategyName() + "'");
+        require(secureAggregation == null || dp == null || dp.noise() != NoisePlacement.CENTRAL, "secure_aggregation",
                 "with dp, needs dp.noise: distributed or local (the server never sees an update to add central noise to)");
-        require(dp == null || !dp.noise().equals("distributed") || secureAggregation != null, "dp.noise",
+        require(dp == null || dp.noise() != NoisePlacement.DISTRIBUTED || secureAggregation != null, "dp.noise",
                 "distributed needs secure_aggregation: each site's share of the noise protects nothing unless the "
                         + "server only sees the sum");
-        for (String r : regimes) {
-            require(ALL_REGIMES.contains(r), "regimes", "unknown regime '" + r + "' (known: " + ALL_REGIMES + ")");
-        }
+    }
+
+    /**
+     * A config from a document as read: every key left out takes its default here, and every closed choice is
+     * parsed (case-insensitively, {@code -} read as {@code _}) into its enum, an unknown value refused naming the key
+     * and the allowed values.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    private static SimulationConfig of(Document d) {
+        return new SimulationConfig(
+                or(d.dataset(), "heart-disease"),
+                or(d.sites(), 5),
+                choice("partition", d.partition(), PartitionerKind.IID, PartitionerKind.values(),
+                        SimulationConfig::key),
+                or(d.alpha(), 0.5),
+                or(d.testFraction(), 0.25),
+                MissingPolicy.fromKey("missing", or(d.missing(), "mean")),
+                or(d.missingIndicators(), true),
+                choice("stats", d.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
+                d.model() == null ? NullNode.getInstance() : d.model(),
+                choice("strategy", d.strategy(), SiteWeighting.SAMPLE_COUNT, SiteWeighting.values(),
+                        SiteWeighting::strategyName),
+                or(d.rounds(), 100),
+                or(d.fraction(), 1.0),
+                or(d.sitesPerRound(), 0),
+                or(d.minFitSites(), 1),
+                localWork(d.localEpochs(), d.localSteps()),
+                or(d.batchSize(), 32),
+                or(d.lr(), 0.1),
+                or(d.serverLr(), 1.0),
+                choice("send", d.send(), SendMode.WEIGHTS, SendMode.values(), SendMode::key),
+                or(d.patience(), 0),
+                or(d.minDelta(), 1e-4),
+                or(d.seed(), 42L),
+                or(d.roundDeadlineSeconds(), 600),
+                or(d.parallelism(), 0),
+                d.regimes() == null ? ALL_REGIMES
+                        : d.regimes().stream()
+                                .map(r -> choice("regimes", r, null, Regime.values(), Regime::key)).toList(),
+                d.dp(),
+                d.secureAggregation(),
+                d.siteDp(),
+                or(d.overSelection(), 0.0),
+                or(d.maxSiteWeightShare(), 0.5),
+                or(d.maxCountGrowth(), 2.0),
+                or(d.minRows(), 10),
+                d.fill() == null ? NullNode.getInstance() : d.fill(),
+                OneHot.fromKey("one_hot", or(d.oneHot(), "full")),
+                or(d.standardize(), true),
+                StandardDeviation.fromKey("sd", or(d.sd(), "population")),
+                d.clipQuantiles() == null ? List.of() : d.clipQuantiles());
+    }
+
+    /** {@code local_steps} when set, else {@code local_epochs} (default 2); setting both is refused. */
+    private static LocalWork localWork(Integer epochs, Integer steps) {
+        require(epochs == null || steps == null, "local_steps", "cannot be used with 'local_epochs': set "
+                + "exactly one of them (local_epochs " + epochs + " runs whole passes over a site's rows, "
+                + "local_steps " + steps + " a fixed number of mini-batch steps per round)");
+        require(epochs == null || epochs >= 1, "local_epochs", "must be >= 1, got " + epochs);
+        require(steps == null || steps >= 1, "local_steps", "must be >= 1, got " + steps);
+        return steps != null ? LocalWork.steps(steps) : LocalWork.epochs(or(epochs, 2));
+    }
+
+    /** The config as a document with every key set, as reports and the run store write it. */
+    @JsonValue
+    private Document document() {
+        Integer epochs = localWork instanceof LocalWork.Epochs e ? e.count() : null;
+        Integer steps = localWork instanceof LocalWork.Steps s ? s.count() : null;
+        return new Document(dataset, sites, key(partition), alpha, testFraction, missing.key(), missingIndicators,
+                key(stats), model.isNull() ? null : model, strategy.strategyName(), rounds, fraction, sitesPerRound,
+                minFitSites, epochs, steps, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
+                roundDeadlineSeconds, parallelism, keys(regimes, Regime::key), dp, secureAggregation, siteDp,
+                overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill.isNull() ? null : fill, oneHot.key(),
+                standardize, sd.key(), clipQuantiles.isEmpty() ? null : clipQuantiles);
+    }
+
+    /**
+     * The YAML document as written: every key optional, so every field boxed and nullable. It exists only to be
+     * bound and written by Jackson; {@code of(Document)} makes it a config.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Document(
+            String dataset,
+            Integer sites,
+            String partition,
+            Double alpha,
+            Double testFraction,
+            String missing,
+            Boolean missingIndicators,
+            String stats,
+            JsonNode model,
+            String strategy,
+            Integer rounds,
+            Double fraction,
+            Integer sitesPerRound,
+            Integer minFitSites,
+            Integer localEpochs,
+            Integer localSteps,
+            Integer batchSize,
+            Double lr,
+            Double serverLr,
+            String send,
+            Integer patience,
+            Double minDelta,
+            Long seed,
+            Integer roundDeadlineSeconds,
+            Integer parallelism,
+            List<String> regimes,
+            DpSettings dp,
+            SecAggSettings secureAggregation,
+            SiteDpSettings siteDp,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) Double overSelection,
+            Double maxSiteWeightShare,
+            Double maxCountGrowth,
+            Integer minRows,
+            JsonNode fill,
+            String oneHot,
+            Boolean standardize,
+            String sd,
+            List<Double> clipQuantiles) {
     }
 
     /** A config with every default. */
     public static SimulationConfig defaults() {
-        return new SimulationConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+        return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null));
     }
 
-    /**
-     * What each site does per round: {@code local_steps} mini-batch steps when that key is set, else
-     * {@code local_epochs} epochs (default 2). The two keys exclude each other, so {@link #localEpochs()} is null
-     * exactly when {@link #localSteps()} is set.
-     */
-    public LocalWork localWork() {
-        return localSteps != null ? LocalWork.steps(localSteps) : LocalWork.epochs(localEpochs);
+    /** This config with other local training settings: learning rate, work per round and batch size. */
+    public SimulationConfig withLocalTraining(double lr, LocalWork localWork, int batchSize) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
+    }
+
+    /** This config running {@code regimes} only. */
+    public SimulationConfig withRegimes(List<Regime> regimes) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
+    }
+
+    /** This config with early stopping after {@code patience} rounds without improvement (0: never). */
+    public SimulationConfig withPatience(int patience) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
+    }
+
+    /** This config with DP-FedAvg settings {@code dp}, or without DP-FedAvg when {@code dp} is null. */
+    public SimulationConfig withDp(DpSettings dp) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
     }
 
     /**
@@ -196,10 +330,8 @@ public record SimulationConfig(
      * {@code one_hot}, {@code standardize} and {@code sd}, {@code clip_quantiles}, {@code stats}.
      */
     public PreprocessOptions preprocessing() {
-        return new PreprocessOptions(MissingPolicy.fromKey("missing", missing), ConstantFill.fromKey(fill),
-                missingIndicators, OneHot.fromKey("one_hot", oneHot), standardize, StandardDeviation.fromKey("sd", sd),
-                Clipping.fromKey(clipQuantiles), StatsMode.valueOf(stats.toUpperCase(java.util.Locale.ROOT)),
-                PreprocessOptions.DEFAULT_BINS);
+        return new PreprocessOptions(missing, ConstantFill.fromKey(fill), missingIndicators, oneHot, standardize, sd,
+                Clipping.fromKey(clipQuantiles), stats, PreprocessOptions.DEFAULT_BINS);
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */
@@ -207,22 +339,32 @@ public record SimulationConfig(
         return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
     }
 
-    private static <T> T orDefault(T value, T fallback) {
+    private static <T> T or(T value, T fallback) {
         return value == null ? fallback : value;
     }
 
-    private static String oneOf(String key, String value, Set<String> allowed) {
-        String v = value.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
-        if (!allowed.contains(v)) {
-            throw new IllegalArgumentException("config key '" + key + "': unknown value '" + value + "' (allowed: "
-                    + allowed.stream().sorted().toList() + ")");
+    private static String key(Enum<?> e) {
+        return Choices.key(e);
+    }
+
+    private static <E> List<String> keys(List<E> values, Function<E, String> key) {
+        return values.stream().map(key).toList();
+    }
+
+    /** A closed choice as {@link Choices#of} reads it; an unknown regime is named as such. */
+    private static <E> E choice(String key, String value, E fallback, E[] allowed, Function<E, String> name) {
+        if (key.equals("regimes") && value != null) {
+            try {
+                return Choices.of(key, value, fallback, allowed, name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("config key 'regimes' unknown regime '" + value + "' (known: "
+                        + Choices.names(allowed, name) + ")");
+            }
         }
-        return v;
+        return Choices.of(key, value, fallback, allowed, name);
     }
 
     private static void require(boolean ok, String key, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("config key '" + key + "' " + message);
-        }
+        Choices.require(ok, key, message);
     }
 }

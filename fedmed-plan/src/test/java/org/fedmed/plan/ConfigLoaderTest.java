@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.fedmed.config.ConfigException;
 import org.fedmed.config.YamlBinder;
+import org.fedmed.core.LocalWork;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.data.partition.PartitionerKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +28,12 @@ class ConfigLoaderTest {
                 """, "sim.yaml", Map.of());
         assertEquals("pima-diabetes", c.dataset());
         assertEquals(8, c.sites());
-        assertEquals("dirichlet", c.partition());
+        assertEquals(PartitionerKind.DIRICHLET, c.partition());
         assertEquals(0.3, c.alpha());
-        assertEquals(2, c.localEpochs());
+        assertEquals(LocalWork.epochs(2), c.localWork());
         assertEquals("mlp", c.model().get("type").asText());
         assertEquals(SimulationConfig.defaults().batchSize(), c.batchSize());
-        assertEquals("fedavg", c.strategy());
+        assertEquals(SiteWeighting.SAMPLE_COUNT, c.strategy());
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.fedmed.privacy;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.Seeds;
 
 /**
  * Where the Gaussian noise of a differentially private mechanism comes from. Each draw asks for a stream by key
@@ -19,7 +19,7 @@ public interface NoiseSource {
 
     /** Reproducible noise: stream k is a {@link SplittableRandom} seeded from {@code seed} and k. For simulation. */
     static NoiseSource seeded(long seed) {
-        return key -> new SplittableRandom(SiteSelection.mix(seed, key));
+        return key -> new SplittableRandom(Seeds.substream(seed, key));
     }
 
     /** Unpredictable noise from the platform's {@link SecureRandom}, whatever the key. For deployment. */

@@ -6,9 +6,9 @@ import java.util.Optional;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.Seeds;
 import org.fedmed.core.strategy.Aggregator;
 import org.fedmed.core.strategy.RoundContext;
-import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.Strategy;
 
 /**
@@ -46,8 +46,9 @@ public final class SecureAggregationStrategy implements Strategy {
 
     @Override
     public Aggregator newAggregator(RoundContext c) {
+        long roundSeed = Seeds.ofRound(c.seed(), Seeds.Stream.SECURE_AGGREGATION_ROUND, c.round());
         return new SecureAggregator(c.global(), new SecureUpdateSum(config, randomness), serverLearningRate, c.round(),
-                SiteSelection.mix(c.seed(), c.round()), c.influence().maxSiteWeightShare());
+                roundSeed, c.influence().maxSiteWeightShare());
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
+import org.fedmed.core.Seeds;
+import org.fedmed.core.SiteClient;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.RoundEngine;
@@ -18,23 +20,22 @@ import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Strategy;
-import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
 import org.fedmed.ml.BatchCursor;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
-import org.fedmed.core.SiteClient;
 import org.fedmed.ml.Trainer;
-import org.fedmed.privacy.NoiseSource;
-import org.fedmed.privacy.dpsgd.DpSgdConfig;
-import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.plan.FederatedSetup;
 import org.fedmed.plan.PlanSettings;
+import org.fedmed.plan.Regime;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.SiteDpSettings;
+import org.fedmed.privacy.NoiseSource;
+import org.fedmed.privacy.dpsgd.DpSgdConfig;
+import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.fedmed.sim.report.PrivacySummary;
@@ -66,21 +67,20 @@ public final class ComparisonExperiment {
         String startedAt = Instant.now().toString();
         ModelSpec spec = PlanSettings.modelSpec(config);
         Model model = Models.build(spec, data.featureNames().size(), data.classes());
-        ModelParameters init = model.init(config.seed());
+        ModelParameters init = model.init(Seeds.of(config.seed(), Seeds.Stream.INIT));
         FitConfig fit = PlanSettings.fitConfig(config);
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
-        for (String regime : config.regimes()) {
+        for (Regime regime : config.regimes()) {
             switch (regime) {
-                case "local" -> regimes.put(regime, local(model, init, fit, data));
-                case "federated" -> {
+                case LOCAL -> regimes.put(regime.key(), local(model, init, fit, data));
+                case FEDERATED -> {
                     FederatedOutcome outcome = federated(model, init, fit, data);
-                    regimes.put(regime, outcome.result);
+                    regimes.put(regime.key(), outcome.result);
                     federated = outcome.summary;
                 }
-                case "centralized" -> regimes.put(regime, centralized(model, init, fit, data));
-                default -> throw new IllegalArgumentException("unknown regime '" + regime + "'");
+                case CENTRALIZED -> regimes.put(regime.key(), centralized(model, init, fit, data));
             }
         }
         return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings());
@@ -96,7 +96,8 @@ public final class ComparisonExperiment {
             TrainingSiteClient client = client(model, site);
             BatchCursor cursor = new BatchCursor();
             for (int round = 1; round <= config.rounds(); round++) {
-                Trainer.train(model, params, site.train(), fit.withSeed(roundSeed(site.siteId(), round)), cursor);
+                long seed = Seeds.ofSiteRound(config.seed(), Seeds.Stream.SITE_FIT, site.siteId(), round);
+                Trainer.train(model, params, site.train(), fit.withSeed(seed), cursor);
                 perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
                 progress.step(site.siteId());
             }
@@ -115,7 +116,8 @@ public final class ComparisonExperiment {
         BatchCursor cursor = new BatchCursor();
         List<Map<String, Double>> curve = new ArrayList<>();
         for (int round = 1; round <= config.rounds(); round++) {
-            Trainer.train(model, params, pooled, fit.withSeed(roundSeed("centralized", round)), cursor);
+            long seed = Seeds.ofRound(config.seed(), Seeds.Stream.CENTRALIZED_FIT, round);
+            Trainer.train(model, params, pooled, fit.withSeed(seed), cursor);
             List<MetricAggregation.Weighted> parts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));
@@ -132,7 +134,7 @@ public final class ComparisonExperiment {
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
         long start = System.nanoTime();
-        progress.phase("federated (" + config.strategy() + ")", config.rounds());
+        progress.phase("federated (" + config.strategy().strategyName() + ")", config.rounds());
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
@@ -181,7 +183,7 @@ public final class ComparisonExperiment {
         }
         return new DpSgdSiteClient(site.siteId(), model, site.train(), site.test(), site.quality(),
                 DpSgdConfig.of(dp.clipNorm(), dp.noiseMultiplier(), dp.delta()),
-                NoiseSource.seeded(SiteSelection.mix(config.seed() ^ site.siteId().hashCode(), -2)));
+                NoiseSource.seeded(Seeds.ofSite(config.seed(), Seeds.Stream.SITE_DP_SGD_NOISE, site.siteId())));
     }
 
     private static Map<String, Double> siteEpsilons(List<SiteClient> clients) {
@@ -202,7 +204,7 @@ public final class ComparisonExperiment {
         List<PrivacySummary.Round> rounds = dp.history().stream().map(r -> new PrivacySummary.Round(r.round(),
                 r.sitesSampled(), r.samplingRate(), r.clipNorm(), r.epsilon())).toList();
         return new PrivacySummary(dp.name(), config.dp().noiseMultiplier(), config.dp().delta(),
-                config.dp().targetEpsilon(), dp.epsilonSpent(), rounds);
+                config.dp().hasTargetEpsilon() ? config.dp().targetEpsilon() : null, dp.epsilonSpent(), rounds);
     }
 
     /** Tests each site's model on that site's test split, and all of them on the pooled test splits. */
@@ -244,10 +246,6 @@ public final class ComparisonExperiment {
 
     private TrainingSiteClient client(Model model, SiteData site) {
         return new TrainingSiteClient(site.siteId(), model, site.train(), site.test(), site.quality());
-    }
-
-    private long roundSeed(String siteId, int round) {
-        return SiteSelection.mix(config.seed() ^ siteId.hashCode(), round);
     }
 
     private static List<List<MetricAggregation.Weighted>> emptyRounds(int rounds) {

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.fedmed.core.LocalWork;
+import org.fedmed.core.Seeds;
 import org.fedmed.data.federated.FederatedDataset;
-import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.plan.Regime;
 import org.fedmed.plan.SimulationConfig;
-import org.fedmed.plan.ConfigLoader;
+import org.fedmed.sim.report.ComparisonReport;
 
 /**
  * Chooses the site learning rate, local epochs and batch size honestly: each candidate runs the federated
@@ -47,7 +49,8 @@ public final class HyperparameterSearch {
      */
     public Outcome run(FederatedDataset data, List<Double> lrs, List<Integer> epochs, List<Integer> batches,
                        double validationFraction) {
-        FederatedDataset validation = data.validationSplit(validationFraction, base.seed());
+        FederatedDataset validation = data.validationSplit(validationFraction,
+                Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
         String criterion = data.classes() == 0 ? "mse" : "log_loss";
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
@@ -55,7 +58,8 @@ public final class HyperparameterSearch {
         for (double lr : lrs) {
             for (int e : epochs) {
                 for (int b : batches) {
-                    SimulationConfig cfg = ConfigLoader.parse("", "search", overrides(lr, e, b));
+                    SimulationConfig cfg = base.withLocalTraining(lr, LocalWork.epochs(e), b).withRegimes(List.of(Regime.FEDERATED))
+                            .withPatience(0);
                     ComparisonReport report = new ComparisonExperiment(cfg, ExperimentProgress.SILENT).run(validation);
                     List<Map<String, Double>> curve = report.regimes().get("federated").curve();
                     trials.add(new Trial(new Candidate(lr, e, b), curve.getLast()));
@@ -69,16 +73,5 @@ public final class HyperparameterSearch {
             return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : v;
         }));
         return new Outcome(criterion, validationFraction, trials);
-    }
-
-    private Map<String, Object> overrides(double lr, int epochs, int batch) {
-        Map<String, Object> o = ConfigLoader.toMap(base);
-        o.put("lr", lr);
-        o.put("local_epochs", epochs);
-        o.put("local_steps", null); // the grid is over epochs: each candidate replaces a config's local_steps
-        o.put("batch_size", batch);
-        o.put("regimes", List.of("federated"));
-        o.put("patience", 0);
-        return o;
     }
 }

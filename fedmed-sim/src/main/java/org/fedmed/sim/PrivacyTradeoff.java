@@ -1,13 +1,12 @@
 package org.fedmed.sim;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.data.federated.FederatedDataset;
-import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.plan.Regime;
 import org.fedmed.plan.SimulationConfig;
-import org.fedmed.plan.ConfigLoader;
+import org.fedmed.sim.report.ComparisonReport;
 
 /**
  * The accuracy/epsilon trade-off of DP-FedAvg on one federation: the federated regime runs once without
@@ -52,18 +51,10 @@ public final class PrivacyTradeoff {
         return new Result(data.name(), base, points);
     }
 
+    /** The base config, federated regime only, without DP or with DP at noise multiplier z and no budget. */
     private SimulationConfig with(Double noiseMultiplier) {
-        Map<String, Object> o = ConfigLoader.toMap(base);
-        o.put("regimes", List.of("federated"));
-        if (noiseMultiplier == null) {
-            o.remove("dp");
-        } else {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> dp = new LinkedHashMap<>((Map<String, Object>) o.get("dp"));
-            dp.put("noise_multiplier", noiseMultiplier);
-            dp.remove("target_epsilon");
-            o.put("dp", dp);
-        }
-        return ConfigLoader.parse("", "trade-off", o);
+        SimulationConfig federated = base.withRegimes(List.of(Regime.FEDERATED));
+        return noiseMultiplier == null ? federated.withDp(null)
+                : federated.withDp(base.dp().withNoiseMultiplier(noiseMultiplier).withoutTargetEpsilon());
     }
 }

@@ -1,10 +1,8 @@
 package org.fedmed.sim;
 
-import java.util.Locale;
 import org.fedmed.data.federated.DataOptions;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
-import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.PreprocessOptions;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.plan.SimulationConfig;
@@ -15,8 +13,8 @@ public final class SimulationData {
     }
 
     public static DataOptions options(SimulationConfig c) {
-        return new DataOptions(c.dataset(), c.sites(), PartitionerKind.valueOf(c.partition().toUpperCase(Locale.ROOT)),
-                c.alpha(), c.testFraction(), preprocessing(c), c.seed());
+        return new DataOptions(c.dataset(), c.sites(), c.partition(), c.alpha(), c.testFraction(), preprocessing(c),
+                c.seed());
     }
 
     /** The preprocessing a simulation config's keys ask for. */

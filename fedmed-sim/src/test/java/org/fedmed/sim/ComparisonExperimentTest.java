@@ -7,11 +7,11 @@ import java.util.Map;
 import org.fedmed.core.LabeledData;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.RegimeResult;
 import org.junit.jupiter.api.Test;
-import org.fedmed.plan.SimulationConfig;
-import org.fedmed.plan.ConfigLoader;
 
 class ComparisonExperimentTest {
 

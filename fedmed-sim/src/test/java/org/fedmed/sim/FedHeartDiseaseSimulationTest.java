@@ -7,9 +7,9 @@ import java.util.Map;
 import org.fedmed.data.TestData;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
-import org.junit.jupiter.api.Test;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
+import org.junit.jupiter.api.Test;
 
 /** The README's main job, on the real four-hospital data, with a short round budget. */
 class FedHeartDiseaseSimulationTest {

@@ -8,8 +8,8 @@ import java.util.Map;
 import org.fedmed.core.LabeledData;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
-import org.junit.jupiter.api.Test;
 import org.fedmed.plan.ConfigLoader;
+import org.junit.jupiter.api.Test;
 
 class HyperparameterSearchTest {
 

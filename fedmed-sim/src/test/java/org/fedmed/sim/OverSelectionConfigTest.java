@@ -13,11 +13,11 @@ import org.fedmed.core.Tensor;
 import org.fedmed.core.strategy.RoundContext;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.federated.FederatedDataset;
-import org.junit.jupiter.api.Test;
-import org.fedmed.plan.SimulationConfig;
-import org.fedmed.plan.ConfigLoader;
 import org.fedmed.config.ConfigException;
+import org.fedmed.plan.ConfigLoader;
 import org.fedmed.plan.FederatedSetup;
+import org.fedmed.plan.SimulationConfig;
+import org.junit.jupiter.api.Test;
 
 /** The {@code over_selection} key: its checks, and that it reaches the strategy and the rounds it runs. */
 class OverSelectionConfigTest {

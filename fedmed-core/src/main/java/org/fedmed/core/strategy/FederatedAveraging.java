@@ -7,6 +7,7 @@ import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.Seeds;
 import org.fedmed.core.metrics.MetricAggregation;
 
 /**
@@ -60,7 +61,7 @@ public final class FederatedAveraging implements Strategy {
     public List<FitTask> configureFit(RoundContext c) {
         List<FitTask> tasks = new ArrayList<>();
         for (String site : cohort(c)) {
-            long siteSeed = SiteSelection.mix(c.seed() ^ site.hashCode(), c.round());
+            long siteSeed = Seeds.ofSiteRound(c.seed(), Seeds.Stream.SITE_FIT, site, c.round());
             tasks.add(new FitTask(c.round(), site, c.global(), fitConfig.withSeed(siteSeed)));
         }
         return tasks;

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.fedmed.core.Seeds;
 
 /**
  * Which sites take part in a round: a fraction C of the available sites, or a fixed count m, never fewer
- * than a minimum. The draw is made with a RNG seeded from the run seed and the round, so a run is
- * reproducible, and the chosen sites are returned in sorted order so that aggregation order is too.
+ * than a minimum. The draw is made with a RNG seeded from the run seed and the round (stream
+ * {@link Seeds.Stream#SITE_SELECTION}), so a run is reproducible, and the chosen sites are returned in sorted
+ * order so that aggregation order is too.
  */
 public record SiteSelection(double fraction, int count, int minSites) {
 
@@ -53,18 +55,10 @@ public record SiteSelection(double fraction, int count, int minSites) {
         Collections.sort(pool);
         int k = sampleSize(pool.size());
         if (k < pool.size()) {
-            Collections.shuffle(pool, new Random(mix(seed, round)));
+            Collections.shuffle(pool, new Random(Seeds.ofRound(seed, Seeds.Stream.SITE_SELECTION, round)));
             pool = new ArrayList<>(pool.subList(0, k));
             Collections.sort(pool);
         }
         return List.copyOf(pool);
-    }
-
-    /** A well-spread 64-bit seed for round {@code round} of a run seeded with {@code seed}. */
-    public static long mix(long seed, long round) {
-        long z = seed + 0x9E3779B97F4A7C15L * (round + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

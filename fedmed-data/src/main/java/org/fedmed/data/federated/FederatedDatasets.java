@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.LabeledData;
+import org.fedmed.core.Seeds;
 import org.fedmed.data.csv.RawTable;
 import org.fedmed.data.definition.DatasetDefinition;
 import org.fedmed.data.definition.DefinitionChecks;
@@ -144,23 +145,13 @@ public final class FederatedDatasets {
     public static List<RawTable> partition(RawTable all, DataOptions options) {
         int minRows = Math.max(1, Math.min(MIN_ROWS_PER_SITE, all.rows() / (2 * options.sites())));
         Partition p = options.partitioner().create(options.alpha(), minRows)
-                .partition(all.strata(), Math.max(1, all.classes()), options.sites(), options.seed());
+                .partition(all.strata(), Math.max(1, all.classes()), options.sites(),
+                        Seeds.of(options.seed(), Seeds.Stream.PARTITION));
         List<RawTable> sites = new ArrayList<>();
         for (int s = 0; s < p.siteCount(); s++) {
             sites.add(all.select(p.sites()[s], all.source() + "#site-" + s));
         }
         return sites;
-    }
-
-    /**
-     * The seed of a site's train/test split: a function of the run seed and the site's id only, so a site that
-     * loads its own data alone, in deployment, splits it exactly as the simulation does.
-     */
-    public static long splitSeed(long seed, String siteId) {
-        long z = seed ^ (0x9E3779B97F4A7C15L * (siteId.hashCode() + 0x632BE59BD9B4E019L));
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /**
@@ -180,7 +171,8 @@ public final class FederatedDatasets {
         for (int s = 0; s < sites.size(); s++) {
             String id = siteIds.get(s);
             RawTable raw = sites.get(s);
-            long splitSeed = splitSeed(options.seed(), id);
+            // a function of the run seed and the site id only: a deployed site splits its rows as simulation does
+            long splitSeed = Seeds.ofSite(options.seed(), Seeds.Stream.SITE_SPLIT, id);
             SiteChecks.requireRows(id, raw.rows(), "(source " + raw.source() + ")");
             quality[s] = raw.quality();
             RawTable usable = drop ? raw.completeRows() : raw;

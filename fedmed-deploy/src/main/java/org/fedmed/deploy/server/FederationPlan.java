@@ -3,6 +3,7 @@ package org.fedmed.deploy.server;
 import java.util.List;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.ModelParameters;
+import org.fedmed.core.Seeds;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.prep.Preprocessing;
@@ -11,8 +12,8 @@ import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.plan.FederatedSetup;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.plan.PlanSettings;
+import org.fedmed.plan.SimulationConfig;
 
 /**
  * What the server trains, worked out without any data: the model spec, sized from the dataset's schema (the
@@ -44,13 +45,14 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
         DatasetDefinition entry = registry.definition(training.dataset(), configFolder);
         entry.requireTrainable();
         List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(),
-                org.fedmed.data.prep.OneHot.fromKey("one_hot", training.oneHot()));
+                training.oneHot());
         int classes = entry.schema().classes();
         ModelSpec spec = PlanSettings.modelSpec(training);
         Model model = org.fedmed.ml.Models.build(spec, columns.size(), classes);
         FitConfig fit = PlanSettings.fitConfig(training);
         FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
-        return new FederationPlan(spec, columns.size(), classes, model.init(training.seed()), fit, setup.strategy(),
+        ModelParameters init = model.init(Seeds.of(training.seed(), Seeds.Stream.INIT));
+        return new FederationPlan(spec, columns.size(), classes, init, fit, setup.strategy(),
                 PlanSettings.engineConfig(training, classes), setup);
     }
 

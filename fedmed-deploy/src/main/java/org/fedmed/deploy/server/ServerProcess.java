@@ -231,7 +231,7 @@ public final class ServerProcess {
     private RunStart newRun(RunStore store) {
         List<String> inputs = org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
                 registry.definition(config.training().dataset(), config.file().toAbsolutePath().getParent()).schema(),
-                org.fedmed.data.prep.OneHot.fromKey("one_hot", config.training().oneHot()));
+                config.training().oneHot());
         long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());
         return new RunStart(id, 1, List.of(), null);
     }

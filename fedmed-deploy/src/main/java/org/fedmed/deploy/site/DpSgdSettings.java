@@ -3,7 +3,7 @@ package org.fedmed.deploy.site;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.Seeds;
 import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.dpsgd.BatchSampling;
 import org.fedmed.privacy.dpsgd.DpSgdConfig;
@@ -67,7 +67,8 @@ public record DpSgdSettings(double clipNorm, double noiseMultiplier, double delt
      * simulation with that seed gives the same site.
      */
     public NoiseSource noise(String siteId) {
-        return seed == null ? NoiseSource.secure() : NoiseSource.seeded(SiteSelection.mix(seed ^ siteId.hashCode(), -2));
+        return seed == null ? NoiseSource.secure()
+                : NoiseSource.seeded(Seeds.ofSite(seed, Seeds.Stream.SITE_DP_SGD_NOISE, siteId));
     }
 
     /** One line for the site's console: the settings and where the noise comes from. */

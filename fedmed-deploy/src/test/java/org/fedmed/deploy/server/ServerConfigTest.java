@@ -185,7 +185,7 @@ class ServerConfigTest {
                   min_rows: 12
                   one_hot: drop_first
                 """));
-        assertEquals("drop_first", c.training().oneHot());
+        assertEquals(org.fedmed.data.prep.OneHot.DROP_FIRST, c.training().oneHot());
         assertEquals(4, c.training().rounds());
         assertEquals(3, c.training().sitesPerRound());
         assertEquals(12, c.training().minRows());

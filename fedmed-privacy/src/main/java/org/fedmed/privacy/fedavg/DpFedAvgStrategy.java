@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.Seeds;
 import org.fedmed.core.filter.FilteredAggregator;
 import org.fedmed.core.filter.ModelFilter;
 import org.fedmed.core.strategy.Aggregator;
@@ -187,7 +188,7 @@ public final class DpFedAvgStrategy implements Strategy {
                 after.epsilon(), config.delta()));
         List<FitTask> tasks = new ArrayList<>();
         for (String site : sites) {
-            long siteSeed = SiteSelection.mix(c.seed() ^ site.hashCode(), c.round());
+            long siteSeed = Seeds.ofSiteRound(c.seed(), Seeds.Stream.SITE_FIT, site, c.round());
             tasks.add(new FitTask(c.round(), site, c.global(), config.fitConfig().withSeed(siteSeed)));
         }
         return tasks;

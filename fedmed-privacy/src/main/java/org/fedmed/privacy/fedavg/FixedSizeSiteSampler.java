@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.Seeds;
 
 /**
  * Fixed-size sampling: exactly m of the N available sites (all of them if N <= m), drawn uniformly without
@@ -17,8 +17,6 @@ import org.fedmed.core.strategy.SiteSelection;
  */
 public record FixedSizeSiteSampler(int sitesPerRound) implements SiteSampler {
 
-    private static final long SALT = 0x2545F4914F6CDD1DL;
-
     public FixedSizeSiteSampler {
         if (sitesPerRound < 1) {
             throw new IllegalArgumentException("sites_per_round must be >= 1, got " + sitesPerRound);
@@ -30,7 +28,7 @@ public record FixedSizeSiteSampler(int sitesPerRound) implements SiteSampler {
         List<String> pool = new ArrayList<>(available);
         Collections.sort(pool);
         int k = Math.min(sitesPerRound, pool.size());
-        SplittableRandom rng = new SplittableRandom(SiteSelection.mix(seed ^ SALT, round));
+        SplittableRandom rng = new SplittableRandom(Seeds.ofRound(seed, Seeds.Stream.DP_SITE_SAMPLING, round));
         for (int i = 0; i < k; i++) {
             Collections.swap(pool, i, i + rng.nextInt(pool.size() - i));
         }

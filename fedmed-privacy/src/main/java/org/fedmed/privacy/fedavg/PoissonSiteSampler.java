@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.Seeds;
 
 /**
  * Poisson sampling: each available site takes part independently with probability q, so a round may have any
@@ -12,8 +12,6 @@ import org.fedmed.core.strategy.SiteSelection;
  * so the accountant's figure is exact for it. Expected sites per round: q N.
  */
 public record PoissonSiteSampler(double probability) implements SiteSampler {
-
-    private static final long SALT = 0x5DEECE66DL;
 
     public PoissonSiteSampler {
         if (!(probability > 0 && probability <= 1)) {
@@ -25,7 +23,7 @@ public record PoissonSiteSampler(double probability) implements SiteSampler {
     public List<String> sample(List<String> available, long seed, int round) {
         List<String> sorted = new ArrayList<>(available);
         Collections.sort(sorted);
-        SplittableRandom rng = new SplittableRandom(SiteSelection.mix(seed ^ SALT, round));
+        SplittableRandom rng = new SplittableRandom(Seeds.ofRound(seed, Seeds.Stream.DP_SITE_SAMPLING, round));
         List<String> chosen = new ArrayList<>();
         for (String site : sorted) {
             if (rng.nextDouble() < probability) {

@@ -2,12 +2,12 @@ package org.fedmed.sim.report;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.plan.SimulationConfig;
 import org.junit.jupiter.api.Test;
