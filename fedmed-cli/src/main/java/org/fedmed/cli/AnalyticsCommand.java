@@ -33,7 +33,8 @@ final class AnalyticsCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "Registered dataset.")
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|DEF",
+            description = "A registered dataset, or the path of a dataset definition file.")
     String dataset;
     @Option(names = "--sites", paramLabel = "N", description = "Simulated sites of a dataset without natural ones."
             + " Default: ${DEFAULT-VALUE}.")
@@ -72,11 +73,12 @@ final class AnalyticsCommand implements Callable<Integer> {
                         DataOptions.DEFAULT_ALPHA);
         AnalyticsOptions options = new AnalyticsOptions(k, siteK, crossTab, bins,
                 epsilon == null ? null : new GaussianCountNoise(epsilon, delta, seed));
-        var raw = FederatedDatasets.read(DatasetRegistry.fromEnvironment(), data);
-        var split = FederatedDatasets.split(raw.siteIds(), raw.tables(), data);
-        AnalyticsReport report = Analytics.run(raw.name(), raw.siteIds(), split.trains(), options);
+        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
+        String name = registry.definition(dataset).name();
+        var sites = FederatedDatasets.splitAll(registry, data);
+        AnalyticsReport report = Analytics.run(name, sites.siteIds(), sites.split().trains(), options);
         out.print(report.table());
-        Path file = json != null ? json : Path.of("analytics-" + raw.name() + ".json");
+        Path file = json != null ? json : Path.of("analytics-" + name + ".json");
         Files.writeString(file, report.toJson());
         out.println("wrote " + file);
         out.flush();

@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 
 /** {@code fedmed datasets}: the datasets fedmed knows, and whether each is present on this machine. */
 @Command(name = "datasets", mixinStandardHelpOptions = true,
+        subcommands = {DatasetsValidateCommand.class, DatasetsDescribeCommand.class},
         description = {"Lists the datasets fedmed knows and whether each is present (with checksums verified).",
-                "Looks in $FEDMED_DATA, then ~/.cache/fedmed."})
+                "Looks in $FEDMED_DATA, then ~/.cache/fedmed.",
+                "'datasets validate DEF.yaml' checks a definition's files; 'datasets describe' prints a definition."})
 final class DatasetsCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -26,8 +28,12 @@ final class DatasetsCommand implements Callable<Integer> {
         out.println("search path: " + registry.searchRoots());
         out.printf("%-26s %-18s %-8s %s%n", "dataset", "status", "sites", "description");
         for (DatasetStatus s : registry.list()) {
-            var e = s.entry();
-            String sites = e.partitioned() ? "split" : String.valueOf(e.naturalSites().size());
+            var e = s.definition();
+            String sites = switch (e.sites()) {
+                case org.fedmed.data.definition.SiteLayout.FilePerSite f -> String.valueOf(f.sites().size());
+                case org.fedmed.data.definition.SiteLayout.SiteColumn c -> "column";
+                case org.fedmed.data.definition.SiteLayout.Partitioned p -> "split";
+            };
             out.printf("%-26s %-18s %-8s %s%n", e.name(), s.availability().name().toLowerCase(), sites, e.description());
             if (verbose || s.availability() != org.fedmed.data.registry.Availability.PRESENT) {
                 if (s.detail() != null && !s.detail().isBlank()) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.fedmed.config.YamlPositions;
 
 /**
  * The one strict binder for fedmed's YAML files (simulation configs, {@code server.yaml}, {@code site.yaml}, dataset

@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedmed.data.registry.ChecksumMismatchException;
-import org.fedmed.data.registry.DataFile;
-import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.FileRef;
 import org.fedmed.data.registry.DatasetNotFoundException;
 import org.fedmed.data.registry.DatasetRegistry;
 
@@ -36,10 +36,10 @@ public final class TestData {
      * gone.
      */
     public static DatasetRegistry requireDataset(String dataset) {
-        DatasetEntry entry = new DatasetRegistry(List.of()).entry(dataset);
+        DatasetDefinition entry = new DatasetRegistry(List.of()).entry(dataset);
         String need = "needs dataset " + entry.name() + " in FEDMED_DATA (set FEDMED_DATA to the folder holding "
                 + entry.name() + "/" + String.join(", " + entry.name() + "/",
-                entry.files().stream().map(DataFile::name).toList()) + ")";
+                entry.files().stream().map(FileRef::path).toList()) + ")";
         String env = System.getenv(DatasetRegistry.ENV);
         if (env == null || env.isBlank()) {
             return fail(need + ": FEDMED_DATA is not set");

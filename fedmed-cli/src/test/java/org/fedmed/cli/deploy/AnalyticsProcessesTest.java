@@ -73,9 +73,8 @@ class AnalyticsProcessesTest {
         assertTrue(server.output().contains("supp"), server.output());
 
         DataOptions data = DataOptions.defaults("heart-disease");
-        var raw = FederatedDatasets.read(DatasetRegistry.fromEnvironment(), data);
-        var split = FederatedDatasets.split(raw.siteIds(), raw.tables(), data);
-        var local = Analytics.run("heart-disease", raw.siteIds(), split.trains(),
+        var sites = FederatedDatasets.splitAll(DatasetRegistry.fromEnvironment(), data);
+        var local = Analytics.run("heart-disease", sites.siteIds(), sites.split().trains(),
                 new AnalyticsOptions(5, Map.of("va", 10L), "cp", 1024, null));
         String deployed = Files.readString(json);
         assertEquals(local.toJson(), deployed);

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedmed.data.TestData;
+import org.fedmed.data.definition.SiteLayout;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.data.registry.SiteFile;
 import org.fedmed.pki.FederationSpec;
 import org.fedmed.pki.KitLayout;
 import org.fedmed.pki.Provisioner;
@@ -136,7 +136,7 @@ final class Federation {
 
     /** The hospital's file name, as the dataset registry knows it. */
     private static String csvOf(String hospital) {
-        return DatasetRegistry.fromEnvironment().entry("heart-disease").naturalSites().stream()
-                .filter(s -> s.siteId().equals(hospital)).map(SiteFile::file).findFirst().orElseThrow();
+        return ((SiteLayout.FilePerSite) DatasetRegistry.fromEnvironment().entry("heart-disease").sites()).sites().stream()
+                .filter(s -> s.id().equals(hospital)).map(s -> s.file().path()).findFirst().orElseThrow();
     }
 }

@@ -29,22 +29,13 @@ final class FedmedProcess implements AutoCloseable {
 
     /** Starts {@code fedmed args...}, with its output (stdout and stderr) going to {@code logDir/name.log}. */
     static FedmedProcess start(String name, Path logDir, String... args) {
-        return startWithClasspathFirst(null, name, logDir, args);
-    }
-
-    /**
-     * As {@link #start}, with {@code first} (null: nothing) put ahead of the test's classpath, so that the resources
-     * it holds replace fedmed's own in that process (a site with another dataset definition, for example).
-     */
-    static FedmedProcess startWithClasspathFirst(Path first, String name, Path logDir, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx512m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-cp");
-        command.add((first == null ? "" : first.toAbsolutePath() + java.io.File.pathSeparator)
-                + System.getProperty("java.class.path"));
+        command.add(System.getProperty("java.class.path"));
         command.add("org.fedmed.cli.FedmedCommand");
         command.addAll(List.of(args));
         Path log = logDir.resolve(name + ".log");

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A server and four site processes with default settings (federated statistics, indicator columns for features
  * missing at any site) run the statistics exchange before round 1 and then train exactly what {@code fedmed
- * simulate} trains with its defaults: the final model is equal bit for bit. A fifth site process, whose dataset
- * definition differs from the server's in the levels of one column ({@code thal}), is refused at admission with that
- * column named, in the server's audit log and in the site's.
+ * simulate} trains with its defaults: the final model is equal bit for bit. A fifth site process, reading its rows
+ * through a definition file of its own that differs from the server's in the levels of one column ({@code thal}), is
+ * refused at admission with that column named, in the server's audit log and in the site's.
  */
 @Timeout(300)
 class StatisticsExchangeProcessesTest {
@@ -51,14 +51,18 @@ class StatisticsExchangeProcessesTest {
             round_deadline_seconds: 60
             """;
 
-    /** The heart-disease definition with a fourth level of {@code thal}, as the refused site's resources hold it. */
+    /**
+     * The heart-disease definition with a fourth level of {@code thal}, as the refused site's own definition file
+     * (its one site reads the Cleveland file copied beside it).
+     */
     static final String OTHER_DEFINITION = """
-            features:
+            name: heart-other
+            columns:
               - {name: age, type: numeric}
               - {name: sex, type: numeric}
               - {name: cp, type: categorical, levels: ["1", "2", "3", "4"]}
-              - {name: trestbps, type: numeric, zeroMeansMissing: true}
-              - {name: chol, type: numeric, zeroMeansMissing: true}
+              - {name: trestbps, type: numeric, missing: ["0"]}
+              - {name: chol, type: numeric, missing: ["0"]}
               - {name: fbs, type: numeric}
               - {name: restecg, type: categorical, levels: ["0", "1", "2"]}
               - {name: thalach, type: numeric}
@@ -67,7 +71,9 @@ class StatisticsExchangeProcessesTest {
               - {name: slope, type: categorical, levels: ["1", "2", "3"]}
               - {name: ca, type: numeric}
               - {name: thal, type: categorical, levels: ["3", "6", "7", "8"]}
-            label: {column: num, kind: threshold, threshold: 0}
+            label: {column: num, kind: binary, positive_above: 0}
+            sites:
+              - {id: other, file: cleveland.csv}
             """;
 
     @Test
@@ -78,9 +84,20 @@ class StatisticsExchangeProcessesTest {
         members.add("other");
         Federation fed = Federation.provision(tmp, "heart", members);
         Path serverYaml = fed.serverConfig("server.yaml", "heart-defaults", 4, TRAINING);
-        Path resources = tmp.resolve("other-resources");
-        Files.createDirectories(resources.resolve("org/fedmed/data/schemas"));
-        Files.writeString(resources.resolve("org/fedmed/data/schemas/heart-disease.yaml"), OTHER_DEFINITION);
+        Path otherDir = Files.createDirectories(tmp.resolve("other"));
+        Files.copy(Federation.dataDir().resolve("heart-disease").resolve("cleveland.csv"),
+                otherDir.resolve("cleveland.csv"));
+        Files.writeString(otherDir.resolve("heart-other.yaml"), OTHER_DEFINITION);
+        Path otherYaml = Files.writeString(tmp.resolve("site-other.yaml"), """
+                kit: %s
+                data:
+                  definition: other/heart-other.yaml
+                allow:
+                  strategies: [fedavg]
+                  model_specs:
+                    - {type: logistic}
+                audit_log: audit/other.jsonl
+                """.formatted(tmp.relativize(fed.layout.siteKit("other"))));
         Path logs = tmp.resolve("logs");
         List<FedmedProcess> processes = new ArrayList<>();
         FedmedProcess server;
@@ -88,8 +105,7 @@ class StatisticsExchangeProcessesTest {
             server = FedmedProcess.start("server", logs, "server", "--config", serverYaml.toString());
             processes.add(server);
             server.awaitOutput("listening on", Duration.ofSeconds(60));
-            FedmedProcess other = FedmedProcess.startWithClasspathFirst(resources, "other", logs, "site", "--config",
-                    fed.siteConfig("other", "cleveland", "fedavg", "{type: logistic}").toString());
+            FedmedProcess other = FedmedProcess.start("other", logs, "site", "--config", otherYaml.toString());
             processes.add(other);
             assertEquals(3, other.awaitExit(Duration.ofSeconds(60)), other.output());
             assertTrue(other.output().contains("column 13 'thal'"), other.output());

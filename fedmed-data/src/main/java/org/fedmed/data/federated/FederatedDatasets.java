@@ -5,24 +5,26 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.Seeds;
-import org.fedmed.data.csv.CsvLoader;
 import org.fedmed.data.csv.RawTable;
+import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.DefinitionChecks;
+import org.fedmed.data.definition.SiteLayout;
+import org.fedmed.data.definition.SplitRule;
 import org.fedmed.data.partition.Partition;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.Preprocessing;
 import org.fedmed.data.prep.Preprocessor;
-import org.fedmed.data.registry.DatasetEntry;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.registry.ResolvedDataset;
-import org.fedmed.data.registry.SiteFile;
 import org.fedmed.data.split.Split;
 import org.fedmed.data.split.Splits;
 import org.fedmed.data.stats.SiteOrder;
 
 /**
- * Builds a {@link FederatedDataset} from a registered dataset: resolve and verify its files, read them,
- * make sites (natural ones, or a seeded partition of the single file into {@code site-0..site-N-1}),
- * split each site into stratified train and test rows, fit preprocessing on the training rows only
+ * Builds a {@link FederatedDataset} from a dataset definition (a built-in one or a user's own): resolve and verify
+ * its files, read them, make sites (as the definition lays them out, or a seeded partition of its single file into
+ * {@code site-0..site-N-1}), split each site into train and test rows (as the definition says: a split column,
+ * separate files, or a seeded stratified fraction), fit preprocessing on the training rows only
  * (federated or per site), and encode train and test. Each site's quality is measured on its raw rows.
  * Fails with a message naming the site when a site has no rows (as loaded, or after dropping incomplete
  * rows). A classification site whose training rows hold a single class takes part, with a warning in
@@ -37,39 +39,148 @@ public final class FederatedDatasets {
     private FederatedDatasets() {
     }
 
-    /** Loads the dataset named in {@code options} from {@code registry}. */
+    /**
+     * Loads the dataset {@code options.dataset()} names (a registered name, or the path of a definition file) from
+     * {@code registry}.
+     */
     public static FederatedDataset load(DatasetRegistry registry, DataOptions options) {
-        RawSites raw = read(registry, options);
-        return build(raw.name(), raw.siteIds(), raw.tables(), options, raw.checksums());
+        DatasetDefinition definition = registry.definition(options.dataset());
+        definition.requireTrainable();
+        return load(registry.resolve(definition), options);
     }
 
     /**
-     * A dataset's sites as read, before any split or preprocessing.
+     * Loads a resolved definition: its sites as it lays them out (a partitioned file split by the definition's
+     * partition settings, or by {@code options}' when it gives none), split as it says (a fraction and seed it gives
+     * take the place of {@code options}'), then preprocessed.
      *
-     * @param checksums the SHA-256 of every file read, by file name
+     * The checksums recorded are those of every data file and, for a user's definition file, of the definition itself
+     * (keyed by its path as given), so that a run's provenance names everything it was read from.
+     *
+     * @throws org.fedmed.data.DataFormatException naming the definition's file, line and key, for a label rule that
+     *                                             matches no row or a split that leaves a site with no test rows;
+     *                                             naming the data file, line and column, for a row that does not fit
      */
-    public record RawSites(String name, List<String> siteIds, List<RawTable> tables, Map<String, String> checksums) {
+    public static FederatedDataset load(ResolvedDataset resolved, DataOptions options) {
+        DatasetDefinition def = resolved.definition();
+        def.requireTrainable();
+        List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
+        DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
+        Map<String, String> checksums = new java.util.LinkedHashMap<>(resolved.checksums());
+        if (def.base() instanceof org.fedmed.data.definition.FileBase.Folder) {
+            checksums.put(def.source().name(), org.fedmed.data.registry.Sha256.of(
+                    def.source().text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return fromTables(def, read, options, checksums);
     }
 
-    /** Reads the dataset named in {@code options} from {@code registry} into its sites, as {@link #load} does. */
-    public static RawSites read(DatasetRegistry registry, DataOptions options) {
-        ResolvedDataset resolved = registry.resolve(options.dataset());
-        DatasetEntry entry = resolved.entry();
+    /**
+     * The dataset {@code options.dataset()} names (a registered name, or the path of a definition file), its sites
+     * read and split as {@link #load} reads and splits them, before any preprocessing (for analytics over the
+     * training rows).
+     */
+    public static SplitFederation splitAll(DatasetRegistry registry, DataOptions options) {
+        DatasetDefinition definition = registry.definition(options.dataset());
+        definition.requireTrainable();
+        ResolvedDataset resolved = registry.resolve(definition);
+        DatasetDefinition def = resolved.definition();
+        List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
+        DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
+        return splitTables(def, read, options, resolved.checksums());
+    }
+
+    /**
+     * Loads one site of a definition alone, as the simulation loads that site: its rows from {@code ownCsv} when
+     * given, else from the definition's files for {@code siteId} (resolved through {@code resolved}).
+     */
+    public static FederatedDataset loadSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
+                                            String siteId, DataOptions options) {
+        SplitFederation sites = splitSite(def, resolved, ownCsv, siteId, options);
+        return fitAndEncode(def.name(), sites.siteIds(), sites.split(), options, sites.checksums());
+    }
+
+    /**
+     * One site of a definition read and split as {@link #loadSite} reads and splits it, before any preprocessing:
+     * what a deployed site summarizes in the statistics exchange and encodes once it has the merged statistics.
+     */
+    public static SplitFederation splitSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
+                                            String siteId, DataOptions options) {
+        def.requireTrainable();
+        if (def.partitioned() && ownCsv == null) {
+            throw new IllegalArgumentException("site '" + siteId + "': dataset '" + def.name() + "' has no natural sites"
+                    + " (its one file is split across simulated sites); set data.csv to this site's own file");
+        }
+        SiteTables site = ownCsv != null ? SiteTables.readOwnFile(def, ownCsv, siteId)
+                : SiteTables.read(def, resolved.files(), siteId).getFirst();
+        Map<String, String> checksums = ownCsv != null
+                ? Map.of(ownCsv.getFileName().toString(), org.fedmed.data.registry.Sha256.of(ownCsv))
+                : resolved.checksums();
+        return splitTables(def, List.of(site), options, checksums);
+    }
+
+    /**
+     * Sites' ids and their rows split into training and test rows, before preprocessing.
+     *
+     * @param checksums the SHA-256 of every file read, by name
+     */
+    public record SplitFederation(List<String> siteIds, SplitSites split, Map<String, String> checksums) {
+        public SplitFederation {
+            siteIds = List.copyOf(siteIds);
+            checksums = Map.copyOf(checksums);
+        }
+    }
+
+    private static FederatedDataset fromTables(DatasetDefinition def, List<SiteTables> read, DataOptions options,
+                                               Map<String, String> checksums) {
+        SplitFederation sites = splitTables(def, read, options, checksums);
+        return fitAndEncode(def.name(), sites.siteIds(), sites.split(), options, checksums);
+    }
+
+    private static SplitFederation splitTables(DatasetDefinition def, List<SiteTables> read, DataOptions options,
+                                               Map<String, String> checksums) {
         List<String> ids = new ArrayList<>();
-        List<RawTable> tables = new ArrayList<>();
-        if (entry.partitioned()) {
-            RawTable all = CsvLoader.load(resolved.file(entry.files().getFirst().name()), entry.schema());
-            tables.addAll(partition(all, options));
+        SplitSites split;
+        if (def.sites() instanceof SiteLayout.Partitioned p) {
+            DataOptions partition = p.partition() == null ? options : options.withSites(p.partition().sites())
+                    .withPartitioner(p.partition().kind(), p.partition().alpha());
+            List<RawTable> tables = partition(read.getFirst().all(), partition);
             for (int s = 0; s < tables.size(); s++) {
                 ids.add("site-" + s);
             }
+            split = split(ids, tables, fractionOptions(def, options));
         } else {
-            for (SiteFile site : entry.naturalSites()) {
-                ids.add(site.siteId());
-                tables.add(CsvLoader.load(resolved.file(site.file()), entry.schema()));
+            read.forEach(t -> ids.add(t.id()));
+            if (read.getFirst().presplit()) {
+                List<RawTable> trains = read.stream().map(SiteTables::train).toList();
+                List<RawTable> tests = read.stream().map(SiteTables::test).toList();
+                DefinitionChecks.testRowsPresent(def, ids, tests.stream().mapToLong(RawTable::rows).toArray());
+                return new SplitFederation(ids, presplit(ids, trains, tests, options), checksums);
+            }
+            split = split(ids, read.stream().map(SiteTables::all).toList(), fractionOptions(def, options));
+        }
+        DefinitionChecks.testRowsPresent(def, ids, split.tests().stream().mapToLong(RawTable::rows).toArray());
+        return new SplitFederation(ids, split, checksums);
+    }
+
+    private static long[] classCounts(DatasetDefinition def, List<SiteTables> sites) {
+        long[] counts = new long[def.classes()];
+        for (SiteTables s : sites) {
+            for (RawTable t : s.presplit() ? List.of(s.train(), s.test()) : List.of(s.all())) {
+                int[] c = t.classCounts();
+                for (int k = 0; k < counts.length; k++) {
+                    counts[k] += c[k];
+                }
             }
         }
-        return new RawSites(entry.name(), ids, tables, resolved.checksums());
+        return counts;
+    }
+
+    private static DataOptions fractionOptions(DatasetDefinition def, DataOptions options) {
+        if (def.split() instanceof SplitRule.Fraction f) {
+            DataOptions o = f.testFraction() == null ? options : options.withTestFraction(f.testFraction());
+            return f.seed() == null ? o : o.withSeed(f.seed());
+        }
+        return options;
     }
 
     /** Splits one table into {@code options.sites()} simulated sites with the configured partitioner. */
@@ -93,18 +204,7 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset build(String name, List<String> siteIds, List<RawTable> sites, DataOptions options,
                                          Map<String, String> checksums) {
-        SplitSites split = split(siteIds, sites, options);
-        int[] order = SiteOrder.canonical(siteIds);
-        List<RawTable> ordered = new ArrayList<>();
-        for (int i : order) {
-            ordered.add(split.trains().get(i));
-        }
-        List<Preprocessor> fitted = Preprocessing.fit(ordered, options.preprocessing());
-        Preprocessor[] prep = new Preprocessor[order.length];
-        for (int k = 0; k < order.length; k++) {
-            prep[order[k]] = fitted.get(k);
-        }
-        return encode(name, siteIds, split, List.of(prep), checksums);
+        return fitAndEncode(name, siteIds, split(siteIds, sites, options), options, checksums);
     }
 
     /**
@@ -135,6 +235,56 @@ public final class FederatedDatasets {
             tests.add(usable.select(split.test(), raw.source() + "#test"));
         }
         return new SplitSites(trains, tests, quality);
+    }
+
+    /**
+     * Builds a federation from site tables the definition has already split into training and test rows: fit
+     * preprocessing on the training rows, encode. A site's quality is measured on its training and test rows together.
+     */
+    public static FederatedDataset buildSplit(String name, List<String> siteIds, List<RawTable> trainTables,
+                                              List<RawTable> testTables, DataOptions options, Map<String, String> checksums) {
+        return fitAndEncode(name, siteIds, presplit(siteIds, trainTables, testTables, options), options, checksums);
+    }
+
+    /** Sites' presplit tables with the checks {@link #buildSplit} makes (and incomplete rows dropped under DROP). */
+    public static SplitSites presplit(List<String> siteIds, List<RawTable> trainTables, List<RawTable> testTables,
+                                      DataOptions options) {
+        if (siteIds.size() != trainTables.size() || siteIds.size() != testTables.size() || siteIds.isEmpty()) {
+            throw new IllegalArgumentException(siteIds.size() + " site ids for " + trainTables.size() + " training and "
+                    + testTables.size() + " test tables");
+        }
+        boolean drop = options.missingPolicy() == MissingPolicy.DROP;
+        List<RawTable> trains = new ArrayList<>();
+        List<RawTable> tests = new ArrayList<>();
+        double[] quality = new double[siteIds.size()];
+        for (int s = 0; s < siteIds.size(); s++) {
+            String id = siteIds.get(s);
+            RawTable both = RawTable.concat(List.of(trainTables.get(s), testTables.get(s)), trainTables.get(s).source());
+            SiteChecks.requireRows(id, both.rows(), "(source " + both.source() + ")");
+            quality[s] = both.quality();
+            RawTable train = drop ? trainTables.get(s).completeRows() : trainTables.get(s);
+            SiteChecks.requireRows(id, train.rows(), "for training" + (drop ? " left after dropping rows with missing values"
+                    + " (policy DROP); choose MEAN or MEDIAN imputation" : ""));
+            trains.add(train);
+            tests.add(drop ? testTables.get(s).completeRows() : testTables.get(s));
+        }
+        return new SplitSites(trains, tests, quality);
+    }
+
+    /** Preprocessing fitted on the training rows, the sites' statistics merged in canonical order; then encoded. */
+    private static FederatedDataset fitAndEncode(String name, List<String> siteIds, SplitSites split,
+                                                 DataOptions options, Map<String, String> checksums) {
+        int[] order = SiteOrder.canonical(siteIds);
+        List<RawTable> ordered = new ArrayList<>();
+        for (int i : order) {
+            ordered.add(split.trains().get(i));
+        }
+        List<Preprocessor> fitted = Preprocessing.fit(ordered, options.preprocessing());
+        Preprocessor[] prep = new Preprocessor[order.length];
+        for (int k = 0; k < order.length; k++) {
+            prep[order[k]] = fitted.get(k);
+        }
+        return encode(name, siteIds, split, List.of(prep), checksums);
     }
 
     /** The federation of split sites encoded with their fitted preprocessors (one per site, in site order). */

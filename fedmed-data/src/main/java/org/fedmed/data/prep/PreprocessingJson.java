@@ -106,8 +106,9 @@ public final class PreprocessingJson {
             ColumnType type = ColumnType.valueOf(text(c, "type").toUpperCase(Locale.ROOT));
             List<String> levels = new ArrayList<>();
             c.path("levels").forEach(l -> levels.add(l.asText()));
-            features.add(new FeatureSpec(name, type, levels, c.path("zero_means_missing").asBoolean(false),
-                    c.path("missing_indicator").asBoolean(false)));
+            List<String> missing = new ArrayList<>();
+            c.path("missing").forEach(m -> missing.add(m.asText()));
+            features.add(new FeatureSpec(name, type, levels, missing, c.path("missing_indicator").asBoolean(false)));
             transforms.add(new ColumnTransform(number(c, "fill", Double.NaN), number(c, "center", 0),
                     number(c, "scale", 1), number(c, "clip_lower", Double.NEGATIVE_INFINITY),
                     number(c, "clip_upper", Double.POSITIVE_INFINITY), c.path("indicator").asBoolean(false)));
@@ -145,7 +146,7 @@ public final class PreprocessingJson {
                 putNumber(c, "clip_upper", t.upper());
             }
             c.put("indicator", t.indicator());
-            c.put("zero_means_missing", spec.zeroMeansMissing());
+            spec.missing().forEach(c.putArray("missing")::add);
             c.put("missing_indicator", spec.missingIndicator());
         }
         return out;
@@ -171,10 +172,10 @@ public final class PreprocessingJson {
         return switch (LabelKind.valueOf(text(l, "kind").toUpperCase(Locale.ROOT))) {
             case THRESHOLD -> LabelSpec.threshold(column, number(l, "threshold", Double.NaN));
             case REGRESSION -> LabelSpec.regression(column);
-            case MAPPING -> {
+            case MAPPING, POSITIVE_VALUES -> {
                 Map<String, Integer> mapping = new LinkedHashMap<>();
                 l.path("mapping").fields().forEachRemaining(e -> mapping.put(e.getKey(), e.getValue().asInt()));
-                yield LabelSpec.mapping(column, mapping);
+                yield new LabelSpec(column, LabelKind.valueOf(text(l, "kind").toUpperCase(Locale.ROOT)), null, mapping);
             }
         };
     }

@@ -9,10 +9,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a file's bytes, as 64 lowercase hex digits. */
+/** SHA-256 of a file's bytes (or of bytes in memory), as 64 lowercase hex digits. */
 public final class Sha256 {
 
     private Sha256() {
+    }
+
+    /** The digest of {@code bytes}. */
+    public static String of(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
     }
 
     /** The digest of the file's content. */

@@ -6,6 +6,8 @@ public enum LabelKind {
     THRESHOLD,
     /** Classification: the cell's text is looked up in a map from value to class index. */
     MAPPING,
+    /** Binary: class 1 when the cell is one of the mapped (positive) values, class 0 for any other value. */
+    POSITIVE_VALUES,
     /** Regression: the numeric value is the target. */
     REGRESSION
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The label column of a schema and how its value becomes a class index: a binary threshold rule
- * ({@code num > 0}), a value-to-class map ({@code {neg: 0, pos: 1}}), or a regression target. A mapping's
- * class indices must be exactly 0..k-1 with k at least 2.
+ * ({@code num > 0}), a value-to-class map ({@code {neg: 0, pos: 1}}), a set of positive values (every other
+ * value is class 0), or a regression target. A mapping's class indices must be exactly 0..k-1 with k at least 2.
  */
 public record LabelSpec(String column, LabelKind kind, Double threshold, Map<String, Integer> mapping) {
 
@@ -34,6 +34,12 @@ public record LabelSpec(String column, LabelKind kind, Double threshold, Map<Str
                     throw new IllegalArgumentException("label '" + column + "': field 'threshold' is not allowed for kind mapping");
                 }
                 validateMapping(column, mapping);
+            }
+            case POSITIVE_VALUES -> {
+                if (threshold != null || mapping.isEmpty() || mapping.values().stream().anyMatch(c -> c == null || c != 1)) {
+                    throw new IllegalArgumentException("label '" + column + "': kind positive_values needs a non-empty 'mapping'"
+                            + " of the positive values to class 1 and no 'threshold'");
+                }
             }
             case REGRESSION -> {
                 if (threshold != null || !mapping.isEmpty()) {
@@ -79,15 +85,24 @@ public record LabelSpec(String column, LabelKind kind, Double threshold, Map<Str
         return new LabelSpec(column, LabelKind.MAPPING, null, mapping);
     }
 
+    /** Binary label: class 1 when the value is one of {@code positive}, class 0 for any other value. */
+    public static LabelSpec positiveValues(String column, List<String> positive) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String v : positive) {
+            m.put(v, 1);
+        }
+        return new LabelSpec(column, LabelKind.POSITIVE_VALUES, null, m);
+    }
+
     /** Regression target. */
     public static LabelSpec regression(String column) {
         return new LabelSpec(column, LabelKind.REGRESSION, null, null);
     }
 
-    /** 0 for regression, 2 for a threshold rule, the number of mapped classes otherwise. */
+    /** 0 for regression, 2 for a threshold rule or positive values, the number of mapped classes otherwise. */
     public int classes() {
         return switch (kind) {
-            case THRESHOLD -> 2;
+            case THRESHOLD, POSITIVE_VALUES -> 2;
             case REGRESSION -> 0;
             case MAPPING -> (int) mapping.values().stream().distinct().count();
         };

@@ -6,16 +6,17 @@ import java.util.regex.Pattern;
 /**
  * Matching of a cell's text against declared values. Text matches exactly first; failing that, two
  * numeric spellings of the same number match ({@code "1"} and {@code "1.0"}), because sites often write
- * the same code differently.
+ * the same code differently. Labels, levels and missing markers all match this way.
  */
-final class Levels {
+public final class Levels {
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private Levels() {
     }
 
-    static int indexOf(List<String> declared, String cell) {
+    /** The index of the declared value {@code cell} matches, or -1 if none. */
+    public static int indexOf(List<String> declared, String cell) {
         String text = cell.trim();
         for (int i = 0; i < declared.size(); i++) {
             if (declared.get(i).equals(text)) {

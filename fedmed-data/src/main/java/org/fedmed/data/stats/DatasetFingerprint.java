@@ -15,13 +15,15 @@ import org.fedmed.data.schema.LabelSpec;
 /**
  * The fingerprint of a dataset definition, which a deployed site reports when it joins and the server compares with
  * its own: one canonical description per column, and the SHA-256 of them all. Two schemas have the same fingerprint
- * exactly when every column has the same name, position, role, type, levels (in order) and missing-value handling,
+ * exactly when every column has the same name, position, role, type, levels (in order), missing markers and indicator,
  * and the label has the same column and rule; file names, checksums and site lists are not part of it. Because the
  * descriptions travel with the hash, a server that finds a difference can name the first column that differs.
  *
- * <p>Canonical form: features in schema order as {@code feature <name> numeric zero_missing=<b> indicator=<b>} or
- * {@code feature <name> categorical levels=[<l1>|<l2>|...] zero_missing=<b> indicator=<b>}, then the ignored columns
- * as {@code ignored <name>}, then {@code label <column> <kind> <rule>}; the hash is SHA-256 over the lines, each ended
+ * <p>Canonical form: features in schema order as {@code feature <name> <type> missing=[<markers>] indicator=<b>}
+ * (type {@code numeric} or {@code integer}) or {@code feature <name> <type> levels=[<l1>|<l2>|...]
+ * missing=[<markers>] indicator=<b>} (type {@code binary} or {@code categorical}), markers and levels in declared
+ * order joined by {@code |}, then the ignored columns as {@code ignored <name>}, then
+ * {@code label <column> <kind> <rule>}; the hash is SHA-256 over the lines, each ended
  * by a newline, in UTF-8, written as 64 lowercase hex digits.
  *
  * @param columns one entry per column, in canonical order
@@ -49,9 +51,9 @@ public record DatasetFingerprint(List<Column> columns, String sha256) {
     public static DatasetFingerprint of(DatasetSchema schema) {
         List<Column> cols = new ArrayList<>();
         for (FeatureSpec f : schema.features()) {
-            String type = f.categorical() ? "categorical levels=[" + String.join("|", f.levels()) + "]" : "numeric";
-            cols.add(new Column(f.name(), "feature " + f.name() + " " + type + " zero_missing=" + f.zeroMeansMissing()
-                    + " indicator=" + f.missingIndicator()));
+            String levels = f.levels().isEmpty() ? "" : " levels=[" + String.join("|", f.levels()) + "]";
+            cols.add(new Column(f.name(), "feature " + f.name() + " " + f.type().name().toLowerCase(Locale.ROOT) + levels
+                    + " missing=[" + String.join("|", f.missing()) + "] indicator=" + f.missingIndicator()));
         }
         for (String ignored : schema.ignore()) {
             cols.add(new Column(ignored, "ignored " + ignored));
@@ -59,7 +61,7 @@ public record DatasetFingerprint(List<Column> columns, String sha256) {
         LabelSpec l = schema.label();
         String rule = switch (l.kind()) {
             case THRESHOLD -> "> " + l.threshold();
-            case MAPPING -> l.mapping().toString();
+            case MAPPING, POSITIVE_VALUES -> l.mapping().toString();
             case REGRESSION -> "target";
         };
         cols.add(new Column(l.column(), "label " + l.column() + " " + l.kind().name().toLowerCase(Locale.ROOT) + " " + rule));

@@ -20,7 +20,7 @@ class CsvLoaderTest {
     private static final DatasetSchema HEART = DatasetSchema.of(LabelSpec.threshold("num", 0),
             FeatureSpec.numeric("age"),
             FeatureSpec.categorical("cp", "1", "2", "3", "4"),
-            FeatureSpec.numeric("chol").withZeroMeansMissing());
+            FeatureSpec.numeric("chol").withMissing("0"));
 
     private static final DatasetSchema PIMA = DatasetSchema.of(LabelSpec.mapping("diabetes", Map.of("neg", 0, "pos", 1)),
             FeatureSpec.numeric("glucose"), FeatureSpec.numeric("mass")).ignoring("id");
@@ -39,7 +39,7 @@ class CsvLoaderTest {
         assertEquals(3.0, t.values()[1][1]);
         assertTrue(Double.isNaN(t.values()[1][2]), "empty cell is missing");
         assertTrue(Double.isNaN(t.values()[2][1]), "empty categorical is missing");
-        assertTrue(Double.isNaN(t.values()[2][2]), "chol 0 is missing under zeroMeansMissing");
+        assertTrue(Double.isNaN(t.values()[2][2]), "chol 0 is missing under missing marker 0");
         assertArrayEquals(new double[] {0, 1, 1}, t.labels());
         assertEquals(1 - 3.0 / 9, t.quality(), 1e-12);
     }
@@ -79,7 +79,7 @@ class CsvLoaderTest {
     void undeclaredHeaderColumnIsNamed() {
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> CsvLoader.load("age,cp,chol,extra,num\n63,1,200,5,0\n", "h.csv", HEART));
-        assertTrue(e.getMessage().contains("'extra'") && e.getMessage().contains("ignore"), e.getMessage());
+        assertTrue(e.getMessage().contains("'extra'") && e.getMessage().contains("role: drop"), e.getMessage());
     }
 
     @Test
@@ -87,7 +87,7 @@ class CsvLoaderTest {
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> CsvLoader.load("glucose,mass,diabetes,id\n1,2,neg,1\n3,4,maybe,2\n", "p.csv", PIMA));
         assertTrue(e.getMessage().contains("p.csv line 3, column 'diabetes'"), e.getMessage());
-        assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("outside the schema"), e.getMessage());
+        assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("outside the definition"), e.getMessage());
     }
 
     @Test

@@ -17,11 +17,11 @@ import org.fedmed.data.csv.RawTable;
 import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.MissingPolicy;
 import org.fedmed.data.prep.StatsMode;
-import org.fedmed.data.registry.DataFile;
-import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.DefinitionReader;
+import org.fedmed.data.definition.FileBase;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.registry.Sha256;
-import org.fedmed.data.registry.SiteFile;
 import org.fedmed.data.schema.DatasetSchema;
 import org.fedmed.data.schema.FeatureSpec;
 import org.fedmed.data.schema.LabelSpec;
@@ -32,6 +32,10 @@ class FederatedDatasetsTest {
 
     private static final DatasetSchema SCHEMA = DatasetSchema.of(LabelSpec.mapping("y", Map.of("neg", 0, "pos", 1)),
             FeatureSpec.numeric("x"), FeatureSpec.categorical("g", "a", "b"));
+
+    /** {@link #SCHEMA} as the columns and label of a definition. */
+    private static final String COLUMNS = "columns: [{name: x, type: numeric}, {name: g, type: categorical, levels: [a, b]}]\n"
+            + "label: {column: y, kind: binary, positive: [pos], negative: [neg]}\n";
 
     /** A seeded CSV with {@code n} rows; every fifth x is missing when {@code gaps}; labels alternate unless {@code oneClass}. */
     private static String csv(int n, long seed, boolean gaps, boolean oneClass) {
@@ -153,8 +157,8 @@ class FederatedDatasetsTest {
     @Test
     void loadPartitionsASingleFileDatasetFromTheRegistry(@TempDir Path root) {
         Path file = TestData.write(root.resolve("toy"), "toy.csv", csv(200, 9, true, false).strip().split("\n"));
-        DatasetEntry entry = new DatasetEntry("toy", List.of(), "toy", List.of(new DataFile("toy.csv", Sha256.of(file))),
-                "CC0", "c", "https://example.org", SCHEMA, List.of());
+        DatasetDefinition entry = DefinitionReader.parse("name: toy\n" + COLUMNS
+                + "sites: {file: toy.csv, sha256: " + Sha256.of(file) + "}\n", "toy.yaml", new FileBase.DataRoots());
         DatasetRegistry reg = new DatasetRegistry(List.of(root), List.of(entry));
         FederatedDataset fd = FederatedDatasets.load(reg,
                 DataOptions.defaults("toy").withSites(3).withPartitioner(PartitionerKind.QUANTITY, 2.0));
@@ -167,9 +171,9 @@ class FederatedDatasetsTest {
     void loadUsesNaturalSitesFromTheRegistry(@TempDir Path root) {
         Path a = TestData.write(root.resolve("two"), "a.csv", csv(30, 1, false, false).strip().split("\n"));
         Path b = TestData.write(root.resolve("two"), "b.csv", csv(50, 2, false, false).strip().split("\n"));
-        DatasetEntry entry = new DatasetEntry("two", List.of(), "two", List.of(new DataFile("a.csv", Sha256.of(a)),
-                new DataFile("b.csv", Sha256.of(b))), "CC0", "c", "https://example.org", SCHEMA,
-                List.of(new SiteFile("alpha", "a.csv"), new SiteFile("beta", "b.csv")));
+        DatasetDefinition entry = DefinitionReader.parse("name: two\n" + COLUMNS
+                + "sites:\n  - {id: alpha, file: a.csv, sha256: " + Sha256.of(a) + "}\n"
+                + "  - {id: beta, file: b.csv, sha256: " + Sha256.of(b) + "}\n", "two.yaml", new FileBase.DataRoots());
         FederatedDataset fd = FederatedDatasets.load(new DatasetRegistry(List.of(root), List.of(entry)),
                 DataOptions.defaults("two").withSites(9));
         assertEquals(List.of("alpha", "beta"), fd.siteIds());

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.data.TestData;
-import org.fedmed.data.schema.DatasetSchema;
-import org.fedmed.data.schema.FeatureSpec;
-import org.fedmed.data.schema.LabelSpec;
+import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.DefinitionReader;
+import org.fedmed.data.definition.FileBase;
+import org.fedmed.data.definition.SiteFiles;
+import org.fedmed.data.definition.SiteLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,10 +21,17 @@ class DatasetRegistryTest {
     private static final String CONTENT = "x,y\n1,neg\n2,pos\n";
     private static final String CONTENT_SHA = "bb8f9ebf2ed6b0a6f2da8c4bdc8b4e2d92f5a1e2f8d71d6fe95cc8fbf1d0b2e1";
 
-    private static DatasetEntry toy(String sha) {
-        return new DatasetEntry("toy", List.of("toy-alias"), "a toy dataset",
-                List.of(new DataFile("toy.csv", sha)), "CC0", "Nobody (2024). Toy.", "https://example.org/toy.zip",
-                DatasetSchema.of(LabelSpec.mapping("y", Map.of("neg", 0, "pos", 1)), FeatureSpec.numeric("x")), List.of());
+    private static DatasetDefinition toy(String sha) {
+        return shipped("toy", "toy.csv", sha, "aliases: [toy-alias]\ndescription: a toy dataset\nlicence: CC0\n"
+                + "citation: Nobody (2024). Toy.\nurl: https://example.org/toy.zip\n");
+    }
+
+    /** A definition as fedmed ships them: files in the data roots, one file with a checksum. */
+    private static DatasetDefinition shipped(String name, String file, String sha, String extra) {
+        return DefinitionReader.parse("name: " + name + "\n" + extra
+                + "columns: [{name: x, type: numeric}]\n"
+                + "label: {column: y, kind: binary, positive: [pos], negative: [neg]}\n"
+                + "sites: {file: " + file + ", sha256: " + sha + "}\n", name + ".yaml", new FileBase.DataRoots());
     }
 
     private static String realSha(Path dir) {
@@ -60,7 +69,7 @@ class DatasetRegistryTest {
         Path file = TestData.write(root.resolve("second").resolve("toy"), "toy.csv", CONTENT.strip().split("\n"));
         DatasetRegistry reg = new DatasetRegistry(List.of(root.resolve("first"), root.resolve("second")), List.of(toy(sha)));
         ResolvedDataset r = reg.resolve("TOY-ALIAS");
-        assertEquals(file, r.file("toy.csv"));
+        assertEquals(file, r.files().get("toy.csv"));
         assertEquals(Map.of("toy.csv", sha), r.checksums());
     }
 
@@ -68,10 +77,8 @@ class DatasetRegistryTest {
     void listingReportsPresentMissingAndCorrupt(@TempDir Path root) {
         String sha = realSha(root);
         TestData.write(root.resolve("data").resolve("toy"), "toy.csv", CONTENT.strip().split("\n"));
-        DatasetEntry other = new DatasetEntry("other", List.of(), "d", List.of(new DataFile("o.csv", sha)), "l", "c", "u",
-                toy(sha).schema(), List.of());
-        DatasetEntry corrupt = new DatasetEntry("bad", List.of(), "d", List.of(new DataFile("toy.csv", CONTENT_SHA)), "l", "c",
-                "u", toy(sha).schema(), List.of());
+        DatasetDefinition other = shipped("other", "o.csv", sha, "");
+        DatasetDefinition corrupt = shipped("bad", "toy.csv", CONTENT_SHA, "");
         TestData.write(root.resolve("data").resolve("bad"), "toy.csv", CONTENT.strip().split("\n"));
         DatasetRegistry reg = new DatasetRegistry(List.of(root.resolve("data")), List.of(toy(sha), other, corrupt));
         List<Availability> got = reg.list().stream().map(DatasetStatus::availability).toList();
@@ -88,10 +95,10 @@ class DatasetRegistryTest {
     @Test
     void builtInEntriesDescribeTheirSites() {
         DatasetRegistry reg = new DatasetRegistry(List.of());
-        DatasetEntry heart = reg.entry("fed-heart-disease");
+        DatasetDefinition heart = reg.entry("fed-heart-disease");
         assertEquals("heart-disease", heart.name());
         assertEquals(List.of("cleveland", "hungary", "switzerland", "va"),
-                heart.naturalSites().stream().map(SiteFile::siteId).toList());
+                ((SiteLayout.FilePerSite) heart.sites()).sites().stream().map(SiteFiles::id).toList());
         assertTrue(reg.entry("pima-diabetes").partitioned());
         assertTrue(reg.entry("breast-cancer-wisconsin").partitioned());
         assertEquals(List.of("Id"), reg.entry("breast-cancer-wisconsin").schema().ignore());

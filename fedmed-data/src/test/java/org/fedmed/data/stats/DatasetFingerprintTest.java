@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 class DatasetFingerprintTest {
 
     static final DatasetSchema SCHEMA = DatasetSchema.of(LabelSpec.threshold("num", 0), FeatureSpec.numeric("age"),
-            FeatureSpec.categorical("cp", "1", "2", "3", "4"), FeatureSpec.numeric("chol").withZeroMeansMissing());
+            FeatureSpec.categorical("cp", "1", "2", "3", "4"), FeatureSpec.numeric("chol").withMissing("0"));
 
     @Test
     void theFingerprintIsTheSha256OfTheCanonicalLines() throws Exception {
         String lines = """
-                feature age numeric zero_missing=false indicator=false
-                feature cp categorical levels=[1|2|3|4] zero_missing=false indicator=false
-                feature chol numeric zero_missing=true indicator=false
+                feature age numeric missing=[] indicator=false
+                feature cp categorical levels=[1|2|3|4] missing=[] indicator=false
+                feature chol numeric missing=[0] indicator=false
                 label num threshold > 0.0
                 """;
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -32,13 +32,13 @@ class DatasetFingerprintTest {
         assertEquals(expected, DatasetFingerprint.of(SCHEMA).sha256());
         assertEquals(DatasetFingerprint.of(SCHEMA), DatasetFingerprint.of(DatasetSchema.of(LabelSpec.threshold("num", 0),
                 FeatureSpec.numeric("age"), FeatureSpec.categorical("cp", "1", "2", "3", "4"),
-                FeatureSpec.numeric("chol").withZeroMeansMissing())));
+                FeatureSpec.numeric("chol").withMissing("0"))));
     }
 
     @Test
     void aDifferenceInOneColumnsLevelsNamesThatColumn() {
         DatasetSchema other = DatasetSchema.of(LabelSpec.threshold("num", 0), FeatureSpec.numeric("age"),
-                FeatureSpec.categorical("cp", "1", "2", "3"), FeatureSpec.numeric("chol").withZeroMeansMissing());
+                FeatureSpec.categorical("cp", "1", "2", "3"), FeatureSpec.numeric("chol").withMissing("0"));
         String why = DatasetFingerprint.of(SCHEMA).firstDifference(DatasetFingerprint.of(other)).orElseThrow();
         assertTrue(why.contains("column 2 'cp'"), why);
         assertTrue(why.contains("levels=[1|2|3]"), why);

@@ -78,7 +78,7 @@ public final class AnalyticsServer {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
         String dataset = config.training().dataset();
-        DatasetSchema schema = registry.entry(dataset).schema();
+        DatasetSchema schema = registry.definition(dataset, config.file().toAbsolutePath().getParent()).schema();
         ServerSettings settings = ServerSettings.defaults()
                 .withHeartbeat(config.heartbeatInterval(), config.heartbeatTimeout())
                 .withDefinitionCheck(DefinitionAdmission.of(dataset, schema));

@@ -7,7 +7,7 @@ import org.fedmed.core.Seeds;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.prep.Preprocessing;
-import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.definition.DatasetDefinition;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
@@ -30,11 +30,23 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
 
     /**
      * @param population the number of sites in the federation (for DP accounting)
-     * @throws IllegalArgumentException if the dataset is unknown or the config asks for what deployment cannot do
+     * @throws IllegalArgumentException if the dataset is unknown (a registered name, or a definition file's path), or
+     *                                  the config asks for what deployment cannot do
      */
     public static FederationPlan of(SimulationConfig training, int population, DatasetRegistry registry) {
-        DatasetEntry entry = registry.entry(training.dataset());
-        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(), training.oneHot());
+        return of(training, population, registry, java.nio.file.Path.of(""));
+    }
+
+    /**
+     * As {@link #of(SimulationConfig, int, DatasetRegistry)}, a relative definition path in {@code training.dataset}
+     * read from {@code configFolder} (the server config's folder).
+     */
+    public static FederationPlan of(SimulationConfig training, int population, DatasetRegistry registry,
+                                    java.nio.file.Path configFolder) {
+        DatasetDefinition entry = registry.definition(training.dataset(), configFolder);
+        entry.requireTrainable();
+        List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(),
+                training.oneHot());
         int classes = entry.schema().classes();
         ModelSpec spec = PlanSettings.modelSpec(training);
         FitConfig fit = PlanSettings.fitConfig(training);

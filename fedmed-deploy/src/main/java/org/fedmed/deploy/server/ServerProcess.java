@@ -127,7 +127,8 @@ public final class ServerProcess {
     private Outcome runToEnd(boolean resume, FallbackPolicy fallback) throws IOException, InterruptedException {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
-        FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry);
+        FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry,
+                config.file().toAbsolutePath().getParent());
         try (RunStore store = RunStore.open(config.store())) {
             RunInfo resuming = resume ? resumable(store) : null;
             if (!resume) {
@@ -139,8 +140,7 @@ public final class ServerProcess {
                     .withMaxUpdateNorm(config.maxUpdateNorm())
                     .withDeliveryOrder(config.deliveryOrder())
                     .withLabels(plan.strategy().name(), plan.specLabel())
-                    .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(),
-                            registry.entry(config.training().dataset()).schema()));
+                    .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(), definition().schema()));
             int port = config.listenPort() != null ? config.listenPort() : kit.address().port();
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
             ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
@@ -161,8 +161,7 @@ public final class ServerProcess {
                         plan.specLabel());
                 try {
                     awaitSites(server, start.firstRound());
-                    StatisticsExchange.Result stats = new StatisticsExchange(server.pool(),
-                            registry.entry(config.training().dataset()).schema(),
+                    StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),
                             Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
                     FederationPlan sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
                     if (!stats.featureNames().equals(start.inputs())) {
@@ -242,9 +241,15 @@ public final class ServerProcess {
                 + " or give this run another name (key 'run' in " + config.file() + ")");
     }
 
+    /** The definition of the dataset the run trains ({@code training.dataset}: a name, or a path from the config). */
+    private org.fedmed.data.definition.DatasetDefinition definition() {
+        return registry.definition(config.training().dataset(), config.file().toAbsolutePath().getParent());
+    }
+
     private RunStart newRun(RunStore store) {
         List<String> inputs = org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
-                registry.entry(config.training().dataset()).schema(), config.training().oneHot());
+                definition().schema(),
+                config.training().oneHot());
         long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());
         return new RunStart(id, 1, List.of(), null, inputs);
     }

@@ -13,15 +13,18 @@ import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.data.prep.StatsMode;
 
 /**
- * The {@code data} section of a site's config: which registered dataset's schema the site's CSV follows, where
- * the CSV is, and how the site splits and preprocesses it. By default (as in {@code simulate}) the site builds its
- * preprocessing from statistics merged over the federation ({@link StatsMode#FEDERATED}, received in the statistics
- * exchange before round 1) and adds a missing-value indicator column for each feature missing at any site; with
- * {@code stats: per_site} and {@code missing_indicators: false} it needs nobody else's statistics.
+ * The {@code data} section of a site's config: which registered dataset, or which dataset definition file, the
+ * site's data follow, where the CSV is, and how the site splits and preprocesses it. By default (as in
+ * {@code simulate}) the site builds its preprocessing from statistics merged over the federation
+ * ({@link StatsMode#FEDERATED}, received in the statistics exchange before round 1) and adds a missing-value
+ * indicator column for each feature missing at any site; with {@code stats: per_site} and
+ * {@code missing_indicators: false} it needs nobody else's statistics.
  *
- * @param dataset      registry name (or alias) of the dataset whose schema the CSV follows
- * @param csv          the site's CSV file, absolute; null means the dataset's natural-site file of this site,
- *                     found through the dataset registry
+ * @param dataset      registry name (or alias) of the dataset whose schema the CSV follows; null when
+ *                     {@code definition} is given
+ * @param csv          the site's CSV file, absolute; null means the dataset's own file(s) of this site: a built-in
+ *                     dataset's natural-site file found through the dataset registry, or the files the definition
+ *                     names for site {@code site}
  * @param testFraction share of the rows held out for evaluation, in (0, 1)
  * @param missing      what preprocessing does with missing values
  * @param standardize  whether numeric columns are standardized with the site's training statistics
@@ -34,14 +37,18 @@ import org.fedmed.data.prep.StatsMode;
  * @param minRows      the fewest rows any number the site sends may rest on: a site whose training or test split is
  *                     smaller is refused at start, and it never answers a task on fewer rows (default
  *                     {@value #DEFAULT_MIN_ROWS}; the server applies its own {@code min_rows} too)
+ * @param definition   a dataset definition file (absolute), read at start, in place of {@code dataset}; null for a
+ *                     registered dataset
+ * @param site         which of the definition's sites this site's rows are; null means the kit's site id
  * @param stats        where the preprocessing statistics come from: merged over the federation, or the site's own
  * @param missingIndicators whether a {@code <col>_missing} column is added for each feature missing at any site
- * @param minCell      the site's k: the smallest count it releases in analytics (default {@value #DEFAULT_MIN_CELL};
+ * @param minCell      the site's k: the smallest count it releases (default {@value #DEFAULT_MIN_CELL}; in analytics
  *                     the larger of the server's and the site's k applies to this site's cells)
  */
 public record DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
                            long seed, long minRows, ConstantFill fill, OneHot oneHot, StandardDeviation sd,
-                           Clipping clip, StatsMode stats, boolean missingIndicators, long minCell) {
+                           Clipping clip, Path definition, String site, StatsMode stats, boolean missingIndicators,
+                           long minCell) {
 
     /** Default k of small-cell suppression. */
     public static final long DEFAULT_MIN_CELL = 5;
@@ -57,8 +64,13 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
     public static final long DEFAULT_SEED = DataOptions.DEFAULT_SEED;
 
     public DataSettings {
-        if (dataset == null || dataset.isBlank()) {
-            throw new IllegalArgumentException("data.dataset must name a registered dataset");
+        if ((dataset == null || dataset.isBlank()) == (definition == null)) {
+            throw new IllegalArgumentException("data needs exactly one of 'dataset' (a registered dataset) or 'definition'"
+                    + " (a dataset definition file)");
+        }
+        if (site != null && (definition == null || site.isBlank())) {
+            throw new IllegalArgumentException("data.site names one of the sites of data.definition; it needs 'definition'"
+                    + " and must not be blank");
         }
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("data.test_fraction must lie in (0, 1), got " + testFraction);
@@ -91,26 +103,41 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
      * the default k.
      */
     public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
-                        long seed, long minRows, ConstantFill fill, OneHot oneHot, StandardDeviation sd,
-                        Clipping clip) {
-        this(dataset, csv, testFraction, missing, standardize, seed, minRows, fill, oneHot, sd, clip,
+                        long seed, long minRows, ConstantFill fill, OneHot oneHot, StandardDeviation sd, Clipping clip,
+                        Path definition, String site) {
+        this(dataset, csv, testFraction, missing, standardize, seed, minRows, fill, oneHot, sd, clip, definition, site,
                 StatsMode.PER_SITE, false, DEFAULT_MIN_CELL);
     }
 
-    /**
-     * Settings with full one-hot encoding, the population standard deviation, no clipping and no constants, per-site
-     * statistics and no indicator columns.
-     */
+    /** Settings of a registered dataset, with per-site statistics, no indicator columns and the default k. */
+    public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
+                        long seed, long minRows, ConstantFill fill, OneHot oneHot, StandardDeviation sd, Clipping clip) {
+        this(dataset, csv, testFraction, missing, standardize, seed, minRows, fill, oneHot, sd, clip, null, null);
+    }
+
+    /** Settings with full one-hot encoding, the population standard deviation, no clipping and no constants. */
     public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
                         long seed, long minRows) {
         this(dataset, csv, testFraction, missing, standardize, seed, minRows, ConstantFill.NONE, OneHot.FULL,
                 StandardDeviation.POPULATION, Clipping.NONE);
     }
 
-    /** Settings with the default {@code min_rows}. */
+    /** As the previous constructor, for a definition file {@code definition} and its site {@code site}. */
+    public DataSettings(Path definition, String site, Path csv, double testFraction, MissingPolicy missing,
+                        boolean standardize, long seed, long minRows) {
+        this(null, csv, testFraction, missing, standardize, seed, minRows, ConstantFill.NONE, OneHot.FULL,
+                StandardDeviation.POPULATION, Clipping.NONE, definition, site);
+    }
+
+    /** Settings of a registered dataset with the default {@code min_rows}. */
     public DataSettings(String dataset, Path csv, double testFraction, MissingPolicy missing, boolean standardize,
                         long seed) {
         this(dataset, csv, testFraction, missing, standardize, seed, DEFAULT_MIN_ROWS);
+    }
+
+    /** The dataset definition file, when the config names one. */
+    public Optional<Path> definitionFile() {
+        return Optional.ofNullable(definition);
     }
 
     /** The site's own CSV file, when the config names one. */
@@ -129,8 +156,8 @@ public record DataSettings(String dataset, Path csv, double testFraction, Missin
      * clipping.
      */
     public DataOptions options() {
-        return new DataOptions(dataset, 1, PartitionerKind.IID, DataOptions.DEFAULT_ALPHA, testFraction,
-                new PreprocessOptions(missing, fill, missingIndicators, oneHot, standardize, sd, clip, stats,
-                        PreprocessOptions.DEFAULT_BINS), seed);
+        return new DataOptions(definition != null ? definition.toString() : dataset, 1, PartitionerKind.IID,
+                DataOptions.DEFAULT_ALPHA, testFraction, new PreprocessOptions(missing, fill, missingIndicators, oneHot,
+                standardize, sd, clip, stats, PreprocessOptions.DEFAULT_BINS), seed);
     }
 }

@@ -42,7 +42,7 @@ final class SiteConfigReader {
     /** The raw {@code data} section. */
     record DataDocument(String dataset, String csv, Double testFraction, String missing, Boolean standardize, Long seed,
                         Long minRows, JsonNode fill, String oneHot, String sd, List<Double> clipQuantiles,
-                        String stats, Boolean missingIndicators, Long k) {
+                        String definition, String site, String stats, Boolean missingIndicators, Long k) {
     }
 
     /** The raw {@code allow} section. */
@@ -60,7 +60,7 @@ final class SiteConfigReader {
         try {
             DataDocument d = required(doc.data(), "data");
             AllowDocument a = required(doc.allow(), "allow");
-            DataSettings data = new DataSettings(required(d.dataset(), "data.dataset"),
+            DataSettings data = new DataSettings(d.definition() == null ? required(d.dataset(), "data.dataset") : d.dataset(),
                     d.csv() == null ? null : resolve(dir, d.csv(), "data.csv"),
                     or(d.testFraction(), DataSettings.DEFAULT_TEST_FRACTION),
                     d.missing() == null ? DataSettings.DEFAULT_MISSING : missing(d.missing()),
@@ -69,6 +69,7 @@ final class SiteConfigReader {
                     d.oneHot() == null ? OneHot.FULL : dataKey(() -> OneHot.fromKey("one_hot", d.oneHot())),
                     d.sd() == null ? StandardDeviation.POPULATION : dataKey(() -> StandardDeviation.fromKey("sd", d.sd())),
                     dataKey(() -> Clipping.fromKey(d.clipQuantiles())),
+                    d.definition() == null ? null : resolve(dir, d.definition(), "data.definition"), d.site(),
                     d.stats() == null ? StatsMode.FEDERATED : stats(d.stats()),
                     or(d.missingIndicators(), true), or(d.k(), DataSettings.DEFAULT_MIN_CELL));
             AllowList allow = new AllowList(a.tasks() == null ? AllowList.DEFAULT_TASKS : tasks(a.tasks()),

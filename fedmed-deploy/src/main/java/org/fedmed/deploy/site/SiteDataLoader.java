@@ -4,24 +4,30 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedmed.data.csv.CsvLoader;
-import org.fedmed.data.csv.RawTable;
+import org.fedmed.data.DataFormatException;
+import org.fedmed.data.definition.DatasetDefinition;
+import org.fedmed.data.definition.DefinitionReader;
+import org.fedmed.data.definition.FileBase;
+import org.fedmed.data.definition.FileRef;
+import org.fedmed.data.definition.SiteFiles;
+import org.fedmed.data.definition.SiteLayout;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.registry.ChecksumMismatchException;
-import org.fedmed.data.registry.DataFile;
-import org.fedmed.data.registry.DatasetEntry;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.data.registry.ResolvedDataset;
 import org.fedmed.data.registry.Sha256;
-import org.fedmed.data.registry.SiteFile;
 
 /**
- * Loads a site's own data exactly as the simulation prepares that site: the CSV is read with the registered
- * dataset's schema and split (stratified, with the seed derived from the split seed and the site id) into
- * {@link SiteRows}, which are preprocessed once the federation's merged statistics arrive ({@link SiteRows#prepare}),
- * or alone ({@link SiteRows#prepareAlone}, with the site's own statistics as the only ones merged). Only this site's
- * file is read; no other site's data is needed. Errors name the site and the file.
+ * Loads a site's own data exactly as the simulation prepares that site: the rows are read with the dataset definition (a registered dataset's, or the file
+ * {@code data.definition} names, read at start with no rebuild), split as the definition says (stratified by a
+ * fraction with the seed derived from the split seed and the site's id in the definition, a split column, or
+ * separate files) into {@link SiteRows}, which are preprocessed once the federation's merged statistics arrive
+ * ({@link SiteRows#prepare}) or alone ({@link SiteRows#prepareAlone}). Only this site's rows are read; no other
+ * site's data is needed. A file that does not fit the definition stops the site with its file, line and
+ * column. Errors name the site and the file.
  */
 public final class SiteDataLoader {
 
@@ -29,105 +35,143 @@ public final class SiteDataLoader {
     }
 
     /**
-     * Loads the data of site {@code siteId}: the config's CSV, or else the dataset's natural-site file of that site,
-     * looked up in the registry's search roots and checked against its registered SHA-256.
+     * Loads the data of site {@code siteId}: the config's CSV, or else this site's file(s) of the dataset (a built-in
+     * dataset's natural-site file looked up in the registry's search roots, or the files the definition names for
+     * {@code data.site}, by default the site's id), each checked against the SHA-256 the definition gives; and
+     * prepares them alone ({@link SiteRows#prepareAlone}).
      *
      * @throws IllegalArgumentException naming the site and the file: unknown dataset, no file for this site,
-     *                                  a missing or unreadable file, columns that do not fit the schema, or too
+     *                                  a missing or unreadable file, columns that do not fit the definition, or too
      *                                  few usable rows
      */
     public static LocalData load(DataSettings settings, String siteId, DatasetRegistry registry) {
-        if (siteId == null || siteId.isBlank()) {
-            throw new IllegalArgumentException("site id must not be blank");
-        }
         return rows(settings, siteId, registry).prepareAlone();
     }
 
-    /** Loads site {@code siteId}'s rows from {@code csv}, read with {@code entry}'s schema, and prepares them alone. */
-    public static LocalData load(DatasetEntry entry, String siteId, Path csv, DataSettings settings) {
-        return rows(entry, siteId, csv, settings).prepareAlone();
+    /** Loads site {@code siteId}'s rows from its own {@code csv}, read with {@code definition}, prepared alone. */
+    public static LocalData load(DatasetDefinition definition, String siteId, Path csv, DataSettings settings) {
+        return rows(definition, siteId, csv, settings).prepareAlone();
     }
 
     /**
-     * Loads site {@code siteId}'s split rows, not yet preprocessed: the config's CSV, or else the dataset's
-     * natural-site file of that site (see {@link #load(DataSettings, String, DatasetRegistry)}).
+     * Site {@code siteId}'s rows read and split as {@link #load(DataSettings, String, DatasetRegistry)} reads and
+     * splits them, not yet preprocessed.
      */
     public static SiteRows rows(DataSettings settings, String siteId, DatasetRegistry registry) {
         if (siteId == null || siteId.isBlank()) {
             throw new IllegalArgumentException("site id must not be blank");
         }
-        DatasetEntry entry = registry.entry(settings.dataset());
-        Path csv = settings.csvFile().orElseGet(() -> naturalSiteFile(entry, siteId, registry));
-        return rows(entry, siteId, csv, settings);
+        DatasetDefinition def = settings.definitionFile().map(DefinitionReader::read)
+                .orElseGet(() -> registry.entry(settings.dataset()));
+        if (settings.csvFile().isPresent()) {
+            return rows(def, siteId, settings.csvFile().get(), settings);
+        }
+        String member = settings.site() != null ? settings.site() : siteId;
+        ResolvedDataset files = siteFiles(def, siteId, member, registry);
+        FederatedDatasets.SplitFederation split;
+        try {
+            split = FederatedDatasets.splitSite(def, files, null, member, settings.options());
+        } catch (DataFormatException | UncheckedIOException e) {
+            throw new IllegalArgumentException("site '" + siteId + "': data file does not fit dataset '" + def.name()
+                    + "': " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("site '" + siteId + "', data files " + files.files().values() + ": "
+                    + e.getMessage(), e);
+        }
+        return siteRows(def, split, siteId, member, files.files().values().stream().map(Path::toString)
+                .reduce((a, b) -> a + ", " + b).orElse(""), settings);
     }
 
-    /** Loads site {@code siteId}'s split rows from {@code csv}, read with {@code entry}'s schema. */
-    public static SiteRows rows(DatasetEntry entry, String siteId, Path csv, DataSettings settings) {
+    /** Site {@code siteId}'s rows from its own {@code csv}, read with {@code definition} and split, not preprocessed. */
+    public static SiteRows rows(DatasetDefinition definition, String siteId, Path csv, DataSettings settings) {
         if (!Files.isRegularFile(csv)) {
             throw new IllegalArgumentException("site '" + siteId + "': data file " + csv + " does not exist");
         }
-        RawTable table;
+        String member = settings.site() != null ? settings.site() : siteId;
+        FederatedDatasets.SplitFederation split;
         try {
-            table = CsvLoader.load(csv, entry.schema());
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+            split = FederatedDatasets.splitSite(definition, null, csv, member, settings.options());
+        } catch (DataFormatException | UncheckedIOException e) {
             throw new IllegalArgumentException("site '" + siteId + "': cannot read data file " + csv + " as dataset '"
-                    + entry.name() + "': " + e.getMessage(), e);
-        }
-        FederatedDatasets.SplitSites split;
-        try {
-            split = FederatedDatasets.split(List.of(siteId), List.of(table), settings.options());
+                    + definition.name() + "': " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + e.getMessage(), e);
         }
-        RawTable train = split.trains().getFirst();
-        RawTable test = split.tests().getFirst();
+        return siteRows(definition, split, siteId, member, csv.toString(), settings);
+    }
+
+    private static SiteRows siteRows(DatasetDefinition def, FederatedDatasets.SplitFederation split, String siteId,
+                                     String member, String source, DataSettings settings) {
+        int at = split.siteIds().indexOf(member);
+        if (at < 0) {
+            throw new IllegalArgumentException("site '" + siteId + "': dataset '" + def.name() + "' has no site '"
+                    + member + "' in " + source + " (its sites there: " + split.siteIds() + ")");
+        }
+        var train = split.split().trains().get(at);
+        var test = split.split().tests().get(at);
         long smallest = Math.min(train.rows(), test.rows());
         if (smallest < settings.minRows()) {
-            throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + train.rows()
+            throw new IllegalArgumentException("site '" + siteId + "', data file " + source + ": " + train.rows()
                     + " training and " + test.rows() + " test rows; every number a site sends must rest on at"
                     + " least data.min_rows " + settings.minRows() + " rows, so this site cannot take part. Add rows,"
                     + " or lower data.test_fraction if only the test split is too small");
         }
         if (smallest < settings.minCell()) {
-            throw new IllegalArgumentException("site '" + siteId + "', data file " + csv + ": " + train.rows()
+            throw new IllegalArgumentException("site '" + siteId + "', data file " + source + ": " + train.rows()
                     + " training and " + test.rows() + " test rows; the site's data.k " + settings.minCell()
                     + " forbids releasing any count below it, and its example counts are released with every task,"
                     + " so this site cannot take part. Add rows, or lower data.k");
         }
-        return new SiteRows(siteId, entry, csv, settings, train, test, split.quality()[0],
-                Map.of(csv.getFileName().toString(), Sha256.of(csv)));
+        return new SiteRows(siteId, def, source, settings, train, test, split.split().quality()[at], split.checksums());
     }
 
     /**
-     * The natural-site file of {@code siteId} in {@code entry}, from the first of the registry's search roots that
-     * holds it, verified against its registered SHA-256.
+     * The files of site {@code member} in {@code def}, found (for a built-in dataset: in the first of the registry's
+     * search roots that holds them) and verified against the SHA-256 the definition gives.
      */
-    static Path naturalSiteFile(DatasetEntry entry, String siteId, DatasetRegistry registry) {
-        if (entry.partitioned()) {
-            throw new IllegalArgumentException("site '" + siteId + "': dataset '" + entry.name() + "' has no natural "
-                    + "sites; set data.csv to this site's own file");
+    static ResolvedDataset siteFiles(DatasetDefinition def, String siteId, String member, DatasetRegistry registry) {
+        List<FileRef> refs = switch (def.sites()) {
+            case SiteLayout.Partitioned p -> throw new IllegalArgumentException("site '" + siteId + "': dataset '"
+                    + def.name() + "' has no natural sites; set data.csv to this site's own file");
+            case SiteLayout.SiteColumn c -> List.of(c.file());
+            case SiteLayout.FilePerSite f -> {
+                SiteFiles s = f.sites().stream().filter(x -> x.id().equals(member)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("site '" + member + "' is not a natural site of"
+                                + " dataset '" + def.name() + "' (its sites: " + f.sites().stream().map(SiteFiles::id).toList()
+                                + "); set data.csv to this site's own file" + (def.base() instanceof FileBase.Folder
+                                ? ", or data.site to its id in the definition" : "")));
+                yield s.separateTest() ? List.of(s.train(), s.test()) : List.of(s.file());
+            }
+        };
+        Map<String, Path> found = new LinkedHashMap<>();
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (FileRef ref : refs) {
+            Path p = locate(def, ref, siteId, registry);
+            String actual = Sha256.of(p);
+            if (ref.sha256() != null && !actual.equals(ref.sha256())) {
+                throw new ChecksumMismatchException(def.name(), p, ref.sha256(), actual);
+            }
+            found.put(ref.path(), p);
+            checksums.put(ref.path(), actual);
         }
-        String fileName = entry.naturalSites().stream().filter(s -> s.siteId().equals(siteId)).map(SiteFile::file)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("site '" + siteId + "' is not a natural "
-                        + "site of dataset '" + entry.name() + "' (its sites: "
-                        + entry.naturalSites().stream().map(SiteFile::siteId).toList()
-                        + "); set data.csv to this site's own file"));
+        return new ResolvedDataset(def, found, checksums);
+    }
+
+    private static Path locate(DatasetDefinition def, FileRef ref, String siteId, DatasetRegistry registry) {
         List<Path> searched = new ArrayList<>();
-        for (Path root : registry.searchRoots()) {
-            Path candidate = root.resolve(entry.name()).resolve(fileName);
-            searched.add(candidate);
+        if (def.base() instanceof FileBase.Folder folder) {
+            searched.add(folder.folder().resolve(ref.path()).normalize());
+        } else {
+            registry.searchRoots().forEach(root -> searched.add(root.resolve(def.name()).resolve(ref.path())));
+        }
+        for (Path candidate : searched) {
             if (Files.isRegularFile(candidate)) {
-                String expected = entry.files().stream().filter(f -> f.name().equals(fileName)).map(DataFile::sha256)
-                        .findFirst().orElseThrow();
-                String actual = Sha256.of(candidate);
-                if (!actual.equals(expected)) {
-                    throw new ChecksumMismatchException(entry.name(), candidate, expected, actual);
-                }
                 return candidate;
             }
         }
-        throw new IllegalArgumentException("site '" + siteId + "': data file '" + fileName + "' of dataset '"
-                + entry.name() + "' not found; looked in " + searched + ". Set " + DatasetRegistry.ENV
-                + " to a folder holding " + entry.name() + "/" + fileName + ", or set data.csv");
+        throw new IllegalArgumentException("site '" + siteId + "': data file '" + ref.path() + "' of dataset '"
+                + def.name() + "' not found; looked in " + searched + ". "
+                + (def.base() instanceof FileBase.Folder ? "Paths in a definition are read from its folder; fix the path"
+                : "Set " + DatasetRegistry.ENV + " to a folder holding " + def.name() + "/" + ref.path()) + ", or set data.csv");
     }
 }

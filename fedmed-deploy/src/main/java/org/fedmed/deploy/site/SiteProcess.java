@@ -73,7 +73,7 @@ public final class SiteProcess implements AutoCloseable {
             site.prepare(alone);
             prepared.accept(alone);
         }
-        DatasetFingerprint definition = DatasetFingerprint.of(rows.entry().schema());
+        DatasetFingerprint definition = DatasetFingerprint.of(rows.definition().schema());
         var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
         JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
         WireLimits limits = WireLimits.defaults();
@@ -83,7 +83,7 @@ public final class SiteProcess implements AutoCloseable {
                 .answeringStatistics(new SiteStatisticsResponder(rows, site, out, prepared));
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d raw feature columns, from"
                         + " %s; dataset '%s' definition fingerprint %s%n", kit.site(), kit.federation(),
-                rows.train().rows(), rows.test().rows(), rows.train().cols(), rows.csv(), rows.entry().name(),
+                rows.train().rows(), rows.test().rows(), rows.train().cols(), rows.source(), rows.definition().name(),
                 definition.sha256());
         out.printf("preprocessing: %s statistics%s%n", config.data().stats().name().toLowerCase(Locale.ROOT),
                 config.data().needsMergedStatistics() ? ", from the statistics exchange before round 1" : "");

@@ -1,6 +1,5 @@
 package org.fedmed.deploy.site;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.data.csv.RawTable;
@@ -11,22 +10,24 @@ import org.fedmed.data.prep.Histogram;
 import org.fedmed.data.prep.PreprocessOptions;
 import org.fedmed.data.prep.Preprocessing;
 import org.fedmed.data.prep.Preprocessor;
-import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.definition.DatasetDefinition;
 
 /**
  * A site's own rows, read and split as the simulation splits that site, before preprocessing: what the site
  * summarizes in the statistics exchange (its training rows only) and what it encodes once it has the merged
  * statistics. Preprocessing runs through {@link Preprocessing#fromMerged}, the entry point the simulation uses too.
  *
- * @param checksums the SHA-256 of the file read, by file name
+ * @param source    the file(s) the rows were read from, for messages
+ * @param checksums the SHA-256 of the files read, by name
  */
-public record SiteRows(String siteId, DatasetEntry entry, Path csv, DataSettings settings, RawTable train,
-                       RawTable test, double quality, Map<String, String> checksums) {
+public record SiteRows(String siteId, DatasetDefinition definition, String source, DataSettings settings,
+                       RawTable train, RawTable test, double quality, Map<String, String> checksums) {
 
     public SiteRows {
-        if (siteId == null || entry == null || csv == null || settings == null || train == null || test == null) {
-            throw new IllegalArgumentException("site rows fields 'siteId', 'entry', 'csv', 'settings', 'train' and"
-                    + " 'test' are required");
+        if (siteId == null || definition == null || source == null || settings == null || train == null
+                || test == null) {
+            throw new IllegalArgumentException("site rows fields 'siteId', 'definition', 'source', 'settings', 'train'"
+                    + " and 'test' are required");
         }
         checksums = Map.copyOf(checksums);
     }
@@ -41,14 +42,14 @@ public record SiteRows(String siteId, DatasetEntry entry, Path csv, DataSettings
      * (empty unless needed) and moments of the clipped values (empty unless clipping at federated quantiles).
      */
     public LocalData prepare(List<ColumnMoments> global, List<Histogram> histograms, List<ColumnMoments> clipped) {
-        Preprocessor p = Preprocessing.fromMerged(entry.schema(), preprocessing(), global, histograms, clipped, train);
+        Preprocessor p = Preprocessing.fromMerged(definition.schema(), preprocessing(), global, histograms, clipped, train);
         return local(p);
     }
 
     /** Moments of this site's training values clipped at the bounds read from the merged {@code histograms}. */
     public List<ColumnMoments> clippedMoments(List<Histogram> histograms) {
         return org.fedmed.data.prep.FederatedStatistics.clippedMoments(train,
-                Preprocessing.clipBounds(entry.schema(), preprocessing(), histograms));
+                Preprocessing.clipBounds(definition.schema(), preprocessing(), histograms));
     }
 
     /** The rows encoded as the simulation encodes this site when it is the federation's only site. */
@@ -57,9 +58,9 @@ public record SiteRows(String siteId, DatasetEntry entry, Path csv, DataSettings
     }
 
     private LocalData local(Preprocessor p) {
-        FederatedDataset built = FederatedDatasets.encode(entry.name(), List.of(siteId),
+        FederatedDataset built = FederatedDatasets.encode(definition.name(), List.of(siteId),
                 new FederatedDatasets.SplitSites(List.of(train), List.of(test), new double[] {quality}), List.of(p),
                 checksums);
-        return new LocalData(built.site(siteId), built.featureNames(), built.classes(), csv.toString());
+        return new LocalData(built.site(siteId), built.featureNames(), built.classes(), source);
     }
 }

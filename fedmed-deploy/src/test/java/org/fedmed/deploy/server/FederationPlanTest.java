@@ -16,10 +16,9 @@ import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.InfluenceLimits;
 import org.fedmed.data.registry.BuiltInDatasets;
-import org.fedmed.data.registry.DatasetEntry;
+import org.fedmed.data.definition.ColumnDefinition;
+import org.fedmed.data.definition.DatasetDefinition;
 import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.data.schema.DatasetSchema;
-import org.fedmed.data.schema.FeatureSpec;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
 import org.fedmed.plan.ConfigLoader;
@@ -152,12 +151,10 @@ class FederationPlanTest {
      */
     @Test
     void oneExtraInputColumnFailsTheLayoutCheck() {
-        DatasetEntry heart = noData().entry(BuiltInDatasets.HEART_DISEASE);
-        List<FeatureSpec> features = new ArrayList<>(heart.schema().features());
-        features.add(FeatureSpec.numeric("extra"));
-        DatasetEntry widened = new DatasetEntry(heart.name(), heart.aliases(), heart.description(), heart.files(),
-                heart.licence(), heart.citation(), heart.url(),
-                new DatasetSchema(features, heart.schema().ignore(), heart.schema().label()), heart.naturalSites());
+        DatasetDefinition heart = noData().entry(BuiltInDatasets.HEART_DISEASE);
+        List<ColumnDefinition> columns = new ArrayList<>(heart.columns());
+        columns.add(ColumnDefinition.numeric("extra"));
+        DatasetDefinition widened = heart.withColumns(columns);
         FederationPlan plan = FederationPlan.of(training(MLP_TRAINING), 4,
                 new DatasetRegistry(List.of(), List.of(widened)));
 

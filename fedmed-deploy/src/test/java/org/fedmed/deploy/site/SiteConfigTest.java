@@ -57,6 +57,19 @@ class SiteConfigTest {
     }
 
     @Test
+    void aDefinitionFileAndItsSiteTakeThePlaceOfARegisteredDataset() throws IOException {
+        SiteConfig c = SiteConfig.load(write("site/site.yaml", MINIMAL.replace("dataset: heart-disease",
+                "definition: ../defs/trial.yaml\n  site: b")));
+        assertEquals(dir.resolve("defs/trial.yaml").toAbsolutePath().normalize(), c.data().definition());
+        assertEquals("b", c.data().site());
+        assertEquals(null, c.data().dataset());
+        var both = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("site/both.yaml",
+                MINIMAL.replace("dataset: heart-disease", "dataset: heart-disease\n  definition: d.yaml"))));
+        assertTrue(both.getMessage().contains("exactly one of 'dataset'") && both.getMessage().contains("both.yaml"),
+                both.getMessage());
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigFilesDirectory() throws IOException {
         SiteConfig c = SiteConfig.load(write("hospital/conf/site.yaml", """
                 kit: ../kit

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedmed.core.LabeledData;
 import org.fedmed.data.TestData;
+import org.fedmed.data.definition.SiteLayout;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.federated.SiteData;
@@ -57,8 +58,8 @@ class SiteDataLoaderTest {
         assertEquals(expected.quality(), local.site().quality());
         assertEquals(simulated.featureNames(), local.featureNames());
         assertEquals(simulated.classes(), local.classes());
-        String file = registry.entry(HEART).naturalSites().stream().filter(s -> s.siteId().equals(siteId))
-                .findFirst().orElseThrow().file();
+        String file = ((SiteLayout.FilePerSite) registry.entry(HEART).sites()).sites().stream()
+                .filter(s -> s.id().equals(siteId)).findFirst().orElseThrow().file().path();
         assertEquals(registry.resolve(HEART).file(file).toString(), local.source());
     }
 
@@ -153,8 +154,49 @@ class SiteDataLoaderTest {
                 + " count below it"), k.getMessage());
         LocalData allowed = SiteDataLoader.load(entry, "tiny", tiny, new DataSettings(HEART, tiny, 0.25,
                 MissingPolicy.MEAN, true, 42, 3, org.fedmed.data.prep.ConstantFill.NONE, org.fedmed.data.prep.OneHot.FULL,
-                org.fedmed.data.prep.StandardDeviation.POPULATION, org.fedmed.data.prep.Clipping.NONE,
+                org.fedmed.data.prep.StandardDeviation.POPULATION, org.fedmed.data.prep.Clipping.NONE, null, null,
                 org.fedmed.data.prep.StatsMode.PER_SITE, false, 3));
         assertEquals(3, allowed.site().test().rows());
+    }
+
+    /** Two sites of a definition written here, with their own column names; every fifth {@code score} is {@code ?}. */
+    private Path ownDefinition() {
+        for (String site : List.of("a", "b")) {
+            List<String> lines = new java.util.ArrayList<>(List.of("score,arm,response"));
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(site.hashCode());
+            for (int i = 0; i < 60; i++) {
+                lines.add((i % 5 == 0 ? "?" : String.valueOf(rng.nextInt(100))) + "," + (rng.nextBoolean() ? "drug" : "placebo")
+                        + "," + (i % 3 == 0 ? "yes" : "no"));
+            }
+            TestData.write(dir.resolve("files"), site + ".csv", lines.toArray(new String[0]));
+        }
+        return TestData.write(dir, "trial.yaml", "name: trial",
+                "columns: [{name: score, type: integer, missing: [\"?\"]}, {name: arm, type: categorical, levels: [drug, placebo]}]",
+                "label: {column: response, kind: binary, positive: [yes], negative: [no]}",
+                "sites: [{id: a, file: files/a.csv}, {id: b, file: files/b.csv}]");
+    }
+
+    @Test
+    void aSiteReadsItsRowsThroughADefinitionFileExactlyAsTheSimulationPreparesThatSite() {
+        Path def = ownDefinition();
+        DataSettings settings = new DataSettings(def, "b", null, 0.25, MissingPolicy.MEAN, true, 42, 3);
+        LocalData local = SiteDataLoader.load(settings, "hospital-b", new DatasetRegistry(List.of()));
+        FederatedDataset simulated = FederatedDatasets.load(new DatasetRegistry(List.of()), settings.options());
+        assertEquals("hospital-b", local.siteId());
+        assertSame(simulated.site("b").train(), local.site().train());
+        assertSame(simulated.site("b").test(), local.site().test());
+        assertEquals(List.of("score", "arm=drug", "arm=placebo"), local.featureNames());
+        assertEquals(dir.resolve("files/b.csv").toString(), local.source());
+    }
+
+    @Test
+    void aSiteFileThatDoesNotFitItsDefinitionStopsTheSiteNamingFileLineAndColumn() throws IOException {
+        Path def = ownDefinition();
+        Path own = dir.resolve("own.csv");
+        Files.writeString(own, "score,arm,response\n10,drug,yes\n11,placbo,no\n");
+        DataSettings settings = new DataSettings(def, null, own, 0.25, MissingPolicy.MEAN, true, 42, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(settings, "c", new DatasetRegistry(List.of())));
+        assertTrue(e.getMessage().endsWith("own.csv line 3, column 'arm': value 'placbo' is not one of the declared levels"
+                + " [drug, placebo]"), e.getMessage());
     }
 }

@@ -38,7 +38,7 @@ class SiteStatisticsResponderTest {
 
     static DataSettings defaults(long k) {
         return new DataSettings(BuiltInDatasets.HEART_DISEASE, null, 0.25, MissingPolicy.MEAN, true, 42, 10,
-                ConstantFill.NONE, OneHot.FULL, StandardDeviation.POPULATION, Clipping.NONE, StatsMode.FEDERATED, true, k);
+                ConstantFill.NONE, OneHot.FULL, StandardDeviation.POPULATION, Clipping.NONE, null, null, StatsMode.FEDERATED, true, k);
     }
 
     static GovernedSite governed(String id) {
@@ -89,7 +89,7 @@ class SiteStatisticsResponderTest {
     void theThreeExchangesOfFederatedClippingAndMediansGiveTheSimulationsRowsBitForBit() throws Exception {
         DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         DataSettings clipping = new DataSettings(BuiltInDatasets.HEART_DISEASE, null, 0.25, MissingPolicy.MEDIAN, true,
-                42, 10, ConstantFill.NONE, OneHot.DROP_FIRST, StandardDeviation.UNBIASED, new Clipping.AtQuantiles(0.05, 0.95), StatsMode.FEDERATED, true, 5);
+                42, 10, ConstantFill.NONE, OneHot.DROP_FIRST, StandardDeviation.UNBIASED, new Clipping.AtQuantiles(0.05, 0.95), null, null, StatsMode.FEDERATED, true, 5);
         FederatedDataset simulated = FederatedDatasets.load(registry, clipping.options().withSites(4));
         List<SiteStatisticsResponder> sites = new ArrayList<>();
         for (String id : HOSPITALS) {
@@ -134,7 +134,12 @@ class SiteStatisticsResponderTest {
     @Test
     void aSiteRefusesAboutFewerTrainingRowsThanItsKOrMinRows() {
         DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
-        SiteRows rows = SiteDataLoader.rows(defaults(1000), "switzerland", registry);
+        var start = assertThrows(IllegalArgumentException.class,
+                () -> SiteDataLoader.rows(defaults(1000), "switzerland", registry));
+        assertTrue(start.getMessage().contains("92 training and 31 test rows; the site's data.k 1000"), start.getMessage());
+        SiteRows loaded = SiteDataLoader.rows(defaults(5), "switzerland", registry);
+        SiteRows rows = new SiteRows(loaded.siteId(), loaded.definition(), loaded.source(), defaults(1000),
+                loaded.train(), loaded.test(), loaded.quality(), loaded.checksums());
         var e = assertThrows(StatisticsResponder.Refused.class, () -> new SiteStatisticsResponder(rows,
                 governed("switzerland"), null).answer(request(StatisticKind.MOMENTS)));
         assertTrue(e.getMessage().contains("92 training rows, fewer than 1000"), e.getMessage());

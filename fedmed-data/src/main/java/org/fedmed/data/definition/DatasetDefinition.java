@@ -1,0 +1,138 @@
+package org.fedmed.data.definition;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.fedmed.data.DataFormatException;
+import org.fedmed.data.schema.DatasetSchema;
+import org.fedmed.data.schema.FeatureSpec;
+
+/**
+ * A dataset as its owner describes it, read at run time from YAML (see {@link DefinitionReader} and
+ * docs/datasets.md): what it is (name, description, licence, citation, URL; only the name is required), its
+ * columns with their types, missing markers and roles, the label, the sites and their files, and the train/test
+ * split. The built-in datasets are definitions too, shipped as resources. Column names are unique across features,
+ * dropped columns, the label's columns, and the site and split columns; every column the files hold must be
+ * declared in one of those places. {@link #schema()} is what the CSV reader checks each row against.
+ */
+public record DatasetDefinition(String name, List<String> aliases, String description, String licence, String citation,
+                                String url, List<ColumnDefinition> columns, LabelRule label, SiteLayout sites,
+                                SplitRule split, FileBase base, DefinitionSource source) {
+
+    public DatasetDefinition {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        description = orEmpty(description);
+        licence = orEmpty(licence);
+        citation = orEmpty(citation);
+        url = orEmpty(url);
+        columns = List.copyOf(columns);
+        if (label == null || sites == null || split == null || base == null || source == null) {
+            throw new IllegalArgumentException("definition '" + name + "': label, sites, split, base and source are required");
+        }
+        if (columns.stream().noneMatch(c -> c.role() == ColumnRole.FEATURE)) {
+            throw new IllegalArgumentException("definition '" + name + "': columns must declare at least one feature");
+        }
+        Set<String> names = new HashSet<>();
+        for (String c : allColumns(columns, label, sites, split)) {
+            if (!names.add(c)) {
+                throw new IllegalArgumentException("definition '" + name + "': column '" + c + "' is declared twice"
+                        + " (columns, the label's columns and the site and split columns must all differ)");
+            }
+        }
+        if (sites instanceof SiteLayout.Partitioned && !(split instanceof SplitRule.Fraction)) {
+            throw new IllegalArgumentException("definition '" + name + "': a file split across simulated sites takes a"
+                    + " fraction split (split.test_fraction), not a split column");
+        }
+        if (split instanceof SplitRule.Files != (sites instanceof SiteLayout.FilePerSite f && f.separateTest())) {
+            throw new IllegalArgumentException("definition '" + name + "': separate train and test files need every site"
+                    + " to name 'train' and 'test' and no 'split'");
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s.strip();
+    }
+
+    private static List<String> allColumns(List<ColumnDefinition> columns, LabelRule label, SiteLayout sites, SplitRule split) {
+        List<String> out = new ArrayList<>(columns.stream().map(ColumnDefinition::name).toList());
+        out.addAll(label.columns());
+        if (sites instanceof SiteLayout.SiteColumn s) {
+            out.add(s.column());
+        }
+        if (split instanceof SplitRule.Column c) {
+            out.add(c.column());
+        }
+        return out;
+    }
+
+    /**
+     * The schema rows are read with: the feature columns in order, the label, and as ignored columns the dropped ones,
+     * the site and split columns and a survival label's event column.
+     */
+    public DatasetSchema schema() {
+        List<FeatureSpec> features = columns.stream().filter(c -> c.role() == ColumnRole.FEATURE)
+                .map(ColumnDefinition::feature).toList();
+        List<String> ignore = new ArrayList<>(columns.stream().filter(c -> c.role() == ColumnRole.DROP)
+                .map(ColumnDefinition::name).toList());
+        keyColumns().forEach(ignore::add);
+        return new DatasetSchema(features, ignore, label.spec());
+    }
+
+    /** The site column, the split column and a survival label's event column, those that apply, in that order. */
+    public List<String> keyColumns() {
+        List<String> keys = new ArrayList<>();
+        if (sites instanceof SiteLayout.SiteColumn s) {
+            keys.add(s.column());
+        }
+        if (split instanceof SplitRule.Column c) {
+            keys.add(c.column());
+        }
+        if (label instanceof LabelRule.Survival s) {
+            keys.add(s.event());
+        }
+        return keys;
+    }
+
+    /** Every file the definition names, in order. */
+    public List<FileRef> files() {
+        return sites.files();
+    }
+
+    /** 0 for a continuous target or survival, otherwise the number of classes. */
+    public int classes() {
+        return label.classes();
+    }
+
+    /** True when {@code nameOrAlias} names this dataset (case-insensitive). */
+    public boolean answersTo(String nameOrAlias) {
+        return name.equalsIgnoreCase(nameOrAlias) || aliases.stream().anyMatch(a -> a.equalsIgnoreCase(nameOrAlias));
+    }
+
+    /** True when the definition's one file is split across simulated sites. */
+    public boolean partitioned() {
+        return sites instanceof SiteLayout.Partitioned;
+    }
+
+    /**
+     * Refuses a definition no model can train on yet.
+     *
+     * @throws DataFormatException naming the definition and its label key, for a survival label
+     */
+    public void requireTrainable() {
+        if (label instanceof LabelRule.Survival s) {
+            throw new DataFormatException(source.message(List.of("label", "kind"), false, "survival labels (time '"
+                    + s.time() + "', event '" + s.event() + "') are not supported for training yet; 'fedmed datasets"
+                    + " validate' and 'describe' read them"));
+        }
+    }
+
+    /** This definition with other columns (same label, sites and split). */
+    public DatasetDefinition withColumns(List<ColumnDefinition> newColumns) {
+        return new DatasetDefinition(name, aliases, description, licence, citation, url, newColumns, label, sites, split,
+                base, source);
+    }
+}

@@ -1,0 +1,172 @@
+package org.fedmed.data.definition;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.data.DataFormatException;
+import org.fedmed.data.csv.CsvRows;
+import org.fedmed.data.schema.DatasetSchema;
+import org.fedmed.data.schema.Levels;
+
+/**
+ * Streams every row of a definition's files, one at a time, each with the site it belongs to, whether it is a
+ * training row, a test row, or not yet split, and (for a survival label) whether the event happened. Rows are read
+ * with {@link CsvRows}, so each must fit the definition's schema; beyond that a site column value outside the
+ * declared site ids, a split column value that is neither a train nor a test value, and an event value outside the
+ * declared ones are {@link DataFormatException}s naming the file, line and column. Memory does not grow with the
+ * number of rows.
+ */
+public final class DefinitionRows {
+
+    /** The site id every row of a partitioned file gets before it is partitioned. */
+    public static final String UNPARTITIONED = "all";
+
+    /** Which part of a site's rows a row is. */
+    public enum Part {
+        /** Not split yet: the split is a seeded fraction, drawn once all of the site's rows are read. */
+        ALL,
+        /** A training row. */
+        TRAIN,
+        /** A test row. */
+        TEST
+    }
+
+    /** Receives each routed row; {@code row} is positioned on it and valid only during the call. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @param event 1 when a survival label's event happened, 0 when censored, -1 for other labels
+         */
+        void accept(String site, Part part, CsvRows row, int event);
+    }
+
+    private DefinitionRows() {
+    }
+
+    /**
+     * Streams the rows of every site, or only of {@code onlySite} when it is not null, from the files (keyed by the
+     * path the definition gives them, as in {@code ResolvedDataset.files()}).
+     */
+    public static void stream(DatasetDefinition def, Map<String, Path> files, String onlySite, Sink sink) {
+        switch (def.sites()) {
+            case SiteLayout.FilePerSite f -> {
+                boolean found = false;
+                for (SiteFiles s : f.sites()) {
+                    if (onlySite != null && !onlySite.equals(s.id())) {
+                        continue;
+                    }
+                    found = true;
+                    if (s.separateTest()) {
+                        read(def, path(files, s.train()), s.id(), Part.TRAIN, null, sink);
+                        read(def, path(files, s.test()), s.id(), Part.TEST, null, sink);
+                    } else {
+                        read(def, path(files, s.file()), s.id(), null, null, sink);
+                    }
+                }
+                if (!found) {
+                    throw new DataFormatException(def.source().message(List.of("sites"), true, "no site '" + onlySite
+                            + "'; its sites: " + f.sites().stream().map(SiteFiles::id).toList()));
+                }
+            }
+            case SiteLayout.SiteColumn c -> read(def, path(files, c.file()), null, null, onlySite, sink);
+            case SiteLayout.Partitioned p -> read(def, path(files, p.file()), UNPARTITIONED, null, null, sink);
+        }
+    }
+
+    /**
+     * Streams the rows of one site's own file {@code csv} (a deployed site's {@code data.csv}): every row is
+     * {@code site}'s, split as the definition says (a split column, or a fraction drawn later).
+     *
+     * @throws DataFormatException when the definition splits by separate train and test files
+     */
+    public static void streamOwnFile(DatasetDefinition def, Path csv, String site, Sink sink) {
+        if (def.split() instanceof SplitRule.Files) {
+            throw new DataFormatException(def.source().message(List.of("sites"), true, "the definition gives each site"
+                    + " separate train and test files, so a site cannot read one file of its own; name the site"
+                    + " (data.site) instead"));
+        }
+        read(def, csv, site, null, null, sink);
+    }
+
+    private static Path path(Map<String, Path> files, FileRef ref) {
+        Path p = files.get(ref.path());
+        if (p == null) {
+            throw new IllegalArgumentException("file '" + ref.path() + "' was not resolved");
+        }
+        return p;
+    }
+
+    /**
+     * Reads one file. {@code site} null: the site comes from the site column; {@code part} null: from the split
+     * column, or ALL for a fraction split.
+     */
+    private static void read(DatasetDefinition def, Path file, String site, Part part, String onlySite, Sink sink) {
+        DatasetSchema schema = def.schema();
+        List<String> keys = def.keyColumns();
+        SiteLayout.SiteColumn siteColumn = site == null ? (SiteLayout.SiteColumn) def.sites() : null;
+        int siteKey = siteColumn == null ? -1 : keys.indexOf(siteColumn.column());
+        SplitRule.Column splitColumn = part == null && def.split() instanceof SplitRule.Column c ? c : null;
+        int splitKey = splitColumn == null ? -1 : keys.indexOf(splitColumn.column());
+        LabelRule.Survival survival = def.label() instanceof LabelRule.Survival s ? s : null;
+        int eventKey = survival == null ? -1 : keys.indexOf(survival.event());
+        List<String> wanted = new java.util.ArrayList<>();
+        int[] map = new int[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            boolean use = k == siteKey || k == splitKey || k == eventKey;
+            map[k] = use ? wanted.size() : -1;
+            if (use) {
+                wanted.add(keys.get(k));
+            }
+        }
+        try (CsvRows rows = CsvRows.open(file, schema, wanted)) {
+            while (rows.next()) {
+                String rowSite = site;
+                if (siteColumn != null) {
+                    rowSite = rows.key(map[siteKey]);
+                    if (rowSite.isEmpty()) {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), siteColumn.column(),
+                                "missing site; every row needs one");
+                    }
+                    if (!siteColumn.ids().isEmpty() && !siteColumn.ids().contains(rowSite)) {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), siteColumn.column(), "site '" + rowSite
+                                + "' is not one of the declared sites " + siteColumn.ids());
+                    }
+                    if (onlySite != null && !onlySite.equals(rowSite)) {
+                        continue;
+                    }
+                }
+                Part rowPart = part != null ? part : Part.ALL;
+                if (splitColumn != null) {
+                    String v = rows.key(map[splitKey]);
+                    if (Levels.indexOf(splitColumn.train(), v) >= 0) {
+                        rowPart = Part.TRAIN;
+                    } else if (Levels.indexOf(splitColumn.test(), v) >= 0) {
+                        rowPart = Part.TEST;
+                    } else {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), splitColumn.column(), "value '" + v
+                                + "' is neither a train value " + splitColumn.train() + " nor a test value "
+                                + splitColumn.test());
+                    }
+                }
+                int event = -1;
+                if (survival != null) {
+                    if (rows.label() < 0) {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), survival.time(), "time "
+                                + rows.label() + " is negative; a survival time is >= 0");
+                    }
+                    String v = rows.key(map[eventKey]);
+                    if (Levels.indexOf(survival.eventValues(), v) >= 0) {
+                        event = 1;
+                    } else if (Levels.indexOf(survival.censoredValues(), v) >= 0) {
+                        event = 0;
+                    } else {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), survival.event(), "value '" + v
+                                + "' is neither an event value " + survival.eventValues() + " nor a censored value "
+                                + survival.censoredValues());
+                    }
+                }
+                sink.accept(rowSite, rowPart, rows, event);
+            }
+        }
+    }
+}
