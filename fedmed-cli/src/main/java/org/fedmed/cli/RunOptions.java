@@ -86,7 +86,7 @@ final class RunOptions {
         if (!Files.isRegularFile(config)) {
             throw new ConfigException("config file " + config + " does not exist");
         }
-        return ConfigLoader.parse(Files.readString(config), config.toString(), o);
+        return ConfigLoader.parseFile(Files.readString(config), config, o);
     }
 
     private static JsonNode modelNode(String value) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.config.YamlBinder;
+import org.fedmed.data.registry.DatasetRegistry;
 
 /**
  * Reads a {@link SimulationConfig} from YAML (or JSON) and applies command-line overrides, through the one strict
@@ -37,8 +38,22 @@ public final class ConfigLoader {
 
     /** Reads a config file; keys not set keep their defaults. */
     public static SimulationConfig load(Path file) {
-        String text = YamlBinder.read(file);
-        return parse(text, file.toString(), Map.of());
+        return parseFile(YamlBinder.read(file), file, Map.of());
+    }
+
+    /**
+     * Parses the text of config file {@code file} with overrides on top, as {@link #parse} does; a relative
+     * definition path the file gives as its {@code dataset} is read from the file's folder (one given as an override
+     * stays relative to the working folder, as a command-line path does).
+     */
+    public static SimulationConfig parseFile(String text, Path file, Map<String, Object> overrides) {
+        SimulationConfig config = parse(text, file.toString(), overrides);
+        Path folder = file.toAbsolutePath().getParent();
+        if (overrides.containsKey("dataset") || folder == null || !DatasetRegistry.isDefinitionPath(config.dataset())
+                || Path.of(config.dataset().strip()).isAbsolute()) {
+            return config;
+        }
+        return config.withDataset(folder.resolve(config.dataset().strip()).normalize().toString());
     }
 
     /**

@@ -298,6 +298,15 @@ public record SimulationConfig(
                 clipQuantiles);
     }
 
+    /** This config on another dataset: a built-in name or a definition file's path. */
+    public SimulationConfig withDataset(String nameOrPath) {
+        return new SimulationConfig(nameOrPath, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles);
+    }
+
     /** This config running {@code regimes} only. */
     public SimulationConfig withRegimes(List<Regime> regimes) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,

@@ -47,10 +47,33 @@ public record DatasetDefinition(String name, List<String> aliases, String descri
             throw new IllegalArgumentException("definition '" + name + "': a file split across simulated sites takes a"
                     + " fraction split (split.test_fraction), not a split column");
         }
+        if (split instanceof SplitRule.Rows rows && listedSitesMismatch(sites, rows) != null) {
+            throw new IllegalArgumentException(listedSitesMismatch(sites, rows));
+        }
         if (split instanceof SplitRule.Files != (sites instanceof SiteLayout.FilePerSite f && f.separateTest())) {
             throw new IllegalArgumentException("definition '" + name + "': separate train and test files need every site"
                     + " to name 'train' and 'test' and no 'split'");
         }
+    }
+
+    /** Why {@code rows} does not list exactly the declared sites, or null when it does. */
+    static String listedSitesMismatch(SiteLayout sites, SplitRule.Rows rows) {
+        List<String> declared = switch (sites) {
+            case SiteLayout.FilePerSite f -> f.sites().stream().map(SiteFiles::id).toList();
+            case SiteLayout.SiteColumn c -> c.ids();
+            case SiteLayout.Partitioned p -> List.of();
+        };
+        for (String site : rows.testRows().keySet()) {
+            if (!declared.isEmpty() && !declared.contains(site)) {
+                return "split.test_rows lists site '" + site + "', which is not one of the sites " + declared;
+            }
+        }
+        for (String site : declared) {
+            if (!rows.testRows().containsKey(site)) {
+                return "split.test_rows does not list site '" + site + "'; every site needs its test rows";
+            }
+        }
+        return null;
     }
 
     private static String orEmpty(String s) {

@@ -62,12 +62,14 @@ public final class DefinitionChecks {
             case SplitRule.Column c -> List.of("split", "test");
             case SplitRule.Fraction f -> f.testFraction() != null ? List.of("split", "test_fraction") : List.of("split");
             case SplitRule.Files f -> List.of("sites");
+            case SplitRule.Rows r -> List.of("split", "test_rows");
         };
         String how = switch (def.split()) {
             case SplitRule.Column c -> "no row of site '" + site + "' has a test value " + c.test() + " in column '"
                     + c.column() + "'";
             case SplitRule.Fraction f -> "the fraction holds out no row of site '" + site + "' (too few rows per class)";
             case SplitRule.Files f -> "the test file of site '" + site + "' has no rows";
+            case SplitRule.Rows r -> "no row of site '" + site + "' is listed under split.test_rows";
         };
         return def.source().message(key, key.size() == 1, "the split leaves site '" + site + "' with no test rows: " + how);
     }

@@ -23,7 +23,7 @@ public final class DefinitionDescription {
         line(out, "url", def.url());
         out.append("files are read from ").append(switch (def.base()) {
             case FileBase.Folder f -> f.folder().toString();
-            case FileBase.DataRoots r -> "<FEDMED_DATA or ~/.cache/fedmed>/" + def.name() + "/";
+            case FileBase.DataRoots r -> "<FEDMED_DATA or ~/.cache/fedmed>/" + r.folder() + "/";
         }).append('\n');
         int width = Math.max(6, def.columns().stream().mapToInt(c -> c.name().length()).max().orElse(6));
         out.append("columns:\n");
@@ -71,6 +71,8 @@ public final class DefinitionDescription {
                     + (f.seed() == null ? "the run's seed" : f.seed());
             case SplitRule.Column c -> "column '" + c.column() + "': train " + c.train() + ", test " + c.test();
             case SplitRule.Files f -> "separate train and test files per site";
+            case SplitRule.Rows r -> "listed test rows: " + String.join(", ", r.testRows().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().size()).toList());
         }).append('\n');
         return out.toString();
     }

@@ -47,14 +47,14 @@ public final class DefinitionReader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
     private static final List<String> TOP = List.of("name", "aliases", "description", "licence", "citation", "url",
-            "columns", "label", "sites", "split");
+            "data_folder", "columns", "label", "sites", "split");
     private static final List<String> COLUMN = List.of("name", "type", "levels", "missing", "role", "missing_indicator");
     private static final List<String> LABEL = List.of("column", "kind", "positive_above", "positive", "negative", "levels",
             "time", "event", "event_values", "censored_values");
     private static final List<String> SITE = List.of("id", "file", "sha256", "train", "train_sha256", "test", "test_sha256");
     private static final List<String> ONE_FILE = List.of("file", "sha256", "column", "ids", "partition");
     private static final List<String> PARTITION = List.of("kind", "sites", "alpha");
-    private static final List<String> SPLIT = List.of("test_fraction", "seed", "column", "train", "test");
+    private static final List<String> SPLIT = List.of("test_fraction", "seed", "column", "train", "test", "test_rows");
 
     private final DefinitionSource source;
     /** The text each number was written with (leading zeros and all), for keys that take text. */
@@ -84,13 +84,17 @@ public final class DefinitionReader {
             if (in == null) {
                 throw new DataFormatException("dataset definition resource " + resource + " is not on the classpath");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, new FileBase.DataRoots());
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dataset definition resource " + resource + ": " + e.getMessage(), e);
         }
     }
 
-    /** Parses definition text; {@code sourceName} names it in errors, {@code base} is where its files are. */
+    /**
+     * Parses definition text; {@code sourceName} names it in errors, {@code base} is where its files are unless the
+     * text names a {@code data_folder} (null: the data roots' folder named after the dataset, as for a definition
+     * shipped with fedmed).
+     */
     public static DatasetDefinition parse(String text, String sourceName, FileBase base) {
         DefinitionSource source = new DefinitionSource(sourceName, text);
         DefinitionReader reader = new DefinitionReader(source);
@@ -340,13 +344,19 @@ public final class DefinitionReader {
                 ? (sites instanceof SiteLayout.FilePerSite f && f.separateTest() ? new SplitRule.Files()
                         : new SplitRule.Fraction(null, null))
                 : split(splitNode);
+        if (split instanceof SplitRule.Rows rows && DatasetDefinition.listedSitesMismatch(sites, rows) != null) {
+            throw error(get(splitNode, "test_rows"), DatasetDefinition.listedSitesMismatch(sites, rows));
+        }
         if (split instanceof SplitRule.Files == false && sites instanceof SiteLayout.FilePerSite f && f.separateTest()) {
             throw keyError(splitNode, "sites with separate 'train' and 'test' files take no 'split'");
         }
         Node anchor = root.child("name", root.value().get("name"));
+        Node dataFolder = get(root, "data_folder");
+        FileBase files = dataFolder != null ? at(dataFolder, () -> new FileBase.DataRoots(text(dataFolder)))
+                : base == null ? new FileBase.DataRoots(name) : base;
         return at(anchor, () -> new DatasetDefinition(name, aliases, text(get(root, "description")),
                 text(get(root, "licence")), text(get(root, "citation")), text(get(root, "url")), columns, label, sites,
-                split, base, source));
+                split, files, source));
     }
 
     private ColumnDefinition column(Node n) {
@@ -535,8 +545,45 @@ public final class DefinitionReader {
         return new FileRef(path, digest, f.path());
     }
 
+    private SplitRule testRows(Node n) {
+        if (!n.value().isObject() || n.value().isEmpty()) {
+            throw error(n, "expects a mapping of each site id to its list of test rows, got " + kind(n.value()));
+        }
+        Map<String, List<Integer>> out = new java.util.LinkedHashMap<>();
+        for (Iterator<String> it = n.value().fieldNames(); it.hasNext(); ) {
+            String site = it.next();
+            Node list = n.child(site, n.value().get(site));
+            if (!list.value().isArray() || list.value().isEmpty()) {
+                throw error(list, "expects a non-empty list of row numbers, got " + kind(list.value()));
+            }
+            List<Integer> rowsOfSite = new ArrayList<>();
+            for (int i = 0; i < list.value().size(); i++) {
+                Node item = list.child(i, list.value().get(i));
+                long r = integer(item);
+                if (r < 0 || r > Integer.MAX_VALUE) {
+                    throw error(item, "expects a row number >= 0 (the first row after the header is 0), got " + r);
+                }
+                if (rowsOfSite.contains((int) r)) {
+                    throw error(item, "row " + r + " is listed twice");
+                }
+                rowsOfSite.add((int) r);
+            }
+            out.put(site, rowsOfSite);
+        }
+        return at(n, () -> new SplitRule.Rows(out));
+    }
+
     private SplitRule split(Node n) {
         mapping(n, SPLIT);
+        Node rows = get(n, "test_rows");
+        if (rows != null) {
+            for (String k : SPLIT) {
+                if (!k.equals("test_rows") && get(n, k) != null) {
+                    throw keyError(get(n, k), "does not go with 'test_rows' (the listed test rows are the split)");
+                }
+            }
+            return testRows(rows);
+        }
         Node column = get(n, "column");
         if (column != null) {
             for (String k : List.of("test_fraction", "seed")) {

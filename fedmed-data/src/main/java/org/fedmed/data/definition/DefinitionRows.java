@@ -106,6 +106,12 @@ public final class DefinitionRows {
         SiteLayout.SiteColumn siteColumn = site == null ? (SiteLayout.SiteColumn) def.sites() : null;
         int siteKey = siteColumn == null ? -1 : keys.indexOf(siteColumn.column());
         SplitRule.Column splitColumn = part == null && def.split() instanceof SplitRule.Column c ? c : null;
+        SplitRule.Rows listed = part == null && def.split() instanceof SplitRule.Rows r ? r : null;
+        Map<String, java.util.Set<Integer>> testRows = new java.util.HashMap<>();
+        if (listed != null) {
+            listed.testRows().forEach((s, rows) -> testRows.put(s, new java.util.HashSet<>(rows)));
+        }
+        Map<String, Integer> highest = new java.util.HashMap<>();
         int splitKey = splitColumn == null ? -1 : keys.indexOf(splitColumn.column());
         LabelRule.Survival survival = def.label() instanceof LabelRule.Survival s ? s : null;
         int eventKey = survival == null ? -1 : keys.indexOf(survival.event());
@@ -118,8 +124,10 @@ public final class DefinitionRows {
                 wanted.add(keys.get(k));
             }
         }
+        int index = -1;
         try (CsvRows rows = CsvRows.open(file, schema, wanted)) {
             while (rows.next()) {
+                index++;
                 String rowSite = site;
                 if (siteColumn != null) {
                     rowSite = rows.key(map[siteKey]);
@@ -136,6 +144,15 @@ public final class DefinitionRows {
                     }
                 }
                 Part rowPart = part != null ? part : Part.ALL;
+                if (listed != null) {
+                    java.util.Set<Integer> test = testRows.get(rowSite);
+                    if (test == null) {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), "-", "site '" + rowSite
+                                + "' has no list under split.test_rows");
+                    }
+                    rowPart = test.contains(index) ? Part.TEST : Part.TRAIN;
+                    highest.put(rowSite, index);
+                }
                 if (splitColumn != null) {
                     String v = rows.key(map[splitKey]);
                     if (Levels.indexOf(splitColumn.train(), v) >= 0) {
@@ -166,6 +183,20 @@ public final class DefinitionRows {
                     }
                 }
                 sink.accept(rowSite, rowPart, rows, event);
+            }
+        }
+        if (listed != null) {
+            for (var e : listed.testRows().entrySet()) {
+                Integer last = highest.get(e.getKey());
+                if (last == null) {
+                    continue;
+                }
+                int max = e.getValue().stream().mapToInt(Integer::intValue).max().orElse(-1);
+                if (max > last) {
+                    throw new DataFormatException(def.source().message(List.of("split", "test_rows", e.getKey()), false,
+                            "lists row " + max + ", but " + file.getFileName() + " holds rows 0.." + last + " of site '"
+                            + e.getKey() + "'"));
+                }
             }
         }
     }

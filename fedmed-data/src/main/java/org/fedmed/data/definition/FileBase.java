@@ -19,7 +19,17 @@ public sealed interface FileBase {
         }
     }
 
-    /** Relative paths resolve against {@code <root>/<dataset name>/} in the first search root that holds them. */
-    record DataRoots() implements FileBase {
+    /**
+     * Relative paths resolve against {@code <root>/<folder>/} in the first search root that holds them. A definition
+     * shipped with fedmed uses its dataset's name as the folder; a user's definition names one with
+     * {@code data_folder}, to use files already in the data roots (for example a built-in dataset's) without copying
+     * them.
+     */
+    record DataRoots(String folder) implements FileBase {
+        public DataRoots {
+            if (folder == null || folder.isBlank() || folder.contains("/") || folder.contains("\\") || folder.equals("..")) {
+                throw new IllegalArgumentException("data_folder must name one folder of the data roots, got '" + folder + "'");
+            }
+        }
     }
 }

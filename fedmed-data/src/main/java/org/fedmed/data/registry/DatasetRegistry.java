@@ -167,9 +167,9 @@ public final class DatasetRegistry {
                         found.put(f.path(), candidate);
                     }
                 }
-                case FileBase.DataRoots ignored -> {
+                case FileBase.DataRoots dataRoots -> {
                     for (Path root : roots) {
-                        Path candidate = root.resolve(definition.name()).resolve(f.path());
+                        Path candidate = root.resolve(dataRoots.folder()).resolve(f.path());
                         if (Files.isRegularFile(candidate)) {
                             found.put(f.path(), candidate);
                             break;
@@ -184,7 +184,7 @@ public final class DatasetRegistry {
     private List<Path> folders(DatasetDefinition entry) {
         return switch (entry.base()) {
             case FileBase.Folder folder -> List.of(folder.folder());
-            case FileBase.DataRoots ignored -> roots.stream().map(r -> r.resolve(entry.name()).toAbsolutePath()).toList();
+            case FileBase.DataRoots dataRoots -> roots.stream().map(r -> r.resolve(dataRoots.folder()).toAbsolutePath()).toList();
         };
     }
 

@@ -92,7 +92,7 @@ class DefinitionReaderTest {
         assertEquals("def.yaml: key 'columns[2].levls' (line 6, column 36): unknown key; known keys here: name, type,"
                 + " levels, missing, role, missing_indicator", error(WARD.replace("missing: [\"?\", \"-1\"]", "levls: [a]")));
         assertEquals("def.yaml: key 'labell' (line 9, column 1): unknown key; known keys here: name, aliases,"
-                + " description, licence, citation, url, columns, label, sites, split", error(WARD.replace("label:", "labell:")));
+                + " description, licence, citation, url, data_folder, columns, label, sites, split", error(WARD.replace("label:", "labell:")));
     }
 
     @Test

@@ -75,6 +75,57 @@ class DefinitionLoadingTest {
     }
 
     @Test
+    void listedTestRowsAreExactlyTheTestRowsCountedInTheFileBeforeIncompleteRowsAreDropped(@TempDir Path dir) {
+        write(dir, "a.csv", rows(20, 4, "", i -> ""));
+        write(dir, "b.csv", rows(12, 5, "", i -> ""));
+        Path def = TestData.write(dir, "listed.yaml", "name: listed\n" + COLUMNS
+                + "sites: [{id: a, file: a.csv}, {id: b, file: b.csv}]\n"
+                + "split:\n  test_rows:\n    a: [0, 3, 5, 19]\n    b: [1, 2]\n");
+
+        FederatedDataset fd = load(def);
+
+        assertEquals(4, fd.site("a").test().rows());
+        assertEquals(16, fd.site("a").train().rows());
+        assertEquals(2, fd.site("b").test().rows());
+        assertEquals(10, fd.site("b").train().rows());
+        // row 0 of each file has bmi '?' (every seventh row does), so its indicator is 1 among the test rows of a only
+        int missing = fd.featureNames().indexOf("bmi_missing");
+        float[] x = fd.site("a").test().features();
+        int width = fd.featureNames().size();
+        assertEquals(1f, x[missing], "a's first test row is its row 0, whose bmi is missing");
+        assertEquals(0f, x[width + missing], "a's second test row is its row 3");
+    }
+
+    @Test
+    void listedTestRowsBeyondTheFileOrForAnUnknownSiteAreNamedWithTheirKey(@TempDir Path dir) {
+        write(dir, "a.csv", rows(10, 4, "", i -> ""));
+        Path beyond = TestData.write(dir, "beyond.yaml", "name: beyond\n" + COLUMNS
+                + "sites: [{id: a, file: a.csv}]\nsplit:\n  test_rows:\n    a: [1, 10]\n");
+        var e = assertThrows(DataFormatException.class, () -> load(beyond));
+        assertEquals(beyond + ": key 'split.test_rows.a' (line 12, column 8): lists row 10, but a.csv holds rows 0..9 of"
+                + " site 'a'", e.getMessage());
+
+        Path unknown = TestData.write(dir, "unknown.yaml", "name: unknown\n" + COLUMNS
+                + "sites: [{id: a, file: a.csv}]\nsplit:\n  test_rows:\n    a: [1]\n    z: [2]\n");
+        var u = assertThrows(DataFormatException.class, () -> load(unknown));
+        assertTrue(u.getMessage().startsWith(unknown + ": key 'split.test_rows' (line 12, column 5): split.test_rows"
+                + " lists site 'z', which is not one of the sites [a]"), u.getMessage());
+    }
+
+    @Test
+    void aDataFolderReadsFilesFromTheDataRootsInsteadOfTheDefinitionsFolder(@TempDir Path dir) {
+        Path data = write(dir.resolve("roots").resolve("shared-cohort"), "a.csv", rows(30, 6, "", i -> ""));
+        Path def = TestData.write(dir.resolve("defs"), "own.yaml", "name: own\ndata_folder: shared-cohort\n" + COLUMNS
+                + "sites: [{id: a, file: a.csv}]\n");
+
+        FederatedDataset fd = FederatedDatasets.load(new DatasetRegistry(List.of(dir.resolve("roots"))),
+                DataOptions.defaults(def.toString()));
+
+        assertEquals(30, fd.site("a").train().rows() + fd.site("a").test().rows());
+        assertEquals(Sha256.of(data), fd.checksums().get("a.csv"));
+    }
+
+    @Test
     void separateTrainAndTestFilesAreTakenAsGiven(@TempDir Path dir) {
         write(dir, "a-train.csv", rows(40, 2, "", i -> ""));
         write(dir, "a-test.csv", rows(11, 3, "", i -> ""));

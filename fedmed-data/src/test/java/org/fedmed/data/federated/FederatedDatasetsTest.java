@@ -158,7 +158,7 @@ class FederatedDatasetsTest {
     void loadPartitionsASingleFileDatasetFromTheRegistry(@TempDir Path root) {
         Path file = TestData.write(root.resolve("toy"), "toy.csv", csv(200, 9, true, false).strip().split("\n"));
         DatasetDefinition entry = DefinitionReader.parse("name: toy\n" + COLUMNS
-                + "sites: {file: toy.csv, sha256: " + Sha256.of(file) + "}\n", "toy.yaml", new FileBase.DataRoots());
+                + "sites: {file: toy.csv, sha256: " + Sha256.of(file) + "}\n", "toy.yaml", new FileBase.DataRoots("toy"));
         DatasetRegistry reg = new DatasetRegistry(List.of(root), List.of(entry));
         FederatedDataset fd = FederatedDatasets.load(reg,
                 DataOptions.defaults("toy").withSites(3).withPartitioner(PartitionerKind.QUANTITY, 2.0));
@@ -173,7 +173,7 @@ class FederatedDatasetsTest {
         Path b = TestData.write(root.resolve("two"), "b.csv", csv(50, 2, false, false).strip().split("\n"));
         DatasetDefinition entry = DefinitionReader.parse("name: two\n" + COLUMNS
                 + "sites:\n  - {id: alpha, file: a.csv, sha256: " + Sha256.of(a) + "}\n"
-                + "  - {id: beta, file: b.csv, sha256: " + Sha256.of(b) + "}\n", "two.yaml", new FileBase.DataRoots());
+                + "  - {id: beta, file: b.csv, sha256: " + Sha256.of(b) + "}\n", "two.yaml", new FileBase.DataRoots("two"));
         FederatedDataset fd = FederatedDatasets.load(new DatasetRegistry(List.of(root), List.of(entry)),
                 DataOptions.defaults("two").withSites(9));
         assertEquals(List.of("alpha", "beta"), fd.siteIds());

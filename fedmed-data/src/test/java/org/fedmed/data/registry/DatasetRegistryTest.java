@@ -31,7 +31,7 @@ class DatasetRegistryTest {
         return DefinitionReader.parse("name: " + name + "\n" + extra
                 + "columns: [{name: x, type: numeric}]\n"
                 + "label: {column: y, kind: binary, positive: [pos], negative: [neg]}\n"
-                + "sites: {file: " + file + ", sha256: " + sha + "}\n", name + ".yaml", new FileBase.DataRoots());
+                + "sites: {file: " + file + ", sha256: " + sha + "}\n", name + ".yaml", new FileBase.DataRoots(name));
     }
 
     private static String realSha(Path dir) {

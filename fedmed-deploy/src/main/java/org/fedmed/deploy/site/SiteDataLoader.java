@@ -159,10 +159,10 @@ public final class SiteDataLoader {
 
     private static Path locate(DatasetDefinition def, FileRef ref, String siteId, DatasetRegistry registry) {
         List<Path> searched = new ArrayList<>();
-        if (def.base() instanceof FileBase.Folder folder) {
-            searched.add(folder.folder().resolve(ref.path()).normalize());
-        } else {
-            registry.searchRoots().forEach(root -> searched.add(root.resolve(def.name()).resolve(ref.path())));
+        switch (def.base()) {
+            case FileBase.Folder folder -> searched.add(folder.folder().resolve(ref.path()).normalize());
+            case FileBase.DataRoots dataRoots -> registry.searchRoots()
+                    .forEach(root -> searched.add(root.resolve(dataRoots.folder()).resolve(ref.path())));
         }
         for (Path candidate : searched) {
             if (Files.isRegularFile(candidate)) {
@@ -171,7 +171,10 @@ public final class SiteDataLoader {
         }
         throw new IllegalArgumentException("site '" + siteId + "': data file '" + ref.path() + "' of dataset '"
                 + def.name() + "' not found; looked in " + searched + ". "
-                + (def.base() instanceof FileBase.Folder ? "Paths in a definition are read from its folder; fix the path"
-                : "Set " + DatasetRegistry.ENV + " to a folder holding " + def.name() + "/" + ref.path()) + ", or set data.csv");
+                + switch (def.base()) {
+                    case FileBase.Folder folder -> "Paths in a definition are read from its folder; fix the path";
+                    case FileBase.DataRoots dataRoots -> "Set " + DatasetRegistry.ENV + " to a folder holding "
+                            + dataRoots.folder() + "/" + ref.path();
+                } + ", or set data.csv");
     }
 }
