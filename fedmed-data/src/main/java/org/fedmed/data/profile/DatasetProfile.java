@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fedmed.data.stats.SmallCells;
 import org.fedmed.data.definition.DatasetDefinition;
 import org.fedmed.data.definition.SplitRule;
 import org.fedmed.data.schema.ColumnType;
@@ -37,9 +38,28 @@ public record DatasetProfile(DatasetDefinition definition, Map<String, Path> fil
         return sites.stream().mapToLong(SiteProfile::rows).sum();
     }
 
-    /** A count as printed: {@code <k} when below {@code k}, else the number. */
+    /** A count as printed: {@code <k} when from 1 to k-1, else the number (0 names no one; see {@link SmallCells}). */
     public static String count(long n, int k) {
-        return n < k ? "<" + k : Long.toString(n);
+        return SmallCells.releasable(n, k) ? Long.toString(n) : "<" + k;
+    }
+
+    /**
+     * The cells of one line whose total is printed (train and test rows, class counts, a column's levels and its
+     * missing cells), suppressed by {@link SmallCells#suppressLine}: no cell from 1 to k-1 is shown, nor any that the
+     * total minus the shown cells would give back (shown as {@code *}).
+     */
+    private static String[] line(long[] cells, int k) {
+        long[] kept = SmallCells.suppressLine(cells, k);
+        String[] out = new String[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            out[i] = kept[i] == SmallCells.SUPPRESSED ? "*" : Long.toString(kept[i]);
+        }
+        for (int i = 0; i < kept.length; i++) {
+            if (kept[i] == SmallCells.SUPPRESSED && !SmallCells.releasable(cells[i], k)) {
+                out[i] = "<" + k;
+            }
+        }
+        return out;
     }
 
     /** The profile as text, every count below {@code k} printed as {@code <k}. */
@@ -56,7 +76,8 @@ public record DatasetProfile(DatasetDefinition definition, Map<String, Path> fil
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.append("  ").append(f.getValue()).append("  sha256 ").append(checksums.get(f.getKey())).append('\n');
         }
-        out.append("counts below ").append(k).append(" are shown as <").append(k).append('\n');
+        out.append("counts from 1 to ").append(k - 1).append(" are shown as <").append(k)
+                .append("; a count its line's total would give back is shown as *\n");
         for (SiteProfile s : sites) {
             renderSite(out, s, k);
         }
@@ -67,19 +88,22 @@ public record DatasetProfile(DatasetDefinition definition, Map<String, Path> fil
     private void renderSite(StringBuilder out, SiteProfile s, int k) {
         out.append('\n').append("site ").append(s.id()).append(": ").append(count(s.rows(), k)).append(" rows");
         if (!(definition.split() instanceof SplitRule.Fraction)) {
-            out.append(" (train ").append(count(s.trainRows(), k)).append(", test ").append(count(s.testRows(), k)).append(')');
+            String[] split = line(new long[] {s.trainRows(), s.testRows()}, k);
+            out.append(" (train ").append(split[0]).append(", test ").append(split[1]).append(')');
         }
         out.append(" from ").append(String.join(", ", s.sources())).append('\n');
         long[] classes = s.classCounts();
         if (classes.length > 0) {
             List<String> names = definition.label().classNames();
             List<String> parts = new ArrayList<>();
+            String[] shown = line(classes, k);
             for (int c = 0; c < classes.length; c++) {
-                parts.add(names.get(c) + ": " + count(classes[c], k));
+                parts.add(names.get(c) + ": " + shown[c]);
             }
             out.append("  class balance: ").append(String.join(", ", parts)).append('\n');
         } else if (s.events() + s.censored() > 0) {
-            out.append("  events: ").append(count(s.events(), k)).append(", censored: ").append(count(s.censored(), k))
+            String[] shown = line(new long[] {s.events(), s.censored()}, k);
+            out.append("  events: ").append(shown[0]).append(", censored: ").append(shown[1])
                     .append(", time ").append(num(s.labelMin())).append(" to ").append(num(s.labelMax())).append('\n');
         } else if (s.rows() > 0) {
             out.append("  label range: ").append(num(s.labelMin())).append(" to ").append(num(s.labelMax())).append('\n');
@@ -96,12 +120,15 @@ public record DatasetProfile(DatasetDefinition definition, Map<String, Path> fil
             boolean levels = c.spec().type() == ColumnType.CATEGORICAL || c.spec().type() == ColumnType.BINARY;
             if (levels) {
                 long[] counts = c.levelCounts();
+                long[] cells = java.util.Arrays.copyOf(counts, counts.length + 1);
+                cells[counts.length] = c.missing();
+                String[] shown = line(cells, k);
                 List<String> parts = new ArrayList<>();
                 for (int i = 0; i < counts.length; i++) {
-                    parts.add(c.spec().levels().get(i) + ": " + count(counts[i], k));
+                    parts.add(c.spec().levels().get(i) + ": " + shown[i]);
                 }
                 out.append(String.format(Locale.ROOT, "  %-" + width + "s  %-11s  %8s  levels %s%n", c.spec().name(), type,
-                        count(c.missing(), k), String.join(", ", parts)));
+                        shown[counts.length], String.join(", ", parts)));
             } else {
                 out.append(String.format(Locale.ROOT, "  %-" + width + "s  %-11s  %8s  %12s  %12s  %8s%n", c.spec().name(),
                         type, count(c.missing(), k), num(c.min()), num(c.max()), count(c.extreme(), k)));

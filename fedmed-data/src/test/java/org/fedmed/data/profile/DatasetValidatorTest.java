@@ -64,16 +64,20 @@ class DatasetValidatorTest {
     }
 
     @Test
-    void countsBelowKArePrintedSuppressed(@TempDir Path dir) {
+    void countsFromOneToKMinusOneArePrintedSuppressedAndSoIsAnyTheTotalWouldGiveBack(@TempDir Path dir) {
         String five = validate(tiny(dir)).render(5);
         assertTrue(five.contains("site a: 11 rows from a.csv\n"), five);
         assertTrue(five.contains("  class balance: y <= 0: 6, y > 0: 5\n"), five);
-        assertTrue(five.contains("levels 1: <5, 2: <5, 3: <5\n"), "a count of k-1 = 4 is suppressed:\n" + five);
-        assertTrue(five.lines().anyMatch(l -> l.matches("  age +numeric +<5 +10 +500 +<5")), five);
+        assertTrue(five.contains("levels 1: <5, 2: <5, 3: 0\n"), "a count of k-1 = 4 is suppressed, 0 is not:\n" + five);
+        assertTrue(five.lines().anyMatch(l -> l.matches("  age +numeric +0 +10 +500 +<5")), five);
         assertTrue(five.contains("  entirely empty columns: empty\n"), five);
-        assertTrue(five.contains("counts below 5 are shown as <5"), five);
+        assertTrue(five.contains("counts from 1 to 4 are shown as <5; a count its line's total would give back is shown"
+                + " as *"), five);
+        String six = validate(tiny(dir)).render(6);
+        assertTrue(six.contains("  class balance: y <= 0: *, y > 0: <6\n"), "11 rows minus 6 would give back the"
+                + " suppressed 5, so the 6 is hidden too:\n" + six);
         String three = validate(tiny(dir)).render(3);
-        assertTrue(three.contains("levels 1: 4, 2: 4, 3: <3\n"), three);
+        assertTrue(three.contains("levels 1: 4, 2: 4, 3: 0\n"), three);
         assertTrue(three.lines().anyMatch(l -> l.matches("  grade +categorical +3 +levels .*")), three);
     }
 
