@@ -48,6 +48,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--cross-tab", paramLabel = "COLUMN", description = "With --analytics: a categorical column to"
             + " cross-tabulate by the label.")
     String crossTab;
+    @Option(names = "--epsilon", paramLabel = "E", description = "With --analytics: each site adds Gaussian noise to"
+            + " the counts it releases at this epsilon, and sends no moments or histograms (so no mean, deviation or"
+            + " quartile is released).")
+    Double epsilon;
+    @Option(names = "--delta", paramLabel = "D", description = "With --epsilon: the delta of the noise. Default:"
+            + " ${DEFAULT-VALUE}.")
+    double delta = 1e-5;
 
     @Override
     public Integer call() throws Exception {
@@ -60,7 +67,8 @@ final class ServerCommand implements Callable<Integer> {
             try {
                 new org.fedmed.deploy.server.AnalyticsServer(cfg, DatasetRegistry.fromEnvironment(),
                         spec.commandLine().getOut(), allowReadableKey ? KeyFilePolicy.ALLOW_READABLE
-                        : KeyFilePolicy.REQUIRE_OWNER_ONLY).run(analytics, k, crossTab);
+                        : KeyFilePolicy.REQUIRE_OWNER_ONLY).run(analytics, k, crossTab, epsilon == null ? null
+                        : new org.fedmed.data.stats.GaussianCountNoise(epsilon, delta, cfg.training().seed()));
             } catch (MissingKitException e) {
                 throw e.namedBy(config, "kit");
             }

@@ -65,6 +65,8 @@ public final class Seeds {
         SITE_FILTER_NOISE(Scope.SITE),
         /** The Gaussian noise of a site's DP-SGD training. */
         SITE_DP_SGD_NOISE(Scope.SITE),
+        /** The Gaussian noise a site adds to the counts it releases in analytics. */
+        ANALYTICS_NOISE(Scope.SITE),
         /** Simulated secure-aggregation clients' keys, self-masks, Shamir coefficients and nonces. */
         SECURE_AGGREGATION_KEYS(Scope.RUN),
         /** A secure-aggregation round's neighbour graph and stochastic rounding. */

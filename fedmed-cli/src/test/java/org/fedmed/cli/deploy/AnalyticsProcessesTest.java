@@ -1,6 +1,8 @@
 package org.fedmed.cli.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import org.fedmed.data.federated.DataOptions;
 import org.fedmed.data.federated.FederatedDatasets;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.stats.Analytics;
+import org.fedmed.data.stats.GaussianCountNoise;
 import org.fedmed.data.stats.AnalyticsOptions;
 import org.fedmed.server.store.AuditEvent;
 import org.fedmed.server.store.RunStore;
@@ -39,18 +42,16 @@ class AnalyticsProcessesTest {
             round_deadline_seconds: 60
             """;
 
-    @Test
-    void theServersAnalyticsEqualTheInProcessOnesAndReleaseNoSmallCount(@TempDir Path tmp) throws Exception {
-        Federation.requireHeartDisease();
-        Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
+    /** A server with {@code --analytics} and {@code extra} options and four site processes; the server's output. */
+    private static String analytics(Federation fed, Path tmp, Path json, String... extra) throws Exception {
         Path serverYaml = fed.serverConfig("server.yaml", "heart-analytics", 4, TRAINING);
-        Path json = tmp.resolve("analytics.json");
         Path logs = tmp.resolve("logs");
         List<FedmedProcess> processes = new ArrayList<>();
-        FedmedProcess server;
+        List<String> args = new ArrayList<>(List.of("server", "--config", serverYaml.toString(), "--analytics",
+                json.toString(), "--cross-tab", "cp"));
+        args.addAll(List.of(extra));
         try {
-            server = FedmedProcess.start("server", logs, "server", "--config", serverYaml.toString(), "--analytics",
-                    json.toString(), "--cross-tab", "cp");
+            FedmedProcess server = FedmedProcess.start("server", logs, args.toArray(new String[0]));
             processes.add(server);
             server.awaitOutput("listening on", Duration.ofSeconds(60));
             List<FedmedProcess> sites = new ArrayList<>();
@@ -65,12 +66,46 @@ class AnalyticsProcessesTest {
             for (FedmedProcess p : sites) {
                 assertEquals(0, p.awaitExit(Duration.ofSeconds(60)), p.output());
             }
+            return server.output();
         } finally {
             for (FedmedProcess p : processes) {
                 p.close();
             }
         }
-        assertTrue(server.output().contains("supp"), server.output());
+    }
+
+    @Test
+    void noisedAnalyticsOfTheSitesEqualTheInProcessNoisedOnesAndSendNoMoments(@TempDir Path tmp) throws Exception {
+        Federation.requireHeartDisease();
+        Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
+        Path json = tmp.resolve("noised.json");
+        String output = analytics(fed, tmp, json, "--epsilon", "0.5");
+
+        var sites = FederatedDatasets.splitAll(DatasetRegistry.fromEnvironment(), DataOptions.defaults("heart-disease"));
+        var local = Analytics.run("heart-disease", sites.siteIds(), sites.split().trains(),
+                new AnalyticsOptions(5, Map.of("va", 10L), "cp", 1024, new GaussianCountNoise(0.5, 1e-5, 42)));
+        var exact = Analytics.run("heart-disease", sites.siteIds(), sites.split().trains(),
+                new AnalyticsOptions(5, Map.of("va", 10L), "cp", 1024, null));
+        String deployed = Files.readString(json);
+        assertEquals(local.toJson(), deployed, output);
+        assertNotEquals(exact.toJson(), deployed, "the counts are noised");
+        JsonNode root = new ObjectMapper().readTree(deployed);
+        assertEquals(0.5, root.get("noise").get("epsilon").asDouble());
+        for (JsonNode site : root.get("sites")) {
+            assertNoSmallCount(site, site.get("k").asLong(), site.get("site").asText());
+        }
+        String va = Files.readString(fed.auditLog("va"));
+        assertTrue(va.contains("\"task_id\":\"analytics-release\""), va);
+        assertFalse(va.contains("\"task_id\":\"analytics-moments\""), "no moments were asked for:\n" + va);
+    }
+
+    @Test
+    void theServersAnalyticsEqualTheInProcessOnesAndReleaseNoSmallCount(@TempDir Path tmp) throws Exception {
+        Federation.requireHeartDisease();
+        Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
+        Path json = tmp.resolve("analytics.json");
+        String output = analytics(fed, tmp, json);
+        assertTrue(output.contains("supp"), output);
 
         DataOptions data = DataOptions.defaults("heart-disease");
         var sites = FederatedDatasets.splitAll(DatasetRegistry.fromEnvironment(), data);

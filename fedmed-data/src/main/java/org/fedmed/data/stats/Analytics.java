@@ -40,7 +40,7 @@ public final class Analytics {
             RawTable t = trains.get(order[pos]);
             tables.add(t);
             sites.add(SiteAnalytics.of(id, t, options.kOf(id), options.crossTabColumn(), options.noise(),
-                    options.noise() == null ? null : options.noise().streamFor(pos)));
+                    options.noise() == null ? null : options.noise().streamFor(id)));
         }
         List<ColumnMoments> global = FederatedStatistics.mergeMoments(
                 tables.stream().map(FederatedStatistics::moments).toList());
@@ -53,7 +53,8 @@ public final class Analytics {
      * The report of the sites' releases ({@code sites}, in canonical order, each already suppressed under its k)
      * pooled with the merged moments and histograms of the same sites' training rows, which give the pooled means,
      * deviations and quartiles (released only when the pooled present count is). A deployment's server calls this
-     * with what its sites sent.
+     * with what its sites sent. With noise on, neither is read (no mean, deviation or quartile is released), and
+     * both may be empty.
      */
     public static AnalyticsReport report(String dataset, AnalyticsOptions options, List<SiteAnalytics> sites,
                                          List<ColumnMoments> global, List<Histogram> histograms) {
@@ -84,10 +85,10 @@ public final class Analytics {
                     SmallCells.pool(sites.stream().mapToLong(s -> s.columns().get(col).present()).toArray()),
                     SmallCells.pool(sites.stream().mapToLong(s -> s.columns().get(col).missing()).toArray())}, k);
             ColumnFigures any = first.columns().get(f);
-            ColumnMoments g = global.get(f);
             boolean release = options.noise() == null && !any.categorical() && pm[0] != SmallCells.SUPPRESSED
-                    && g.count() >= k;
-            Histogram h = histograms.get(f);
+                    && global.get(f).count() >= k;
+            ColumnMoments g = release ? global.get(f) : null;
+            Histogram h = release ? histograms.get(f) : null;
             columns.add(new ColumnFigures(any.name(), any.categorical(), pm[0], pm[1],
                     release ? g.mean() : Double.NaN, release ? Math.sqrt(g.variance()) : Double.NaN,
                     release ? h.quantile(QUARTILES[0]) : Double.NaN, release ? h.quantile(QUARTILES[1]) : Double.NaN,

@@ -22,7 +22,7 @@ public record AnalyticsOptions(long k, Map<String, Long> siteK, String crossTabC
         if (k < 1) {
             throw new IllegalArgumentException("analytics option 'k' must be >= 1, got " + k);
         }
-        siteK = siteK == null ? Map.of() : Map.copyOf(siteK);
+        siteK = siteK == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(siteK));
         siteK.forEach((site, v) -> {
             if (v == null || v < 1) {
                 throw new IllegalArgumentException("analytics option 'k' of site '" + site + "' must be >= 1, got "

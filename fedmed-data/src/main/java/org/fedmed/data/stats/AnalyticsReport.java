@@ -72,8 +72,13 @@ public record AnalyticsReport(String dataset, AnalyticsOptions options, long poo
         m.put("pooled_k", pooledK);
         if (options.noise() != null) {
             var n = options.noise();
-            m.put("noise", Map.of("mechanism", "gaussian", "epsilon", n.epsilon(), "delta", n.delta(),
-                    "l2_sensitivity", Math.sqrt(tables()), "sigma", n.sigma(tables())));
+            Map<String, Object> noise = new java.util.LinkedHashMap<>();
+            noise.put("mechanism", "gaussian");
+            noise.put("epsilon", n.epsilon());
+            noise.put("delta", n.delta());
+            noise.put("l2_sensitivity", Math.sqrt(tables()));
+            noise.put("sigma", n.sigma(tables()));
+            m.put("noise", noise);
         }
         List<Object> list = new ArrayList<>();
         for (SiteAnalytics s : sites) {

@@ -42,12 +42,13 @@ public record GaussianCountNoise(double epsilon, double delta, long seed) {
         return Math.max(0, Math.round(count + sigma * z));
     }
 
-    /** The noise stream of one site: a function of the seed and the site's position in canonical order. */
-    SplittableRandom streamFor(int sitePosition) {
-        SplittableRandom root = new SplittableRandom(seed);
-        for (int i = 0; i < sitePosition; i++) {
-            root.split();
-        }
-        return root.split();
+    /**
+     * The noise stream of one site: a function of the seed and the site's id only (the named stream
+     * {@link org.fedmed.core.Seeds.Stream#ANALYTICS_NOISE}), so a deployed site draws what the same site draws in
+     * process.
+     */
+    public SplittableRandom streamFor(String siteId) {
+        return new SplittableRandom(org.fedmed.core.Seeds.ofSite(seed, org.fedmed.core.Seeds.Stream.ANALYTICS_NOISE,
+                siteId));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.fedmed.data.prep.ColumnMoments;
 import org.fedmed.data.prep.FederatedStatistics;
 import org.fedmed.data.prep.Histogram;
+import org.fedmed.data.stats.GaussianCountNoise;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.schema.DatasetSchema;
 import org.fedmed.data.stats.Analytics;
@@ -73,8 +74,11 @@ public final class AnalyticsServer {
      *
      * @param k         the server's k (each site applies the larger of it and its own)
      * @param crossTab  a categorical feature to cross-tabulate by the label, or null for none
+     * @param noise     Gaussian noise each site adds to the counts it releases, or null for none; with noise the
+     *                  server asks for no moments or histograms, so it never sees an exact count or sum
      */
-    public AnalyticsReport run(Path json, long k, String crossTab) throws IOException, InterruptedException {
+    public AnalyticsReport run(Path json, long k, String crossTab, GaussianCountNoise noise)
+            throws IOException, InterruptedException {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
         String dataset = config.training().dataset();
@@ -97,7 +101,8 @@ public final class AnalyticsServer {
                         + server.pool().availableSites() + " connected within " + config.waitTimeout().toSeconds()
                         + " s; wait_for_sites is " + config.waitForSites());
             }
-            AnalyticsReport report = exchange(server.pool(), schema, dataset, k, crossTab);
+            AnalyticsReport report = noise == null ? exchange(server.pool(), schema, dataset, k, crossTab)
+                    : noised(server.pool(), dataset, k, crossTab, noise);
             out.print(report.table());
             Files.writeString(json, report.toJson());
             out.printf("wrote %s%n", json);
@@ -137,20 +142,47 @@ public final class AnalyticsServer {
         Map<String, StatsReply> released = answers(pool, sites, StatsRequest.newBuilder()
                 .setRequestId("analytics-release").addKinds(StatisticKind.RELEASE).setMinCell(k)
                 .setCrossTabColumn(crossTab == null ? "" : crossTab).build(), true);
+        return Analytics.report(dataset, new AnalyticsOptions(k, siteK(sites, released, k), crossTab, BINS, null),
+                figures(sites, released, k), global, histograms);
+    }
+
+    /** The release alone, each site noising its counts: no moments or histograms leave a site. */
+    private AnalyticsReport noised(GrpcSitePool pool, String dataset, long k, String crossTab, GaussianCountNoise noise)
+            throws InterruptedException {
+        List<String> asked = SiteOrder.sorted(pool.availableSites());
+        Map<String, StatsReply> released = answers(pool, asked, StatsRequest.newBuilder()
+                .setRequestId("analytics-release").addKinds(StatisticKind.RELEASE).setMinCell(k)
+                .setCrossTabColumn(crossTab == null ? "" : crossTab).setNoiseEpsilon(noise.epsilon())
+                .setNoiseDelta(noise.delta()).setNoiseSeed(noise.seed()).build(), false);
+        if (released.isEmpty()) {
+            throw new IllegalStateException("no site answered the analytics request (asked " + asked + ")");
+        }
+        List<String> sites = List.copyOf(released.keySet());
+        return Analytics.report(dataset, new AnalyticsOptions(k, siteK(sites, released, k), crossTab, BINS, noise),
+                figures(sites, released, k), List.of(), List.of());
+    }
+
+    private static List<SiteAnalytics> figures(List<String> sites, Map<String, StatsReply> released, long k) {
         List<SiteAnalytics> figures = new ArrayList<>();
-        Map<String, Long> siteK = new LinkedHashMap<>();
         for (String id : sites) {
             SiteAnalytics a = StatsCodec.released(id, released.get(id).getReleased());
             if (a.k() < k) {
                 throw new IllegalStateException("site '" + id + "' applied k " + a.k() + ", below the server's " + k);
             }
             figures.add(a);
-            if (a.k() > k) {
-                siteK.put(id, a.k());
+        }
+        return figures;
+    }
+
+    private static Map<String, Long> siteK(List<String> sites, Map<String, StatsReply> released, long k) {
+        Map<String, Long> siteK = new LinkedHashMap<>();
+        for (String id : sites) {
+            long applied = released.get(id).getReleased().getK();
+            if (applied > k) {
+                siteK.put(id, applied);
             }
         }
-        return Analytics.report(dataset, new AnalyticsOptions(k, siteK, crossTab, BINS, null), figures, global,
-                histograms);
+        return siteK;
     }
 
     private Map<String, StatsReply> answers(GrpcSitePool pool, List<String> sites, StatsRequest request, boolean all)

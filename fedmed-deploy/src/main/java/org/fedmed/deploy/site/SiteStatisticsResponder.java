@@ -10,6 +10,7 @@ import org.fedmed.data.prep.ColumnMoments;
 import org.fedmed.data.prep.FederatedStatistics;
 import org.fedmed.data.prep.Histogram;
 import org.fedmed.data.prep.Preprocessing;
+import org.fedmed.data.stats.GaussianCountNoise;
 import org.fedmed.data.stats.SiteAnalytics;
 import org.fedmed.deploy.stats.StatsCodec;
 import org.fedmed.transport.proto.ColumnRange;
@@ -118,8 +119,11 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
             case RELEASE -> {
                 long k = Math.max(request.getMinCell(), rows.settings().minCell());
                 try {
+                    GaussianCountNoise noise = request.getNoiseEpsilon() == 0 ? null : new GaussianCountNoise(
+                            request.getNoiseEpsilon(), request.getNoiseDelta(), request.getNoiseSeed());
                     reply.setReleased(StatsCodec.released(SiteAnalytics.of(rows.siteId(), train, k,
-                            request.getCrossTabColumn().isEmpty() ? null : request.getCrossTabColumn(), null, null)));
+                            request.getCrossTabColumn().isEmpty() ? null : request.getCrossTabColumn(), noise,
+                            noise == null ? null : noise.streamFor(rows.siteId()))));
                 } catch (IllegalArgumentException e) {
                     throw new Refused(e.getMessage());
                 }
