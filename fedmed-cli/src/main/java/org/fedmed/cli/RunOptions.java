@@ -57,9 +57,9 @@ final class RunOptions {
     SimulationConfig resolve() throws IOException {
         Map<String, Object> o = new LinkedHashMap<>();
         put(o, "dataset", dataset);
-        put(o, "sites", sites);
-        put(o, "partition", partition);
-        put(o, "alpha", alpha);
+        put(o, "simulation.sites", sites);
+        put(o, "simulation.partition", partition);
+        put(o, "simulation.alpha", alpha);
         put(o, "model", model == null ? null : modelNode(model));
         put(o, "strategy", strategy);
         put(o, "rounds", rounds);
@@ -79,7 +79,7 @@ final class RunOptions {
         put(o, "server_lr", serverLr);
         put(o, "patience", patience);
         put(o, "seed", seed);
-        put(o, "regimes", regimes);
+        put(o, "simulation.regimes", regimes);
         if (config == null) {
             return ConfigLoader.parse("", "command-line flags", o);
         }

@@ -59,7 +59,7 @@ class FedmedCommandTest {
     void localStepsFlagReplacesTheConfigsLocalEpochsAndBothFlagsAreRefused(@TempDir Path dir) throws Exception {
         TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         Path cfg = dir.resolve("sim.yaml");
-        Files.writeString(cfg, "rounds: 2\nlocal_epochs: 4\nregimes: [federated]\n");
+        Files.writeString(cfg, "rounds: 2\nlocal_epochs: 4\nsimulation: {regimes: [federated]}\n");
         Run r = run("simulate", "--config", cfg.toString(), "--local-steps", "3", "--out", dir.resolve("out").toString(),
                 "--no-progress");
         assertEquals(0, r.exit(), r.err());

@@ -76,7 +76,7 @@ public final class YamlBinder {
 
     /**
      * Binds config text as {@code type}, after applying {@code overrides} (snake_case key to value, as command-line
-     * flags give them) on top. {@code source} names the text in errors; {@code section} is the path of the mapping
+     * flags give them; a dotted key such as {@code simulation.sites} sets a key inside a section) on top. {@code source} names the text in errors; {@code section} is the path of the mapping
      * to bind, from the top of the text (empty for the whole text), so lines and columns are those of the whole
      * text. A value that came from an override is reported without a position.
      */
@@ -88,7 +88,7 @@ public final class YamlBinder {
                 tree = tree == null ? null : tree.get(key);
             }
             ObjectNode node = asObject(tree, source);
-            overrides.forEach((k, v) -> node.set(k, YAML.valueToTree(v)));
+            overrides.forEach((k, v) -> override(node, k, v));
             return YAML.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -115,17 +115,36 @@ public final class YamlBinder {
     /** Where the error is in the file, or nothing when the value at fault came from a command-line override. */
     private static String location(String text, List<String> section, Map<String, Object> overrides,
                                    JsonMappingException e, boolean key) {
-        if (!e.getPath().isEmpty() && overrides.containsKey(e.getPath().getFirst().getFieldName())) {
-            return "";
+        StringBuilder dotted = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() == null) {
+                break;
+            }
+            dotted.append(dotted.isEmpty() ? "" : ".").append(r.getFieldName());
+            if (overridden(overrides, dotted.toString())) {
+                return "";
+            }
         }
         return YamlPositions.of(text, section, e, key);
+    }
+
+    /** Whether {@code dottedKey}, or a section above it, was given as an override. */
+    private static boolean overridden(Map<String, Object> overrides, String dottedKey) {
+        for (String k = dottedKey; ; k = k.substring(0, k.lastIndexOf('.'))) {
+            if (overrides.containsKey(k)) {
+                return true;
+            }
+            if (k.indexOf('.') < 0) {
+                return false;
+            }
+        }
     }
 
     /** For a record that refused a value: the location of the key its message names ({@code key 'dp.clip_norm'}). */
     private static String namedKeyLocation(String text, List<String> section, Map<String, Object> overrides,
                                            JsonMappingException e, String message) {
         var m = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'").matcher(message);
-        if (!m.find() || overrides.containsKey(m.group(1).split("\\.")[0])) {
+        if (!m.find() || overridden(overrides, m.group(1))) {
             return "";
         }
         List<Object> path = new java.util.ArrayList<>(section);
@@ -133,6 +152,16 @@ public final class YamlBinder {
         var at = YamlPositions.locate(text, path, false);
         return at == null ? location(text, section, overrides, e, false)
                 : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    /** Sets {@code key} (dotted for a key inside a section: {@code simulation.sites}) to {@code value}. */
+    private static void override(ObjectNode node, String key, Object value) {
+        String[] path = key.split("\\.");
+        ObjectNode at = node;
+        for (int i = 0; i < path.length - 1; i++) {
+            at = at.get(path[i]) instanceof ObjectNode inner ? inner : at.putObject(path[i]);
+        }
+        at.set(path[path.length - 1], YAML.valueToTree(value));
     }
 
     private static ObjectNode asObject(JsonNode node, String source) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.fedmed.config.ConfigException;
 import org.fedmed.config.YamlBinder;
+import org.fedmed.config.YamlPositions;
 import org.fedmed.data.registry.DatasetRegistry;
 
 /**
@@ -61,6 +63,30 @@ public final class ConfigLoader {
      * {@code source} names the text in error messages.
      */
     public static SimulationConfig parse(String text, String source, Map<String, Object> overrides) {
+        refuseSectionKeysAtTopLevel(text, source);
         return YamlBinder.bind(text, source, List.of(), overrides, SimulationConfig.class);
+    }
+
+    /**
+     * A key of the {@code simulation} section written at the top level is refused with where it belongs, rather than
+     * as an unknown key.
+     */
+    private static void refuseSectionKeysAtTopLevel(String text, String source) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = text == null || text.isBlank() ? null : YAML.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return; // the binder reports the syntax error with its line
+        }
+        if (tree == null || !tree.isObject()) {
+            return;
+        }
+        for (String key : SimulationConfig.SIMULATION_KEYS) {
+            if (tree.has(key)) {
+                throw new ConfigException(source + ": key '" + key + "'" + YamlPositions.at(text, List.of(key), true)
+                        + " only means something to a simulation and belongs in its section: write it as"
+                        + " 'simulation: {" + key + ": ...}' (see docs/configuration.md)");
+            }
+        }
     }
 }

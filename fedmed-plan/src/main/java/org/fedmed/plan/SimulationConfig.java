@@ -76,9 +76,10 @@ public record SimulationConfig(
         List<Double> clipQuantiles) {
 
     /**
-     * The keys that only mean something to {@code simulate} and {@code tune}, each with why: how a dataset file is
-     * made into in-process sites and prepared, and how the simulation runs. A deployment's server reads no data and
-     * its sites prepare their own, so {@code server.yaml}'s {@code training} section refuses these keys.
+     * What only means something to {@code simulate} and {@code tune}, each with why: the {@code simulation} section,
+     * and each of its keys (how a dataset file is made into in-process sites and prepared, and how the simulation
+     * runs). A deployment's server reads no data and its sites prepare their own, so {@code server.yaml}'s
+     * {@code training} section refuses the section and each of these keys.
      */
     public static final Map<String, String> SIMULATION_ONLY_KEYS = simulationOnlyKeys();
 
@@ -86,6 +87,9 @@ public record SimulationConfig(
         String data = "the server reads no data; each site prepares its own data as its site.yaml says";
         String sites = "a deployment's sites are the site processes that connect, each with its own data";
         var keys = new LinkedHashMap<String, String>();
+        keys.put(SIMULATION, "its keys say how 'fedmed simulate' makes a dataset into in-process sites and prepares"
+                + " them (a deployment's sites are the processes that connect, each preparing its own data as its"
+                + " site.yaml says) and which regimes it runs (a deployment trains the federated model only)");
         keys.put("sites", sites);
         keys.put("partition", sites);
         keys.put("alpha", sites);
@@ -101,6 +105,13 @@ public record SimulationConfig(
         keys.put("parallelism", "each site of a deployment is its own process");
         return Collections.unmodifiableMap(keys);
     }
+
+    /** The section of the keys that only mean something to {@code simulate} and {@code tune}. */
+    public static final String SIMULATION = "simulation";
+
+    /** The keys of the {@code simulation} section, in the order docs/configuration.md lists them. */
+    public static final List<String> SIMULATION_KEYS = List.of("sites", "partition", "alpha", "test_fraction", "missing",
+            "missing_indicators", "stats", "fill", "standardize", "sd", "clip_quantiles", "parallelism", "regimes");
 
     /** The regimes a simulation can compare, in report order. */
     public static final List<Regime> ALL_REGIMES = List.of(Regime.LOCAL, Regime.FEDERATED, Regime.CENTRALIZED);
@@ -119,21 +130,22 @@ public record SimulationConfig(
         Objects.requireNonNull(sd, "sd");
         regimes = List.copyOf(Objects.requireNonNull(regimes, "regimes"));
         clipQuantiles = List.copyOf(Objects.requireNonNull(clipQuantiles, "clipQuantiles (empty for none)"));
-        Clipping.fromKey(clipQuantiles);
-        require((missing == MissingPolicy.CONSTANT) == !fill.isNull(), "fill",
+        List<Double> quantiles = clipQuantiles;
+        inSection("clip_quantiles", () -> Clipping.fromKey(quantiles));
+        require((missing == MissingPolicy.CONSTANT) == !fill.isNull(), "simulation.fill",
                 missing == MissingPolicy.CONSTANT ? "must give the constant(s) for missing: constant (a number, or a"
                         + " mapping of column to number)" : "is only used with missing: constant, but missing is "
                         + missing.key());
-        ConstantFill.fromKey(fill);
+        inSection("fill", () -> ConstantFill.fromKey(fill));
         require(maxSiteWeightShare > 0 && maxSiteWeightShare <= 1, "max_site_weight_share",
                 "must be in (0, 1] (1 turns the cap off), got " + maxSiteWeightShare);
         require(maxCountGrowth >= 1, "max_count_growth", "must be >= 1 (.inf turns the check off), got " + maxCountGrowth);
         require(minRows >= 1, "min_rows", "must be >= 1, got " + minRows);
 
         require(!dataset.isBlank(), "dataset", "must not be blank");
-        require(sites >= 1, "sites", "must be >= 1, got " + sites);
-        require(alpha > 0 && Double.isFinite(alpha), "alpha", "must be > 0, got " + alpha);
-        require(testFraction > 0 && testFraction < 1, "test_fraction", "must be in (0, 1), got " + testFraction);
+        require(sites >= 1, "simulation.sites", "must be >= 1, got " + sites);
+        require(alpha > 0 && Double.isFinite(alpha), "simulation.alpha", "must be > 0, got " + alpha);
+        require(testFraction > 0 && testFraction < 1, "simulation.test_fraction", "must be in (0, 1), got " + testFraction);
         require(rounds >= 1, "rounds", "must be >= 1, got " + rounds);
         require(sitesPerRound >= 0, "sites_per_round", "must be >= 0, got " + sitesPerRound);
         require(sitesPerRound > 0 || (fraction > 0 && fraction <= 1), "fraction", "must be in (0, 1], got " + fraction);
@@ -151,8 +163,8 @@ public record SimulationConfig(
         require(patience >= 0, "patience", "must be >= 0, got " + patience);
         require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
         require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
-        require(parallelism >= 0, "parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
-        require(!regimes.isEmpty(), "regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
+        require(parallelism >= 0, "simulation.parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
+        require(!regimes.isEmpty(), "simulation.regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
         require(secureAggregation == null || strategy != SiteWeighting.QUALITY,
                 "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy.strategyName() + "'");
         require(secureAggregation == null || dp == null || dp.noise() != NoisePlacement.CENTRAL, "secure_aggregation",
@@ -169,16 +181,17 @@ public record SimulationConfig(
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     private static SimulationConfig of(Document d) {
+        Section s = d.simulation() == null ? Section.EMPTY : d.simulation();
         return new SimulationConfig(
                 or(d.dataset(), "heart-disease"),
-                or(d.sites(), 5),
-                choice("partition", d.partition(), PartitionerKind.IID, PartitionerKind.values(),
+                or(s.sites(), 5),
+                choice("simulation.partition", s.partition(), PartitionerKind.IID, PartitionerKind.values(),
                         SimulationConfig::key),
-                or(d.alpha(), 0.5),
-                or(d.testFraction(), 0.25),
-                MissingPolicy.fromKey("missing", or(d.missing(), "mean")),
-                or(d.missingIndicators(), true),
-                choice("stats", d.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
+                or(s.alpha(), 0.5),
+                or(s.testFraction(), 0.25),
+                MissingPolicy.fromKey("simulation.missing", or(s.missing(), "mean")),
+                or(s.missingIndicators(), true),
+                choice("simulation.stats", s.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
                 d.model() == null ? NullNode.getInstance() : d.model(),
                 choice("strategy", d.strategy(), SiteWeighting.SAMPLE_COUNT, SiteWeighting.values(),
                         SiteWeighting::strategyName),
@@ -195,10 +208,10 @@ public record SimulationConfig(
                 or(d.minDelta(), 1e-4),
                 or(d.seed(), 42L),
                 or(d.roundDeadlineSeconds(), 600),
-                or(d.parallelism(), 0),
-                d.regimes() == null ? ALL_REGIMES
-                        : d.regimes().stream()
-                                .map(r -> choice("regimes", r, null, Regime.values(), Regime::key)).toList(),
+                or(s.parallelism(), 0),
+                s.regimes() == null ? ALL_REGIMES
+                        : s.regimes().stream()
+                                .map(r -> choice("simulation.regimes", r, null, Regime.values(), Regime::key)).toList(),
                 d.dp(),
                 d.secureAggregation(),
                 d.siteDp(),
@@ -206,11 +219,11 @@ public record SimulationConfig(
                 or(d.maxSiteWeightShare(), 0.5),
                 or(d.maxCountGrowth(), 2.0),
                 or(d.minRows(), 10),
-                d.fill() == null ? NullNode.getInstance() : d.fill(),
+                s.fill() == null ? NullNode.getInstance() : s.fill(),
                 OneHot.fromKey("one_hot", or(d.oneHot(), "full")),
-                or(d.standardize(), true),
-                StandardDeviation.fromKey("sd", or(d.sd(), "population")),
-                d.clipQuantiles() == null ? List.of() : d.clipQuantiles());
+                or(s.standardize(), true),
+                StandardDeviation.fromKey("simulation.sd", or(s.sd(), "population")),
+                s.clipQuantiles() == null ? List.of() : s.clipQuantiles());
     }
 
     /** {@code local_steps} when set, else {@code local_epochs} (default 2); setting both is refused. */
@@ -228,12 +241,13 @@ public record SimulationConfig(
     private Document document() {
         Integer epochs = localWork instanceof LocalWork.Epochs e ? e.count() : null;
         Integer steps = localWork instanceof LocalWork.Steps s ? s.count() : null;
-        return new Document(dataset, sites, key(partition), alpha, testFraction, missing.key(), missingIndicators,
-                key(stats), model.isNull() ? null : model, strategy.strategyName(), rounds, fraction, sitesPerRound,
-                minFitSites, epochs, steps, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
-                roundDeadlineSeconds, parallelism, keys(regimes, Regime::key), dp, secureAggregation, siteDp,
-                overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill.isNull() ? null : fill, oneHot.key(),
-                standardize, sd.key(), clipQuantiles.isEmpty() ? null : clipQuantiles);
+        Section simulation = new Section(sites, key(partition), alpha, testFraction, missing.key(), missingIndicators,
+                key(stats), fill.isNull() ? null : fill, standardize, sd.key(),
+                clipQuantiles.isEmpty() ? null : clipQuantiles, parallelism, keys(regimes, Regime::key));
+        return new Document(dataset, model.isNull() ? null : model, strategy.strategyName(), rounds, fraction,
+                sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
+                roundDeadlineSeconds, dp, secureAggregation, siteDp, overSelection, maxSiteWeightShare, maxCountGrowth,
+                minRows, oneHot.key(), simulation);
     }
 
     /**
@@ -243,13 +257,6 @@ public record SimulationConfig(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Document(
             String dataset,
-            Integer sites,
-            String partition,
-            Double alpha,
-            Double testFraction,
-            String missing,
-            Boolean missingIndicators,
-            String stats,
             JsonNode model,
             String strategy,
             Integer rounds,
@@ -266,8 +273,6 @@ public record SimulationConfig(
             Double minDelta,
             Long seed,
             Integer roundDeadlineSeconds,
-            Integer parallelism,
-            List<String> regimes,
             DpSettings dp,
             SecAggSettings secureAggregation,
             SiteDpSettings siteDp,
@@ -275,18 +280,48 @@ public record SimulationConfig(
             Double maxSiteWeightShare,
             Double maxCountGrowth,
             Integer minRows,
-            JsonNode fill,
             String oneHot,
+            Section simulation) {
+    }
+
+    /**
+     * The {@code simulation} section as written: the keys that only mean something to {@code simulate} and
+     * {@code tune} (how a dataset becomes in-process sites, how they are prepared, which regimes run, how many run
+     * at once). A deployment's {@code server.yaml} refuses the section.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Section(
+            Integer sites,
+            String partition,
+            Double alpha,
+            Double testFraction,
+            String missing,
+            Boolean missingIndicators,
+            String stats,
+            JsonNode fill,
             Boolean standardize,
             String sd,
-            List<Double> clipQuantiles) {
+            List<Double> clipQuantiles,
+            Integer parallelism,
+            List<String> regimes) {
+
+        static final Section EMPTY = new Section(null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
+    }
+
+    /** Runs a check of a section key whose message names the key bare, naming it as {@code simulation.<key>}. */
+    private static void inSection(String key, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()).replace("'" + key + "'",
+                    "'" + SIMULATION + "." + key + "'"), e);
+        }
     }
 
     /** A config with every default. */
     public static SimulationConfig defaults() {
-        return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null));
+        return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */

@@ -19,9 +19,10 @@ class ConfigLoaderTest {
     void yamlValuesOverrideDefaultsAndUnsetKeysKeepThem() {
         SimulationConfig c = ConfigLoader.parse("""
                 dataset: pima-diabetes
-                sites: 8
-                partition: dirichlet
-                alpha: 0.3
+                simulation:
+                  sites: 8
+                  partition: dirichlet
+                  alpha: 0.3
                 rounds: 20
                 local_epochs: 2
                 model: {type: mlp, hidden: [16]}
@@ -39,13 +40,14 @@ class ConfigLoaderTest {
     @Test
     void preprocessingKeysBecomeTypedOptionsAndTheirDefaultsAreTodaysBehaviour() {
         SimulationConfig c = ConfigLoader.parse("""
-                missing: constant
-                fill: {chol: 200, "*": 0}
+                simulation:
+                  missing: constant
+                  fill: {chol: 200, "*": 0}
+                  standardize: true
+                  sd: unbiased
+                  clip_quantiles: [0.01, 0.99]
+                  stats: per_site
                 one_hot: drop_first
-                standardize: true
-                sd: unbiased
-                clip_quantiles: [0.01, 0.99]
-                stats: per_site
                 """, "sim.yaml", Map.of());
         var o = c.preprocessing();
         assertEquals(org.fedmed.data.prep.MissingPolicy.CONSTANT, o.missing());
@@ -64,11 +66,11 @@ class ConfigLoaderTest {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 2\none_hot: last\n", "s.yaml", Map.of()));
         assertTrue(e.getMessage().contains("'one_hot'") && e.getMessage().contains("drop_first")
                 && e.getMessage().contains("line 2"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("missing: constant\n", "s.yaml", Map.of()));
-        assertTrue(e.getMessage().contains("'fill'"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("fill: 3\n", "s.yaml", Map.of()));
-        assertTrue(e.getMessage().contains("'fill' is only used with missing: constant"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("clip_quantiles: [0.99, 0.01]\n", "s.yaml", Map.of()));
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {missing: constant}\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'simulation.fill'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {fill: 3}\n", "s.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("'simulation.fill' is only used with missing: constant"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {clip_quantiles: [0.99, 0.01]}\n", "s.yaml", Map.of()));
         assertTrue(e.getMessage().contains("clip_quantiles") && e.getMessage().contains("line 1"), e.getMessage());
     }
 
@@ -101,8 +103,8 @@ class ConfigLoaderTest {
         assertTrue(e2.getMessage().contains("'lr'"), e2.getMessage());
         var e3 = assertThrows(ConfigException.class, () -> ConfigLoader.parse("strategy: fedsgd\n", "x", Map.of()));
         assertTrue(e3.getMessage().contains("'strategy'") && e3.getMessage().contains("fedavg"), e3.getMessage());
-        var e4 = assertThrows(ConfigException.class, () -> ConfigLoader.parse("regimes: [local, magic]\n", "x", Map.of()));
-        assertTrue(e4.getMessage().contains("'regimes'") && e4.getMessage().contains("magic"), e4.getMessage());
+        var e4 = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {regimes: [local, magic]}\n", "x", Map.of()));
+        assertTrue(e4.getMessage().contains("'simulation.regimes'") && e4.getMessage().contains("magic"), e4.getMessage());
     }
 
     @Test

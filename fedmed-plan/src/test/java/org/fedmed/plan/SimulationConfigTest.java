@@ -22,12 +22,13 @@ class SimulationConfigTest {
     @Test
     void closedChoicesAreReadIntoTheirEnumsWhateverTheCaseAndDashes() {
         SimulationConfig c = ConfigLoader.parse("""
-                partition: Quantity
-                missing: MEDIAN
-                stats: per-site
+                simulation:
+                  partition: Quantity
+                  missing: MEDIAN
+                  stats: per-site
+                  regimes: [centralized, LOCAL]
                 strategy: Uniform
                 send: delta
-                regimes: [centralized, LOCAL]
                 """, "sim.yaml", Map.of());
         assertEquals(PartitionerKind.QUANTITY, c.partition());
         assertEquals(MissingPolicy.MEDIAN, c.missing());
@@ -55,29 +56,37 @@ class SimulationConfigTest {
 
     @Test
     void anUnknownChoiceIsRefusedNamingTheKeyAndTheAllowedValues() {
-        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("stats: pooled\n", "sim.yaml", Map.of()));
-        assertEquals("sim.yaml: config key 'stats': unknown value 'pooled' (allowed: [federated, per_site])"
-                + " (line 1, column 8)", e.getMessage());
-        var r = assertThrows(ConfigException.class, () -> ConfigLoader.parse("regimes: [local, magic]\n", "sim.yaml",
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {stats: pooled}\n", "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: config key 'simulation.stats': unknown value 'pooled' (allowed: [federated, per_site])"
+                + " (line 1, column 21)", e.getMessage());
+        var r = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {regimes: [local, magic]}\n", "sim.yaml",
                 Map.of()));
-        assertTrue(r.getMessage().startsWith("sim.yaml: config key 'regimes' unknown regime 'magic' (known: [local,"
-                + " federated, centralized])"), r.getMessage());
+        assertTrue(r.getMessage().startsWith("sim.yaml: config key 'simulation.regimes': unknown value 'magic'"
+                + " (allowed: [centralized, federated, local])"), r.getMessage());
+        var top = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 3\nstats: per_site\n",
+                "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: key 'stats' (line 2, column 1) only means something to a simulation and belongs in"
+                + " its section: write it as 'simulation: {stats: ...}' (see docs/configuration.md)", top.getMessage());
     }
 
     @Test
     void itIsWrittenAsItsDocumentWithEveryKeyInConfigSpelling() {
         Map<String, Object> m = ConfigLoader.toMap(ConfigLoader.parse("""
-                partition: dirichlet
-                stats: per_site
+                simulation:
+                  partition: dirichlet
+                  stats: per_site
+                  regimes: [federated]
                 strategy: quality
-                regimes: [federated]
                 """, "sim.yaml", Map.of()));
-        assertEquals("dirichlet", m.get("partition"));
-        assertEquals("per_site", m.get("stats"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sim = (Map<String, Object>) m.get("simulation");
+        assertEquals("dirichlet", sim.get("partition"));
+        assertEquals("per_site", sim.get("stats"));
         assertEquals("quality", m.get("strategy"));
         assertEquals("weights", m.get("send"));
-        assertEquals("mean", m.get("missing"));
-        assertEquals(List.of("federated"), m.get("regimes"));
+        assertEquals("mean", sim.get("missing"));
+        assertEquals(List.of("federated"), sim.get("regimes"));
+        assertFalse(m.containsKey("stats"), "simulation keys are written in their section only");
         assertEquals(100, m.get("rounds"));
         assertFalse(m.containsKey("model"), "no model named, none written");
         assertFalse(m.containsKey("dp"), "an absent section stays absent");
@@ -86,7 +95,8 @@ class SimulationConfigTest {
     @Test
     void aWrittenConfigReadsBackAsTheSameConfig() {
         SimulationConfig c = ConfigLoader.parse("""
-                partition: quantity
+                simulation:
+                  partition: quantity
                 send: delta
                 model: {type: mlp, hidden: [8]}
                 dp: {noise_multiplier: 2.0}
@@ -157,7 +167,8 @@ class SimulationConfigTest {
                 lr: 0.03
                 local_epochs: 5
                 batch_size: 16
-                regimes: [federated]
+                simulation:
+                  regimes: [federated]
                 patience: 4
                 """, "sim.yaml", Map.of());
         assertEquals(expected, v);

@@ -39,9 +39,9 @@ class ComparisonExperimentTest {
     @Test
     void sameSeedGivesBitIdenticalFederatedParametersWhateverTheParallelism() {
         FederatedDataset data = SyntheticFederation.build(2, 80, 90, 100, 110);
-        var a = new ComparisonExperiment(config("rounds: 8\nregimes: [federated]\nparallelism: 1\n"), null).run(data);
-        var b = new ComparisonExperiment(config("rounds: 8\nregimes: [federated]\nparallelism: 4\n"), null).run(data);
-        var c = new ComparisonExperiment(config("rounds: 8\nregimes: [federated]\nseed: 7\n"), null).run(data);
+        var a = new ComparisonExperiment(config("rounds: 8\nsimulation: {regimes: [federated], parallelism: 1}\n"), null).run(data);
+        var b = new ComparisonExperiment(config("rounds: 8\nsimulation: {regimes: [federated], parallelism: 4}\n"), null).run(data);
+        var c = new ComparisonExperiment(config("rounds: 8\nsimulation: {regimes: [federated]}\nseed: 7\n"), null).run(data);
         assertArrayEquals(a.federated().finalModel().flat(), b.federated().finalModel().flat());
         assertFalse(java.util.Arrays.equals(a.federated().finalModel().flat(), c.federated().finalModel().flat()));
     }
@@ -49,7 +49,7 @@ class ComparisonExperimentTest {
     @Test
     void partialParticipationSamplesTheConfiguredNumberOfSitesEachRound() {
         FederatedDataset data = SyntheticFederation.build(3, 50, 50, 50, 50, 50);
-        var report = new ComparisonExperiment(config("rounds: 6\nregimes: [federated]\nsites_per_round: 2\n"), null).run(data);
+        var report = new ComparisonExperiment(config("rounds: 6\nsimulation: {regimes: [federated]}\nsites_per_round: 2\n"), null).run(data);
         report.federated().rounds().forEach(r -> assertEquals(2, r.selected().size()));
         long distinct = report.federated().rounds().stream().map(r -> r.selected()).distinct().count();
         assertTrue(distinct > 1, "sampling varies across rounds");
@@ -66,7 +66,7 @@ class ComparisonExperimentTest {
         FederatedDataset data = new FederatedDataset("synthetic", List.of(clean.sites().get(0),
                 new SiteData(bad.siteId(), poisoned, bad.test(), 1.0), clean.sites().get(2)), Map.of(),
                 clean.featureNames(), 2);
-        var report = new ComparisonExperiment(config("rounds: 3\nregimes: [federated]\n"), null).run(data);
+        var report = new ComparisonExperiment(config("rounds: 3\nsimulation: {regimes: [federated]}\n"), null).run(data);
         for (var r : report.federated().rounds()) {
             assertTrue(r.completed());
             assertEquals(List.of("site0", "site2"), r.succeeded());
@@ -81,7 +81,8 @@ class ComparisonExperimentTest {
         FederatedDataset data = SyntheticFederation.build(7, 100, 100, 100, 100);
         var report = new ComparisonExperiment(config("""
                 rounds: 6
-                regimes: [federated]
+                simulation:
+                  regimes: [federated]
                 dp: {noise_multiplier: 1.0, clip_norm: 0.5, sampling: poisson, sample_rate: 0.5, delta: 1.0e-5}
                 """), null).run(data);
         var privacy = report.federated().privacy();
@@ -100,7 +101,7 @@ class ComparisonExperimentTest {
         double oneRound = new org.fedmed.privacy.accounting.RdpAccountant().step(1.0, 2.0, 1).epsilon(1e-5).epsilon();
         double threeRounds = new org.fedmed.privacy.accounting.RdpAccountant().step(1.0, 2.0, 3).epsilon(1e-5).epsilon();
         var e = assertThrows(IllegalArgumentException.class, () -> new ComparisonExperiment(config(
-                "rounds: 10\nregimes: [federated]\ndp: {noise_multiplier: 2.0, target_epsilon: " + threeRounds + "}\n"),
+                "rounds: 10\nsimulation: {regimes: [federated]}\ndp: {noise_multiplier: 2.0, target_epsilon: " + threeRounds + "}\n"),
                 null).run(data));
         assertTrue(e.getMessage().contains("at most 3 round(s) fit"), e.getMessage());
         assertTrue(oneRound < threeRounds);
@@ -111,7 +112,8 @@ class ComparisonExperimentTest {
         FederatedDataset data = SyntheticFederation.build(9, 300, 300, 300, 300);
         var report = new ComparisonExperiment(config("""
                 rounds: 10
-                regimes: [federated]
+                simulation:
+                  regimes: [federated]
                 dp: {noise_multiplier: 0.05, clip_norm: 1.0, noise: local}
                 """), null).run(data);
         assertEquals("dp-fedavg-local", report.federated().privacy().mechanism());
@@ -122,9 +124,9 @@ class ComparisonExperimentTest {
     @Test
     void secureAggregationGivesTheSameModelAsPlainFedAvgWithinQuantizationError() {
         FederatedDataset data = SyntheticFederation.build(10, 100, 120, 140, 160);
-        var plain = new ComparisonExperiment(config("rounds: 4\nregimes: [federated]\n"), null).run(data);
+        var plain = new ComparisonExperiment(config("rounds: 4\nsimulation: {regimes: [federated]}\n"), null).run(data);
         var secure = new ComparisonExperiment(config(
-                "rounds: 4\nregimes: [federated]\nsecure_aggregation: {topology: secagg_plus, clip_bound: 4}\n"), null).run(data);
+                "rounds: 4\nsimulation: {regimes: [federated]}\nsecure_aggregation: {topology: secagg_plus, clip_bound: 4}\n"), null).run(data);
         assertEquals("fedavg+secagg+", secure.federated().strategy());
         float[] a = plain.federated().finalModel().flat();
         float[] b = secure.federated().finalModel().flat();
@@ -145,7 +147,8 @@ class ComparisonExperimentTest {
         FederatedDataset data = SyntheticFederation.build(11, 200, 200, 200, 200);
         var report = new ComparisonExperiment(config("""
                 rounds: 5
-                regimes: [federated]
+                simulation:
+                  regimes: [federated]
                 dp: {noise_multiplier: 0.05, clip_norm: 1.0, noise: local}
                 secure_aggregation: {clip_bound: 2}
                 """), null).run(data);
@@ -158,16 +161,16 @@ class ComparisonExperimentTest {
     void siteDpSgdReportsEachSitesOwnEpsilonWhichFallsWithMoreNoise() {
         FederatedDataset data = SyntheticFederation.build(12, 150, 150, 150);
         var low = new ComparisonExperiment(config(
-                "rounds: 3\nregimes: [federated]\nsite_dp: {noise_multiplier: 1.0, clip_norm: 1.0}\n"), null).run(data);
+                "rounds: 3\nsimulation: {regimes: [federated]}\nsite_dp: {noise_multiplier: 1.0, clip_norm: 1.0}\n"), null).run(data);
         var high = new ComparisonExperiment(config(
-                "rounds: 3\nregimes: [federated]\nsite_dp: {noise_multiplier: 3.0, clip_norm: 1.0}\n"), null).run(data);
+                "rounds: 3\nsimulation: {regimes: [federated]}\nsite_dp: {noise_multiplier: 3.0, clip_norm: 1.0}\n"), null).run(data);
         assertEquals(data.siteIds(), List.copyOf(low.federated().siteDpEpsilon().keySet()));
         for (String site : data.siteIds()) {
             double eLow = low.federated().siteDpEpsilon().get(site);
             double eHigh = high.federated().siteDpEpsilon().get(site);
             assertTrue(eLow > eHigh && eHigh > 0, site + ": " + eLow + " vs " + eHigh);
         }
-        assertNull(new ComparisonExperiment(config("rounds: 1\nregimes: [federated]\n"), null).run(data)
+        assertNull(new ComparisonExperiment(config("rounds: 1\nsimulation: {regimes: [federated]}\n"), null).run(data)
                 .federated().siteDpEpsilon());
     }
 
@@ -178,7 +181,8 @@ class ComparisonExperimentTest {
         FederatedDataset data = SyntheticFederation.build(13, 200, 200, 200, 200);
         var report = new ComparisonExperiment(config("""
                 rounds: 5
-                regimes: [federated]
+                simulation:
+                  regimes: [federated]
                 dp: {noise_multiplier: 0.5, clip_norm: 1.0, noise: distributed}
                 secure_aggregation: {clip_bound: 2}
                 """), null).run(data);

@@ -46,9 +46,10 @@ class LyingSiteTest {
             dataset: heart-disease
             rounds: 40
             local_epochs: 2
-            regimes: [federated]
+            simulation:
+              regimes: [federated]
+              parallelism: 1
             seed: 7
-            parallelism: 1
             """;
 
     /** Returns whatever it is sent, claiming a billion training and test examples and an AUC of 1. */

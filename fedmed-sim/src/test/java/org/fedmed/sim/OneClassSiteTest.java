@@ -62,7 +62,7 @@ class OneClassSiteTest {
     void theLocalOnlyModelOfAOneClassSitePredictsThatClass() {
         FederatedDataset data = withOneClassSite();
         ComparisonReport report = new ComparisonExperiment(
-                ComparisonExperimentTest.config("rounds: 20\nregimes: [local]\n"), null).run(data);
+                ComparisonExperimentTest.config("rounds: 20\nsimulation: {regimes: [local]}\n"), null).run(data);
         assertEquals(1.0, report.regimes().get("local").sites().get("ones").get("accuracy"));
     }
 }

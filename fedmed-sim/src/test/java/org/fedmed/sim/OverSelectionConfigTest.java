@@ -81,7 +81,8 @@ class OverSelectionConfigTest {
         FederatedDataset data = SyntheticFederation.build(5, 120, 80, 100, 60);
         var report = new ComparisonExperiment(parse("""
                 rounds: 3
-                regimes: [federated]
+                simulation:
+                  regimes: [federated]
                 sites_per_round: 2
                 min_fit_sites: 2
                 over_selection: 0.5

@@ -47,9 +47,10 @@ class LocalStepsProcessesMatchSimulationTest {
             """;
 
     static final String SIMULATION = TRAINING + """
-            stats: per_site
-            missing_indicators: false
-            regimes: [federated]
+            simulation:
+              stats: per_site
+              missing_indicators: false
+              regimes: [federated]
             """;
 
     @Test

@@ -117,7 +117,7 @@ class OwnDefinitionProcessesTest {
         }
 
         SimulationConfig cfg = ConfigLoader.parse(TRAINING.replace("cohort/own.yaml", definition.toString())
-                + "regimes: [federated]\n", "simulation", Map.of());
+                + "simulation: {regimes: [federated]}\n", "simulation", Map.of());
         ComparisonReport sim = new ComparisonExperiment(cfg, null)
                 .run(SimulationData.load(cfg, new DatasetRegistry(List.of())));
         try (RunStore store = RunStore.open(fed.store())) {

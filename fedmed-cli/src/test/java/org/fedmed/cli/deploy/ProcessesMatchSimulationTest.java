@@ -54,9 +54,10 @@ class ProcessesMatchSimulationTest {
      * site's data as a deployed site does (per-site statistics, no indicator columns) and run the federated regime.
      */
     static final String SIMULATION = TRAINING + """
-            stats: per_site
-            missing_indicators: false
-            regimes: [federated]
+            simulation:
+              stats: per_site
+              missing_indicators: false
+              regimes: [federated]
             """;
 
     @Test

@@ -158,7 +158,7 @@ class StatisticsExchangeProcessesTest {
     }
 
     static ComparisonReport simulate() {
-        SimulationConfig cfg = ConfigLoader.parse(TRAINING + "regimes: [federated]\n", "simulation", Map.of());
+        SimulationConfig cfg = ConfigLoader.parse(TRAINING + "simulation: {regimes: [federated]}\n", "simulation", Map.of());
         return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
     }
 }

@@ -56,8 +56,9 @@ class FederationPlanTest {
 
     static final String MLP_TRAINING = """
             dataset: heart-disease
-            stats: per_site
-            missing_indicators: false
+            simulation:
+              stats: per_site
+              missing_indicators: false
             model: {type: mlp, hidden: [8]}
             strategy: uniform
             rounds: 7
@@ -134,8 +135,9 @@ class FederationPlanTest {
     void unsetKeysGiveTheDocumentedDefaults() {
         FederationPlan plan = FederationPlan.of(training("""
                 dataset: heart-disease
-                stats: per_site
-                missing_indicators: false
+                simulation:
+                  stats: per_site
+                  missing_indicators: false
                 """), 4, noData());
         assertEquals(ParameterLayout.of(List.of("dense0.weight", "dense0.bias"),
                 List.of(new int[] {1, 22}, new int[] {1})), plan.initial().layout(), "logistic regression");

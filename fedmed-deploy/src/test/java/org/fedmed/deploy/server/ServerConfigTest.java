@@ -152,6 +152,10 @@ class ServerConfigTest {
         assertEquals(file + " (section 'training'): key 'stats' only means something to 'fedmed simulate' (line 6,"
                 + " column 3): the server reads no data; each site prepares its own data as its site.yaml says;"
                 + " remove it from the server config", stats.getMessage());
+        var section = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(write(tmp,
+                MINIMAL + "  simulation: {stats: per_site}\n")));
+        assertTrue(section.getMessage().contains("key 'simulation' only means something to 'fedmed simulate' (line 6,"
+                + " column 3): "), section.getMessage());
         for (String key : java.util.List.of("partition: iid", "alpha: 0.5", "sites: 4", "test_fraction: 0.25",
                 "missing: mean", "missing_indicators: false", "regimes: [federated]", "parallelism: 2",
                 "fill: 0", "standardize: false", "sd: unbiased", "clip_quantiles: [0.01, 0.99]")) {

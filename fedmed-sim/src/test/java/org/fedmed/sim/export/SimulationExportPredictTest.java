@@ -57,8 +57,11 @@ class SimulationExportPredictTest {
         return CsvLoader.load(sb.toString(), name + ".csv", SCHEMA.ignoring("id"));
     }
 
-    private static final String CONFIG = "rounds: 3\nregimes: [federated]\none_hot: drop_first\nsd: unbiased\n"
-            + "test_fraction: 0.25\n";
+    /** The run's config; {@code more} adds keys to its simulation section (", key: value"). */
+    private static String config(String more) {
+        return "rounds: 3\none_hot: drop_first\nsimulation: {regimes: [federated], sd: unbiased, test_fraction: 0.25"
+                + more + "}\n";
+    }
 
     private static Path export(Path dir, String yaml) throws Exception {
         return export(dir, yaml, 4);
@@ -83,7 +86,7 @@ class SimulationExportPredictTest {
 
     @Test
     void aNewRowIsEncodedAsWorkedOutByHandAndScoredAsTheModelScoresThatVector(@TempDir Path dir) throws Exception {
-        Path model = export(dir, CONFIG);
+        Path model = export(dir, config(""));
         JsonNode provenance = new ObjectMapper().readTree(ModelExporter.provenancePath(model).toFile());
         List<String> inputs = new ArrayList<>();
         provenance.get("inputs").forEach(n -> inputs.add(n.asText()));
@@ -115,7 +118,7 @@ class SimulationExportPredictTest {
 
     @Test
     void anUnknownLevelIsRefusedNamingTheLineAndColumn(@TempDir Path dir) throws Exception {
-        ModelPredictor predictor = ModelPredictor.load(export(dir, CONFIG), Optional.empty());
+        ModelPredictor predictor = ModelPredictor.load(export(dir, config("")), Optional.empty());
         Path rows = csv(dir, "x,c,w\n5,z,1\n5,q,1\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> predictor.predictCsv(rows, dir.resolve("o.csv")));
         assertTrue(e.getMessage().contains("new.csv line 3, column 'c'") && e.getMessage().contains("'q'"), e.getMessage());
@@ -123,7 +126,7 @@ class SimulationExportPredictTest {
 
     @Test
     void aCsvWithoutAFeatureColumnFailsNamingTheColumnAndTheHeaderLine(@TempDir Path dir) throws Exception {
-        ModelPredictor predictor = ModelPredictor.load(export(dir, CONFIG), Optional.empty());
+        ModelPredictor predictor = ModelPredictor.load(export(dir, config("")), Optional.empty());
         Path rows = csv(dir, "x,w\n5,1\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> predictor.predictCsv(rows, dir.resolve("o.csv")));
         assertTrue(e.getMessage().startsWith("new.csv line 1: missing feature column 'c'"), e.getMessage());
@@ -131,7 +134,7 @@ class SimulationExportPredictTest {
 
     @Test
     void underDropAMissingValueIsRefusedNamingTheLineAndTheFeature(@TempDir Path dir) throws Exception {
-        ModelPredictor predictor = ModelPredictor.load(export(dir, CONFIG + "missing: drop\nmissing_indicators: false\n"),
+        ModelPredictor predictor = ModelPredictor.load(export(dir, config(", missing: drop, missing_indicators: false")),
                 Optional.empty());
         Path rows = csv(dir, "x,c,w\n5,z,1\n,a,1\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> predictor.predictCsv(rows, dir.resolve("o.csv")));
@@ -140,7 +143,7 @@ class SimulationExportPredictTest {
 
     @Test
     void perSiteStatisticsAreStoredForEverySiteAndAppliedForTheSiteNamed(@TempDir Path dir) throws Exception {
-        Path model = export(dir, CONFIG + "stats: per_site\n", 6);
+        Path model = export(dir, config(", stats: per_site"), 6);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelPredictor.load(model, Optional.empty()));
         assertTrue(e.getMessage().contains("[s0, s1]"), e.getMessage());
