@@ -147,8 +147,9 @@ public final class DefinitionRows {
                 if (listed != null) {
                     java.util.Set<Integer> test = testRows.get(rowSite);
                     if (test == null) {
-                        throw DataFormatException.atCell(rows.source(), rows.line(), "-", "site '" + rowSite
-                                + "' has no list under split.test_rows");
+                        throw DataFormatException.atCell(rows.source(), rows.line(),
+                                siteColumn != null ? siteColumn.column() : "site", "site '" + rowSite
+                                + "' has no list under split.test_rows; every site needs its test rows listed");
                     }
                     rowPart = test.contains(index) ? Part.TEST : Part.TRAIN;
                     highest.put(rowSite, index);

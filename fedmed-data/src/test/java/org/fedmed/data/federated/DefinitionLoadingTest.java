@@ -113,6 +113,16 @@ class DefinitionLoadingTest {
     }
 
     @Test
+    void aSiteColumnSiteWithoutListedTestRowsIsNamedWithItsFileLineAndColumn(@TempDir Path dir) {
+        write(dir, "all.csv", rows(6, 7, ",ward", i -> "," + (i < 3 ? "north" : "south")));
+        Path def = TestData.write(dir, "ward.yaml", "name: ward\n" + COLUMNS
+                + "sites: {file: all.csv, column: ward}\nsplit:\n  test_rows:\n    north: [0]\n");
+        var e = assertThrows(DataFormatException.class, () -> load(def));
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("'ward'")
+                && e.getMessage().contains("site 'south' has no list under split.test_rows"), e.getMessage());
+    }
+
+    @Test
     void aDataFolderReadsFilesFromTheDataRootsInsteadOfTheDefinitionsFolder(@TempDir Path dir) {
         Path data = write(dir.resolve("roots").resolve("shared-cohort"), "a.csv", rows(30, 6, "", i -> ""));
         Path def = TestData.write(dir.resolve("defs"), "own.yaml", "name: own\ndata_folder: shared-cohort\n" + COLUMNS
