@@ -18,6 +18,10 @@ import org.fedmed.ml.optim.Optimizers;
  * <p>A fit of {@code local_steps} runs exactly that many steps and takes its batches from a {@link BatchCursor} that
  * the site keeps between fits, so its data order carries over from round to round; dropout masks come from the
  * fit's own seed, as with epochs.
+ *
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are applied through {@link LocalTerms} at
+ * every step, epochs or steps, against the parameters the fit started from; a fit without terms trains bit for bit as
+ * before they existed.
  */
 public final class Trainer {
 
@@ -39,11 +43,12 @@ public final class Trainer {
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
                                        BatchCursor cursor) {
+        LocalTerms terms = LocalTerms.bind(config, params);
         return switch (config.work()) {
-            case LocalWork.Epochs e -> train(model, params, data, e.count(), config.batchSize(), config.learningRate(),
-                    config.seed());
+            case LocalWork.Epochs e -> trainEpochs(model, params, data, e.count(), config.batchSize(),
+                    config.learningRate(), config.seed(), terms);
             case LocalWork.Steps s -> trainSteps(model, params, data, s.count(), config.batchSize(),
-                    config.learningRate(), config.seed(), cursor);
+                    config.learningRate(), config.seed(), cursor, terms);
         };
     }
 
@@ -58,6 +63,11 @@ public final class Trainer {
      */
     public static TrainingResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
                                             double lr, long seed, BatchCursor cursor) {
+        return trainSteps(model, params, data, steps, batchSize, lr, seed, cursor, LocalTerms.NONE);
+    }
+
+    private static TrainingResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
+                                             double lr, long seed, BatchCursor cursor, LocalTerms terms) {
         if (steps < 1) {
             throw new IllegalArgumentException("local steps must be >= 1, got " + steps);
         }
@@ -78,6 +88,7 @@ public final class Trainer {
             if (!Double.isFinite(loss)) {
                 throw divergedAtStep("the training loss is " + loss, s, steps, lr);
             }
+            terms.addTo(params, grad);
             optimizer.step(params, grad, lr);
             int bad = firstNonFinite(params);
             if (bad >= 0) {
@@ -99,6 +110,11 @@ public final class Trainer {
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, int epochs, int batchSize,
                                        double lr, long seed) {
+        return trainEpochs(model, params, data, epochs, batchSize, lr, seed, LocalTerms.NONE);
+    }
+
+    private static TrainingResult trainEpochs(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                              double lr, long seed, LocalTerms terms) {
         checkArguments(model, params, data, epochs, batchSize, lr);
         int rows = data.rows();
         int batch = Math.min(batchSize, rows);
@@ -124,6 +140,7 @@ public final class Trainer {
                 if (!Double.isFinite(loss)) {
                     throw diverged("the training loss is " + loss, epoch, epochs, s + 1, stepsPerEpoch, lr);
                 }
+                terms.addTo(params, grad);
                 optimizer.step(params, grad, lr);
                 steps++;
                 int bad = firstNonFinite(params);

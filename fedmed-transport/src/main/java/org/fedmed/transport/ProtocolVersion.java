@@ -8,12 +8,14 @@ package org.fedmed.transport;
  * <p>Version 2 added {@code RunEnded} (the server tells its sites that the run is over) and the Refusal of an
  * admitted stream (a site revoked or taken off the member list while connected). A version 1 site would not
  * understand either, so it is refused at Hello rather than left waiting. Version 3 added the dataset definition
- * fingerprint in Hello and the statistics exchange before round 1.
+ * fingerprint in Hello and the statistics exchange before round 1. Version 4 added the typed local terms of a fit
+ * ({@code FitSettings.terms}, FedProx's proximal term first): a version 3 site would skip that field and train without
+ * the term, so it is refused at Hello rather than sent a fit it would silently change.
  */
 public final class ProtocolVersion {
 
     /** The version this build speaks. */
-    public static final int CURRENT = 3;
+    public static final int CURRENT = 4;
 
     private ProtocolVersion() {
     }

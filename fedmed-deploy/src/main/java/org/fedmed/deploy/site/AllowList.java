@@ -10,8 +10,8 @@ import org.fedmed.transport.TaskKind;
 /**
  * The {@code allow} section of a site's config: the data-governance allow-list. A task runs only if its kind,
  * its strategy and its model spec are listed here, its local epochs are at most {@code maxLocalEpochs} (or its local
- * steps at most {@code maxLocalSteps}) and its model has at most {@code maxParameters} parameters; everything else is
- * refused.
+ * steps at most {@code maxLocalSteps}), its proximal weight {@code prox_mu} at most {@code maxProxMu}, and its model has
+ * at most {@code maxParameters} parameters; everything else is refused.
  *
  * @param tasks          task kinds the site accepts; non-empty
  * @param strategies     strategy labels the site accepts (for example {@code fedavg}); non-empty
@@ -19,9 +19,11 @@ import org.fedmed.transport.TaskKind;
  * @param maxLocalEpochs most local epochs a fit may ask for, >= 1
  * @param maxParameters  most parameters a model may have, >= 1; bigger models are refused before they are received
  * @param maxLocalSteps  most local mini-batch steps a {@code local_steps} fit may ask for, >= 1
+ * @param maxProxMu      largest FedProx proximal weight {@code prox_mu} a fit may carry, finite and >= 0; 0 refuses
+ *                       every fit with a proximal term above 0
  */
 public record AllowList(Set<TaskKind> tasks, List<String> strategies, List<ModelSpec> modelSpecs, int maxLocalEpochs,
-                        long maxParameters, int maxLocalSteps) {
+                        long maxParameters, int maxLocalSteps, double maxProxMu) {
 
     /** Default task kinds: fit and evaluate. */
     public static final Set<TaskKind> DEFAULT_TASKS = Set.copyOf(EnumSet.allOf(TaskKind.class));
@@ -31,6 +33,13 @@ public record AllowList(Set<TaskKind> tasks, List<String> strategies, List<Model
     public static final long DEFAULT_MAX_PARAMETERS = 10_000_000L;
     /** Default most local steps. */
     public static final int DEFAULT_MAX_LOCAL_STEPS = 10_000;
+    /**
+     * Default largest {@code prox_mu}: 1, the top of the range FedProx's authors searched (0.001 to 1). The proximal
+     * term only pulls the local model toward the global model the site was sent; it reads no data, so the update
+     * carries no more about the site's patients than a FedAvg update does, and a site need not opt in to it. A site
+     * that wants none sets {@code max_prox_mu: 0}.
+     */
+    public static final double DEFAULT_MAX_PROX_MU = 1.0;
 
     public AllowList {
         if (tasks == null || tasks.isEmpty()) {
@@ -56,12 +65,21 @@ public record AllowList(Set<TaskKind> tasks, List<String> strategies, List<Model
         if (maxLocalSteps < 1) {
             throw new IllegalArgumentException("allow.max_local_steps must be >= 1, got " + maxLocalSteps);
         }
+        if (!(maxProxMu >= 0) || !Double.isFinite(maxProxMu)) {
+            throw new IllegalArgumentException("allow.max_prox_mu must be a finite number >= 0, got " + maxProxMu);
+        }
         tasks = Set.copyOf(tasks);
         strategies = List.copyOf(strategies);
         modelSpecs = List.copyOf(modelSpecs);
     }
 
-    /** An allow-list with the default most local steps. */
+    /** An allow-list with the default largest {@code prox_mu}. */
+    public AllowList(Set<TaskKind> tasks, List<String> strategies, List<ModelSpec> modelSpecs, int maxLocalEpochs,
+                     long maxParameters, int maxLocalSteps) {
+        this(tasks, strategies, modelSpecs, maxLocalEpochs, maxParameters, maxLocalSteps, DEFAULT_MAX_PROX_MU);
+    }
+
+    /** An allow-list with the default most local steps and largest {@code prox_mu}. */
     public AllowList(Set<TaskKind> tasks, List<String> strategies, List<ModelSpec> modelSpecs, int maxLocalEpochs,
                      long maxParameters) {
         this(tasks, strategies, modelSpecs, maxLocalEpochs, maxParameters, DEFAULT_MAX_LOCAL_STEPS);

@@ -2,6 +2,7 @@ package org.fedmed.deploy.site;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.LocalWork;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.transport.TaskKind;
@@ -12,8 +13,9 @@ import org.fedmed.transport.site.TaskPolicy;
 /**
  * A {@link TaskPolicy} that enforces a site's {@link AllowList}: a task is accepted only if its kind, its strategy
  * label and its model spec (the offer's model spec label, read as a {@link ModelSpec} and compared field by field
- * with the approved specs) are allowed, a fit asks for no more local epochs (or local steps) than allowed, and the model has no
- * more parameters than allowed. A refusal says what was asked and what is allowed. An error while reviewing is a
+ * with the approved specs) are allowed, a fit asks for no more local epochs (or local steps) than allowed and each of its
+ * local terms is within the site's cap for it (FedProx's {@code prox_mu} at most {@code max_prox_mu}), and the model has
+ * no more parameters than allowed. A refusal says what was asked and what is allowed. An error while reviewing is a
  * refusal, never an acceptance. Thread-safe: it holds no mutable state.
  */
 public final class AllowListPolicy implements TaskPolicy {
@@ -85,6 +87,16 @@ public final class AllowListPolicy implements TaskPolicy {
             };
             if (tooMuch.isPresent()) {
                 return Verdict.refuse(tooMuch.get());
+            }
+            for (LocalTerm term : offer.fitConfig().terms()) {
+                Optional<String> over = switch (term) {
+                    case LocalTerm.Proximal p -> p.mu() <= allow.maxProxMu() ? Optional.<String>empty()
+                            : Optional.of("the fit asks for " + LocalTerm.Proximal.KEY + " " + p.mu()
+                                    + "; this site allows at most " + allow.maxProxMu() + " (max_prox_mu)");
+                };
+                if (over.isPresent()) {
+                    return Verdict.refuse(over.get());
+                }
             }
         }
         if (offer.modelSpec() == null || offer.modelSpec().isBlank()) {

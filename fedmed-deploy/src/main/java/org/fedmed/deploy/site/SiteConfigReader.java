@@ -47,7 +47,7 @@ final class SiteConfigReader {
 
     /** The raw {@code allow} section. */
     record AllowDocument(List<String> tasks, List<String> strategies, List<JsonNode> modelSpecs, Integer maxLocalEpochs,
-                         Long maxParameters, Integer maxLocalSteps) {
+                         Long maxParameters, Integer maxLocalSteps, Double maxProxMu) {
     }
 
     private SiteConfigReader() {
@@ -77,7 +77,8 @@ final class SiteConfigReader {
                     specs(required(a.modelSpecs(), "allow.model_specs")),
                     or(a.maxLocalEpochs(), AllowList.DEFAULT_MAX_LOCAL_EPOCHS),
                     or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS),
-                    or(a.maxLocalSteps(), AllowList.DEFAULT_MAX_LOCAL_STEPS));
+                    or(a.maxLocalSteps(), AllowList.DEFAULT_MAX_LOCAL_STEPS),
+                    or(a.maxProxMu(), AllowList.DEFAULT_MAX_PROX_MU));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
                     dpSgd(doc.privacy()));

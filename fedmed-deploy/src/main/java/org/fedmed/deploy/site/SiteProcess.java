@@ -88,9 +88,10 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("preprocessing: %s statistics%s%n", config.data().stats().name().toLowerCase(Locale.ROOT),
                 config.data().needsMergedStatistics() ? ", from the statistics exchange before round 1" : "");
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
-                        + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
-                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),
-                config.allow().maxParameters(), config.auditLog());
+                        + ", prox_mu %s and %d parameters; audit log %s%n", config.allow().taskNames(),
+                config.allow().strategies(), config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(),
+                config.allow().maxLocalSteps(), config.allow().maxProxMu(), config.allow().maxParameters(),
+                config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
         if (ledger != null) {

@@ -6,6 +6,7 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.LocalWork;
 import org.fedmed.ml.BatchCursor;
+import org.fedmed.ml.LocalTerms;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.Trainer;
 import org.fedmed.ml.optim.Optimizer;
@@ -21,6 +22,11 @@ import org.fedmed.privacy.NoiseSource;
  * from the noise source's stream for that seed, so a seeded source makes training reproducible bit for bit. A
  * {@code local_steps} fit takes exactly S steps: Poisson batches drawn afresh each step, or shuffled batches from the
  * site's {@link BatchCursor}, which carries the order over from fit to fit.
+ *
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are added through {@link LocalTerms} to the
+ * clipped, noised gradient at every step, before the optimizer's step. They depend on the parameters only, never on
+ * an example, so they change neither the sensitivity nor the privacy account; a fit without terms trains bit for bit
+ * as before they existed.
  */
 public final class DpSgdTrainer {
 
@@ -39,11 +45,12 @@ public final class DpSgdTrainer {
     /** Trains with the local work of a fit task; shuffled {@code local_steps} batches come from {@code cursor}. */
     public static DpSgdResult train(Model model, float[] params, LabeledData data, FitConfig config, DpSgdConfig dp,
                                     NoiseSource noise, BatchCursor cursor) {
+        LocalTerms terms = LocalTerms.bind(config, params);
         return switch (config.work()) {
-            case LocalWork.Epochs e -> train(model, params, data, e.count(), config.batchSize(), config.learningRate(),
-                    config.seed(), dp, noise);
+            case LocalWork.Epochs e -> trainEpochs(model, params, data, e.count(), config.batchSize(),
+                    config.learningRate(), config.seed(), dp, noise, terms);
             case LocalWork.Steps s -> trainSteps(model, params, data, s.count(), config.batchSize(),
-                    config.learningRate(), config.seed(), dp, noise, cursor);
+                    config.learningRate(), config.seed(), dp, noise, cursor, terms);
         };
     }
 
@@ -56,6 +63,12 @@ public final class DpSgdTrainer {
      */
     public static DpSgdResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
                                          double lr, long seed, DpSgdConfig dp, NoiseSource noise, BatchCursor cursor) {
+        return trainSteps(model, params, data, steps, batchSize, lr, seed, dp, noise, cursor, LocalTerms.NONE);
+    }
+
+    private static DpSgdResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
+                                          double lr, long seed, DpSgdConfig dp, NoiseSource noise, BatchCursor cursor,
+                                          LocalTerms terms) {
         if (steps < 1) {
             throw new IllegalArgumentException("local steps must be >= 1, got " + steps);
         }
@@ -91,6 +104,7 @@ public final class DpSgdTrainer {
             if (!Double.isFinite(lossSum)) {
                 throw divergedAtStep("the training loss is " + lossSum, s, steps, lr);
             }
+            terms.addTo(params, grad);
             optimizer.step(params, grad, lr);
             int bad = Trainer.firstNonFinite(params);
             if (bad >= 0) {
@@ -113,6 +127,11 @@ public final class DpSgdTrainer {
      */
     public static DpSgdResult train(Model model, float[] params, LabeledData data, int epochs, int batchSize,
                                     double lr, long seed, DpSgdConfig dp, NoiseSource noise) {
+        return trainEpochs(model, params, data, epochs, batchSize, lr, seed, dp, noise, LocalTerms.NONE);
+    }
+
+    private static DpSgdResult trainEpochs(Model model, float[] params, LabeledData data, int epochs, int batchSize,
+                                           double lr, long seed, DpSgdConfig dp, NoiseSource noise, LocalTerms terms) {
         Trainer.checkArguments(model, params, data, epochs, batchSize, lr);
         int n = data.rows();
         int batch = Math.min(batchSize, n);
@@ -154,6 +173,7 @@ public final class DpSgdTrainer {
                 if (!Double.isFinite(lossSum)) {
                     throw diverged("the training loss is " + lossSum, epoch, epochs, s + 1, stepsPerEpoch, lr);
                 }
+                terms.addTo(params, grad);
                 optimizer.step(params, grad, lr);
                 steps++;
                 int bad = Trainer.firstNonFinite(params);

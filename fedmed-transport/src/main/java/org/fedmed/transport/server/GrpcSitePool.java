@@ -15,20 +15,19 @@ import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
-import org.fedmed.core.LocalWork;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Task;
 import org.fedmed.core.engine.OutcomeSink;
 import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
-import org.fedmed.transport.proto.FitSettings;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
 import org.fedmed.transport.proto.StatsReply;
 import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskKind;
+import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.Layouts;
 
 /**
@@ -159,16 +158,7 @@ public final class GrpcSitePool implements SitePool {
                 .setLayout(layout).setPayloadBytes(bytes)
                 .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec());
         switch (task) {
-            case FitTask fit -> {
-                FitSettings.Builder f = FitSettings.newBuilder().setBatchSize(fit.config().batchSize())
-                        .setLearningRate(fit.config().learningRate()).setSendDelta(fit.config().sendDelta())
-                        .setSeed(fit.config().seed());
-                switch (fit.config().work()) {
-                    case LocalWork.Epochs e -> f.setLocalEpochs(e.count());
-                    case LocalWork.Steps s -> f.setLocalSteps(s.count());
-                }
-                h.setKind(TaskKind.FIT).setFit(f);
-            }
+            case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()));
             case EvalTask eval -> h.setKind(TaskKind.EVALUATE);
         }
         return h.build();

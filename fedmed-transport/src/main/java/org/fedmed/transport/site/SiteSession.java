@@ -19,7 +19,6 @@ import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
-import org.fedmed.core.LocalWork;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.transport.DefinitionReport;
@@ -30,7 +29,6 @@ import org.fedmed.transport.proto.ColumnDefinition;
 import org.fedmed.transport.proto.DefinitionFingerprint;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.FederationGrpc;
-import org.fedmed.transport.proto.FitSettings;
 import org.fedmed.transport.proto.Heartbeat;
 import org.fedmed.transport.proto.Hello;
 import org.fedmed.transport.proto.ResultHeader;
@@ -42,10 +40,12 @@ import org.fedmed.transport.proto.TaskFailed;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskRefused;
 import org.fedmed.transport.wire.ChunkException;
+import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.FlowControlledSender;
 import org.fedmed.transport.wire.Layouts;
 import org.fedmed.transport.wire.ModelChunker;
 import org.fedmed.transport.wire.Transfer;
+import org.fedmed.transport.wire.UnknownLocalTermException;
 
 /**
  * One stream of a {@link SiteConnection}, from Hello until it ends. It turns tasks into offers for the site's
@@ -175,6 +175,9 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         TaskOffer offer;
         try {
             offer = offerOf(h);
+        } catch (UnknownLocalTermException e) {
+            refuse(h, e.getMessage());
+            return;
         } catch (IllegalArgumentException e) {
             refuse(h, "malformed task: " + e.getMessage());
             return;
@@ -227,14 +230,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         }
         FitConfig fit = null;
         if (kind == TaskKind.FIT) {
-            FitSettings f = h.getFit();
-            LocalWork work = switch (f.getLocalWorkCase()) {
-                case LOCAL_EPOCHS -> LocalWork.epochs(f.getLocalEpochs());
-                case LOCAL_STEPS -> LocalWork.steps(f.getLocalSteps());
-                case LOCALWORK_NOT_SET -> throw new IllegalArgumentException(
-                        "fit settings set neither local_epochs nor local_steps");
-            };
-            fit = new FitConfig(work, f.getBatchSize(), f.getLearningRate(), f.getSendDelta(), f.getSeed());
+            fit = FitSettingsCodec.fromWire(h.getFit());
         }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
                 h.getStrategy(), h.getModelSpec(), fit);

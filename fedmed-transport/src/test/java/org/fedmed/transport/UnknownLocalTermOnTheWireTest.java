@@ -1,0 +1,144 @@
+package org.fedmed.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalWork;
+import org.fedmed.transport.proto.DType;
+import org.fedmed.transport.proto.FederationGrpc;
+import org.fedmed.transport.proto.LocalTermSetting;
+import org.fedmed.transport.proto.ModelLayout;
+import org.fedmed.transport.proto.ServerMessage;
+import org.fedmed.transport.proto.SiteMessage;
+import org.fedmed.transport.proto.TaskHeader;
+import org.fedmed.transport.proto.TensorSpec;
+import org.fedmed.transport.proto.Welcome;
+import org.fedmed.transport.site.AuditEntry;
+import org.fedmed.transport.site.SiteChannels;
+import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.transport.support.RecordingAuditLog;
+import org.fedmed.transport.support.TargetSite;
+import org.fedmed.transport.support.TestFederation;
+import org.fedmed.transport.wire.FitSettingsCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A site sent a fit with a local term it does not know refuses the task over real gRPC with mutual TLS, naming the
+ * term and version, before its policy or its trainer sees it; a newer server is played by a scripted one, since this
+ * build's server only sends terms it knows.
+ */
+@Timeout(60)
+class UnknownLocalTermOnTheWireTest {
+
+    /** Welcomes the site, then sends it one task header; records everything the site sends. */
+    static final class ScriptedServer extends FederationGrpc.FederationImplBase {
+        final BlockingQueue<SiteMessage> received = new LinkedBlockingQueue<>();
+        final TaskHeader task;
+
+        ScriptedServer(TaskHeader task) {
+            this.task = task;
+        }
+
+        @Override
+        public StreamObserver<SiteMessage> connect(StreamObserver<ServerMessage> out) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(SiteMessage m) {
+                    received.add(m);
+                    if (m.hasHello()) {
+                        synchronized (out) {
+                            out.onNext(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
+                                    .setProtocolVersion(ProtocolVersion.CURRENT).setSiteId(m.getHello().getSiteId())
+                                    .setHeartbeatIntervalMs(1000).setMaxModelBytes(1 << 20).setChunkBytes(1 << 16))
+                                    .build());
+                            out.onNext(ServerMessage.newBuilder().setTask(task).build());
+                        }
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    synchronized (out) {
+                        out.onCompleted();
+                    }
+                }
+            };
+        }
+    }
+
+    @Test
+    void aFitWithAnUnknownTermIsRefusedNamingTheTermAndVersionAndNotTrained() throws Exception {
+        FitConfig fit = new FitConfig(LocalWork.epochs(1), 4, 0.1, false, 3);
+        TaskHeader task = TaskHeader.newBuilder().setTaskId("r1-fit-a").setKind(org.fedmed.transport.proto.TaskKind.FIT)
+                .setRound(1).setStrategy("fedavg").setModelSpec("{\"type\":\"logistic\"}")
+                .setLayout(ModelLayout.newBuilder().setDtype(DType.FLOAT32_LE)
+                        .addTensors(TensorSpec.newBuilder().setName("w").addShape(2)))
+                .setPayloadBytes(8)
+                .setFit(FitSettingsCodec.toWire(fit).toBuilder().addTerms(LocalTermSetting.newBuilder()
+                        .setName("scaffold").setVersion(3).addValues(0.5)))
+                .build();
+        ScriptedServer script = new ScriptedServer(task);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
+                TestFederation.PKI.serverCredentials(TestFederation.PKI.server())).addService(script).build().start();
+        AtomicInteger reviewed = new AtomicInteger();
+        AtomicInteger trained = new AtomicInteger();
+        TargetSite site = new TargetSite("a", 1, 10) {
+            @Override
+            public FitResult fit(FitTask t) throws Exception {
+                trained.incrementAndGet();
+                return super.fit(t);
+            }
+        };
+        RecordingAuditLog audit = new RecordingAuditLog();
+        ManagedChannel channel = SiteChannels.open("127.0.0.1", server.getPort(),
+                TestFederation.PKI.siteCredentials(TestFederation.PKI.site("a")), WireLimits.defaults());
+        SiteConnection connection = new SiteConnection(channel, TestFederation.siteSettings("a"), site, offer -> {
+            reviewed.incrementAndGet();
+            return TestFederation.ACCEPT_ALL.review(offer);
+        }, audit);
+        try {
+            connection.start();
+            SiteMessage refused = null;
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (refused == null && System.nanoTime() < end) {
+                SiteMessage m = script.received.poll(200, TimeUnit.MILLISECONDS);
+                if (m != null && m.hasTaskRefused()) {
+                    refused = m;
+                }
+            }
+            assertNotNull(refused, "the site answered the task with TaskRefused");
+            String reason = "the fit asks for local term 'scaffold' version 3, which this site does not know; it trains "
+                    + "no fit without its local terms";
+            assertEquals("r1-fit-a", refused.getTaskRefused().getTaskId());
+            assertEquals(reason, refused.getTaskRefused().getReason());
+            AuditEntry entry = audit.await(e -> e.event() == AuditEntry.Event.REFUSED, Duration.ofSeconds(5)).orElseThrow();
+            assertEquals(reason, entry.reason());
+            assertEquals(0, reviewed.get(), "the site's policy never saw the task");
+            assertEquals(0, trained.get(), "the site never trained");
+            assertTrue(script.received.stream().noneMatch(SiteMessage::hasResult));
+        } finally {
+            connection.close();
+            channel.shutdownNow();
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
