@@ -47,7 +47,7 @@ final class SimulateCommand implements Callable<Integer> {
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
                 data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type().name().toLowerCase(),
-                cfg.strategy().strategyName(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
+                cfg.strategy().name(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
         data.warnings().forEach(w -> stdout.println("warning: " + w));
         ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);

@@ -48,7 +48,7 @@ final class TuneCommand implements Callable<Integer> {
         FederatedDataset data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("fedmed tune: %s, %d rounds, strategy %s, %d candidates, validation %.0f%% of training rows%n",
-                data.name(), cfg.rounds(), cfg.strategy().strategyName(), lrs.size() * epochs.size() * batches.size(),
+                data.name(), cfg.rounds(), cfg.strategy().name(), lrs.size() * epochs.size() * batches.size(),
                 validationFraction * 100);
         var outcome = new HyperparameterSearch(cfg, ProgressBarReporter.onStderr(noProgress))
                 .run(data, lrs, epochs, batches, validationFraction);

@@ -6,6 +6,7 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.filter.FilteredSiteClient;
+import org.fedmed.core.strategy.CyclicTraining;
 import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
@@ -37,14 +38,15 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (sa == null) {
             return plain;
         }
-        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy() == SiteWeighting.UNIFORM
+        SecureSumConfig.Weighting weighting = config.dp() != null || config.strategy().weighting() == SiteWeighting.UNIFORM
                 ? SecureSumConfig.Weighting.UNIFORM : SecureSumConfig.Weighting.SAMPLE_COUNT;
         SecureSumConfig sum = new SecureSumConfig(sa.topology(), weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
                 weighting, 0, 0);
         RandomnessSource keys = RandomnessSource.seededForSimulation(
                 Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS));
-        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys, config.serverLr());
+        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys,
+                config.strategy().serverOptimizer());
         return new FederatedSetup(secure, plain.sites(), plain.privacy());
     }
 
@@ -79,8 +81,10 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
-            Strategy s = new FederatedAveraging(config.strategy(), selection, fit,
-                    config.serverLr(), config.overSelection());
+            FederatedAveraging fedAvg = new FederatedAveraging(config.strategy().name(),
+                    config.strategy().weighting(), selection, fit, config.strategy().serverOptimizer(),
+                    config.overSelection());
+            Strategy s = config.strategy().kind() == StrategyKind.CYCLIC ? new CyclicTraining(fedAvg) : fedAvg;
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
         if (config.overSelection() > 0) {
@@ -99,7 +103,8 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                 : new ClippingPolicy.Fixed(dp.clipNorm());
         DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
                 dp.targetEpsilon(), dp.delta(),
-                config.rounds(), Math.min(config.minFitSites(), population), config.serverLr());
+                config.rounds(), Math.min(config.minFitSites(), population),
+                config.strategy().serverOptimizer());
         NoisePlacement placement = dp.noise();
         NoiseSource centralNoise = NoiseSource.seeded(Seeds.of(config.seed(), Seeds.Stream.CENTRAL_NOISE));
         DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, centralNoise, placement);

@@ -46,7 +46,7 @@ public record SimulationConfig(
         boolean missingIndicators,
         StatsMode stats,
         JsonNode model,
-        SiteWeighting strategy,
+        StrategySettings strategy,
         int rounds,
         double fraction,
         int sitesPerRound,
@@ -54,7 +54,6 @@ public record SimulationConfig(
         LocalWork localWork,
         int batchSize,
         double lr,
-        double serverLr,
         SendMode send,
         int patience,
         double minDelta,
@@ -159,14 +158,17 @@ public record SimulationConfig(
                 "cannot be used with 'secure_aggregation' yet: the protocol waits for every sampled site");
         require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
         require(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
-        require(serverLr > 0 && Double.isFinite(serverLr), "server_lr", "must be a positive number, got " + serverLr);
         require(patience >= 0, "patience", "must be >= 0, got " + patience);
         require(minDelta >= 0, "min_delta", "must be >= 0, got " + minDelta);
         require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
         require(parallelism >= 0, "simulation.parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
         require(!regimes.isEmpty(), "simulation.regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
-        require(secureAggregation == null || strategy != SiteWeighting.QUALITY,
-                "secure_aggregation", "works with strategy fedavg or uniform, not '" + strategy.strategyName() + "'");
+        require(secureAggregation == null || strategy.weighting() != SiteWeighting.QUALITY,
+                "secure_aggregation", "works with a strategy weighted by sample count or uniform, not '"
+                        + strategy.name() + "'");
+        require(strategy.kind() != StrategyKind.CYCLIC || (dp == null && secureAggregation == null
+                && overSelection == 0), "strategy", "'cyclic' trains one site per round, so it cannot be combined with"
+                + " 'dp', 'secure_aggregation' or 'over_selection'");
         require(secureAggregation == null || dp == null || dp.noise() != NoisePlacement.CENTRAL, "secure_aggregation",
                 "with dp, needs dp.noise: distributed or local (the server never sees an update to add central noise to)");
         require(dp == null || dp.noise() != NoisePlacement.DISTRIBUTED || secureAggregation != null, "dp.noise",
@@ -193,8 +195,8 @@ public record SimulationConfig(
                 or(s.missingIndicators(), true),
                 choice("simulation.stats", s.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
                 d.model() == null ? NullNode.getInstance() : d.model(),
-                choice("strategy", d.strategy(), SiteWeighting.SAMPLE_COUNT, SiteWeighting.values(),
-                        SiteWeighting::strategyName),
+                StrategySettings.of(choice("strategy", d.strategy(), StrategyKind.FEDAVG, StrategyKind.values(),
+                        StrategyKind::key), d.serverLr(), d.serverOptimizer(), d.proxMu()),
                 or(d.rounds(), 100),
                 or(d.fraction(), 1.0),
                 or(d.sitesPerRound(), 0),
@@ -202,7 +204,6 @@ public record SimulationConfig(
                 localWork(d.localEpochs(), d.localSteps()),
                 or(d.batchSize(), 32),
                 or(d.lr(), 0.1),
-                or(d.serverLr(), 1.0),
                 choice("send", d.send(), SendMode.WEIGHTS, SendMode.values(), SendMode::key),
                 or(d.patience(), 0),
                 or(d.minDelta(), 1e-4),
@@ -244,8 +245,9 @@ public record SimulationConfig(
         Section simulation = new Section(sites, key(partition), alpha, testFraction, missing.key(), missingIndicators,
                 key(stats), fill.isNull() ? null : fill, standardize, sd.key(),
                 clipQuantiles.isEmpty() ? null : clipQuantiles, parallelism, keys(regimes, Regime::key));
-        return new Document(dataset, model.isNull() ? null : model, strategy.strategyName(), rounds, fraction,
-                sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr, send.key(), patience, minDelta, seed,
+        return new Document(dataset, model.isNull() ? null : model, strategy.name(), rounds, fraction,
+                sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr(), strategy.section(),
+                strategy.proxMu() > 0 ? strategy.proxMu() : null, send.key(), patience, minDelta, seed,
                 roundDeadlineSeconds, dp, secureAggregation, siteDp, overSelection, maxSiteWeightShare, maxCountGrowth,
                 minRows, oneHot.key(), simulation);
     }
@@ -268,6 +270,8 @@ public record SimulationConfig(
             Integer batchSize,
             Double lr,
             Double serverLr,
+            StrategySettings.Section serverOptimizer,
+            Double proxMu,
             String send,
             Integer patience,
             Double minDelta,
@@ -321,13 +325,14 @@ public record SimulationConfig(
 
     /** A config with every default. */
     public static SimulationConfig defaults() {
-        return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+        return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */
     public SimulationConfig withLocalTraining(double lr, LocalWork localWork, int batchSize) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
                 clipQuantiles);
@@ -336,7 +341,7 @@ public record SimulationConfig(
     /** This config on another dataset: a built-in name or a definition file's path. */
     public SimulationConfig withDataset(String nameOrPath) {
         return new SimulationConfig(nameOrPath, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
                 clipQuantiles);
@@ -345,7 +350,7 @@ public record SimulationConfig(
     /** This config running {@code regimes} only. */
     public SimulationConfig withRegimes(List<Regime> regimes) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
                 clipQuantiles);
@@ -354,7 +359,7 @@ public record SimulationConfig(
     /** This config with early stopping after {@code patience} rounds without improvement (0: never). */
     public SimulationConfig withPatience(int patience) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
                 clipQuantiles);
@@ -363,7 +368,7 @@ public record SimulationConfig(
     /** This config with DP-FedAvg settings {@code dp}, or without DP-FedAvg when {@code dp} is null. */
     public SimulationConfig withDp(DpSettings dp) {
         return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
-                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr, serverLr,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
                 clipQuantiles);
@@ -376,6 +381,11 @@ public record SimulationConfig(
     public PreprocessOptions preprocessing() {
         return new PreprocessOptions(missing, ConstantFill.fromKey(fill), missingIndicators, oneHot, standardize, sd,
                 Clipping.fromKey(clipQuantiles), stats, PreprocessOptions.DEFAULT_BINS);
+    }
+
+    /** The server learning rate, {@code server_lr}: the strategy's server optimizer's step size. */
+    public double serverLr() {
+        return strategy.serverOptimizer().learningRate();
     }
 
     /** Worker threads for in-process sites: the configured number, or one per core. */

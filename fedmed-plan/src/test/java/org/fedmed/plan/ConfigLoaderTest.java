@@ -34,7 +34,7 @@ class ConfigLoaderTest {
         assertEquals(LocalWork.epochs(2), c.localWork());
         assertEquals("mlp", c.model().get("type").asText());
         assertEquals(SimulationConfig.defaults().batchSize(), c.batchSize());
-        assertEquals(SiteWeighting.SAMPLE_COUNT, c.strategy());
+        assertEquals(SiteWeighting.SAMPLE_COUNT, c.strategy().weighting());
     }
 
     @Test

@@ -33,7 +33,7 @@ class SimulationConfigTest {
         assertEquals(PartitionerKind.QUANTITY, c.partition());
         assertEquals(MissingPolicy.MEDIAN, c.missing());
         assertEquals(StatsMode.PER_SITE, c.stats());
-        assertEquals(SiteWeighting.UNIFORM, c.strategy());
+        assertEquals(SiteWeighting.UNIFORM, c.strategy().weighting());
         assertEquals(SendMode.DELTA, c.send());
         assertEquals(List.of(Regime.CENTRALIZED, Regime.LOCAL), c.regimes());
     }
@@ -45,7 +45,7 @@ class SimulationConfigTest {
         assertEquals(PartitionerKind.IID, d.partition());
         assertEquals(MissingPolicy.MEAN, d.missing());
         assertEquals(StatsMode.FEDERATED, d.stats());
-        assertEquals(SiteWeighting.SAMPLE_COUNT, d.strategy());
+        assertEquals(SiteWeighting.SAMPLE_COUNT, d.strategy().weighting());
         assertEquals(SendMode.WEIGHTS, d.send());
         assertEquals(List.of(Regime.LOCAL, Regime.FEDERATED, Regime.CENTRALIZED), d.regimes());
         assertTrue(d.model().isNull(), "no model named: logistic regression");
@@ -111,7 +111,7 @@ class SimulationConfigTest {
         var e = assertThrows(NullPointerException.class, () -> new SimulationConfig(d.dataset(), d.sites(), null,
                 d.alpha(), d.testFraction(), d.missing(), d.missingIndicators(), d.stats(), d.model(), d.strategy(),
                 d.rounds(), d.fraction(), d.sitesPerRound(), d.minFitSites(), d.localWork(), d.batchSize(), d.lr(),
-                d.serverLr(), d.send(), d.patience(), d.minDelta(), d.seed(), d.roundDeadlineSeconds(),
+                d.send(), d.patience(), d.minDelta(), d.seed(), d.roundDeadlineSeconds(),
                 d.parallelism(), d.regimes(), d.dp(), d.secureAggregation(), d.siteDp(), d.overSelection(),
                 d.maxSiteWeightShare(), d.maxCountGrowth(), d.minRows(), d.fill(), d.oneHot(), d.standardize(), d.sd(),
                 d.clipQuantiles()));

@@ -6,14 +6,16 @@ import java.util.Map;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.ServerOptimizerSettings;
 import org.fedmed.core.strategy.UpdateChecks;
 import org.fedmed.core.strategy.WeightCaps;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
  * An aggregator that learns only the sum of the round's deltas: the cohort's updates are summed through the
- * SecAgg / SecAgg+ protocol ({@link SecureUpdateSum}), and the new global model is
- * {@code theta + serverLr * (sum / total weight)}. In simulation the sites' side of the protocol runs in this
+ * SecAgg / SecAgg+ protocol ({@link SecureUpdateSum}), and the aggregate is {@code theta + sum / total weight};
+ * a server learning rate other than 1 steps towards it through the server optimizer's SGD rule (a strategy with a
+ * stateful server optimizer uses 1 here and steps itself). In simulation the sites' side of the protocol runs in this
  * process, so the aggregator holds the cohort's updates until the round closes; the protocol's server side itself
  * only ever adds masked vectors.
  */
@@ -107,8 +109,10 @@ public final class SecureAggregator implements Aggregator {
         float[] theta = global.flat();
         float[] next = new float[theta.length];
         for (int i = 0; i < theta.length; i++) {
-            next[i] = (float) (theta[i] + serverLearningRate * mean[i]);
+            next[i] = theta[i] + mean[i];
         }
-        return ModelParameters.ofFlat(global.layout(), next);
+        ModelParameters aggregate = ModelParameters.ofFlat(global.layout(), next);
+        return serverLearningRate == 1 ? aggregate
+                : ServerOptimizerSettings.sgd(serverLearningRate).newOptimizer().step(global, aggregate);
     }
 }

@@ -134,7 +134,7 @@ public final class ComparisonExperiment {
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
         long start = System.nanoTime();
-        progress.phase("federated (" + config.strategy().strategyName() + ")", config.rounds());
+        progress.phase("federated (" + config.strategy().name() + ")", config.rounds());
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();

@@ -19,15 +19,20 @@ import org.fedmed.core.metrics.MetricAggregation;
  * where k is what the {@link SiteSelection} alone would sample, and the round closes once k of them delivered;
  * the rest are cut as stragglers. The over-selected cohort always contains the k sites drawn without it.
  *
+ * <p>The server step is the strategy's {@link ServerOptimizer} ({@link ServerOptimizerSettings}): plain FedAvg at
+ * server learning rate 1, or FedAvgM, FedAdam, FedYogi or FedAdagrad, whose moments are the strategy's
+ * {@linkplain #state() state} and resume with a checkpoint.
+ *
  * <p>Within a round's {@link InfluenceLimits} no site holds more than the largest share of the aggregation weight
  * or of the metric means, and the round's evaluation also reports each metric's median over sites.
  */
 public final class FederatedAveraging implements Strategy {
 
+    private final String name;
     private final SiteWeighting weighting;
     private final SiteSelection selection;
     private final FitConfig fitConfig;
-    private final double serverLearningRate;
+    private final ServerOptimizer optimizer;
     private final double overSelection;
 
     /** Without over-selection: every sampled site is waited for. */
@@ -39,22 +44,42 @@ public final class FederatedAveraging implements Strategy {
     /** @param overSelection the factor o of extra sites sampled to absorb stragglers; 0 samples exactly k */
     public FederatedAveraging(SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
                               double serverLearningRate, double overSelection) {
-        if (!(serverLearningRate > 0) || !Double.isFinite(serverLearningRate)) {
-            throw new IllegalArgumentException("server_lr must be a positive finite number, got " + serverLearningRate);
+        this(weighting.strategyName(), weighting, selection, fitConfig,
+                ServerOptimizerSettings.sgd(checkedServerLearningRate(serverLearningRate)), overSelection);
+    }
+
+    /**
+     * A member of the family with its own server step (FedAvgM, FedAdam, FedYogi, FedAdagrad are FedAvg's weighting
+     * with {@link ServerOptimizerSettings} of their kind), under the name sites and reports know it by.
+     *
+     * @param name the strategy's name in configs, on the wire (for a site's allow-list) and in reports
+     */
+    public FederatedAveraging(String name, SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
+                              ServerOptimizerSettings serverOptimizer, double overSelection) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a strategy needs a name");
         }
         if (!(overSelection >= 0) || !Double.isFinite(overSelection)) {
             throw new IllegalArgumentException("over_selection must be a finite number >= 0, got " + overSelection);
         }
+        this.name = name;
         this.weighting = weighting;
         this.selection = selection;
         this.fitConfig = fitConfig;
-        this.serverLearningRate = serverLearningRate;
+        this.optimizer = serverOptimizer.newOptimizer();
         this.overSelection = overSelection;
+    }
+
+    private static double checkedServerLearningRate(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("server_lr must be a positive finite number, got " + lr);
+        }
+        return lr;
     }
 
     @Override
     public String name() {
-        return weighting.strategyName();
+        return name;
     }
 
     @Override
@@ -93,8 +118,8 @@ public final class FederatedAveraging implements Strategy {
 
     @Override
     public Aggregator newAggregator(RoundContext c) {
-        return new WeightedMeanAggregator(c.global(), weighting::weight, serverLearningRate, c.round(),
-                c.influence().maxSiteWeightShare());
+        return new SteppedAggregator(new WeightedMeanAggregator(c.global(), weighting::weight, 1.0, c.round(),
+                c.influence().maxSiteWeightShare()), optimizer, c.global());
     }
 
     @Override
@@ -120,5 +145,16 @@ public final class FederatedAveraging implements Strategy {
     @Override
     public int minFitSites() {
         return selection.minSites();
+    }
+
+    /** The server optimizer's moments and step count. */
+    @Override
+    public StrategyState state() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void restore(StrategyState state) {
+        optimizer.restore(state);
     }
 }

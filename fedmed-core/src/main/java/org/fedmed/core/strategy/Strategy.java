@@ -58,4 +58,26 @@ public interface Strategy {
     default java.util.Optional<String> stopBefore(int round) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * What this strategy carries from round to round besides the global model, as a checkpoint stores it after
+     * each completed round. The default keeps none. A strategy with state must give it here whole, so that
+     * {@link #restore} on a fresh strategy built from the same config continues the run bit for bit.
+     */
+    default StrategyState state() {
+        return StrategyState.EMPTY;
+    }
+
+    /**
+     * Continues from a {@link #state()} taken after a completed round, before the next round is configured. The
+     * default accepts only an empty state, so a strategy that forgot to implement this cannot resume silently.
+     *
+     * @throws IllegalArgumentException if the state does not belong to this strategy
+     */
+    default void restore(StrategyState state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException("strategy '" + name() + "' keeps no state, but the checkpoint holds "
+                    + state.vectors().keySet() + " " + state.values().keySet());
+        }
+    }
 }

@@ -6,10 +6,11 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 
 /**
- * Streaming weighted mean of site updates, followed by a server step:
- * {@code theta_next = theta + serverLr * (sum_k a_k x_k / sum_k a_k - theta)}, where x_k is site k's
- * weights, or theta + delta_k when the site sent a delta. With serverLr = 1 and a_k = n_k this is FedAvg;
- * with a_k = 1 and deltas it is the uniform mean of deltas.
+ * Streaming weighted mean of site updates {@code mean = sum_k a_k x_k / sum_k a_k}, where x_k is site k's
+ * weights, or theta + delta_k when the site sent a delta. With a_k = n_k this is FedAvg's aggregate; with a_k = 1
+ * and deltas it is the uniform mean of deltas. A server learning rate other than 1 takes the mean through
+ * {@link ServerOptimizer}'s SGD step, the one server step there is; strategies with a stateful server optimizer
+ * use learning rate 1 here and a {@link SteppedAggregator} around it.
  *
  * <p>Updates are folded into one float accumulator in arrival order, in groups of up to
  * {@value #GROUP} so that the accumulator is read and written once per group rather than once per update:
@@ -253,12 +254,13 @@ public final class WeightedMeanAggregator implements Aggregator {
             throw new IllegalStateException("no update with positive weight was aggregated");
         }
         float[] theta = global.flat();
-        float[] next = new float[theta.length];
+        float[] mean = new float[theta.length];
         double thetaShare = deltaWeight / totalWeight;
         for (int i = 0; i < theta.length; i++) {
-            double mean = sum[i] / totalWeight + thetaShare * theta[i];
-            next[i] = (float) (theta[i] + serverLearningRate * (mean - theta[i]));
+            mean[i] = (float) (sum[i] / totalWeight + thetaShare * theta[i]);
         }
-        return ModelParameters.ofFlat(global.layout(), next);
+        ModelParameters aggregate = ModelParameters.ofFlat(global.layout(), mean);
+        return serverLearningRate == 1 ? aggregate
+                : ServerOptimizerSettings.sgd(serverLearningRate).newOptimizer().step(global, aggregate);
     }
 }

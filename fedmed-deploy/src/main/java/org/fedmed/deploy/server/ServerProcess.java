@@ -18,6 +18,7 @@ import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.RunStoppedException;
+import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.stats.DefinitionAdmission;
 import org.fedmed.pki.KeyFilePolicy;
@@ -158,7 +159,8 @@ public final class ServerProcess {
                 out.flush();
                 PersistingRunListener persisting = new PersistingRunListener(store, start.runId(),
                         CheckpointDirectory.forRun(config.checkpoints(), start.runId(), config.keepCheckpoints()),
-                        plan.specLabel());
+                        plan.specLabel(), plan.strategy()::state);
+                plan.strategy().restore(start.strategyState());
                 try {
                     awaitSites(server, start.firstRound());
                     StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),
@@ -216,7 +218,7 @@ public final class ServerProcess {
 
     /** @param inputs the model inputs the run's stored config names (empty when it names none) */
     private record RunStart(long runId, int firstRound, List<RoundRecord> earlier, ModelParameters global,
-                            List<String> inputs) {
+                            List<String> inputs, StrategyState strategyState) {
     }
 
     /**
@@ -251,7 +253,7 @@ public final class ServerProcess {
                 definition().schema(),
                 config.training().oneHot());
         long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());
-        return new RunStart(id, 1, List.of(), null, inputs);
+        return new RunStart(id, 1, List.of(), null, inputs, StrategyState.EMPTY);
     }
 
     /** Checks, without changing the store, that the latest run of this name can be resumed with this config. */
@@ -264,11 +266,6 @@ public final class ServerProcess {
                     + " another name (key 'run' in " + config.file() + ")");
         }
         RunConfigJson.requireSameTraining(info.configJson(), config);
-        if (config.training().dp() != null) {
-            throw new IllegalArgumentException("cannot resume run '" + config.run() + "': it uses dp, and the privacy"
-                    + " accountant's state is not checkpointed, so the epsilon reported after a resume would be too low."
-                    + " Start a new run instead");
-        }
         return info;
     }
 
@@ -276,12 +273,14 @@ public final class ServerProcess {
         Optional<ResumePoint> point = new RunResumer(store).resume(info.id(), fallback);
         if (point.isEmpty()) {
             out.printf("run '%s' (id %d) recorded no round; starting it again from round 1%n", config.run(), info.id());
-            return new RunStart(info.id(), 1, List.of(), null, RunConfigJson.inputs(info.configJson()));
+            return new RunStart(info.id(), 1, List.of(), null, RunConfigJson.inputs(info.configJson()),
+                    StrategyState.EMPTY);
         }
         ResumePoint p = point.get();
         out.printf("resuming run '%s' (id %d) after round %d from %s%n", config.run(), p.runId(), p.lastRound(),
                 p.checkpoint().path());
-        return new RunStart(p.runId(), p.firstRound(), p.earlier(), p.global(), RunConfigJson.inputs(info.configJson()));
+        return new RunStart(p.runId(), p.firstRound(), p.earlier(), p.global(), RunConfigJson.inputs(info.configJson()),
+                p.strategyState());
     }
 
     /** Waits for wait_for_sites sites, or a stop (checked every 200 ms), or the wait timeout. */

@@ -66,6 +66,15 @@ public final class AdaptiveClipping {
         return fraction;
     }
 
+    /** Continues from a clip norm and last fraction taken from an earlier run of the same policy (a resume). */
+    public synchronized void restore(double clipNorm, double lastFraction) {
+        if (!(clipNorm > 0) || !Double.isFinite(clipNorm)) {
+            throw new IllegalArgumentException("restored clip norm must be a positive finite number, got " + clipNorm);
+        }
+        this.clipNorm = clipNorm;
+        this.lastFraction = lastFraction;
+    }
+
     /**
      * The noise multiplier for the deltas when a total of z is to cover both the deltas and the clip count:
      * {@code (z^-2 - (2 sigma_b)^-2)^(-1/2)}.

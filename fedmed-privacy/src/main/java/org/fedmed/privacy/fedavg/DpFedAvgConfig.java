@@ -2,6 +2,7 @@ package org.fedmed.privacy.fedavg;
 
 import java.util.Objects;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.strategy.ServerOptimizerSettings;
 
 /**
  * Settings of a DP-FedAvg run (McMahan, Ramage, Talwar and Zhang 2018, "Learning Differentially Private Recurrent
@@ -19,11 +20,19 @@ import org.fedmed.core.FitConfig;
  * @param plannedRounds      the rounds the run means to take; a plan beyond the budget is refused up front
  * @param minFitSites        fewest delivering sites for a round to complete; 0 lets a round with none still release
  *                           the (pure-noise) average, exactly as the analysis assumes
- * @param serverLearningRate step size applied to the noised average
+ * @param serverOptimizer    the server step applied to the noised average (post-processing: it costs no privacy)
  */
 public record DpFedAvgConfig(FitConfig fitConfig, SiteSampler sampler, int population, ClippingPolicy clipping,
                              double noiseMultiplier, double targetEpsilon, double delta, int plannedRounds,
-                             int minFitSites, double serverLearningRate) {
+                             int minFitSites, ServerOptimizerSettings serverOptimizer) {
+
+    /** With plain server SGD at {@code serverLearningRate}. */
+    public DpFedAvgConfig(FitConfig fitConfig, SiteSampler sampler, int population, ClippingPolicy clipping,
+                          double noiseMultiplier, double targetEpsilon, double delta, int plannedRounds,
+                          int minFitSites, double serverLearningRate) {
+        this(fitConfig, sampler, population, clipping, noiseMultiplier, targetEpsilon, delta, plannedRounds,
+                minFitSites, ServerOptimizerSettings.sgd(serverLearningRate));
+    }
 
     public DpFedAvgConfig {
         Objects.requireNonNull(fitConfig, "fitConfig");
@@ -48,9 +57,7 @@ public record DpFedAvgConfig(FitConfig fitConfig, SiteSampler sampler, int popul
         if (minFitSites < 0) {
             throw new IllegalArgumentException("min_fit_sites must be >= 0, got " + minFitSites);
         }
-        if (!(serverLearningRate > 0) || !Double.isFinite(serverLearningRate)) {
-            throw new IllegalArgumentException("server_lr must be a positive finite number, got " + serverLearningRate);
-        }
+        Objects.requireNonNull(serverOptimizer, "serverOptimizer");
         if (clipping instanceof ClippingPolicy.Adaptive a) {
             AdaptiveClipping.deltaNoiseMultiplier(noiseMultiplier, a.countNoiseStddev());
         }

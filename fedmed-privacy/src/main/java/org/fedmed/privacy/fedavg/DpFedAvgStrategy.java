@@ -16,7 +16,9 @@ import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.RoundContext;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.ServerOptimizer;
 import org.fedmed.core.strategy.Strategy;
+import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.PrivacyBudgetExhaustedException;
 import org.fedmed.privacy.accounting.PrivacySpent;
@@ -26,7 +28,8 @@ import org.fedmed.privacy.accounting.RdpAccountant;
  * DP-FedAvg with site-level differential privacy, built from filters around an unweighted aggregator: sample sites
  * (Poisson or fixed size), clip each delta to C ({@link ClippingFilter}), sum and divide by the expected number of
  * sites ({@link FixedDenominatorAggregator}), add Gaussian noise of standard deviation z C / expected
- * ({@link CentralGaussianNoise}), step by the server learning rate ({@link ServerLearningRate}), and, with adaptive
+ * ({@link CentralGaussianNoise}), step with the server optimizer ({@link ServerOptimizer}: FedAvg's server learning
+ * rate, or FedAvgM, FedAdam, FedYogi, FedAdagrad; post-processing, so it costs no privacy), and, with adaptive
  * clipping, move C towards the target quantile ({@link AdaptiveClipping}). Evaluation is that of
  * {@link FederatedAveraging}.
  *
@@ -36,6 +39,10 @@ import org.fedmed.privacy.accounting.RdpAccountant;
  * {@link #canRunAnotherRound()}), and {@link #configureFit} refuses such a round anyway, so the target epsilon is
  * never exceeded. Noise is drawn from the given {@link NoiseSource}: seeded for reproducible simulations, secure
  * in deployment.
+ *
+ * <p>Its {@linkplain #state() state} is everything a resumed run needs to go on exactly as an uninterrupted one: the
+ * rounds charged (replayed into a fresh accountant one step at a time, as they were charged), the clip norm and
+ * the server optimizer's moments. Noise comes from streams keyed by the round, so it needs no state.
  *
  * <p>The guarantee covers the models released after each round. It does not cover the evaluation metrics, which
  * come from the sites' held-out data.
@@ -50,6 +57,7 @@ public final class DpFedAvgStrategy implements Strategy {
     private final FederatedAveraging evaluation;
     private final NoisePlacement placement;
     private final List<RoundPrivacy> history = new ArrayList<>();
+    private final ServerOptimizer optimizer;
     private double roundClipNorm;
     private double nextSamplingRate;
 
@@ -85,6 +93,7 @@ public final class DpFedAvgStrategy implements Strategy {
         }
         this.roundClipNorm = config.clipping().initialClipNorm();
         this.nextSamplingRate = config.plannedSamplingRate();
+        this.optimizer = config.serverOptimizer().newOptimizer();
         this.evaluation = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1), config.fitConfig(), 1.0);
     }
 
@@ -154,7 +163,7 @@ public final class DpFedAvgStrategy implements Strategy {
         if (placement == NoisePlacement.CENTRAL) {
             outbound.add(new CentralGaussianNoise(deltaNoiseMultiplier, clip, expected, noise));
         }
-        outbound.add(new ServerLearningRate(config.serverLearningRate()));
+        outbound.add((previous, aggregated, round, accepted) -> optimizer.step(previous, aggregated));
         if (adaptive != null) {
             outbound.add((previous, aggregated, round, accepted) -> {
                 int seen = clipping.updatesSeen();
@@ -271,5 +280,69 @@ public final class DpFedAvgStrategy implements Strategy {
     public synchronized String budgetStatus() {
         return String.format(Locale.ROOT, "spent epsilon %.4g of target %.4g at delta %.3g after %d round(s)",
                 epsilonSpent(), config.targetEpsilon(), config.delta(), history.size());
+    }
+
+    private static final String ROUNDS = "dp.rounds";
+    private static final String ROUND = "dp.round_";
+    private static final String CLIP = "dp.clip_norm";
+    private static final String LAST_FRACTION = "dp.last_unclipped_fraction";
+    private static final String NEXT_Q = "dp.next_sampling_rate";
+
+    /**
+     * The rounds charged so far (each as round, sites, q, z, clip norm, epsilon and delta), the clip norm, the
+     * sampling rate the next round is checked at, and the server optimizer's moments.
+     */
+    @Override
+    public synchronized StrategyState state() {
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put(ROUNDS, Integer.toString(history.size()));
+        for (int i = 0; i < history.size(); i++) {
+            RoundPrivacy r = history.get(i);
+            values.put(ROUND + i, r.round() + " " + r.sitesSampled() + " " + r.samplingRate() + " "
+                    + r.noiseMultiplier() + " " + r.clipNorm() + " " + r.epsilon() + " " + r.delta());
+        }
+        values.put(CLIP, Double.toString(currentClipNorm()));
+        values.put(LAST_FRACTION, Double.toString(adaptive == null ? Double.NaN : adaptive.lastUnclippedFraction()));
+        values.put(NEXT_Q, Double.toString(nextSamplingRate));
+        return new StrategyState(java.util.Map.of(), values).merge(optimizer.state());
+    }
+
+    /**
+     * Continues from a {@link #state()} of a run with the same config: the accountant is charged again with every
+     * recorded round, so the epsilon reported and enforced after a resume is the whole run's.
+     *
+     * @throws IllegalArgumentException if this strategy already charged a round, or the state is not a DP-FedAvg one
+     */
+    @Override
+    public synchronized void restore(StrategyState state) {
+        if (!history.isEmpty()) {
+            throw new IllegalStateException("DP-FedAvg state can only be restored before the first round");
+        }
+        var values = state.values();
+        String count = values.get(ROUNDS);
+        if (count == null) {
+            throw new IllegalArgumentException("the checkpoint's strategy state holds no '" + ROUNDS + "': it was not"
+                    + " written by a DP-FedAvg run, so the privacy spent before the restart is unknown");
+        }
+        int n = Integer.parseInt(count);
+        for (int i = 0; i < n; i++) {
+            String line = values.get(ROUND + i);
+            if (line == null) {
+                throw new IllegalArgumentException("the checkpoint's strategy state lacks '" + ROUND + i + "'");
+            }
+            String[] f = line.split(" ");
+            RoundPrivacy r = new RoundPrivacy(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                    Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]), Double.parseDouble(f[6]));
+            accountant.step(r.samplingRate(), r.noiseMultiplier(), 1);
+            history.add(r);
+        }
+        double clip = Double.parseDouble(values.get(CLIP));
+        if (adaptive != null) {
+            adaptive.restore(clip, Double.parseDouble(values.get(LAST_FRACTION)));
+        }
+        roundClipNorm = clip;
+        nextSamplingRate = Double.parseDouble(values.get(NEXT_Q));
+        optimizer.restore(state.part("server_optimizer."));
     }
 }

@@ -72,12 +72,4 @@ class GaussianNoiseFiltersTest {
         float[] b = filter.apply(Updates.delta("b", 1, new float[100]), Updates.zeros(100)).parameters().flat();
         assertFalse(Arrays.equals(a, b));
     }
-
-    @Test
-    void serverLearningRateScalesTheStep() {
-        ModelParameters previous = Updates.model(1, 1);
-        ModelParameters aggregated = Updates.model(3, -1);
-        assertArrayEquals(new float[]{2, 0}, new ServerLearningRate(0.5).apply(previous, aggregated, 1, 1).flat());
-        assertEquals(aggregated, new ServerLearningRate(1).apply(previous, aggregated, 1, 1));
-    }
 }

@@ -11,17 +11,20 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fedmed.core.ModelParameters;
+import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.server.FedmedVersion;
 
 /**
  * One run's checkpoint folder: the global model after round r is {@code round-000r.safetensors} (at least four
- * digits), written atomically so that a crash leaves either the previous file or the complete new one. With
+ * digits), written atomically so that a crash leaves either the previous file or the complete new one; a strategy
+ * that keeps state has it beside, in {@code round-000r.strategy.safetensors}. With
  * {@code keepLast = K > 0} only the newest K rounds are kept; {@code keepLast = 0} keeps every round.
  */
 public final class CheckpointDirectory {
 
     private static final Pattern CHECKPOINT = Pattern.compile("round-(\\d{1,9})\\.safetensors");
-    private static final Pattern TEMPORARY = Pattern.compile("\\.round-(\\d{1,9})\\.safetensors\\..*\\.tmp");
+    private static final Pattern TEMPORARY = Pattern.compile("\\.round-(\\d{1,9})(\\.strategy)?\\.safetensors\\..*\\.tmp");
+    private static final Pattern STATE = Pattern.compile("round-(\\d{1,9})\\.strategy\\.safetensors");
 
     private final Path dir;
     private final int keepLast;
@@ -64,7 +67,22 @@ public final class CheckpointDirectory {
      * (when not null) the model spec JSON as metadata. Returns the file and its SHA-256.
      */
     public CheckpointRef write(long runId, int round, ModelParameters global, String modelSpecJson) throws IOException {
+        return write(runId, round, global, modelSpecJson, StrategyState.EMPTY);
+    }
+
+    /**
+     * As {@link #write(long, int, ModelParameters, String)}, with the strategy's state after the round. A non-empty
+     * state is written first, to {@code round-000r.strategy.safetensors} ({@link StrategyStateFile}), and the model
+     * file's metadata names it with its SHA-256, so the SHA-256 the run store records for the model covers both.
+     */
+    public CheckpointRef write(long runId, int round, ModelParameters global, String modelSpecJson,
+                               StrategyState state) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
+        if (!state.isEmpty()) {
+            Path stateFile = statePathFor(round);
+            meta.put(CheckpointMetadata.STRATEGY_STATE, stateFile.getFileName().toString());
+            meta.put(CheckpointMetadata.STRATEGY_STATE_SHA256, StrategyStateFile.write(stateFile, state));
+        }
         meta.put(CheckpointMetadata.RUN_ID, Long.toString(runId));
         meta.put(CheckpointMetadata.ROUND, Integer.toString(round));
         meta.put(CheckpointMetadata.VERSION, FedmedVersion.current());
@@ -74,6 +92,31 @@ public final class CheckpointDirectory {
         Path file = pathFor(round);
         String sha = SafetensorsWriter.write(file, global, meta);
         return new CheckpointRef(file, sha);
+    }
+
+    /** Where the strategy state of {@code round} lies (whether or not it exists). */
+    public Path statePathFor(int round) {
+        if (round < 1) {
+            throw new IllegalArgumentException("round must be >= 1, got " + round);
+        }
+        return dir.resolve(String.format("round-%04d.strategy.safetensors", round));
+    }
+
+    /**
+     * The strategy state a checkpoint names in its metadata, read back and checked against the SHA-256 it records;
+     * {@link StrategyState#EMPTY} when it names none (the strategy keeps no state, or the file predates states).
+     */
+    public static StrategyState stateOf(Path checkpoint, Map<String, String> metadata) throws IOException {
+        String name = metadata.get(CheckpointMetadata.STRATEGY_STATE);
+        if (name == null) {
+            return StrategyState.EMPTY;
+        }
+        String sha = metadata.get(CheckpointMetadata.STRATEGY_STATE_SHA256);
+        if (sha == null || name.contains("/") || name.contains("\\")) {
+            throw new SafetensorsFormatException(checkpoint, "names strategy state '" + name + "' without a SHA-256"
+                    + " or outside its folder");
+        }
+        return StrategyStateFile.read(checkpoint.resolveSibling(name), sha);
     }
 
     /** Round numbers of the checkpoints present, ascending. */
@@ -109,6 +152,9 @@ public final class CheckpointDirectory {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 Matcher ckpt = CHECKPOINT.matcher(name);
+                if (!ckpt.matches()) {
+                    ckpt = STATE.matcher(name);
+                }
                 Matcher tmp = TEMPORARY.matcher(name);
                 boolean stale = keepLast > 0 && ckpt.matches() && Integer.parseInt(ckpt.group(1)) <= currentRound - keepLast;
                 boolean orphan = tmp.matches() && Integer.parseInt(tmp.group(1)) <= currentRound;

@@ -15,6 +15,14 @@ public final class CheckpointMetadata {
     /** The declarative model spec, as JSON, when the writer was given one. */
     public static final String MODEL_SPEC = "fedmed.model_spec";
 
+    /**
+     * The file name (in the same folder) of the strategy state written with the checkpoint, when the strategy keeps
+     * state; the model file's recorded SHA-256 covers it through {@link #STRATEGY_STATE_SHA256}.
+     */
+    public static final String STRATEGY_STATE = "fedmed.strategy_state";
+    /** The SHA-256 of the strategy state file, checked when it is read back. */
+    public static final String STRATEGY_STATE_SHA256 = "fedmed.strategy_state_sha256";
+
     private CheckpointMetadata() {
     }
 }

@@ -10,6 +10,7 @@ import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.RunStoppedException;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.checkpoint.CheckpointRef;
 import org.fedmed.server.store.AuditEvent;
@@ -18,7 +19,7 @@ import org.fedmed.server.store.RunStore;
 
 /**
  * Makes a run durable as the engine drives it. After each round it first writes the global model as a checkpoint
- * (atomically), then records the round with the checkpoint's path and SHA-256 in one transaction, then applies
+ * (atomically), with the strategy's state beside it, then records the round with the checkpoint's path and SHA-256 in one transaction, then applies
  * the checkpoint retention rule. A crash at any point therefore leaves the store at the last fully recorded round,
  * whose checkpoint is on disk, which is what {@link RunResumer} resumes from. Site failures go to the audit log as
  * they happen; the end of the run marks it completed with the engine's stop reason.
@@ -32,12 +33,24 @@ public final class PersistingRunListener implements RunListener {
     private final long runId;
     private final CheckpointDirectory checkpoints;
     private final String modelSpecJson;
+    private final java.util.function.Supplier<StrategyState> strategyState;
 
     /**
      * @param modelSpecJson the declarative model spec as JSON, stored in every checkpoint's metadata, or
      *                      {@code null} when there is none
      */
     public PersistingRunListener(RunStore store, long runId, CheckpointDirectory checkpoints, String modelSpecJson) {
+        this(store, runId, checkpoints, modelSpecJson, () -> StrategyState.EMPTY);
+    }
+
+    /**
+     * As the four-argument form, writing {@code strategyState}'s answer after each round beside its checkpoint (the
+     * strategy's {@code state()}: the engine calls the listener after the round's server step, so it is the state
+     * the next round starts from).
+     */
+    public PersistingRunListener(RunStore store, long runId, CheckpointDirectory checkpoints, String modelSpecJson,
+                                 java.util.function.Supplier<StrategyState> strategyState) {
+        this.strategyState = strategyState;
         if (store == null || checkpoints == null) {
             throw new IllegalArgumentException("run " + runId + ": a run store and a checkpoint directory are required");
         }
@@ -72,7 +85,7 @@ public final class PersistingRunListener implements RunListener {
     public void roundFinished(RoundRecord record, ModelParameters global) {
         CheckpointRef ref;
         try {
-            ref = checkpoints.write(runId, record.round(), global, modelSpecJson);
+            ref = checkpoints.write(runId, record.round(), global, modelSpecJson, strategyState.get());
         } catch (IOException e) {
             throw new UncheckedIOException("run " + runId + " round " + record.round() + ": cannot write checkpoint "
                     + checkpoints.pathFor(record.round()) + ": " + e.getMessage(), e);

@@ -2,20 +2,32 @@ package org.fedmed.server.run;
 
 import java.util.List;
 import org.fedmed.core.ModelParameters;
+import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.server.checkpoint.CheckpointRef;
 
 /**
  * Where a run resumes: after {@code lastRound}, from the global model in that round's verified checkpoint, with
- * the records of rounds 1..lastRound. Pass it to the engine as
+ * the records of rounds 1..lastRound and the strategy's state after that round (give it to the strategy's
+ * {@code restore} before the engine runs). Pass it to the engine as
  * {@code engine.run(point.global(), point.firstRound(), point.earlier())}.
  *
  * @param discardedRounds rounds that were recorded after {@code lastRound} and discarded because their
  *                        checkpoints were unusable (only with {@link FallbackPolicy#PREVIOUS_GOOD_ROUND}; else empty)
  */
 public record ResumePoint(long runId, int lastRound, List<RoundRecord> earlier, ModelParameters global,
-                          CheckpointRef checkpoint, List<Integer> discardedRounds) {
+                          CheckpointRef checkpoint, List<Integer> discardedRounds, StrategyState strategyState) {
+
+    /** A resume point of a strategy that keeps no state. */
+    public ResumePoint(long runId, int lastRound, List<RoundRecord> earlier, ModelParameters global,
+                       CheckpointRef checkpoint, List<Integer> discardedRounds) {
+        this(runId, lastRound, earlier, global, checkpoint, discardedRounds, StrategyState.EMPTY);
+    }
+
     public ResumePoint {
+        if (strategyState == null) {
+            throw new IllegalArgumentException("run " + runId + ": a strategy state is required (EMPTY for none)");
+        }
         if (lastRound < 1) {
             throw new IllegalArgumentException("run " + runId + ": last round must be >= 1, got " + lastRound);
         }

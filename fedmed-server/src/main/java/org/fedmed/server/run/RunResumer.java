@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.strategy.StrategyState;
+import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.checkpoint.CheckpointRef;
 import org.fedmed.server.checkpoint.SafetensorsFile;
 import org.fedmed.server.checkpoint.SafetensorsReader;
@@ -17,7 +19,8 @@ import org.fedmed.server.store.RunStore;
 
 /**
  * Finds where an interrupted run picks up: its last recorded round, the records of all rounds up to it, and the
- * global model from that round's checkpoint, read back and checked against the SHA-256 the store recorded. The
+ * global model and the strategy's state from that round's checkpoint, read back and checked against the SHA-256 the
+ * store recorded (which covers the state file through the checkpoint's metadata). The
  * result is exactly what {@code RoundEngine.run(initial, firstRound, earlier)} needs, so a resumed run continues
  * as if it had never stopped.
  *
@@ -27,6 +30,7 @@ import org.fedmed.server.store.RunStore;
 public final class RunResumer {
 
     private final RunStore store;
+    private final java.util.Map<Integer, StrategyState> states = new java.util.HashMap<>();
 
     public RunResumer(RunStore store) {
         if (store == null) {
@@ -83,7 +87,9 @@ public final class RunResumer {
         }
         Path file = ref.get().path();
         try {
-            return Optional.of(SafetensorsReader.readVerified(file, ref.get().sha256()));
+            SafetensorsFile model = SafetensorsReader.readVerified(file, ref.get().sha256());
+            states.put(round, CheckpointDirectory.stateOf(file, model.metadata()));
+            return Optional.of(model);
         } catch (NoSuchFileException e) {
             problems.add("round " + round + ": checkpoint " + file + " is missing");
         } catch (IOException e) {
@@ -103,7 +109,7 @@ public final class RunResumer {
         CheckpointRef ref = store.checkpoint(run.id(), round).orElseThrow();
         reopen(run, "resuming after round " + round + " from " + ref.path());
         List<RoundRecord> earlier = store.rounds(run.id());
-        return new ResumePoint(run.id(), round, earlier, file.parameters(), ref, discarded);
+        return new ResumePoint(run.id(), round, earlier, file.parameters(), ref, discarded, states.get(round));
     }
 
     private void reopen(RunInfo run, String detail) {
