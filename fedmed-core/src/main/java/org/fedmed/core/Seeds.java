@@ -50,6 +50,8 @@ public final class Seeds {
         INIT(Scope.RUN),
         /** Which sites a round of the FedAvg family samples. */
         SITE_SELECTION(Scope.ROUND),
+        /** The order in which cyclic training visits the sites in one pass over them, keyed by the pass (from 1). */
+        CYCLIC_ORDER(Scope.ROUND),
         /** Which sites a round of DP-FedAvg samples (Poisson or fixed-size), which its accounting assumes random. */
         DP_SITE_SAMPLING(Scope.ROUND),
         /**

@@ -6,6 +6,7 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.filter.FilteredSiteClient;
+import org.fedmed.core.strategy.CyclicTraining;
 import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
@@ -80,8 +81,10 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
-            Strategy s = new FederatedAveraging(config.strategy().name(), config.strategy().weighting(), selection,
-                    fit, config.strategy().serverOptimizer(), config.overSelection());
+            FederatedAveraging fedAvg = new FederatedAveraging(config.strategy().name(),
+                    config.strategy().weighting(), selection, fit, config.strategy().serverOptimizer(),
+                    config.overSelection());
+            Strategy s = config.strategy().kind() == StrategyKind.CYCLIC ? new CyclicTraining(fedAvg) : fedAvg;
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
         if (config.overSelection() > 0) {

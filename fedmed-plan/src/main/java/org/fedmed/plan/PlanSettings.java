@@ -23,10 +23,13 @@ public final class PlanSettings {
                 : ModelSpec.parse(config.model().toString());
     }
 
-    /** The local training settings every site gets: E epochs or S steps, batch B, learning rate, weights or delta. */
+    /**
+     * The local training settings every site gets: E epochs or S steps, batch B, learning rate, weights or delta, and
+     * the strategy's local terms (FedProx's proximal term).
+     */
     public static FitConfig fitConfig(SimulationConfig config) {
         return new FitConfig(config.localWork(), config.batchSize(), config.lr(), config.send() == SendMode.DELTA,
-                config.seed());
+                config.seed(), config.strategy().localTerms());
     }
 
     /**

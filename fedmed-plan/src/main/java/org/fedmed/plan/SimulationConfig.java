@@ -166,6 +166,9 @@ public record SimulationConfig(
         require(secureAggregation == null || strategy.weighting() != SiteWeighting.QUALITY,
                 "secure_aggregation", "works with a strategy weighted by sample count or uniform, not '"
                         + strategy.name() + "'");
+        require(strategy.kind() != StrategyKind.CYCLIC || (dp == null && secureAggregation == null
+                && overSelection == 0), "strategy", "'cyclic' trains one site per round, so it cannot be combined with"
+                + " 'dp', 'secure_aggregation' or 'over_selection'");
         require(secureAggregation == null || dp == null || dp.noise() != NoisePlacement.CENTRAL, "secure_aggregation",
                 "with dp, needs dp.noise: distributed or local (the server never sees an update to add central noise to)");
         require(dp == null || dp.noise() != NoisePlacement.DISTRIBUTED || secureAggregation != null, "dp.noise",
@@ -193,7 +196,7 @@ public record SimulationConfig(
                 choice("simulation.stats", s.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
                 d.model() == null ? NullNode.getInstance() : d.model(),
                 StrategySettings.of(choice("strategy", d.strategy(), StrategyKind.FEDAVG, StrategyKind.values(),
-                        StrategyKind::key), d.serverLr(), d.serverOptimizer()),
+                        StrategyKind::key), d.serverLr(), d.serverOptimizer(), d.proxMu()),
                 or(d.rounds(), 100),
                 or(d.fraction(), 1.0),
                 or(d.sitesPerRound(), 0),
@@ -243,7 +246,8 @@ public record SimulationConfig(
                 key(stats), fill.isNull() ? null : fill, standardize, sd.key(),
                 clipQuantiles.isEmpty() ? null : clipQuantiles, parallelism, keys(regimes, Regime::key));
         return new Document(dataset, model.isNull() ? null : model, strategy.name(), rounds, fraction,
-                sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr(), strategy.section(), send.key(), patience, minDelta, seed,
+                sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr(), strategy.section(),
+                strategy.proxMu() > 0 ? strategy.proxMu() : null, send.key(), patience, minDelta, seed,
                 roundDeadlineSeconds, dp, secureAggregation, siteDp, overSelection, maxSiteWeightShare, maxCountGrowth,
                 minRows, oneHot.key(), simulation);
     }
@@ -267,6 +271,7 @@ public record SimulationConfig(
             Double lr,
             Double serverLr,
             StrategySettings.Section serverOptimizer,
+            Double proxMu,
             String send,
             Integer patience,
             Double minDelta,
@@ -321,7 +326,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */

@@ -24,7 +24,11 @@ public enum StrategyKind {
     /** FedYogi (Reddi et al. 2021). */
     FEDYOGI(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.YOGI, 0.01),
     /** FedAdagrad (Reddi et al. 2021). */
-    FEDADAGRAD(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.ADAGRAD, 0.01);
+    FEDADAGRAD(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.ADAGRAD, 0.01),
+    /** FedProx (Li et al. 2020): FedAvg whose sites add the proximal term mu/2 ||w - w_global||^2 ({@code prox_mu}). */
+    FEDPROX(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.SGD, 1.0),
+    /** Cyclic training (FLamby's Cyclic): one site per round, in passes shuffled afresh; the model travels on. */
+    CYCLIC(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.SGD, 1.0);
 
     private final SiteWeighting weighting;
     private final ServerOptimizerSettings.Kind optimizer;

@@ -1,0 +1,73 @@
+package org.fedmed.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.LocalTerm;
+import org.fedmed.core.strategy.ServerOptimizerSettings;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.junit.jupiter.api.Test;
+
+class StrategyConfigTest {
+
+    static SimulationConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, "sim.yaml", Map.of());
+    }
+
+    @Test
+    void fedAdamStepsWithAdamAtFlambysServerLearningRateUnlessTheConfigSetsOne() {
+        SimulationConfig c = parse("strategy: fedadam\n");
+        assertEquals(new ServerOptimizerSettings(ServerOptimizerSettings.Kind.ADAM, 0.01, 0.9, 0.9, 0.99, 1e-3),
+                c.strategy().serverOptimizer());
+        assertEquals(SiteWeighting.SAMPLE_COUNT, c.strategy().weighting());
+        SimulationConfig tuned = parse("strategy: fedyogi\nserver_lr: 0.03\nserver_optimizer: {beta2: 0.9, tau: 0.01}\n");
+        assertEquals(new ServerOptimizerSettings(ServerOptimizerSettings.Kind.YOGI, 0.03, 0.9, 0.9, 0.9, 0.01),
+                tuned.strategy().serverOptimizer());
+        assertEquals(tuned, ConfigLoader.parse("", "again", ConfigLoader.toMap(tuned)), "written and read back");
+    }
+
+    @Test
+    void anOptimizerKeyTheStrategyDoesNotUseIsRefusedNamingWhoUsesIt() {
+        var e = assertThrows(RuntimeException.class, () -> parse("strategy: fedavg\nserver_optimizer: {beta1: 0.5}\n"));
+        assertTrue(e.getMessage().contains("'server_optimizer.beta1' is not used by strategy 'fedavg' (only by fedadam,"
+                + " fedyogi, fedadagrad)"), e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> parse("strategy: fedadagrad\nserver_optimizer: {beta2: 0.5}\n"));
+        assertTrue(e.getMessage().contains("'server_optimizer.beta2' is not used by strategy 'fedadagrad'"),
+                e.getMessage());
+    }
+
+    @Test
+    void fedProxGivesEverySitesFitTheProximalTermAtItsMu() {
+        SimulationConfig c = parse("strategy: fedprox\n");
+        assertEquals(List.of(new LocalTerm.Proximal(0.01)), PlanSettings.fitConfig(c).terms());
+        SimulationConfig mu = parse("strategy: fedprox\nprox_mu: 0.5\n");
+        assertEquals(List.of(new LocalTerm.Proximal(0.5)), PlanSettings.fitConfig(mu).terms());
+        assertEquals(mu, ConfigLoader.parse("", "again", ConfigLoader.toMap(mu)));
+        assertEquals(List.of(), PlanSettings.fitConfig(parse("strategy: fedavg\n")).terms());
+        assertEquals(List.of(new LocalTerm.Proximal(0.1)),
+                PlanSettings.fitConfig(parse("strategy: fedadam\nprox_mu: 0.1\n")).terms(),
+                "a proximal term may go with a server optimizer");
+    }
+
+    @Test
+    void fedProxWithoutAProximalTermIsRefused() {
+        var e = assertThrows(RuntimeException.class, () -> parse("strategy: fedprox\nprox_mu: 0\n"));
+        assertTrue(e.getMessage().contains("'prox_mu' must be > 0 for strategy 'fedprox'"), e.getMessage());
+    }
+
+    @Test
+    void cyclicIsRefusedWithDpNamingTheConflict() {
+        var e = assertThrows(RuntimeException.class, () -> parse("strategy: cyclic\ndp: {noise_multiplier: 1}\n"));
+        assertTrue(e.getMessage().contains("'cyclic' trains one site per round"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownStrategyListsEveryKnownOne() {
+        var e = assertThrows(RuntimeException.class, () -> parse("strategy: fedbogus\n"));
+        assertTrue(e.getMessage().contains("fedadam") && e.getMessage().contains("cyclic")
+                && e.getMessage().contains("fedprox"), e.getMessage());
+    }
+}
