@@ -22,6 +22,7 @@ import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.StoppingRule;
+import org.fedmed.core.filter.FilteredStrategy;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.strategy.Aggregator;
 import org.fedmed.core.strategy.FederatedAveraging;
@@ -31,6 +32,7 @@ import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.robust.AggregationRule;
+import org.fedmed.core.strategy.robust.NormBoundingFilter;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
@@ -134,6 +136,11 @@ class PoisoningTest {
 
     /** Runs the federation and measures the final model on the honest sites' pooled test rows. */
     static Outcome run(AggregationRule rule, Attack attack, boolean withAttackers) {
+        return run(rule, attack, withAttackers, 0);
+    }
+
+    /** As {@link #run(AggregationRule, Attack, boolean)}, with each update's delta bounded to {@code normBound} (0: none). */
+    static Outcome run(AggregationRule rule, Attack attack, boolean withAttackers, double normBound) {
         List<Site> sites = sites();
         Model model = Models.build(ModelSpec.logistic(), FEATURES.size(), 2);
         List<SiteClient> clients = new ArrayList<>();
@@ -149,6 +156,9 @@ class PoisoningTest {
         FitConfig fit = new FitConfig(1, 16, 0.1, false, SEED);
         Strategy fedAvg = new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.all(clients.size()), fit, 1.0);
         Strategy strategy = rule instanceof AggregationRule.Mean ? fedAvg : new RobustlyAggregated(fedAvg, rule);
+        if (normBound > 0) {
+            strategy = new FilteredStrategy(strategy, List.of(new NormBoundingFilter(normBound)), List.of());
+        }
         RunResult result;
         try (InProcessSitePool pool = new InProcessSitePool(clients, 1)) {
             result = new RoundEngine(strategy, pool, EngineConfig.of(StoppingRule.rounds(ROUNDS), SEED),
@@ -213,5 +223,27 @@ class PoisoningTest {
     @Test
     void aThousandfoldClaimedCountRuinsFedAvgButNotTheRobustRules() {
         fedAvgIsRuinedAndTheRobustRulesHold(Attack.INFLATED_COUNT);
+    }
+
+    /**
+     * A norm bound of 0.2 in front of plain FedAvg barely touches honest updates and holds the scaled ones, but an
+     * inflated count is no longer norm: it still takes the mean (measured: honest 0.8229, sign-flipped 0.8146,
+     * scaled up 0.8083, inflated 0.5354).
+     */
+    @Test
+    void aNormBoundHoldsScaledUpdatesUnderFedAvgButNotAnInflatedCount() {
+        double bound = 0.2;
+        Outcome honest = run(new AggregationRule.Mean(), Attack.NONE, false, bound);
+        Outcome flipped = run(new AggregationRule.Mean(), Attack.SIGN_FLIP, true, bound);
+        Outcome scaled = run(new AggregationRule.Mean(), Attack.SCALE_UP, true, bound);
+        Outcome inflated = run(new AggregationRule.Mean(), Attack.INFLATED_COUNT, true, bound);
+        System.out.printf("poisoning: fedavg, norm bound %.1f: honest-only %.4f, sign-flipped %.4f, scaled up %.4f, "
+                + "inflated count %.4f%n", bound, honest.accuracy(), flipped.accuracy(), scaled.accuracy(),
+                inflated.accuracy());
+        assertEquals(honestOnly.accuracy(), honest.accuracy(), 0.01, "honest updates under the bound");
+        assertEquals(honestOnly.accuracy(), flipped.accuracy(), 0.03, "sign-flipped updates under the bound");
+        assertEquals(honestOnly.accuracy(), scaled.accuracy(), 0.03, "scaled-up updates under the bound");
+        assertTrue(inflated.accuracy() < honestOnly.accuracy() - 0.15, "inflated count under the bound: "
+                + inflated.accuracy());
     }
 }
