@@ -46,10 +46,11 @@ import org.junit.jupiter.api.Test;
  * the global model) sign-flipped and scaled by -10, scaled by +50, or unchanged with a thousand times their example
  * count. Their own rows follow another rule (x1's sign reversed, as at a site that codes a variable the other way),
  * so a poisoner that wins the whole mean by its claimed count pulls the model away from the honest sites' patients;
- * on rows like everyone else's, an inflated count would only hand the model to one honest site. Plain FedAvg is
- * ruined by each attack; the robust rules (median, trimmed mean, Krum, Multi-Krum, told to withstand two faulty
- * sites) stay close to FedAvg over the honest sites alone. Everything is measured on the honest sites' pooled test
- * rows; sites train one at a time, so each run is reproducible bit for bit.
+ * on rows like everyone else's, an inflated count would only hand the model to one honest site. Plain FedAvg (with
+ * no influence bound, as {@code max_site_weight_share: 1}) is ruined by each attack; the robust rules (median,
+ * trimmed mean, Krum, Multi-Krum, told to withstand two faulty sites) stay close to FedAvg over the honest sites
+ * alone. Everything is measured on the honest sites' pooled test rows; sites train one at a time, so each run is
+ * reproducible bit for bit.
  */
 class PoisoningTest {
 
