@@ -148,7 +148,7 @@ public final class ComparisonExperiment {
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
-        return federated(model, init, fit, data, clients, "federated (" + config.strategy().name() + ")", "federated");
+        return federated(model, init, fit, data, clients, "federated (" + config.strategy().name() + ")", Regime.FEDERATED.key());
     }
 
     /**
