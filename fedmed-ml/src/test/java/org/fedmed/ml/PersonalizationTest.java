@@ -143,8 +143,8 @@ class PersonalizationTest {
     void personalLayersNamingEveryTensorOrNoneOfTheModelAreRefusedNamingTheModelsTensors() {
         var all = assertThrows(IllegalStateException.class, () -> site().fit(new FitTask(1, "lyon",
                 params(GLOBAL.clone()), fit(LocalWork.steps(1), new LocalTerm.PersonalLayers(List.of(0, 1))))));
-        assertTrue(all.getMessage().contains("every tensor") && all.getMessage().contains("[dense0.weight, dense0.bias]"),
-                all.getMessage());
+        assertTrue(all.getMessage().contains("every tensor")
+                && all.getMessage().contains("[dense0.weight, dense0.bias]"), all.getMessage());
         var past = assertThrows(IllegalStateException.class, () -> site().fit(new FitTask(1, "lyon",
                 params(GLOBAL.clone()), fit(LocalWork.steps(1), new LocalTerm.PersonalLayers(List.of(5))))));
         assertTrue(past.getMessage().contains("tensor index 5"), past.getMessage());

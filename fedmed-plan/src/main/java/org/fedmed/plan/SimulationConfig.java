@@ -28,8 +28,8 @@ import org.fedmed.privacy.fedavg.NoisePlacement;
  * the model spec, the strategy and its knobs, and the seed. Every value is present and valid: closed choices are
  * enums, numbers are primitives checked against their ranges, and a bad value is refused naming its key. The
  * optional sections {@code dp}, {@code secure_aggregation}, {@code site_dp} and {@code personalization} are
- * {@code null} when absent, which turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression),
- * {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
+ * {@code null} when absent, which turns their feature off; {@code model} is a {@link NullNode} when the config
+ * names none (logistic regression), {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
  * clipping is asked for.
  *
  * <p>{@link ConfigLoader} binds it from YAML through a private document record whose keys are all optional and
