@@ -85,9 +85,9 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
-            FederatedAveraging fedAvg = new FederatedAveraging(config.strategy().name(),
-                    config.strategy().weighting(), selection, fit, config.strategy().serverOptimizer(),
-                    config.overSelection());
+            StrategySettings st = config.strategy();
+            FederatedAveraging fedAvg = new FederatedAveraging(st.name(), st.weighting(), selection, fit,
+                    st.serverOptimizer(), config.overSelection(), st.rule(), st.normBound());
             Strategy s = config.strategy().kind() == StrategyKind.CYCLIC ? new CyclicTraining(fedAvg) : fedAvg;
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
