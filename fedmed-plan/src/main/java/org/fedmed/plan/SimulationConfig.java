@@ -352,7 +352,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */
