@@ -1,11 +1,13 @@
 package org.fedmed.ml;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.LabeledData;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.metrics.ClassificationMetrics;
@@ -16,6 +18,13 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * and nothing else: no row, prediction or label leaves it. For {@code local_steps} fits it keeps one
  * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
  * previous one stopped; its fits run one at a time.
+ *
+ * <p>A fit that carries a personalization ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto})
+ * makes the site keep a {@link PersonalModel} for its life (one run), which never leaves it; the update it returns
+ * is as that class says. Its evaluations then report, next to the global model's metrics, its personal model's
+ * metrics on the same test rows under the same names prefixed with
+ * {@link ClassificationMetrics#PERSONAL_PREFIX} ({@code personal_log_loss}, ...), so the server's round records show
+ * both; before its first personalized fit a site reports the global model's metrics only.
  */
 public final class TrainingSiteClient implements SiteClient {
 
@@ -25,6 +34,7 @@ public final class TrainingSiteClient implements SiteClient {
     private final LabeledData test;
     private final double quality;
     private final BatchCursor cursor = new BatchCursor();
+    private final PersonalModel personal;
 
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
         if (train.rows() == 0) {
@@ -38,6 +48,7 @@ public final class TrainingSiteClient implements SiteClient {
         this.train = train;
         this.test = test;
         this.quality = quality;
+        this.personal = new PersonalModel(model);
     }
 
     @Override
@@ -53,7 +64,9 @@ public final class TrainingSiteClient implements SiteClient {
         TrainingResult result;
         try {
             synchronized (cursor) {
-                result = Trainer.train(model, params, train, task.config(), cursor);
+                LocalTerm personalization = PersonalModel.personalization(task.config());
+                result = personalization == null ? Trainer.train(model, params, train, task.config(), cursor)
+                        : personal.fit(personalization, global, params, train, task.config(), cursor);
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);
@@ -70,7 +83,26 @@ public final class TrainingSiteClient implements SiteClient {
     @Override
     public EvalResult evaluate(EvalTask task) {
         checkLayout(task.global());
-        return new EvalResult(siteId, task.taskId(), test.rows(), metrics(task.global().flat()));
+        float[] global = task.global().flat();
+        Map<String, Double> metrics = new LinkedHashMap<>(metrics(global));
+        synchronized (cursor) {
+            if (personal.isPresent()) {
+                metrics(personal.parameters(global)).forEach((name, v) ->
+                        metrics.put(ClassificationMetrics.PERSONAL_PREFIX + name, v));
+            }
+        }
+        return new EvalResult(siteId, task.taskId(), test.rows(), metrics);
+    }
+
+    /**
+     * This site's personal model next to {@code global}: FedPer's global body with the site's own personal tensors,
+     * Ditto's personal model, or a copy of {@code global} when the site has had no personalized fit.
+     */
+    public float[] personalParameters(ModelParameters global) {
+        checkLayout(global);
+        synchronized (cursor) {
+            return personal.parameters(global.flat());
+        }
     }
 
     /** Test metrics of the given parameters on this site's test split. */

@@ -93,6 +93,11 @@ public final class AllowListPolicy implements TaskPolicy {
                     case LocalTerm.Proximal p -> p.mu() <= allow.maxProxMu() ? Optional.<String>empty()
                             : Optional.of("the fit asks for " + LocalTerm.Proximal.KEY + " " + p.mu()
                                     + "; this site allows at most " + allow.maxProxMu() + " (max_prox_mu)");
+                    // a deployed site has no allow-list key for personalization yet, so it refuses it
+                    case LocalTerm.Ditto d -> Optional.of("the fit asks for personalization '" + d.describe()
+                            + "'; this site's allow-list permits no personalization");
+                    case LocalTerm.PersonalLayers p -> Optional.of("the fit asks for personalization '"
+                            + p.describe() + "'; this site's allow-list permits no personalization");
                 };
                 if (over.isPresent()) {
                     return Verdict.refuse(over.get());
