@@ -36,6 +36,11 @@ final class PersonalModel {
         this.model = model;
     }
 
+    /** The personalization this model was kept for, or null before the first personalized fit. */
+    LocalTerm kind() {
+        return kind;
+    }
+
     /** Whether a personalized fit has run, so there is a personal model to evaluate. */
     boolean isPresent() {
         return personal != null;

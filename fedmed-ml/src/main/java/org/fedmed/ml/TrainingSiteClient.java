@@ -105,6 +105,16 @@ public final class TrainingSiteClient implements SiteClient {
         }
     }
 
+    /**
+     * The personalization this site keeps a personal model for ({@link LocalTerm.PersonalLayers FedPer} or
+     * {@link LocalTerm.Ditto Ditto}), or empty when it has had no personalized fit.
+     */
+    public java.util.Optional<LocalTerm> personalization() {
+        synchronized (cursor) {
+            return java.util.Optional.ofNullable(personal.kind());
+        }
+    }
+
     /** Test metrics of the given parameters on this site's test split. */
     public Map<String, Double> metrics(float[] params) {
         return ClassificationMetrics.compute(model.predict(params, test), test.labels(), test.classes());

@@ -54,6 +54,9 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
      * The strategy a deployment server runs for a federation of {@code population} sites, which are remote: the
      * FedAvg family, or DP-FedAvg with central noise. Settings that need code on the sites' side of the round
      * (secure aggregation, local or distributed noise, DP-SGD) are refused here with the key at fault.
+     * Personalization with {@code kind: fedper} or {@code ditto} runs: {@code fit} must then carry its term
+     * ({@link PlanSettings#fitConfig(SimulationConfig, org.fedmed.core.ParameterLayout)}), which the sites apply
+     * and the strategy passes on unchanged; {@code kind: finetune} is refused, since it trains after the rounds.
      */
     public static FederatedSetup forServer(SimulationConfig config, FitConfig fit, int population) {
         if (config.secureAggregation() != null) {
@@ -69,14 +72,26 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             throw new IllegalArgumentException("config key 'site_dp' is not available in deployment yet: DP-SGD runs"
                     + " in simulation only");
         }
-        if (config.personalization() != null) {
-            throw new IllegalArgumentException("config key '" + PersonalizationSettings.SECTION + "' is not available"
-                    + " in deployment yet: sites' allow-lists have no personalization caps; it runs in simulation only");
+        PersonalizationSettings personal = config.personalization();
+        if (personal != null && personal.kind() == PersonalizationKind.FINETUNE) {
+            throw new IllegalArgumentException("config key '" + PersonalizationSettings.SECTION + ".kind': 'finetune'"
+                    + " is not available in deployment: it trains after the last round, outside the rounds a server"
+                    + " runs; use kind fedper or ditto, whose personal models the sites keep during the run, or let"
+                    + " each site fine-tune the exported global model on its own rows");
+        }
+        if (personal != null && fit.terms().stream().noneMatch(FederatedSetup::isPersonalization)) {
+            throw new IllegalArgumentException("config key '" + PersonalizationSettings.SECTION + "' asks for "
+                    + Choices.key(personal.kind()) + " but the fit settings carry no personalization term; build them"
+                    + " with PlanSettings.fitConfig(config, layout), which resolves it against the model's layout");
         }
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }
         return withoutSecureAggregation(config, fit, List.of(), population);
+    }
+
+    private static boolean isPersonalization(org.fedmed.core.LocalTerm term) {
+        return term instanceof org.fedmed.core.LocalTerm.Ditto || term instanceof org.fedmed.core.LocalTerm.PersonalLayers;
     }
 
     private static FederatedSetup withoutSecureAggregation(SimulationConfig config, FitConfig fit,

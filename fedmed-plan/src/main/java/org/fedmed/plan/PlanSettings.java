@@ -1,7 +1,11 @@
 package org.fedmed.plan;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.LocalTerm;
+import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.InfluenceLimits;
@@ -30,6 +34,26 @@ public final class PlanSettings {
     public static FitConfig fitConfig(SimulationConfig config) {
         return new FitConfig(config.localWork(), config.batchSize(), config.lr(), config.send() == SendMode.DELTA,
                 config.seed(), config.strategy().localTerms());
+    }
+
+    /**
+     * The settings of a fit that carries the config's personalization on a model of {@code layout}: those of
+     * {@link #fitConfig(SimulationConfig)} plus FedPer's personal layers (the {@code personal_layers} prefixes resolved
+     * to tensor indices of {@code layout}) or Ditto's lambda. Without a {@code personalization} section, or with
+     * {@code kind: finetune} (which trains after the run, not in its fits), it is {@link #fitConfig(SimulationConfig)}.
+     * The simulation's {@code personalized} regime and a deployment server both build their fits here.
+     *
+     * @throws IllegalArgumentException naming {@code personalization.personal_layers}, if a prefix matches no tensor
+     *                                  of {@code layout} or the prefixes match all of them
+     */
+    public static FitConfig fitConfig(SimulationConfig config, ParameterLayout layout) {
+        FitConfig fit = fitConfig(config);
+        if (config.personalization() == null) {
+            return fit;
+        }
+        List<LocalTerm> terms = new ArrayList<>(fit.terms());
+        terms.addAll(config.personalization().localTerms(layout));
+        return fit.withTerms(terms);
     }
 
     /**

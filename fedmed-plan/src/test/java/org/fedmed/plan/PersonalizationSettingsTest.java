@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.fedmed.core.FitConfig;
 import org.fedmed.core.LocalTerm;
 import org.fedmed.core.LocalWork;
 import org.fedmed.core.ParameterLayout;
@@ -120,10 +121,49 @@ class PersonalizationSettingsTest {
     }
 
     @Test
-    void aDeploymentServerRefusesPersonalizationNamingTheKey() {
+    void aDeploymentServerRefusesFineTuningNamingTheKeyAndTheKindsItRuns() {
+        SimulationConfig c = parse("personalization: {kind: finetune}\n");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> FederatedSetup.forServer(c, PlanSettings.fitConfig(c, MLP), 3));
+        assertTrue(e.getMessage().contains("config key 'personalization.kind': 'finetune' is not available in"
+                + " deployment") && e.getMessage().contains("use kind fedper or ditto"), e.getMessage());
+    }
+
+    @Test
+    void aDeploymentServerRunsFedPerWithThePersonalLayersResolvedAgainstTheModel() {
+        SimulationConfig c = parse("personalization: {kind: fedper, personal_layers: [dense1.]}\n");
+        FitConfig fit = PlanSettings.fitConfig(c, MLP);
+        assertEquals(List.of(new LocalTerm.PersonalLayers(List.of(2, 3))), fit.terms());
+        FitConfig sent = fitOfFirstTask(FederatedSetup.forServer(c, fit, 3).strategy());
+        assertEquals(List.of(new LocalTerm.PersonalLayers(List.of(2, 3))), sent.terms());
+    }
+
+    @Test
+    void aDeploymentServerRunsDittoAfterTheStrategysOwnTerms() {
+        SimulationConfig c = parse("strategy: fedprox\nprox_mu: 0.01\npersonalization: {kind: ditto, lambda: 0.5}\n");
+        FitConfig sent = fitOfFirstTask(FederatedSetup.forServer(c, PlanSettings.fitConfig(c, MLP), 3).strategy());
+        assertEquals(List.of(new LocalTerm.Proximal(0.01), new LocalTerm.Ditto(0.5)), sent.terms());
+    }
+
+    @Test
+    void aDeploymentServerRefusesPersonalizationWhoseTermTheFitDoesNotCarry() {
         SimulationConfig c = parse("personalization: {kind: ditto, lambda: 1}\n");
         var e = assertThrows(IllegalArgumentException.class,
                 () -> FederatedSetup.forServer(c, PlanSettings.fitConfig(c), 3));
-        assertTrue(e.getMessage().contains("'personalization' is not available in deployment yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("asks for ditto but the fit settings carry no personalization term"),
+                e.getMessage());
+    }
+
+    @Test
+    void withoutASectionTheFitForALayoutIsThePlainFit() {
+        SimulationConfig c = parse("strategy: fedavg\n");
+        assertEquals(PlanSettings.fitConfig(c), PlanSettings.fitConfig(c, MLP));
+    }
+
+    /** The fit settings of the first task the strategy sends in round 1 of a three-site federation. */
+    static FitConfig fitOfFirstTask(org.fedmed.core.strategy.Strategy strategy) {
+        var global = org.fedmed.core.ModelParameters.ofFlat(MLP, new float[MLP.totalSize()]);
+        return strategy.configureFit(new org.fedmed.core.strategy.RoundContext(1, global, List.of("a", "b", "c"), 7))
+                .getFirst().config();
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
-import org.fedmed.core.LocalTerm;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
@@ -64,6 +63,8 @@ public final class ComparisonExperiment {
 
     private final SimulationConfig config;
     private final ExperimentProgress progress;
+    /** The FedPer or Ditto run's log, set by {@link #personalizedRun}; null otherwise. */
+    private FederatedSummary personalizedSummary;
 
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
         this.config = config;
@@ -79,6 +80,7 @@ public final class ComparisonExperiment {
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
+        personalizedSummary = null;
         FederatedOutcome plain = null;
         for (Regime regime : config.regimes()) {
             switch (regime) {
@@ -94,12 +96,13 @@ public final class ComparisonExperiment {
                         plain = plain != null ? plain : federated(model, init, fit, data);
                         regimes.put(regime.key(), fineTuned(model, fit, data, plain.summary.finalModel()));
                     } else {
-                        regimes.put(regime.key(), personalizedRun(model, init, fit, data));
+                        regimes.put(regime.key(), personalizedRun(model, init, data));
                     }
                 }
             }
         }
-        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings());
+        return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings(),
+                personalizedSummary);
     }
 
     private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -159,17 +162,18 @@ public final class ComparisonExperiment {
      * The personalized regime for FedPer and Ditto: a federated run of its own whose fits carry the personalization
      * term, so each site keeps its personal model; each site's personal model (FedPer: the final global body with the
      * site's head; Ditto: the site's personal model) is tested on its test rows. The learning curve is the sites'
-     * {@code personal_} metrics after each round. The run's global model is not reported: the {@code federated}
-     * regime is the global model.
+     * {@code personal_} metrics after each round. The run's global model is not a regime (the {@code federated}
+     * regime is the global model); the run's log and final global model are the report's
+     * {@link ComparisonReport#personalizedRun()}, what a deployment of the same config reaches.
      */
-    private RegimeResult personalizedRun(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
-        List<LocalTerm> terms = new ArrayList<>(fit.terms());
-        terms.addAll(config.personalization().localTerms(model.layout()));
+    private RegimeResult personalizedRun(Model model, ModelParameters init, FederatedDataset data) {
+        FitConfig personalized = PlanSettings.fitConfig(config, model.layout());
         Map<String, TrainingSiteClient> clients = new LinkedHashMap<>();
         data.sites().forEach(s -> clients.put(s.siteId(), client(model, s)));
         String kind = config.personalization().kind().name().toLowerCase(java.util.Locale.ROOT);
-        FederatedOutcome run = federated(model, init, fit.withTerms(terms), data, List.copyOf(clients.values()),
+        FederatedOutcome run = federated(model, init, personalized, data, List.copyOf(clients.values()),
                 "personalized (" + kind + ")", Regime.PERSONALIZED.key());
+        personalizedSummary = run.summary;
         ModelParameters global = run.summary.finalModel();
         RegimeResult r = run.result;
         RegimeResult personal = evaluate(r.regime(), model, data,

@@ -19,7 +19,8 @@ import org.fedmed.plan.SimulationConfig;
  * What the server trains, worked out without any data: the model spec, sized from the dataset's schema (the
  * columns every site builds, with no missing-value indicators; {@link #withFeatures} resizes it to the inputs the
  * statistics exchange settled), its initial parameters from the run seed, the
- * strategy, and the engine settings. These are the very objects the simulation builds from the same config, so a
+ * strategy, and the engine settings; the fit settings carry the config's personalization (FedPer's personal layers
+ * resolved against the model's tensor names, or Ditto's lambda), which each site applies. These are the very objects the simulation builds from the same config, so a
  * deployment and a simulation of the same config run the same rounds.
  *
  * @param features the number of model inputs
@@ -49,9 +50,10 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
                 training.oneHot());
         int classes = entry.schema().classes();
         ModelSpec spec = PlanSettings.modelSpec(training);
-        FitConfig fit = PlanSettings.fitConfig(training);
-        FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
         ModelParameters init = initial(spec, columns.size(), classes, training.seed());
+        // personal layers are resolved by tensor name, which the input count settled later does not change
+        FitConfig fit = PlanSettings.fitConfig(training, init.layout());
+        FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
         return new FederationPlan(spec, columns.size(), classes, init, fit, setup.strategy(),
                 PlanSettings.engineConfig(training, classes), setup);
     }

@@ -14,7 +14,8 @@ import org.fedmed.transport.site.TaskPolicy;
  * A {@link TaskPolicy} that enforces a site's {@link AllowList}: a task is accepted only if its kind, its strategy
  * label and its model spec (the offer's model spec label, read as a {@link ModelSpec} and compared field by field
  * with the approved specs) are allowed, a fit asks for no more local epochs (or local steps) than allowed and each of its
- * local terms is within the site's cap for it (FedProx's {@code prox_mu} at most {@code max_prox_mu}), and the model has
+ * local terms is within the site's cap for it (FedProx's {@code prox_mu} at most {@code max_prox_mu}, Ditto's
+ * {@code lambda} at most {@code max_ditto_lambda}, FedPer's personal layers only with {@code personal_layers}), and the model has
  * no more parameters than allowed. A refusal says what was asked and what is allowed. An error while reviewing is a
  * refusal, never an acceptance. Thread-safe: it holds no mutable state.
  */
@@ -93,11 +94,13 @@ public final class AllowListPolicy implements TaskPolicy {
                     case LocalTerm.Proximal p -> p.mu() <= allow.maxProxMu() ? Optional.<String>empty()
                             : Optional.of("the fit asks for " + LocalTerm.Proximal.KEY + " " + p.mu()
                                     + "; this site allows at most " + allow.maxProxMu() + " (max_prox_mu)");
-                    // a deployed site has no allow-list key for personalization yet, so it refuses it
-                    case LocalTerm.Ditto d -> Optional.of("the fit asks for personalization '" + d.describe()
-                            + "'; this site's allow-list permits no personalization");
-                    case LocalTerm.PersonalLayers p -> Optional.of("the fit asks for personalization '"
-                            + p.describe() + "'; this site's allow-list permits no personalization");
+                    case LocalTerm.Ditto d -> d.lambda() <= allow.maxDittoLambda() ? Optional.<String>empty()
+                            : Optional.of("the fit asks for " + LocalTerm.Ditto.KEY + " " + d.lambda()
+                                    + "; this site allows at most " + allow.maxDittoLambda() + " (max_ditto_lambda)");
+                    case LocalTerm.PersonalLayers p -> allow.personalLayers() ? Optional.<String>empty()
+                            : Optional.of("the fit asks this site to keep personal layers (" + LocalTerm.PersonalLayers.KEY
+                                    + ", tensors " + p.tensors() + " of " + offer.layout().entries().size()
+                                    + "); this site allows none (personal_layers: false)");
                 };
                 if (over.isPresent()) {
                     return Verdict.refuse(over.get());

@@ -1,6 +1,8 @@
 package org.fedmed.deploy.site;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,12 @@ import org.fedmed.transport.site.TaskPolicy;
  * fits run one at a time, so two fits approved together cannot overspend. After each DP fit the site logs its
  * spent epsilon at INFO. With a {@link PrivacyLedger} the account survives restarts; without one a new process
  * starts from zero.
+ *
+ * <p>A fit that carries a personalization (FedPer's personal layers or Ditto's lambda, within the allow-list's caps)
+ * makes the spec's {@link TrainingSiteClient} keep a personal model, which never leaves the site and whose metrics
+ * its evaluations report under {@code personal_} names. It lives in this object for the run, across reconnects and a
+ * server restart; {@link #endRun} writes it beside the audit log and forgets it when the server ends the run. A site
+ * process that restarts during a run starts its personal model again from the next global model it is sent.
  */
 public final class GovernedSite implements TaskPolicy, SiteClient {
 
@@ -56,6 +64,11 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private final Map<String, ModelSpec> approved = new ConcurrentHashMap<>();
     private final Map<ModelSpec, LocalModel> models = new ConcurrentHashMap<>();
     private volatile org.fedmed.privacy.accounting.RdpAccountant carriedAccount;
+    private volatile Evaluated lastEvaluated;
+
+    /** The global model of the last evaluation the site ran, and the spec it was approved for. */
+    private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global) {
+    }
 
     /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
     private record LocalModel(Model model, TrainingSiteClient plain, DpSgdSiteClient dp) {
@@ -205,7 +218,43 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
 
     @Override
     public EvalResult evaluate(EvalTask task) {
-        return approvedModel(task).evaluate(task);
+        ModelSpec spec = approvedSpecOf(task);
+        EvalResult result = localModel(spec).evaluate(task);
+        lastEvaluated = new Evaluated(spec, task.round(), task.global());
+        return result;
+    }
+
+    /**
+     * Ends the site's part in a run: when its fits kept a personal model (FedPer or Ditto), writes that model, next
+     * to the global model the site last evaluated (the run's final model when the server evaluates every round), to
+     * {@code file} with its provenance ({@link SitePersonalModelFile}), and forgets it, so that the next run starts
+     * a personal model of its own. Until this is called the personal model lives in this process for as long as it
+     * runs: across reconnects, and across a restart of the server. Nothing is written, and empty returned, when the
+     * site kept no personal model.
+     *
+     * @param runEnded how the run ended, for the provenance
+     * @throws IOException if the file cannot be written (the personal model is then kept)
+     */
+    public synchronized Optional<Path> endRun(Path file, Path preprocessing, String runEnded) throws IOException {
+        Evaluated last = lastEvaluated;
+        if (last == null) {
+            return Optional.empty();
+        }
+        LocalModel local = models.get(last.spec());
+        if (local == null || local.plain() == null || local.plain().personalization().isEmpty()) {
+            return Optional.empty();
+        }
+        TrainingSiteClient client = local.plain();
+        float[] personal = client.personalParameters(last.global());
+        LocalData d = data();
+        SitePersonalModelFile.write(new SitePersonalModelFile.Contents(siteId, last.spec(), d.classes(),
+                client.personalization().get(), last.round(),
+                org.fedmed.core.ModelParameters.ofFlat(last.global().layout(), personal), d.featureNames(),
+                preprocessing, client.metrics(personal), runEnded), file);
+        models.remove(last.spec(), local);
+        lastEvaluated = null;
+        LOG.log(Level.INFO, () -> "site '" + siteId + "': personal model written to " + file);
+        return Optional.of(file);
     }
 
     /** The spec approved for a task still waiting to run, if any. */
@@ -252,6 +301,10 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     }
 
     private LocalModel approvedModel(Task task) {
+        return localModel(approvedSpecOf(task));
+    }
+
+    private ModelSpec approvedSpecOf(Task task) {
         if (!task.siteId().equals(siteId())) {
             throw new IllegalStateException("site '" + siteId() + "' was asked to run task '" + task.taskId()
                     + "' addressed to site '" + task.siteId() + "'");
@@ -261,7 +314,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             throw new IllegalStateException("site '" + siteId() + "' did not approve task '" + task.taskId()
                     + "'; it runs only tasks its allow-list accepted");
         }
-        return localModel(spec);
+        return spec;
     }
 
     private LocalModel localModel(ModelSpec spec) {

@@ -28,6 +28,8 @@ import java.util.Optional;
  *   max_local_epochs: 20               # default 100
  *   max_local_steps: 500               # most steps a local_steps fit may ask for, default 10,000
  *   max_prox_mu: 0.1                   # largest FedProx prox_mu a fit may carry, default 1; 0: none
+ *   max_ditto_lambda: 1                # largest Ditto personalization.lambda a fit may carry, default 2; 0: none
+ *   personal_layers: true              # whether a fit may ask the site to keep FedPer's personal layers, default true
  *   max_parameters: 10000000           # default 10,000,000
  * audit_log: audit/site-audit.jsonl    # default audit.jsonl next to the config
  * privacy:                             # optional

@@ -47,7 +47,8 @@ final class SiteConfigReader {
 
     /** The raw {@code allow} section. */
     record AllowDocument(List<String> tasks, List<String> strategies, List<JsonNode> modelSpecs, Integer maxLocalEpochs,
-                         Long maxParameters, Integer maxLocalSteps, Double maxProxMu) {
+                         Long maxParameters, Integer maxLocalSteps, Double maxProxMu, Double maxDittoLambda,
+                         Boolean personalLayers) {
     }
 
     private SiteConfigReader() {
@@ -78,7 +79,9 @@ final class SiteConfigReader {
                     or(a.maxLocalEpochs(), AllowList.DEFAULT_MAX_LOCAL_EPOCHS),
                     or(a.maxParameters(), AllowList.DEFAULT_MAX_PARAMETERS),
                     or(a.maxLocalSteps(), AllowList.DEFAULT_MAX_LOCAL_STEPS),
-                    or(a.maxProxMu(), AllowList.DEFAULT_MAX_PROX_MU));
+                    or(a.maxProxMu(), AllowList.DEFAULT_MAX_PROX_MU),
+                    or(a.maxDittoLambda(), AllowList.DEFAULT_MAX_DITTO_LAMBDA),
+                    or(a.personalLayers(), AllowList.DEFAULT_PERSONAL_LAYERS));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
                     dpSgd(doc.privacy()));

@@ -25,7 +25,8 @@ import org.fedmed.transport.tls.MutualTls;
  * serves until it is stopped, redialing with backoff whenever the connection drops (each dial on a fresh channel,
  * so it is back within {@link SiteSettings#reconnectBound()} of the server listening again); it ends when the server
  * refuses its certificate, at Hello or later when it is revoked, and, when asked to serve one run only, when the
- * server announces that the run has ended.
+ * server announces that the run has ended. When a run ends in which its fits kept a personal model (FedPer or
+ * Ditto), it writes that model beside its audit log ({@link SitePersonalModelFile}) before it waits for the next run.
  */
 public final class SiteProcess implements AutoCloseable {
 
@@ -36,12 +37,19 @@ public final class SiteProcess implements AutoCloseable {
     private final JsonLinesAuditLog auditLog;
     private final SiteConnection connection;
     private final String siteId;
+    private final GovernedSite site;
+    private final java.nio.file.Path personalModel;
+    private final java.nio.file.Path preprocessing;
 
-    private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, SiteConnection connection, String siteId) {
+    private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, SiteConnection connection, GovernedSite site,
+                        java.nio.file.Path personalModel, java.nio.file.Path preprocessing) {
         this.out = out;
         this.auditLog = auditLog;
         this.connection = connection;
-        this.siteId = siteId;
+        this.siteId = site.siteId();
+        this.site = site;
+        this.personalModel = personalModel;
+        this.preprocessing = preprocessing;
     }
 
     /** Loads the kit and the data, opens the audit log and starts dialing; a key file others can read is refused. */
@@ -88,10 +96,11 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("preprocessing: %s statistics%s%n", config.data().stats().name().toLowerCase(Locale.ROOT),
                 config.data().needsMergedStatistics() ? ", from the statistics exchange before round 1" : "");
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
-                        + ", prox_mu %s and %d parameters; audit log %s%n", config.allow().taskNames(),
-                config.allow().strategies(), config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(),
-                config.allow().maxLocalSteps(), config.allow().maxProxMu(), config.allow().maxParameters(),
-                config.auditLog());
+                        + ", prox_mu %s, ditto lambda %s, personal layers %s and %d parameters; audit log %s%n",
+                config.allow().taskNames(), config.allow().strategies(), config.allow().modelSpecs().size(),
+                config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(), config.allow().maxProxMu(),
+                config.allow().maxDittoLambda(), config.allow().personalLayers() ? "allowed" : "refused",
+                config.allow().maxParameters(), config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
         if (ledger != null) {
@@ -101,7 +110,8 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("dialing %s%n", kit.server());
         out.flush();
         connection.start();
-        return new SiteProcess(out, auditLog, connection, kit.site());
+        return new SiteProcess(out, auditLog, connection, site, SitePersonalModelFile.beside(config.auditLog()),
+                preprocessing);
     }
 
     /** The privacy ledger beside the audit log: {@code audit.jsonl} has {@code audit-privacy.jsonl}. */
@@ -130,6 +140,7 @@ public final class SiteProcess implements AutoCloseable {
         while (true) {
             if (connection.runsEnded() > runsEnded) {
                 runsEnded = connection.runsEnded();
+                writePersonalModel(runsEnded);
                 out.printf(once ? "site '%s': the run it took part in has ended; leaving (--once)%n"
                         : "site '%s': the server's run has ended; waiting for the next one%n", siteId);
                 out.flush();
@@ -155,6 +166,18 @@ public final class SiteProcess implements AutoCloseable {
                 Thread.sleep(250);
             }
         }
+    }
+
+    /** Writes the personal model the site kept in the run that just ended, if it kept one, and says where. */
+    private void writePersonalModel(int runsEnded) {
+        try {
+            site.endRun(personalModel, preprocessing, "the server ended the run (run " + runsEnded + " this site"
+                    + " process took part in)").ifPresent(file -> out.printf("site '%s': its personal model from this"
+                    + " run is in %s (provenance beside it); it never left the site%n", siteId, file));
+        } catch (java.io.IOException | RuntimeException e) {
+            out.printf("error: site '%s' could not write its personal model to %s: %s%n", siteId, personalModel, e);
+        }
+        out.flush();
     }
 
     private void report(SiteConnection.State state, String error) {

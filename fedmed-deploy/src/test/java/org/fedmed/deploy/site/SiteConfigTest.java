@@ -250,6 +250,25 @@ class SiteConfigTest {
     }
 
     @Test
+    void personalizationCapsAreReadAndDefaultToDittoUpToTwoAndPersonalLayersAllowed() throws IOException {
+        SiteConfig set = SiteConfig.load(write("site.yaml", MINIMAL.replace("allow:\n",
+                "allow:\n  max_ditto_lambda: 0.5\n  personal_layers: false\n")));
+        assertEquals(0.5, set.allow().maxDittoLambda());
+        assertEquals(false, set.allow().personalLayers());
+        SiteConfig defaults = SiteConfig.load(write("site2.yaml", MINIMAL));
+        assertEquals(2.0, defaults.allow().maxDittoLambda());
+        assertEquals(true, defaults.allow().personalLayers());
+        Path negative = write("site3.yaml", MINIMAL.replace("allow:\n", "allow:\n  max_ditto_lambda: -1\n"));
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(negative));
+        assertTrue(e.getMessage().contains(negative.toString())
+                && e.getMessage().contains("allow.max_ditto_lambda must be a finite number >= 0, got -1.0"),
+                e.getMessage());
+        var word = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("site4.yaml",
+                MINIMAL.replace("allow:\n", "allow:\n  personal_layers: maybe\n"))));
+        assertTrue(word.getMessage().contains("personal_layers"), word.getMessage());
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path file = dir.resolve("nope.yaml");
         var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));
