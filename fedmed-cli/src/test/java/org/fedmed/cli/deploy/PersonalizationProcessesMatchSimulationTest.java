@@ -1,0 +1,200 @@
+package org.fedmed.cli.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.ParameterLayout;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.metrics.ClassificationMetrics;
+import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.deploy.site.SitePersonalModelFile;
+import org.fedmed.plan.ConfigLoader;
+import org.fedmed.plan.SimulationConfig;
+import org.fedmed.server.checkpoint.SafetensorsFile;
+import org.fedmed.server.checkpoint.SafetensorsReader;
+import org.fedmed.server.export.ModelExporter;
+import org.fedmed.server.store.RunInfo;
+import org.fedmed.server.store.RunStatus;
+import org.fedmed.server.store.RunStore;
+import org.fedmed.sim.ComparisonExperiment;
+import org.fedmed.sim.SimulationData;
+import org.fedmed.sim.report.ComparisonReport;
+import org.fedmed.sim.report.FederatedSummary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Personalization in deployment: one {@code fedmed server} and four {@code fedmed site --once} processes train
+ * Fed-Heart-Disease with FedPer (a one-hidden-layer MLP whose head, {@code dense1.}, each hospital keeps; the server
+ * resolves {@code personal_layers} against the model and sends the tensor indices with every fit) or with Ditto
+ * (logistic regression, lambda 0.5); each site's allow-list accepts them by default, and each site reports its
+ * personal model's metrics ({@code personal_*}) in every evaluation. Against {@code fedmed simulate}'s {@code personalized} regime for the same config and seed, with zero
+ * tolerance: every round's federated and per-site metrics (personal ones included) in the run store, the final global
+ * model, and each site's final personal metrics are equal; and each site writes its personal model (FedPer: the final
+ * global body with its own head) beside its audit log, whose recorded test metrics are the simulated site's.
+ */
+@Timeout(300)
+class PersonalizationProcessesMatchSimulationTest {
+
+    static final String FEDPER = """
+            dataset: heart-disease
+            model: {type: mlp, hidden: [8]}
+            strategy: fedavg
+            rounds: 4
+            min_fit_sites: 4
+            local_epochs: 1
+            batch_size: 32
+            lr: 0.1
+            seed: 42
+            round_deadline_seconds: 60
+            personalization: {kind: fedper, personal_layers: [dense1.]}
+            """;
+
+    static final String DITTO = """
+            dataset: heart-disease
+            model: {type: logistic}
+            strategy: fedavg
+            rounds: 3
+            min_fit_sites: 4
+            local_epochs: 1
+            batch_size: 32
+            lr: 0.1
+            seed: 42
+            round_deadline_seconds: 60
+            personalization: {kind: ditto, lambda: 0.5}
+            """;
+
+    /** What both runs compare: the simulated run and what the deployment left in the store and at the sites. */
+    record Outcome(ComparisonReport sim, List<RoundRecord> rounds, float[] global, Map<String, SafetensorsFile> saved,
+                   Map<String, JsonNode> provenance) {
+    }
+
+    @Test
+    void fedPerServerAndFourSitesReachTheSimulatedGlobalModelAndEachSitesPersonalMetrics(@TempDir Path tmp)
+            throws Exception {
+        Outcome o = deployAndSimulate(tmp, "heart-fedper", FEDPER, "{type: mlp, hidden: [8]}");
+        ParameterLayout layout = o.sim().personalizedRun().finalModel().layout();
+        ParameterLayout.Entry head = layout.entries().get(2);
+        assertEquals("dense1.weight", head.name());
+        for (String site : Federation.HOSPITALS) {
+            float[] own = o.saved().get(site).parameters().flat();
+            int body = head.offset();
+            assertArrayEquals(Arrays.copyOf(o.global(), body), Arrays.copyOf(own, body),
+                    site + ": the personal model's body is the final global one");
+            assertFalse(Arrays.equals(Arrays.copyOfRange(o.global(), head.offset(), head.offset() + head.size()),
+                    Arrays.copyOfRange(own, head.offset(), head.offset() + head.size())),
+                    site + ": the personal model's head is the site's own");
+            assertEquals("[\"dense1.weight\",\"dense1.bias\"]",
+                    o.provenance().get(site).path("personalization").path("personal_tensors").toString());
+        }
+    }
+
+    @Test
+    void dittoServerAndFourSitesReachTheSimulatedGlobalModelAndEachSitesPersonalMetrics(@TempDir Path tmp)
+            throws Exception {
+        Outcome o = deployAndSimulate(tmp, "heart-ditto", DITTO, "{type: logistic}");
+        for (String site : Federation.HOSPITALS) {
+            assertFalse(Arrays.equals(o.global(), o.saved().get(site).parameters().flat()),
+                    site + ": Ditto's personal model is the site's own, not the global one");
+            assertEquals("ditto v1 [0.5]", o.saved().get(site).metadata().get(SitePersonalModelFile.PERSONALIZATION));
+        }
+    }
+
+    /**
+     * Runs {@code training} with a server and four {@code site --once} processes approving {@code spec}, then
+     * {@code simulate}'s personalized regime of the same config, and asserts what both kinds share: the run completed
+     * with every site in every round, every round's federated and per-site metrics (personal ones included) and the
+     * final global model are the simulated run's, each site's final personal metrics in the store are the simulated
+     * personalized regime's, and each site wrote its personal model file, whose recorded test metrics are them too.
+     */
+    static Outcome deployAndSimulate(Path tmp, String runName, String training, String spec) throws Exception {
+        Federation.requireHeartDisease();
+        Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
+        Path serverYaml = fed.serverConfig("server.yaml", runName, 4, training);
+        List<FedmedProcess> processes = new ArrayList<>();
+        List<FedmedProcess> sites = new ArrayList<>();
+        try {
+            FedmedProcess server = FedmedProcess.start("server", tmp.resolve("logs"), "server", "--config",
+                    serverYaml.toString());
+            processes.add(server);
+            server.awaitOutput("listening on", Duration.ofSeconds(60));
+            for (String site : Federation.HOSPITALS) {
+                FedmedProcess p = FedmedProcess.start(site, tmp.resolve("logs"), "site", "--once", "--config",
+                        fed.siteConfig(site, site, "fedavg", spec, "stats: per_site\nmissing_indicators: false")
+                                .toString());
+                processes.add(p);
+                sites.add(p);
+            }
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
+            for (FedmedProcess site : sites) {
+                assertEquals(0, site.awaitExit(Duration.ofSeconds(30)), site.output());
+                assertTrue(site.output().contains("its personal model from this run is in"), site.output());
+            }
+        } finally {
+            for (FedmedProcess p : processes) {
+                p.close();
+            }
+        }
+
+        ComparisonReport sim = simulate(training);
+        FederatedSummary simRun = sim.personalizedRun();
+        Map<String, Map<String, Double>> simPersonal = sim.regimes().get("personalized").sites();
+        try (RunStore store = RunStore.open(fed.store())) {
+            RunInfo run = store.latestRun(runName).orElseThrow();
+            assertEquals(RunStatus.COMPLETED, run.status());
+            List<RoundRecord> rounds = store.rounds(run.id());
+            assertEquals(simRun.rounds().size(), rounds.size(), "rounds run");
+            for (int r = 0; r < rounds.size(); r++) {
+                assertEquals(Federation.HOSPITALS, rounds.get(r).succeeded(), "round " + (r + 1) + " cohort");
+                assertEquals(simRun.rounds().get(r).evalMetrics(), rounds.get(r).evalMetrics(),
+                        "round " + (r + 1) + " eval");
+                assertEquals(simRun.rounds().get(r).siteEvalMetrics(), rounds.get(r).siteEvalMetrics(),
+                        "round " + (r + 1) + " per-site eval, personal metrics included");
+            }
+            float[] global = SafetensorsReader.read(store.checkpoint(run.id(), rounds.size()).orElseThrow().path())
+                    .parameters().flat();
+            assertArrayEquals(simRun.finalModel().flat(), global, "final global model, bit for bit");
+
+            Map<String, SafetensorsFile> saved = new LinkedHashMap<>();
+            Map<String, JsonNode> provenance = new LinkedHashMap<>();
+            for (String site : Federation.HOSPITALS) {
+                Map<String, Double> stored = rounds.getLast().siteEvalMetrics().get(site);
+                Map<String, Double> personal = new LinkedHashMap<>();
+                simPersonal.get(site).forEach((name, v) -> personal.put(ClassificationMetrics.PERSONAL_PREFIX + name, v));
+                assertFalse(personal.isEmpty(), site);
+                personal.forEach((name, v) -> assertEquals(v, stored.get(name), site + " " + name));
+
+                Path file = SitePersonalModelFile.beside(fed.auditLog(site));
+                saved.put(site, SafetensorsReader.read(file));
+                JsonNode p = new ObjectMapper().readTree(ModelExporter.provenancePath(file).toFile());
+                provenance.put(site, p);
+                simPersonal.get(site).forEach((name, v) -> assertEquals(v, p.path("test_metrics").path(name).asDouble(),
+                        site + " file's " + name));
+            }
+            return new Outcome(sim, rounds, global, saved, provenance);
+        }
+    }
+
+    /** {@code simulate}'s personalized regime of {@code training}, its sites' data prepared as deployed sites do. */
+    static ComparisonReport simulate(String training) {
+        SimulationConfig cfg = ConfigLoader.parse(training + """
+                simulation:
+                  stats: per_site
+                  missing_indicators: false
+                  regimes: [personalized]
+                """, "simulation", Map.of());
+        return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
+    }
+}
