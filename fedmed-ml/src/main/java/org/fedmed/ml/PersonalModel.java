@@ -23,7 +23,10 @@ import org.fedmed.core.ParameterLayout;
  *       trains for the same local work and seed with the proximal term {@code lambda (v - w_global)} toward the
  *       received global model, over its own batch cursor so that the global model's data order is untouched.</li>
  * </ul>
- * The personal state changes only when a fit succeeds. Not thread-safe: its site serializes fits and evaluations.
+ * The personal state changes only when a fit succeeds; the state before the last fit is kept too, so that a round
+ * the server sends again (after a crash that lost it) trains from where it first started (its local-steps batch
+ * order excepted: the cursors move on, as the global model's does). Not thread-safe: its site serializes fits and
+ * evaluations.
  */
 final class PersonalModel {
 
@@ -31,6 +34,10 @@ final class PersonalModel {
     private LocalTerm kind;
     private float[] personal;
     private final BatchCursor dittoCursor = new BatchCursor();
+    /** The round of the last personalized fit (0 before the first), and the state that fit started from. */
+    private int lastRound;
+    private LocalTerm kindBefore;
+    private float[] personalBefore;
 
     PersonalModel(Model model) {
         this.model = model;
@@ -73,45 +80,56 @@ final class PersonalModel {
     }
 
     /**
-     * Trains a personalized fit: {@code params} starts as a copy of {@code global} and ends as the update to
-     * return; see the class comment for what each personalization does.
+     * Trains a personalized fit of {@code round}: {@code params} starts as a copy of {@code global} and ends as the
+     * update to return; see the class comment for what each personalization does. The fit starts from the personal
+     * state of the previous round: a fit for the round the site last trained (the server sent that round again, as a
+     * server resumed after a crash does with the round it lost) starts from the state that round started from, and a
+     * fit for an earlier round (the server started over) starts a new personal model, so a resumed run's personal
+     * models are an uninterrupted run's.
      */
-    TrainingResult fit(LocalTerm personalization, float[] global, float[] params, LabeledData train,
+    TrainingResult fit(int round, LocalTerm personalization, float[] global, float[] params, LabeledData train,
                        FitConfig config, BatchCursor cursor) {
         FitConfig plain = withoutPersonalization(config);
-        return switch (personalization) {
-            case LocalTerm.PersonalLayers p -> fitFedPer(p, global, params, train, plain, cursor);
-            case LocalTerm.Ditto d -> fitDitto(d, global, params, train, plain, cursor);
+        LocalTerm startKind = round == lastRound ? kindBefore : round < lastRound ? null : kind;
+        float[] start = round == lastRound ? personalBefore : round < lastRound ? null : personal;
+        checkSameKind(startKind, personalization);
+        Trained trained = switch (personalization) {
+            case LocalTerm.PersonalLayers p -> fitFedPer(p, start, global, params, train, plain, cursor);
+            case LocalTerm.Ditto d -> fitDitto(d, start, global, params, train, plain, cursor);
             case LocalTerm.Proximal p -> throw new IllegalArgumentException("'" + p.describe()
                     + "' is not a personalization");
         };
+        kindBefore = startKind;
+        personalBefore = start;
+        lastRound = round;
+        kind = personalization;
+        personal = trained.kept();
+        return trained.result();
     }
 
-    private TrainingResult fitFedPer(LocalTerm.PersonalLayers p, float[] global, float[] params, LabeledData train,
-                                     FitConfig plain, BatchCursor cursor) {
+    /** A personalized fit's training result and the personal state it leaves at the site. */
+    private record Trained(TrainingResult result, float[] kept) {
+    }
+
+    private Trained fitFedPer(LocalTerm.PersonalLayers p, float[] start, float[] global, float[] params,
+                              LabeledData train, FitConfig plain, BatchCursor cursor) {
         List<ParameterLayout.Entry> tensors = personalTensors(p, model.layout());
-        checkSameKind(p);
-        float[] own = personal != null ? personal : global.clone();
+        float[] own = start != null ? start : global.clone();
         copy(tensors, own, params);
         TrainingResult result = Trainer.train(model, params, train, plain, cursor);
         float[] kept = own.clone();
         copy(tensors, params, kept);
         copy(tensors, global, params);
-        kind = p;
-        personal = kept;
-        return result;
+        return new Trained(result, kept);
     }
 
-    private TrainingResult fitDitto(LocalTerm.Ditto d, float[] global, float[] params, LabeledData train,
-                                    FitConfig plain, BatchCursor cursor) {
-        checkSameKind(d);
+    private Trained fitDitto(LocalTerm.Ditto d, float[] start, float[] global, float[] params,
+                             LabeledData train, FitConfig plain, BatchCursor cursor) {
         TrainingResult result = Trainer.train(model, params, train, plain, cursor);
-        float[] v = personal != null ? personal.clone() : global.clone();
+        float[] v = start != null ? start.clone() : global.clone();
         Trainer.train(model, v, train, plain.withTerms(List.of(new LocalTerm.Proximal(d.lambda()))), dittoCursor,
                 global);
-        kind = d;
-        personal = v;
-        return result;
+        return new Trained(result, v);
     }
 
     /**
@@ -133,9 +151,9 @@ final class PersonalModel {
         };
     }
 
-    private void checkSameKind(LocalTerm asked) {
-        if (kind != null && !kind.equals(asked)) {
-            throw new IllegalArgumentException("this site keeps a personal model for '" + kind.describe()
+    private static void checkSameKind(LocalTerm kept, LocalTerm asked) {
+        if (kept != null && !kept.equals(asked)) {
+            throw new IllegalArgumentException("this site keeps a personal model for '" + kept.describe()
                     + "' in this run; the fit asks for '" + asked.describe() + "'");
         }
     }

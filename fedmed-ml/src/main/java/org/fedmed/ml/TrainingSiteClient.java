@@ -66,7 +66,7 @@ public final class TrainingSiteClient implements SiteClient {
             synchronized (cursor) {
                 LocalTerm personalization = PersonalModel.personalization(task.config());
                 result = personalization == null ? Trainer.train(model, params, train, task.config(), cursor)
-                        : personal.fit(personalization, global, params, train, task.config(), cursor);
+                        : personal.fit(task.round(), personalization, global, params, train, task.config(), cursor);
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);

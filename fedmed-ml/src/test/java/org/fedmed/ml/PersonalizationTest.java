@@ -158,4 +158,37 @@ class PersonalizationTest {
         Map<String, Double> m = site.evaluate(new EvalTask(1, "lyon", params(GLOBAL.clone()))).metrics();
         assertTrue(m.keySet().stream().noneMatch(k -> k.startsWith("personal_")), m.toString());
     }
+
+    @Test
+    void aRoundSentAgainTrainsFromThePersonalStateItFirstStartedFrom() {
+        LocalTerm bias = new LocalTerm.PersonalLayers(List.of(1));
+        TrainingSiteClient site = site();
+        float[] round1 = fitOnce(site, 1, GLOBAL, fit(LocalWork.steps(1), bias));
+        float[] round2 = fitOnce(site, 2, round1, fit(LocalWork.steps(1), bias));
+        float[] head2 = site.personalParameters(params(round2));
+        // the server lost round 2 (a crash before its checkpoint) and sends it again after --resume
+        float[] again = fitOnce(site, 2, round1, fit(LocalWork.steps(1), bias));
+        assertArrayEquals(round2, again, "the re-sent round's update is the first one's, bit for bit");
+        assertArrayEquals(head2, site.personalParameters(params(again)), "and so is the personal model");
+        // without the rewind the head would have trained twice: the uninterrupted run's round 3 starts from head2
+        float[] round3 = fitOnce(site, 3, again, fit(LocalWork.steps(1), bias));
+        TrainingSiteClient uninterrupted = site();
+        fitOnce(uninterrupted, 1, GLOBAL, fit(LocalWork.steps(1), bias));
+        fitOnce(uninterrupted, 2, round1, fit(LocalWork.steps(1), bias));
+        assertArrayEquals(fitOnce(uninterrupted, 3, round2, fit(LocalWork.steps(1), bias)), round3);
+    }
+
+    @Test
+    void aFitForAnEarlierRoundStartsANewPersonalModel() {
+        LocalTerm ditto = new LocalTerm.Ditto(0.8);
+        TrainingSiteClient site = site();
+        fitOnce(site, 1, GLOBAL, fit(LocalWork.steps(2), ditto));
+        fitOnce(site, 2, GLOBAL, fit(LocalWork.steps(2), ditto));
+        fitOnce(site, 3, GLOBAL, fit(LocalWork.steps(2), ditto));
+        // a new run starts at round 1: the personal model is the one a fresh site trains, not the last run's
+        fitOnce(site, 1, GLOBAL, fit(LocalWork.steps(2), new LocalTerm.PersonalLayers(List.of(1))));
+        TrainingSiteClient fresh = site();
+        fitOnce(fresh, 1, GLOBAL, fit(LocalWork.steps(2), new LocalTerm.PersonalLayers(List.of(1))));
+        assertArrayEquals(fresh.personalParameters(params(GLOBAL)), site.personalParameters(params(GLOBAL)));
+    }
 }

@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.metrics.ClassificationMetrics;
@@ -76,6 +78,22 @@ class PersonalizationProcessesMatchSimulationTest {
             personalization: {kind: ditto, lambda: 0.5}
             """;
 
+    /** FedPer with rounds short enough (a tenth of a second or so) that a kill after round 3 lands mid-run. */
+    static final int RESUMED_ROUNDS = 20;
+    static final String FEDPER_LONG = """
+            dataset: heart-disease
+            model: {type: mlp, hidden: [16]}
+            strategy: fedavg
+            rounds: %d
+            min_fit_sites: 4
+            local_epochs: 8
+            batch_size: 16
+            lr: 0.05
+            seed: 42
+            round_deadline_seconds: 60
+            personalization: {kind: fedper, personal_layers: [dense1.]}
+            """.formatted(RESUMED_ROUNDS);
+
     /** What both runs compare: the simulated run and what the deployment left in the store and at the sites. */
     record Outcome(ComparisonReport sim, List<RoundRecord> rounds, float[] global, Map<String, SafetensorsFile> saved,
                    Map<String, JsonNode> provenance) {
@@ -84,7 +102,7 @@ class PersonalizationProcessesMatchSimulationTest {
     @Test
     void fedPerServerAndFourSitesReachTheSimulatedGlobalModelAndEachSitesPersonalMetrics(@TempDir Path tmp)
             throws Exception {
-        Outcome o = deployAndSimulate(tmp, "heart-fedper", FEDPER, "{type: mlp, hidden: [8]}");
+        Outcome o = deployAndSimulate(tmp, "heart-fedper", FEDPER, "{type: mlp, hidden: [8]}", false);
         ParameterLayout layout = o.sim().personalizedRun().finalModel().layout();
         ParameterLayout.Entry head = layout.entries().get(2);
         assertEquals("dense1.weight", head.name());
@@ -104,12 +122,24 @@ class PersonalizationProcessesMatchSimulationTest {
     @Test
     void dittoServerAndFourSitesReachTheSimulatedGlobalModelAndEachSitesPersonalMetrics(@TempDir Path tmp)
             throws Exception {
-        Outcome o = deployAndSimulate(tmp, "heart-ditto", DITTO, "{type: logistic}");
+        Outcome o = deployAndSimulate(tmp, "heart-ditto", DITTO, "{type: logistic}", false);
         for (String site : Federation.HOSPITALS) {
             assertFalse(Arrays.equals(o.global(), o.saved().get(site).parameters().flat()),
                     site + ": Ditto's personal model is the site's own, not the global one");
             assertEquals("ditto v1 [0.5]", o.saved().get(site).metadata().get(SitePersonalModelFile.PERSONALIZATION));
         }
+    }
+
+    /**
+     * The server is killed (SIGKILL) mid-run and restarted with {@code --resume} while the sites keep running: each
+     * site kept its head across the restart and trains the round the server lost again from the head that round
+     * started from, so every round, the final global model and each site's personal metrics are still an
+     * uninterrupted simulation's, bit for bit.
+     */
+    @Test
+    void aKilledFedPerServerResumesToTheSimulatedModelAndPersonalMetricsBitForBit(@TempDir Path tmp) throws Exception {
+        Outcome o = deployAndSimulate(tmp, "heart-fedper-resumed", FEDPER_LONG, "{type: mlp, hidden: [16]}", true);
+        assertEquals(RESUMED_ROUNDS, o.rounds().size());
     }
 
     /**
@@ -119,7 +149,8 @@ class PersonalizationProcessesMatchSimulationTest {
      * final global model are the simulated run's, each site's final personal metrics in the store are the simulated
      * personalized regime's, and each site wrote its personal model file, whose recorded test metrics are them too.
      */
-    static Outcome deployAndSimulate(Path tmp, String runName, String training, String spec) throws Exception {
+    static Outcome deployAndSimulate(Path tmp, String runName, String training, String spec, boolean killAndResume)
+            throws Exception {
         Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
         Path serverYaml = fed.serverConfig("server.yaml", runName, 4, training);
@@ -137,7 +168,21 @@ class PersonalizationProcessesMatchSimulationTest {
                 processes.add(p);
                 sites.add(p);
             }
+            if (killAndResume) {
+                FedmedProcess.await(() -> recorded(fed, runName) >= 3, Duration.ofSeconds(180), "3 recorded rounds");
+                server.kill();
+                server = FedmedProcess.start("server-resumed", tmp.resolve("logs"), "server", "--config",
+                        serverYaml.toString(), "--resume");
+                processes.add(server);
+            }
             assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
+            if (killAndResume) {
+                Matcher m = Pattern.compile("resuming run '" + runName + "' \\(id 1\\) after round (\\d+)")
+                        .matcher(server.output());
+                assertTrue(m.find(), server.output());
+                int after = Integer.parseInt(m.group(1));
+                assertTrue(after >= 3 && after < RESUMED_ROUNDS, "killed mid-run, after round " + after);
+            }
             for (FedmedProcess site : sites) {
                 assertEquals(0, site.awaitExit(Duration.ofSeconds(30)), site.output());
                 assertTrue(site.output().contains("its personal model from this run is in"), site.output());
@@ -184,6 +229,14 @@ class PersonalizationProcessesMatchSimulationTest {
                         site + " file's " + name));
             }
             return new Outcome(sim, rounds, global, saved, provenance);
+        }
+    }
+
+    private static int recorded(Federation fed, String run) {
+        try (RunStore store = RunStore.open(fed.store())) {
+            return store.latestRun(run).map(r -> store.lastRecordedRound(r.id()).orElse(0)).orElse(0);
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 

@@ -29,7 +29,8 @@ import org.fedmed.transport.site.StatisticsResponder;
  * of its {@code min_rows} and its k, or a request that mixes kinds, names none, or asks for a bin count outside
  * [2, {@value #MAX_BINS}]. When merged statistics arrive it builds its preprocessing from them with the same entry
  * point as the simulation ({@link SiteRows#prepare}) and hands the prepared rows to its {@link GovernedSite}; merged
- * statistics equal to the ones it already prepared from are not built again. No row, and no value of one, is ever
+ * statistics equal to the ones it already prepared from (a resumed server sends them again) are not built again, so
+ * the site keeps the models it trains, and a personal model among them. No row, and no value of one, is ever
  * put in a reply: only counts, sums, extremes and bin counts over all of its training rows.
  */
 public final class SiteStatisticsResponder implements StatisticsResponder {
@@ -42,6 +43,7 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
     private final PrintWriter out;
     private final Consumer<LocalData> onPrepared;
     private MergedStats preparedFrom;
+    private LocalData prepared;
 
     /** @param out where the site says that it prepared its data (null: nowhere) */
     public SiteStatisticsResponder(SiteRows rows, GovernedSite site, PrintWriter out) {
@@ -113,8 +115,10 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
                 }
             }
             case PREPARE -> {
-                LocalData prepared = prepare(request.getMerged());
-                reply.addAllFeatureNames(prepared.featureNames());
+                // a resumed server asks again with the same statistics: the site keeps its data and its models
+                // (a personal model among them) rather than build them again
+                LocalData data = request.getMerged().equals(preparedFrom) ? prepared : prepare(request.getMerged());
+                reply.addAllFeatureNames(data.featureNames());
             }
             case RELEASE -> {
                 long k = Math.max(request.getMinCell(), rows.settings().minCell());
@@ -145,6 +149,7 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
                 StatsCodec.histograms(merged.getColumnsList()), StatsCodec.moments(merged.getClippedList()));
         site.prepare(prepared);
         preparedFrom = merged;
+        this.prepared = prepared;
         onPrepared.accept(prepared);
         if (out != null) {
             out.printf("site '%s' prepared its data from statistics merged over %s: %d features%n", rows.siteId(),

@@ -86,6 +86,28 @@ class SiteStatisticsResponderTest {
     }
 
     @Test
+    void aPrepareRequestWithTheStatisticsTheSiteAlreadyPreparedFromDoesNotPrepareAgain() throws Exception {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        SiteRows rows = SiteDataLoader.rows(defaults(5), "hungary", registry);
+        var merged = StatsCodec.merged("m", List.of("hungary"),
+                FederatedStatistics.mergeMoments(List.of(FederatedStatistics.moments(rows.train()))), List.of());
+        var other = StatsCodec.merged("m2", List.of("hungary"),
+                FederatedStatistics.mergeMoments(List.of(FederatedStatistics.moments(rows.test()))), List.of());
+        List<LocalData> prepared = new ArrayList<>();
+        SiteStatisticsResponder responder = new SiteStatisticsResponder(rows, governed("hungary"), null, prepared::add);
+        StatsRequest again = StatsRequest.newBuilder().setRequestId("p").addKinds(StatisticKind.PREPARE)
+                .setMerged(merged).build();
+        StatsReply first = responder.answer(again);
+        // a resumed server asks again with the same merged statistics: the site keeps its data and its models
+        StatsReply second = responder.answer(again);
+        assertEquals(1, prepared.size(), "prepared once");
+        assertEquals(first.getFeatureNamesList(), second.getFeatureNamesList());
+        responder.answer(StatsRequest.newBuilder().setRequestId("q").addKinds(StatisticKind.PREPARE)
+                .setMerged(other).build());
+        assertEquals(2, prepared.size(), "other statistics are prepared from");
+    }
+
+    @Test
     void theThreeExchangesOfFederatedClippingAndMediansGiveTheSimulationsRowsBitForBit() throws Exception {
         DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
         DataSettings clipping = new DataSettings(BuiltInDatasets.HEART_DISEASE, null, 0.25, MissingPolicy.MEDIAN, true,
