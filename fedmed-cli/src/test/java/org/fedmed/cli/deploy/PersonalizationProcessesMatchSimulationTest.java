@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fedmed.core.ParameterLayout;
@@ -21,6 +22,7 @@ import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.site.SitePersonalModelFile;
+import org.fedmed.deploy.site.SitePreprocessingFile;
 import org.fedmed.plan.ConfigLoader;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.server.checkpoint.SafetensorsFile;
@@ -31,6 +33,7 @@ import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
 import org.fedmed.sim.ComparisonExperiment;
 import org.fedmed.sim.SimulationData;
+import org.fedmed.sim.export.ModelPredictor;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.junit.jupiter.api.Test;
@@ -227,6 +230,9 @@ class PersonalizationProcessesMatchSimulationTest {
                 provenance.put(site, p);
                 simPersonal.get(site).forEach((name, v) -> assertEquals(v, p.path("test_metrics").path(name).asDouble(),
                         site + " file's " + name));
+                ModelPredictor predictor = ModelPredictor.load(file, Optional.empty(),
+                        Optional.of(SitePreprocessingFile.beside(fed.auditLog(site))));
+                assertEquals(p.path("inputs").size(), predictor.inputs().size(), site + ": fedmed predict loads it");
             }
             return new Outcome(sim, rounds, global, saved, provenance);
         }
