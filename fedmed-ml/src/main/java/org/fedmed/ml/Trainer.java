@@ -43,7 +43,16 @@ public final class Trainer {
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
                                        BatchCursor cursor) {
-        LocalTerms terms = LocalTerms.bind(config, params);
+        return train(model, params, data, config, cursor, LocalTerms.bind(config, params));
+    }
+
+    /**
+     * As {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)}, with the fit's local terms already
+     * bound by the site ({@link LocalTerms#bind(FitConfig, float[], float[])} for a site that keeps a SCAFFOLD
+     * control variate).
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, LocalTerms terms) {
         return switch (config.work()) {
             case LocalWork.Epochs e -> trainEpochs(model, params, data, e.count(), config.batchSize(),
                     config.learningRate(), config.seed(), terms);

@@ -6,6 +6,7 @@ import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.LabeledData;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.metrics.ClassificationMetrics;
@@ -15,7 +16,9 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * parameters whose layout matches the model it was configured with, returns parameters and aggregate metrics,
  * and nothing else: no row, prediction or label leaves it. For {@code local_steps} fits it keeps one
  * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
- * previous one stopped; its fits run one at a time.
+ * previous one stopped; its fits run one at a time. It keeps its SCAFFOLD control variate c_i
+ * ({@link SiteControlVariate}) the same way, for its whole life, and returns Delta c with a SCAFFOLD fit's update;
+ * it refuses a SCAFFOLD fit whose model does not train with plain SGD, or that carries no server control variate.
  */
 public final class TrainingSiteClient implements SiteClient {
 
@@ -25,6 +28,7 @@ public final class TrainingSiteClient implements SiteClient {
     private final LabeledData test;
     private final double quality;
     private final BatchCursor cursor = new BatchCursor();
+    private final SiteControlVariate control = new SiteControlVariate();
 
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
         if (train.rows() == 0) {
@@ -48,15 +52,25 @@ public final class TrainingSiteClient implements SiteClient {
     @Override
     public FitResult fit(FitTask task) {
         checkLayout(task.global());
+        boolean scaffold = task.config().terms().stream().anyMatch(t -> t instanceof LocalTerm.ControlVariates);
         float[] global = task.global().flat();
         float[] params = task.global().copyFlat();
         TrainingResult result;
-        try {
-            synchronized (cursor) {
-                result = Trainer.train(model, params, train, task.config(), cursor);
+        Map<String, ModelParameters> auxiliary = Map.of();
+        synchronized (cursor) {
+            float[] c = scaffold ? serverControl(task) : null;
+            try {
+                LocalTerms terms = LocalTerms.bind(task.config(), global, scaffold ? control.correction(c) : null);
+                result = Trainer.train(model, params, train, task.config(), cursor, terms);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(),
+                        e);
             }
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);
+            if (scaffold) {
+                float[] deltaC = control.advance(global, params, c, result.steps(), task.config().learningRate());
+                auxiliary = Map.of(LocalTerm.ControlVariates.CONTROL_DELTA,
+                        ModelParameters.ofFlat(model.layout(), deltaC));
+            }
         }
         if (task.config().sendDelta()) {
             for (int i = 0; i < params.length; i++) {
@@ -64,7 +78,34 @@ public final class TrainingSiteClient implements SiteClient {
             }
         }
         return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
-                task.config().sendDelta(), train.rows(), quality, Map.of("loss", result.lastEpochLoss()));
+                task.config().sendDelta(), train.rows(), quality, Map.of("loss", result.lastEpochLoss()), auxiliary);
+    }
+
+    /**
+     * The server control variate c of a SCAFFOLD fit, after checking that this site can train it: the task carries
+     * c and the model trains with plain SGD, which option II's update assumes.
+     */
+    private float[] serverControl(FitTask task) {
+        String term = "local term '" + LocalTerm.ControlVariates.NAME + "' (SCAFFOLD)";
+        if (!(model.spec().optimizer() instanceof OptimizerSpec.Sgd sgd) || sgd.momentum() != 0) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + ", whose control-variate update assumes plain local SGD, but the model's optimizer is "
+                    + model.spec().optimizer());
+        }
+        ModelParameters c = task.auxiliary().get(LocalTerm.ControlVariates.SERVER_CONTROL);
+        if (c == null) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + " but carries no server control variate '" + LocalTerm.ControlVariates.SERVER_CONTROL
+                    + "' (it carries " + task.auxiliary().keySet() + ")");
+        }
+        return c.flat();
+    }
+
+    /** This site's SCAFFOLD control variate c_i as it stands: zeros before its first SCAFFOLD fit. */
+    public float[] controlVariate() {
+        synchronized (cursor) {
+            return control.value(model.parameterCount());
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.fedmed.core.SiteClient;
 import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.core.strategy.CyclicTraining;
 import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.Scaffold;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.core.strategy.Strategy;
@@ -84,7 +85,11 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             FederatedAveraging fedAvg = new FederatedAveraging(config.strategy().name(),
                     config.strategy().weighting(), selection, fit, config.strategy().serverOptimizer(),
                     config.overSelection());
-            Strategy s = config.strategy().kind() == StrategyKind.CYCLIC ? new CyclicTraining(fedAvg) : fedAvg;
+            Strategy s = switch (config.strategy().kind()) {
+                case CYCLIC -> new CyclicTraining(fedAvg);
+                case SCAFFOLD -> new Scaffold(fedAvg, population);
+                default -> fedAvg;
+            };
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
         if (config.overSelection() > 0) {

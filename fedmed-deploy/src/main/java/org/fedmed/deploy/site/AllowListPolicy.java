@@ -93,6 +93,7 @@ public final class AllowListPolicy implements TaskPolicy {
                     case LocalTerm.Proximal p -> p.mu() <= allow.maxProxMu() ? Optional.<String>empty()
                             : Optional.of("the fit asks for " + LocalTerm.Proximal.KEY + " " + p.mu()
                                     + "; this site allows at most " + allow.maxProxMu() + " (max_prox_mu)");
+                    case LocalTerm.ControlVariates cv -> Optional.<String>empty();
                 };
                 if (over.isPresent()) {
                     return Verdict.refuse(over.get());

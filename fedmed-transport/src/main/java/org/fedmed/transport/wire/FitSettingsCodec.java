@@ -65,6 +65,13 @@ public final class FitSettingsCodec {
                 case LocalTerm.Proximal.VERSION -> new LocalTerm.Proximal(values(t, LocalTerm.Proximal.KEY)[0]);
                 default -> throw new UnknownLocalTermException(name, version);
             };
+            case LocalTerm.ControlVariates.NAME -> switch (version) {
+                case LocalTerm.ControlVariates.VERSION -> {
+                    values(t);
+                    yield new LocalTerm.ControlVariates();
+                }
+                default -> throw new UnknownLocalTermException(name, version);
+            };
             default -> throw new UnknownLocalTermException(name, version);
         };
     }
