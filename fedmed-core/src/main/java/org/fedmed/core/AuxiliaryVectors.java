@@ -15,6 +15,11 @@ public final class AuxiliaryVectors {
     private AuxiliaryVectors() {
     }
 
+    /** Whether {@code name} is a valid auxiliary vector name: dotted lower-case words, e.g. {@code scaffold.c}. */
+    public static boolean isName(String name) {
+        return name != null && name.matches("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
+    }
+
     /**
      * An unmodifiable, ordered copy of {@code vectors}, after checking every name and that every vector has
      * {@code layout}.
@@ -29,7 +34,7 @@ public final class AuxiliaryVectors {
         }
         Map<String, ModelParameters> copy = new LinkedHashMap<>();
         vectors.forEach((name, v) -> {
-            if (name == null || !name.matches("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+")) {
+            if (!isName(name)) {
                 throw new IllegalArgumentException(owner + ": auxiliary vector name '" + name
                         + "' must be dotted lower-case words, e.g. scaffold.c");
             }

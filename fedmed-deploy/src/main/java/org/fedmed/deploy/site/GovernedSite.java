@@ -163,6 +163,12 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                         + spec.get().toJson() + " builds for this site's " + data().featureNames().size()
                         + " inputs and " + data().classes() + " classes " + model.layout().entries());
             }
+            if (dpSgd != null && offer.kind() == TaskKind.FIT && offer.fitConfig().terms().stream()
+                    .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.ControlVariates)) {
+                return PolicyDecision.refuse("the fit asks for local term '"
+                        + org.fedmed.core.LocalTerm.ControlVariates.NAME + "' (SCAFFOLD), which this site does not"
+                        + " train: it trains with DP-SGD, which keeps no control variate");
+            }
             if (dpSgd != null && offer.kind() == TaskKind.FIT) {
                 Optional<String> overBudget = overBudget(local.dp(), offer);
                 if (overBudget.isPresent()) {
