@@ -29,17 +29,18 @@ public final class Trainer {
     }
 
     /**
-     * Trains with the local work, batch size, learning rate and seed of a fit task. A {@code local_steps} fit here
-     * starts a fresh order from this fit's seed; a site that trains over several rounds passes its own cursor to
-     * {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)} instead.
+     * Trains with the local work, batch size, learning rate, seed and local terms of a fit task. A
+     * {@code local_steps} fit here starts a fresh order from this fit's seed; a site that trains over several rounds
+     * passes its own cursor to {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)} instead.
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config) {
         return train(model, params, data, config, new BatchCursor());
     }
 
     /**
-     * Trains with the local work, batch size, learning rate and seed of a fit task; a {@code local_steps} fit takes
-     * its batches from {@code cursor} and leaves it where it stopped (an epochs fit does not touch it).
+     * Trains with the local work, batch size, learning rate, seed and local terms of a fit task, the terms against
+     * {@code params} as they are on entry (the global model); a {@code local_steps} fit takes its batches from
+     * {@code cursor} and leaves it where it stopped (an epochs fit does not touch it).
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
                                        BatchCursor cursor) {

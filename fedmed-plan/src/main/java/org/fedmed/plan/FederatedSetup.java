@@ -82,10 +82,10 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
-            FederatedAveraging fedAvg = new FederatedAveraging(config.strategy().name(),
-                    config.strategy().weighting(), selection, fit, config.strategy().serverOptimizer(),
-                    config.overSelection());
-            Strategy s = switch (config.strategy().kind()) {
+            StrategySettings st = config.strategy();
+            FederatedAveraging fedAvg = new FederatedAveraging(st.name(), st.weighting(), selection, fit,
+                    st.serverOptimizer(), config.overSelection(), st.rule(), st.normBound());
+            Strategy s = switch (st.kind()) {
                 case CYCLIC -> new CyclicTraining(fedAvg);
                 case SCAFFOLD -> new Scaffold(fedAvg, population);
                 default -> fedAvg;

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.fedmed.core.LocalWork;
 import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.robust.AggregationRule;
 import org.fedmed.data.partition.PartitionerKind;
 import org.fedmed.data.prep.Clipping;
 import org.fedmed.data.prep.ConstantFill;
@@ -166,6 +167,17 @@ public record SimulationConfig(
         require(secureAggregation == null || strategy.weighting() != SiteWeighting.QUALITY,
                 "secure_aggregation", "works with a strategy weighted by sample count or uniform, not '"
                         + strategy.name() + "'");
+        boolean robust = !(strategy.rule() instanceof AggregationRule.Mean);
+        require(!robust || (dp == null && secureAggregation == null), "aggregation.rule", "'"
+                + strategy.rule().configName() + "' needs to see each update, so it cannot be combined with 'dp' (whose"
+                + " privacy analysis assumes the clipped mean) or 'secure_aggregation' (the server sees only the sum)");
+        require(strategy.normBound() == 0 || (dp == null && secureAggregation == null), "aggregation.norm_bound",
+                "cannot be combined with 'dp' (dp.clip_norm bounds every update already) or 'secure_aggregation'");
+        require(!robust || strategy.kind() != StrategyKind.CYCLIC, "aggregation.rule", "'cyclic' trains one site per"
+                + " round, so there is nothing for '" + strategy.rule().configName() + "' to combine");
+        require(!robust || minFitSites >= strategy.rule().minUpdates(), "min_fit_sites", "must be at least "
+                + strategy.rule().minUpdates() + " for aggregation rule '" + strategy.rule().configName() + "' (it"
+                + " combines no fewer updates), got " + minFitSites);
         require(strategy.kind() != StrategyKind.CYCLIC || (dp == null && secureAggregation == null
                 && overSelection == 0), "strategy", "'cyclic' trains one site per round, so it cannot be combined with"
                 + " 'dp', 'secure_aggregation' or 'over_selection'");
@@ -196,7 +208,7 @@ public record SimulationConfig(
                 choice("simulation.stats", s.stats(), StatsMode.FEDERATED, StatsMode.values(), SimulationConfig::key),
                 d.model() == null ? NullNode.getInstance() : d.model(),
                 StrategySettings.of(choice("strategy", d.strategy(), StrategyKind.FEDAVG, StrategyKind.values(),
-                        StrategyKind::key), d.serverLr(), d.serverOptimizer(), d.proxMu()),
+                        StrategyKind::key), d.serverLr(), d.serverOptimizer(), d.proxMu(), d.aggregation()),
                 or(d.rounds(), 100),
                 or(d.fraction(), 1.0),
                 or(d.sitesPerRound(), 0),
@@ -247,7 +259,7 @@ public record SimulationConfig(
                 clipQuantiles.isEmpty() ? null : clipQuantiles, parallelism, keys(regimes, Regime::key));
         return new Document(dataset, model.isNull() ? null : model, strategy.name(), rounds, fraction,
                 sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr(), strategy.section(),
-                strategy.proxMu() > 0 ? strategy.proxMu() : null, send.key(), patience, minDelta, seed,
+                strategy.proxMu() > 0 ? strategy.proxMu() : null, strategy.aggregation(), send.key(), patience, minDelta, seed,
                 roundDeadlineSeconds, dp, secureAggregation, siteDp, overSelection, maxSiteWeightShare, maxCountGrowth,
                 minRows, oneHot.key(), simulation);
     }
@@ -272,6 +284,7 @@ public record SimulationConfig(
             Double serverLr,
             StrategySettings.Section serverOptimizer,
             Double proxMu,
+            StrategySettings.Aggregation aggregation,
             String send,
             Integer patience,
             Double minDelta,
@@ -326,7 +339,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */

@@ -6,18 +6,25 @@ import java.util.Objects;
 import org.fedmed.core.LocalTerm;
 import org.fedmed.core.strategy.ServerOptimizerSettings;
 import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.robust.AggregationRule;
 
 /**
  * The strategy a config chooses, whole: its {@link StrategyKind} (the {@code strategy} key), its server
  * optimizer's settings ({@code server_lr} and the {@code server_optimizer} section), and the FedProx proximal
  * weight every site's fit carries ({@code prox_mu}: 0.01 by default for {@code fedprox}, which needs it above 0; 0,
- * that is none, for the others, which may set it too, e.g. FedAdam with a proximal term). A setting the kind does not
+ * that is none, for the others, which may set it too, e.g. FedAdam with a proximal term), and how the server
+ * combines a round's updates (the {@code aggregation} section: the weighted mean, or a robust rule, and a norm bound;
+ * 0 when there is none). A setting the kind does not
  * use is refused when it is written, naming the key and the strategies that use it, so a config never carries a
  * knob that silently does nothing.
  */
-public record StrategySettings(StrategyKind kind, ServerOptimizerSettings serverOptimizer, double proxMu) {
+public record StrategySettings(StrategyKind kind, ServerOptimizerSettings serverOptimizer, double proxMu,
+                               AggregationRule rule, double normBound) {
 
     public StrategySettings {
+        Objects.requireNonNull(rule, "rule");
+        Choices.require(normBound >= 0 && Double.isFinite(normBound), "aggregation.norm_bound",
+                "must be a positive finite number (leave it out for none), got " + normBound);
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(serverOptimizer, "serverOptimizer");
         Choices.require(proxMu >= 0 && Double.isFinite(proxMu), LocalTerm.Proximal.KEY,
@@ -30,7 +37,7 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
 
     /** Plain FedAvg at server learning rate 1. */
     public static StrategySettings fedAvg() {
-        return of(StrategyKind.FEDAVG, null, null, null);
+        return of(StrategyKind.FEDAVG, null, null, null, null);
     }
 
     /** How sites' updates are weighted. */
@@ -47,7 +54,8 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
      * The settings of {@code kind} with the server learning rate and optimizer section as written ({@code null} for
      * absent), every default applied: momentum 0.9 (FedAvgM), beta1 0.9, beta2 0.99, tau 1e-3 (Reddi et al. 2021).
      */
-    static StrategySettings of(StrategyKind kind, Double serverLr, Section section, Double proxMu) {
+    static StrategySettings of(StrategyKind kind, Double serverLr, Section section, Double proxMu,
+                               Aggregation aggregation) {
         Section s = section == null ? Section.EMPTY : section;
         ServerOptimizerSettings.Kind opt = kind.optimizer();
         refuseUnless(s.momentum() == null || opt == ServerOptimizerSettings.Kind.MOMENTUM, "momentum", kind, "fedavgm");
@@ -58,7 +66,51 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
         return new StrategySettings(kind, new ServerOptimizerSettings(opt,
                 serverLr == null ? kind.defaultServerLr() : serverLr, or(s.momentum(), 0.9), or(s.beta1(), 0.9),
                 or(s.beta2(), 0.99), or(s.tau(), 1e-3)),
-                or(proxMu, kind == StrategyKind.FEDPROX ? 0.01 : 0.0));
+                or(proxMu, kind == StrategyKind.FEDPROX ? 0.01 : 0.0),
+                rule(aggregation == null ? Aggregation.EMPTY : aggregation),
+                aggregation == null || aggregation.normBound() == null ? 0 : positive(aggregation.normBound()));
+    }
+
+    private static double positive(double bound) {
+        Choices.require(bound > 0, "aggregation.norm_bound", "must be a positive finite number (leave it out for"
+                + " none), got " + bound);
+        return bound;
+    }
+
+    /** The rule {@code aggregation.rule} names, with the fields it takes; a field another rule takes is refused. */
+    private static AggregationRule rule(Aggregation a) {
+        String name = a.rule() == null ? "mean" : a.rule().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        Choices.require(AggregationRule.CONFIG_NAMES.contains(name), "aggregation.rule", "unknown value '" + a.rule()
+                + "' (allowed: " + AggregationRule.CONFIG_NAMES + ")");
+        Choices.require(a.trim() == null || name.equals("trimmed_mean"), "aggregation.trim",
+                "is only used by rule 'trimmed_mean', not '" + name + "'");
+        Choices.require(a.byzantine() == null || name.endsWith("krum"), "aggregation.byzantine",
+                "is only used by rules 'krum' and 'multi_krum', not '" + name + "'");
+        Choices.require(a.selected() == null || name.equals("multi_krum"), "aggregation.selected",
+                "is only used by rule 'multi_krum', not '" + name + "'");
+        return switch (name) {
+            case "median" -> new AggregationRule.Median();
+            case "trimmed_mean" -> new AggregationRule.TrimmedMean(or(a.trim(), 0.1));
+            case "krum" -> new AggregationRule.Krum(a.byzantine() == null ? 1 : a.byzantine());
+            case "multi_krum" -> {
+                Choices.require(a.selected() != null, "aggregation.selected", "is required by rule 'multi_krum'"
+                        + " (how many updates Krum chooses and averages)");
+                yield new AggregationRule.MultiKrum(a.byzantine() == null ? 1 : a.byzantine(), a.selected());
+            }
+            default -> new AggregationRule.Mean();
+        };
+    }
+
+    /** The aggregation section as a config writes it, or null for the plain weighted mean without a bound. */
+    Aggregation aggregation() {
+        Double bound = normBound > 0 ? normBound : null;
+        return switch (rule) {
+            case AggregationRule.Mean m -> bound == null ? null : new Aggregation(null, null, null, null, bound);
+            case AggregationRule.Median m -> new Aggregation("median", null, null, null, bound);
+            case AggregationRule.TrimmedMean t -> new Aggregation("trimmed_mean", t.beta(), null, null, bound);
+            case AggregationRule.Krum k -> new Aggregation("krum", null, k.byzantine(), null, bound);
+            case AggregationRule.MultiKrum k -> new Aggregation("multi_krum", null, k.byzantine(), k.selected(), bound);
+        };
     }
 
     /** The local terms every site's fit carries: FedProx's proximal term when {@code prox_mu} is above 0. */
@@ -84,6 +136,12 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
 
     private static double or(Double v, double fallback) {
         return v == null ? fallback : v;
+    }
+
+    /** The {@code aggregation} section as written: every key optional. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Aggregation(String rule, Double trim, Integer byzantine, Integer selected, Double normBound) {
+        static final Aggregation EMPTY = new Aggregation(null, null, null, null, null);
     }
 
     /** The {@code server_optimizer} section as written: every key optional. */

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.fedmed.core.LocalTerm;
 import org.fedmed.core.strategy.ServerOptimizerSettings;
 import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.core.strategy.robust.AggregationRule;
 import org.junit.jupiter.api.Test;
 
 class StrategyConfigTest {
@@ -69,5 +71,34 @@ class StrategyConfigTest {
         var e = assertThrows(RuntimeException.class, () -> parse("strategy: fedbogus\n"));
         assertTrue(e.getMessage().contains("fedadam") && e.getMessage().contains("cyclic")
                 && e.getMessage().contains("fedprox"), e.getMessage());
+    }
+
+    @Test
+    void aRobustRuleIsReadWithItsFieldsAndWrittenBack() {
+        SimulationConfig c = parse("strategy: fedadam\nmin_fit_sites: 5\naggregation: {rule: multi_krum, byzantine: 1,"
+                + " selected: 2, norm_bound: 3.5}\n");
+        assertEquals(new AggregationRule.MultiKrum(1, 2), c.strategy().rule());
+        assertEquals(3.5, c.strategy().normBound());
+        assertEquals(c, ConfigLoader.parse("", "again", ConfigLoader.toMap(c)));
+        assertEquals(new AggregationRule.TrimmedMean(0.1), parse("aggregation: {rule: trimmed_mean}\n").strategy().rule());
+        assertEquals(new AggregationRule.Mean(), parse("strategy: fedavg\n").strategy().rule());
+        Strategy s = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), 6).strategy();
+        assertEquals("fedadam", s.name());
+    }
+
+    @Test
+    void aFieldOfAnotherRuleOrTooFewSitesForKrumIsRefusedNamingTheKey() {
+        var e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: median, trim: 0.2}\n"));
+        assertTrue(e.getMessage().contains("'aggregation.trim' is only used by rule 'trimmed_mean', not 'median'"),
+                e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: krum, byzantine: 2}\n"));
+        assertTrue(e.getMessage().contains("'min_fit_sites' must be at least 7 for aggregation rule 'krum'"),
+                e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: multi_krum}\n"));
+        assertTrue(e.getMessage().contains("'aggregation.selected' is required"), e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: median}\ndp: {noise_multiplier: 1}\n"));
+        assertTrue(e.getMessage().contains("'median' needs to see each update"), e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: mode}\n"));
+        assertTrue(e.getMessage().contains("unknown value 'mode'"), e.getMessage());
     }
 }

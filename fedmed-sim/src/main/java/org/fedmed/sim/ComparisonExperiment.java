@@ -97,7 +97,8 @@ public final class ComparisonExperiment {
             BatchCursor cursor = new BatchCursor();
             for (int round = 1; round <= config.rounds(); round++) {
                 long seed = Seeds.ofSiteRound(config.seed(), Seeds.Stream.SITE_FIT, site.siteId(), round);
-                Trainer.train(model, params, site.train(), fit.withSeed(seed), cursor);
+                // no global model here: the baselines train without the fit's local terms (FedProx's pull toward it)
+                Trainer.train(model, params, site.train(), fit.withSeed(seed).withTerms(List.of()), cursor);
                 perRound.get(round - 1).add(new MetricAggregation.Weighted(site.test().rows(), client.metrics(params)));
                 progress.step(site.siteId());
             }
@@ -117,7 +118,7 @@ public final class ComparisonExperiment {
         List<Map<String, Double>> curve = new ArrayList<>();
         for (int round = 1; round <= config.rounds(); round++) {
             long seed = Seeds.ofRound(config.seed(), Seeds.Stream.CENTRALIZED_FIT, round);
-            Trainer.train(model, params, pooled, fit.withSeed(seed), cursor);
+            Trainer.train(model, params, pooled, fit.withSeed(seed).withTerms(List.of()), cursor);
             List<MetricAggregation.Weighted> parts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 parts.add(new MetricAggregation.Weighted(data.sites().get(i).test().rows(), clients.get(i).metrics(params)));

@@ -47,6 +47,20 @@ class ComparisonExperimentTest {
     }
 
     @Test
+    void fedProxChangesTheFederatedModelButNotTheBaselinesWhichHaveNoGlobalModel() {
+        FederatedDataset data = SyntheticFederation.build(5, 60, 70, 80);
+        var fedavg = new ComparisonExperiment(config("rounds: 3\nlr: 0.1\n"), null).run(data);
+        var fedprox = new ComparisonExperiment(config("rounds: 3\nlr: 0.1\nstrategy: fedprox\nprox_mu: 0.5\n"), null)
+                .run(data);
+        for (String baseline : List.of("local", "centralized")) {
+            assertEquals(fedavg.regimes().get(baseline).pooled(), fedprox.regimes().get(baseline).pooled(), baseline);
+            assertEquals(fedavg.regimes().get(baseline).sites(), fedprox.regimes().get(baseline).sites(), baseline);
+        }
+        assertFalse(java.util.Arrays.equals(fedavg.federated().finalModel().flat(),
+                fedprox.federated().finalModel().flat()));
+    }
+
+    @Test
     void partialParticipationSamplesTheConfiguredNumberOfSitesEachRound() {
         FederatedDataset data = SyntheticFederation.build(3, 50, 50, 50, 50, 50);
         var report = new ComparisonExperiment(config("rounds: 6\nsimulation: {regimes: [federated]}\nsites_per_round: 2\n"), null).run(data);

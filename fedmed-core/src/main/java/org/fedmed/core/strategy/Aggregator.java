@@ -4,9 +4,10 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 
 /**
- * Folds site updates into a new global model one at a time, as they arrive. Memory is O(P) in the number of
- * parameters whatever the number of sites: an implementation may hold a bounded number of pending updates
- * but never all of them. An update that cannot be aggregated (wrong layout, NaN, wrong task) is refused with
+ * Folds site updates into a new global model one at a time, as they arrive. A streaming aggregator (the weighted
+ * mean, the fixed-denominator sum) keeps memory O(P) in the number of parameters whatever the number of sites: it
+ * may hold a bounded number of pending updates but never all of them. A robust rule (median, trimmed mean, Krum)
+ * must see all N updates at once and says so: its memory is O(N·P). An update that cannot be aggregated (wrong layout, NaN, wrong task) is refused with
  * an {@link UpdateRejectedException} and leaves the aggregate untouched.
  */
 public interface Aggregator {

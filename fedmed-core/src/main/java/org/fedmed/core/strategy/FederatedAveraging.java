@@ -8,7 +8,10 @@ import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.Seeds;
+import org.fedmed.core.filter.FilteredAggregator;
 import org.fedmed.core.metrics.MetricAggregation;
+import org.fedmed.core.strategy.robust.AggregationRule;
+import org.fedmed.core.strategy.robust.NormBoundingFilter;
 
 /**
  * The FedAvg family: sample sites, train locally, take a weighted mean of what comes back, step the global
@@ -23,6 +26,9 @@ import org.fedmed.core.metrics.MetricAggregation;
  * server learning rate 1, or FedAvgM, FedAdam, FedYogi or FedAdagrad, whose moments are the strategy's
  * {@linkplain #state() state} and resume with a checkpoint.
  *
+ * <p>The round's updates are combined by its {@link AggregationRule}: the weighted mean, or a robust rule (median,
+ * trimmed mean, Krum, Multi-Krum), each optionally behind a norm bound.
+ *
  * <p>Within a round's {@link InfluenceLimits} no site holds more than the largest share of the aggregation weight
  * or of the metric means, and the round's evaluation also reports each metric's median over sites.
  */
@@ -34,6 +40,8 @@ public final class FederatedAveraging implements Strategy {
     private final FitConfig fitConfig;
     private final ServerOptimizer optimizer;
     private final double overSelection;
+    private final AggregationRule rule;
+    private final NormBoundingFilter normBound;
 
     /** Without over-selection: every sampled site is waited for. */
     public FederatedAveraging(SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
@@ -56,6 +64,27 @@ public final class FederatedAveraging implements Strategy {
      */
     public FederatedAveraging(String name, SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
                               ServerOptimizerSettings serverOptimizer, double overSelection) {
+        this(name, weighting, selection, fitConfig, serverOptimizer, overSelection, new AggregationRule.Mean(), 0);
+    }
+
+    /**
+     * As above, combining each round's updates by {@code rule} (the weighted mean, or a robust rule whose result the
+     * server optimizer then steps towards), each update first scaled to L2 norm at most {@code normBound} around the
+     * global model when it is above 0 ({@link NormBoundingFilter}).
+     *
+     * @param normBound the largest L2 norm of an update's delta; 0 bounds nothing
+     */
+    public FederatedAveraging(String name, SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
+                              ServerOptimizerSettings serverOptimizer, double overSelection, AggregationRule rule,
+                              double normBound) {
+        if (rule == null) {
+            throw new IllegalArgumentException("an aggregation rule is required (Mean for the weighted mean)");
+        }
+        if (!(normBound >= 0)) {
+            throw new IllegalArgumentException("aggregation.norm_bound must be >= 0 (0: none), got " + normBound);
+        }
+        this.rule = rule;
+        this.normBound = normBound > 0 ? new NormBoundingFilter(normBound) : null;
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a strategy needs a name");
         }
@@ -118,8 +147,14 @@ public final class FederatedAveraging implements Strategy {
 
     @Override
     public Aggregator newAggregator(RoundContext c) {
-        return new SteppedAggregator(new WeightedMeanAggregator(c.global(), weighting::weight, 1.0, c.round(),
-                c.influence().maxSiteWeightShare()), optimizer, c.global());
+        Aggregator centre = rule instanceof AggregationRule.Mean
+                ? new WeightedMeanAggregator(c.global(), weighting::weight, 1.0, c.round(),
+                        c.influence().maxSiteWeightShare())
+                : rule.newAggregator(c.global(), c.round());
+        if (normBound != null) {
+            centre = new FilteredAggregator(centre, c.global(), c.round(), List.of(normBound), List.of());
+        }
+        return new SteppedAggregator(centre, optimizer, c.global());
     }
 
     @Override

@@ -160,7 +160,9 @@ public final class ServerProcess {
                 PersistingRunListener persisting = new PersistingRunListener(store, start.runId(),
                         CheckpointDirectory.forRun(config.checkpoints(), start.runId(), config.keepCheckpoints()),
                         plan.specLabel(), plan.strategy()::state);
-                plan.strategy().restore(start.strategyState());
+                if (!start.earlier().isEmpty()) {
+                    plan.strategy().restore(start.strategyState());
+                }
                 try {
                     awaitSites(server, start.firstRound());
                     StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.LocalWork;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.ml.ModelSpec;
@@ -118,6 +119,48 @@ class AllowListPolicyTest {
         // steps are not bounded by max_local_epochs (20), nor epochs by max_local_steps
         assertTrue(steps.review(fitOf(LocalWork.epochs(20))).accepted());
         assertEquals(AllowList.DEFAULT_MAX_LOCAL_STEPS, ALLOW.maxLocalSteps());
+    }
+
+    static TaskOffer fitWithMu(double mu) {
+        return new TaskOffer("r1-fit-cleveland", TaskKind.FIT, 1, layout(10), 40, "fedavg", MLP.toJson(),
+                new FitConfig(2, 16, 0.05, false, 3).withTerms(List.of(new LocalTerm.Proximal(mu))));
+    }
+
+    @Test
+    void aProximalWeightAboveTheCapIsRefusedNamingBothAndTheKey() {
+        AllowListPolicy capped = new AllowListPolicy(new AllowList(ALLOW.tasks(), ALLOW.strategies(), ALLOW.modelSpecs(),
+                20, 1000, 100, 0.1));
+        PolicyDecision d = capped.review(fitWithMu(0.5));
+        assertFalse(d.accepted());
+        assertEquals("the fit asks for prox_mu 0.5; this site allows at most 0.1 (max_prox_mu)", d.reason());
+        assertEquals(Optional.empty(), capped.approvedSpec(fitWithMu(0.5)));
+    }
+
+    @Test
+    void aProximalWeightAtTheCapOrZeroIsAccepted() {
+        AllowListPolicy capped = new AllowListPolicy(new AllowList(ALLOW.tasks(), ALLOW.strategies(), ALLOW.modelSpecs(),
+                20, 1000, 100, 0.1));
+        assertTrue(capped.review(fitWithMu(0.1)).accepted(), capped.review(fitWithMu(0.1)).reason());
+        assertTrue(capped.review(fitWithMu(0)).accepted());
+        assertEquals(Optional.of(MLP), capped.approvedSpec(fitWithMu(0.1)));
+    }
+
+    @Test
+    void maxProxMuZeroRefusesEveryProximalTermButNotPlainFits() {
+        AllowListPolicy none = new AllowListPolicy(new AllowList(ALLOW.tasks(), ALLOW.strategies(), ALLOW.modelSpecs(),
+                20, 1000, 100, 0));
+        assertEquals("the fit asks for prox_mu 0.001; this site allows at most 0.0 (max_prox_mu)",
+                none.review(fitWithMu(0.001)).reason());
+        assertTrue(none.review(fitWithMu(0)).accepted());
+        assertTrue(none.review(fitOf(LocalWork.epochs(2))).accepted());
+    }
+
+    @Test
+    void theDefaultCapAllowsMuUpToOne() {
+        assertEquals(1.0, ALLOW.maxProxMu());
+        assertTrue(policy.review(fitWithMu(1.0)).accepted());
+        assertEquals("the fit asks for prox_mu 1.5; this site allows at most 1.0 (max_prox_mu)",
+                policy.review(fitWithMu(1.5)).reason());
     }
 
     static TaskOffer fitOf(LocalWork work) {

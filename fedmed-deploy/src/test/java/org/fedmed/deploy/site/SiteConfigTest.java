@@ -234,6 +234,22 @@ class SiteConfigTest {
     }
 
     @Test
+    void maxProxMuIsReadAndDefaultsToOne() throws IOException {
+        SiteConfig set = SiteConfig.load(write("site.yaml", MINIMAL.replace("allow:\n", "allow:\n  max_prox_mu: 0.1\n")));
+        assertEquals(0.1, set.allow().maxProxMu());
+        assertEquals(1.0, SiteConfig.load(write("site2.yaml", MINIMAL)).allow().maxProxMu());
+        assertEquals(0.0, SiteConfig.load(write("site3.yaml",
+                MINIMAL.replace("allow:\n", "allow:\n  max_prox_mu: 0\n"))).allow().maxProxMu());
+        Path negative = write("site4.yaml", MINIMAL.replace("allow:\n", "allow:\n  max_prox_mu: -0.5\n"));
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(negative));
+        assertTrue(e.getMessage().contains(negative.toString())
+                && e.getMessage().contains("allow.max_prox_mu must be a finite number >= 0, got -0.5"), e.getMessage());
+        var word = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("site5.yaml",
+                MINIMAL.replace("allow:\n", "allow:\n  max_prox_mu: lots\n"))));
+        assertTrue(word.getMessage().contains("allow.max_prox_mu"), word.getMessage());
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path file = dir.resolve("nope.yaml");
         var e = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(file));

@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,9 @@ import org.fedmed.transport.proto.Welcome;
 import org.fedmed.transport.site.AuditEntry;
 import org.fedmed.transport.site.SiteChannels;
 import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.transport.server.CommonNameAuthorizer;
+import org.fedmed.transport.server.ServerSettings;
+import org.fedmed.transport.support.RawSite;
 import org.fedmed.transport.support.RecordingAuditLog;
 import org.fedmed.transport.support.TargetSite;
 import org.fedmed.transport.support.TestFederation;
@@ -38,12 +42,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A site sent a fit with a local term it does not know refuses the task over real gRPC with mutual TLS, naming the
- * term and version, before its policy or its trainer sees it; a newer server is played by a scripted one, since this
- * build's server only sends terms it knows.
+ * Local terms over real gRPC with mutual TLS: a site sent a fit with a term it does not know refuses the task, naming
+ * the term and version, before its policy or its trainer sees it (a newer server is played by a scripted one, since
+ * this build's server only sends terms it knows); and a site of protocol version 3, which would skip the terms, is
+ * refused at Hello.
  */
 @Timeout(60)
-class UnknownLocalTermOnTheWireTest {
+class LocalTermsOnTheWireTest {
 
     /** Welcomes the site, then sends it one task header; records everything the site sends. */
     static final class ScriptedServer extends FederationGrpc.FederationImplBase {
@@ -139,6 +144,18 @@ class UnknownLocalTermOnTheWireTest {
             connection.close();
             channel.shutdownNow();
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aVersionThreeSiteThatWouldSkipTheTermsIsRefusedAtHello() throws Exception {
+        try (TestFederation f = new TestFederation(ServerSettings.defaults(),
+                new CommonNameAuthorizer(Set.of("a")));
+             RawSite raw = new RawSite(f.channelFor("a"))) {
+            raw.hello("a", 3);
+            ServerMessage m = raw.await(ServerMessage::hasRefusal, Duration.ofSeconds(10));
+            assertNotNull(m);
+            assertEquals("protocol version 3 is not supported; this server speaks version 4", m.getRefusal().getReason());
         }
     }
 }

@@ -1,0 +1,97 @@
+package org.fedmed.core.strategy.robust;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateRejectedException;
+
+/**
+ * The intake that every robust aggregator shares: each update is checked ({@link UpdateChecks}: this round's task,
+ * the global model's layout, finite values) and refused with nothing kept if a check fails or its site already
+ * sent one this round; an accepted update is held as full weights (global + delta for a delta). The held updates
+ * come back ordered by site id, so what is computed from them does not depend on arrival order. Memory O(N·P):
+ * a full-weights update is held by reference (parameters are immutable), a delta as one new vector.
+ */
+final class HeldUpdates {
+
+    private record Held(String siteId, float[] weights) {
+    }
+
+    private final ModelParameters global;
+    private final int round;
+    private final List<Held> held = new ArrayList<>();
+    private final Set<String> sites = new HashSet<>();
+    private int accepted;
+    private boolean finished;
+
+    HeldUpdates(ModelParameters global, int round) {
+        if (global == null) {
+            throw new IllegalArgumentException("a robust aggregator needs the round's global model");
+        }
+        this.global = global;
+        this.round = round;
+    }
+
+    ModelParameters global() {
+        return global;
+    }
+
+    void accept(FitResult update) throws UpdateRejectedException {
+        if (finished) {
+            throw new IllegalStateException("aggregator already produced its result");
+        }
+        UpdateChecks.check(update, global, round);
+        if (sites.contains(update.siteId())) {
+            throw new UpdateRejectedException(update.siteId(), "the site already sent an update in round " + round);
+        }
+        float[] x = update.parameters().flat();
+        float[] weights;
+        if (update.isDelta()) {
+            float[] g = global.flat();
+            weights = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                weights[i] = g[i] + x[i];
+            }
+        } else {
+            weights = x;
+        }
+        sites.add(update.siteId());
+        held.add(new Held(update.siteId(), weights));
+        accepted++;
+    }
+
+    /** How many updates were accepted; still known after {@link #finish}. */
+    int count() {
+        return accepted;
+    }
+
+    /**
+     * Ends intake and gives the held updates' weights ordered by site id; {@code siteIds} receives the ids in the
+     * same order.
+     *
+     * @throws IllegalStateException if called twice, or if no update was accepted
+     */
+    float[][] finish(List<String> siteIds) {
+        if (finished) {
+            throw new IllegalStateException("result() already called");
+        }
+        finished = true;
+        if (held.isEmpty()) {
+            throw new IllegalStateException("no update was aggregated in round " + round);
+        }
+        List<Held> sorted = new ArrayList<>(held);
+        sorted.sort(Comparator.comparing(Held::siteId));
+        float[][] out = new float[sorted.size()][];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = sorted.get(k).weights();
+            siteIds.add(sorted.get(k).siteId());
+        }
+        held.clear();
+        return out;
+    }
+}

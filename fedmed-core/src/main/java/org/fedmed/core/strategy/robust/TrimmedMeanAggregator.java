@@ -1,0 +1,69 @@
+package org.fedmed.core.strategy.robust;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateRejectedException;
+
+/**
+ * {@link AggregationRule.TrimmedMean}: for each parameter, the k = {@link AggregationRule.TrimmedMean#trimmed(int)}
+ * largest and k smallest values over the round's N updates (as full weights) are dropped and the N - 2k left are
+ * averaged, unweighted, in double precision and rounded once. No server step is applied.
+ *
+ * <p>It holds every accepted update until {@link #result()}: memory O(N·P), time O(P·N log N). An update refused at
+ * {@link #accept} leaves nothing behind. The values are summed in sorted order, so the result depends only on the
+ * set of updates, not on their arrival order, bit for bit.
+ */
+public final class TrimmedMeanAggregator implements Aggregator {
+
+    private final HeldUpdates updates;
+    private final AggregationRule.TrimmedMean rule;
+
+    /**
+     * @param global the model the round started from
+     * @param round  the round results must belong to (checked against their task id)
+     * @param rule   the fraction trimmed from each end
+     */
+    public TrimmedMeanAggregator(ModelParameters global, int round, AggregationRule.TrimmedMean rule) {
+        if (rule == null) {
+            throw new IllegalArgumentException("a trimmed mean needs its rule (aggregation.trim)");
+        }
+        this.updates = new HeldUpdates(global, round);
+        this.rule = rule;
+    }
+
+    @Override
+    public void accept(FitResult update) throws UpdateRejectedException {
+        updates.accept(update);
+    }
+
+    @Override
+    public int accepted() {
+        return updates.count();
+    }
+
+    @Override
+    public ModelParameters result() {
+        float[][] x = updates.finish(new ArrayList<>());
+        int n = x.length;
+        int k = rule.trimmed(n);
+        int kept = n - 2 * k;
+        int p = updates.global().size();
+        float[] out = new float[p];
+        float[] column = new float[n];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < n; j++) {
+                column[j] = x[j][i];
+            }
+            Arrays.sort(column);
+            double s = 0;
+            for (int j = k; j < n - k; j++) {
+                s += column[j];
+            }
+            out[i] = (float) (s / kept);
+        }
+        return ModelParameters.ofFlat(updates.global().layout(), out);
+    }
+}
