@@ -123,14 +123,24 @@ public final class Scaffold extends ForwardingStrategy {
             this.sumDeltaC = new double[context.global().size()];
         }
 
+        /**
+         * Refuses an update without a finite Delta c before the wrapped aggregator sees it; that one makes the
+         * intake's other checks (round, layout, finite parameters) and folds Delta y, and only then is Delta c
+         * summed, so a refused update leaves both folds untouched.
+         */
         @Override
         public void accept(FitResult update) throws UpdateRejectedException {
-            UpdateChecks.check(update, context.global(), context.round());
             ModelParameters dc = update.auxiliary().get(LocalTerm.ControlVariates.CONTROL_DELTA);
             if (dc == null) {
                 throw new UpdateRejectedException(update.siteId(), "a SCAFFOLD update must carry its control"
                         + " variate's change '" + LocalTerm.ControlVariates.CONTROL_DELTA + "'; it carries "
                         + update.auxiliary().keySet());
+            }
+            int bad = dc.firstNonFinite();
+            if (bad >= 0) {
+                throw new UpdateRejectedException(update.siteId(), "value " + dc.flat()[bad] + " of auxiliary vector '"
+                        + LocalTerm.ControlVariates.CONTROL_DELTA + "' in tensor '" + dc.tensorAt(bad)
+                        + "' (flat index " + bad + ") is not finite");
             }
             deltaY.accept(update);
             float[] d = dc.flat();
