@@ -142,8 +142,9 @@ public final class GrpcSitePool implements SitePool {
             Map<String, ModelParameters> auxiliary = task instanceof FitTask fit ? fit.auxiliary() : Map.of();
             long bytes = AuxiliaryPayload.bytes(task.global().layout(), auxiliary.size());
             if (bytes > settings.limits().maxModelBytes()) {
-                p.fail(SiteFailure.Kind.ERROR, "the global model is " + bytes + " bytes, above max_model_bytes "
-                        + settings.limits().maxModelBytes());
+                p.fail(SiteFailure.Kind.ERROR, "the global model" + (auxiliary.isEmpty() ? ""
+                        : " with auxiliary vectors " + auxiliary.keySet()) + " is " + bytes
+                        + " bytes, above max_model_bytes " + settings.limits().maxModelBytes());
                 continue;
             }
             ModelLayout layout = layouts.computeIfAbsent(task.global(), g -> Layouts.toWire(g.layout()));
