@@ -19,7 +19,7 @@ import org.fedmed.ml.optim.Optimizers;
  * the site keeps between fits, so its data order carries over from round to round; dropout masks come from the
  * fit's own seed, as with epochs.
  *
- * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are applied through {@link LocalTerms} at
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term, SCAFFOLD's correction) are applied through {@link LocalTerms} at
  * every step, epochs or steps, against the parameters the fit started from; a fit without terms trains bit for bit as
  * before they existed.
  */
