@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fedmed", mixinStandardHelpOptions = true, versionProvider = FedmedCommand.VersionProvider.class,
         description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
         subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, AnalyticsCommand.class, ProvisionCommand.class,
-                PrivacyCommand.class, TradeoffCommand.class, ServerCommand.class,
+                PrivacyCommand.class, TradeoffCommand.class, BenchmarkCommand.class, ServerCommand.class,
                 SiteCommand.class, ExportCommand.class, PredictCommand.class, RunsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {

@@ -27,7 +27,7 @@ final class RunOptions {
     Double alpha;
     @Option(names = "--model", paramLabel = "logistic|mlp|FILE", description = "Model: logistic, mlp, or a YAML/JSON model spec file.")
     String model;
-    @Option(names = "--strategy", description = "fedavg, uniform or quality.")
+    @Option(names = "--strategy", description = "fedavg, uniform, quality, fedavgm, fedadam, fedyogi, fedadagrad, fedprox or cyclic.")
     String strategy;
     @Option(names = "--rounds", description = "Round budget.")
     Integer rounds;

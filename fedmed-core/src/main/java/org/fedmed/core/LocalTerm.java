@@ -3,8 +3,10 @@ package org.fedmed.core;
 import java.util.List;
 
 /**
- * A term a site adds to its local objective when it trains a fit, on top of the model's loss: the closed list of
- * site-side training options a {@link FitConfig} may carry. Each member has a wire {@link #name()}, a
+ * A term a site adds to its local objective when it trains a fit, on top of the model's loss, or a personalization
+ * the site applies around its training: the closed list of site-side training options a {@link FitConfig} may
+ * carry. {@link Proximal} changes every step's gradient; {@link Ditto} and {@link PersonalLayers} make the site keep a
+ * personal model of its own for the run, which never leaves it. Each member has a wire {@link #name()}, a
  * {@link #version()} of its meaning and its {@link #values() numbers}; the transport carries exactly these three, and a
  * site that does not know a name and version refuses the fit rather than train without the term.
  *
@@ -12,7 +14,8 @@ import java.util.List;
  * codec, a site's allow-list) switch over this sealed type, so they do not compile until they do. A term whose
  * meaning changes gets a new version, never a silent reinterpretation of the old one.
  */
-public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.ControlVariates {
+public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers,
+        LocalTerm.ControlVariates {
 
     /** The term's name on the wire and in messages, e.g. {@code proximal}. */
     String name();
@@ -64,6 +67,99 @@ public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.ControlV
         @Override
         public List<Double> values() {
             return List.of(mu);
+        }
+    }
+
+    /**
+     * Ditto (Li et al. 2021): besides training the global model as plain local training (the update it returns), the
+     * site trains a personal model {@code v} of its own for the same local work on
+     * {@code F_k(v) + lambda/2 ||v - w_global||^2}, where {@code w_global} are the parameters the fit started from, so
+     * each of v's steps' gradients gains {@code lambda (v - w_global)}. {@code v} starts from the first global model
+     * the site sees and stays at the site. Config key {@code personalization.lambda}; wire name {@code ditto},
+     * version 1, values {@code [lambda]}.
+     *
+     * @param lambda the weight pulling the personal model toward the global one, finite and > 0
+     */
+    record Ditto(double lambda) implements LocalTerm {
+
+        /** The wire name of this term. */
+        public static final String NAME = "ditto";
+        /** The version of this term's meaning. */
+        public static final int VERSION = 1;
+        /** The config key of lambda. */
+        public static final String KEY = "personalization.lambda";
+
+        public Ditto {
+            if (!(lambda > 0) || !Double.isFinite(lambda)) {
+                throw new IllegalArgumentException(KEY + " must be a finite number > 0, got " + lambda);
+            }
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public int version() {
+            return VERSION;
+        }
+
+        @Override
+        public List<Double> values() {
+            return List.of(lambda);
+        }
+    }
+
+    /**
+     * FedPer (Arivazhagan et al. 2019): the tensors at these indices of the task's parameter layout are personal
+     * layers (a model's head, say) that each site keeps for itself. The site replaces them in the received global
+     * model with its own (taken from the first global model it sees), trains, keeps the trained values, and returns
+     * the received global's values for them, so the server learns nothing about a site's personal layers and the
+     * global model's copy of them stays as it was. Config key {@code personalization.personal_layers} (tensor-name
+     * prefixes, resolved against the model's layout); wire name {@code personal_layers}, version 1, values the tensor
+     * indices in increasing order.
+     *
+     * @param tensors indices into the layout's tensors, distinct, >= 0, at least one; kept sorted
+     */
+    record PersonalLayers(List<Integer> tensors) implements LocalTerm {
+
+        /** The wire name of this term. */
+        public static final String NAME = "personal_layers";
+        /** The version of this term's meaning. */
+        public static final int VERSION = 1;
+        /** The config key of the personal layers. */
+        public static final String KEY = "personalization.personal_layers";
+
+        public PersonalLayers {
+            if (tensors == null || tensors.isEmpty()) {
+                throw new IllegalArgumentException(KEY + " must name at least one tensor, got " + tensors);
+            }
+            java.util.TreeSet<Integer> sorted = new java.util.TreeSet<>();
+            for (Integer t : tensors) {
+                if (t == null || t < 0) {
+                    throw new IllegalArgumentException(KEY + " must be tensor indices >= 0, got " + tensors);
+                }
+                if (!sorted.add(t)) {
+                    throw new IllegalArgumentException(KEY + " must not repeat a tensor, got " + tensors);
+                }
+            }
+            tensors = List.copyOf(sorted);
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public int version() {
+            return VERSION;
+        }
+
+        @Override
+        public List<Double> values() {
+            return tensors.stream().map(Integer::doubleValue).toList();
         }
     }
 

@@ -59,6 +59,8 @@ public final class Seeds {
          * trains on the same batches whether it trains alone or in the federation.
          */
         SITE_FIT(Scope.SITE_ROUND),
+        /** A site's fine-tuning of the final global model on its own training rows (personalization). */
+        SITE_FINETUNE(Scope.SITE),
         /** The centralized regime's training on the pooled rows in a round. */
         CENTRALIZED_FIT(Scope.ROUND),
         /** The Gaussian noise DP-FedAvg's server adds to the aggregate (central noise), keyed by round. */

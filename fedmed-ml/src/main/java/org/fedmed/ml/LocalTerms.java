@@ -12,7 +12,9 @@ import org.fedmed.core.LocalTerm;
  * fit's order: FedProx's {@code mu (w - w_global)} and SCAFFOLD's constant {@code c - c_i}. A fit with no term, or
  * only terms that are zero ({@code prox_mu = 0}), binds to {@link #NONE}, which
  * touches nothing, so such a fit trains bit for bit as plain training does. The terms are data-independent: they add
- * no privacy cost to DP-SGD. The reported training loss stays the model's loss, without the terms.
+ * no privacy cost to DP-SGD. The reported training loss stays the model's loss, without the terms. The
+ * personalizations ({@link LocalTerm.Ditto}, {@link LocalTerm.PersonalLayers}) add nothing here: they are the site
+ * client's behaviour around its training, not a gradient term.
  *
  * <p>A bound instance keeps its own copy of the global parameters; it is not thread-safe, like the fit it serves.
  */
@@ -73,6 +75,12 @@ public final class LocalTerms {
                     }
                     bound.add(new ControlCorrection(correction.clone()));
                     corrected = true;
+                }
+                // personalizations: the site client keeps the personal model around its training, the gradient of
+                // the model it trains here is unchanged (see TrainingSiteClient)
+                case LocalTerm.Ditto d -> {
+                }
+                case LocalTerm.PersonalLayers p -> {
                 }
             }
         }

@@ -44,7 +44,21 @@ public final class Trainer {
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
                                        BatchCursor cursor) {
-        return train(model, params, data, config, cursor, LocalTerms.bind(config, params));
+        return train(model, params, data, config, cursor, params);
+    }
+
+    /**
+     * As {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)}, with the fit's local terms bound to
+     * {@code anchor} instead of the parameters training starts from: Ditto's personal model trains from its own
+     * parameters with a proximal term toward the round's global model. {@code anchor} is copied and not changed.
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, float[] anchor) {
+        if (anchor.length != params.length) {
+            throw new IllegalArgumentException("the local terms' anchor has " + anchor.length
+                    + " values but the params have " + params.length);
+        }
+        return train(model, params, data, config, cursor, LocalTerms.bind(config, anchor));
     }
 
     /**

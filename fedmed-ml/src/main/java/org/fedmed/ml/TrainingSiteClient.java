@@ -1,5 +1,6 @@
 package org.fedmed.ml;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
@@ -18,7 +19,15 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
  * previous one stopped; its fits run one at a time. It keeps its SCAFFOLD control variate c_i
  * ({@link SiteControlVariate}) the same way, for its whole life, and returns Delta c with a SCAFFOLD fit's update;
- * it refuses a SCAFFOLD fit whose model does not train with plain SGD, or that carries no server control variate.
+ * it refuses a SCAFFOLD fit whose model does not train with plain SGD, that carries no server control variate, or
+ * that also carries a personalization.
+ *
+ * <p>A fit that carries a personalization ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto})
+ * makes the site keep a {@link PersonalModel} for its life (one run), which never leaves it; the update it returns
+ * is as that class says. Its evaluations then report, next to the global model's metrics, its personal model's
+ * metrics on the same test rows under the same names prefixed with
+ * {@link ClassificationMetrics#PERSONAL_PREFIX} ({@code personal_log_loss}, ...), so the server's round records show
+ * both; before its first personalized fit a site reports the global model's metrics only.
  */
 public final class TrainingSiteClient implements SiteClient {
 
@@ -28,6 +37,7 @@ public final class TrainingSiteClient implements SiteClient {
     private final LabeledData test;
     private final double quality;
     private final BatchCursor cursor = new BatchCursor();
+    private final PersonalModel personal;
     private final SiteControlVariate control = new SiteControlVariate();
 
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
@@ -42,6 +52,7 @@ public final class TrainingSiteClient implements SiteClient {
         this.train = train;
         this.test = test;
         this.quality = quality;
+        this.personal = new PersonalModel(model);
     }
 
     @Override
@@ -52,16 +63,22 @@ public final class TrainingSiteClient implements SiteClient {
     @Override
     public FitResult fit(FitTask task) {
         checkLayout(task.global());
-        boolean scaffold = task.config().terms().stream().anyMatch(t -> t instanceof LocalTerm.ControlVariates);
         float[] global = task.global().flat();
         float[] params = task.global().copyFlat();
+        boolean scaffold = task.config().terms().stream().anyMatch(t -> t instanceof LocalTerm.ControlVariates);
         TrainingResult result;
         Map<String, ModelParameters> auxiliary = Map.of();
         synchronized (cursor) {
             float[] c = scaffold ? serverControl(task) : null;
             try {
-                LocalTerms terms = LocalTerms.bind(task.config(), global, scaffold ? control.correction(c) : null);
-                result = Trainer.train(model, params, train, task.config(), cursor, terms);
+                LocalTerm personalization = PersonalModel.personalization(task.config());
+                if (scaffold) {
+                    LocalTerms terms = LocalTerms.bind(task.config(), global, control.correction(c));
+                    result = Trainer.train(model, params, train, task.config(), cursor, terms);
+                } else {
+                    result = personalization == null ? Trainer.train(model, params, train, task.config(), cursor)
+                            : personal.fit(personalization, global, params, train, task.config(), cursor);
+                }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(),
                         e);
@@ -83,7 +100,7 @@ public final class TrainingSiteClient implements SiteClient {
 
     /**
      * The server control variate c of a SCAFFOLD fit, after checking that this site can train it: the task carries
-     * c and the model trains with plain SGD, which option II's update assumes.
+     * c, the model trains with plain SGD, which option II's update assumes, and the fit carries no personalization.
      */
     private float[] serverControl(FitTask task) {
         String term = "local term '" + LocalTerm.ControlVariates.NAME + "' (SCAFFOLD)";
@@ -91,6 +108,11 @@ public final class TrainingSiteClient implements SiteClient {
             throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
                     + term + ", whose control-variate update assumes plain local SGD, but the model's optimizer is "
                     + model.spec().optimizer());
+        }
+        if (PersonalModel.personalization(task.config()) != null) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + " together with a personalization " + task.config().terms()
+                    + "; this site trains no fit with both");
         }
         ModelParameters c = task.auxiliary().get(LocalTerm.ControlVariates.SERVER_CONTROL);
         if (c == null) {
@@ -111,7 +133,26 @@ public final class TrainingSiteClient implements SiteClient {
     @Override
     public EvalResult evaluate(EvalTask task) {
         checkLayout(task.global());
-        return new EvalResult(siteId, task.taskId(), test.rows(), metrics(task.global().flat()));
+        float[] global = task.global().flat();
+        Map<String, Double> metrics = new LinkedHashMap<>(metrics(global));
+        synchronized (cursor) {
+            if (personal.isPresent()) {
+                metrics(personal.parameters(global)).forEach((name, v) ->
+                        metrics.put(ClassificationMetrics.PERSONAL_PREFIX + name, v));
+            }
+        }
+        return new EvalResult(siteId, task.taskId(), test.rows(), metrics);
+    }
+
+    /**
+     * This site's personal model next to {@code global}: FedPer's global body with the site's own personal tensors,
+     * Ditto's personal model, or a copy of {@code global} when the site has had no personalized fit.
+     */
+    public float[] personalParameters(ModelParameters global) {
+        checkLayout(global);
+        synchronized (cursor) {
+            return personal.parameters(global.flat());
+        }
     }
 
     /** Test metrics of the given parameters on this site's test split. */

@@ -70,6 +70,10 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             throw new IllegalArgumentException("config key 'site_dp' is not available in deployment yet: DP-SGD runs"
                     + " in simulation only");
         }
+        if (config.personalization() != null) {
+            throw new IllegalArgumentException("config key '" + PersonalizationSettings.SECTION + "' is not available"
+                    + " in deployment yet: sites' allow-lists have no personalization caps; it runs in simulation only");
+        }
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }

@@ -12,9 +12,15 @@ public enum Regime {
     /** The round engine over the sites, as a deployment runs it. */
     FEDERATED,
     /** One model on every site's training rows pooled: the reference no federation may reach for. */
-    CENTRALIZED;
+    CENTRALIZED,
+    /**
+     * Each site's personal model ({@code personalization}: fine-tuned, FedPer's shared body with the site's head, or
+     * Ditto's personal model), tested on its own test rows; needs a {@code personalization} section.
+     */
+    PERSONALIZED;
 
-    /** The name the regime has in configs and reports ({@code local}, {@code federated}, {@code centralized}). */
+    /** The name the regime has in configs and reports ({@code local}, {@code federated}, {@code centralized},
+     * {@code personalized}). */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -28,9 +28,9 @@ import org.fedmed.privacy.fedavg.NoisePlacement;
  * Everything a run needs, simulated or deployed: the dataset and how it is split into sites, the preprocessing,
  * the model spec, the strategy and its knobs, and the seed. Every value is present and valid: closed choices are
  * enums, numbers are primitives checked against their ranges, and a bad value is refused naming its key. The
- * optional sections {@code dp}, {@code secure_aggregation} and {@code site_dp} are {@code null} when absent, which
- * turns their feature off; {@code model} is a {@link NullNode} when the config names none (logistic regression),
- * {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
+ * optional sections {@code dp}, {@code secure_aggregation}, {@code site_dp} and {@code personalization} are
+ * {@code null} when absent, which turns their feature off; {@code model} is a {@link NullNode} when the config
+ * names none (logistic regression), {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
  * clipping is asked for.
  *
  * <p>{@link ConfigLoader} binds it from YAML through a private document record whose keys are all optional and
@@ -73,7 +73,8 @@ public record SimulationConfig(
         OneHot oneHot,
         boolean standardize,
         StandardDeviation sd,
-        List<Double> clipQuantiles) {
+        List<Double> clipQuantiles,
+        PersonalizationSettings personalization) {
 
     /**
      * What only means something to {@code simulate} and {@code tune}, each with why: the {@code simulation} section,
@@ -164,6 +165,10 @@ public record SimulationConfig(
         require(roundDeadlineSeconds >= 1, "round_deadline_seconds", "must be >= 1, got " + roundDeadlineSeconds);
         require(parallelism >= 0, "simulation.parallelism", "must be >= 0 (0 = one per core), got " + parallelism);
         require(!regimes.isEmpty(), "simulation.regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
+        require(personalization != null || !regimes.contains(Regime.PERSONALIZED), "simulation.regimes",
+                "lists 'personalized' but the config has no 'personalization' section to say how sites personalize");
+        require(personalization == null || siteDp == null, PersonalizationSettings.SECTION,
+                "cannot be used with 'site_dp' yet: DP-SGD sites keep no personal model");
         require(secureAggregation == null || strategy.weighting() != SiteWeighting.QUALITY,
                 "secure_aggregation", "works with a strategy weighted by sample count or uniform, not '"
                         + strategy.name() + "'");
@@ -222,7 +227,7 @@ public record SimulationConfig(
                 or(d.seed(), 42L),
                 or(d.roundDeadlineSeconds(), 600),
                 or(s.parallelism(), 0),
-                s.regimes() == null ? ALL_REGIMES
+                s.regimes() == null ? defaultRegimes(d.personalization())
                         : s.regimes().stream()
                                 .map(r -> choice("simulation.regimes", r, null, Regime.values(), Regime::key)).toList(),
                 d.dp(),
@@ -236,7 +241,14 @@ public record SimulationConfig(
                 OneHot.fromKey("one_hot", or(d.oneHot(), "full")),
                 or(s.standardize(), true),
                 StandardDeviation.fromKey("simulation.sd", or(s.sd(), "population")),
-                s.clipQuantiles() == null ? List.of() : s.clipQuantiles());
+                s.clipQuantiles() == null ? List.of() : s.clipQuantiles(),
+                d.personalization());
+    }
+
+    /** Every regime, with {@code personalized} after {@code federated} when a personalization section is present. */
+    private static List<Regime> defaultRegimes(PersonalizationSettings personalization) {
+        return personalization == null ? ALL_REGIMES
+                : List.of(Regime.LOCAL, Regime.FEDERATED, Regime.PERSONALIZED, Regime.CENTRALIZED);
     }
 
     /** {@code local_steps} when set, else {@code local_epochs} (default 2); setting both is refused. */
@@ -261,7 +273,7 @@ public record SimulationConfig(
                 sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr(), strategy.section(),
                 strategy.proxMu() > 0 ? strategy.proxMu() : null, strategy.aggregation(), send.key(), patience, minDelta, seed,
                 roundDeadlineSeconds, dp, secureAggregation, siteDp, overSelection, maxSiteWeightShare, maxCountGrowth,
-                minRows, oneHot.key(), simulation);
+                minRows, oneHot.key(), simulation, personalization);
     }
 
     /**
@@ -298,7 +310,8 @@ public record SimulationConfig(
             Double maxCountGrowth,
             Integer minRows,
             String oneHot,
-            Section simulation) {
+            Section simulation,
+            PersonalizationSettings personalization) {
     }
 
     /**
@@ -339,7 +352,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */
@@ -348,7 +361,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles);
+                clipQuantiles, personalization);
     }
 
     /** This config on another dataset: a built-in name or a definition file's path. */
@@ -357,7 +370,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles);
+                clipQuantiles, personalization);
     }
 
     /** This config running {@code regimes} only. */
@@ -366,7 +379,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles);
+                clipQuantiles, personalization);
     }
 
     /** This config with early stopping after {@code patience} rounds without improvement (0: never). */
@@ -375,7 +388,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles);
+                clipQuantiles, personalization);
     }
 
     /** This config with DP-FedAvg settings {@code dp}, or without DP-FedAvg when {@code dp} is null. */
@@ -384,7 +397,16 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles);
+                clipQuantiles, personalization);
+    }
+
+    /** This config with personalization {@code personalization}, or without it when null. */
+    public SimulationConfig withPersonalization(PersonalizationSettings personalization) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles, personalization);
     }
 
     /**

@@ -62,7 +62,7 @@ class SimulationConfigTest {
         var r = assertThrows(ConfigException.class, () -> ConfigLoader.parse("simulation: {regimes: [local, magic]}\n", "sim.yaml",
                 Map.of()));
         assertTrue(r.getMessage().startsWith("sim.yaml: config key 'simulation.regimes': unknown value 'magic'"
-                + " (allowed: [centralized, federated, local])"), r.getMessage());
+                + " (allowed: [centralized, federated, local, personalized])"), r.getMessage());
         var top = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 3\nstats: per_site\n",
                 "sim.yaml", Map.of()));
         assertEquals("sim.yaml: key 'stats' (line 2, column 1) only means something to a simulation and belongs in"
@@ -114,7 +114,7 @@ class SimulationConfigTest {
                 d.send(), d.patience(), d.minDelta(), d.seed(), d.roundDeadlineSeconds(),
                 d.parallelism(), d.regimes(), d.dp(), d.secureAggregation(), d.siteDp(), d.overSelection(),
                 d.maxSiteWeightShare(), d.maxCountGrowth(), d.minRows(), d.fill(), d.oneHot(), d.standardize(), d.sd(),
-                d.clipQuantiles()));
+                d.clipQuantiles(), d.personalization()));
         assertEquals("partition", e.getMessage());
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
@@ -29,6 +30,7 @@ import org.fedmed.ml.Models;
 import org.fedmed.ml.Trainer;
 import org.fedmed.ml.TrainingSiteClient;
 import org.fedmed.plan.FederatedSetup;
+import org.fedmed.plan.PersonalizationKind;
 import org.fedmed.plan.PlanSettings;
 import org.fedmed.plan.Regime;
 import org.fedmed.plan.SimulationConfig;
@@ -49,9 +51,14 @@ import org.fedmed.sim.report.RegimeResult;
  *   <li>{@code local}: each site alone on its own training data, tested on its own test data;</li>
  *   <li>{@code federated}: the round engine over in-process sites, the same engine deployment uses;</li>
  *   <li>{@code centralized}: one model on all sites' training data pooled, which a federation cannot do but
- *       which bounds what it can hope for.</li>
+ *       which bounds what it can hope for;</li>
+ *   <li>{@code personalized} (with a {@code personalization} section): each site's personal model, fine-tuned
+ *       from the federated regime's final model, or FedPer's or Ditto's from a federated run whose fits carry the
+ *       personalization, so it is compared per site with the global model and with local-only training.</li>
  * </ul>
- * Each regime is tested on every site's test split and on all test splits pooled.
+ * Each regime is tested on every site's test split and on all test splits pooled. The regimes stay in this one
+ * file, longer than most, because they share one evaluation and one federated-run path: a regime measured
+ * another way would not be comparable.
  */
 public final class ComparisonExperiment {
 
@@ -72,15 +79,24 @@ public final class ComparisonExperiment {
 
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
+        FederatedOutcome plain = null;
         for (Regime regime : config.regimes()) {
             switch (regime) {
                 case LOCAL -> regimes.put(regime.key(), local(model, init, fit, data));
                 case FEDERATED -> {
-                    FederatedOutcome outcome = federated(model, init, fit, data);
-                    regimes.put(regime.key(), outcome.result);
-                    federated = outcome.summary;
+                    plain = plain != null ? plain : federated(model, init, fit, data);
+                    regimes.put(regime.key(), plain.result);
+                    federated = plain.summary;
                 }
                 case CENTRALIZED -> regimes.put(regime.key(), centralized(model, init, fit, data));
+                case PERSONALIZED -> {
+                    if (config.personalization().kind() == PersonalizationKind.FINETUNE) {
+                        plain = plain != null ? plain : federated(model, init, fit, data);
+                        regimes.put(regime.key(), fineTuned(model, fit, data, plain.summary.finalModel()));
+                    } else {
+                        regimes.put(regime.key(), personalizedRun(model, init, fit, data));
+                    }
+                }
             }
         }
         return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings());
@@ -134,9 +150,81 @@ public final class ComparisonExperiment {
     }
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
-        long start = System.nanoTime();
-        progress.phase("federated (" + config.strategy().name() + ")", config.rounds());
         List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
+        return federated(model, init, fit, data, clients, "federated (" + config.strategy().name() + ")",
+                Regime.FEDERATED.key());
+    }
+
+    /**
+     * The personalized regime for FedPer and Ditto: a federated run of its own whose fits carry the personalization
+     * term, so each site keeps its personal model; each site's personal model (FedPer: the final global body with the
+     * site's head; Ditto: the site's personal model) is tested on its test rows. The learning curve is the sites'
+     * {@code personal_} metrics after each round. The run's global model is not reported: the {@code federated}
+     * regime is the global model.
+     */
+    private RegimeResult personalizedRun(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
+        List<LocalTerm> terms = new ArrayList<>(fit.terms());
+        terms.addAll(config.personalization().localTerms(model.layout()));
+        Map<String, TrainingSiteClient> clients = new LinkedHashMap<>();
+        data.sites().forEach(s -> clients.put(s.siteId(), client(model, s)));
+        String kind = config.personalization().kind().name().toLowerCase(java.util.Locale.ROOT);
+        FederatedOutcome run = federated(model, init, fit.withTerms(terms), data, List.copyOf(clients.values()),
+                "personalized (" + kind + ")", Regime.PERSONALIZED.key());
+        ModelParameters global = run.summary.finalModel();
+        RegimeResult r = run.result;
+        RegimeResult personal = evaluate(r.regime(), model, data,
+                site -> clients.get(site).personalParameters(global), personalCurve(r.curve()), System.nanoTime());
+        return new RegimeResult(personal.regime(), personal.sites(), personal.pooled(), personal.testRows(),
+                personal.curve(), r.wallMillis(), personal.undefined());
+    }
+
+    /** The sites' {@code personal_} metrics of each round, under the metrics' own names. */
+    private static List<Map<String, Double>> personalCurve(List<Map<String, Double>> curve) {
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (Map<String, Double> round : curve) {
+            Map<String, Double> personal = new LinkedHashMap<>();
+            round.forEach((name, v) -> {
+                if (name.startsWith(ClassificationMetrics.PERSONAL_PREFIX)) {
+                    personal.put(name.substring(ClassificationMetrics.PERSONAL_PREFIX.length()), v);
+                }
+            });
+            out.add(personal);
+        }
+        return out;
+    }
+
+    /**
+     * The personalized regime for fine-tuning: each site trains the final global model on its own training rows for
+     * {@code personalization.epochs} epochs (or one round's local work), plain training with the fit's batch size and
+     * learning rate and a seed of its own, and the result is tested on its test rows. It has no learning curve (it
+     * runs after the rounds) and its wall time is the fine-tuning's only.
+     */
+    private RegimeResult fineTuned(Model model, FitConfig fit, FederatedDataset data, ModelParameters global) {
+        long start = System.nanoTime();
+        progress.phase("personalized (finetune)", data.sites().size());
+        FitConfig tune = fit.withTerms(List.of())
+                .withWork(config.personalization().finetuneWork(config.localWork()));
+        Map<String, float[]> tuned = new LinkedHashMap<>();
+        for (SiteData site : data.sites()) {
+            tuned.put(site.siteId(), fineTune(model, global, site.train(),
+                    tune.withSeed(Seeds.ofSite(config.seed(), Seeds.Stream.SITE_FINETUNE, site.siteId()))));
+            progress.step(site.siteId());
+        }
+        progress.phaseDone();
+        return evaluate(Regime.PERSONALIZED.key(), model, data, tuned::get, List.of(), start);
+    }
+
+    /** {@code global} fine-tuned on {@code train} with {@code tune}: the same {@link Trainer} sites train with. */
+    static float[] fineTune(Model model, ModelParameters global, LabeledData train, FitConfig tune) {
+        float[] params = global.copyFlat();
+        Trainer.train(model, params, train, tune);
+        return params;
+    }
+
+    private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data,
+                                       List<SiteClient> clients, String phase, String regime) {
+        long start = System.nanoTime();
+        progress.phase(phase, config.rounds());
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
         EngineConfig engineConfig = PlanSettings.engineConfig(config, data.classes());
@@ -170,7 +258,7 @@ public final class ComparisonExperiment {
         }
         progress.phaseDone();
         float[] finalParams = run.finalModel().flat();
-        RegimeResult result = evaluate("federated", model, data, site -> finalParams, curve, start);
+        RegimeResult result = evaluate(regime, model, data, site -> finalParams, curve, start);
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
                 run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup), siteEpsilons(clients));
         return new FederatedOutcome(result, summary);

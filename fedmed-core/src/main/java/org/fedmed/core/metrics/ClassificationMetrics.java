@@ -21,6 +21,11 @@ public final class ClassificationMetrics {
     public static final String MSE = "mse";
     public static final String MAE = "mae";
     public static final String R2 = "r2";
+    /**
+     * Prefixed to a metric's name for the same metric of a site's personal model (FedPer, Ditto) on its test rows,
+     * next to the global model's, e.g. {@code personal_log_loss}.
+     */
+    public static final String PERSONAL_PREFIX = "personal_";
 
     private static final double EPS = 1e-15;
 

@@ -97,6 +97,11 @@ public final class AllowListPolicy implements TaskPolicy {
                             .contains(LocalTerm.ControlVariates.SERVER_CONTROL) ? Optional.<String>empty()
                             : Optional.of("the fit asks for local term '" + cv.name() + "' (SCAFFOLD) but carries no"
                                     + " server control variate '" + LocalTerm.ControlVariates.SERVER_CONTROL + "'");
+                    // a deployed site has no allow-list key for personalization yet, so it refuses it
+                    case LocalTerm.Ditto d -> Optional.of("the fit asks for personalization '" + d.describe()
+                            + "'; this site's allow-list permits no personalization");
+                    case LocalTerm.PersonalLayers p -> Optional.of("the fit asks for personalization '"
+                            + p.describe() + "'; this site's allow-list permits no personalization");
                 };
                 if (over.isPresent()) {
                     return Verdict.refuse(over.get());

@@ -75,6 +75,12 @@ public final class DpSgdSiteClient implements SiteClient {
             throw new IllegalArgumentException("site '" + siteId + "': the task's model " + task.global().layout().entries()
                     + " is not the model this site was configured for " + model.layout().entries());
         }
+        for (org.fedmed.core.LocalTerm t : task.config().terms()) {
+            if (t instanceof org.fedmed.core.LocalTerm.Ditto || t instanceof org.fedmed.core.LocalTerm.PersonalLayers) {
+                throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training does not keep a personal"
+                        + " model; the fit asks for '" + t.describe() + "' (use personalization without site_dp)");
+            }
+        }
         double q = DpSgdTrainer.samplingRateFor(train.rows(), task.config().batchSize());
         long steps = DpSgdTrainer.stepsFor(train.rows(), task.config().work(), task.config().batchSize());
         PrivacySpent after = accountant.epsilonAfter(q, dp.noiseMultiplier(), steps, dp.delta());

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of {@code fedmed simulate}: the three regimes' test metrics keyed by regime name
- * ({@code local}, {@code federated}, {@code centralized}), the federated run log, the provenance, and the warnings
+ * The result of {@code fedmed simulate}: the regimes' test metrics keyed by regime name
+ * ({@code local}, {@code federated}, {@code centralized}, and {@code personalized} with personalization), the federated run log, the provenance, and the warnings
  * about the data (a site whose training rows hold one class, say), each naming the site. This is what
  * {@code results.json} holds.
  */

@@ -12,7 +12,8 @@ import org.fedmed.transport.proto.LocalTermSetting;
  * Converts a {@link FitConfig} to its wire form {@link FitSettings} and back: the one place both ends of the
  * transport encode and decode a fit's settings, its local work and its typed {@link LocalTerm}s. A term travels as
  * its name, version and numbers; decoding knows each name and version this build implements, and a new term is one
- * case of {@link #termFromWire}. Decoding a term this build does not know throws {@link UnknownLocalTermException}, so
+ * case of {@link #termFromWire}. FedPer's {@link LocalTerm.PersonalLayers} carries its tensors as their indices in
+ * the task's parameter layout, which the task carries beside the settings and the site checks against its model. Decoding a term this build does not know throws {@link UnknownLocalTermException}, so
  * a site refuses the fit rather than train without it. {@code fromWire(toWire(c))} equals {@code c} for every fit.
  */
 public final class FitSettingsCodec {
@@ -72,8 +73,29 @@ public final class FitSettingsCodec {
                 }
                 default -> throw new UnknownLocalTermException(name, version);
             };
+            case LocalTerm.Ditto.NAME -> switch (version) {
+                case LocalTerm.Ditto.VERSION -> new LocalTerm.Ditto(values(t, LocalTerm.Ditto.KEY)[0]);
+                default -> throw new UnknownLocalTermException(name, version);
+            };
+            case LocalTerm.PersonalLayers.NAME -> switch (version) {
+                case LocalTerm.PersonalLayers.VERSION -> new LocalTerm.PersonalLayers(tensorIndices(t));
+                default -> throw new UnknownLocalTermException(name, version);
+            };
             default -> throw new UnknownLocalTermException(name, version);
         };
+    }
+
+    /** The setting's numbers as tensor indices of the task's layout: whole numbers in [0, 2^31 - 1]. */
+    private static List<Integer> tensorIndices(LocalTermSetting t) {
+        List<Integer> out = new ArrayList<>(t.getValuesCount());
+        for (double v : t.getValuesList()) {
+            if (!(v >= 0 && v <= Integer.MAX_VALUE && v == Math.rint(v))) {
+                throw new IllegalArgumentException("local term '" + t.getName() + "' version " + t.getVersion()
+                        + " takes tensor indices (whole numbers >= 0), got " + t.getValuesList());
+            }
+            out.add((int) v);
+        }
+        return out;
     }
 
     /** The setting's numbers, exactly one per name in {@code keys}. */

@@ -1,0 +1,173 @@
+package org.fedmed.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.LabeledData;
+import org.fedmed.core.LocalTerm;
+import org.fedmed.core.ParameterLayout;
+
+/**
+ * A site's personal model for a run, kept at the site and never sent: what a fit's personalization term
+ * ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto}) asks the site to keep. It is empty until
+ * the first personalized fit, which also fixes its kind (and, for FedPer, which tensors are personal) for the rest
+ * of the run; a later fit asking for another personalization is refused. Every fit trains with the same
+ * {@link Trainer}:
+ * <ul>
+ *   <li>FedPer: the personal tensors of the received global model are replaced with the site's own (the first global
+ *       model's values at the first fit), the model trains, the site keeps the trained personal tensors, and the
+ *       update it returns carries the received global's values for them, so they are the same at every site and the
+ *       server learns nothing about them;</li>
+ *   <li>Ditto: the global model trains as plain local training (that is the update returned, bit for bit what the
+ *       fit would give without Ditto), and the personal model {@code v} (the first global model at the first fit)
+ *       trains for the same local work and seed with the proximal term {@code lambda (v - w_global)} toward the
+ *       received global model, over its own batch cursor so that the global model's data order is untouched.</li>
+ * </ul>
+ * The personal state changes only when a fit succeeds. Not thread-safe: its site serializes fits and evaluations.
+ */
+final class PersonalModel {
+
+    private final Model model;
+    private LocalTerm kind;
+    private float[] personal;
+    private final BatchCursor dittoCursor = new BatchCursor();
+
+    PersonalModel(Model model) {
+        this.model = model;
+    }
+
+    /** Whether a personalized fit has run, so there is a personal model to evaluate. */
+    boolean isPresent() {
+        return personal != null;
+    }
+
+    /** The personalization term of {@code config}, or null when it has none; two are refused. */
+    static LocalTerm personalization(FitConfig config) {
+        LocalTerm found = null;
+        for (LocalTerm t : config.terms()) {
+            if (t instanceof LocalTerm.Ditto || t instanceof LocalTerm.PersonalLayers) {
+                if (found != null) {
+                    throw new IllegalArgumentException("a fit takes one personalization, got '" + found.describe()
+                            + "' and '" + t.describe() + "'");
+                }
+                found = t;
+            }
+        }
+        return found;
+    }
+
+    /** {@code config} without its personalization term: what the global model trains with. */
+    static FitConfig withoutPersonalization(FitConfig config) {
+        List<LocalTerm> rest = new ArrayList<>();
+        for (LocalTerm t : config.terms()) {
+            if (!(t instanceof LocalTerm.Ditto || t instanceof LocalTerm.PersonalLayers)) {
+                rest.add(t);
+            }
+        }
+        return config.withTerms(rest);
+    }
+
+    /**
+     * Trains a personalized fit: {@code params} starts as a copy of {@code global} and ends as the update to
+     * return; see the class comment for what each personalization does.
+     */
+    TrainingResult fit(LocalTerm personalization, float[] global, float[] params, LabeledData train,
+                       FitConfig config, BatchCursor cursor) {
+        FitConfig plain = withoutPersonalization(config);
+        return switch (personalization) {
+            case LocalTerm.PersonalLayers p -> fitFedPer(p, global, params, train, plain, cursor);
+            case LocalTerm.Ditto d -> fitDitto(d, global, params, train, plain, cursor);
+            case LocalTerm.Proximal p -> throw new IllegalArgumentException("'" + p.describe()
+                    + "' is not a personalization");
+            case LocalTerm.ControlVariates cv -> throw new IllegalArgumentException("'" + cv.describe()
+                    + "' is not a personalization");
+        };
+    }
+
+    private TrainingResult fitFedPer(LocalTerm.PersonalLayers p, float[] global, float[] params, LabeledData train,
+                                     FitConfig plain, BatchCursor cursor) {
+        List<ParameterLayout.Entry> tensors = personalTensors(p, model.layout());
+        checkSameKind(p);
+        float[] own = personal != null ? personal : global.clone();
+        copy(tensors, own, params);
+        TrainingResult result = Trainer.train(model, params, train, plain, cursor);
+        float[] kept = own.clone();
+        copy(tensors, params, kept);
+        copy(tensors, global, params);
+        kind = p;
+        personal = kept;
+        return result;
+    }
+
+    private TrainingResult fitDitto(LocalTerm.Ditto d, float[] global, float[] params, LabeledData train,
+                                    FitConfig plain, BatchCursor cursor) {
+        checkSameKind(d);
+        TrainingResult result = Trainer.train(model, params, train, plain, cursor);
+        float[] v = personal != null ? personal.clone() : global.clone();
+        Trainer.train(model, v, train, plain.withTerms(List.of(new LocalTerm.Proximal(d.lambda()))), dittoCursor,
+                global);
+        kind = d;
+        personal = v;
+        return result;
+    }
+
+    /**
+     * The site's personal model next to {@code global}: FedPer's global body with the site's personal tensors,
+     * Ditto's {@code v}, or {@code global} itself before any personalized fit. A fresh array.
+     */
+    float[] parameters(float[] global) {
+        if (personal == null) {
+            return global.clone();
+        }
+        return switch (kind) {
+            case LocalTerm.PersonalLayers p -> {
+                float[] out = global.clone();
+                copy(personalTensors(p, model.layout()), personal, out);
+                yield out;
+            }
+            case LocalTerm.Ditto d -> personal.clone();
+            case LocalTerm.Proximal p -> global.clone();
+            case LocalTerm.ControlVariates cv -> global.clone();
+        };
+    }
+
+    private void checkSameKind(LocalTerm asked) {
+        if (kind != null && !kind.equals(asked)) {
+            throw new IllegalArgumentException("this site keeps a personal model for '" + kind.describe()
+                    + "' in this run; the fit asks for '" + asked.describe() + "'");
+        }
+    }
+
+    /**
+     * The layout's tensors {@code p} names.
+     *
+     * @throws IllegalArgumentException naming the model's tensors, if an index is past the layout or the indices
+     *                                  name every tensor (nothing would be shared)
+     */
+    static List<ParameterLayout.Entry> personalTensors(LocalTerm.PersonalLayers p, ParameterLayout layout) {
+        List<ParameterLayout.Entry> entries = layout.entries();
+        List<ParameterLayout.Entry> out = new ArrayList<>();
+        for (int i : p.tensors()) {
+            if (i >= entries.size()) {
+                throw new IllegalArgumentException(LocalTerm.PersonalLayers.KEY + " names tensor index " + i
+                        + " but the model has " + entries.size() + " tensors " + names(layout));
+            }
+            out.add(entries.get(i));
+        }
+        if (out.size() == entries.size()) {
+            throw new IllegalArgumentException(LocalTerm.PersonalLayers.KEY + " names every tensor of the model "
+                    + names(layout) + ", so nothing would be shared; keep some tensors global");
+        }
+        return out;
+    }
+
+    private static List<String> names(ParameterLayout layout) {
+        return layout.entries().stream().map(ParameterLayout.Entry::name).toList();
+    }
+
+    private static void copy(List<ParameterLayout.Entry> tensors, float[] from, float[] to) {
+        for (ParameterLayout.Entry e : tensors) {
+            System.arraycopy(from, e.offset(), to, e.offset(), e.size());
+        }
+    }
+}

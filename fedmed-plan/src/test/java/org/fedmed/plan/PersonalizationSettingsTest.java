@@ -1,0 +1,129 @@
+package org.fedmed.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.LocalTerm;
+import org.fedmed.core.LocalWork;
+import org.fedmed.core.ParameterLayout;
+import org.junit.jupiter.api.Test;
+
+/** The {@code personalization:} section: each kind's keys, its defaults, the regimes it turns on, and its errors. */
+class PersonalizationSettingsTest {
+
+    static SimulationConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, "sim.yaml", Map.of());
+    }
+
+    static String error(String yaml) {
+        return assertThrows(RuntimeException.class, () -> parse(yaml)).getMessage();
+    }
+
+    /** A one-hidden-layer MLP's layout: body dense0.*, head dense1.*. */
+    static final ParameterLayout MLP = ParameterLayout.of(
+            List.of("dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias"),
+            List.of(new int[] {4, 3}, new int[] {4}, new int[] {1, 4}, new int[] {1}));
+
+    @Test
+    void noSectionIsNoPersonalizationAndTheThreeRegimes() {
+        SimulationConfig c = parse("rounds: 3\n");
+        assertNull(c.personalization());
+        assertEquals(List.of(Regime.LOCAL, Regime.FEDERATED, Regime.CENTRALIZED), c.regimes());
+    }
+
+    @Test
+    void aSectionTurnsOnThePersonalizedRegimeAfterTheFederatedOne() {
+        SimulationConfig c = parse("personalization: {kind: ditto, lambda: 0.1}\n");
+        assertEquals(PersonalizationSettings.ditto(0.1), c.personalization());
+        assertEquals(List.of(Regime.LOCAL, Regime.FEDERATED, Regime.PERSONALIZED, Regime.CENTRALIZED), c.regimes());
+        assertEquals(List.of(new LocalTerm.Ditto(0.1)), c.personalization().localTerms(MLP));
+        SimulationConfig chosen = parse("personalization: {kind: finetune}\nsimulation: {regimes: [personalized]}\n");
+        assertEquals(List.of(Regime.PERSONALIZED), chosen.regimes());
+    }
+
+    @Test
+    void finetuneEpochsDefaultToOneRoundsLocalWork() {
+        SimulationConfig byDefault = parse("local_steps: 7\npersonalization: {kind: finetune}\n");
+        assertEquals(LocalWork.steps(7), byDefault.personalization().finetuneWork(byDefault.localWork()));
+        SimulationConfig three = parse("local_epochs: 2\npersonalization: {kind: FineTune, epochs: 3}\n");
+        assertEquals(LocalWork.epochs(3), three.personalization().finetuneWork(three.localWork()));
+        assertEquals(List.of(), three.personalization().localTerms(MLP));
+    }
+
+    @Test
+    void fedPerPrefixesResolveToTheTensorIndicesOfTheLayout() {
+        SimulationConfig c = parse("personalization: {kind: fedper, personal_layers: [dense1.]}\n");
+        assertEquals(List.of(new LocalTerm.PersonalLayers(List.of(2, 3))), c.personalization().localTerms(MLP));
+        assertEquals(List.of(new LocalTerm.PersonalLayers(List.of(3))),
+                PersonalizationSettings.fedPer(List.of("dense1.bias")).localTerms(MLP));
+    }
+
+    @Test
+    void aPrefixMatchingNoTensorOrEveryTensorIsRefusedNamingTheKeyAndTheModelsTensors() {
+        String tensors = "[dense0.weight, dense0.bias, dense1.weight, dense1.bias]";
+        var none = assertThrows(IllegalArgumentException.class,
+                () -> PersonalizationSettings.fedPer(List.of("head.")).localTerms(MLP));
+        assertEquals("config key 'personalization.personal_layers' prefix 'head.' matches no tensor of the model,"
+                + " whose tensors are " + tensors, none.getMessage());
+        var every = assertThrows(IllegalArgumentException.class,
+                () -> PersonalizationSettings.fedPer(List.of("dense")).localTerms(MLP));
+        assertTrue(every.getMessage().contains("'personalization.personal_layers' prefix 'dense' matches every tensor")
+                && every.getMessage().contains(tensors), every.getMessage());
+        var together = assertThrows(IllegalArgumentException.class,
+                () -> PersonalizationSettings.fedPer(List.of("dense0", "dense1")).localTerms(MLP));
+        assertTrue(together.getMessage().contains("together"), together.getMessage());
+    }
+
+    @Test
+    void badValuesAndKeysOfAnotherKindAreRefusedNamingTheKey() {
+        assertTrue(error("personalization: {lambda: 1}\n").contains("'personalization.kind' is required"));
+        assertTrue(error("personalization: {kind: perfect}\n").contains("'personalization.kind': unknown value"));
+        assertTrue(error("personalization: {kind: ditto}\n").contains("'personalization.lambda' is required"));
+        assertTrue(error("personalization: {kind: ditto, lambda: 0}\n").contains("'personalization.lambda' must be"));
+        assertTrue(error("personalization: {kind: ditto, lambda: -2}\n").contains("'personalization.lambda' must be"));
+        assertTrue(error("personalization: {kind: finetune, lambda: 1}\n")
+                .contains("'personalization.lambda' is only used with kind: ditto, but kind is finetune"));
+        assertTrue(error("personalization: {kind: ditto, lambda: 1, epochs: 2}\n")
+                .contains("'personalization.epochs' is only used with kind: finetune"));
+        assertTrue(error("personalization: {kind: finetune, epochs: 0}\n")
+                .contains("'personalization.epochs' must be >= 1, got 0"));
+        assertTrue(error("personalization: {kind: fedper}\n")
+                .contains("'personalization.personal_layers' must list at least one tensor-name prefix"));
+        assertTrue(error("personalization: {kind: finetune, personal_layers: [dense1.]}\n")
+                .contains("'personalization.personal_layers' is only used with kind: fedper"));
+        assertTrue(error("personalization: {kind: finetune, head: 1}\n").contains("head"));
+    }
+
+    @Test
+    void thePersonalizedRegimeNeedsASectionAndTheSectionRefusesSiteDp() {
+        assertTrue(error("simulation: {regimes: [federated, personalized]}\n")
+                .contains("'simulation.regimes' lists 'personalized' but the config has no 'personalization' section"));
+        assertTrue(error("personalization: {kind: ditto, lambda: 1}\nsite_dp: {}\n")
+                .contains("'personalization' cannot be used with 'site_dp'"));
+    }
+
+    @Test
+    void theSectionIsWrittenAndReadBackUnchanged() {
+        for (String yaml : List.of("personalization: {kind: ditto, lambda: 0.25}\n",
+                "personalization: {kind: fedper, personal_layers: [dense1., dense0.bias]}\n",
+                "personalization: {kind: finetune, epochs: 4}\n", "personalization: {kind: finetune}\n")) {
+            SimulationConfig c = parse(yaml);
+            Map<String, Object> map = ConfigLoader.toMap(c);
+            SimulationConfig back = ConfigLoader.parse("", "map", map);
+            assertEquals(c.personalization(), back.personalization(), yaml);
+            assertEquals(c.regimes(), back.regimes());
+        }
+    }
+
+    @Test
+    void aDeploymentServerRefusesPersonalizationNamingTheKey() {
+        SimulationConfig c = parse("personalization: {kind: ditto, lambda: 1}\n");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> FederatedSetup.forServer(c, PlanSettings.fitConfig(c), 3));
+        assertTrue(e.getMessage().contains("'personalization' is not available in deployment yet"), e.getMessage());
+    }
+}
