@@ -191,6 +191,19 @@ class ScaffoldTest {
     }
 
     @Test
+    void aScaffoldFitWithAPersonalizationIsRefused() {
+        TrainingSiteClient site = new TrainingSiteClient("a", LOGISTIC_1, A, A, 1);
+        Scaffold scaffold = scaffold(SiteSelection.all(1), 1.0, LocalWork.steps(2), 3, 0.5, 1);
+        FitTask plain = scaffold.configureFit(new RoundContext(1, params(0.2f, -0.1f), List.of("a"), 11)).getFirst();
+        List<LocalTerm> terms = new ArrayList<>(plain.config().terms());
+        terms.add(new LocalTerm.Ditto(0.5));
+        FitTask both = new FitTask(1, "a", plain.global(), plain.config().withTerms(terms), plain.auxiliary());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> site.fit(both));
+        assertTrue(e.getMessage().contains("together with a personalization"), e.getMessage());
+        assertArrayEquals(new float[2], site.controlVariate(), "a refused fit leaves c_i untouched");
+    }
+
+    @Test
     void aTrainerWithoutAControlVariateRefusesTheTerm() {
         FitConfig config = new FitConfig(LocalWork.steps(2), 3, 0.5, true, 7)
                 .withTerms(List.of(new LocalTerm.ControlVariates()));
