@@ -19,7 +19,7 @@ import org.fedmed.ml.optim.Optimizers;
  * the site keeps between fits, so its data order carries over from round to round; dropout masks come from the
  * fit's own seed, as with epochs.
  *
- * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are applied through {@link LocalTerms} at
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term, SCAFFOLD's correction) are applied through {@link LocalTerms} at
  * every step, epochs or steps, against the parameters the fit started from; a fit without terms trains bit for bit as
  * before they existed.
  */
@@ -58,7 +58,16 @@ public final class Trainer {
             throw new IllegalArgumentException("the local terms' anchor has " + anchor.length
                     + " values but the params have " + params.length);
         }
-        LocalTerms terms = LocalTerms.bind(config, anchor);
+        return train(model, params, data, config, cursor, LocalTerms.bind(config, anchor));
+    }
+
+    /**
+     * As {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)}, with the fit's local terms already
+     * bound by the site ({@link LocalTerms#bind(FitConfig, float[], float[])} for a site that keeps a SCAFFOLD
+     * control variate).
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, LocalTerms terms) {
         return switch (config.work()) {
             case LocalWork.Epochs e -> trainEpochs(model, params, data, e.count(), config.batchSize(),
                     config.learningRate(), config.seed(), terms);
