@@ -37,6 +37,7 @@ public final class TrainingSiteClient implements SiteClient {
     private final LabeledData test;
     private final double quality;
     private final BatchCursor cursor = new BatchCursor();
+    private final java.util.TreeMap<Integer, BatchCursor.Mark> roundStarts = new java.util.TreeMap<>();
     private final PersonalModel personal;
     private final SiteControlVariate control = new SiteControlVariate();
 
@@ -70,10 +71,11 @@ public final class TrainingSiteClient implements SiteClient {
         Map<String, ModelParameters> auxiliary = Map.of();
         synchronized (cursor) {
             float[] c = scaffold ? serverControl(task) : null;
+            startRound(task.round());
             try {
                 LocalTerm personalization = PersonalModel.personalization(task.config());
                 if (scaffold) {
-                    LocalTerms terms = LocalTerms.bind(task.config(), global, control.correction(c));
+                    LocalTerms terms = LocalTerms.bind(task.config(), global, control.correction(c, task.round()));
                     result = Trainer.train(model, params, train, task.config(), cursor, terms);
                 } else {
                     result = personalization == null ? Trainer.train(model, params, train, task.config(), cursor)
@@ -84,7 +86,8 @@ public final class TrainingSiteClient implements SiteClient {
                         e);
             }
             if (scaffold) {
-                float[] deltaC = control.advance(global, params, c, result.steps(), task.config().learningRate());
+                float[] deltaC = control.advance(global, params, c, result.steps(), task.config().learningRate(),
+                        task.round());
                 auxiliary = Map.of(LocalTerm.ControlVariates.CONTROL_DELTA,
                         ModelParameters.ofFlat(model.layout(), deltaC));
             }
@@ -121,6 +124,21 @@ public final class TrainingSiteClient implements SiteClient {
                     + "' (it carries " + task.auxiliary().keySet() + ")");
         }
         return c.flat();
+    }
+
+    /**
+     * Puts the batch cursor where {@code round} starts: a new round marks where it stands; a round this site already
+     * trained (a server resumed from an earlier round runs it again) rewinds to the round's mark, so the re-run takes
+     * the batches the first run took, and the marks of later rounds are dropped.
+     */
+    private void startRound(int round) {
+        BatchCursor.Mark start = roundStarts.get(round);
+        if (start == null) {
+            roundStarts.put(round, cursor.mark());
+        } else {
+            cursor.rewind(start);
+        }
+        roundStarts.tailMap(round, false).clear();
     }
 
     /** This site's SCAFFOLD control variate c_i as it stands: zeros before its first SCAFFOLD fit. */
