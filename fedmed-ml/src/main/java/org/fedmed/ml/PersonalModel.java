@@ -79,6 +79,8 @@ final class PersonalModel {
             case LocalTerm.Ditto d -> fitDitto(d, global, params, train, plain, cursor, seams);
             case LocalTerm.Proximal p -> throw new IllegalArgumentException("'" + p.describe()
                     + "' is not a personalization");
+            case LocalTerm.ControlVariates cv -> throw new IllegalArgumentException("'" + cv.describe()
+                    + "' is not a personalization");
         };
     }
 
@@ -125,6 +127,7 @@ final class PersonalModel {
             }
             case LocalTerm.Ditto d -> personal.clone();
             case LocalTerm.Proximal p -> global.clone();
+            case LocalTerm.ControlVariates cv -> global.clone();
         };
     }
 

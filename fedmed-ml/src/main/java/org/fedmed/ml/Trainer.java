@@ -24,9 +24,9 @@ import org.fedmed.ml.optim.Optimizers;
  * site keeps between fits, so its data order carries over from round to round; dropout masks come from the fit's
  * own seed, as with epochs.
  *
- * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are applied through {@link LocalTerms} at
- * every step, epochs or steps, after the gradient, against the parameters the fit started from (or an explicit
- * anchor); a fit without terms trains bit for bit as before they existed.
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term, SCAFFOLD's correction) are applied through
+ * {@link LocalTerms} at every step, epochs or steps, after the gradient, against the parameters the fit started from
+ * (or an explicit anchor); a fit without terms trains bit for bit as before they existed.
  */
 public final class Trainer {
 
@@ -73,7 +73,25 @@ public final class Trainer {
             throw new IllegalArgumentException("the local terms' anchor has " + anchor.length
                     + " values but the params have " + params.length);
         }
-        LocalTerms terms = LocalTerms.bind(config, anchor);
+        return train(model, params, data, config, cursor, LocalTerms.bind(config, anchor), seams);
+    }
+
+    /**
+     * As {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)}, with the fit's local terms already
+     * bound by the site ({@link LocalTerms#bind(FitConfig, float[], float[])} for a site that keeps a SCAFFOLD
+     * control variate).
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, LocalTerms terms) {
+        return train(model, params, data, config, cursor, terms, TrainingSeams.PLAIN);
+    }
+
+    /**
+     * The one entry every other overload comes to: the fit's work, batch size, learning rate and seed, its local
+     * terms already bound, and the gradient and batches of each step from {@code seams}.
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, LocalTerms terms, TrainingSeams seams) {
         return switch (config.work()) {
             case LocalWork.Epochs e -> run(model, params, data, true, e.count(), config.batchSize(),
                     config.learningRate(), config.seed(), cursor, terms, seams);

@@ -18,7 +18,10 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * parameters whose layout matches the model it was configured with, returns parameters and aggregate metrics,
  * and nothing else: no row, prediction or label leaves it. For {@code local_steps} fits it keeps one
  * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
- * previous one stopped; its fits run one at a time.
+ * previous one stopped; its fits run one at a time. It keeps its SCAFFOLD control variate c_i
+ * ({@link SiteControlVariate}) the same way, for its whole life, and returns Delta c with a SCAFFOLD fit's update;
+ * it refuses a SCAFFOLD fit whose model does not train with plain SGD, that carries no server control variate, or
+ * that also carries a personalization.
  *
  * <p>A fit that carries a personalization ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto})
  * makes the site keep a {@link PersonalModel} for its life (one run), which never leaves it; the update it returns
@@ -43,6 +46,7 @@ public class TrainingSiteClient implements SiteClient {
     private final BatchCursor cursor = new BatchCursor();
     private final PersonalModel personal;
     private final SiteTraining training;
+    private final SiteControlVariate control = new SiteControlVariate();
 
     /** A site that trains plainly ({@link SiteTraining#PLAIN}). */
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
@@ -77,19 +81,32 @@ public class TrainingSiteClient implements SiteClient {
         checkLayout(task.global());
         float[] global = task.global().flat();
         float[] params = task.global().copyFlat();
+        boolean scaffold = task.config().terms().stream().anyMatch(t -> t instanceof LocalTerm.ControlVariates);
         Map<String, Double> trainMetrics;
+        Map<String, ModelParameters> auxiliary = Map.of();
         synchronized (cursor) {
             training.admit(siteId, task, train.rows());
+            float[] c = scaffold ? serverControl(task) : null;
             TrainingResult result;
             try {
                 TrainingSeams seams = training.seams(model, task);
                 LocalTerm personalization = PersonalModel.personalization(task.config());
-                result = personalization == null
-                        ? Trainer.train(model, params, train, task.config(), cursor, params, seams)
-                        : personal.fit(personalization, global, params, train, task.config(), cursor, seams);
+                if (scaffold) {
+                    LocalTerms terms = LocalTerms.bind(task.config(), global, control.correction(c));
+                    result = Trainer.train(model, params, train, task.config(), cursor, terms, seams);
+                } else {
+                    result = personalization == null
+                            ? Trainer.train(model, params, train, task.config(), cursor, params, seams)
+                            : personal.fit(personalization, global, params, train, task.config(), cursor, seams);
+                }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(),
                         e);
+            }
+            if (scaffold) {
+                float[] deltaC = control.advance(global, params, c, result.steps(), task.config().learningRate());
+                auxiliary = Map.of(LocalTerm.ControlVariates.CONTROL_DELTA,
+                        ModelParameters.ofFlat(model.layout(), deltaC));
             }
             trainMetrics = training.completed(task, train.rows(), result);
         }
@@ -99,7 +116,39 @@ public class TrainingSiteClient implements SiteClient {
             }
         }
         return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
-                task.config().sendDelta(), train.rows(), quality, trainMetrics);
+                task.config().sendDelta(), train.rows(), quality, trainMetrics, auxiliary);
+    }
+
+    /**
+     * The server control variate c of a SCAFFOLD fit, after checking that this site can train it: the task carries
+     * c, the model trains with plain SGD, which option II's update assumes, and the fit carries no personalization.
+     */
+    private float[] serverControl(FitTask task) {
+        String term = "local term '" + LocalTerm.ControlVariates.NAME + "' (SCAFFOLD)";
+        if (!(model.spec().optimizer() instanceof OptimizerSpec.Sgd sgd) || sgd.momentum() != 0) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + ", whose control-variate update assumes plain local SGD, but the model's optimizer is "
+                    + model.spec().optimizer());
+        }
+        if (PersonalModel.personalization(task.config()) != null) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + " together with a personalization " + task.config().terms()
+                    + "; this site trains no fit with both");
+        }
+        ModelParameters c = task.auxiliary().get(LocalTerm.ControlVariates.SERVER_CONTROL);
+        if (c == null) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + " but carries no server control variate '" + LocalTerm.ControlVariates.SERVER_CONTROL
+                    + "' (it carries " + task.auxiliary().keySet() + ")");
+        }
+        return c.flat();
+    }
+
+    /** This site's SCAFFOLD control variate c_i as it stands: zeros before its first SCAFFOLD fit. */
+    public final float[] controlVariate() {
+        synchronized (cursor) {
+            return control.value(model.parameterCount());
+        }
     }
 
     @Override

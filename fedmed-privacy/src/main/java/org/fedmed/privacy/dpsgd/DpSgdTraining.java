@@ -20,8 +20,8 @@ import org.fedmed.privacy.accounting.RdpAccountant;
  * task's seed) and composes its steps (q = B / n, z) into the site's {@link RdpAccountant}; a fit that would take the
  * site past its {@code maxEpsilon} is refused before any training with a {@link PrivacyBudgetExhaustedException}.
  * The only training metric a fit reports is {@code dp_epsilon}, the cumulative epsilon at the config's delta; the
- * training loss stays at the site, since it is not noised. The mode keeps no personal model, so a fit with FedPer or
- * Ditto is refused. Thread-safe: the account is read and written under this object's lock.
+ * training loss stays at the site, since it is not noised. The mode keeps no personal model and no SCAFFOLD control
+ * variate, so a fit with FedPer, Ditto or SCAFFOLD's term is refused. Thread-safe: the account is read and written under this object's lock.
  */
 public final class DpSgdTraining implements SiteTraining {
 
@@ -46,6 +46,10 @@ public final class DpSgdTraining implements SiteTraining {
             if (t instanceof LocalTerm.Ditto || t instanceof LocalTerm.PersonalLayers) {
                 throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training does not keep a personal"
                         + " model; the fit asks for '" + t.describe() + "' (use personalization without site_dp)");
+            }
+            if (t instanceof LocalTerm.ControlVariates) {
+                throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training keeps no SCAFFOLD control"
+                        + " variate; the fit asks for '" + t.describe() + "' (use scaffold without site_dp)");
             }
         }
         double q = DpSgdTrainer.samplingRateFor(trainRows, task.config().batchSize());
