@@ -141,8 +141,9 @@ public final class Trainer {
         checkArguments(model, params, data, count, batchSize, lr);
         int rows = data.rows();
         int batch = Math.min(batchSize, rows);
-        int rounds = epochs ? count : 1;
-        int stepsPerRound = epochs ? (rows + batch - 1) / batch : count;
+        // an epochs fit is `count` blocks of one epoch's steps, a steps fit one block of `count` steps
+        int blocks = epochs ? count : 1;
+        int stepsPerBlock = epochs ? (rows + batch - 1) / batch : count;
         MiniBatches batches = seams.batches().open(rows, batch, seed, epochs ? new BatchCursor() : cursor);
         GradientSource gradient = seams.gradient();
         Model.Workspace workspace = model.newWorkspace(batch);
@@ -151,15 +152,15 @@ public final class Trainer {
         SplittableRandom dropout = new SplittableRandom(seed).split();
         double lastLoss = Double.NaN;
         long steps = 0;
-        for (int round = 1; round <= rounds; round++) {
+        for (int block = 1; block <= blocks; block++) {
             double lossSum = 0;
             long examples = 0;
-            for (int s = 1; s <= stepsPerRound; s++) {
+            for (int s = 1; s <= stepsPerBlock; s++) {
                 int taken = batches.next();
                 double loss = gradient.lossSum(model, params, data, batches, workspace, dropout, grad);
                 if (!Double.isFinite(loss)) {
-                    throw diverged("the training loss is " + loss / Math.max(taken, 1), epochs, round, rounds, s,
-                            stepsPerRound, lr, gradient);
+                    throw diverged("the training loss is " + loss / Math.max(taken, 1), epochs, block, blocks, s,
+                            stepsPerBlock, lr, gradient);
                 }
                 terms.addTo(params, grad);
                 optimizer.step(params, grad, lr);
@@ -167,7 +168,7 @@ public final class Trainer {
                 int bad = firstNonFinite(params);
                 if (bad >= 0) {
                     throw diverged("parameter " + bad + " of tensor '" + tensorAt(model.layout(), bad) + "' is "
-                            + params[bad], epochs, round, rounds, s, stepsPerRound, lr, gradient);
+                            + params[bad], epochs, block, blocks, s, stepsPerBlock, lr, gradient);
                 }
                 lossSum += loss;
                 examples += taken;
