@@ -2,6 +2,7 @@ package org.fedmed.ml;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -28,8 +29,14 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * metrics on the same test rows under the same names prefixed with
  * {@link ClassificationMetrics#PERSONAL_PREFIX} ({@code personal_log_loss}, ...), so the server's round records show
  * both; before its first personalized fit a site reports the global model's metrics only.
+ *
+ * <p>This is the one site client that trains, in simulation and deployment: its {@link SiteTraining} mode says how.
+ * {@link SiteTraining#PLAIN} is ordinary training and sends the training loss; DP-SGD ({@code DpSgdSiteClient} in
+ * {@code fedmed-privacy}, this class with its mode) keeps the site's privacy account and sends only its epsilon. The
+ * mode admits each fit, gives the seams it trains with and records it once trained, all under the lock that
+ * serializes the site's fits.
  */
-public final class TrainingSiteClient implements SiteClient {
+public class TrainingSiteClient implements SiteClient {
 
     private final String siteId;
     private final Model model;
@@ -39,9 +46,17 @@ public final class TrainingSiteClient implements SiteClient {
     private final BatchCursor cursor = new BatchCursor();
     private final java.util.TreeMap<Integer, BatchCursor.Mark> roundStarts = new java.util.TreeMap<>();
     private final PersonalModel personal;
+    private final SiteTraining training;
     private final SiteControlVariate control = new SiteControlVariate();
 
+    /** A site that trains plainly ({@link SiteTraining#PLAIN}). */
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
+        this(siteId, model, train, test, quality, SiteTraining.PLAIN);
+    }
+
+    /** A site that trains as {@code training} says. */
+    public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality,
+                              SiteTraining training) {
         if (train.rows() == 0) {
             throw new IllegalArgumentException("site '" + siteId + "' has no training rows");
         }
@@ -54,32 +69,37 @@ public final class TrainingSiteClient implements SiteClient {
         this.test = test;
         this.quality = quality;
         this.personal = new PersonalModel(model);
+        this.training = Objects.requireNonNull(training, "training");
     }
 
     @Override
-    public String siteId() {
+    public final String siteId() {
         return siteId;
     }
 
     @Override
-    public FitResult fit(FitTask task) {
+    public final FitResult fit(FitTask task) {
         checkLayout(task.global());
         float[] global = task.global().flat();
         float[] params = task.global().copyFlat();
         boolean scaffold = task.config().terms().stream().anyMatch(t -> t instanceof LocalTerm.ControlVariates);
-        TrainingResult result;
+        Map<String, Double> trainMetrics;
         Map<String, ModelParameters> auxiliary = Map.of();
         synchronized (cursor) {
+            training.admit(siteId, task, train.rows());
             float[] c = scaffold ? serverControl(task) : null;
             startRound(task.round());
+            TrainingResult result;
             try {
+                TrainingSeams seams = training.seams(model, task);
                 LocalTerm personalization = PersonalModel.personalization(task.config());
                 if (scaffold) {
                     LocalTerms terms = LocalTerms.bind(task.config(), global, control.correction(c, task.round()));
-                    result = Trainer.train(model, params, train, task.config(), cursor, terms);
+                    result = Trainer.train(model, params, train, task.config(), cursor, terms, seams);
                 } else {
-                    result = personalization == null ? Trainer.train(model, params, train, task.config(), cursor)
-                            : personal.fit(personalization, global, params, train, task.config(), cursor);
+                    result = personalization == null
+                            ? Trainer.train(model, params, train, task.config(), cursor, params, seams)
+                            : personal.fit(personalization, global, params, train, task.config(), cursor, seams);
                 }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(),
@@ -91,6 +111,7 @@ public final class TrainingSiteClient implements SiteClient {
                 auxiliary = Map.of(LocalTerm.ControlVariates.CONTROL_DELTA,
                         ModelParameters.ofFlat(model.layout(), deltaC));
             }
+            trainMetrics = training.completed(task, train.rows(), result);
         }
         if (task.config().sendDelta()) {
             for (int i = 0; i < params.length; i++) {
@@ -98,7 +119,7 @@ public final class TrainingSiteClient implements SiteClient {
             }
         }
         return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
-                task.config().sendDelta(), train.rows(), quality, Map.of("loss", result.lastEpochLoss()), auxiliary);
+                task.config().sendDelta(), train.rows(), quality, trainMetrics, auxiliary);
     }
 
     /**
@@ -142,14 +163,14 @@ public final class TrainingSiteClient implements SiteClient {
     }
 
     /** This site's SCAFFOLD control variate c_i as it stands: zeros before its first SCAFFOLD fit. */
-    public float[] controlVariate() {
+    public final float[] controlVariate() {
         synchronized (cursor) {
             return control.value(model.parameterCount());
         }
     }
 
     @Override
-    public EvalResult evaluate(EvalTask task) {
+    public final EvalResult evaluate(EvalTask task) {
         checkLayout(task.global());
         float[] global = task.global().flat();
         Map<String, Double> metrics = new LinkedHashMap<>(metrics(global));
@@ -166,7 +187,7 @@ public final class TrainingSiteClient implements SiteClient {
      * This site's personal model next to {@code global}: FedPer's global body with the site's own personal tensors,
      * Ditto's personal model, or a copy of {@code global} when the site has had no personalized fit.
      */
-    public float[] personalParameters(ModelParameters global) {
+    public final float[] personalParameters(ModelParameters global) {
         checkLayout(global);
         synchronized (cursor) {
             return personal.parameters(global.flat());
@@ -174,7 +195,7 @@ public final class TrainingSiteClient implements SiteClient {
     }
 
     /** Test metrics of the given parameters on this site's test split. */
-    public Map<String, Double> metrics(float[] params) {
+    public final Map<String, Double> metrics(float[] params) {
         return ClassificationMetrics.compute(model.predict(params, test), test.labels(), test.classes());
     }
 
