@@ -12,7 +12,7 @@ import org.fedmed.core.ParameterLayout;
  * ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto}) asks the site to keep. It is empty until
  * the first personalized fit, which also fixes its kind (and, for FedPer, which tensors are personal) for the rest
  * of the run; a later fit asking for another personalization is refused. Every fit trains with the same
- * {@link Trainer}:
+ * {@link Trainer} and the site's {@link TrainingSeams}:
  * <ul>
  *   <li>FedPer: the personal tensors of the received global model are replaced with the site's own (the first global
  *       model's values at the first fit), the model trains, the site keeps the trained personal tensors, and the
@@ -23,21 +23,21 @@ import org.fedmed.core.ParameterLayout;
  *       trains for the same local work and seed with the proximal term {@code lambda (v - w_global)} toward the
  *       received global model, over its own batch cursor so that the global model's data order is untouched.</li>
  * </ul>
- * The personal state changes only when a fit succeeds; the state before the last fit is kept too, so that a round
- * the server sends again (after a crash that lost it) trains from where it first started (its local-steps batch
- * order excepted: the cursors move on, as the global model's does). Not thread-safe: its site serializes fits and
- * evaluations.
+ * The personal state changes only when a fit succeeds; the state before the last fit is kept too (Ditto's batch
+ * order included), so that a round the server sends again (after a crash that lost it) trains from where it first
+ * started, as the site's own batch cursor does. Not thread-safe: its site serializes fits and evaluations.
  */
 final class PersonalModel {
 
     private final Model model;
     private LocalTerm kind;
     private float[] personal;
-    private final BatchCursor dittoCursor = new BatchCursor();
+    private BatchCursor dittoCursor = new BatchCursor();
     /** The round of the last personalized fit (0 before the first), and the state that fit started from. */
     private int lastRound;
     private LocalTerm kindBefore;
     private float[] personalBefore;
+    private BatchCursor.Mark dittoBefore;
 
     PersonalModel(Model model) {
         this.model = model;
@@ -88,19 +88,28 @@ final class PersonalModel {
      * models are an uninterrupted run's.
      */
     TrainingResult fit(int round, LocalTerm personalization, float[] global, float[] params, LabeledData train,
-                       FitConfig config, BatchCursor cursor) {
+                       FitConfig config, BatchCursor cursor, TrainingSeams seams) {
         FitConfig plain = withoutPersonalization(config);
         LocalTerm startKind = round == lastRound ? kindBefore : round < lastRound ? null : kind;
         float[] start = round == lastRound ? personalBefore : round < lastRound ? null : personal;
         checkSameKind(startKind, personalization);
+        if (round < lastRound) {
+            dittoCursor = new BatchCursor();
+        } else if (round == lastRound && dittoBefore != null) {
+            dittoCursor.rewind(dittoBefore);
+        }
+        BatchCursor.Mark dittoStart = dittoCursor.mark();
         Trained trained = switch (personalization) {
-            case LocalTerm.PersonalLayers p -> fitFedPer(p, start, global, params, train, plain, cursor);
-            case LocalTerm.Ditto d -> fitDitto(d, start, global, params, train, plain, cursor);
+            case LocalTerm.PersonalLayers p -> fitFedPer(p, start, global, params, train, plain, cursor, seams);
+            case LocalTerm.Ditto d -> fitDitto(d, start, global, params, train, plain, cursor, seams);
             case LocalTerm.Proximal p -> throw new IllegalArgumentException("'" + p.describe()
+                    + "' is not a personalization");
+            case LocalTerm.ControlVariates cv -> throw new IllegalArgumentException("'" + cv.describe()
                     + "' is not a personalization");
         };
         kindBefore = startKind;
         personalBefore = start;
+        dittoBefore = dittoStart;
         lastRound = round;
         kind = personalization;
         personal = trained.kept();
@@ -112,11 +121,11 @@ final class PersonalModel {
     }
 
     private Trained fitFedPer(LocalTerm.PersonalLayers p, float[] start, float[] global, float[] params,
-                              LabeledData train, FitConfig plain, BatchCursor cursor) {
+                              LabeledData train, FitConfig plain, BatchCursor cursor, TrainingSeams seams) {
         List<ParameterLayout.Entry> tensors = personalTensors(p, model.layout());
         float[] own = start != null ? start : global.clone();
         copy(tensors, own, params);
-        TrainingResult result = Trainer.train(model, params, train, plain, cursor);
+        TrainingResult result = Trainer.train(model, params, train, plain, cursor, params, seams);
         float[] kept = own.clone();
         copy(tensors, params, kept);
         copy(tensors, global, params);
@@ -124,11 +133,11 @@ final class PersonalModel {
     }
 
     private Trained fitDitto(LocalTerm.Ditto d, float[] start, float[] global, float[] params,
-                             LabeledData train, FitConfig plain, BatchCursor cursor) {
-        TrainingResult result = Trainer.train(model, params, train, plain, cursor);
+                             LabeledData train, FitConfig plain, BatchCursor cursor, TrainingSeams seams) {
+        TrainingResult result = Trainer.train(model, params, train, plain, cursor, params, seams);
         float[] v = start != null ? start.clone() : global.clone();
         Trainer.train(model, v, train, plain.withTerms(List.of(new LocalTerm.Proximal(d.lambda()))), dittoCursor,
-                global);
+                global, seams);
         return new Trained(result, v);
     }
 
@@ -148,6 +157,7 @@ final class PersonalModel {
             }
             case LocalTerm.Ditto d -> personal.clone();
             case LocalTerm.Proximal p -> global.clone();
+            case LocalTerm.ControlVariates cv -> global.clone();
         };
     }
 

@@ -191,4 +191,23 @@ class PersonalizationTest {
         fitOnce(fresh, 1, GLOBAL, fit(LocalWork.steps(2), new LocalTerm.PersonalLayers(List.of(1))));
         assertArrayEquals(fresh.personalParameters(params(GLOBAL)), site.personalParameters(params(GLOBAL)));
     }
+
+    @Test
+    void aDittoRoundSentAgainReplaysThePersonalModelsBatchOrderToo() {
+        LocalTerm ditto = new LocalTerm.Ditto(0.8);
+        // one-row batches over three rows, two steps a round: round 2 starts mid-pass, round 3 in the next pass
+        FitConfig steps = new FitConfig(LocalWork.steps(2), 1, ProximalTermTest.LR, false, 7).withTerms(List.of(ditto));
+        TrainingSiteClient site = site();
+        fitOnce(site, 1, GLOBAL, steps);
+        fitOnce(site, 2, GLOBAL, steps);
+        float[] v2 = site.personalParameters(params(GLOBAL));
+        fitOnce(site, 2, GLOBAL, steps);
+        assertArrayEquals(v2, site.personalParameters(params(GLOBAL)), "the re-sent round's personal model");
+        fitOnce(site, 3, GLOBAL, steps);
+        TrainingSiteClient uninterrupted = site();
+        for (int round = 1; round <= 3; round++) {
+            fitOnce(uninterrupted, round, GLOBAL, steps);
+        }
+        assertArrayEquals(uninterrupted.personalParameters(params(GLOBAL)), site.personalParameters(params(GLOBAL)));
+    }
 }

@@ -20,19 +20,14 @@ import java.util.regex.Pattern;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.metrics.ClassificationMetrics;
-import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.deploy.site.SitePersonalModelFile;
 import org.fedmed.deploy.site.SitePreprocessingFile;
-import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.server.checkpoint.SafetensorsFile;
 import org.fedmed.server.checkpoint.SafetensorsReader;
 import org.fedmed.server.export.ModelExporter;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.export.ModelPredictor;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
@@ -166,8 +161,7 @@ class PersonalizationProcessesMatchSimulationTest {
             server.awaitOutput("listening on", Duration.ofSeconds(60));
             for (String site : Federation.HOSPITALS) {
                 FedmedProcess p = FedmedProcess.start(site, tmp.resolve("logs"), "site", "--once", "--config",
-                        fed.siteConfig(site, site, "fedavg", spec, "stats: per_site\nmissing_indicators: false")
-                                .toString());
+                        fed.siteConfig(site, site, "fedavg", spec, MatchedRun.PER_SITE_DATA).toString());
                 processes.add(p);
                 sites.add(p);
             }
@@ -248,12 +242,6 @@ class PersonalizationProcessesMatchSimulationTest {
 
     /** {@code simulate}'s personalized regime of {@code training}, its sites' data prepared as deployed sites do. */
     static ComparisonReport simulate(String training) {
-        SimulationConfig cfg = ConfigLoader.parse(training + """
-                simulation:
-                  stats: per_site
-                  missing_indicators: false
-                  regimes: [personalized]
-                """, "simulation", Map.of());
-        return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
+        return MatchedRun.simulate(training + MatchedRun.PER_SITE_SIMULATION.replace("[federated]", "[personalized]"));
     }
 }

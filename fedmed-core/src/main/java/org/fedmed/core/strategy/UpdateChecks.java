@@ -5,14 +5,15 @@ import org.fedmed.core.ModelParameters;
 
 /**
  * The checks every aggregator and filter makes before it touches an update: it belongs to this round, it has the
- * global model's layout, and all its values are finite. Each failure names the site and what is wrong.
+ * global model's layout, and all its values are finite, those of its auxiliary vectors ({@code scaffold.delta_c})
+ * included. Each failure names the site and what is wrong.
  */
 public final class UpdateChecks {
 
     private UpdateChecks() {
     }
 
-    /** Same layout as the global model, and finite values. */
+    /** Same layout as the global model, and finite values, in the parameters and in every auxiliary vector. */
     public static void check(FitResult update, ModelParameters global) throws UpdateRejectedException {
         if (!update.parameters().layout().equals(global.layout())) {
             throw new UpdateRejectedException(update.siteId(), "parameter layout "
@@ -23,6 +24,14 @@ public final class UpdateChecks {
         if (bad >= 0) {
             throw new UpdateRejectedException(update.siteId(), "value " + update.parameters().flat()[bad]
                     + " in tensor '" + update.parameters().tensorAt(bad) + "' (flat index " + bad + ") is not finite");
+        }
+        for (var aux : update.auxiliary().entrySet()) {
+            int badAux = aux.getValue().firstNonFinite();
+            if (badAux >= 0) {
+                throw new UpdateRejectedException(update.siteId(), "value " + aux.getValue().flat()[badAux]
+                        + " of auxiliary vector '" + aux.getKey() + "' in tensor '" + aux.getValue().tensorAt(badAux)
+                        + "' (flat index " + badAux + ") is not finite");
+            }
         }
     }
 

@@ -94,6 +94,10 @@ public final class AllowListPolicy implements TaskPolicy {
                     case LocalTerm.Proximal p -> p.mu() <= allow.maxProxMu() ? Optional.<String>empty()
                             : Optional.of("the fit asks for " + LocalTerm.Proximal.KEY + " " + p.mu()
                                     + "; this site allows at most " + allow.maxProxMu() + " (max_prox_mu)");
+                    case LocalTerm.ControlVariates cv -> offer.auxiliary()
+                            .contains(LocalTerm.ControlVariates.SERVER_CONTROL) ? Optional.<String>empty()
+                            : Optional.of("the fit asks for local term '" + cv.name() + "' (SCAFFOLD) but carries no"
+                                    + " server control variate '" + LocalTerm.ControlVariates.SERVER_CONTROL + "'");
                     case LocalTerm.Ditto d -> d.lambda() <= allow.maxDittoLambda() ? Optional.<String>empty()
                             : Optional.of("the fit asks for " + LocalTerm.Ditto.KEY + " " + d.lambda()
                                     + "; this site allows at most " + allow.maxDittoLambda() + " (max_ditto_lambda)");

@@ -6,12 +6,13 @@ import org.fedmed.core.ModelParameters;
 import org.fedmed.transport.proto.Chunk;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.wire.ChunkException;
+import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.ModelAssembler;
 
 /**
  * Receives one fit result's parameters, chunk by chunk, straight into the float vector the result will carry.
- * Each chunk is checked as it lands: every value finite, and the running L2 norm of the delta from the global
- * model within the bound, so a bad update is refused at the first bad chunk rather than after the whole payload.
+ * Each chunk is checked as it lands: every value finite, auxiliary vectors' included, and the running L2 norm of the
+ * delta from the global model (the parameters only) within the bound, so a bad update is refused at the first bad chunk rather than after the whole payload.
  * Holds a share of the result buffer budget from reservation until {@link #releaseBudget()}.
  */
 final class ResultReceiver {
@@ -59,7 +60,7 @@ final class ResultReceiver {
 
     /** Allocates the vector the payload is decoded into. */
     void allocate() {
-        assembler = new ModelAssembler(taskId(), new float[global.size()]);
+        assembler = new ModelAssembler(taskId(), new float[global.size() * (1 + header.getAuxiliaryCount())]);
     }
 
     boolean allocated() {
@@ -77,9 +78,11 @@ final class ResultReceiver {
     private void check(int from, int to) throws InvalidUpdateException {
         float[] v = assembler.target();
         float[] g = global.flat();
+        int p = g.length;
         boolean delta = header.getIsDelta();
         double s = sumSquares;
-        for (int i = from; i < to; i++) {
+        int modelTo = Math.min(to, p);
+        for (int i = from; i < modelTo; i++) {
             float x = v[i];
             if (!Float.isFinite(x)) {
                 throw new InvalidUpdateException("value " + x + " in tensor '" + global.tensorAt(i) + "' (flat index " + i
@@ -88,17 +91,26 @@ final class ResultReceiver {
             double d = delta ? x : (double) x - g[i];
             s += d * d;
         }
+        for (int i = Math.max(from, p); i < to; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new InvalidUpdateException("value " + v[i] + " of auxiliary vector '"
+                        + header.getAuxiliary(i / p - 1) + "' in tensor '" + global.tensorAt(i % p) + "' (flat index "
+                        + i % p + ") is not finite");
+            }
+        }
         sumSquares = s;
         if (Math.sqrt(s) > maxNorm) {
             throw new InvalidUpdateException("L2 norm of the update's delta from the global model exceeds the bound "
-                    + maxNorm + " (it reached " + (float) Math.sqrt(s) + " after " + to + " of " + v.length + " values)");
+                    + maxNorm + " (it reached " + (float) Math.sqrt(s) + " after " + modelTo + " of " + p + " values)");
         }
     }
 
     /** The verified result. */
     FitResult result() {
-        return new FitResult(siteId, taskId(), ModelParameters.ofFlat(global.layout(), assembler.target()),
-                header.getIsDelta(), header.getNumExamples(), header.getQuality(), header.getMetricsMap());
+        float[] payload = assembler.target();
+        return new FitResult(siteId, taskId(), AuxiliaryPayload.model(global.layout(), payload),
+                header.getIsDelta(), header.getNumExamples(), header.getQuality(), header.getMetricsMap(),
+                AuxiliaryPayload.auxiliary(global.layout(), payload, header.getAuxiliaryList()));
     }
 
     /** Gives back this result's share of the budget, if it holds one; safe to call more than once. */
