@@ -64,10 +64,10 @@ class FixedDenominatorAggregatorTest {
         agg.accept(Updates.delta("a", 5, 1));
         UpdateRejectedException twice = assertThrows(UpdateRejectedException.class,
                 () -> agg.accept(Updates.delta("a", 5, 1)));
-        assertTrue(twice.getMessage().contains("already contributed"));
+        assertTrue(twice.getMessage().contains("the site already sent an update in round 5"));
         UpdateRejectedException stale = assertThrows(UpdateRejectedException.class,
                 () -> agg.accept(Updates.delta("b", 4, 1)));
-        assertTrue(stale.getMessage().contains("does not belong to this round"));
+        assertTrue(stale.getMessage().contains("task id 'r4-fit-b' does not answer a fit task of round 5 (expected 'r5-fit-b')"));
         assertArrayEquals(new float[]{0.5f}, agg.result().flat());
     }
 
