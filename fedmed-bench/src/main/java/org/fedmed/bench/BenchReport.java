@@ -131,8 +131,8 @@ public final class BenchReport {
             rules.add(param(r, "rule"));
             p = param(r, "p");
         }
-        out.append("### RobustAggregationBenchmark: P = ").append(p).append("; one round per measurement; "
-                + "ms as best [mean]; x fedavg = best time / fedavg's best time at that N\n\n");
+        out.append("### RobustAggregationBenchmark: P = ").append(p).append("; ms per round as best [mean] of the "
+                + "measurement iterations; x fedavg = best time / fedavg's best time at that N\n\n");
         StringBuilder head = new StringBuilder("| N |");
         StringBuilder rule = new StringBuilder("|---:|");
         for (String r : rules) {

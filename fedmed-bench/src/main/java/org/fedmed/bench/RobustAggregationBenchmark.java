@@ -33,16 +33,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the m rescorings.</li>
  * </ul>
  * A robust round holds all N updates (by reference: updates that arrive as full weights are not copied), so its
- * memory is O(N·P). A round is long (Krum at N = 1000, P = 1e5 computes 5e5 distances of 1e5 floats), so each
- * measurement is one round ({@code SingleShotTime}). Updates come from an {@link UpdateRing}; a round longer than the
+ * memory is O(N·P). Rounds get long (Krum at N = 1000, P = 1e5 computes 5e5 distances of 1e5 floats), so the
+ * defaults are few and short iterations; an iteration runs at least one whole round. Updates come from an {@link UpdateRing}; a round longer than the
  * ring sends repeated values under distinct site ids, which changes no rule's cost.
  */
-@BenchmarkMode(Mode.SingleShotTime)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 public class RobustAggregationBenchmark {
 
     /** The rules, baseline first. */
