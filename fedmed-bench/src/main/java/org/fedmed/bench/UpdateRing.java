@@ -103,7 +103,7 @@ public final class UpdateRing {
     public FitResult update(int k, int j) {
         FitResult u = updates[k];
         return new FitResult("site-" + j, "r" + ROUND + "-fit-site-" + j, u.parameters(), u.isDelta(), u.numExamples(),
-                u.quality(), u.trainMetrics());
+                u.quality(), u.trainMetrics(), u.auxiliary());
     }
 
     /** The flat floats of update {@code k}. */

@@ -5,10 +5,13 @@ import java.util.Map;
 /**
  * What a site sends back after local training: its new weights (or their delta from the global model), how
  * many examples it trained on, and a data-quality score in [0, 1] (for example the share of non-missing
- * values) that quality-weighted aggregation may use. Training metrics are aggregates, never rows.
+ * values) that quality-weighted aggregation may use. Training metrics are aggregates, never rows. {@code auxiliary}
+ * holds the named vectors a strategy asked for besides the model (SCAFFOLD's {@code scaffold.delta_c}), each with the
+ * parameters' layout ({@link AuxiliaryVectors}); the seven-argument constructor gives none.
  */
 public record FitResult(String siteId, String taskId, ModelParameters parameters, boolean isDelta,
-                        long numExamples, double quality, Map<String, Double> trainMetrics) {
+                        long numExamples, double quality, Map<String, Double> trainMetrics,
+                        Map<String, ModelParameters> auxiliary) {
     public FitResult {
         if (numExamples < 1) {
             throw new IllegalArgumentException("site '" + siteId + "': num_examples must be >= 1, got " + numExamples);
@@ -17,5 +20,12 @@ public record FitResult(String siteId, String taskId, ModelParameters parameters
             throw new IllegalArgumentException("site '" + siteId + "': quality must be in [0, 1], got " + quality);
         }
         trainMetrics = Map.copyOf(trainMetrics);
+        auxiliary = AuxiliaryVectors.check("site '" + siteId + "'", auxiliary, parameters.layout());
+    }
+
+    /** A result with no auxiliary vector. */
+    public FitResult(String siteId, String taskId, ModelParameters parameters, boolean isDelta, long numExamples,
+                     double quality, Map<String, Double> trainMetrics) {
+        this(siteId, taskId, parameters, isDelta, numExamples, quality, trainMetrics, Map.of());
     }
 }

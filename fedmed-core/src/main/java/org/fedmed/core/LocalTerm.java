@@ -14,7 +14,8 @@ import java.util.List;
  * codec, a site's allow-list) switch over this sealed type, so they do not compile until they do. A term whose
  * meaning changes gets a new version, never a silent reinterpretation of the old one.
  */
-public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers {
+public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers,
+        LocalTerm.ControlVariates {
 
     /** The term's name on the wire and in messages, e.g. {@code proximal}. */
     String name();
@@ -159,6 +160,43 @@ public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.Ditto, L
         @Override
         public List<Double> values() {
             return tensors.stream().map(Integer::doubleValue).toList();
+        }
+    }
+
+    /**
+     * SCAFFOLD's control-variate correction (Karimireddy et al. 2020): every local step's gradient gains
+     * {@code c - c_i}, where {@code c} is the server's control variate, sent with the fit as the task's auxiliary
+     * vector {@value #SERVER_CONTROL}, and {@code c_i} is the site's own, which the site keeps from fit to fit
+     * (zero before its first). After K local steps at learning rate lr from x to y the site sets (option II)
+     * {@code c_i+ = c_i - c + (x - y) / (K lr)} and returns {@code Delta c = c_i+ - c_i} as the result's auxiliary
+     * vector {@value #CONTROL_DELTA}. Option II assumes plain local SGD, so a site whose model trains with momentum or
+     * Adam refuses the fit, as does a site that cannot keep a control variate. The term has no numbers: the vectors
+     * travel as auxiliary vectors. Wire name {@code scaffold}, version 1, values {@code []}.
+     */
+    record ControlVariates() implements LocalTerm {
+
+        /** The wire name of this term. */
+        public static final String NAME = "scaffold";
+        /** The version of this term's meaning. */
+        public static final int VERSION = 1;
+        /** The fit task's auxiliary vector holding the server control variate c. */
+        public static final String SERVER_CONTROL = "scaffold.c";
+        /** The fit result's auxiliary vector holding the site's Delta c = c_i+ - c_i. */
+        public static final String CONTROL_DELTA = "scaffold.delta_c";
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public int version() {
+            return VERSION;
+        }
+
+        @Override
+        public List<Double> values() {
+            return List.of();
         }
     }
 }

@@ -14,7 +14,10 @@ import java.util.SplittableRandom;
  * the first fit's seed do.
  *
  * <p>The cursor lives in memory only: a site process that restarts starts a new order, seeded by the first fit it
- * then receives, from the beginning of a pass. Not thread-safe; a site serializes the fits that share a cursor.
+ * then receives, from the beginning of a pass. A site {@linkplain #mark() marks} the cursor at the start of each
+ * round's fit and {@linkplain #rewind rewinds} to that mark when a round it already trained is asked again (a server
+ * resumed from an earlier round), so the re-run takes the batches the round took the first time. Not thread-safe; a
+ * site serializes the fits that share a cursor.
  */
 public final class BatchCursor {
 
@@ -94,6 +97,38 @@ public final class BatchCursor {
     /** Passes begun so far: 1 during the first pass, 0 before the first fit. */
     public long passes() {
         return passes;
+    }
+
+    /** Where a cursor stood: the passes begun and the position in the current one. */
+    public record Mark(long passes, int position) {
+    }
+
+    /** Where this cursor stands now, to {@link #rewind} to later. */
+    public Mark mark() {
+        return new Mark(passes, position);
+    }
+
+    /**
+     * Puts the cursor back where it stood at {@code mark}, rebuilding that pass's order from the seed (the generator
+     * is replayed through every shuffle before it, so this costs one shuffle per pass and is meant for the rare
+     * re-run of a round). A cursor not yet started, or marked before it started, is left to start afresh.
+     */
+    public void rewind(Mark mark) {
+        if (order == null) {
+            return;
+        }
+        int rows = order.length;
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        rng = new SplittableRandom(seed);
+        rng.split();
+        for (long p = 0; p < mark.passes(); p++) {
+            Trainer.shuffle(order, rng);
+        }
+        passes = mark.passes();
+        position = mark.passes() == 0 ? rows : mark.position();
+        batchStart = 0;
     }
 
     /** The seed of the fit that started this cursor; meaningful once {@link #started()}. */

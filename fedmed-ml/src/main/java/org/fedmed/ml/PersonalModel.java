@@ -12,7 +12,7 @@ import org.fedmed.core.ParameterLayout;
  * ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto}) asks the site to keep. It is empty until
  * the first personalized fit, which also fixes its kind (and, for FedPer, which tensors are personal) for the rest
  * of the run; a later fit asking for another personalization is refused. Every fit trains with the same
- * {@link Trainer}:
+ * {@link Trainer} and the site's {@link TrainingSeams}:
  * <ul>
  *   <li>FedPer: the personal tensors of the received global model are replaced with the site's own (the first global
  *       model's values at the first fit), the model trains, the site keeps the trained personal tensors, and the
@@ -72,23 +72,25 @@ final class PersonalModel {
      * return; see the class comment for what each personalization does.
      */
     TrainingResult fit(LocalTerm personalization, float[] global, float[] params, LabeledData train,
-                       FitConfig config, BatchCursor cursor) {
+                       FitConfig config, BatchCursor cursor, TrainingSeams seams) {
         FitConfig plain = withoutPersonalization(config);
         return switch (personalization) {
-            case LocalTerm.PersonalLayers p -> fitFedPer(p, global, params, train, plain, cursor);
-            case LocalTerm.Ditto d -> fitDitto(d, global, params, train, plain, cursor);
+            case LocalTerm.PersonalLayers p -> fitFedPer(p, global, params, train, plain, cursor, seams);
+            case LocalTerm.Ditto d -> fitDitto(d, global, params, train, plain, cursor, seams);
             case LocalTerm.Proximal p -> throw new IllegalArgumentException("'" + p.describe()
+                    + "' is not a personalization");
+            case LocalTerm.ControlVariates cv -> throw new IllegalArgumentException("'" + cv.describe()
                     + "' is not a personalization");
         };
     }
 
     private TrainingResult fitFedPer(LocalTerm.PersonalLayers p, float[] global, float[] params, LabeledData train,
-                                     FitConfig plain, BatchCursor cursor) {
+                                     FitConfig plain, BatchCursor cursor, TrainingSeams seams) {
         List<ParameterLayout.Entry> tensors = personalTensors(p, model.layout());
         checkSameKind(p);
         float[] own = personal != null ? personal : global.clone();
         copy(tensors, own, params);
-        TrainingResult result = Trainer.train(model, params, train, plain, cursor);
+        TrainingResult result = Trainer.train(model, params, train, plain, cursor, params, seams);
         float[] kept = own.clone();
         copy(tensors, params, kept);
         copy(tensors, global, params);
@@ -98,12 +100,12 @@ final class PersonalModel {
     }
 
     private TrainingResult fitDitto(LocalTerm.Ditto d, float[] global, float[] params, LabeledData train,
-                                    FitConfig plain, BatchCursor cursor) {
+                                    FitConfig plain, BatchCursor cursor, TrainingSeams seams) {
         checkSameKind(d);
-        TrainingResult result = Trainer.train(model, params, train, plain, cursor);
+        TrainingResult result = Trainer.train(model, params, train, plain, cursor, params, seams);
         float[] v = personal != null ? personal.clone() : global.clone();
         Trainer.train(model, v, train, plain.withTerms(List.of(new LocalTerm.Proximal(d.lambda()))), dittoCursor,
-                global);
+                global, seams);
         kind = d;
         personal = v;
         return result;
@@ -125,6 +127,7 @@ final class PersonalModel {
             }
             case LocalTerm.Ditto d -> personal.clone();
             case LocalTerm.Proximal p -> global.clone();
+            case LocalTerm.ControlVariates cv -> global.clone();
         };
     }
 

@@ -9,19 +9,24 @@ import org.fedmed.ml.optim.Optimizer;
 import org.fedmed.ml.optim.Optimizers;
 
 /**
- * Local mini-batch training of a {@link Model} on a site's data. Each epoch visits every row once in an order
- * shuffled by a seeded generator; dropout masks come from a second generator split from the same seed, and the
- * optimizer named in the model's spec starts from fresh state on every call. The result is deterministic: the
- * same model, parameters, data, settings and seed give bit-identical parameters. Training stops with an
- * {@link IllegalStateException} as soon as the loss or a parameter becomes NaN or infinite.
+ * Local mini-batch training of a {@link Model} on a site's data: the one training loop of every site, plain or
+ * DP-SGD. Each step takes a batch from the fit's {@link BatchSampler batch seam}, asks the fit's
+ * {@link GradientSource gradient seam} for the batch's gradient, adds the fit's {@link LocalTerms} and hands the result
+ * to the optimizer named in the model's spec, which starts from fresh state on every call. Plain training
+ * ({@link TrainingSeams#PLAIN}) is the model's mean gradient over shuffled passes: each epoch visits every row once
+ * in an order shuffled by a seeded generator. Dropout masks come from a second generator split from the same seed.
+ * The result is deterministic: the same model, parameters, data, settings, seams and seed give bit-identical
+ * parameters. Training stops with an {@link IllegalStateException} as soon as the loss or a parameter becomes NaN
+ * or infinite.
  *
- * <p>A fit of {@code local_steps} runs exactly that many steps and takes its batches from a {@link BatchCursor} that
- * the site keeps between fits, so its data order carries over from round to round; dropout masks come from the
- * fit's own seed, as with epochs.
+ * <p>An epochs fit is E * ceil(n / B) steps (B capped at n), E passes of a fresh order for shuffled batches; a fit of
+ * {@code local_steps} runs exactly that many steps and takes shuffled batches from a {@link BatchCursor} that the
+ * site keeps between fits, so its data order carries over from round to round; dropout masks come from the fit's
+ * own seed, as with epochs.
  *
- * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are applied through {@link LocalTerms} at
- * every step, epochs or steps, against the parameters the fit started from; a fit without terms trains bit for bit as
- * before they existed.
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term, SCAFFOLD's correction) are applied through
+ * {@link LocalTerms} at every step, epochs or steps, after the gradient, against the parameters the fit started from
+ * (or an explicit anchor); a fit without terms trains bit for bit as before they existed.
  */
 public final class Trainer {
 
@@ -54,16 +59,44 @@ public final class Trainer {
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
                                        BatchCursor cursor, float[] anchor) {
+        return train(model, params, data, config, cursor, anchor, TrainingSeams.PLAIN);
+    }
+
+    /**
+     * As {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor, float[])}, with the gradient and the
+     * batches of each step from {@code seams}: a {@code local_steps} fit with shuffled batches continues
+     * {@code cursor}, an epochs fit or Poisson batches leave it untouched.
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, float[] anchor, TrainingSeams seams) {
         if (anchor.length != params.length) {
             throw new IllegalArgumentException("the local terms' anchor has " + anchor.length
                     + " values but the params have " + params.length);
         }
-        LocalTerms terms = LocalTerms.bind(config, anchor);
+        return train(model, params, data, config, cursor, LocalTerms.bind(config, anchor), seams);
+    }
+
+    /**
+     * As {@link #train(Model, float[], LabeledData, FitConfig, BatchCursor)}, with the fit's local terms already
+     * bound by the site ({@link LocalTerms#bind(FitConfig, float[], float[])} for a site that keeps a SCAFFOLD
+     * control variate).
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, LocalTerms terms) {
+        return train(model, params, data, config, cursor, terms, TrainingSeams.PLAIN);
+    }
+
+    /**
+     * The one entry every other overload comes to: the fit's work, batch size, learning rate and seed, its local
+     * terms already bound, and the gradient and batches of each step from {@code seams}.
+     */
+    public static TrainingResult train(Model model, float[] params, LabeledData data, FitConfig config,
+                                       BatchCursor cursor, LocalTerms terms, TrainingSeams seams) {
         return switch (config.work()) {
-            case LocalWork.Epochs e -> trainEpochs(model, params, data, e.count(), config.batchSize(),
-                    config.learningRate(), config.seed(), terms);
-            case LocalWork.Steps s -> trainSteps(model, params, data, s.count(), config.batchSize(),
-                    config.learningRate(), config.seed(), cursor, terms);
+            case LocalWork.Epochs e -> run(model, params, data, true, e.count(), config.batchSize(),
+                    config.learningRate(), config.seed(), cursor, terms, seams);
+            case LocalWork.Steps s -> run(model, params, data, false, s.count(), config.batchSize(),
+                    config.learningRate(), config.seed(), cursor, terms, seams);
         };
     }
 
@@ -78,42 +111,8 @@ public final class Trainer {
      */
     public static TrainingResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
                                             double lr, long seed, BatchCursor cursor) {
-        return trainSteps(model, params, data, steps, batchSize, lr, seed, cursor, LocalTerms.NONE);
-    }
-
-    private static TrainingResult trainSteps(Model model, float[] params, LabeledData data, int steps, int batchSize,
-                                             double lr, long seed, BatchCursor cursor, LocalTerms terms) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("local steps must be >= 1, got " + steps);
-        }
-        checkArguments(model, params, data, steps, batchSize, lr);
-        int rows = data.rows();
-        int batch = Math.min(batchSize, rows);
-        cursor.start(rows, seed);
-        Model.Workspace workspace = model.newWorkspace(batch);
-        Optimizer optimizer = Optimizers.create(model.spec().optimizer(), params.length);
-        float[] grad = new float[params.length];
-        SplittableRandom dropout = new SplittableRandom(seed).split();
-        double sum = 0;
-        long examples = 0;
-        for (int s = 1; s <= steps; s++) {
-            int count = cursor.advance(batch);
-            double loss = model.lossAndGradient(params, data, cursor.order(), cursor.batchStart(), count, grad,
-                    workspace, dropout);
-            if (!Double.isFinite(loss)) {
-                throw divergedAtStep("the training loss is " + loss, s, steps, lr);
-            }
-            terms.addTo(params, grad);
-            optimizer.step(params, grad, lr);
-            int bad = firstNonFinite(params);
-            if (bad >= 0) {
-                throw divergedAtStep("parameter " + bad + " of tensor '" + tensorAt(model.layout(), bad) + "' is "
-                        + params[bad], s, steps, lr);
-            }
-            sum += loss * count;
-            examples += count;
-        }
-        return new TrainingResult(sum / examples, 0, steps);
+        return run(model, params, data, false, steps, batchSize, lr, seed, cursor, LocalTerms.NONE,
+                TrainingSeams.PLAIN);
     }
 
     /**
@@ -125,35 +124,43 @@ public final class Trainer {
      */
     public static TrainingResult train(Model model, float[] params, LabeledData data, int epochs, int batchSize,
                                        double lr, long seed) {
-        return trainEpochs(model, params, data, epochs, batchSize, lr, seed, LocalTerms.NONE);
+        return run(model, params, data, true, epochs, batchSize, lr, seed, null, LocalTerms.NONE,
+                TrainingSeams.PLAIN);
     }
 
-    private static TrainingResult trainEpochs(Model model, float[] params, LabeledData data, int epochs, int batchSize,
-                                              double lr, long seed, LocalTerms terms) {
-        checkArguments(model, params, data, epochs, batchSize, lr);
+    /**
+     * The one loop: {@code count} epochs of ceil(n / B) steps each, or one run of {@code count} steps. The reported
+     * loss is the mean per-example loss over the last epoch's (or all the steps') batches, NaN if they held no row.
+     */
+    private static TrainingResult run(Model model, float[] params, LabeledData data, boolean epochs, int count,
+                                      int batchSize, double lr, long seed, BatchCursor cursor, LocalTerms terms,
+                                      TrainingSeams seams) {
+        if (!epochs && count < 1) {
+            throw new IllegalArgumentException("local steps must be >= 1, got " + count);
+        }
+        checkArguments(model, params, data, count, batchSize, lr);
         int rows = data.rows();
         int batch = Math.min(batchSize, rows);
-        int stepsPerEpoch = (rows + batch - 1) / batch;
+        // an epochs fit is `count` blocks of one epoch's steps, a steps fit one block of `count` steps
+        int blocks = epochs ? count : 1;
+        int stepsPerBlock = epochs ? (rows + batch - 1) / batch : count;
+        MiniBatches batches = seams.batches().open(rows, batch, seed, epochs ? new BatchCursor() : cursor);
+        GradientSource gradient = seams.gradient();
         Model.Workspace workspace = model.newWorkspace(batch);
         Optimizer optimizer = Optimizers.create(model.spec().optimizer(), params.length);
         float[] grad = new float[params.length];
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            order[i] = i;
-        }
-        SplittableRandom shuffle = new SplittableRandom(seed);
-        SplittableRandom dropout = shuffle.split();
-        double lastEpochLoss = Double.NaN;
+        SplittableRandom dropout = new SplittableRandom(seed).split();
+        double lastLoss = Double.NaN;
         long steps = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            shuffle(order, shuffle);
-            double epochSum = 0;
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                int from = s * batch;
-                int count = Math.min(batch, rows - from);
-                double loss = model.lossAndGradient(params, data, order, from, count, grad, workspace, dropout);
+        for (int block = 1; block <= blocks; block++) {
+            double lossSum = 0;
+            long examples = 0;
+            for (int s = 1; s <= stepsPerBlock; s++) {
+                int taken = batches.next();
+                double loss = gradient.lossSum(model, params, data, batches, workspace, dropout, grad);
                 if (!Double.isFinite(loss)) {
-                    throw diverged("the training loss is " + loss, epoch, epochs, s + 1, stepsPerEpoch, lr);
+                    throw diverged("the training loss is " + loss / Math.max(taken, 1), epochs, block, blocks, s,
+                            stepsPerBlock, lr, gradient);
                 }
                 terms.addTo(params, grad);
                 optimizer.step(params, grad, lr);
@@ -161,13 +168,14 @@ public final class Trainer {
                 int bad = firstNonFinite(params);
                 if (bad >= 0) {
                     throw diverged("parameter " + bad + " of tensor '" + tensorAt(model.layout(), bad) + "' is "
-                            + params[bad], epoch, epochs, s + 1, stepsPerEpoch, lr);
+                            + params[bad], epochs, block, blocks, s, stepsPerBlock, lr, gradient);
                 }
-                epochSum += loss * count;
+                lossSum += loss;
+                examples += taken;
             }
-            lastEpochLoss = epochSum / rows;
+            lastLoss = examples == 0 ? Double.NaN : lossSum / examples;
         }
-        return new TrainingResult(lastEpochLoss, epochs, steps);
+        return new TrainingResult(lastLoss, epochs ? count : 0, steps);
     }
 
     /**
@@ -229,15 +237,11 @@ public final class Trainer {
         return "?";
     }
 
-    private static IllegalStateException diverged(String what, int epoch, int epochs, int step, int stepsPerEpoch,
-                                                  double lr) {
-        return new IllegalStateException("training diverged: " + what + " at epoch " + epoch + "/" + epochs
-                + ", step " + step + "/" + stepsPerEpoch + "; lower the learning rate (was " + lr
-                + ") or check the features for extreme values");
-    }
-
-    private static IllegalStateException divergedAtStep(String what, int step, int steps, double lr) {
-        return new IllegalStateException("training diverged: " + what + " at local step " + step + "/" + steps
-                + "; lower the learning rate (was " + lr + ") or check the features for extreme values");
+    private static IllegalStateException diverged(String what, boolean epochs, int epoch, int epochCount, int step,
+                                                  int steps, double lr, GradientSource gradient) {
+        String where = epochs ? "epoch " + epoch + "/" + epochCount + ", step " + step + "/" + steps
+                : "local step " + step + "/" + steps;
+        return new IllegalStateException("training diverged: " + what + " at " + where + "; lower the learning rate"
+                + " (was " + lr + ") or " + gradient.divergenceHint());
     }
 }

@@ -2,6 +2,7 @@ package org.fedmed.ml;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -17,7 +18,10 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * parameters whose layout matches the model it was configured with, returns parameters and aggregate metrics,
  * and nothing else: no row, prediction or label leaves it. For {@code local_steps} fits it keeps one
  * {@link BatchCursor} over its training rows for its whole life, so each fit continues the data order where the
- * previous one stopped; its fits run one at a time.
+ * previous one stopped; its fits run one at a time. It keeps its SCAFFOLD control variate c_i
+ * ({@link SiteControlVariate}) the same way, for its whole life, and returns Delta c with a SCAFFOLD fit's update;
+ * it refuses a SCAFFOLD fit whose model does not train with plain SGD, that carries no server control variate, or
+ * that also carries a personalization.
  *
  * <p>A fit that carries a personalization ({@link LocalTerm.PersonalLayers FedPer} or {@link LocalTerm.Ditto Ditto})
  * makes the site keep a {@link PersonalModel} for its life (one run), which never leaves it; the update it returns
@@ -25,8 +29,14 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * metrics on the same test rows under the same names prefixed with
  * {@link ClassificationMetrics#PERSONAL_PREFIX} ({@code personal_log_loss}, ...), so the server's round records show
  * both; before its first personalized fit a site reports the global model's metrics only.
+ *
+ * <p>This is the one site client that trains, in simulation and deployment: its {@link SiteTraining} mode says how.
+ * {@link SiteTraining#PLAIN} is ordinary training and sends the training loss; DP-SGD ({@code DpSgdSiteClient} in
+ * {@code fedmed-privacy}, this class with its mode) keeps the site's privacy account and sends only its epsilon. The
+ * mode admits each fit, gives the seams it trains with and records it once trained, all under the lock that
+ * serializes the site's fits.
  */
-public final class TrainingSiteClient implements SiteClient {
+public class TrainingSiteClient implements SiteClient {
 
     private final String siteId;
     private final Model model;
@@ -34,9 +44,19 @@ public final class TrainingSiteClient implements SiteClient {
     private final LabeledData test;
     private final double quality;
     private final BatchCursor cursor = new BatchCursor();
+    private final java.util.TreeMap<Integer, BatchCursor.Mark> roundStarts = new java.util.TreeMap<>();
     private final PersonalModel personal;
+    private final SiteTraining training;
+    private final SiteControlVariate control = new SiteControlVariate();
 
+    /** A site that trains plainly ({@link SiteTraining#PLAIN}). */
     public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality) {
+        this(siteId, model, train, test, quality, SiteTraining.PLAIN);
+    }
+
+    /** A site that trains as {@code training} says. */
+    public TrainingSiteClient(String siteId, Model model, LabeledData train, LabeledData test, double quality,
+                              SiteTraining training) {
         if (train.rows() == 0) {
             throw new IllegalArgumentException("site '" + siteId + "' has no training rows");
         }
@@ -49,27 +69,49 @@ public final class TrainingSiteClient implements SiteClient {
         this.test = test;
         this.quality = quality;
         this.personal = new PersonalModel(model);
+        this.training = Objects.requireNonNull(training, "training");
     }
 
     @Override
-    public String siteId() {
+    public final String siteId() {
         return siteId;
     }
 
     @Override
-    public FitResult fit(FitTask task) {
+    public final FitResult fit(FitTask task) {
         checkLayout(task.global());
         float[] global = task.global().flat();
         float[] params = task.global().copyFlat();
-        TrainingResult result;
-        try {
-            synchronized (cursor) {
+        boolean scaffold = task.config().terms().stream().anyMatch(t -> t instanceof LocalTerm.ControlVariates);
+        Map<String, Double> trainMetrics;
+        Map<String, ModelParameters> auxiliary = Map.of();
+        synchronized (cursor) {
+            training.admit(siteId, task, train.rows());
+            float[] c = scaffold ? serverControl(task) : null;
+            startRound(task.round());
+            TrainingResult result;
+            try {
+                TrainingSeams seams = training.seams(model, task);
                 LocalTerm personalization = PersonalModel.personalization(task.config());
-                result = personalization == null ? Trainer.train(model, params, train, task.config(), cursor)
-                        : personal.fit(personalization, global, params, train, task.config(), cursor);
+                if (scaffold) {
+                    LocalTerms terms = LocalTerms.bind(task.config(), global, control.correction(c, task.round()));
+                    result = Trainer.train(model, params, train, task.config(), cursor, terms, seams);
+                } else {
+                    result = personalization == null
+                            ? Trainer.train(model, params, train, task.config(), cursor, params, seams)
+                            : personal.fit(personalization, global, params, train, task.config(), cursor, seams);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(),
+                        e);
             }
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(), e);
+            if (scaffold) {
+                float[] deltaC = control.advance(global, params, c, result.steps(), task.config().learningRate(),
+                        task.round());
+                auxiliary = Map.of(LocalTerm.ControlVariates.CONTROL_DELTA,
+                        ModelParameters.ofFlat(model.layout(), deltaC));
+            }
+            trainMetrics = training.completed(task, train.rows(), result);
         }
         if (task.config().sendDelta()) {
             for (int i = 0; i < params.length; i++) {
@@ -77,11 +119,58 @@ public final class TrainingSiteClient implements SiteClient {
             }
         }
         return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
-                task.config().sendDelta(), train.rows(), quality, Map.of("loss", result.lastEpochLoss()));
+                task.config().sendDelta(), train.rows(), quality, trainMetrics, auxiliary);
+    }
+
+    /**
+     * The server control variate c of a SCAFFOLD fit, after checking that this site can train it: the task carries
+     * c, the model trains with plain SGD, which option II's update assumes, and the fit carries no personalization.
+     */
+    private float[] serverControl(FitTask task) {
+        String term = "local term '" + LocalTerm.ControlVariates.NAME + "' (SCAFFOLD)";
+        if (!(model.spec().optimizer() instanceof OptimizerSpec.Sgd sgd) || sgd.momentum() != 0) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + ", whose control-variate update assumes plain local SGD, but the model's optimizer is "
+                    + model.spec().optimizer());
+        }
+        if (PersonalModel.personalization(task.config()) != null) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + " together with a personalization " + task.config().terms()
+                    + "; this site trains no fit with both");
+        }
+        ModelParameters c = task.auxiliary().get(LocalTerm.ControlVariates.SERVER_CONTROL);
+        if (c == null) {
+            throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks for "
+                    + term + " but carries no server control variate '" + LocalTerm.ControlVariates.SERVER_CONTROL
+                    + "' (it carries " + task.auxiliary().keySet() + ")");
+        }
+        return c.flat();
+    }
+
+    /**
+     * Puts the batch cursor where {@code round} starts: a new round marks where it stands; a round this site already
+     * trained (a server resumed from an earlier round runs it again) rewinds to the round's mark, so the re-run takes
+     * the batches the first run took, and the marks of later rounds are dropped.
+     */
+    private void startRound(int round) {
+        BatchCursor.Mark start = roundStarts.get(round);
+        if (start == null) {
+            roundStarts.put(round, cursor.mark());
+        } else {
+            cursor.rewind(start);
+        }
+        roundStarts.tailMap(round, false).clear();
+    }
+
+    /** This site's SCAFFOLD control variate c_i as it stands: zeros before its first SCAFFOLD fit. */
+    public final float[] controlVariate() {
+        synchronized (cursor) {
+            return control.value(model.parameterCount());
+        }
     }
 
     @Override
-    public EvalResult evaluate(EvalTask task) {
+    public final EvalResult evaluate(EvalTask task) {
         checkLayout(task.global());
         float[] global = task.global().flat();
         Map<String, Double> metrics = new LinkedHashMap<>(metrics(global));
@@ -98,7 +187,7 @@ public final class TrainingSiteClient implements SiteClient {
      * This site's personal model next to {@code global}: FedPer's global body with the site's own personal tensors,
      * Ditto's personal model, or a copy of {@code global} when the site has had no personalized fit.
      */
-    public float[] personalParameters(ModelParameters global) {
+    public final float[] personalParameters(ModelParameters global) {
         checkLayout(global);
         synchronized (cursor) {
             return personal.parameters(global.flat());
@@ -106,7 +195,7 @@ public final class TrainingSiteClient implements SiteClient {
     }
 
     /** Test metrics of the given parameters on this site's test split. */
-    public Map<String, Double> metrics(float[] params) {
+    public final Map<String, Double> metrics(float[] params) {
         return ClassificationMetrics.compute(model.predict(params, test), test.labels(), test.classes());
     }
 

@@ -8,6 +8,7 @@ import org.fedmed.core.SiteClient;
 import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.core.strategy.CyclicTraining;
 import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.Scaffold;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.core.strategy.Strategy;
@@ -88,7 +89,11 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             StrategySettings st = config.strategy();
             FederatedAveraging fedAvg = new FederatedAveraging(st.name(), st.weighting(), selection, fit,
                     st.serverOptimizer(), config.overSelection(), st.rule(), st.normBound());
-            Strategy s = config.strategy().kind() == StrategyKind.CYCLIC ? new CyclicTraining(fedAvg) : fedAvg;
+            Strategy s = switch (st.kind()) {
+                case CYCLIC -> new CyclicTraining(fedAvg);
+                case SCAFFOLD -> new Scaffold(fedAvg, population);
+                default -> fedAvg;
+            };
             return new FederatedSetup(s, List.copyOf(sites), null);
         }
         if (config.overSelection() > 0) {

@@ -183,6 +183,10 @@ public record SimulationConfig(
         require(!robust || minFitSites >= strategy.rule().minUpdates(), "min_fit_sites", "must be at least "
                 + strategy.rule().minUpdates() + " for aggregation rule '" + strategy.rule().configName() + "' (it"
                 + " combines no fewer updates), got " + minFitSites);
+        require(strategy.kind() != StrategyKind.SCAFFOLD || (dp == null && secureAggregation == null && siteDp == null
+                && !robust && personalization == null), "strategy", "'scaffold' needs each site's control-variate"
+                + " update Delta c in the clear and its plain SGD steps, so it cannot be combined with 'dp',"
+                + " 'secure_aggregation', 'site_dp', 'personalization' or a robust 'aggregation.rule'");
         require(strategy.kind() != StrategyKind.CYCLIC || (dp == null && secureAggregation == null
                 && overSelection == 0), "strategy", "'cyclic' trains one site per round, so it cannot be combined with"
                 + " 'dp', 'secure_aggregation' or 'over_selection'");

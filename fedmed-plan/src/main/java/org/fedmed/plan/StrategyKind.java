@@ -28,7 +28,12 @@ public enum StrategyKind {
     /** FedProx (Li et al. 2020): FedAvg whose sites add the proximal term mu/2 ||w - w_global||^2 ({@code prox_mu}). */
     FEDPROX(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.SGD, 1.0),
     /** Cyclic training (FLamby's Cyclic): one site per round, in passes shuffled afresh; the model travels on. */
-    CYCLIC(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.SGD, 1.0);
+    CYCLIC(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.SGD, 1.0),
+    /**
+     * SCAFFOLD (Karimireddy et al. 2020, option II): FedAvg with server and site control variates that correct each
+     * site's local steps; Delta y weighted by sample count as FLamby does, server SGD at {@code server_lr} (eta_g).
+     */
+    SCAFFOLD(SiteWeighting.SAMPLE_COUNT, ServerOptimizerSettings.Kind.SGD, 1.0);
 
     private final SiteWeighting weighting;
     private final ServerOptimizerSettings.Kind optimizer;

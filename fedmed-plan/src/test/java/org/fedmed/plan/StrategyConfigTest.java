@@ -101,4 +101,14 @@ class StrategyConfigTest {
         e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: mode}\n"));
         assertTrue(e.getMessage().contains("unknown value 'mode'"), e.getMessage());
     }
+
+    @Test
+    void scaffoldIsRefusedWithDpOrSecureAggregationNamingWhy() {
+        for (String extra : List.of("dp: {noise_multiplier: 1}", "secure_aggregation: {topology: classic}",
+                "aggregation: {rule: median}")) {
+            var e = assertThrows(RuntimeException.class, () -> parse("strategy: scaffold\n" + extra + "\n"));
+            assertTrue(e.getMessage().contains("'scaffold' needs each site's control-variate update"), extra + ": "
+                    + e.getMessage());
+        }
+    }
 }

@@ -35,7 +35,10 @@ public final class StrategyBenchmark {
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
     }
 
-    /** One run's pooled test metrics: a strategy's federated model, or a baseline ({@link #LOCAL}, {@link #CENTRALIZED}). */
+    /**
+     * One run's pooled test metrics: a strategy's federated model, or a baseline ({@link #LOCAL}, {@link #CENTRALIZED});
+     * {@code dataset} is the dataset's name (a definition file's {@code name}, not its path).
+     */
     public record Cell(String dataset, String partition, String arm, long seed, Map<String, Double> pooled,
                        long wallMillis) {
     }
@@ -99,13 +102,14 @@ public final class StrategyBenchmark {
                             List.of("local", "centralized"));
                     FederatedDataset data = SimulationData.load(point, registry);
                     String shown = natural ? "natural" : partition;
+                    String name = data.name();
                     ComparisonReport baselines = new ComparisonExperiment(point, progress).run(data);
-                    cells.add(cell(dataset, shown, LOCAL, seed, baselines.regimes().get("local")));
-                    cells.add(cell(dataset, shown, CENTRALIZED, seed, baselines.regimes().get("centralized")));
+                    cells.add(cell(name, shown, LOCAL, seed, baselines.regimes().get("local")));
+                    cells.add(cell(name, shown, CENTRALIZED, seed, baselines.regimes().get("centralized")));
                     for (String strategy : strategies) {
                         SimulationConfig s = variant(dataset, partition, seed, strategy, List.of("federated"));
                         ComparisonReport fed = new ComparisonExperiment(s, progress).run(data);
-                        cells.add(cell(dataset, shown, strategy, seed, fed.regimes().get("federated")));
+                        cells.add(cell(name, shown, strategy, seed, fed.regimes().get("federated")));
                     }
                 }
             }

@@ -10,7 +10,10 @@ package org.fedmed.transport;
  * understand either, so it is refused at Hello rather than left waiting. Version 3 added the dataset definition
  * fingerprint in Hello and the statistics exchange before round 1. Version 4 added the typed local terms of a fit
  * ({@code FitSettings.terms}, FedProx's proximal term first): a version 3 site would skip that field and train without
- * the term, so it is refused at Hello rather than sent a fit it would silently change.
+ * the term, so it is refused at Hello rather than sent a fit it would silently change. Within version 4, a fit's
+ * auxiliary vectors ({@code TaskHeader.auxiliary}, {@code ResultHeader.auxiliary}: SCAFFOLD's control variates) travel
+ * after the model in the same payload; a fit without them reads exactly as before, and a site built before them
+ * refuses a fit with them as malformed (its payload is larger than its layout), so none is trained without them.
  */
 public final class ProtocolVersion {
 

@@ -4,20 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.fedmed.core.engine.RoundRecord;
-import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.server.checkpoint.SafetensorsReader;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,49 +38,21 @@ class LocalStepsProcessesMatchSimulationTest {
             round_deadline_seconds: 60
             """;
 
-    static final String SIMULATION = TRAINING + """
-            simulation:
-              stats: per_site
-              missing_indicators: false
-              regimes: [federated]
-            """;
+    static final String SIMULATION = TRAINING + MatchedRun.PER_SITE_SIMULATION;
 
     @Test
     void siteProcessesCarryTheirDataOrderAcrossRoundsAsSimulatedSitesDo(@TempDir Path tmp) throws Exception {
         Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
         Path serverYaml = fed.serverConfig("server.yaml", "heart-steps", 4, TRAINING);
-        List<FedmedProcess> processes = new ArrayList<>();
-        try {
-            FedmedProcess server = FedmedProcess.start("server", tmp.resolve("logs"), "server", "--config",
-                    serverYaml.toString());
-            processes.add(server);
-            server.awaitOutput("listening on", Duration.ofSeconds(60));
-            for (String site : Federation.HOSPITALS) {
-                processes.add(FedmedProcess.start(site, tmp.resolve("logs"), "site", "--config",
-                        fed.siteConfig(site, site, "fedavg", "{type: logistic}",
-                                "stats: per_site\nmissing_indicators: false").toString()));
-            }
-            assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
-        } finally {
-            for (FedmedProcess p : processes) {
-                p.close();
-            }
-        }
-
-        SimulationConfig cfg = ConfigLoader.parse(SIMULATION, "simulation", Map.of());
-        ComparisonReport sim = new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg,
-                DatasetRegistry.fromEnvironment()));
+        MatchedRun.runToEnd(fed, serverYaml, tmp.resolve("logs"), "fedavg", "{type: logistic}",
+                MatchedRun.PER_SITE_DATA);
+        ComparisonReport sim = MatchedRun.simulate(SIMULATION);
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("heart-steps").orElseThrow();
             assertEquals(RunStatus.COMPLETED, run.status());
             List<RoundRecord> rounds = store.rounds(run.id());
-            assertEquals(3, rounds.size());
-            for (int r = 0; r < rounds.size(); r++) {
-                assertEquals(Federation.HOSPITALS, rounds.get(r).succeeded(), "round " + (r + 1) + " cohort");
-                assertEquals(sim.federated().rounds().get(r).evalMetrics(), rounds.get(r).evalMetrics(),
-                        "round " + (r + 1) + " eval");
-            }
+            MatchedRun.assertSameRounds(sim, rounds, 3);
             float[] deployed = SafetensorsReader.read(store.checkpoint(run.id(), 3).orElseThrow().path()).parameters().flat();
             assertArrayEquals(sim.federated().finalModel().flat(), deployed, "final model, bit for bit");
         }

@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.engine.RoundRecord;
-import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.server.checkpoint.SafetensorsReader;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.SimulationConfig;
-import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,36 +46,15 @@ class ProcessesMatchSimulationTest {
      * What {@code simulate} is given: the same training keys, plus the simulation-only keys that make it prepare each
      * site's data as a deployed site does (per-site statistics, no indicator columns) and run the federated regime.
      */
-    static final String SIMULATION = TRAINING + """
-            simulation:
-              stats: per_site
-              missing_indicators: false
-              regimes: [federated]
-            """;
+    static final String SIMULATION = TRAINING + MatchedRun.PER_SITE_SIMULATION;
 
     @Test
     void serverAndFourSiteProcessesReachTheSimulatedModelAndMetrics(@TempDir Path tmp) throws Exception {
         Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
         Path serverYaml = fed.serverConfig("server.yaml", "heart-fedavg", 4, TRAINING);
-        List<FedmedProcess> processes = new ArrayList<>();
-        try {
-            FedmedProcess server = FedmedProcess.start("server", tmp.resolve("logs"), "server", "--config",
-                    serverYaml.toString());
-            processes.add(server);
-            server.awaitOutput("listening on", Duration.ofSeconds(60));
-            for (String site : Federation.HOSPITALS) {
-                processes.add(FedmedProcess.start(site, tmp.resolve("logs"), "site", "--config",
-                        fed.siteConfig(site, site, "fedavg", "{type: logistic}",
-                                "stats: per_site\nmissing_indicators: false").toString()));
-            }
-            assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
-        } finally {
-            for (FedmedProcess p : processes) {
-                p.close();
-            }
-        }
-
+        MatchedRun.runToEnd(fed, serverYaml, tmp.resolve("logs"), "fedavg", "{type: logistic}",
+                MatchedRun.PER_SITE_DATA);
         ComparisonReport sim = simulate();
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("heart-fedavg").orElseThrow();
@@ -106,7 +78,6 @@ class ProcessesMatchSimulationTest {
     }
 
     static ComparisonReport simulate() {
-        SimulationConfig cfg = ConfigLoader.parse(SIMULATION, "simulation", Map.of());
-        return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
+        return MatchedRun.simulate(SIMULATION);
     }
 }

@@ -9,18 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.server.checkpoint.SafetensorsReader;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -134,8 +128,6 @@ class StatefulStrategiesKillResumeProcessesTest {
     }
 
     static ComparisonReport simulate(String training) {
-        SimulationConfig cfg = ConfigLoader.parse(training + "simulation: {regimes: [federated]}\n", "simulation",
-                Map.of());
-        return new ComparisonExperiment(cfg, null).run(SimulationData.load(cfg, DatasetRegistry.fromEnvironment()));
+        return MatchedRun.simulate(training + "simulation: {regimes: [federated]}\n");
     }
 }

@@ -33,6 +33,6 @@ public interface UpdateFilter {
     static FitResult withDelta(FitResult update, float[] delta) {
         return new FitResult(update.siteId(), update.taskId(),
                 ModelParameters.ofFlat(update.parameters().layout(), delta), true, update.numExamples(),
-                update.quality(), update.trainMetrics());
+                update.quality(), update.trainMetrics(), update.auxiliary());
     }
 }

@@ -4,7 +4,8 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 
 /**
- * The round-free checks of {@link UpdateIntake} (layout and finite values) as static calls, for filters and older
+ * The round-free checks of {@link UpdateIntake} (layout and finite values, auxiliary vectors'
+ * included) as static calls, for filters and older
  * callers; the wording is the intake's. An aggregator admits through an {@link UpdateIntake} instead, which also
  * checks the task, duplicates and the norm bound.
  */
@@ -13,7 +14,7 @@ public final class UpdateChecks {
     private UpdateChecks() {
     }
 
-    /** Same layout as the global model, and finite values. */
+    /** Same layout as the global model, and finite values, in the parameters and in every auxiliary vector. */
     public static void check(FitResult update, ModelParameters global) throws UpdateRejectedException {
         UpdateIntake.checkValues(update, global);
     }

@@ -23,7 +23,8 @@ import org.fedmed.core.TaskId;
  *   <li>task: {@code task id 'r2-fit-a' does not answer a fit task of round 1 (expected 'r1-fit-a')}</li>
  *   <li>layout: {@code parameter layout [w[3]] does not match the global model's [w[2, 2], b[2]]}</li>
  *   <li>duplicate: {@code the site already sent an update in round 1}</li>
- *   <li>finiteness: {@code value NaN in tensor 'b' (flat index 5) is not finite}</li>
+ *   <li>finiteness: {@code value NaN in tensor 'b' (flat index 5) is not finite}, and for an auxiliary vector
+ *       {@code value NaN of auxiliary vector 'scaffold.delta_c' in tensor 'b' (flat index 1) is not finite}</li>
  *   <li>norm: {@code L2 norm of the update's delta from the global model exceeds the bound 50.0 (it reached
  *       51.2 after 6 of 6 values)}</li>
  * </ul>
@@ -96,11 +97,13 @@ public final class UpdateIntake {
         } else {
             scan(update.siteId(), update.isDelta()).check(update.parameters().flat(), 0, global.size());
         }
+        checkAuxiliary(update);
         sites.add(update.siteId());
     }
 
     /**
-     * As {@link #admit}, but without the finiteness check unless a norm bound is set: the caller checks
+     * As {@link #admit}, but without the finiteness check of the parameters unless a norm bound is set (auxiliary
+     * vectors, which the caller does not fold, are checked here): the caller checks
      * finiteness while it folds the values in and, on finding a non-finite one, undoes its fold and throws
      * {@link #refuseNonFinite}. Records the site.
      */
@@ -109,6 +112,7 @@ public final class UpdateIntake {
         if (!Double.isInfinite(maxUpdateNorm)) {
             scan(update.siteId(), update.isDelta()).check(update.parameters().flat(), 0, global.size());
         }
+        checkAuxiliary(update);
         sites.add(update.siteId());
     }
 
@@ -170,7 +174,8 @@ public final class UpdateIntake {
         }
 
         /**
-         * Checks {@code v[from..to)}, the next slice of the update's flat values.
+         * Checks {@code v[from..to)}, the next slice of the update's flat parameter values ({@code to} at most the
+         * model's size).
          *
          * @throws UpdateRejectedException at the first non-finite value, or when the norm so far exceeds the bound
          */
@@ -189,7 +194,18 @@ public final class UpdateIntake {
             if (Math.sqrt(s) > maxUpdateNorm) {
                 throw new UpdateRejectedException(siteId, "L2 norm of the update's delta from the global model exceeds "
                         + "the bound " + maxUpdateNorm + " (it reached " + (float) Math.sqrt(s) + " after " + to + " of "
-                        + v.length + " values)");
+                        + global.size() + " values)");
+            }
+        }
+    }
+
+    /** Every auxiliary vector ({@code scaffold.delta_c}) finite; they have the parameters' layout already. */
+    private static void checkAuxiliary(FitResult update) throws UpdateRejectedException {
+        for (var aux : update.auxiliary().entrySet()) {
+            int bad = aux.getValue().firstNonFinite();
+            if (bad >= 0) {
+                throw new UpdateRejectedException(update.siteId(),
+                        nonFiniteAuxiliary(aux.getKey(), aux.getValue(), aux.getValue().flat()[bad], bad));
             }
         }
     }
@@ -221,7 +237,16 @@ public final class UpdateIntake {
     }
 
     /**
-     * The checks that need no round: the global model's layout and finite values. For filters, which are shared
+     * The wording of a non-finite value at flat index {@code index} of the auxiliary vector {@code name} of an update
+     * to a model with {@code layoutOf}'s layout.
+     */
+    public static String nonFiniteAuxiliary(String name, ModelParameters layoutOf, float value, int index) {
+        return "value " + value + " of auxiliary vector '" + name + "' in tensor '" + layoutOf.tensorAt(index)
+                + "' (flat index " + index + ") is not finite";
+    }
+
+    /**
+     * The checks that need no round: the global model's layout and finite values, auxiliary vectors' included. For filters, which are shared
      * between rounds; an aggregator admits through an instance.
      */
     public static void checkValues(FitResult update, ModelParameters global) throws UpdateRejectedException {
@@ -233,5 +258,6 @@ public final class UpdateIntake {
         if (bad >= 0) {
             throw new UpdateRejectedException(update.siteId(), nonFinite(global, update.parameters().flat()[bad], bad));
         }
+        checkAuxiliary(update);
     }
 }

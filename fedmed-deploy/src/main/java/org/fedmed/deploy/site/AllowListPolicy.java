@@ -93,6 +93,10 @@ public final class AllowListPolicy implements TaskPolicy {
                     case LocalTerm.Proximal p -> p.mu() <= allow.maxProxMu() ? Optional.<String>empty()
                             : Optional.of("the fit asks for " + LocalTerm.Proximal.KEY + " " + p.mu()
                                     + "; this site allows at most " + allow.maxProxMu() + " (max_prox_mu)");
+                    case LocalTerm.ControlVariates cv -> offer.auxiliary()
+                            .contains(LocalTerm.ControlVariates.SERVER_CONTROL) ? Optional.<String>empty()
+                            : Optional.of("the fit asks for local term '" + cv.name() + "' (SCAFFOLD) but carries no"
+                                    + " server control variate '" + LocalTerm.ControlVariates.SERVER_CONTROL + "'");
                     // a deployed site has no allow-list key for personalization yet, so it refuses it
                     case LocalTerm.Ditto d -> Optional.of("the fit asks for personalization '" + d.describe()
                             + "'; this site's allow-list permits no personalization");

@@ -163,6 +163,18 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                         + spec.get().toJson() + " builds for this site's " + data().featureNames().size()
                         + " inputs and " + data().classes() + " classes " + model.layout().entries());
             }
+            if (offer.kind() == TaskKind.FIT && offer.fitConfig().terms().stream()
+                    .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.ControlVariates)) {
+                String term = "the fit asks for local term '" + org.fedmed.core.LocalTerm.ControlVariates.NAME
+                        + "' (SCAFFOLD), which this site does not train: ";
+                if (dpSgd != null) {
+                    return PolicyDecision.refuse(term + "it trains with DP-SGD, which keeps no control variate");
+                }
+                if (!(spec.get().optimizer() instanceof org.fedmed.ml.OptimizerSpec.Sgd sgd) || sgd.momentum() != 0) {
+                    return PolicyDecision.refuse(term + "its control-variate update assumes plain local SGD, but model"
+                            + " spec " + spec.get().toJson() + " trains with " + spec.get().optimizer());
+                }
+            }
             if (dpSgd != null && offer.kind() == TaskKind.FIT) {
                 Optional<String> overBudget = overBudget(local.dp(), offer);
                 if (overBudget.isPresent()) {

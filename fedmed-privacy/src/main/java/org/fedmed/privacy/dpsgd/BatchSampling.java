@@ -1,6 +1,8 @@
 package org.fedmed.privacy.dpsgd;
 
-/** How DP-SGD forms its batches. */
+import org.fedmed.ml.BatchSampler;
+
+/** How DP-SGD forms its batches: which of the trainer's {@link BatchSampler}s it runs, and what it divides by. */
 public enum BatchSampling {
     /**
      * Each example joins each batch independently with probability q = B / n, and the clipped sum is divided by the
@@ -12,5 +14,13 @@ public enum BatchSampling {
      * sum is divided by the batch's size. Common in practice; the accountant's figure at q = B / n is then the usual
      * approximation, not a proven bound.
      */
-    SHUFFLE
+    SHUFFLE;
+
+    /** The trainer's batch seam for this choice. */
+    public BatchSampler sampler() {
+        return switch (this) {
+            case POISSON -> BatchSampler.POISSON;
+            case SHUFFLE -> BatchSampler.SHUFFLED;
+        };
+    }
 }

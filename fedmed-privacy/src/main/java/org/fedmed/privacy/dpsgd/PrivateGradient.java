@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.fedmed.core.LabeledData;
+import org.fedmed.ml.GradientSource;
+import org.fedmed.ml.MiniBatches;
 import org.fedmed.ml.Model;
 import org.fedmed.privacy.L2Clip;
 
@@ -12,8 +14,12 @@ import org.fedmed.privacy.L2Clip;
  * {@link Model#lossAndGradient}), each clipped to L2 norm C, summed, plus N(0, (z C)^2) per coordinate, divided by
  * the given denominator. Holds the scratch buffers of one training run; not thread-safe. The per-example gradient
  * includes the model's L2 term, so that term is clipped along with the data term.
+ *
+ * <p>As the {@link GradientSource} of one fit of {@link org.fedmed.ml.Trainer} it draws its noise from the stream it
+ * was built with and divides by the batch's {@link MiniBatches#expectedSize() expected size} (B for Poisson batches,
+ * the batch's own size for shuffled ones), and counts the examples it has seen and clipped over the fit.
  */
-final class PrivateGradient {
+final class PrivateGradient implements GradientSource {
 
     private final Model model;
     private final double clipNorm;
@@ -21,10 +27,19 @@ final class PrivateGradient {
     private final Model.Workspace workspace;
     private final float[] example;
     private final float[] sum;
+    private final RandomGenerator fitNoise;
     private double lastLossSum;
     private int lastClipped;
+    private long totalExamples;
+    private long totalClipped;
 
     PrivateGradient(Model model, double clipNorm, double noiseMultiplier) {
+        this(model, clipNorm, noiseMultiplier, null);
+    }
+
+    /** The gradient of one fit, its noise drawn from {@code fitNoise} (null only when the noise multiplier is 0). */
+    PrivateGradient(Model model, double clipNorm, double noiseMultiplier, RandomGenerator fitNoise) {
+        this.fitNoise = fitNoise;
         this.model = model;
         this.clipNorm = clipNorm;
         this.noiseStddev = noiseMultiplier * clipNorm;
@@ -74,6 +89,23 @@ final class PrivateGradient {
         }
         lastLossSum = lossSum;
         lastClipped = clipped;
+        totalExamples += count;
+        totalClipped += clipped;
+    }
+
+    @Override
+    public double lossSum(Model model, float[] params, LabeledData data, MiniBatches batch,
+                          Model.Workspace workspace, SplittableRandom dropout, float[] grad) {
+        if (model != this.model) {
+            throw new IllegalArgumentException("this DP-SGD gradient was built for another model");
+        }
+        compute(params, data, batch.rows(), batch.from(), batch.count(), batch.expectedSize(), fitNoise, dropout, grad);
+        return lastLossSum;
+    }
+
+    @Override
+    public String divergenceHint() {
+        return "the clip norm";
     }
 
     /** Sum of the per-example losses of the last batch. */
@@ -84,5 +116,10 @@ final class PrivateGradient {
     /** How many per-example gradients of the last batch were clipped. */
     int lastClipped() {
         return lastClipped;
+    }
+
+    /** The share of all per-example gradients computed so far that were clipped; 0 before any. */
+    double clippedFraction() {
+        return totalExamples == 0 ? 0 : (double) totalClipped / totalExamples;
     }
 }

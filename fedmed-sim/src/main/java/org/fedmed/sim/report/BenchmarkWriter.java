@@ -81,15 +81,16 @@ public final class BenchmarkWriter {
 
     /** The summary as a table: each metric as mean +/- sd over the seeds. */
     public static String table(StrategyBenchmark.Result result) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %-10s %-12s %5s", "dataset", "partition",
-                "arm", "seeds"));
+        int width = Math.max(7, result.summary().stream().mapToInt(s -> s.dataset().length()).max().orElse(7));
+        String head = "%-" + width + "s %-10s %-12s %5s";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, head, "dataset", "partition", "arm", "seeds"));
         for (String m : METRICS) {
             sb.append(String.format(Locale.ROOT, " %19s", m));
         }
         sb.append('\n');
         for (var s : result.summary()) {
-            sb.append(String.format(Locale.ROOT, "%-16s %-10s %-12s %5d", s.dataset(), s.partition(), s.arm(),
-                    s.seeds()));
+            sb.append(String.format(Locale.ROOT, "%-" + width + "s %-10s %-12s %5d", s.dataset(), s.partition(),
+                    s.arm(), s.seeds()));
             for (String m : METRICS) {
                 sb.append(String.format(Locale.ROOT, " %19s", meanSd(s.mean().get(m), s.sd().get(m))));
             }

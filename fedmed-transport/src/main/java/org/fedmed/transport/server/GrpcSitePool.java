@@ -27,6 +27,7 @@ import org.fedmed.transport.proto.StatsReply;
 import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskKind;
+import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.Layouts;
 
@@ -138,15 +139,18 @@ public final class GrpcSitePool implements SitePool {
         Map<ModelParameters, ModelLayout> layouts = new IdentityHashMap<>();
         for (Task task : tasks) {
             PendingTask p = dispatch.add(task);
-            long bytes = Layouts.payloadBytes(task.global().layout());
+            Map<String, ModelParameters> auxiliary = task instanceof FitTask fit ? fit.auxiliary() : Map.of();
+            long bytes = AuxiliaryPayload.bytes(task.global().layout(), auxiliary.size());
             if (bytes > settings.limits().maxModelBytes()) {
-                p.fail(SiteFailure.Kind.ERROR, "the global model is " + bytes + " bytes, above max_model_bytes "
-                        + settings.limits().maxModelBytes());
+                p.fail(SiteFailure.Kind.ERROR, "the global model" + (auxiliary.isEmpty() ? ""
+                        : " with auxiliary vectors " + auxiliary.keySet()) + " is " + bytes
+                        + " bytes, above max_model_bytes " + settings.limits().maxModelBytes());
                 continue;
             }
             ModelLayout layout = layouts.computeIfAbsent(task.global(), g -> Layouts.toWire(g.layout()));
             SiteLink link = active.get(task.siteId());
-            if (link == null || !link.assign(p, header(task, layout, bytes), task.global())) {
+            if (link == null || !link.assign(p, header(task, layout, bytes),
+                    AuxiliaryPayload.join(task.global(), auxiliary))) {
                 p.fail(SiteFailure.Kind.ERROR, "site '" + task.siteId() + "' is not connected");
             }
         }
@@ -158,7 +162,8 @@ public final class GrpcSitePool implements SitePool {
                 .setLayout(layout).setPayloadBytes(bytes)
                 .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec());
         switch (task) {
-            case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()));
+            case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()))
+                    .addAllAuxiliary(fit.auxiliary().keySet());
             case EvalTask eval -> h.setKind(TaskKind.EVALUATE);
         }
         return h.build();

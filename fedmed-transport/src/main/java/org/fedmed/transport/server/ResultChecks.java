@@ -8,12 +8,14 @@ import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.proto.TaskKind;
+import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.Layouts;
 
 /**
  * The checks a result header must pass before any of its payload is buffered: it answers the task it names (kind
- * and round), declares the global model's exact layout in float32, a payload of exactly that size within the model
- * limit, at least one example and a quality in [0, 1].
+ * and round), declares the global model's exact layout in float32, a payload of exactly that size (times one plus its
+ * auxiliary vectors, at most {@value AuxiliaryPayload#MAX_VECTORS}, each named once) within the model limit, at least
+ * one example and a quality in [0, 1].
  */
 final class ResultChecks {
 
@@ -65,9 +67,15 @@ final class ResultChecks {
             return "payload of " + Long.toUnsignedString(payload) + " bytes exceeds max_model_bytes "
                     + limits.maxModelBytes();
         }
-        long needed = Layouts.payloadBytes(expected);
+        String auxiliary = AuxiliaryPayload.problem(h.getAuxiliaryList());
+        if (auxiliary != null) {
+            return "the result " + auxiliary;
+        }
+        long needed = AuxiliaryPayload.bytes(expected, h.getAuxiliaryCount());
         if (payload != needed) {
-            return "declares " + Long.toUnsignedString(payload) + " payload bytes but its layout needs " + needed;
+            return "declares " + Long.toUnsignedString(payload) + " payload bytes but its layout"
+                    + (h.getAuxiliaryCount() == 0 ? "" : " and auxiliary vectors " + h.getAuxiliaryList())
+                    + " need " + needed;
         }
         return null;
     }

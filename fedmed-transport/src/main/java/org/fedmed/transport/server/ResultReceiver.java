@@ -8,13 +8,15 @@ import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.transport.proto.Chunk;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.wire.ChunkException;
+import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.ModelAssembler;
 
 /**
  * Receives one fit result's parameters, chunk by chunk, straight into the float vector the result will carry.
  * Each chunk is checked as it lands by the round's {@link UpdateIntake} ({@link UpdateIntake.Scan}): every value
- * finite, and the running L2 norm of the delta from the global model within the bound, so a bad update is refused
- * at the first bad chunk rather than after the whole payload, in the words the aggregator would use.
+ * finite, auxiliary vectors' included, and the running L2 norm of the delta from the global model (the parameters
+ * only) within the bound, so a bad update is refused at the first bad chunk rather than after the whole payload, in
+ * the words the aggregator would use.
  * Holds a share of the result buffer budget from reservation until {@link #releaseBudget()}.
  */
 final class ResultReceiver {
@@ -61,7 +63,7 @@ final class ResultReceiver {
 
     /** Allocates the vector the payload is decoded into. */
     void allocate() {
-        assembler = new ModelAssembler(taskId(), new float[global.size()]);
+        assembler = new ModelAssembler(taskId(), new float[global.size() * (1 + header.getAuxiliaryCount())]);
     }
 
     boolean allocated() {
@@ -77,17 +79,30 @@ final class ResultReceiver {
     }
 
     private void check(int from, int to) throws InvalidUpdateException {
+        float[] v = assembler.target();
+        int p = global.size();
+        int modelTo = Math.min(to, p);
         try {
-            scan.check(assembler.target(), from, to);
+            if (from < modelTo) {
+                scan.check(v, from, modelTo);
+            }
         } catch (UpdateRejectedException e) {
             throw new InvalidUpdateException(e.reason());
+        }
+        for (int i = Math.max(from, p); i < to; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new InvalidUpdateException(UpdateIntake.nonFiniteAuxiliary(header.getAuxiliary(i / p - 1), global,
+                        v[i], i % p));
+            }
         }
     }
 
     /** The verified result. */
     FitResult result() {
-        return new FitResult(siteId, taskId(), ModelParameters.ofFlat(global.layout(), assembler.target()),
-                header.getIsDelta(), header.getNumExamples(), header.getQuality(), header.getMetricsMap());
+        float[] payload = assembler.target();
+        return new FitResult(siteId, taskId(), AuxiliaryPayload.model(global.layout(), payload),
+                header.getIsDelta(), header.getNumExamples(), header.getQuality(), header.getMetricsMap(),
+                AuxiliaryPayload.auxiliary(global.layout(), payload, header.getAuxiliaryList()));
     }
 
     /** Gives back this result's share of the budget, if it holds one; safe to call more than once. */

@@ -17,7 +17,6 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitTask;
-import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.transport.DefinitionReport;
@@ -495,8 +494,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         return true;
     }
 
-    /** Sends a task and its model; false if the link is no longer active. */
-    boolean assign(PendingTask p, TaskHeader header, ModelParameters model) {
+    /** Sends a task and its payload (the model, then any auxiliary vectors); false if the link is no longer active. */
+    boolean assign(PendingTask p, TaskHeader header, float[] payload) {
         synchronized (this) {
             if (state != State.ACTIVE) {
                 return false;
@@ -508,7 +507,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         events.taskSent(siteId, id, header.getKind() == org.fedmed.transport.proto.TaskKind.FIT ? "fit" : "evaluate",
                 header.getRound(), header.getPayloadBytes());
         out.send(new Transfer<>(id, ServerMessage.newBuilder().setTask(header).build(),
-                new ModelChunker(id, model.flat(), settings.limits().chunkBytes()),
+                new ModelChunker(id, payload, settings.limits().chunkBytes()),
                 c -> ServerMessage.newBuilder().setChunk(c).build(), null));
         return true;
     }

@@ -43,6 +43,7 @@ import org.fedmed.transport.wire.ChunkException;
 import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.FlowControlledSender;
 import org.fedmed.transport.wire.Layouts;
+import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.ModelChunker;
 import org.fedmed.transport.wire.Transfer;
 import org.fedmed.transport.wire.UnknownLocalTermException;
@@ -219,10 +220,18 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             throw new IllegalArgumentException("fit round must be >= 1, got " + h.getRound());
         }
         ParameterLayout layout = Layouts.fromWire(h.getLayout());
-        long needed = Layouts.payloadBytes(layout);
+        if (kind == TaskKind.EVALUATE && h.getAuxiliaryCount() > 0) {
+            throw new IllegalArgumentException("an evaluation names auxiliary vectors " + h.getAuxiliaryList());
+        }
+        String auxiliary = AuxiliaryPayload.problem(h.getAuxiliaryList());
+        if (auxiliary != null) {
+            throw new IllegalArgumentException("the task " + auxiliary);
+        }
+        long needed = AuxiliaryPayload.bytes(layout, h.getAuxiliaryCount());
         if (h.getPayloadBytes() != needed) {
             throw new IllegalArgumentException("declares " + Long.toUnsignedString(h.getPayloadBytes())
-                    + " payload bytes but its layout needs " + needed);
+                    + " payload bytes but its layout" + (h.getAuxiliaryCount() == 0 ? ""
+                    : " and auxiliary vectors " + h.getAuxiliaryList()) + " need " + needed);
         }
         if (needed > settings.limits().maxModelBytes()) {
             throw new IllegalArgumentException("model of " + needed + " bytes exceeds this site's max_model_bytes "
@@ -233,7 +242,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             fit = FitSettingsCodec.fromWire(h.getFit());
         }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit);
+                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList());
     }
 
     private void refuse(TaskHeader h, String reason) {
@@ -381,9 +390,11 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     private void work(TaskRun run) {
         TaskOffer offer = run.offer();
         try {
-            ModelParameters global = ModelParameters.ofFlat(offer.layout(), run.assembler().target());
+            float[] payload = run.assembler().target();
+            ModelParameters global = AuxiliaryPayload.model(offer.layout(), payload);
             if (offer.kind() == TaskKind.FIT) {
-                FitResult r = connection.client().fit(new FitTask(offer.round(), settings.siteId(), global, offer.fitConfig()));
+                FitResult r = connection.client().fit(new FitTask(offer.round(), settings.siteId(), global,
+                        offer.fitConfig(), AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary())));
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");
@@ -391,7 +402,9 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
                         .setNumExamples(r.numExamples()).setQuality(r.quality()).putAllMetrics(r.trainMetrics())
                         .setIsDelta(r.isDelta()).setLayout(Layouts.toWire(r.parameters().layout()))
-                        .setPayloadBytes(Layouts.payloadBytes(r.parameters().layout())), r.parameters().flat(),
+                        .addAllAuxiliary(r.auxiliary().keySet())
+                        .setPayloadBytes(AuxiliaryPayload.bytes(r.parameters().layout(), r.auxiliary().size())),
+                        AuxiliaryPayload.join(r.parameters(), r.auxiliary()),
                         List.copyOf(r.trainMetrics().keySet()));
             } else {
                 EvalResult r = connection.client().evaluate(new EvalTask(offer.round(), settings.siteId(), global));

@@ -1,5 +1,6 @@
 package org.fedmed.transport.site;
 
+import java.util.List;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.transport.TaskKind;
@@ -7,13 +8,16 @@ import org.fedmed.transport.TaskKind;
 /**
  * What the server asks of a site, as a {@link TaskPolicy} sees it before any of the model is received: the kind
  * of task, its round, the model's layout and size, the federation's strategy and model spec labels, and for a fit
- * the training settings.
+ * the training settings and the names of the auxiliary vectors that come with the model ({@code scaffold.c}).
  *
- * @param fitConfig the training settings of a {@link TaskKind#FIT} task; null for {@link TaskKind#EVALUATE}
+ * @param modelBytes the payload's bytes: the model's, times one plus the number of auxiliary vectors
+ * @param fitConfig  the training settings of a {@link TaskKind#FIT} task; null for {@link TaskKind#EVALUATE}
+ * @param auxiliary  the auxiliary vectors' names, in payload order; empty for most fits and every evaluation
  */
 public record TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
-                        String strategy, String modelSpec, FitConfig fitConfig) {
+                        String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary) {
     public TaskOffer {
+        auxiliary = List.copyOf(auxiliary);
         if (taskId == null || taskId.isBlank()) {
             throw new IllegalArgumentException("task_id must not be blank");
         }
@@ -23,5 +27,15 @@ public record TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout
         if (kind == TaskKind.FIT && fitConfig == null) {
             throw new IllegalArgumentException("task '" + taskId + "': a fit task needs fit settings");
         }
+        if (kind == TaskKind.EVALUATE && !auxiliary.isEmpty()) {
+            throw new IllegalArgumentException("task '" + taskId + "': an evaluation carries no auxiliary vector, got "
+                    + auxiliary);
+        }
+    }
+
+    /** An offer without auxiliary vectors. */
+    public TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
+                     String strategy, String modelSpec, FitConfig fitConfig) {
+        this(taskId, kind, round, layout, modelBytes, strategy, modelSpec, fitConfig, List.of());
     }
 }

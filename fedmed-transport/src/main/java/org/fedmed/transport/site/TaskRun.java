@@ -22,7 +22,8 @@ final class TaskRun {
     TaskRun(TaskOffer offer, SiteConnection connection) {
         this.offer = offer;
         this.connection = connection;
-        this.assembler = new ModelAssembler(offer.taskId(), new float[offer.layout().totalSize()]);
+        this.assembler = new ModelAssembler(offer.taskId(),
+                new float[offer.layout().totalSize() * (1 + offer.auxiliary().size())]);
     }
 
     TaskOffer offer() {

@@ -66,6 +66,13 @@ public final class FitSettingsCodec {
                 case LocalTerm.Proximal.VERSION -> new LocalTerm.Proximal(values(t, LocalTerm.Proximal.KEY)[0]);
                 default -> throw new UnknownLocalTermException(name, version);
             };
+            case LocalTerm.ControlVariates.NAME -> switch (version) {
+                case LocalTerm.ControlVariates.VERSION -> {
+                    values(t);
+                    yield new LocalTerm.ControlVariates();
+                }
+                default -> throw new UnknownLocalTermException(name, version);
+            };
             case LocalTerm.Ditto.NAME -> switch (version) {
                 case LocalTerm.Ditto.VERSION -> new LocalTerm.Ditto(values(t, LocalTerm.Ditto.KEY)[0]);
                 default -> throw new UnknownLocalTermException(name, version);

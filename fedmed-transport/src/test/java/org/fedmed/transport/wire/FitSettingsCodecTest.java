@@ -51,11 +51,24 @@ class FitSettingsCodecTest {
 
     @Test
     void anUnknownTermNameIsRefusedNamingTheTermAndVersion() {
-        var e = assertThrows(UnknownLocalTermException.class, () -> FitSettingsCodec.fromWire(withTerm("scaffold", 1, 0.5)));
-        assertEquals("the fit asks for local term 'scaffold' version 1, which this site does not know; it trains no "
+        var e = assertThrows(UnknownLocalTermException.class, () -> FitSettingsCodec.fromWire(withTerm("feddyn", 1, 0.5)));
+        assertEquals("the fit asks for local term 'feddyn' version 1, which this site does not know; it trains no "
                 + "fit without its local terms", e.getMessage());
-        assertEquals("scaffold", e.term());
+        assertEquals("feddyn", e.term());
         assertEquals(1, e.version());
+    }
+
+    @Test
+    void scaffoldsControlVariateTermTravelsWithNoNumbersAndRefusesAnyNumber() {
+        FitConfig scaffold = PLAIN.withTerms(List.of(new LocalTerm.ControlVariates()));
+        FitSettings wire = FitSettingsCodec.toWire(scaffold);
+        assertEquals("scaffold", wire.getTerms(0).getName());
+        assertEquals(1, wire.getTerms(0).getVersion());
+        assertEquals(0, wire.getTerms(0).getValuesCount());
+        assertEquals(scaffold, FitSettingsCodec.fromWire(wire));
+        var e = assertThrows(IllegalArgumentException.class, () -> FitSettingsCodec.fromWire(withTerm("scaffold", 1, 0.5)));
+        assertEquals("local term 'scaffold' version 1 takes 0 value(s) [], got [0.5]", e.getMessage());
+        assertThrows(UnknownLocalTermException.class, () -> FitSettingsCodec.fromWire(withTerm("scaffold", 2)));
     }
 
     @Test

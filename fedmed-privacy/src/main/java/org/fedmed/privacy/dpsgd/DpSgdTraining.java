@@ -1,0 +1,92 @@
+package org.fedmed.privacy.dpsgd;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalTerm;
+import org.fedmed.ml.Model;
+import org.fedmed.ml.SiteTraining;
+import org.fedmed.ml.TrainingResult;
+import org.fedmed.ml.TrainingSeams;
+import org.fedmed.privacy.NoiseSource;
+import org.fedmed.privacy.PrivacyBudgetExhaustedException;
+import org.fedmed.privacy.accounting.PrivacySpent;
+import org.fedmed.privacy.accounting.RdpAccountant;
+
+/**
+ * DP-SGD as a site's {@link SiteTraining} mode, with the site's example-level privacy account across every round it
+ * takes part in. Each fit trains with {@link DpSgdTrainer}'s seams (noise from the noise source's stream for the
+ * task's seed) and composes its steps (q = B / n, z) into the site's {@link RdpAccountant}; a fit that would take the
+ * site past its {@code maxEpsilon} is refused before any training with a {@link PrivacyBudgetExhaustedException}.
+ * The only training metric a fit reports is {@code dp_epsilon}, the cumulative epsilon at the config's delta; the
+ * training loss stays at the site, since it is not noised. The mode keeps no personal model and no SCAFFOLD control
+ * variate, so a fit with FedPer, Ditto or SCAFFOLD's term is refused. Thread-safe: the account is read and written under this object's lock.
+ */
+public final class DpSgdTraining implements SiteTraining {
+
+    private final DpSgdConfig dp;
+    private final NoiseSource noise;
+    private final RdpAccountant accountant;
+
+    /**
+     * @param noise       where the noise comes from, per fit stream keyed by the task's seed; use
+     *                    {@link NoiseSource#secure()} outside simulation
+     * @param spentBefore what the site has already spent on these rows (copied; a fresh accountant for nothing)
+     */
+    public DpSgdTraining(DpSgdConfig dp, NoiseSource noise, RdpAccountant spentBefore) {
+        this.dp = Objects.requireNonNull(dp, "dp");
+        this.noise = Objects.requireNonNull(noise, "noise");
+        this.accountant = spentBefore.copy();
+    }
+
+    @Override
+    public synchronized void admit(String siteId, FitTask task, int trainRows) {
+        for (LocalTerm t : task.config().terms()) {
+            if (t instanceof LocalTerm.Ditto || t instanceof LocalTerm.PersonalLayers) {
+                throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training does not keep a personal"
+                        + " model; the fit asks for '" + t.describe() + "' (use personalization without site_dp)");
+            }
+            if (t instanceof LocalTerm.ControlVariates) {
+                throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training keeps no SCAFFOLD control"
+                        + " variate; the fit asks for '" + t.describe() + "' (use scaffold without site_dp)");
+            }
+        }
+        double q = DpSgdTrainer.samplingRateFor(trainRows, task.config().batchSize());
+        long steps = DpSgdTrainer.stepsFor(trainRows, task.config().work(), task.config().batchSize());
+        PrivacySpent after = accountant.epsilonAfter(q, dp.noiseMultiplier(), steps, dp.delta());
+        if (after.epsilon() > dp.maxEpsilon()) {
+            throw new PrivacyBudgetExhaustedException(String.format(Locale.ROOT,
+                    "site '%s', round %d: training would spend epsilon %.4g at delta %.3g, over the site's max_epsilon "
+                            + "%.4g (spent so far: %.4g)", siteId, task.round(), after.epsilon(), dp.delta(),
+                    dp.maxEpsilon(), privacySpent().epsilon()));
+        }
+    }
+
+    @Override
+    public TrainingSeams seams(Model model, FitTask task) {
+        return DpSgdTrainer.seams(DpSgdTrainer.gradient(model, dp, noise, task.config().seed()), dp);
+    }
+
+    @Override
+    public synchronized Map<String, Double> completed(FitTask task, int trainRows, TrainingResult result) {
+        accountant.step(DpSgdTrainer.samplingRateFor(trainRows, task.config().batchSize()), dp.noiseMultiplier(),
+                result.steps());
+        return Map.of("dp_epsilon", privacySpent().epsilon());
+    }
+
+    /** The DP-SGD settings this mode trains with. */
+    public DpSgdConfig config() {
+        return dp;
+    }
+
+    /** The site's cumulative example-level privacy at its delta over all fits so far. */
+    public synchronized PrivacySpent privacySpent() {
+        return accountant.epsilon(dp.delta());
+    }
+
+    /** A copy of the site's accountant. */
+    public synchronized RdpAccountant accountant() {
+        return accountant.copy();
+    }
+}
