@@ -76,6 +76,18 @@ class UpdateIntakeTest {
     }
 
     @Test
+    void nonFiniteAuxiliaryVectorIsRefusedNamingTheVector() {
+        FitResult u = new FitResult("a", "r1-fit-a", model(1, 1), true, 10, 1.0, Map.of(),
+                Map.of("scaffold.delta_c", model(0, Float.NaN)));
+        assertEquals("value NaN of auxiliary vector 'scaffold.delta_c' in tensor 'b' (flat index 5) is not finite",
+                refusal(new UpdateIntake(global(), 1), u));
+        UpdateIntake forFold = new UpdateIntake(global(), 1);
+        assertThrows(UpdateRejectedException.class, () -> forFold.admitForFold(u),
+                "an accumulator does not fold auxiliary vectors, so the intake checks them");
+        assertFalse(forFold.admitted("a"));
+    }
+
+    @Test
     void updateAboveTheNormBoundIsRefusedWithTheNormItReached() throws Exception {
         // weights (1,2,3,4,30,40) against global (1,2,3,4,0,0): delta norm 50
         UpdateIntake intake = new UpdateIntake(global(), 1, 49.5);
