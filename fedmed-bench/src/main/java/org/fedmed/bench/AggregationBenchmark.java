@@ -78,7 +78,7 @@ public class AggregationBenchmark {
         WeightedMeanAggregator agg = new WeightedMeanAggregator(ring.global(), SiteWeighting.SAMPLE_COUNT::weight,
                 1.0, UpdateRing.ROUND);
         for (int j = 0; j < n; j++) {
-            agg.accept(ring.update(ring.nextIndex()));
+            agg.accept(ring.update(ring.nextIndex(), j));
         }
         return agg.result();
     }

@@ -46,6 +46,7 @@ public final class BenchReport {
                 case "AggregationKernelBenchmark" -> kernels(e.getValue(), out);
                 case "TrainingBenchmark" -> training(e.getValue(), out);
                 case "StatisticsRoundBenchmark" -> statisticsRounds(e.getValue(), out);
+                case "RobustAggregationBenchmark" -> robust(e.getValue(), out);
                 default -> generic(e.getKey(), e.getValue(), out);
             }
             out.append('\n');
@@ -111,6 +112,56 @@ public final class BenchReport {
                 double bytes = r == null ? 0 : 4.0 * Long.parseLong(param(r, "n")) * Long.parseLong(p);
                 out.append(' ').append(r == null ? "–" : msWithRange(r)).append(" | ").append(gbps(bytes, r))
                         .append(" | ").append(ratio(best, r)).append(" |");
+            }
+            out.append('\n');
+        }
+    }
+
+    /**
+     * Robust rules against FedAvg: per N, each rule's best round time and its cost as a multiple of FedAvg's in
+     * that row; then, per rule, how its time grows from one N to the next (for a tenfold N: about 10 for a linear
+     * rule, about 13 for N log N between 100 and 1000, about 100 for N²).
+     */
+    private static void robust(List<RunResult> results, StringBuilder out) {
+        Map<String, Map<String, RunResult>> rows = new LinkedHashMap<>();
+        Set<String> rules = new LinkedHashSet<>();
+        String p = null;
+        for (RunResult r : results) {
+            rows.computeIfAbsent(param(r, "n"), k -> new LinkedHashMap<>()).put(param(r, "rule"), r);
+            rules.add(param(r, "rule"));
+            p = param(r, "p");
+        }
+        out.append("### RobustAggregationBenchmark: P = ").append(p).append("; ms per round as best [mean] of the "
+                + "measurement iterations; x fedavg = best time / fedavg's best time at that N\n\n");
+        StringBuilder head = new StringBuilder("| N |");
+        StringBuilder rule = new StringBuilder("|---:|");
+        for (String r : rules) {
+            head.append(' ').append(r).append(" ms | ").append(r).append(" x fedavg |");
+            rule.append("---:|---:|");
+        }
+        out.append(head).append('\n').append(rule).append('\n');
+        for (Map.Entry<String, Map<String, RunResult>> row : rows.entrySet()) {
+            RunResult base = row.getValue().get("fedavg");
+            out.append("| ").append(row.getKey()).append(" |");
+            for (String r : rules) {
+                RunResult res = row.getValue().get(r);
+                out.append(' ').append(res == null ? "–" : msWithRange(res)).append(" | ")
+                        .append(res == null || base == null ? "–" : fmt(millis(res) / millis(base))).append(" |");
+            }
+            out.append('\n');
+        }
+        out.append("\nGrowth of each rule's best time from one N to the next:\n\n| N step |");
+        for (String r : rules) {
+            out.append(' ').append(r).append(" |");
+        }
+        out.append('\n').append("|---|").append("---:|".repeat(rules.size())).append('\n');
+        List<String> ns = new ArrayList<>(rows.keySet());
+        for (int i = 1; i < ns.size(); i++) {
+            out.append("| ").append(ns.get(i - 1)).append(" → ").append(ns.get(i)).append(" |");
+            for (String r : rules) {
+                RunResult a = rows.get(ns.get(i - 1)).get(r);
+                RunResult b = rows.get(ns.get(i)).get(r);
+                out.append(' ').append(a == null || b == null ? "–" : fmt(millis(b) / millis(a))).append(" |");
             }
             out.append('\n');
         }

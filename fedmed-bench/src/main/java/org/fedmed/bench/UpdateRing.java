@@ -95,6 +95,17 @@ public final class UpdateRing {
         return updates[k];
     }
 
+    /**
+     * Update {@code k}'s values and example count, sent as site {@code j}'s result of round {@link #ROUND}: a round
+     * longer than the ring takes distinct sites, as the aggregator's intake admits one update per site. Only the
+     * small result record is new; the floats are shared.
+     */
+    public FitResult update(int k, int j) {
+        FitResult u = updates[k];
+        return new FitResult("site-" + j, "r" + ROUND + "-fit-site-" + j, u.parameters(), u.isDelta(), u.numExamples(),
+                u.quality(), u.trainMetrics(), u.auxiliary());
+    }
+
     /** The flat floats of update {@code k}. */
     public float[] flat(int k) {
         return flats[k];

@@ -16,7 +16,6 @@ public sealed interface Task permits FitTask, EvalTask {
 
     /** A stable identifier, {@code r<round>-<kind>-<site>}, that a result must echo. */
     default String taskId() {
-        String kind = this instanceof FitTask ? "fit" : "eval";
-        return "r" + round() + "-" + kind + "-" + siteId();
+        return TaskId.of(this).toString();
     }
 }

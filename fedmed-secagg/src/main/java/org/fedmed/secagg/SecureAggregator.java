@@ -7,7 +7,7 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
 import org.fedmed.core.strategy.ServerOptimizerSettings;
-import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.WeightCaps;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
@@ -17,11 +17,13 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * a server learning rate other than 1 steps towards it through the server optimizer's SGD rule (a strategy with a
  * stateful server optimizer uses 1 here and steps itself). In simulation the sites' side of the protocol runs in this
  * process, so the aggregator holds the cohort's updates until the round closes; the protocol's server side itself
- * only ever adds masked vectors.
+ * only ever adds masked vectors. Updates are admitted by the round's {@link UpdateIntake} (task, layout, one
+ * update per site, finite values) before they join the cohort.
  */
 public final class SecureAggregator implements Aggregator {
 
     private final ModelParameters global;
+    private final UpdateIntake intake;
     private final SecureUpdateSum secureSum;
     private final double serverLearningRate;
     private final int round;
@@ -45,6 +47,7 @@ public final class SecureAggregator implements Aggregator {
                             long seed, double maxShare) {
         this.maxShare = maxShare;
         this.global = global;
+        this.intake = new UpdateIntake(global, round);
         this.secureSum = secureSum;
         this.serverLearningRate = serverLearningRate;
         this.round = round;
@@ -53,7 +56,7 @@ public final class SecureAggregator implements Aggregator {
 
     @Override
     public void accept(FitResult update) throws UpdateRejectedException {
-        UpdateChecks.check(update, global, round);
+        intake.admit(update);
         cohort.add(update);
     }
 

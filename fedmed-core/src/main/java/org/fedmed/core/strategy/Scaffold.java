@@ -138,9 +138,8 @@ public final class Scaffold extends ForwardingStrategy {
             }
             int bad = dc.firstNonFinite();
             if (bad >= 0) {
-                throw new UpdateRejectedException(update.siteId(), "value " + dc.flat()[bad] + " of auxiliary vector '"
-                        + LocalTerm.ControlVariates.CONTROL_DELTA + "' in tensor '" + dc.tensorAt(bad)
-                        + "' (flat index " + bad + ") is not finite");
+                throw new UpdateRejectedException(update.siteId(), UpdateIntake.nonFiniteAuxiliary(
+                        LocalTerm.ControlVariates.CONTROL_DELTA, dc, dc.flat()[bad], bad));
             }
             deltaY.accept(update);
             float[] d = dc.flat();

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
-import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.privacy.L2Clip;
 
@@ -30,7 +30,7 @@ public final class ClippingFilter implements UpdateFilter {
 
     @Override
     public FitResult apply(FitResult update, ModelParameters global) throws UpdateRejectedException {
-        UpdateChecks.check(update, global);
+        UpdateIntake.checkValues(update, global);
         float[] delta = UpdateFilter.deltaOf(update, global);
         double before = L2Clip.clipInPlace(delta, clipNorm);
         seen.incrementAndGet();

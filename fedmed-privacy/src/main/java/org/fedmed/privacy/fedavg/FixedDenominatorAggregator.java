@@ -1,13 +1,10 @@
 package org.fedmed.privacy.fedavg;
 
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
-import org.fedmed.core.filter.UpdateFilter;
 import org.fedmed.core.strategy.Aggregator;
-import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -16,16 +13,20 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * or removing one site moves the result by at most C / expected when deltas are clipped to C, which is the
  * sensitivity the central Gaussian noise is calibrated to. Returns {@code global + sum(delta_k) / expected}.
  *
- * <p>Updates are summed as they arrive into one accumulator, so memory is O(P). An update from a site that already
- * contributed this round, from another round, with another layout or with a non-finite value is refused.
+ * <p>Updates are admitted by the round's {@link UpdateIntake} (task, layout, one update per site) and summed as
+ * they arrive into one accumulator, reading each update once: the finiteness check runs in the loop that adds it,
+ * which keeps the accumulator's previous values in a second vector, so an update with a non-finite value is
+ * refused in the same call with the accumulator restored exactly. Memory O(P): two vectors of P floats.
  */
 public final class FixedDenominatorAggregator implements Aggregator {
 
+    private final UpdateIntake intake;
     private final ModelParameters global;
     private final double expectedSites;
-    private final String expectedTaskPrefix;
     private final float[] sum;
-    private final Set<String> contributors = new HashSet<>();
+    /** The accumulator's values before the update being added; allocated on first use. */
+    private float[] before;
+    private int accepted;
     private boolean finished;
 
     /**
@@ -39,8 +40,8 @@ public final class FixedDenominatorAggregator implements Aggregator {
                     + expectedSites);
         }
         this.global = Objects.requireNonNull(global);
+        this.intake = new UpdateIntake(global, round);
         this.expectedSites = expectedSites;
-        this.expectedTaskPrefix = "r" + round + "-fit-";
         this.sum = new float[global.size()];
     }
 
@@ -49,32 +50,43 @@ public final class FixedDenominatorAggregator implements Aggregator {
         if (finished) {
             throw new IllegalStateException("aggregator already produced its result");
         }
-        if (update.taskId() == null || !update.taskId().startsWith(expectedTaskPrefix)) {
-            throw new UpdateRejectedException(update.siteId(), "task id '" + update.taskId()
-                    + "' does not belong to this round (" + expectedTaskPrefix + "…)");
+        intake.admitForFold(update);
+        int n = sum.length;
+        if (before == null) {
+            before = new float[n];
         }
-        UpdateChecks.check(update, global);
-        if (contributors.contains(update.siteId())) {
-            throw new UpdateRejectedException(update.siteId(), "the site already contributed to this round");
-        }
-        contributors.add(update.siteId());
         float[] s = sum;
+        float[] keep = before;
+        float[] x = update.parameters().flat();
+        float m = 0f;
         if (update.isDelta()) {
-            float[] d = update.parameters().flat();
-            for (int i = 0; i < s.length; i++) {
-                s[i] += d[i];
+            for (int i = 0; i < n; i++) {
+                float v = x[i];
+                float old = s[i];
+                keep[i] = old;
+                s[i] = old + v;
+                m = Math.max(m, Math.abs(v));
             }
         } else {
-            float[] d = UpdateFilter.deltaOf(update, global);
-            for (int i = 0; i < s.length; i++) {
-                s[i] += d[i];
+            float[] g = global.flat();
+            for (int i = 0; i < n; i++) {
+                float v = x[i];
+                float old = s[i];
+                keep[i] = old;
+                s[i] = old + (v - g[i]);
+                m = Math.max(m, Math.abs(v));
             }
         }
+        if (!(m <= Float.MAX_VALUE)) {
+            System.arraycopy(keep, 0, s, 0, n);
+            throw intake.refuseNonFinite(update);
+        }
+        accepted++;
     }
 
     @Override
     public int accepted() {
-        return contributors.size();
+        return accepted;
     }
 
     /** The expected number of sites the sum is divided by. */

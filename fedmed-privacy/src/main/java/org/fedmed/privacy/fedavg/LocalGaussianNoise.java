@@ -3,7 +3,7 @@ package org.fedmed.privacy.fedavg;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
-import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.privacy.NoiseSource;
 
@@ -38,7 +38,7 @@ public final class LocalGaussianNoise implements UpdateFilter {
 
     @Override
     public FitResult apply(FitResult update, ModelParameters global) throws UpdateRejectedException {
-        UpdateChecks.check(update, global);
+        UpdateIntake.checkValues(update, global);
         float[] delta = UpdateFilter.deltaOf(update, global);
         noise.addGaussian(delta, stddev(), (update.siteId() + "/" + update.taskId()).hashCode());
         return UpdateFilter.withDelta(update, delta);

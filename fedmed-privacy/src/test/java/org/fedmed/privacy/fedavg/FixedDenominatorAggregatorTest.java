@@ -64,10 +64,10 @@ class FixedDenominatorAggregatorTest {
         agg.accept(Updates.delta("a", 5, 1));
         UpdateRejectedException twice = assertThrows(UpdateRejectedException.class,
                 () -> agg.accept(Updates.delta("a", 5, 1)));
-        assertTrue(twice.getMessage().contains("already contributed"));
+        assertTrue(twice.getMessage().contains("the site already sent an update in round 5"));
         UpdateRejectedException stale = assertThrows(UpdateRejectedException.class,
                 () -> agg.accept(Updates.delta("b", 4, 1)));
-        assertTrue(stale.getMessage().contains("does not belong to this round"));
+        assertTrue(stale.getMessage().contains("task id 'r4-fit-b' does not answer a fit task of round 5 (expected 'r5-fit-b')"));
         assertArrayEquals(new float[]{0.5f}, agg.result().flat());
     }
 
@@ -75,5 +75,53 @@ class FixedDenominatorAggregatorTest {
     void withNoUpdateTheResultIsTheGlobalModel() {
         ModelParameters global = Updates.model(3, -1);
         assertEquals(global, new FixedDenominatorAggregator(global, 5, 1).result());
+    }
+
+    @Test
+    void sumReadInOnePassEqualsThePlainFloatSumOfDeltas() throws Exception {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(17);
+        int p = 517;
+        float[] theta = new float[p];
+        for (int i = 0; i < p; i++) {
+            theta[i] = (float) rng.nextGaussian();
+        }
+        ModelParameters global = Updates.model(theta);
+        FixedDenominatorAggregator agg = new FixedDenominatorAggregator(global, 3.5, 1);
+        float[] sum = new float[p];
+        for (int k = 0; k < 6; k++) {
+            float[] v = new float[p];
+            for (int i = 0; i < p; i++) {
+                v[i] = (float) rng.nextGaussian();
+            }
+            boolean delta = k % 2 == 0;
+            agg.accept(delta ? Updates.delta("s" + k, 1, v) : Updates.weights("s" + k, 1, v));
+            for (int i = 0; i < p; i++) {
+                sum[i] += delta ? v[i] : v[i] - theta[i];
+            }
+        }
+        float[] expected = new float[p];
+        for (int i = 0; i < p; i++) {
+            expected[i] = (float) (theta[i] + (1 / 3.5) * sum[i]);
+        }
+        assertArrayEquals(expected, agg.result().flat());
+    }
+
+    @Test
+    void nonFiniteValueLateInAnUpdateLeavesTheSumAsIfItNeverCame() throws Exception {
+        ModelParameters global = Updates.model(1, 2, 3, 4);
+        FixedDenominatorAggregator with = new FixedDenominatorAggregator(global, 2, 1);
+        FixedDenominatorAggregator without = new FixedDenominatorAggregator(global, 2, 1);
+        for (FixedDenominatorAggregator agg : List.of(with, without)) {
+            agg.accept(Updates.delta("a", 1, 0.1f, 0.2f, 0.3f, 0.7f));
+        }
+        UpdateRejectedException e = assertThrows(UpdateRejectedException.class,
+                () -> with.accept(Updates.weights("bad", 1, 5, 6, 7, Float.POSITIVE_INFINITY)));
+        assertEquals("update from site 'bad' rejected: value Infinity in tensor 'w' (flat index 3) is not finite",
+                e.getMessage());
+        for (FixedDenominatorAggregator agg : List.of(with, without)) {
+            agg.accept(Updates.weights("b", 1, 1.5f, 2.5f, 3.5f, 4.5f));
+        }
+        assertEquals(2, with.accepted());
+        assertArrayEquals(without.result().flat(), with.result().flat());
     }
 }

@@ -4,6 +4,7 @@ import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.Task;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.proto.TaskKind;
@@ -57,8 +58,9 @@ final class ResultChecks {
             return "malformed layout: " + e.getMessage();
         }
         ParameterLayout expected = task.global().layout();
-        if (!declared.equals(expected)) {
-            return "parameter layout " + declared.entries() + " does not match the global model's " + expected.entries();
+        String mismatch = UpdateIntake.layoutMismatch(declared, expected);
+        if (mismatch != null) {
+            return mismatch;
         }
         long payload = h.getPayloadBytes();
         if (Long.compareUnsigned(payload, limits.maxModelBytes()) > 0) {

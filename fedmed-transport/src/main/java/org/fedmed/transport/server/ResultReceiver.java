@@ -3,6 +3,8 @@ package org.fedmed.transport.server;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
+import org.fedmed.core.strategy.UpdateIntake;
+import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.transport.proto.Chunk;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.wire.ChunkException;
@@ -11,8 +13,10 @@ import org.fedmed.transport.wire.ModelAssembler;
 
 /**
  * Receives one fit result's parameters, chunk by chunk, straight into the float vector the result will carry.
- * Each chunk is checked as it lands: every value finite, auxiliary vectors' included, and the running L2 norm of the
- * delta from the global model (the parameters only) within the bound, so a bad update is refused at the first bad chunk rather than after the whole payload.
+ * Each chunk is checked as it lands by the round's {@link UpdateIntake} ({@link UpdateIntake.Scan}): every value
+ * finite, auxiliary vectors' included, and the running L2 norm of the delta from the global model (the parameters
+ * only) within the bound, so a bad update is refused at the first bad chunk rather than after the whole payload, in
+ * the words the aggregator would use.
  * Holds a share of the result buffer budget from reservation until {@link #releaseBudget()}.
  */
 final class ResultReceiver {
@@ -21,19 +25,18 @@ final class ResultReceiver {
     private final ResultHeader header;
     private final String siteId;
     private final ModelParameters global;
-    private final double maxNorm;
+    private final UpdateIntake.Scan scan;
     private final ResultBufferBudget budget;
     private final AtomicBoolean reserved = new AtomicBoolean();
     private ModelAssembler assembler;
-    private double sumSquares;
 
-    ResultReceiver(PendingTask pending, ResultHeader header, String siteId, ModelParameters global, double maxNorm,
+    ResultReceiver(PendingTask pending, ResultHeader header, String siteId, UpdateIntake intake,
                    ResultBufferBudget budget) {
         this.pending = pending;
         this.header = header;
         this.siteId = siteId;
-        this.global = global;
-        this.maxNorm = maxNorm;
+        this.global = intake.global();
+        this.scan = intake.scan(siteId, header.getIsDelta());
         this.budget = budget;
     }
 
@@ -77,31 +80,20 @@ final class ResultReceiver {
 
     private void check(int from, int to) throws InvalidUpdateException {
         float[] v = assembler.target();
-        float[] g = global.flat();
-        int p = g.length;
-        boolean delta = header.getIsDelta();
-        double s = sumSquares;
+        int p = global.size();
         int modelTo = Math.min(to, p);
-        for (int i = from; i < modelTo; i++) {
-            float x = v[i];
-            if (!Float.isFinite(x)) {
-                throw new InvalidUpdateException("value " + x + " in tensor '" + global.tensorAt(i) + "' (flat index " + i
-                        + ") is not finite");
+        try {
+            if (from < modelTo) {
+                scan.check(v, from, modelTo);
             }
-            double d = delta ? x : (double) x - g[i];
-            s += d * d;
+        } catch (UpdateRejectedException e) {
+            throw new InvalidUpdateException(e.reason());
         }
         for (int i = Math.max(from, p); i < to; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new InvalidUpdateException("value " + v[i] + " of auxiliary vector '"
-                        + header.getAuxiliary(i / p - 1) + "' in tensor '" + global.tensorAt(i % p) + "' (flat index "
-                        + i % p + ") is not finite");
+                throw new InvalidUpdateException(UpdateIntake.nonFiniteAuxiliary(header.getAuxiliary(i / p - 1), global,
+                        v[i], i % p));
             }
-        }
-        sumSquares = s;
-        if (Math.sqrt(s) > maxNorm) {
-            throw new InvalidUpdateException("L2 norm of the update's delta from the global model exceeds the bound "
-                    + maxNorm + " (it reached " + (float) Math.sqrt(s) + " after " + modelTo + " of " + p + " values)");
         }
     }
 

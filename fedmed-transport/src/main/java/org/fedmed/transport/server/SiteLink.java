@@ -18,6 +18,7 @@ import javax.net.ssl.SSLSession;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.proto.Cancel;
@@ -312,7 +313,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             p.succeed(new EvalResult(siteId, taskId, h.getNumExamples(), h.getMetricsMap()), () -> { }, received(h));
             return true;
         }
-        ResultReceiver r = new ResultReceiver(p, h, siteId, fit.global(), settings.maxUpdateNorm(), pool.budget());
+        ResultReceiver r = new ResultReceiver(p, h, siteId,
+                new UpdateIntake(fit.global(), fit.round(), settings.maxUpdateNorm()), pool.budget());
         if (h.getPayloadBytes() == 0) {
             r.allocate();
             p.succeed(r.result(), () -> { }, received(h));

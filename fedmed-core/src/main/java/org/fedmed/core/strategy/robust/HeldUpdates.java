@@ -2,18 +2,16 @@ package org.fedmed.core.strategy.robust;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
-import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
- * The intake that every robust aggregator shares: each update is checked ({@link UpdateChecks}: this round's task,
- * the global model's layout, finite values) and refused with nothing kept if a check fails or its site already
- * sent one this round; an accepted update is held as full weights (global + delta for a delta). The held updates
+ * What every robust aggregator holds: each update is admitted by the round's {@link UpdateIntake} (this round's
+ * task, the global model's layout, one update per site, finite values) and refused with nothing kept if a check
+ * fails; an accepted update is held as full weights (global + delta for a delta). The held updates
  * come back ordered by site id, so what is computed from them does not depend on arrival order. Memory O(N·P):
  * a full-weights update is held by reference (parameters are immutable), a delta as one new vector.
  */
@@ -22,10 +20,10 @@ final class HeldUpdates {
     private record Held(String siteId, float[] weights) {
     }
 
+    private final UpdateIntake intake;
     private final ModelParameters global;
     private final int round;
     private final List<Held> held = new ArrayList<>();
-    private final Set<String> sites = new HashSet<>();
     private int accepted;
     private boolean finished;
 
@@ -33,6 +31,7 @@ final class HeldUpdates {
         if (global == null) {
             throw new IllegalArgumentException("a robust aggregator needs the round's global model");
         }
+        this.intake = new UpdateIntake(global, round);
         this.global = global;
         this.round = round;
     }
@@ -45,10 +44,7 @@ final class HeldUpdates {
         if (finished) {
             throw new IllegalStateException("aggregator already produced its result");
         }
-        UpdateChecks.check(update, global, round);
-        if (sites.contains(update.siteId())) {
-            throw new UpdateRejectedException(update.siteId(), "the site already sent an update in round " + round);
-        }
+        intake.admit(update);
         float[] x = update.parameters().flat();
         float[] weights;
         if (update.isDelta()) {
@@ -60,7 +56,6 @@ final class HeldUpdates {
         } else {
             weights = x;
         }
-        sites.add(update.siteId());
         held.add(new Held(update.siteId(), weights));
         accepted++;
     }

@@ -3,7 +3,7 @@ package org.fedmed.core.strategy.robust;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
-import org.fedmed.core.strategy.UpdateChecks;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -33,7 +33,7 @@ public final class NormBoundingFilter implements UpdateFilter {
 
     @Override
     public FitResult apply(FitResult update, ModelParameters global) throws UpdateRejectedException {
-        UpdateChecks.check(update, global);
+        UpdateIntake.checkValues(update, global);
         float[] delta = UpdateFilter.deltaOf(update, global);
         double norm = norm(delta);
         if (norm <= bound) {
