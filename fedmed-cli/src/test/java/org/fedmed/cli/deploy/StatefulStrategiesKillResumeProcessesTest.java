@@ -22,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Strategies that carry state from round to round, deployed: one {@code fedmed server} and four {@code fedmed site}
- * processes (separate JVMs, gRPC over mutual TLS on 127.0.0.1) run FedAdam, and DP-FedAvg with server momentum and
- * central noise; the server is killed (SIGKILL) in the middle of the run and restarted with {@code --resume}. The
- * final model equals, bit for bit, what {@code fedmed simulate} reaches with the same config and seed without any
- * interruption: the server optimizer's moments, the accountant and the clip norm came back from the checkpoint,
- * and the DP run's epsilon in the store is the whole run's.
+ * processes (separate JVMs, gRPC over mutual TLS on 127.0.0.1) run FedAdam, SCAFFOLD with local steps, and
+ * DP-FedAvg with server momentum and central noise; the server is killed (SIGKILL) in the middle of the run and
+ * restarted with {@code --resume}. The final model equals, bit for bit, what {@code fedmed simulate} reaches with the
+ * same config and seed without any interruption: the server optimizer's moments, SCAFFOLD's c, the accountant and
+ * the clip norm came back from the checkpoint, and the site processes, which kept running, took the batches and
+ * control variates a round started with when the resumed server asked them for that round again.
  */
 @Timeout(400)
 class StatefulStrategiesKillResumeProcessesTest {
@@ -54,11 +55,23 @@ class StatefulStrategiesKillResumeProcessesTest {
             dp: {noise_multiplier: 0.5, clip_norm: 2.0, sampling: fixed, sites_per_round: 4, target_epsilon: 1000,
                  delta: 1.0e-5}
             """;
+    /**
+     * SCAFFOLD with local steps: a kill in the middle of a round leaves sites that trained it, and they train it again
+     * after the resume from the batches and control variates the round started with.
+     */
+    static final String SCAFFOLD = COMMON.replace("local_epochs: 8", "local_steps: 60") + """
+            strategy: scaffold
+            """;
     static final String SPEC = "{type: mlp, hidden: [64]}";
 
     @Test
     void aKilledFedAdamServerResumesToTheSimulatedModelBitForBit(@TempDir Path tmp) throws Exception {
         killResumeAndCompare(tmp, "fedadam-run", FEDADAM, "fedadam");
+    }
+
+    @Test
+    void aKilledScaffoldServerWithLocalStepsResumesToTheSimulatedModelBitForBit(@TempDir Path tmp) throws Exception {
+        killResumeAndCompare(tmp, "scaffold-run", SCAFFOLD, "scaffold");
     }
 
     @Test
