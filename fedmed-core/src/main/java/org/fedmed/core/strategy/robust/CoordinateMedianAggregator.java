@@ -1,7 +1,5 @@
 package org.fedmed.core.strategy.robust;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
@@ -40,19 +38,10 @@ public final class CoordinateMedianAggregator implements Aggregator {
 
     @Override
     public ModelParameters result() {
-        float[][] x = updates.finish(new ArrayList<>());
-        int n = x.length;
-        int p = updates.global().size();
-        float[] out = new float[p];
-        float[] column = new float[n];
-        int mid = n / 2;
-        for (int i = 0; i < p; i++) {
-            for (int k = 0; k < n; k++) {
-                column[k] = x[k][i];
-            }
-            Arrays.sort(column);
-            out[i] = n % 2 == 1 ? column[mid] : (float) (((double) column[mid - 1] + column[mid]) / 2);
-        }
-        return ModelParameters.ofFlat(updates.global().layout(), out);
+        return updates.byCoordinate(column -> {
+            int n = column.length;
+            int mid = n / 2;
+            return n % 2 == 1 ? column[mid] : (float) (((double) column[mid - 1] + column[mid]) / 2);
+        });
     }
 }

@@ -89,4 +89,28 @@ final class HeldUpdates {
         held.clear();
         return out;
     }
+
+    /** What a coordinate-wise rule makes of one parameter's values over the updates, given sorted ascending. */
+    interface SortedColumn {
+        float combine(float[] sorted);
+    }
+
+    /**
+     * Ends intake (as {@link #finish}) and applies {@code rule} to each parameter's values over the held updates,
+     * sorted ascending, giving the combined model in the global model's layout.
+     */
+    ModelParameters byCoordinate(SortedColumn rule) {
+        float[][] x = finish(new ArrayList<>());
+        int p = global.size();
+        float[] out = new float[p];
+        float[] column = new float[x.length];
+        for (int i = 0; i < p; i++) {
+            for (int k = 0; k < x.length; k++) {
+                column[k] = x[k][i];
+            }
+            java.util.Arrays.sort(column);
+            out[i] = rule.combine(column);
+        }
+        return ModelParameters.ofFlat(global.layout(), out);
+    }
 }

@@ -1,7 +1,5 @@
 package org.fedmed.core.strategy.robust;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
@@ -46,24 +44,14 @@ public final class TrimmedMeanAggregator implements Aggregator {
 
     @Override
     public ModelParameters result() {
-        float[][] x = updates.finish(new ArrayList<>());
-        int n = x.length;
-        int k = rule.trimmed(n);
-        int kept = n - 2 * k;
-        int p = updates.global().size();
-        float[] out = new float[p];
-        float[] column = new float[n];
-        for (int i = 0; i < p; i++) {
-            for (int j = 0; j < n; j++) {
-                column[j] = x[j][i];
-            }
-            Arrays.sort(column);
+        return updates.byCoordinate(column -> {
+            int n = column.length;
+            int k = rule.trimmed(n);
             double s = 0;
             for (int j = k; j < n - k; j++) {
                 s += column[j];
             }
-            out[i] = (float) (s / kept);
-        }
-        return ModelParameters.ofFlat(updates.global().layout(), out);
+            return (float) (s / (n - 2 * k));
+        });
     }
 }
