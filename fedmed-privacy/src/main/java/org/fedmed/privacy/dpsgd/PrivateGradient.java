@@ -3,11 +3,11 @@ package org.fedmed.privacy.dpsgd;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.fedmed.core.L2Clip;
 import org.fedmed.core.LabeledData;
 import org.fedmed.ml.GradientSource;
 import org.fedmed.ml.MiniBatches;
 import org.fedmed.ml.Model;
-import org.fedmed.privacy.L2Clip;
 
 /**
  * The DP-SGD gradient of one batch: per-example gradients (each a batch of one through

@@ -2,11 +2,11 @@ package org.fedmed.privacy.fedavg;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fedmed.core.FitResult;
+import org.fedmed.core.L2Clip;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
 import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
-import org.fedmed.privacy.L2Clip;
 
 /**
  * Clips each site's update, taken as a delta from the round's global model, to L2 norm at most C, and counts how

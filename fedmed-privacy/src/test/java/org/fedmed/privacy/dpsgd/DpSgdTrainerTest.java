@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.fedmed.core.L2Clip;
 import org.fedmed.core.LabeledData;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.Models;
-import org.fedmed.privacy.L2Clip;
 import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.accounting.RdpAccountant;
 import org.junit.jupiter.api.Test;

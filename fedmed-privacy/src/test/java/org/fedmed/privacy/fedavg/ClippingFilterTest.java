@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.fedmed.core.FitResult;
+import org.fedmed.core.L2Clip;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.UpdateRejectedException;
-import org.fedmed.privacy.L2Clip;
 import org.junit.jupiter.api.Test;
 
 class ClippingFilterTest {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.fedmed.core.FitResult;
+import org.fedmed.core.L2Clip;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.FilteredAggregator;
 import org.fedmed.core.strategy.UpdateRejectedException;
-import org.fedmed.privacy.L2Clip;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FixedDenominatorAggregatorTest {

@@ -1,6 +1,7 @@
 package org.fedmed.core.strategy.robust;
 
 import org.fedmed.core.FitResult;
+import org.fedmed.core.L2Clip;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.filter.UpdateFilter;
 import org.fedmed.core.strategy.UpdateIntake;
@@ -35,30 +36,9 @@ public final class NormBoundingFilter implements UpdateFilter {
     public FitResult apply(FitResult update, ModelParameters global) throws UpdateRejectedException {
         UpdateIntake.checkValues(update, global);
         float[] delta = UpdateFilter.deltaOf(update, global);
-        double norm = norm(delta);
-        if (norm <= bound) {
+        if (L2Clip.clipInPlace(delta, bound) <= bound) {
             return update;
         }
-        double current = norm;
-        double target = bound;
-        // float rounding may leave the scaled norm a hair above the bound: aim a little lower until it is not
-        while (current > bound) {
-            float factor = (float) (target / current);
-            for (int i = 0; i < delta.length; i++) {
-                delta[i] *= factor;
-            }
-            current = norm(delta);
-            target *= 1 - 1e-7;
-        }
         return UpdateFilter.withDelta(update, delta);
-    }
-
-    private static double norm(float[] v) {
-        double s = 0;
-        for (int i = 0; i < v.length; i++) {
-            double x = v[i];
-            s += x * x;
-        }
-        return Math.sqrt(s);
     }
 }

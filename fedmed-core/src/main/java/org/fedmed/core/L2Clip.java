@@ -1,8 +1,8 @@
-package org.fedmed.privacy;
+package org.fedmed.core;
 
 /**
- * L2-norm clipping of a flat vector, the step that bounds one contributor's influence (its sensitivity) before
- * noise is added. After {@link #clipInPlace} the vector's norm, computed in double precision, is at most the bound.
+ * L2-norm clipping of a flat vector, the step that bounds one contributor's influence: its sensitivity before DP
+ * noise is added, or how far one update may pull a mean under a norm bound. After {@link #clipInPlace} the vector's norm, computed in double precision, is at most the bound.
  */
 public final class L2Clip {
 
