@@ -100,7 +100,7 @@ public final class DpSgdTrainer {
      * How many noisy steps a site's fit of {@code config} takes for n rows, over all its trainings: the fit's steps
      * ({@link LocalWork#stepsOver}) times {@link #trainingsPerFit}. This is what the site's accountant composes.
      */
-    public static long stepsFor(int rows, FitConfig config) {
+    public static long accountedStepsFor(int rows, FitConfig config) {
         return config.work().stepsOver(rows, config.batchSize()) * trainingsPerFit(config);
     }
 

@@ -60,7 +60,7 @@ public final class DpSgdTraining implements SiteTraining {
     @Override
     public synchronized void admit(String siteId, FitTask task, int trainRows) {
         double q = DpSgdTrainer.samplingRateFor(trainRows, task.config().batchSize());
-        long steps = DpSgdTrainer.stepsFor(trainRows, task.config());
+        long steps = DpSgdTrainer.accountedStepsFor(trainRows, task.config());
         PrivacySpent after = accountant.epsilonAfter(q, dp.noiseMultiplier(), steps, dp.delta());
         if (after.epsilon() > dp.maxEpsilon()) {
             throw new PrivacyBudgetExhaustedException(String.format(Locale.ROOT,
