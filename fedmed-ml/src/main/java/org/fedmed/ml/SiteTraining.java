@@ -29,7 +29,7 @@ public interface SiteTraining {
 
     /**
      * Refuses {@code task} before any training, by throwing an exception that names the site and says why; the
-     * default accepts every fit. A mode that keeps no personal model refuses a fit with a personalization here.
+     * default accepts every fit. DP-SGD refuses here a fit that would take the site past its privacy budget.
      *
      * @param trainRows the site's training rows
      */
