@@ -15,16 +15,21 @@ import org.fedmed.data.stats.SmallCells;
  * subtraction; so a site does not suppress cells but merges bins, coarsening time, until none is left:
  * <ol>
  *   <li>the site counts d and c per shared bin (rows at or after the last edge count as censored in the last bin);</li>
- *   <li>walking from the first bin, it joins each bin to the one before until the joined bin's d and c are each 0 or at
- *       least k ({@link SmallCells#releasable}), then starts a new one;</li>
- *   <li>if the bins left at the end do not reach that, they are joined to the bins before them, as far back as it
- *       takes;</li>
- *   <li>if even one bin holding every row does not reach it (fewer than k events, or fewer than k censored rows, in
- *       the whole group), or the group has fewer than k rows, the site releases nothing about the group.</li>
+ *   <li>it merges bins along a binary tree over the shared bins that every site builds the same way (a range of bins
+ *       splits at its midpoint): a range keeps its two halves' bins when each half can be split into bins whose d
+ *       and c are each 0 or at least k ({@link SmallCells#releasable}); when only one half can, the other is joined
+ *       to the nearest bins of that one, as few as it takes; otherwise the range becomes one bin if its own d and c
+ *       are;</li>
+ *   <li>if even one bin holding every row does not reach that (fewer than k events, or fewer than k censored rows,
+ *       in the whole group), or the group has fewer than k rows, the site releases nothing about the group.</li>
  * </ol>
  * Then every released d and c is 0 or at least k, and so is every n, since n is the sum of the d's and c's of the
  * bins from its own to the last; a difference of released figures is a sum of released cells. The bins a site
  * merged are visible (its curve is coarser there), which says only that some bin held fewer than k.
+ *
+ * <p>Because every site merges along the same tree, the edges sites keep are mostly the same tree edges, and the
+ * pooled bins, which start only where every site's do ({@link PooledSurvivalCounts}), stay fine where the data are
+ * dense; independent greedy merges at each site would share few edges.
  */
 public sealed interface SurvivalRelease permits SurvivalCounts, SurvivalRelease.Withheld {
 
@@ -85,36 +90,16 @@ public sealed interface SurvivalRelease permits SurvivalCounts, SurvivalRelease.
         if (!SmallCells.releasable(n, k) || n == 0) {
             return new Withheld(siteId, group, k, "the group has fewer than k = " + k + " rows");
         }
-        List<int[]> merged = new ArrayList<>();
-        int start = 0;
-        long dd = 0;
-        long cc = 0;
+        long[] dPrefix = new long[m + 1];
+        long[] cPrefix = new long[m + 1];
         for (int j = 0; j < m; j++) {
-            dd += d[j];
-            cc += c[j];
-            if (SmallCells.releasable(dd, k) && SmallCells.releasable(cc, k)) {
-                merged.add(new int[] {start, j + 1});
-                start = j + 1;
-                dd = 0;
-                cc = 0;
-            }
+            dPrefix[j + 1] = dPrefix[j] + d[j];
+            cPrefix[j + 1] = cPrefix[j] + c[j];
         }
-        while (start < m) {
-            // the tail does not reach k: join it to the bins before it
-            if (merged.isEmpty()) {
-                return new Withheld(siteId, group, k, "the group's " + (dd < k && dd > 0 ? "events" : "censored rows")
-                        + " are fewer than k = " + k + " even in one bin over all of follow-up");
-            }
-            int[] last = merged.removeLast();
-            for (int j = last[0]; j < last[1]; j++) {
-                dd += d[j];
-                cc += c[j];
-            }
-            start = last[0];
-            if (SmallCells.releasable(dd, k) && SmallCells.releasable(cc, k)) {
-                merged.add(new int[] {start, m});
-                start = m;
-            }
+        List<int[]> merged = new ArrayList<>();
+        if (!partition(0, m, dPrefix, cPrefix, k, merged)) {
+            return new Withheld(siteId, group, k, "the group's " + (SmallCells.releasable(dPrefix[m], k) ? "censored"
+                    + " rows" : "events") + " are fewer than k = " + k + " even in one bin over all of follow-up");
         }
         int bins2 = merged.size();
         int[] starts = new int[bins2];
@@ -133,6 +118,63 @@ public sealed interface SurvivalRelease permits SurvivalCounts, SurvivalRelease.
             left -= events2[i] + censored[i];
         }
         return new SurvivalCounts(siteId, group, k, bins, starts, atRisk, events2, censored);
+    }
+
+    /**
+     * Adds to {@code out} a partition of bins {@code [lo, hi)} into bins whose event and censored counts are each
+     * releasable, and returns whether there is one. A range with two halves (split at its midpoint, the same tree at
+     * every site) keeps both halves' partitions when both have one; when only one half has one, the other half is
+     * joined to the nearest bins of it, as few as it takes; otherwise the range is one bin if it is releasable.
+     */
+    private static boolean partition(int lo, int hi, long[] d, long[] c, long k, List<int[]> out) {
+        int size = out.size();
+        if (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (partition(lo, mid, d, c, k, out)) {
+                int afterLeft = out.size();
+                if (partition(mid, hi, d, c, k, out)) {
+                    return true;
+                }
+                truncate(out, afterLeft);
+                while (out.size() > size) {
+                    int from = out.removeLast()[0];
+                    if (releasable(from, hi, d, c, k)) {
+                        out.add(new int[] {from, hi});
+                        return true;
+                    }
+                }
+            } else {
+                truncate(out, size);
+                List<int[]> right = new ArrayList<>();
+                if (partition(mid, hi, d, c, k, right)) {
+                    for (int i = 0; i < right.size(); i++) {
+                        int to = right.get(i)[1];
+                        if (releasable(lo, to, d, c, k)) {
+                            out.add(new int[] {lo, to});
+                            out.addAll(right.subList(i + 1, right.size()));
+                            return true;
+                        }
+                    }
+                }
+            }
+            truncate(out, size);
+        }
+        if (releasable(lo, hi, d, c, k)) {
+            out.add(new int[] {lo, hi});
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether bins {@code [lo, hi)} joined hold releasable event and censored counts (d, c are prefix sums). */
+    private static boolean releasable(int lo, int hi, long[] d, long[] c, long k) {
+        return SmallCells.releasable(d[hi] - d[lo], k) && SmallCells.releasable(c[hi] - c[lo], k);
+    }
+
+    private static void truncate(List<int[]> list, int size) {
+        while (list.size() > size) {
+            list.removeLast();
+        }
     }
 
     /**

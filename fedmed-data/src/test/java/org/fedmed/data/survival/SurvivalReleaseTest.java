@@ -44,23 +44,23 @@ class SurvivalReleaseTest {
     }
 
     @Test
-    void aBinWithFewerThanKEventsIsJoinedToTheNextUntilBothCountsReachK() {
-        // k 3. Per bin (events, censored): (3, 0), (1, 3), (2, 0), (3, 3). Bin 0 is released; bin 1 alone holds
-        // 1 event, bins 1+2 hold 3 events and 3 censored; bin 3 is released.
+    void aBinWithFewerThanKEventsIsMergedWithItsNeighbourInTheBinTree() {
+        // k 3. Per bin (events, censored): (3, 0), (1, 3), (2, 0), (3, 3). The tree pairs bins 0+1 and 2+3: bin 1
+        // (1 event) and bin 2 (2 events) cannot stand alone, so each pair becomes one bin, (4, 3) and (5, 3).
         double[] t = {0.1, 0.2, 0.3, 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, 3.1, 3.2, 3.3, 3.4, 3.5, 3.6};
         boolean[] e = flags(1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0);
         SurvivalCounts c = assertInstanceOf(SurvivalCounts.class, SurvivalRelease.of("a", "all", t, e, FOUR, 3));
-        assertArrayEquals(new int[] {0, 1, 3}, c.starts());
-        assertArrayEquals(new long[] {15, 12, 6}, c.atRisk());
-        assertArrayEquals(new long[] {3, 3, 3}, c.events());
-        assertArrayEquals(new long[] {0, 3, 3}, c.censored());
-        assertArrayEquals(new double[] {0, 1, 3, 4}, c.mergedBins().edges());
+        assertArrayEquals(new int[] {0, 2}, c.starts());
+        assertArrayEquals(new long[] {15, 8}, c.atRisk());
+        assertArrayEquals(new long[] {4, 5}, c.events());
+        assertArrayEquals(new long[] {3, 3}, c.censored());
+        assertArrayEquals(new double[] {0, 2, 4}, c.mergedBins().edges());
     }
 
     @Test
-    void aTailBelowKIsJoinedToTheBinsBeforeIt() {
-        // k 3. (events, censored): (3, 3), (0, 0), (3, 0), (1, 2). The first three are released as they stand; the
-        // last is not, and joined backwards it holds (4, 2) with bin 2, still (4, 2) with bin 1, and (7, 5) with all
+    void aHalfThatCannotBeReleasedMergesTheWholeRangeAboveIt() {
+        // k 3. (events, censored): (3, 3), (0, 0), (3, 0), (1, 2). Bins 0 and 1 stand alone, bin 3 does not, and
+        // bins 2+3 hold (4, 2): the right half fails, so the whole range [0, 4) becomes one bin, (7, 5)
         double[] t = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 2.1, 2.2, 2.3, 3.1, 3.2, 3.3};
         boolean[] e = flags(1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0);
         SurvivalCounts c = assertInstanceOf(SurvivalCounts.class, SurvivalRelease.of("a", "all", t, e, FOUR, 3));
@@ -74,6 +74,19 @@ class SurvivalReleaseTest {
         assertArrayEquals(new int[] {0, 1, 2}, c2.starts());
         assertArrayEquals(new long[] {3, 0, 4}, c2.events());
         assertArrayEquals(new long[] {3, 0, 3}, c2.censored());
+    }
+
+    @Test
+    void aHalfThatCannotBeReleasedIsJoinedToTheNearestBinsOfTheOtherHalf() {
+        // k 3. (events, censored): (3, 3), (3, 3), (1, 1), (1, 1). The right half [2, 4) cannot be released in any
+        // split, (2, 2); joined to bin 1 it gives (5, 5), and bin 0 stays on its own (the whole range need not merge)
+        double[] t = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 2.1, 2.2, 3.5, 3.6};
+        boolean[] e = flags(1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1);
+        SurvivalCounts c = assertInstanceOf(SurvivalCounts.class, SurvivalRelease.of("a", "all", t, e, FOUR, 3));
+        assertArrayEquals(new int[] {0, 1}, c.starts());
+        assertArrayEquals(new long[] {16, 10}, c.atRisk());
+        assertArrayEquals(new long[] {3, 5}, c.events());
+        assertArrayEquals(new long[] {3, 5}, c.censored());
     }
 
     @Test
