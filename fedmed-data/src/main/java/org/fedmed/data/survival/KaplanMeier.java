@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A Kaplan-Meier curve computed by the server from pooled per-bin counts ({@link PooledSurvivalCounts}) alone, with
+ * A survival curve (Kaplan-Meier, or the actuarial estimator) computed by the server from pooled per-bin counts ({@link PooledSurvivalCounts}) alone, with
  * Greenwood's variance and the confidence band lifelines' {@code KaplanMeierFitter} draws. For pooled bin i, with
  * {@code n_i} at risk at its start, {@code d_i} events and {@code c_i} censored rows in it:
  * <ul>
@@ -19,16 +19,18 @@ import java.util.List;
  *       {@code exp(-exp(log(-log S) -/+ z sqrt(G) / log S))}, G the Greenwood sum and z the normal quantile; [1, 1]
  *       where S is 1 and [0, 0] where it is 0, as lifelines fills them.</li>
  * </ul>
- * Arrays are copied in and out.
+ * With {@link SurvivalEstimator#ACTUARIAL}, {@code n_l} is replaced by the effective number at risk
+ * {@code n_l - c_l / 2} in the product, the Greenwood sum and the band. Arrays are copied in and out.
  *
+ * @param estimator  how rows censored within a bin count
  * @param bins       the pooled bins: bin i is {@code [bins.edge(i), bins.edge(i + 1))}
  * @param confidence the confidence level of the band, in (0, 1)
  * @param sites      the sites whose counts it pools
  * @param withheld   the sites left out because they released nothing
  */
-public record KaplanMeier(TimeBins bins, long[] atRisk, long[] events, long[] censored, double[] survival,
-                          double[] variance, double[] lower, double[] upper, double confidence, List<String> sites,
-                          List<String> withheld) {
+public record KaplanMeier(SurvivalEstimator estimator, TimeBins bins, long[] atRisk, long[] events,
+                          long[] censored, double[] survival, double[] variance, double[] lower, double[] upper,
+                          double confidence, List<String> sites, List<String> withheld) {
 
     public KaplanMeier {
         atRisk = atRisk.clone();
@@ -42,17 +44,20 @@ public record KaplanMeier(TimeBins bins, long[] atRisk, long[] events, long[] ce
         withheld = List.copyOf(withheld);
     }
 
-    /** The curve of the sites' releases pooled, with a 95% band. */
+    /** The Kaplan-Meier curve of the sites' releases pooled, with a 95% band. */
     public static KaplanMeier of(List<? extends SurvivalRelease> releases) {
-        return of(PooledSurvivalCounts.pool(releases), 0.95);
+        return of(PooledSurvivalCounts.pool(releases), SurvivalEstimator.KAPLAN_MEIER, 0.95);
     }
 
     /**
-     * The curve of pooled counts, with a band at {@code confidence}.
+     * The curve of pooled counts by {@code estimator}, with a band at {@code confidence}.
      *
      * @throws IllegalArgumentException if the confidence is not in (0, 1)
      */
-    public static KaplanMeier of(PooledSurvivalCounts pooled, double confidence) {
+    public static KaplanMeier of(PooledSurvivalCounts pooled, SurvivalEstimator estimator, double confidence) {
+        if (estimator == null) {
+            throw new IllegalArgumentException("a survival curve needs an estimator (kaplan_meier or actuarial)");
+        }
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("a Kaplan-Meier band needs a confidence in (0, 1), got " + confidence);
         }
@@ -60,6 +65,8 @@ public record KaplanMeier(TimeBins bins, long[] atRisk, long[] events, long[] ce
         int n = pooled.count();
         long[] r = pooled.atRisk();
         long[] d = pooled.events();
+        long[] c = pooled.censored();
+        boolean actuarial = estimator == SurvivalEstimator.ACTUARIAL;
         double[] s = new double[n];
         double[] v = new double[n];
         double[] lo = new double[n];
@@ -67,10 +74,11 @@ public record KaplanMeier(TimeBins bins, long[] atRisk, long[] events, long[] ce
         double surv = 1;
         double greenwood = 0;
         for (int i = 0; i < n; i++) {
-            if (r[i] > 0) {
-                surv *= 1 - (double) d[i] / r[i];
-                if (r[i] > d[i]) {
-                    greenwood += (double) d[i] / ((double) r[i] * (r[i] - d[i]));
+            double atRisk = actuarial ? r[i] - c[i] / 2.0 : r[i];
+            if (atRisk > 0) {
+                surv *= 1 - d[i] / atRisk;
+                if (atRisk > d[i]) {
+                    greenwood += d[i] / (atRisk * (atRisk - d[i]));
                 }
             }
             s[i] = surv;
@@ -85,7 +93,7 @@ public record KaplanMeier(TimeBins bins, long[] atRisk, long[] events, long[] ce
                 hi[i] = Math.exp(-Math.exp(Math.log(-log) + spread));
             }
         }
-        return new KaplanMeier(pooled.pooledBins(), r, d, pooled.censored(), s, v, lo, hi, confidence,
+        return new KaplanMeier(estimator, pooled.pooledBins(), r, d, c, s, v, lo, hi, confidence,
                 pooled.sites(), pooled.withheld());
     }
 
@@ -131,7 +139,7 @@ public record KaplanMeier(TimeBins bins, long[] atRisk, long[] events, long[] ce
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KaplanMeier k && bins.equals(k.bins) && Arrays.equals(atRisk, k.atRisk)
+        return o instanceof KaplanMeier k && estimator == k.estimator && bins.equals(k.bins) && Arrays.equals(atRisk, k.atRisk)
                 && Arrays.equals(events, k.events) && Arrays.equals(censored, k.censored)
                 && Arrays.equals(survival, k.survival) && Arrays.equals(variance, k.variance)
                 && Arrays.equals(lower, k.lower) && Arrays.equals(upper, k.upper) && confidence == k.confidence

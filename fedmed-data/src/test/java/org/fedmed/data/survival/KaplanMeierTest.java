@@ -41,6 +41,22 @@ class KaplanMeierTest {
     }
 
     @Test
+    void handComputedActuarialCurveCountsRowsCensoredInABinAtRiskForHalfOfIt() {
+        KaplanMeier lt = KaplanMeier.of(PooledSurvivalCounts.pool(List.of(SurvivalRelease.of("a", "all", T, E, THREE,
+                1))), SurvivalEstimator.ACTUARIAL, 0.95);
+        // effective numbers at risk 10 - 1/2, 7 - 2/2, 4 - 2/2
+        double s0 = 1 - 2 / 9.5;
+        double s1 = s0 * (1 - 1 / 6.0);
+        double s2 = s1 * (1 - 2 / 3.0);
+        double g2 = 2 / (9.5 * 7.5) + 1 / (6.0 * 5) + 2 / (3.0 * 1);
+        assertArrayEquals(new double[] {s0, s1, s2}, lt.survival(), 1e-15);
+        assertEquals(s2 * s2 * g2, lt.variance()[2], 1e-15);
+        assertEquals(SurvivalEstimator.ACTUARIAL, lt.estimator());
+        assertTrue(lt.survival()[2] < KaplanMeier.of(List.of(SurvivalRelease.of("a", "all", T, E, THREE, 1)))
+                .survival()[2], "the Kaplan-Meier product keeps censored rows at risk for the whole bin");
+    }
+
+    @Test
     void federatedCountsGiveTheCurveOfThePooledRowsBitForBit() {
         SplittableRandom rng = new SplittableRandom(3);
         TimeBins bins = TimeBins.uniform(0.25, 20);

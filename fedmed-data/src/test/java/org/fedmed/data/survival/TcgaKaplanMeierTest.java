@@ -121,11 +121,13 @@ class TcgaKaplanMeierTest {
             releases.add(SurvivalRelease.of("region-" + k, SurvivalRelease.ALL, r.t(), r.e(), bins, 5));
         }
         KaplanMeier km = KaplanMeier.of(releases);
+        KaplanMeier lt = KaplanMeier.of(PooledSurvivalCounts.pool(releases), SurvivalEstimator.ACTUARIAL, 0.95);
         System.out.printf(Locale.ROOT, "TCGA-BRCA Kaplan-Meier over %s %s (withheld %s): edges (years) %s, at risk %s,"
-                        + " events %s, survival %s, 95%% band %s to %s%n", what, km.sites(), km.withheld(),
-                years(km.bins().edges()), Arrays.toString(km.atRisk()), Arrays.toString(km.events()),
-                Arrays.toString(round(km.survival())), Arrays.toString(round(km.lower())),
-                Arrays.toString(round(km.upper())));
+                        + " events %s, censored %s, survival %s, 95%% band %s to %s; actuarial %s%n", what, km.sites(),
+                km.withheld(), years(km.bins().edges()), Arrays.toString(km.atRisk()), Arrays.toString(km.events()),
+                Arrays.toString(km.censored()), Arrays.toString(round(km.survival())),
+                Arrays.toString(round(km.lower())), Arrays.toString(round(km.upper())),
+                Arrays.toString(round(lt.survival())));
         List<Double> t = new ArrayList<>();
         List<Boolean> e = new ArrayList<>();
         for (int k : which) {
