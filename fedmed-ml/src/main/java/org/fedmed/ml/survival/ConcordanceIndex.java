@@ -26,7 +26,7 @@ public final class ConcordanceIndex {
         return counts(times, events, risk).cIndex();
     }
 
-    /** The C-index of a Cox model's risk on {@code data}. */
+    /** The admissible pairs of {@code data} by how a Cox model with coefficients {@code params} ranks them. */
     public static ConcordanceCounts counts(CoxModel model, float[] params, SurvivalData data) {
         return counts(data.times(), data.events(), model.risk(params, data));
     }
