@@ -46,7 +46,7 @@ public final class ImageNetwork implements AutoCloseable {
     private final List<Parameter> parameters;
     private final int[] offsets;
     private final int[] sizes;
-    private final float[][] zeros;
+    private final boolean[] trained;
     private final Loss loss = Loss.softmaxCrossEntropyLoss();
     private float[] batch = new float[0];
     private float[] labels = new float[0];
@@ -77,7 +77,7 @@ public final class ImageNetwork implements AutoCloseable {
             ParameterLayout layout = model.layout();
             offsets = new int[slots.size()];
             sizes = new int[slots.size()];
-            zeros = new float[slots.size()][];
+            trained = new boolean[slots.size()];
             for (int i = 0; i < slots.size(); i++) {
                 Slot s = slots.get(i);
                 Parameter p = parameters.get(i);
@@ -91,7 +91,7 @@ public final class ImageNetwork implements AutoCloseable {
                 }
                 offsets[i] = layout.entries().get(i).offset();
                 sizes[i] = layout.entries().get(i).size();
-                zeros[i] = s.trainable() ? new float[sizes[i]] : null;
+                trained[i] = s.trainable();
             }
         } catch (RuntimeException e) {
             manager.close();
@@ -125,7 +125,7 @@ public final class ImageNetwork implements AutoCloseable {
     private void write(float[] flat, boolean trainableOnly) {
         checkLength(flat);
         for (int i = 0; i < parameters.size(); i++) {
-            if (trainableOnly && zeros[i] == null) {
+            if (trainableOnly && !trained[i]) {
                 continue;
             }
             parameters.get(i).getArray().set(Arrays.copyOfRange(flat, offsets[i], offsets[i] + sizes[i]));
@@ -143,7 +143,7 @@ public final class ImageNetwork implements AutoCloseable {
     void read(float[] flat, boolean untrainedOnly) {
         checkLength(flat);
         for (int i = 0; i < parameters.size(); i++) {
-            if (untrainedOnly && zeros[i] != null) {
+            if (untrainedOnly && trained[i]) {
                 continue;
             }
             float[] v = parameters.get(i).getArray().toFloatArray();
@@ -177,14 +177,17 @@ public final class ImageNetwork implements AutoCloseable {
                 collector.backward(l);
             }
             for (int i = 0; i < parameters.size(); i++) {
-                if (zeros[i] == null) {
+                if (!trained[i]) {
                     Arrays.fill(grad, offsets[i], offsets[i] + sizes[i], 0f);
                     continue;
                 }
                 try (NDArray g = parameters.get(i).getArray().getGradient()) {
                     float[] v = g.toFloatArray();
                     System.arraycopy(v, 0, grad, offsets[i], sizes[i]);
-                    g.set(zeros[i]);
+                    // PyTorch accumulates gradients. Zero in place, as DJL's own zeroGradients does: set(float[])
+                    // would point the gradient's storage at a Java buffer owned by this short-lived handle, which
+                    // the garbage collector then frees under PyTorch (a crash some steps later)
+                    g.subi(g);
                 }
             }
         } finally {
