@@ -27,6 +27,9 @@ import org.fedmed.core.ParameterLayout;
  * parameter at the same position of {@code block.getParameters()}; opening the network checks that names and shapes
  * agree, so a mapping that drifted fails at once instead of training the wrong weights.
  *
+ * <p>Unless the JVM sets them, loading this class sets {@code ai.djl.offline=true} (DJL never downloads) and one
+ * PyTorch intra-op and inter-op thread ({@code ai.djl.pytorch.num_threads}, {@code num_interop_threads}).
+ *
  * <p>Not thread-safe: confine a network to one platform thread (PyTorch keeps its gradient mode per OS thread). DJL's
  * PyTorch engine allows one gradient recording per JVM at a time, so {@link #lossAndGradient} steps of all networks
  * in one JVM take turns on a JVM-wide lock; evaluation does not. Close the network to free its native memory.
@@ -37,6 +40,14 @@ public final class ImageNetwork implements AutoCloseable {
     public static final String ENGINE = "PyTorch";
 
     private static final ReentrantLock GRADIENT_RECORDING = new ReentrantLock();
+
+    static {
+        // The native library comes from Maven (pytorch-native-cpu), so DJL must never try to download one: offline
+        // unless the JVM says otherwise. One intra-op thread is the fastest on small machines (docs/imaging.md).
+        defaultProperty("ai.djl.offline", "true");
+        defaultProperty("ai.djl.pytorch.num_threads", "1");
+        defaultProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     private static final int EVAL_BATCH = 256;
 
     private final ImageModel model;
@@ -96,6 +107,12 @@ public final class ImageNetwork implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 
