@@ -41,6 +41,7 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
     private final ImageDpSgd dp;
     private final ExecutorService thread;
     private final BatchCursor cursor = new BatchCursor();
+    private volatile Thread owner;
     private ImageNetwork network;
 
     /** A site that trains plainly. */
@@ -77,6 +78,7 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fedmed-imaging-" + siteId);
             t.setDaemon(true);
+            owner = t;
             return t;
         });
     }
@@ -148,7 +150,7 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
     }
 
     private <T> T onSiteThreadIfNeeded(Callable<T> work) {
-        if (Thread.currentThread().getName().equals("fedmed-imaging-" + siteId)) {
+        if (Thread.currentThread() == owner) {
             try {
                 return work.call();
             } catch (RuntimeException e) {
