@@ -37,7 +37,7 @@ public record EngineConfig(StoppingRule stopping, Duration roundDeadline, int ev
     }
 
     public static EngineConfig of(StoppingRule stopping, long seed) {
-        return new EngineConfig(stopping, Duration.ofMinutes(10), 1, "log_loss", 3, seed);
+        return new EngineConfig(stopping, Duration.ofMinutes(10), 1, org.fedmed.core.metrics.ClassificationMetrics.LOG_LOSS, 3, seed);
     }
 
     public EngineConfig withRoundDeadline(Duration d) {
