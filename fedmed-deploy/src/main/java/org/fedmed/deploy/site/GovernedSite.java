@@ -48,8 +48,18 @@ import org.fedmed.transport.site.TaskPolicy;
  * <p>A fit that carries a personalization (FedPer's personal layers or Ditto's lambda, within the allow-list's caps)
  * makes the spec's {@link TrainingSiteClient} keep a personal model, which never leaves the site and whose metrics
  * its evaluations report under {@code personal_} names. It lives in this object for the run, across reconnects and a
- * server restart; {@link #endRun} writes it beside the audit log and forgets it when the server ends the run. A site
- * process that restarts during a run starts its personal model again from the next global model it is sent.
+ * server restart; {@link #endRun} writes it beside the audit log and forgets it when the server ends the run.
+ *
+ * <p>With {@link SiteFiles}, a site that trains without DP-SGD also keeps what it carries between the fits of a run
+ * (batch cursor, SCAFFOLD's c_i, the personal model: {@link TrainingSiteClient#trainingState()}) in its state file
+ * ({@link SiteStateFile}), written atomically after every fit and before the fit's result leaves, for the run the
+ * server names with its tasks; and after every evaluation that follows a personalized fit it rewrites its personal
+ * model file, so a run that ends without its end message still leaves the latest one. A site built with a saved
+ * state restores it into the first client of that run, at the run's first task: a site process that restarts during a
+ * run continues it as the process that died would have. A saved state is never used for another run (it is moved
+ * aside, named in the log) nor for the same run under another strategy, model spec or layout (its tasks are refused,
+ * naming the file). A task of another run than the last one drops what the site kept for that one; the end of a run
+ * deletes the state file.
  */
 public final class GovernedSite implements TaskPolicy, SiteClient {
 
@@ -65,6 +75,33 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private final Map<ModelSpec, LocalModel> models = new ConcurrentHashMap<>();
     private volatile org.fedmed.privacy.accounting.RdpAccountant carriedAccount;
     private volatile Evaluated lastEvaluated;
+    private final SiteFiles files;
+    /** A state saved by an earlier process, until the first task of a run restores it or sets it aside. */
+    private SiteStateFile.Contents saved;
+    /** The run of the latest task, as the server names it ("" when it names none), and its plan fingerprint. */
+    private volatile String run = "";
+    private volatile String runFingerprint = "";
+
+    /**
+     * Where a site keeps its files for a run, beside its audit log.
+     *
+     * @param state         the training state after each fit ({@link SiteStateFile})
+     * @param personalModel the personal model ({@link SitePersonalModelFile})
+     * @param preprocessing the preprocessing the personal model's inputs go through, named in its provenance
+     */
+    public record SiteFiles(Path state, Path personalModel, Path preprocessing) {
+        public SiteFiles {
+            if (state == null || personalModel == null) {
+                throw new IllegalArgumentException("a site's files need the state file and the personal model file");
+            }
+        }
+
+        /** The files beside {@code auditLog}. */
+        public static SiteFiles beside(Path auditLog) {
+            return new SiteFiles(SiteStateFile.beside(auditLog), SitePersonalModelFile.beside(auditLog),
+                    SitePreprocessingFile.beside(auditLog));
+        }
+    }
 
     /** The global model of the last evaluation the site ran, and the spec it was approved for. */
     private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global) {
@@ -107,6 +144,24 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * statistics; until then it refuses every task, saying why.
      */
     public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger) {
+        this(siteId, policy, dpSgd, ledger, null, null);
+    }
+
+    /**
+     * As {@link #GovernedSite(String, AllowListPolicy, DpSgdSettings, PrivacyLedger)}, keeping its state and personal
+     * model in {@code files} (null: in memory only) and continuing from {@code saved}, a state an earlier process of
+     * this site wrote (null: none).
+     *
+     * @throws IllegalArgumentException if {@code saved} belongs to another site
+     */
+    public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
+                        SiteFiles files, SiteStateFile.Contents saved) {
+        if (saved != null && (files == null || !saved.siteId().equals(siteId))) {
+            throw new IllegalArgumentException("site '" + siteId + "' was given the saved state of site '"
+                    + (saved == null ? null : saved.siteId()) + "'" + (files == null ? " without its files" : ""));
+        }
+        this.files = files;
+        this.saved = saved;
         if (siteId == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
@@ -176,6 +231,10 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                         + spec.get().toJson() + " builds for this site's " + data().featureNames().size()
                         + " inputs and " + data().classes() + " classes " + model.layout().entries());
             }
+            Optional<String> stateProblem = joinRun(offer, spec.get());
+            if (stateProblem.isPresent()) {
+                return PolicyDecision.refuse(stateProblem.get());
+            }
             if (offer.kind() == TaskKind.FIT && offer.fitConfig().terms().stream()
                     .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.ControlVariates)) {
                 String term = "the fit asks for local term '" + org.fedmed.core.LocalTerm.ControlVariates.NAME
@@ -206,10 +265,13 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
 
     @Override
     public FitResult fit(FitTask task) {
-        LocalModel local = approvedModel(task);
+        ModelSpec spec = approvedSpecOf(task);
+        LocalModel local = localModel(spec);
         DpSgdSiteClient dp = local.dp();
         if (dp == null) {
-            return local.plain().fit(task);
+            FitResult result = local.plain().fit(task);
+            saveState(spec, local.plain(), task.round());
+            return result;
         }
         synchronized (dpFitLock) {
             long stepsBefore = dp.accountant().steps();
@@ -233,7 +295,102 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         ModelSpec spec = approvedSpecOf(task);
         EvalResult result = localModel(spec).evaluate(task);
         lastEvaluated = new Evaluated(spec, task.round(), task.global());
+        writePersonalModel("not yet: written after the evaluation of round " + task.round() + " of run '"
+                + run + "'; rewritten after every later evaluation and when the run ends");
         return result;
+    }
+
+    /**
+     * Makes the offer's run the site's current one: a task of another run than the last drops the clients kept for
+     * that one (not a DP-SGD client, whose account spans runs); a saved state of this run is restored into the spec's
+     * fresh client, and one of another run is set aside. Returns why the task is refused, if it is: a saved state
+     * of this run kept for another strategy, model spec or layout, or one that does not fit this site's model.
+     */
+    private synchronized Optional<String> joinRun(TaskOffer offer, ModelSpec spec) {
+        if (offer.run().isEmpty()) {
+            return Optional.empty();
+        }
+        String fingerprint = SiteStateFile.fingerprint(offer.strategy(), offer.modelSpec(), offer.layout());
+        if (!offer.run().equals(run)) {
+            if (!run.isEmpty()) {
+                models.values().removeIf(m -> m.dp() == null);
+                lastEvaluated = null;
+            }
+            run = offer.run();
+        }
+        runFingerprint = fingerprint;
+        SiteStateFile.Contents s = saved;
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (!s.run().equals(offer.run())) {
+            Path aside = files.state().resolveSibling(files.state().getFileName() + ".other-run");
+            try {
+                java.nio.file.Files.move(files.state(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                return Optional.of("site state file " + files.state() + " belongs to run '" + s.run()
+                        + "', not to this task's run '" + offer.run() + "', and cannot be moved aside to " + aside
+                        + ": " + e.getMessage() + "; move it away to let the site take part in this run");
+            }
+            saved = null;
+            LOG.log(Level.WARNING, () -> "site '" + siteId + "': state file " + files.state() + " belongs to run '"
+                    + s.run() + "' (written after its round " + s.round() + "), not to run '" + offer.run()
+                    + "' that the server now runs; it is not used, and is kept as " + aside);
+            return Optional.empty();
+        }
+        if (!s.fingerprint().equals(fingerprint) || !s.spec().equals(spec)) {
+            return Optional.of("site state file " + files.state() + " was kept for run '" + s.run() + "' with model"
+                    + " spec " + s.spec().toJson() + " and plan fingerprint " + s.fingerprint() + ", but this task of"
+                    + " that run has model spec " + spec.toJson() + " and plan fingerprint " + fingerprint
+                    + " (strategy '" + offer.strategy() + "', model " + offer.layout().entries() + "); the site does"
+                    + " not use it. Move it away to let the site take part without its saved state");
+        }
+        LocalModel local = localModel(spec);
+        if (local.plain() == null) {
+            return Optional.of("site state file " + files.state() + " holds the state of a site that trains without"
+                    + " DP-SGD, but this site trains with DP-SGD; move it away");
+        }
+        try {
+            local.plain().restoreTrainingState(s.state());
+        } catch (RuntimeException e) {
+            models.remove(spec, local);
+            return Optional.of("site state file " + files.state() + " of run '" + s.run() + "' cannot be restored: "
+                    + e.getMessage() + "; the site does not use it. Move it away to let the site take part without"
+                    + " its saved state");
+        }
+        saved = null;
+        LOG.log(Level.INFO, () -> "site '" + siteId + "': restored its state of run '" + s.run() + "' after round "
+                + s.round() + " from " + files.state());
+        return Optional.empty();
+    }
+
+    /** Writes the state of the run's client after its fit of {@code round}, when the site keeps files. */
+    private void saveState(ModelSpec spec, TrainingSiteClient client, int round) {
+        String r = run;
+        if (files == null || r.isEmpty()) {
+            return;
+        }
+        try {
+            SiteStateFile.write(files.state(), new SiteStateFile.Contents(siteId, r, round, spec, runFingerprint,
+                    client.trainingState()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("site '" + siteId + "', round " + round + ": cannot write its state"
+                    + " file " + files.state() + " (" + e.getMessage() + "); the fit's result is not sent, as a"
+                    + " restart of this site would lose what the fit changed", e);
+        }
+    }
+
+    /** Rewrites the personal model file, when the site keeps files and a personal model; failures are logged. */
+    private void writePersonalModel(String runEnded) {
+        if (files == null) {
+            return;
+        }
+        try {
+            personalModel(files.personalModel(), files.preprocessing(), runEnded);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, () -> "site '" + siteId + "': cannot write its personal model to "
+                    + files.personalModel() + ": " + e);
+        }
     }
 
     /**
@@ -241,13 +398,31 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * to the global model the site last evaluated (the run's final model when the server evaluates every round), to
      * {@code file} with its provenance ({@link SitePersonalModelFile}), and forgets it, so that the next run starts
      * a personal model of its own. Until this is called the personal model lives in this process for as long as it
-     * runs: across reconnects, and across a restart of the server. Nothing is written, and empty returned, when the
-     * site kept no personal model.
+     * runs (across reconnects, and across a restart of the server) and, with {@link SiteFiles}, in the state file
+     * (across a restart of the site). Nothing is written, and empty returned, when the
+     * site kept no personal model. With {@link SiteFiles} it also deletes the state file: the run is over, there is
+     * nothing left to continue.
      *
      * @param runEnded how the run ended, for the provenance
      * @throws IOException if the file cannot be written (the personal model is then kept)
      */
     public synchronized Optional<Path> endRun(Path file, Path preprocessing, String runEnded) throws IOException {
+        if (files != null) {
+            java.nio.file.Files.deleteIfExists(files.state());
+        }
+        Evaluated last = lastEvaluated;
+        Optional<Path> written = personalModel(file, preprocessing, runEnded);
+        if (written.isPresent()) {
+            models.remove(last.spec(), models.get(last.spec()));
+            lastEvaluated = null;
+            LOG.log(Level.INFO, () -> "site '" + siteId + "': personal model written to " + file);
+        }
+        return written;
+    }
+
+    /** Writes the personal model next to the global model last evaluated, if the site keeps one. */
+    private synchronized Optional<Path> personalModel(Path file, Path preprocessing, String runEnded)
+            throws IOException {
         Evaluated last = lastEvaluated;
         if (last == null) {
             return Optional.empty();
@@ -263,9 +438,6 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                 client.personalization().get(), last.round(),
                 org.fedmed.core.ModelParameters.ofFlat(last.global().layout(), personal), d.featureNames(),
                 preprocessing, client.metrics(personal), runEnded), file);
-        models.remove(last.spec(), local);
-        lastEvaluated = null;
-        LOG.log(Level.INFO, () -> "site '" + siteId + "': personal model written to " + file);
         return Optional.of(file);
     }
 
@@ -310,10 +482,6 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                     + "large", work.describe(), batch, spent, after, max));
         }
         return Optional.empty();
-    }
-
-    private LocalModel approvedModel(Task task) {
-        return localModel(approvedSpecOf(task));
     }
 
     private ModelSpec approvedSpecOf(Task task) {

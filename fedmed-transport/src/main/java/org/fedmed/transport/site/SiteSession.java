@@ -242,7 +242,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             fit = FitSettingsCodec.fromWire(h.getFit());
         }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList());
+                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun());
     }
 
     private void refuse(TaskHeader h, String reason) {
