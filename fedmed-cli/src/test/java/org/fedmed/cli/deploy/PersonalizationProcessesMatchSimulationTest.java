@@ -92,6 +92,21 @@ class PersonalizationProcessesMatchSimulationTest {
             personalization: {kind: fedper, personal_layers: [dense1.]}
             """.formatted(RESUMED_ROUNDS);
 
+    /** Ditto with rounds short enough that a kill after round 3 lands mid-run. */
+    static final String DITTO_LONG = """
+            dataset: heart-disease
+            model: {type: logistic}
+            strategy: fedavg
+            rounds: %d
+            min_fit_sites: 4
+            local_epochs: 8
+            batch_size: 16
+            lr: 0.05
+            seed: 42
+            round_deadline_seconds: 60
+            personalization: {kind: ditto, lambda: 0.5}
+            """.formatted(RESUMED_ROUNDS);
+
     /** What both runs compare: the simulated run and what the deployment left in the store and at the sites. */
     record Outcome(ComparisonReport sim, List<RoundRecord> rounds, float[] global, Map<String, SafetensorsFile> saved,
                    Map<String, JsonNode> provenance) {
@@ -138,6 +153,21 @@ class PersonalizationProcessesMatchSimulationTest {
     void aKilledFedPerServerResumesToTheSimulatedModelAndPersonalMetricsBitForBit(@TempDir Path tmp) throws Exception {
         Outcome o = deployAndSimulate(tmp, "heart-fedper-resumed", FEDPER_LONG, "{type: mlp, hidden: [16]}", true);
         assertEquals(RESUMED_ROUNDS, o.rounds().size());
+    }
+
+    /**
+     * The server is killed (SIGKILL) mid-run and restarted with {@code --resume} while the sites keep running: each
+     * site kept its Ditto personal model (and the personal model's own batch order) across the restart and trains the
+     * round the server lost again from the personal model that round started from, so every round, the final global
+     * model and each site's personal metrics and personal model file are an uninterrupted simulation's, bit for bit.
+     */
+    @Test
+    void aKilledDittoServerResumesToTheSimulatedModelAndPersonalMetricsBitForBit(@TempDir Path tmp) throws Exception {
+        Outcome o = deployAndSimulate(tmp, "heart-ditto-resumed", DITTO_LONG, "{type: logistic}", true);
+        assertEquals(RESUMED_ROUNDS, o.rounds().size());
+        for (String site : Federation.HOSPITALS) {
+            assertEquals("ditto v1 [0.5]", o.saved().get(site).metadata().get(SitePersonalModelFile.PERSONALIZATION));
+        }
     }
 
     /**
