@@ -60,6 +60,11 @@ import org.fedmed.transport.site.TaskPolicy;
  * aside, named in the log) nor for the same run under another strategy, model spec or layout (its tasks are refused,
  * naming the file). A task of another run than the last one drops what the site kept for that one; the end of a run
  * deletes the state file.
+ *
+ * <p>An evaluation that carries fine-tuning settings (personalization {@code kind: finetune}, on the evaluation of a
+ * run's last round) also trains a copy of the global model on the site's training rows with them, exactly as
+ * {@code simulate}'s {@code personalized} regime does, and reports its metrics under {@code personal_} names; the
+ * fine-tuned model is the site's personal model, written to its personal model file. A DP-SGD site refuses it.
  */
 public final class GovernedSite implements TaskPolicy, SiteClient {
 
@@ -103,8 +108,12 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         }
     }
 
-    /** The global model of the last evaluation the site ran, and the spec it was approved for. */
-    private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global) {
+    /**
+     * The global model of the last evaluation the site ran, the spec it was approved for, and, when that evaluation
+     * fine-tuned it, the fine-tuned model and its settings (else null).
+     */
+    private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global, float[] tuned,
+                             org.fedmed.core.FitConfig fineTune) {
     }
 
     /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
@@ -247,6 +256,11 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                             + " spec " + spec.get().toJson() + " trains with " + spec.get().optimizer());
                 }
             }
+            if (dpSgd != null && offer.kind() == TaskKind.EVALUATE && offer.fitConfig() != null) {
+                return PolicyDecision.refuse("the evaluation asks the site to fine-tune the model on its training rows"
+                        + " (personalization kind finetune), which this site does not: it trains only with DP-SGD,"
+                        + " within its privacy account");
+            }
             if (dpSgd != null && offer.kind() == TaskKind.FIT) {
                 Optional<String> overBudget = overBudget(local.dp(), offer);
                 if (overBudget.isPresent()) {
@@ -293,8 +307,21 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     @Override
     public EvalResult evaluate(EvalTask task) {
         ModelSpec spec = approvedSpecOf(task);
-        EvalResult result = localModel(spec).evaluate(task);
-        lastEvaluated = new Evaluated(spec, task.round(), task.global());
+        LocalModel local = localModel(spec);
+        EvalResult result = local.evaluate(task);
+        float[] tuned = null;
+        if (task.fineTune() != null) {
+            if (local.plain() == null) {
+                throw new IllegalStateException("site '" + siteId + "' trains with DP-SGD and does not fine-tune");
+            }
+            tuned = task.global().copyFlat();
+            org.fedmed.ml.Trainer.train(local.model(), tuned, data().site().train(), task.fineTune());
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
+            local.plain().metrics(tuned).forEach((name, v) ->
+                    metrics.put(org.fedmed.core.metrics.ClassificationMetrics.PERSONAL_PREFIX + name, v));
+            result = new EvalResult(result.siteId(), result.taskId(), result.numExamples(), metrics);
+        }
+        lastEvaluated = new Evaluated(spec, task.round(), task.global(), tuned, task.fineTune());
         writePersonalModel("not yet: written after the evaluation of round " + task.round() + " of run '"
                 + run + "'; rewritten after every later evaluation and when the run ends");
         return result;
@@ -428,6 +455,14 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             return Optional.empty();
         }
         LocalModel local = models.get(last.spec());
+        if (local != null && local.plain() != null && last.tuned() != null) {
+            LocalData d = data();
+            SitePersonalModelFile.write(new SitePersonalModelFile.Contents(siteId, last.spec(), d.classes(), null,
+                    last.round(), org.fedmed.core.ModelParameters.ofFlat(last.global().layout(), last.tuned()),
+                    d.featureNames(), preprocessing, local.plain().metrics(last.tuned()), runEnded, last.fineTune()),
+                    file);
+            return Optional.of(file);
+        }
         if (local == null || local.plain() == null || local.plain().personalization().isEmpty()) {
             return Optional.empty();
         }

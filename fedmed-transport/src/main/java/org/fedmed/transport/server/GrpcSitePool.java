@@ -165,7 +165,12 @@ public final class GrpcSitePool implements SitePool {
         switch (task) {
             case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()))
                     .addAllAuxiliary(fit.auxiliary().keySet());
-            case EvalTask eval -> h.setKind(TaskKind.EVALUATE);
+            case EvalTask eval -> {
+                h.setKind(TaskKind.EVALUATE);
+                if (eval.fineTune() != null) {
+                    h.setFit(FitSettingsCodec.toWire(eval.fineTune()));
+                }
+            }
         }
         return h.build();
     }

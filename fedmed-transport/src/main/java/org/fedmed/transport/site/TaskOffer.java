@@ -11,7 +11,8 @@ import org.fedmed.transport.TaskKind;
  * the training settings and the names of the auxiliary vectors that come with the model ({@code scaffold.c}).
  *
  * @param modelBytes the payload's bytes: the model's, times one plus the number of auxiliary vectors
- * @param fitConfig  the training settings of a {@link TaskKind#FIT} task; null for {@link TaskKind#EVALUATE}
+ * @param fitConfig  the training settings of a {@link TaskKind#FIT} task; for {@link TaskKind#EVALUATE}, the
+ *                   fine-tuning settings of an evaluation that asks the site to fine-tune first, else null
  * @param auxiliary  the auxiliary vectors' names, in payload order; empty for most fits and every evaluation
  * @param run        the run the task belongs to, as the server names it; empty when it names none
  */
