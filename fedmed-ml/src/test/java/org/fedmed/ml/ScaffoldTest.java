@@ -169,6 +169,28 @@ class ScaffoldTest {
     }
 
     @Test
+    void anUpdateRefusedLateForANonFiniteDeltaYLeavesItsDeltaCOutOfTheServerControlVariate() throws Exception {
+        Scaffold scaffold = scaffold(SiteSelection.all(1), 1.0, LocalWork.steps(2), 3, 0.5, 2);
+        ModelParameters x = params(0.2f, -0.1f);
+        RoundContext ctx = new RoundContext(1, x, List.of("a", "b"), 11);
+        TrainingSiteClient a = new TrainingSiteClient("a", LOGISTIC_1, A, A, 1);
+        FitResult good = a.fit(scaffold.configureFit(ctx).getFirst());
+        Map<String, ModelParameters> dc = new LinkedHashMap<>();
+        dc.put(LocalTerm.ControlVariates.CONTROL_DELTA, params(100f, 100f)); // finite: only Delta y is bad
+        FitResult bad = new FitResult("b", "r1-fit-b", params(Float.NaN, 5f), true, 3, 1, Map.of(), dc);
+        Aggregator agg = scaffold.newAggregator(ctx);
+        agg.accept(bad); // held unread by the weighted mean: checked when its group is folded
+        agg.accept(good);
+        assertEquals(java.util.Set.of("b", "a"), agg.unsettled());
+        List<UpdateRejectedException> late = agg.close();
+        assertEquals(List.of("b"), late.stream().map(UpdateRejectedException::siteId).toList());
+        assertEquals(1, agg.accepted());
+        ModelParameters next = agg.result();
+        assertClose(new double[] {-0.079916706, -0.115166570}, next.flat(), "x is site a's model alone");
+        assertClose(new double[] {0.279916706 / 2, 0.015166570 / 2}, scaffold.control(2), "c = c + dc_a / N, not b's");
+    }
+
+    @Test
     void aSiteWhoseModelTrainsWithAdamRefusesTheFitNamingTheTerm() {
         Model adam = Models.build(ModelSpec.logistic().withOptimizer(OptimizerSpec.adam()), 1, 2);
         TrainingSiteClient site = new TrainingSiteClient("a", adam, A, A, 1);

@@ -59,12 +59,14 @@ public final class PlanSettings {
     /**
      * How the round engine runs the federated regime, in simulation and on a deployment server alike: round budget
      * and early stopping, per-round deadline, evaluation every round on the loss of the task's kind, the bound on
-     * any one site's influence, and the fewest rows an answer may rest on.
+     * any one site's influence (its weight share, claimed-count growth, and {@code aggregation.max_update_norm}), and
+     * the fewest rows an answer may rest on.
      */
     public static EngineConfig engineConfig(SimulationConfig config, int classes) {
         return new EngineConfig(new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
                 Duration.ofSeconds(config.roundDeadlineSeconds()), 1, classes == 0 ? "mse" : "log_loss", 3,
-                config.seed(), new InfluenceLimits(config.maxSiteWeightShare(), config.maxCountGrowth()),
+                config.seed(), new InfluenceLimits(config.maxSiteWeightShare(), config.maxCountGrowth(),
+                        config.strategy().maxUpdateNorm()),
                 config.minRows());
     }
 }

@@ -178,6 +178,9 @@ public record SimulationConfig(
                 + " privacy analysis assumes the clipped mean) or 'secure_aggregation' (the server sees only the sum)");
         require(strategy.normBound() == 0 || (dp == null && secureAggregation == null), "aggregation.norm_bound",
                 "cannot be combined with 'dp' (dp.clip_norm bounds every update already) or 'secure_aggregation'");
+        require(Double.isInfinite(strategy.maxUpdateNorm()) || (dp == null && secureAggregation == null),
+                "aggregation.max_update_norm", "cannot be combined with 'dp' (dp.clip_norm bounds every update"
+                        + " already) or 'secure_aggregation' (the server sees only the sum, not each update's norm)");
         require(!robust || strategy.kind() != StrategyKind.CYCLIC, "aggregation.rule", "'cyclic' trains one site per"
                 + " round, so there is nothing for '" + strategy.rule().configName() + "' to combine");
         require(!robust || minFitSites >= strategy.rule().minUpdates(), "min_fit_sites", "must be at least "

@@ -13,15 +13,19 @@ import org.fedmed.core.strategy.robust.AggregationRule;
  * optimizer's settings ({@code server_lr} and the {@code server_optimizer} section), and the FedProx proximal
  * weight every site's fit carries ({@code prox_mu}: 0.01 by default for {@code fedprox}, which needs it above 0; 0,
  * that is none, for the others, which may set it too, e.g. FedAdam with a proximal term), and how the server
- * combines a round's updates (the {@code aggregation} section: the weighted mean, or a robust rule, and a norm bound;
- * 0 when there is none). A setting the kind does not
+ * combines a round's updates (the {@code aggregation} section: the weighted mean, or a robust rule; a norm bound
+ * {@code norm_bound} that scales a larger update down to it, 0 when there is none; and {@code max_update_norm}, above
+ * which an update is refused by the round's intake, in simulation and deployment alike, infinite when there is
+ * none). A setting the kind does not
  * use is refused when it is written, naming the key and the strategies that use it, so a config never carries a
  * knob that silently does nothing.
  */
 public record StrategySettings(StrategyKind kind, ServerOptimizerSettings serverOptimizer, double proxMu,
-                               AggregationRule rule, double normBound) {
+                               AggregationRule rule, double normBound, double maxUpdateNorm) {
 
     public StrategySettings {
+        Choices.require(maxUpdateNorm > 0, "aggregation.max_update_norm",
+                "must be a positive number (leave it out for none), got " + maxUpdateNorm);
         Objects.requireNonNull(rule, "rule");
         Choices.require(normBound >= 0 && Double.isFinite(normBound), "aggregation.norm_bound",
                 "must be a positive finite number (leave it out for none), got " + normBound);
@@ -68,7 +72,15 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
                 or(s.beta2(), 0.99), or(s.tau(), 1e-3)),
                 or(proxMu, kind == StrategyKind.FEDPROX ? 0.01 : 0.0),
                 rule(aggregation == null ? Aggregation.EMPTY : aggregation),
-                aggregation == null || aggregation.normBound() == null ? 0 : positive(aggregation.normBound()));
+                aggregation == null || aggregation.normBound() == null ? 0 : positive(aggregation.normBound()),
+                aggregation == null || aggregation.maxUpdateNorm() == null ? Double.POSITIVE_INFINITY
+                        : finitePositive(aggregation.maxUpdateNorm()));
+    }
+
+    private static double finitePositive(double bound) {
+        Choices.require(bound > 0 && Double.isFinite(bound), "aggregation.max_update_norm", "must be a positive finite"
+                + " number (leave it out for none), got " + bound);
+        return bound;
     }
 
     private static double positive(double bound) {
@@ -104,12 +116,15 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
     /** The aggregation section as a config writes it, or null for the plain weighted mean without a bound. */
     Aggregation aggregation() {
         Double bound = normBound > 0 ? normBound : null;
+        Double max = Double.isInfinite(maxUpdateNorm) ? null : maxUpdateNorm;
         return switch (rule) {
-            case AggregationRule.Mean m -> bound == null ? null : new Aggregation(null, null, null, null, bound);
-            case AggregationRule.Median m -> new Aggregation("median", null, null, null, bound);
-            case AggregationRule.TrimmedMean t -> new Aggregation("trimmed_mean", t.beta(), null, null, bound);
-            case AggregationRule.Krum k -> new Aggregation("krum", null, k.byzantine(), null, bound);
-            case AggregationRule.MultiKrum k -> new Aggregation("multi_krum", null, k.byzantine(), k.selected(), bound);
+            case AggregationRule.Mean m -> bound == null && max == null ? null
+                    : new Aggregation(null, null, null, null, bound, max);
+            case AggregationRule.Median m -> new Aggregation("median", null, null, null, bound, max);
+            case AggregationRule.TrimmedMean t -> new Aggregation("trimmed_mean", t.beta(), null, null, bound, max);
+            case AggregationRule.Krum k -> new Aggregation("krum", null, k.byzantine(), null, bound, max);
+            case AggregationRule.MultiKrum k -> new Aggregation("multi_krum", null, k.byzantine(), k.selected(), bound,
+                    max);
         };
     }
 
@@ -140,8 +155,9 @@ public record StrategySettings(StrategyKind kind, ServerOptimizerSettings server
 
     /** The {@code aggregation} section as written: every key optional. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Aggregation(String rule, Double trim, Integer byzantine, Integer selected, Double normBound) {
-        static final Aggregation EMPTY = new Aggregation(null, null, null, null, null);
+    record Aggregation(String rule, Double trim, Integer byzantine, Integer selected, Double normBound,
+                       Double maxUpdateNorm) {
+        static final Aggregation EMPTY = new Aggregation(null, null, null, null, null, null);
     }
 
     /** The {@code server_optimizer} section as written: every key optional. */

@@ -87,6 +87,33 @@ class StrategyConfigTest {
     }
 
     @Test
+    void maxUpdateNormReachesTheRoundIntakeThroughTheEngineConfigAndIsWrittenBack() {
+        SimulationConfig c = parse("aggregation: {max_update_norm: 2.5}\n");
+        assertEquals(2.5, c.strategy().maxUpdateNorm());
+        assertEquals(2.5, PlanSettings.engineConfig(c, 2).influence().maxUpdateNorm());
+        assertEquals(c, ConfigLoader.parse("", "again", ConfigLoader.toMap(c)));
+        SimulationConfig none = parse("strategy: fedavg\n");
+        assertEquals(Double.POSITIVE_INFINITY, PlanSettings.engineConfig(none, 2).influence().maxUpdateNorm());
+        var median = parse("min_fit_sites: 3\naggregation: {rule: median, max_update_norm: 4}\n");
+        assertEquals(4.0, median.strategy().maxUpdateNorm());
+    }
+
+    @Test
+    void maxUpdateNormThatIsNotPositiveOrMeetsDpOrSecureAggregationIsRefusedNamingTheKey() {
+        for (String bad : List.of("0", "-1", "-0.5")) {
+            var e = assertThrows(RuntimeException.class, () -> parse("aggregation: {max_update_norm: " + bad + "}\n"));
+            assertTrue(e.getMessage().contains("'aggregation.max_update_norm' must be a positive finite number"),
+                    bad + ": " + e.getMessage());
+        }
+        for (String extra : List.of("dp: {noise_multiplier: 1}", "secure_aggregation: {topology: classic}")) {
+            var e = assertThrows(RuntimeException.class, () -> parse("aggregation: {max_update_norm: 3}\n" + extra
+                    + "\n"));
+            assertTrue(e.getMessage().contains("'aggregation.max_update_norm' cannot be combined with 'dp'"),
+                    extra + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     void aFieldOfAnotherRuleOrTooFewSitesForKrumIsRefusedNamingTheKey() {
         var e = assertThrows(RuntimeException.class, () -> parse("aggregation: {rule: median, trim: 0.2}\n"));
         assertTrue(e.getMessage().contains("'aggregation.trim' is only used by rule 'trimmed_mean', not 'median'"),

@@ -163,7 +163,8 @@ public final class RoundEngine {
                 try {
                     state.aggregator.accept(result);
                     state.succeeded.add(result.siteId());
-                    state.fitParts.add(new MetricAggregation.Weighted(result.numExamples(), result.trainMetrics()));
+                    state.fitParts.put(result.siteId(),
+                            new MetricAggregation.Weighted(result.numExamples(), result.trainMetrics()));
                 } catch (UpdateRejectedException e) {
                     failure(new SiteFailure(round, e.siteId(), SiteFailure.Kind.REJECTED, e.getMessage()));
                 }
@@ -178,6 +179,14 @@ public final class RoundEngine {
                 listener.siteFailed(failure);
             }
         });
+        // An update the aggregator held unread and found bad when it folded it is refused now, after its success.
+        for (UpdateRejectedException e : state.aggregator.close()) {
+            state.succeeded.remove(e.siteId());
+            state.fitParts.remove(e.siteId());
+            SiteFailure f = new SiteFailure(round, e.siteId(), SiteFailure.Kind.REJECTED, e.getMessage());
+            state.failures.add(f);
+            listener.siteFailed(f);
+        }
         // Sites cut because the round had enough results are stragglers, not sites that missed the deadline.
         if (System.nanoTime() - fitStart >= config.roundDeadline().toNanos()) {
             state.missedDeadline.addAll(timedOut);
@@ -249,7 +258,7 @@ public final class RoundEngine {
         final List<String> selected = new ArrayList<>();
         final List<String> succeeded = new ArrayList<>();
         final List<SiteFailure> failures = new ArrayList<>();
-        final List<MetricAggregation.Weighted> fitParts = new ArrayList<>();
+        final Map<String, MetricAggregation.Weighted> fitParts = new LinkedHashMap<>();
         final Map<String, Long> claims = new LinkedHashMap<>();
         final java.util.Set<String> missedDeadline = new java.util.HashSet<>();
         boolean completed;
@@ -259,7 +268,8 @@ public final class RoundEngine {
         }
 
         Map<String, Double> fitMetrics(double maxShare) {
-            return fitParts.isEmpty() ? Map.of() : MetricAggregation.bounded(fitParts, maxShare);
+            return fitParts.isEmpty() ? Map.of()
+                    : MetricAggregation.bounded(new ArrayList<>(fitParts.values()), maxShare);
         }
     }
 

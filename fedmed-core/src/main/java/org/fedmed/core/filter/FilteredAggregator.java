@@ -43,6 +43,21 @@ public final class FilteredAggregator implements Aggregator {
     }
 
     @Override
+    public java.util.List<org.fedmed.core.strategy.UpdateRejectedException> close() {
+        return inner.close();
+    }
+
+    @Override
+    public java.util.List<org.fedmed.core.strategy.UpdateRejectedException> refusedLate() {
+        return inner.refusedLate();
+    }
+
+    @Override
+    public java.util.Set<String> unsettled() {
+        return inner.unsettled();
+    }
+
+    @Override
     public int accepted() {
         return inner.accepted();
     }

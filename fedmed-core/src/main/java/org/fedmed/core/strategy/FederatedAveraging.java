@@ -148,9 +148,9 @@ public final class FederatedAveraging implements Strategy {
     @Override
     public Aggregator newAggregator(RoundContext c) {
         Aggregator centre = rule instanceof AggregationRule.Mean
-                ? new WeightedMeanAggregator(c.global(), weighting::weight, 1.0, c.round(),
+                ? new WeightedMeanAggregator(UpdateIntake.of(c), weighting::weight, 1.0,
                         c.influence().maxSiteWeightShare())
-                : rule.newAggregator(c.global(), c.round());
+                : rule.newAggregator(UpdateIntake.of(c));
         if (normBound != null) {
             centre = new FilteredAggregator(centre, c.global(), c.round(), List.of(normBound), List.of());
         }

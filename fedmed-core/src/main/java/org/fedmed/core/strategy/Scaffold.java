@@ -109,13 +109,19 @@ public final class Scaffold extends ForwardingStrategy {
         control = saved;
     }
 
-    /** Folds Delta y through the wrapped aggregator and Delta c into a double sum, both or neither per update. */
+    /**
+     * Folds Delta y through the wrapped aggregator and Delta c into a double sum, both or neither per update: an
+     * update's Delta c is held until the wrapped aggregator has checked its Delta y (at most the few updates it
+     * holds unread, see {@link Aggregator#unsettled()}), and dropped if that one was refused late.
+     */
     private final class ControlledAggregator implements Aggregator {
 
         private final Aggregator deltaY;
         private final RoundContext context;
         private final double[] sumDeltaC;
+        private final Map<String, float[]> held = new LinkedHashMap<>();
         private int folded;
+        private boolean closed;
 
         ControlledAggregator(Aggregator deltaY, RoundContext context) {
             this.deltaY = deltaY;
@@ -125,8 +131,8 @@ public final class Scaffold extends ForwardingStrategy {
 
         /**
          * Refuses an update without a finite Delta c before the wrapped aggregator sees it; that one makes the
-         * intake's other checks (round, layout, finite parameters) and folds Delta y, and only then is Delta c
-         * summed, so a refused update leaves both folds untouched.
+         * intake's other checks (round, layout, finite parameters) and folds Delta y, and only once it has is
+         * Delta c summed, so a refused update leaves both folds untouched.
          */
         @Override
         public void accept(FitResult update) throws UpdateRejectedException {
@@ -141,12 +147,57 @@ public final class Scaffold extends ForwardingStrategy {
                 throw new UpdateRejectedException(update.siteId(), UpdateIntake.nonFiniteAuxiliary(
                         LocalTerm.ControlVariates.CONTROL_DELTA, dc, dc.flat()[bad], bad));
             }
-            deltaY.accept(update);
-            float[] d = dc.flat();
-            for (int i = 0; i < d.length; i++) {
-                sumDeltaC[i] += d[i];
+            try {
+                deltaY.accept(update);
+                held.put(update.siteId(), dc.flat());
+            } finally {
+                settle(deltaY.unsettled());
             }
-            folded++;
+        }
+
+        /** Sums the held Delta c of every site the wrapped aggregator has settled; drops those it refused. */
+        private void settle(java.util.Set<String> unsettled) {
+            if (held.isEmpty()) {
+                return;
+            }
+            java.util.Set<String> refused = new java.util.HashSet<>();
+            for (UpdateRejectedException e : deltaY.refusedLate()) {
+                refused.add(e.siteId());
+            }
+            var it = held.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (unsettled.contains(e.getKey())) {
+                    continue;
+                }
+                it.remove();
+                if (refused.contains(e.getKey())) {
+                    continue;
+                }
+                float[] d = e.getValue();
+                for (int i = 0; i < d.length; i++) {
+                    sumDeltaC[i] += d[i];
+                }
+                folded++;
+            }
+        }
+
+        @Override
+        public List<UpdateRejectedException> close() {
+            List<UpdateRejectedException> late = deltaY.close();
+            settle(java.util.Set.of());
+            closed = true;
+            return late;
+        }
+
+        @Override
+        public List<UpdateRejectedException> refusedLate() {
+            return deltaY.refusedLate();
+        }
+
+        @Override
+        public java.util.Set<String> unsettled() {
+            return deltaY.unsettled();
         }
 
         @Override
@@ -156,6 +207,10 @@ public final class Scaffold extends ForwardingStrategy {
 
         @Override
         public ModelParameters result() {
+            if (!closed && !close().isEmpty()) {
+                throw new IllegalStateException("SCAFFOLD updates were refused late: " + deltaY.refusedLate()
+                        + "; call close() to collect such refusals before result()");
+            }
             ModelParameters next = deltaY.result();
             if (folded > population) {
                 throw new IllegalStateException("SCAFFOLD folded " + folded + " updates in round " + context.round()

@@ -29,6 +29,21 @@ public final class SteppedAggregator implements Aggregator {
     }
 
     @Override
+    public java.util.List<UpdateRejectedException> close() {
+        return inner.close();
+    }
+
+    @Override
+    public java.util.List<UpdateRejectedException> refusedLate() {
+        return inner.refusedLate();
+    }
+
+    @Override
+    public java.util.Set<String> unsettled() {
+        return inner.unsettled();
+    }
+
+    @Override
     public int accepted() {
         return inner.accepted();
     }

@@ -64,6 +64,11 @@ public final class UpdateIntake {
         this.maxUpdateNorm = maxUpdateNorm;
     }
 
+    /** The intake of a round: its global model, its number and the norm bound of its {@link InfluenceLimits}. */
+    public static UpdateIntake of(RoundContext context) {
+        return new UpdateIntake(context.global(), context.round(), context.influence().maxUpdateNorm());
+    }
+
     public ModelParameters global() {
         return global;
     }

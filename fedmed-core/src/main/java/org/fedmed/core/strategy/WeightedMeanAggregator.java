@@ -12,21 +12,27 @@ import org.fedmed.core.ModelParameters;
  * {@link ServerOptimizer}'s SGD step, the one server step there is; strategies with a stateful server optimizer
  * use learning rate 1 here and a {@link SteppedAggregator} around it.
  *
- * <p>Updates are admitted by the round's {@link UpdateIntake} (task, layout, duplicates, norm bound) and folded
- * into one float accumulator in arrival order, in groups of up to {@value #GROUP}: the accumulator gets
- * {@code (a_0 x_0 + a_1 x_1) + (a_2 x_2 + a_3 x_3)} once per group. Each update's values are read once, in
- * {@link #accept}: the finiteness check runs inside the loop that folds it into the group's partial sums (two
- * float vectors beside the accumulator), so memory stays O(P) (three vectors of P floats) whatever N is. A
- * non-finite value is refused in the same call, naming the site, and the partial sums and the accumulator are
- * restored exactly (the fold that completes a group keeps the accumulator's previous values in the second
- * partial vector until the check passed), so a refused update leaves the aggregate bit for bit as if it had never
- * arrived. The same arrival order gives bit-identical results.
+ * <p>Updates are admitted by the round's {@link UpdateIntake} (task, layout, duplicates, norm bound) in
+ * {@link #accept}, and their values are folded into one float accumulator in arrival order, in groups of
+ * {@value #GROUP}: the accumulator gets {@code (a_0 x_0 + a_1 x_1) + (a_2 x_2 + a_3 x_3)} once per group, and an
+ * incomplete last group's partial sum at {@link #close}. Each update's values are read once: the first three of a
+ * group are held, unread, and the fourth's {@code accept} reads all four in one loop that checks every value (a
+ * vectorizable running {@code max(|x|)} per update) while it writes {@code accumulator + group} into a second
+ * vector; the two vectors trade places only when all four were finite. So memory stays O(P) whatever N is (two
+ * vectors of P floats, and up to three held updates), and the accumulator never holds a value of an update that
+ * is then refused.
+ *
+ * <p>Refusals: an update whose own {@code accept} finds it bad (task, layout, duplicate, weight, or a non-finite
+ * value when it completes a group) is refused by that call. A held update found non-finite when its group is
+ * folded is refused late: it is dropped from the group, the group's good updates stay held as if it had never
+ * arrived, and the refusal is returned by {@link #close()} (and counted out of {@link #accepted()}), so the result
+ * is bit for bit the one of the same arrivals without it. The same arrival order gives bit-identical results.
  *
  * <p>With a largest site share s &lt; 1 ({@link InfluenceLimits}), the weights are capped by {@link WeightCaps}
  * so that no site holds more than s of the round's total. Only the {@link WeightCaps#mostCapped(double)} heaviest
  * updates can be capped, so those (one for s = 0.5) are held aside and folded in last with their final weights;
- * every other update is folded in as it arrives. Memory stays O(P): at most ceil(1/s) - 1 updates are held. An
- * update that is held aside is checked when it arrives and read a second time when it is folded.
+ * every other update is folded in as it arrives. Memory stays O(P): at most ceil(1/s) - 1 updates are held. With
+ * a cap every update is checked in its own {@code accept} (one read), and read a second time when it is folded.
  */
 public final class WeightedMeanAggregator implements Aggregator {
 
@@ -37,11 +43,10 @@ public final class WeightedMeanAggregator implements Aggregator {
     private final ToDoubleFunction<FitResult> weighting;
     private final double serverLearningRate;
     private final double maxShare;
-    private final float[] sum;
-    /** w_0 x_0, then w_0 x_0 + w_1 x_1, of the group being folded; allocated on first use. */
-    private float[] pairA;
-    /** w_2 x_2 of the group being folded; while its last update is folded, the accumulator's previous values. */
-    private float[] pairB;
+    /** The accumulator; it trades places with {@link #spare} each time a group is folded. */
+    private float[] sum;
+    /** Where a group's fold writes {@code sum + group}; allocated on first use. */
+    private float[] spare;
     private final float[][] heavy;
     private final double[] heavyWeights;
     private final boolean[] heavyDelta;
@@ -49,14 +54,19 @@ public final class WeightedMeanAggregator implements Aggregator {
     private int heavyCount;
     private int positive;
     private java.util.List<WeightCaps.Capped> capped = java.util.List.of();
-    private final float[][] pending = new float[GROUP][];
-    private final float[] pendingWeights = new float[GROUP];
+    /** The held updates of the group being built, unread unless {@link #checked} says otherwise. */
+    private final Held[] pending = new Held[GROUP];
     private int pendingCount;
+    private final java.util.List<UpdateRejectedException> late = new java.util.ArrayList<>();
     private double totalWeight;
     private double deltaWeight;
     private int accepted;
+    private boolean closed;
     private boolean finished;
 
+    /** An update taken in and not yet folded: its values, float weight and what to count once it is. */
+    private record Held(FitResult update, float[] x, float w, double a, boolean delta, boolean checked) {
+    }
     /**
      * @param global             the model the round started from
      * @param weighting          the unnormalized weight a_k of each update
@@ -106,8 +116,8 @@ public final class WeightedMeanAggregator implements Aggregator {
 
     @Override
     public void accept(FitResult update) throws UpdateRejectedException {
-        if (finished) {
-            throw new IllegalStateException("aggregator already produced its result");
+        if (closed) {
+            throw new IllegalStateException("aggregator already closed its intake");
         }
         intake.admitForFold(update);
         double a = weighting.applyAsDouble(update);
@@ -147,16 +157,18 @@ public final class WeightedMeanAggregator implements Aggregator {
                 a = outA;
                 delta = outDelta;
             }
-            if (!fold(x, a, delta)) {
+            if (!take(new Held(null, x, (float) a, a, delta, true))) {
                 throw new IllegalStateException("an update that passed its check holds a non-finite value");
             }
             return;
         }
-        if (!fold(x, a, delta)) {
-            throw intake.refuseNonFinite(update);
-        }
         accepted++;
         positive++;
+        if (!take(new Held(update, x, (float) a, a, delta, false))) {
+            accepted--;
+            positive--;
+            throw intake.refuseNonFinite(update);
+        }
     }
 
     private void hold(int k, float[] x, double a, boolean delta, String site) {
@@ -176,88 +188,149 @@ public final class WeightedMeanAggregator implements Aggregator {
     }
 
     /**
-     * Folds one update into the group being built, checking its values in the same loop; returns false, with
-     * the partial sums and the accumulator as they were, if a value is not finite.
+     * Adds one update to the group being built, folding the group when it completes; returns false if the update
+     * itself was found non-finite (it is then not held, and the group is as before). Held updates of the group
+     * found non-finite are refused late.
      */
-    private boolean fold(float[] x, double a, boolean delta) {
-        float w = (float) a;
-        int n = sum.length;
-        float m = 0f;
-        switch (pendingCount) {
-            case 0 -> {
-                if (pairA == null) {
-                    pairA = new float[n];
-                }
-                float[] p = pairA;
-                for (int i = 0; i < n; i++) {
-                    float v = x[i];
-                    p[i] = w * v;
-                    m = Math.max(m, Math.abs(v));
-                }
+    private boolean take(Held h) {
+        if (pendingCount < GROUP - 1) {
+            pending[pendingCount++] = h;
+            return true;
+        }
+        pending[pendingCount++] = h;
+        int bad = foldGroup();
+        if (bad == 0) {
+            return true;
+        }
+        boolean selfBad = (bad & (1 << (GROUP - 1))) != 0;
+        // keep the good ones held, in arrival order, as if the bad ones had never arrived
+        int kept = 0;
+        for (int k = 0; k < GROUP; k++) {
+            Held p = pending[k];
+            pending[k] = null;
+            if ((bad & (1 << k)) == 0) {
+                pending[kept++] = p;
+            } else if (k < GROUP - 1) {
+                refuseLate(p);
             }
+        }
+        pendingCount = kept;
+        return !selfBad;
+    }
+
+    private void refuseLate(Held p) {
+        if (p.checked()) {
+            throw new IllegalStateException("an update that passed its check holds a non-finite value");
+        }
+        accepted--;
+        positive--;
+        late.add(intake.refuseNonFinite(p.update()));
+    }
+
+    /**
+     * Folds the {@code pendingCount} held updates into the accumulator in one read of each, checking them in the
+     * same loop; returns 0 when all were finite (the accumulator then holds the sum and the group is emptied),
+     * else a bit mask of the non-finite ones, with the accumulator and the group untouched.
+     */
+    private int foldGroup() {
+        int n = sum.length;
+        if (spare == null) {
+            spare = new float[n];
+        }
+        float[] s = sum;
+        float[] t = spare;
+        int c = pendingCount;
+        float[] x0 = pending[0].x();
+        float w0 = pending[0].w();
+        int bad;
+        switch (c) {
             case 1 -> {
-                float[] p = pairA;
+                float m0 = 0f;
                 for (int i = 0; i < n; i++) {
-                    float v = x[i];
-                    p[i] += w * v;
-                    m = Math.max(m, Math.abs(v));
+                    float v0 = x0[i];
+                    t[i] = s[i] + w0 * v0;
+                    m0 = Math.max(m0, Math.abs(v0));
                 }
-                if (!(m <= Float.MAX_VALUE)) {
-                    float w0 = pendingWeights[0];
-                    float[] x0 = pending[0];
-                    for (int i = 0; i < n; i++) {
-                        p[i] = w0 * x0[i];
-                    }
-                    return false;
-                }
+                bad = mask(m0, 0f, 0f, 0f);
             }
             case 2 -> {
-                if (pairB == null) {
-                    pairB = new float[n];
-                }
-                float[] q = pairB;
+                float[] x1 = pending[1].x();
+                float w1 = pending[1].w();
+                float m0 = 0f;
+                float m1 = 0f;
                 for (int i = 0; i < n; i++) {
-                    float v = x[i];
-                    q[i] = w * v;
-                    m = Math.max(m, Math.abs(v));
+                    float v0 = x0[i];
+                    float v1 = x1[i];
+                    t[i] = s[i] + (w0 * v0 + w1 * v1);
+                    m0 = Math.max(m0, Math.abs(v0));
+                    m1 = Math.max(m1, Math.abs(v1));
                 }
+                bad = mask(m0, m1, 0f, 0f);
+            }
+            case 3 -> {
+                float[] x1 = pending[1].x();
+                float[] x2 = pending[2].x();
+                float w1 = pending[1].w();
+                float w2 = pending[2].w();
+                float m0 = 0f;
+                float m1 = 0f;
+                float m2 = 0f;
+                for (int i = 0; i < n; i++) {
+                    float v0 = x0[i];
+                    float v1 = x1[i];
+                    float v2 = x2[i];
+                    t[i] = s[i] + ((w0 * v0 + w1 * v1) + w2 * v2);
+                    m0 = Math.max(m0, Math.abs(v0));
+                    m1 = Math.max(m1, Math.abs(v1));
+                    m2 = Math.max(m2, Math.abs(v2));
+                }
+                bad = mask(m0, m1, m2, 0f);
             }
             default -> {
-                float[] p = pairA;
-                float[] q = pairB;
-                float[] s = sum;
+                float[] x1 = pending[1].x();
+                float[] x2 = pending[2].x();
+                float[] x3 = pending[3].x();
+                float w1 = pending[1].w();
+                float w2 = pending[2].w();
+                float w3 = pending[3].w();
+                float m0 = 0f;
+                float m1 = 0f;
+                float m2 = 0f;
+                float m3 = 0f;
                 for (int i = 0; i < n; i++) {
-                    float v = x[i];
-                    float before = s[i];
-                    s[i] = before + (p[i] + (q[i] + w * v));
-                    q[i] = before;
-                    m = Math.max(m, Math.abs(v));
+                    float v0 = x0[i];
+                    float v1 = x1[i];
+                    float v2 = x2[i];
+                    float v3 = x3[i];
+                    t[i] = s[i] + ((w0 * v0 + w1 * v1) + (w2 * v2 + w3 * v3));
+                    m0 = Math.max(m0, Math.abs(v0));
+                    m1 = Math.max(m1, Math.abs(v1));
+                    m2 = Math.max(m2, Math.abs(v2));
+                    m3 = Math.max(m3, Math.abs(v3));
                 }
-                if (!(m <= Float.MAX_VALUE)) {
-                    float w2 = pendingWeights[2];
-                    float[] x2 = pending[2];
-                    for (int i = 0; i < n; i++) {
-                        s[i] = q[i];
-                        q[i] = w2 * x2[i];
-                    }
-                    return false;
-                }
+                bad = mask(m0, m1, m2, m3);
             }
         }
-        if (!(m <= Float.MAX_VALUE)) {
-            return false;
+        if (bad != 0) {
+            return bad;
         }
-        totalWeight += a;
-        if (delta) {
-            deltaWeight += a;
+        sum = t;
+        spare = s;
+        for (int k = 0; k < c; k++) {
+            Held h = pending[k];
+            totalWeight += h.a();
+            if (h.delta()) {
+                deltaWeight += h.a();
+            }
+            pending[k] = null;
         }
-        pending[pendingCount] = x;
-        pendingWeights[pendingCount] = w;
-        pendingCount++;
-        if (pendingCount == GROUP) {
-            clearPending();
-        }
-        return true;
+        pendingCount = 0;
+        return 0;
+    }
+
+    private static int mask(float m0, float m1, float m2, float m3) {
+        return (m0 <= Float.MAX_VALUE ? 0 : 1) | (m1 <= Float.MAX_VALUE ? 0 : 2) | (m2 <= Float.MAX_VALUE ? 0 : 4)
+                | (m3 <= Float.MAX_VALUE ? 0 : 8);
     }
 
     /** Folds the held heaviest updates in, heaviest first, with their weights capped. */
@@ -275,11 +348,11 @@ public final class WeightedMeanAggregator implements Aggregator {
             sorted[k] = heavyWeights[order[k]];
         }
         double[] cap = new double[2];
-        WeightCaps.cap(sorted, totalWeight, positive, maxShare, cap);
+        WeightCaps.cap(sorted, totalWeight + pendingWeight(), positive, maxShare, cap);
         double c = cap[1];
         java.util.List<WeightCaps.Capped> caps = new java.util.ArrayList<>();
         double[] used = new double[heavyCount];
-        double total = totalWeight;
+        double total = totalWeight + pendingWeight();
         for (int k = 0; k < heavyCount; k++) {
             int i = order[k];
             used[k] = Math.min(heavyWeights[i], c);
@@ -290,7 +363,7 @@ public final class WeightedMeanAggregator implements Aggregator {
             if (used[k] < heavyWeights[i]) {
                 caps.add(new WeightCaps.Capped(heavySites[i], heavyWeights[i], used[k], used[k] / total));
             }
-            if (!fold(heavy[i], used[k], heavyDelta[i])) {
+            if (!take(new Held(null, heavy[i], (float) used[k], used[k], heavyDelta[i], true))) {
                 throw new IllegalStateException("an update that passed its check holds a non-finite value");
             }
             heavy[i] = null;
@@ -299,35 +372,65 @@ public final class WeightedMeanAggregator implements Aggregator {
         capped = java.util.List.copyOf(caps);
     }
 
-    /** Adds an incomplete group's partial sums to the accumulator. */
-    private void flush() {
-        int n = sum.length;
-        float[] s = sum;
-        switch (pendingCount) {
-            case 0 -> {
-            }
-            case 1, 2 -> {
-                float[] p = pairA;
-                for (int i = 0; i < n; i++) {
-                    s[i] += p[i];
-                }
-            }
-            default -> {
-                float[] p = pairA;
-                float[] q = pairB;
-                for (int i = 0; i < n; i++) {
-                    s[i] += p[i] + q[i];
-                }
-            }
+    private double pendingWeight() {
+        double w = 0;
+        for (int k = 0; k < pendingCount; k++) {
+            w += pending[k].a();
         }
-        clearPending();
+        return w;
     }
 
-    private void clearPending() {
-        for (int k = 0; k < GROUP; k++) {
-            pending[k] = null;
+    /** Folds an incomplete last group, refusing late any of its updates found non-finite. */
+    private void flush() {
+        while (pendingCount > 0) {
+            int bad = foldGroup();
+            if (bad == 0) {
+                return;
+            }
+            int kept = 0;
+            for (int k = 0; k < pendingCount; k++) {
+                Held p = pending[k];
+                pending[k] = null;
+                if ((bad & (1 << k)) == 0) {
+                    pending[kept++] = p;
+                } else {
+                    refuseLate(p);
+                }
+            }
+            pendingCount = kept;
         }
-        pendingCount = 0;
+    }
+
+    /**
+     * Folds what is still held and ends the intake; returns the updates refused after their {@code accept} had
+     * returned (held updates found non-finite when their group was folded), in the order they were found. Call
+     * once, after the last update; {@link #result()} then gives the mean of the rest.
+     */
+    @Override
+    public java.util.List<UpdateRejectedException> close() {
+        if (closed) {
+            throw new IllegalStateException("close() already called");
+        }
+        foldHeavy();
+        flush();
+        closed = true;
+        return java.util.List.copyOf(late);
+    }
+
+    @Override
+    public java.util.List<UpdateRejectedException> refusedLate() {
+        return java.util.List.copyOf(late);
+    }
+
+    @Override
+    public java.util.Set<String> unsettled() {
+        java.util.Set<String> sites = new java.util.LinkedHashSet<>();
+        for (int k = 0; k < pendingCount; k++) {
+            if (!pending[k].checked()) {
+                sites.add(pending[k].update().siteId());
+            }
+        }
+        return sites;
     }
 
     @Override
@@ -346,13 +449,19 @@ public final class WeightedMeanAggregator implements Aggregator {
         return totalWeight;
     }
 
+    /**
+     * The mean, after {@link #close()}; called without it, closes the intake itself and throws if that refused an
+     * update late (whose refusal the caller would otherwise never see).
+     */
     @Override
     public ModelParameters result() {
         if (finished) {
             throw new IllegalStateException("result() already called");
         }
-        foldHeavy();
-        flush();
+        if (!closed && !close().isEmpty()) {
+            throw new IllegalStateException("updates were refused when their group was folded: " + late
+                    + "; call close() to collect such refusals before result()");
+        }
         finished = true;
         if (totalWeight == 0) {
             throw new IllegalStateException("no update with positive weight was aggregated");

@@ -151,6 +151,29 @@ class RoundEngineTest {
     }
 
     @Test
+    void updatesRefusedLateWhenTheirGroupIsFoldedCountAgainstMinFitSitesAndReachTheListener() {
+        List<TargetSite> s = sites();
+        s.get(0).sendNaN = true;
+        s.get(2).sendNaN = true;
+        List<SiteFailure> seen = new ArrayList<>();
+        EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(1), 1);
+        RunResult r = run(s, fedavg(2), cfg, new RunListener() {
+            @Override
+            public void siteFailed(SiteFailure f) {
+                seen.add(f);
+            }
+        });
+        RoundRecord rec = r.rounds().getFirst();
+        // three sites, all held unread by the weighted mean until the round's intake closes
+        assertFalse(rec.completed(), "one good update is below min_fit_sites 2");
+        assertEquals(List.of("b"), rec.succeeded());
+        assertEquals(java.util.Set.of("a", "c"), seen.stream().map(SiteFailure::siteId)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertTrue(seen.stream().allMatch(f -> f.kind() == SiteFailure.Kind.REJECTED));
+        assertArrayEquals(zero().flat(), r.finalModel().flat(), "an incomplete round keeps the model");
+    }
+
+    @Test
     void roundBelowMinFitSitesKeepsTheModelAndRepeatedFailureAbortsTheRun() {
         List<TargetSite> s = sites();
         AtomicInteger finished = new AtomicInteger();

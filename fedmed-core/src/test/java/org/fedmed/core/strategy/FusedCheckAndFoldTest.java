@@ -15,9 +15,10 @@ import org.fedmed.core.ParameterLayout;
 import org.junit.jupiter.api.Test;
 
 /**
- * The weighted mean reads each update once, checking it inside the fold: finite rounds give exactly the grouped
- * float arithmetic of the two-pass aggregator, and a non-finite value anywhere in a group leaves the result bit
- * for bit as if the update had never arrived.
+ * The weighted mean reads each update once, checking it inside the fold of its group of four: finite rounds give
+ * exactly the grouped float arithmetic of the two-pass aggregator, and a non-finite value anywhere in a group is
+ * refused (by its own accept when it completes the group, else late, by close) and leaves the result bit for bit
+ * as if the update had never arrived.
  */
 class FusedCheckAndFoldTest {
 
@@ -110,6 +111,16 @@ class FusedCheckAndFoldTest {
         }
     }
 
+    /** The refusal of {@code u}: thrown by its accept, or null when the aggregator took it in. */
+    static UpdateRejectedException acceptOrRefusal(WeightedMeanAggregator agg, FitResult u) {
+        try {
+            agg.accept(u);
+            return null;
+        } catch (UpdateRejectedException e) {
+            return e;
+        }
+    }
+
     @Test
     void nonFiniteValueAtEveryPlaceInAGroupLeavesTheResultAsIfTheUpdateNeverCame() throws Exception {
         SplittableRandom rng = new SplittableRandom(41);
@@ -129,17 +140,23 @@ class FusedCheckAndFoldTest {
                 FitResult bad = update(99, v, false, 1000);
                 WeightedMeanAggregator agg = new WeightedMeanAggregator(global, SiteWeighting.SAMPLE_COUNT::weight,
                         1.0, 1);
-                for (int k = 0; k < good.size(); k++) {
+                UpdateRejectedException own = null;
+                for (int k = 0; k <= good.size(); k++) {
                     if (k == place) {
-                        UpdateRejectedException e = assertThrows(UpdateRejectedException.class, () -> agg.accept(bad));
-                        assertEquals("update from site 'site-99' rejected: value " + badValue + " in tensor 'w' "
-                                + "(flat index " + at + ") is not finite", e.getMessage());
+                        own = acceptOrRefusal(agg, bad);
                     }
-                    agg.accept(good.get(k));
+                    if (k < good.size()) {
+                        agg.accept(good.get(k));
+                    }
                 }
-                if (place == good.size()) {
-                    assertThrows(UpdateRejectedException.class, () -> agg.accept(bad));
-                }
+                List<UpdateRejectedException> late = agg.close();
+                // the fourth of a group is checked in its own call; the others when their group is folded
+                boolean completesAGroup = place % 4 == 3;
+                assertEquals(completesAGroup, own != null, "place " + place);
+                assertEquals(completesAGroup ? 0 : 1, late.size(), "place " + place);
+                UpdateRejectedException e = own != null ? own : late.get(0);
+                assertEquals("update from site 'site-99' rejected: value " + badValue + " in tensor 'w' "
+                        + "(flat index " + at + ") is not finite", e.getMessage());
                 assertEquals(good.size(), agg.accepted());
                 assertArrayEquals(without, agg.result().flat(), "bad update at place " + place + " (" + badValue + ")");
             }
@@ -147,7 +164,7 @@ class FusedCheckAndFoldTest {
     }
 
     @Test
-    void nanInTheThirdUpdateOfAGroupOfFourIsRefusedNamingTheSite() throws Exception {
+    void nanInTheThirdUpdateOfAGroupOfFourIsRefusedLateNamingTheSiteWhenTheFourthArrives() throws Exception {
         SplittableRandom rng = new SplittableRandom(3);
         ModelParameters global = ModelParameters.ofFlat(LAYOUT, random(rng, 1));
         FitResult a = update(0, random(rng, 1), false, 10);
@@ -160,11 +177,40 @@ class FusedCheckAndFoldTest {
         WeightedMeanAggregator agg = new WeightedMeanAggregator(global, SiteWeighting.SAMPLE_COUNT::weight, 1.0, 1);
         agg.accept(a);
         agg.accept(b);
-        UpdateRejectedException e = assertThrows(UpdateRejectedException.class, () -> agg.accept(c));
+        agg.accept(c);
+        assertEquals(java.util.Set.of("site-0", "site-1", "hospital-c"), agg.unsettled());
+        agg.accept(d);
+        assertEquals(java.util.Set.of("site-0", "site-1", "site-3"), agg.unsettled());
+        assertEquals(1, agg.refusedLate().size());
+        UpdateRejectedException e = agg.refusedLate().get(0);
         assertEquals("hospital-c", e.siteId());
         assertEquals("value NaN in tensor 'w' (flat index 500) is not finite", e.reason());
-        agg.accept(d);
+        assertEquals(List.of(e), agg.close());
+        assertEquals(java.util.Set.of(), agg.unsettled());
         assertArrayEquals(aggregate(global, List.of(a, b, d)), agg.result().flat());
+    }
+
+    @Test
+    void twoBadUpdatesInOneGroupAreBothRefusedAndTheGoodOnesWaitForTheNextArrivals() throws Exception {
+        SplittableRandom rng = new SplittableRandom(12);
+        ModelParameters global = ModelParameters.ofFlat(LAYOUT, random(rng, 1));
+        List<FitResult> good = new ArrayList<>();
+        for (int k = 0; k < 6; k++) {
+            good.add(update(k, random(rng, 1), false, 5 + k));
+        }
+        float[] v1 = random(rng, 1);
+        v1[0] = Float.NaN;
+        float[] v2 = random(rng, 1);
+        v2[P - 1] = Float.POSITIVE_INFINITY;
+        WeightedMeanAggregator agg = new WeightedMeanAggregator(global, SiteWeighting.SAMPLE_COUNT::weight, 1.0, 1);
+        agg.accept(good.get(0));
+        agg.accept(update(90, v1, false, 7));
+        agg.accept(update(91, v2, false, 7));
+        for (int k = 1; k < good.size(); k++) {
+            agg.accept(good.get(k));
+        }
+        assertEquals(List.of("site-90", "site-91"), agg.close().stream().map(UpdateRejectedException::siteId).toList());
+        assertArrayEquals(aggregate(global, good), agg.result().flat());
     }
 
     @Test
@@ -209,11 +255,19 @@ class FusedCheckAndFoldTest {
         ModelParameters global = ModelParameters.ofFlat(LAYOUT, random(rng, 1));
         float[] v = random(rng, 1);
         v[3] = Float.NaN;
+        List<FitResult> others = List.of(update(1, random(rng, 1), false, 4), update(2, random(rng, 1), false, 5),
+                update(3, random(rng, 1), false, 6));
         FitResult good = update(0, random(rng, 1), false, 10);
         WeightedMeanAggregator agg = new WeightedMeanAggregator(global, SiteWeighting.SAMPLE_COUNT::weight, 1.0, 1);
-        assertThrows(UpdateRejectedException.class, () -> agg.accept(update(0, v, false, 10)));
+        agg.accept(update(0, v, false, 10));
+        for (FitResult o : others) {
+            agg.accept(o);
+        }
+        assertEquals("site-0", agg.refusedLate().get(0).siteId());
         agg.accept(good);
-        assertTrue(agg.accepted() == 1);
-        assertArrayEquals(aggregate(global, List.of(good)), agg.result().flat());
+        assertEquals(4, agg.accepted());
+        assertEquals(1, agg.close().size());
+        assertArrayEquals(aggregate(global, List.of(others.get(0), others.get(1), others.get(2), good)),
+                agg.result().flat());
     }
 }

@@ -99,19 +99,34 @@ class WeightedMeanAggregatorTest {
     }
 
     @Test
-    void updateHoldingNaNOrInfIsRejectedNamingSiteAndTensor() {
+    void updateHoldingNaNOrInfIsRejectedNamingSiteAndTensor() throws Exception {
         var agg = new WeightedMeanAggregator(params(0, 0), SiteWeighting.SAMPLE_COUNT::weight, 1.0, 1);
-        var nan = assertThrows(UpdateRejectedException.class, () -> agg.accept(weights("va", 1, 1, 1, Float.NaN)));
+        agg.accept(weights("va", 1, 1, 1, Float.NaN)); // held unread: the first of a group
+        agg.accept(weights("vb", 1, 1, Float.POSITIVE_INFINITY, 0));
+        var late = agg.close();
+        assertEquals(2, late.size());
+        var nan = late.get(0);
         assertTrue(nan.getMessage().contains("'va'") && nan.getMessage().contains("tensor 'w'"), nan.getMessage());
-        assertThrows(UpdateRejectedException.class, () -> agg.accept(weights("va", 1, 1, Float.POSITIVE_INFINITY, 0)));
+        assertEquals("vb", late.get(1).siteId());
+        assertEquals(0, agg.accepted());
     }
 
     @Test
     void rejectedUpdateLeavesTheAggregateUntouched() throws Exception {
         var agg = new WeightedMeanAggregator(params(0), SiteWeighting.SAMPLE_COUNT::weight, 1.0, 1);
         agg.accept(weights("a", 1, 1, 2));
-        assertThrows(UpdateRejectedException.class, () -> agg.accept(weights("b", 100, 1, Float.NaN)));
+        agg.accept(weights("b", 100, 1, Float.NaN));
+        assertEquals(List.of("b"), agg.close().stream().map(UpdateRejectedException::siteId).toList());
         assertArrayEquals(new float[]{2}, agg.result().flat());
+    }
+
+    @Test
+    void resultWithoutCloseRefusesToHideALateRefusal() throws Exception {
+        var agg = new WeightedMeanAggregator(params(0), SiteWeighting.SAMPLE_COUNT::weight, 1.0, 1);
+        agg.accept(weights("a", 1, 1, 2));
+        agg.accept(weights("b", 1, 1, Float.NaN));
+        var e = assertThrows(IllegalStateException.class, agg::result);
+        assertTrue(e.getMessage().contains("site 'b'"), e.getMessage());
     }
 
     @Test

@@ -138,7 +138,9 @@ public final class ServerProcess {
             PkiPeerAuthorizer authorizer = new PkiPeerAuthorizer(kit);
             ServerSettings settings = ServerSettings.defaults()
                     .withHeartbeat(config.heartbeatInterval(), config.heartbeatTimeout())
-                    .withMaxUpdateNorm(config.maxUpdateNorm())
+                    // the plan's bound is the study's, applied by simulate too; the transport refuses early at the
+                    // stricter of it and the operator's own
+                    .withMaxUpdateNorm(Math.min(config.maxUpdateNorm(), config.training().strategy().maxUpdateNorm()))
                     .withDeliveryOrder(config.deliveryOrder())
                     .withLabels(plan.strategy().name(), plan.specLabel())
                     .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(), definition().schema()));

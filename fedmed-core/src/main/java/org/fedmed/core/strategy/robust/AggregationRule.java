@@ -3,12 +3,13 @@ package org.fedmed.core.strategy.robust;
 import java.util.List;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateIntake;
 
 /**
  * The server's rule for combining a round's updates into one model, chosen in a plan by {@code aggregation.rule}.
  * Each rule validates its own fields and names the config key of a bad one. {@link Mean} is the example-weighted
  * mean that the strategy's own streaming aggregator computes; the others are robust to a minority of faulty or
- * hostile updates and give their aggregator through {@link #newAggregator(ModelParameters, int)}.
+ * hostile updates and give their aggregator through {@link #newAggregator(UpdateIntake)}.
  *
  * <p>Conventions shared by the robust rules, compared with Flower's {@code aggregate_median},
  * {@code aggregate_trimmed_avg} and {@code aggregate_krum}:
@@ -39,12 +40,17 @@ public sealed interface AggregationRule {
     int minUpdates();
 
     /**
-     * A fresh aggregator for one round of this rule, over updates to {@code global} that answer fit tasks of
-     * {@code round}. Its result is the combined model as full weights, before any server step.
+     * A fresh aggregator for one round of this rule, over the updates {@code intake} admits (its global model,
+     * round and norm bound). Its result is the combined model as full weights, before any server step.
      *
      * @throws UnsupportedOperationException for {@link Mean}, whose aggregator is the strategy's own weighted mean
      */
-    Aggregator newAggregator(ModelParameters global, int round);
+    Aggregator newAggregator(UpdateIntake intake);
+
+    /** As {@link #newAggregator(UpdateIntake)}, over updates to {@code global} for {@code round}, without a norm bound. */
+    default Aggregator newAggregator(ModelParameters global, int round) {
+        return newAggregator(new UpdateIntake(global, round));
+    }
 
     /**
      * The example-weighted mean (FedAvg's rule), computed by the strategy's streaming
@@ -64,7 +70,7 @@ public sealed interface AggregationRule {
         }
 
         @Override
-        public Aggregator newAggregator(ModelParameters global, int round) {
+        public Aggregator newAggregator(UpdateIntake intake) {
             throw new UnsupportedOperationException("aggregation.rule 'mean' is the strategy's own weighted mean "
                     + "(WeightedMeanAggregator); it has no robust aggregator");
         }
@@ -88,8 +94,8 @@ public sealed interface AggregationRule {
         }
 
         @Override
-        public Aggregator newAggregator(ModelParameters global, int round) {
-            return new CoordinateMedianAggregator(global, round);
+        public Aggregator newAggregator(UpdateIntake intake) {
+            return new CoordinateMedianAggregator(intake);
         }
     }
 
@@ -125,8 +131,8 @@ public sealed interface AggregationRule {
         }
 
         @Override
-        public Aggregator newAggregator(ModelParameters global, int round) {
-            return new TrimmedMeanAggregator(global, round, this);
+        public Aggregator newAggregator(UpdateIntake intake) {
+            return new TrimmedMeanAggregator(intake, this);
         }
     }
 
@@ -157,8 +163,8 @@ public sealed interface AggregationRule {
         }
 
         @Override
-        public Aggregator newAggregator(ModelParameters global, int round) {
-            return new KrumAggregator(global, round, byzantine, 1);
+        public Aggregator newAggregator(UpdateIntake intake) {
+            return new KrumAggregator(intake, byzantine, 1);
         }
     }
 
@@ -197,8 +203,8 @@ public sealed interface AggregationRule {
         }
 
         @Override
-        public Aggregator newAggregator(ModelParameters global, int round) {
-            return new KrumAggregator(global, round, byzantine, selected);
+        public Aggregator newAggregator(UpdateIntake intake) {
+            return new KrumAggregator(intake, byzantine, selected);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.fedmed.core.strategy.robust;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -23,7 +24,12 @@ public final class CoordinateMedianAggregator implements Aggregator {
      * @param round  the round results must belong to (checked against their task id)
      */
     public CoordinateMedianAggregator(ModelParameters global, int round) {
-        this.updates = new HeldUpdates(global, round);
+        this(new UpdateIntake(global, round));
+    }
+
+    /** A median over the updates {@code intake} admits (its global model, round and norm bound). */
+    public CoordinateMedianAggregator(UpdateIntake intake) {
+        this.updates = new HeldUpdates(intake);
     }
 
     @Override

@@ -27,13 +27,13 @@ final class HeldUpdates {
     private int accepted;
     private boolean finished;
 
-    HeldUpdates(ModelParameters global, int round) {
-        if (global == null) {
-            throw new IllegalArgumentException("a robust aggregator needs the round's global model");
+    HeldUpdates(UpdateIntake intake) {
+        if (intake == null) {
+            throw new IllegalArgumentException("a robust aggregator needs the round's intake");
         }
-        this.intake = new UpdateIntake(global, round);
-        this.global = global;
-        this.round = round;
+        this.intake = intake;
+        this.global = intake.global();
+        this.round = intake.round();
     }
 
     ModelParameters global() {

@@ -6,6 +6,7 @@ import java.util.List;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -33,13 +34,18 @@ public final class KrumAggregator implements Aggregator {
      * @param selected  m, the number of updates chosen and averaged, &gt;= 1
      */
     public KrumAggregator(ModelParameters global, int round, int byzantine, int selected) {
+        this(new UpdateIntake(global, round), byzantine, selected);
+    }
+
+    /** Krum over the updates {@code intake} admits (its global model, round and norm bound). */
+    public KrumAggregator(UpdateIntake intake, int byzantine, int selected) {
         if (byzantine < 0) {
             throw new IllegalArgumentException("aggregation.byzantine must be >= 0, got " + byzantine);
         }
         if (selected < 1) {
             throw new IllegalArgumentException("aggregation.selected must be >= 1, got " + selected);
         }
-        this.updates = new HeldUpdates(global, round);
+        this.updates = new HeldUpdates(intake);
         this.byzantine = byzantine;
         this.selected = selected;
     }

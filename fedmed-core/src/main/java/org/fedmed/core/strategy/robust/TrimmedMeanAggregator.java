@@ -3,6 +3,7 @@ package org.fedmed.core.strategy.robust;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.core.strategy.UpdateRejectedException;
 
 /**
@@ -25,10 +26,15 @@ public final class TrimmedMeanAggregator implements Aggregator {
      * @param rule   the fraction trimmed from each end
      */
     public TrimmedMeanAggregator(ModelParameters global, int round, AggregationRule.TrimmedMean rule) {
+        this(new UpdateIntake(global, round), rule);
+    }
+
+    /** A trimmed mean over the updates {@code intake} admits (its global model, round and norm bound). */
+    public TrimmedMeanAggregator(UpdateIntake intake, AggregationRule.TrimmedMean rule) {
         if (rule == null) {
             throw new IllegalArgumentException("a trimmed mean needs its rule (aggregation.trim)");
         }
-        this.updates = new HeldUpdates(global, round);
+        this.updates = new HeldUpdates(intake);
         this.rule = rule;
     }
 
