@@ -65,6 +65,10 @@ import org.fedmed.transport.site.TaskPolicy;
  * run's last round) also trains a copy of the global model on the site's training rows with them, exactly as
  * {@code simulate}'s {@code personalized} regime does, and reports its metrics under {@code personal_} names; the
  * fine-tuned model is the site's personal model, written to its personal model file. A DP-SGD site refuses it.
+ *
+ * <p>It is one file, longer than most, because reviewing a task and running it share the approvals, the clients kept
+ * per spec and the run they belong to; the run's state file is {@link SiteRunState}'s, the files' formats are
+ * {@link SiteStateFile}'s and {@link SitePersonalModelFile}'s.
  */
 public final class GovernedSite implements TaskPolicy, SiteClient {
 
@@ -81,11 +85,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private volatile org.fedmed.privacy.accounting.RdpAccountant carriedAccount;
     private volatile Evaluated lastEvaluated;
     private final SiteFiles files;
-    /** A state saved by an earlier process, until the first task of a run restores it or sets it aside. */
-    private SiteStateFile.Contents saved;
-    /** The run of the latest task, as the server names it ("" when it names none), and its plan fingerprint. */
-    private volatile String run = "";
-    private volatile String runFingerprint = "";
+    private final SiteRunState runState;
 
     /**
      * Where a site keeps its files for a run, beside its audit log.
@@ -165,12 +165,6 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      */
     public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
                         SiteFiles files, SiteStateFile.Contents saved) {
-        if (saved != null && (files == null || !saved.siteId().equals(siteId))) {
-            throw new IllegalArgumentException("site '" + siteId + "' was given the saved state of site '"
-                    + (saved == null ? null : saved.siteId()) + "'" + (files == null ? " without its files" : ""));
-        }
-        this.files = files;
-        this.saved = saved;
         if (siteId == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
@@ -179,6 +173,8 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                     + SiteConfig.oneSpecForDpSgd(policy.allowList().modelSpecs().size()));
         }
         this.siteId = siteId;
+        this.files = files;
+        this.runState = new SiteRunState(siteId, files == null ? null : files.state(), saved);
         this.policy = policy;
         this.dpSgd = dpSgd;
         this.ledger = ledger;
@@ -284,7 +280,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         DpSgdSiteClient dp = local.dp();
         if (dp == null) {
             FitResult result = local.plain().fit(task);
-            saveState(spec, local.plain(), task.round());
+            runState.save(spec, local.plain(), task.round());
             return result;
         }
         synchronized (dpFitLock) {
@@ -323,88 +319,29 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         }
         lastEvaluated = new Evaluated(spec, task.round(), task.global(), tuned, task.fineTune());
         writePersonalModel("not yet: written after the evaluation of round " + task.round() + " of run '"
-                + run + "'; rewritten after every later evaluation and when the run ends");
+                + runState.run() + "'; rewritten after every later evaluation and when the run ends");
         return result;
     }
 
     /**
      * Makes the offer's run the site's current one: a task of another run than the last drops the clients kept for
-     * that one (not a DP-SGD client, whose account spans runs); a saved state of this run is restored into the spec's
-     * fresh client, and one of another run is set aside. Returns why the task is refused, if it is: a saved state
-     * of this run kept for another strategy, model spec or layout, or one that does not fit this site's model.
+     * that one (not a DP-SGD client, whose account spans runs); a saved state is restored into the spec's fresh client
+     * or set aside ({@link SiteRunState#restoreInto}). Returns why the task is refused, if it is.
      */
     private synchronized Optional<String> joinRun(TaskOffer offer, ModelSpec spec) {
-        if (offer.run().isEmpty()) {
+        if (runState.enter(offer)) {
+            models.values().removeIf(m -> m.dp() == null);
+            lastEvaluated = null;
+        }
+        if (!runState.hasSaved()) {
             return Optional.empty();
-        }
-        String fingerprint = SiteStateFile.fingerprint(offer.strategy(), offer.modelSpec(), offer.layout());
-        if (!offer.run().equals(run)) {
-            if (!run.isEmpty()) {
-                models.values().removeIf(m -> m.dp() == null);
-                lastEvaluated = null;
-            }
-            run = offer.run();
-        }
-        runFingerprint = fingerprint;
-        SiteStateFile.Contents s = saved;
-        if (s == null) {
-            return Optional.empty();
-        }
-        if (!s.run().equals(offer.run())) {
-            Path aside = files.state().resolveSibling(files.state().getFileName() + ".other-run");
-            try {
-                java.nio.file.Files.move(files.state(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                return Optional.of("site state file " + files.state() + " belongs to run '" + s.run()
-                        + "', not to this task's run '" + offer.run() + "', and cannot be moved aside to " + aside
-                        + ": " + e.getMessage() + "; move it away to let the site take part in this run");
-            }
-            saved = null;
-            LOG.log(Level.WARNING, () -> "site '" + siteId + "': state file " + files.state() + " belongs to run '"
-                    + s.run() + "' (written after its round " + s.round() + "), not to run '" + offer.run()
-                    + "' that the server now runs; it is not used, and is kept as " + aside);
-            return Optional.empty();
-        }
-        if (!s.fingerprint().equals(fingerprint) || !s.spec().equals(spec)) {
-            return Optional.of("site state file " + files.state() + " was kept for run '" + s.run() + "' with model"
-                    + " spec " + s.spec().toJson() + " and plan fingerprint " + s.fingerprint() + ", but this task of"
-                    + " that run has model spec " + spec.toJson() + " and plan fingerprint " + fingerprint
-                    + " (strategy '" + offer.strategy() + "', model " + offer.layout().entries() + "); the site does"
-                    + " not use it. Move it away to let the site take part without its saved state");
         }
         LocalModel local = localModel(spec);
-        if (local.plain() == null) {
-            return Optional.of("site state file " + files.state() + " holds the state of a site that trains without"
-                    + " DP-SGD, but this site trains with DP-SGD; move it away");
-        }
-        try {
-            local.plain().restoreTrainingState(s.state());
-        } catch (RuntimeException e) {
+        Optional<String> refused = runState.restoreInto(offer, spec, local.plain());
+        if (refused.isPresent()) {
             models.remove(spec, local);
-            return Optional.of("site state file " + files.state() + " of run '" + s.run() + "' cannot be restored: "
-                    + e.getMessage() + "; the site does not use it. Move it away to let the site take part without"
-                    + " its saved state");
         }
-        saved = null;
-        LOG.log(Level.INFO, () -> "site '" + siteId + "': restored its state of run '" + s.run() + "' after round "
-                + s.round() + " from " + files.state());
-        return Optional.empty();
-    }
-
-    /** Writes the state of the run's client after its fit of {@code round}, when the site keeps files. */
-    private void saveState(ModelSpec spec, TrainingSiteClient client, int round) {
-        String r = run;
-        if (files == null || r.isEmpty()) {
-            return;
-        }
-        try {
-            SiteStateFile.write(files.state(), new SiteStateFile.Contents(siteId, r, round, spec, runFingerprint,
-                    client.trainingState()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("site '" + siteId + "', round " + round + ": cannot write its state"
-                    + " file " + files.state() + " (" + e.getMessage() + "); the fit's result is not sent, as a"
-                    + " restart of this site would lose what the fit changed", e);
-        }
+        return refused;
     }
 
     /** Rewrites the personal model file, when the site keeps files and a personal model; failures are logged. */
@@ -434,9 +371,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * @throws IOException if the file cannot be written (the personal model is then kept)
      */
     public synchronized Optional<Path> endRun(Path file, Path preprocessing, String runEnded) throws IOException {
-        if (files != null) {
-            java.nio.file.Files.deleteIfExists(files.state());
-        }
+        runState.ended();
         Evaluated last = lastEvaluated;
         Optional<Path> written = personalModel(file, preprocessing, runEnded);
         if (written.isPresent()) {
