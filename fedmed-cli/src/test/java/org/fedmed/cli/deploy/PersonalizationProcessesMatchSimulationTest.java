@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * personal model's metrics ({@code personal_*}) in every evaluation. Against {@code fedmed simulate}'s {@code personalized} regime for the same config and seed, with zero
  * tolerance: every round's federated and per-site metrics (personal ones included) in the run store, the final global
  * model, and each site's final personal metrics are equal; and each site writes its personal model (FedPer: the final
- * global body with its own head) beside its audit log, whose recorded test metrics are the simulated site's.
+ * global body with its own head) beside its audit log, whose recorded test metrics are the simulated site's. The
+ * FedPer and Ditto runs also match with the server killed mid-run and resumed; with fine-tuning, the sites' last
+ * evaluation reports the simulated personalized regime's metrics per site.
  */
 @Timeout(300)
 class PersonalizationProcessesMatchSimulationTest {

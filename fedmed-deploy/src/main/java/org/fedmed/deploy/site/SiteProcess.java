@@ -115,7 +115,9 @@ public final class SiteProcess implements AutoCloseable {
         }
         saved.ifPresentOrElse(st -> out.printf("site state %s: run '%s' after round %d; restored at that run's next"
                         + " task (a task of another run sets it aside)%n", files.state(), st.run(), st.round()),
-                () -> out.printf("site state: written to %s after every fit%n", files.state()));
+                () -> out.printf("site state: %s%n", config.dpSgd() == null ? "written to " + files.state()
+                        + " after every fit of a run the server names" : "none kept (DP-SGD: the privacy ledger"
+                        + " carries the account)"));
         out.printf("dialing %s%n", kit.server());
         out.flush();
         connection.start();
