@@ -20,8 +20,10 @@ import org.fedmed.core.ParameterLayout;
  *       server learns nothing about them;</li>
  *   <li>Ditto: the global model trains as plain local training (that is the update returned, bit for bit what the
  *       fit would give without Ditto), and the personal model {@code v} (the first global model at the first fit)
- *       trains for the same local work and seed with the proximal term {@code lambda (v - w_global)} toward the
- *       received global model, over its own batch cursor so that the global model's data order is untouched.</li>
+ *       trains for the same local work with the proximal term {@code lambda (v - w_global)} toward the
+ *       received global model, over its own batch cursor so that the global model's data order is untouched, with
+ *       the personal seed and seams the site's {@link SiteTraining} gives (plain training: the fit's own seed and
+ *       seams; DP-SGD: a seed of its own and its clipped, noised gradient).</li>
  * </ul>
  * The personal state changes only when a fit succeeds; the state before the last fit is kept too (Ditto's batch
  * order included), so that a round the server sends again (after a crash that lost it) trains from where it first
@@ -89,7 +91,8 @@ final class PersonalModel {
      * models are an uninterrupted run's.
      */
     TrainingResult fit(int round, LocalTerm personalization, float[] global, float[] params, LabeledData train,
-                       FitConfig config, BatchCursor cursor, TrainingSeams seams) {
+                       FitConfig config, BatchCursor cursor, TrainingSeams seams, long personalSeed,
+                       TrainingSeams personalSeams) {
         FitConfig plain = withoutPersonalization(config);
         LocalTerm startKind = round == lastRound ? kindBefore : round < lastRound ? null : kind;
         float[] start = round == lastRound ? personalBefore : round < lastRound ? null : personal;
@@ -102,7 +105,8 @@ final class PersonalModel {
         BatchCursor.Mark dittoStart = dittoCursor.mark();
         Trained trained = switch (personalization) {
             case LocalTerm.PersonalLayers p -> fitFedPer(p, start, global, params, train, plain, cursor, seams);
-            case LocalTerm.Ditto d -> fitDitto(d, start, global, params, train, plain, cursor, seams);
+            case LocalTerm.Ditto d -> fitDitto(d, start, global, params, train, plain, cursor, seams,
+                    personalSeed, personalSeams);
             case LocalTerm.Proximal p -> throw new IllegalArgumentException("'" + p.describe()
                     + "' is not a personalization");
             case LocalTerm.ControlVariates cv -> throw new IllegalArgumentException("'" + cv.describe()
@@ -134,11 +138,12 @@ final class PersonalModel {
     }
 
     private Trained fitDitto(LocalTerm.Ditto d, float[] start, float[] global, float[] params,
-                             LabeledData train, FitConfig plain, BatchCursor cursor, TrainingSeams seams) {
+                             LabeledData train, FitConfig plain, BatchCursor cursor, TrainingSeams seams,
+                             long personalSeed, TrainingSeams personalSeams) {
         TrainingResult result = Trainer.train(model, params, train, plain, cursor, params, seams);
         float[] v = start != null ? start.clone() : global.clone();
-        Trainer.train(model, v, train, plain.withTerms(List.of(new LocalTerm.Proximal(d.lambda()))), dittoCursor,
-                global, seams);
+        Trainer.train(model, v, train, plain.withSeed(personalSeed)
+                .withTerms(List.of(new LocalTerm.Proximal(d.lambda()))), dittoCursor, global, personalSeams);
         return new Trained(result, v);
     }
 

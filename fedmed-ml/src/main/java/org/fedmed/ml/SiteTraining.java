@@ -9,7 +9,8 @@ import org.fedmed.core.FitTask;
  * training that reports the training loss; DP-SGD ({@code DpSgdTraining} in {@code fedmed-privacy}) adds the
  * site's privacy account, refuses a fit over its budget, and reports only its epsilon. The site calls a mode's
  * methods for one fit at a time, in the order admit, seams, completed; {@link #completed} runs only for a fit whose
- * training succeeded.
+ * training succeeded. A Ditto fit trains twice over the site's rows, the global model and then the personal one;
+ * the personal model's training takes its seams from {@link #seams} for the fit with {@link #personalSeed} as seed.
  */
 public interface SiteTraining {
 
@@ -28,7 +29,7 @@ public interface SiteTraining {
 
     /**
      * Refuses {@code task} before any training, by throwing an exception that names the site and says why; the
-     * default accepts every fit. A mode that keeps no personal model refuses a fit with a personalization here.
+     * default accepts every fit. DP-SGD refuses here a fit that would take the site past its privacy budget.
      *
      * @param trainRows the site's training rows
      */
@@ -37,6 +38,16 @@ public interface SiteTraining {
 
     /** The seams {@code task} trains with; a gradient that draws noise takes its stream from the task's seed. */
     TrainingSeams seams(Model model, FitTask task);
+
+    /**
+     * The seed Ditto's personal model trains with in {@code task}: its batches, its dropout and, through
+     * {@link #seams}, its noise. The default is the fit's own seed, so plain Ditto's personal model takes the same
+     * batches as the global model (over its own batch cursor); DP-SGD gives it a seed of its own, so that the two
+     * trainings sample their batches independently, as composing both in one accountant assumes.
+     */
+    default long personalSeed(FitTask task) {
+        return task.config().seed();
+    }
 
     /**
      * Records the successful fit {@code task} (its steps, for an accountant) and returns the training metrics the

@@ -34,7 +34,9 @@ import org.fedmed.core.metrics.ClassificationMetrics;
  * {@link SiteTraining#PLAIN} is ordinary training and sends the training loss; DP-SGD ({@code DpSgdSiteClient} in
  * {@code fedmed-privacy}, this class with its mode) keeps the site's privacy account and sends only its epsilon. The
  * mode admits each fit, gives the seams it trains with and records it once trained, all under the lock that
- * serializes the site's fits.
+ * serializes the site's fits. Every training of a fit runs with the mode's seams: the global model's, SCAFFOLD's
+ * and FedPer's (one training each), and Ditto's personal model's (a second training, with the mode's seams for the
+ * fit under {@link SiteTraining#personalSeed}).
  */
 public class TrainingSiteClient implements SiteClient {
 
@@ -99,7 +101,7 @@ public class TrainingSiteClient implements SiteClient {
                 } else {
                     result = personalization == null
                             ? Trainer.train(model, params, train, task.config(), cursor, params, seams)
-                            : personal.fit(task.round(), personalization, global, params, train, task.config(), cursor, seams);
+                            : personalFit(task, personalization, global, params, seams);
                 }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("site '" + siteId + "', round " + task.round() + ": " + e.getMessage(),
@@ -120,6 +122,22 @@ public class TrainingSiteClient implements SiteClient {
         }
         return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
                 task.config().sendDelta(), train.rows(), quality, trainMetrics, auxiliary);
+    }
+
+    /**
+     * A personalized fit through the site's {@link PersonalModel}: Ditto's personal model trains with the seams the
+     * mode gives for the fit under its {@link SiteTraining#personalSeed personal seed} (plain training: the fit's
+     * own seams and seed), FedPer's one training with the fit's.
+     */
+    private TrainingResult personalFit(FitTask task, LocalTerm personalization, float[] global, float[] params,
+                                       TrainingSeams seams) {
+        long seed = training.personalSeed(task);
+        TrainingSeams personalSeams = personalization instanceof LocalTerm.Ditto
+                ? training.seams(model, new FitTask(task.round(), task.siteId(), task.global(),
+                        task.config().withSeed(seed), task.auxiliary()))
+                : seams;
+        return personal.fit(task.round(), personalization, global, params, train, task.config(), cursor, seams,
+                seed, personalSeams);
     }
 
     /**

@@ -167,8 +167,6 @@ public record SimulationConfig(
         require(!regimes.isEmpty(), "simulation.regimes", "must name at least one of " + keys(ALL_REGIMES, Regime::key));
         require(personalization != null || !regimes.contains(Regime.PERSONALIZED), "simulation.regimes",
                 "lists 'personalized' but the config has no 'personalization' section to say how sites personalize");
-        require(personalization == null || siteDp == null, PersonalizationSettings.SECTION,
-                "cannot be used with 'site_dp' yet: DP-SGD sites keep no personal model");
         require(secureAggregation == null || strategy.weighting() != SiteWeighting.QUALITY,
                 "secure_aggregation", "works with a strategy weighted by sample count or uniform, not '"
                         + strategy.name() + "'");
@@ -186,10 +184,13 @@ public record SimulationConfig(
         require(!robust || minFitSites >= strategy.rule().minUpdates(), "min_fit_sites", "must be at least "
                 + strategy.rule().minUpdates() + " for aggregation rule '" + strategy.rule().configName() + "' (it"
                 + " combines no fewer updates), got " + minFitSites);
-        require(strategy.kind() != StrategyKind.SCAFFOLD || (dp == null && secureAggregation == null && siteDp == null
+        // with site_dp SCAFFOLD runs: Delta c is post-processing of the site's DP-SGD update (docs/strategies.md)
+        require(strategy.kind() != StrategyKind.SCAFFOLD || (dp == null && secureAggregation == null
                 && !robust && personalization == null), "strategy", "'scaffold' needs each site's control-variate"
-                + " update Delta c in the clear and its plain SGD steps, so it cannot be combined with 'dp',"
-                + " 'secure_aggregation', 'site_dp', 'personalization' or a robust 'aggregation.rule'");
+                + " update Delta c in the clear and its plain SGD steps, so it cannot be combined with 'dp' (the"
+                + " server would see each site's Delta c, which carries its un-noised update),"
+                + " 'secure_aggregation' (the server would see each site's Delta c beside the masked sum),"
+                + " 'personalization' or a robust 'aggregation.rule'");
         require(strategy.kind() != StrategyKind.CYCLIC || (dp == null && secureAggregation == null
                 && overSelection == 0), "strategy", "'cyclic' trains one site per round, so it cannot be combined with"
                 + " 'dp', 'secure_aggregation' or 'over_selection'");

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * The {@code site_dp:} section of a simulation config: every site trains with DP-SGD (per-example clipping to
  * {@code clip_norm}, Gaussian noise with multiplier {@code noise_multiplier}) and keeps its own accountant, which
- * reports the example-level epsilon at {@code delta} it has spent over the run. Every value is present and
- * checked; it is bound from, and written as, a private document of optional keys.
+ * reports the example-level epsilon at {@code delta} it has spent over the run. It goes with every strategy's local
+ * terms (FedProx, SCAFFOLD) and every personalization; docs/privacy.md says what each costs. Every value is present
+ * and checked; it is bound from, and written as, a private document of optional keys.
  */
 public record SiteDpSettings(double clipNorm, double noiseMultiplier, double delta) {
 

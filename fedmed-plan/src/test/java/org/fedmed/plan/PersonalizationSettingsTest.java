@@ -100,11 +100,15 @@ class PersonalizationSettingsTest {
     }
 
     @Test
-    void thePersonalizedRegimeNeedsASectionAndTheSectionRefusesSiteDp() {
+    void thePersonalizedRegimeNeedsASectionAndEveryKindRunsWithSiteDp() {
         assertTrue(error("simulation: {regimes: [federated, personalized]}\n")
                 .contains("'simulation.regimes' lists 'personalized' but the config has no 'personalization' section"));
-        assertTrue(error("personalization: {kind: ditto, lambda: 1}\nsite_dp: {}\n")
-                .contains("'personalization' cannot be used with 'site_dp'"));
+        for (String kind : List.of("{kind: ditto, lambda: 1}", "{kind: fedper, personal_layers: [dense1.]}",
+                "{kind: finetune}")) {
+            SimulationConfig c = parse("personalization: " + kind + "\nsite_dp: {noise_multiplier: 1.5}\n");
+            assertEquals(1.5, c.siteDp().noiseMultiplier(), kind);
+            assertTrue(c.regimes().contains(Regime.PERSONALIZED), kind);
+        }
     }
 
     @Test

@@ -132,10 +132,23 @@ class StrategyConfigTest {
     @Test
     void scaffoldIsRefusedWithDpOrSecureAggregationNamingWhy() {
         for (String extra : List.of("dp: {noise_multiplier: 1}", "secure_aggregation: {topology: classic}",
-                "aggregation: {rule: median}")) {
+                "aggregation: {rule: median}", "personalization: {kind: ditto, lambda: 0.5}")) {
             var e = assertThrows(RuntimeException.class, () -> parse("strategy: scaffold\n" + extra + "\n"));
-            assertTrue(e.getMessage().contains("'scaffold' needs each site's control-variate update"), extra + ": "
+            assertTrue(e.getMessage().contains("'strategy'")
+                    && e.getMessage().contains("'scaffold' needs each site's control-variate update"), extra + ": "
                     + e.getMessage());
         }
+        var e = assertThrows(RuntimeException.class, () -> parse("strategy: scaffold\ndp: {noise_multiplier: 1}\n"));
+        assertTrue(e.getMessage().contains("the server would see each site's Delta c"), e.getMessage());
+    }
+
+    @Test
+    void scaffoldAndFedProxRunWithSiteDpSgd() {
+        SimulationConfig scaffold = parse("strategy: scaffold\nsite_dp: {clip_norm: 1.0}\n");
+        assertEquals(StrategyKind.SCAFFOLD, scaffold.strategy().kind());
+        assertEquals(1.0, scaffold.siteDp().clipNorm());
+        SimulationConfig fedprox = parse("strategy: fedprox\nprox_mu: 0.1\nsite_dp: {clip_norm: 1.0}\n");
+        assertEquals(StrategyKind.FEDPROX, fedprox.strategy().kind());
+        assertEquals(1.0, fedprox.siteDp().clipNorm());
     }
 }

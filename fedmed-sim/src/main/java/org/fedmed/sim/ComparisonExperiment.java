@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.FitConfig;
+import org.fedmed.core.FitTask;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Seeds;
@@ -65,6 +66,8 @@ public final class ComparisonExperiment {
     private final ExperimentProgress progress;
     /** The FedPer or Ditto run's log, set by {@link #personalizedRun}; null otherwise. */
     private FederatedSummary personalizedSummary;
+    /** Under site_dp, each site's epsilon for the training behind the personalized regime; null otherwise. */
+    private Map<String, Double> personalizedEpsilon;
 
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
         this.config = config;
@@ -81,6 +84,7 @@ public final class ComparisonExperiment {
         Map<String, RegimeResult> regimes = new LinkedHashMap<>();
         FederatedSummary federated = null;
         personalizedSummary = null;
+        personalizedEpsilon = null;
         FederatedOutcome plain = null;
         for (Regime regime : config.regimes()) {
             switch (regime) {
@@ -94,7 +98,7 @@ public final class ComparisonExperiment {
                 case PERSONALIZED -> {
                     if (config.personalization().kind() == PersonalizationKind.FINETUNE) {
                         plain = plain != null ? plain : federated(model, init, fit, data);
-                        regimes.put(regime.key(), fineTuned(model, fit, data, plain.summary.finalModel()));
+                        regimes.put(regime.key(), fineTuned(model, fit, data, plain));
                     } else {
                         regimes.put(regime.key(), personalizedRun(model, init, data));
                     }
@@ -102,7 +106,7 @@ public final class ComparisonExperiment {
             }
         }
         return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings(),
-                personalizedSummary);
+                personalizedSummary, personalizedEpsilon);
     }
 
     private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -149,11 +153,12 @@ public final class ComparisonExperiment {
         return evaluate("centralized", model, data, site -> params, curve, start);
     }
 
-    private record FederatedOutcome(RegimeResult result, FederatedSummary summary) {
+    /** A federated run's regime result, its log, and its sites (which keep their privacy accounts under site_dp). */
+    private record FederatedOutcome(RegimeResult result, FederatedSummary summary, List<SiteClient> clients) {
     }
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
-        List<SiteClient> clients = data.sites().stream().map(s -> federatedClient(model, s)).toList();
+        List<SiteClient> clients = data.sites().stream().map(s -> (SiteClient) federatedClient(model, s)).toList();
         return federated(model, init, fit, data, clients, "federated (" + config.strategy().name() + ")",
                 Regime.FEDERATED.key());
     }
@@ -164,16 +169,19 @@ public final class ComparisonExperiment {
      * site's head; Ditto: the site's personal model) is tested on its test rows. The learning curve is the sites'
      * {@code personal_} metrics after each round. The run's global model is not a regime (the {@code federated}
      * regime is the global model); the run's log and final global model are the report's
-     * {@link ComparisonReport#personalizedRun()}, what a deployment of the same config reaches.
+     * {@link ComparisonReport#personalizedRun()}, what a deployment of the same config reaches. Under {@code site_dp}
+     * its sites train with DP-SGD as the federated regime's do (Ditto's personal model too), and their epsilons are
+     * the report's {@link ComparisonReport#personalizedSiteDpEpsilon()}.
      */
     private RegimeResult personalizedRun(Model model, ModelParameters init, FederatedDataset data) {
         FitConfig personalized = PlanSettings.fitConfig(config, model.layout());
         Map<String, TrainingSiteClient> clients = new LinkedHashMap<>();
-        data.sites().forEach(s -> clients.put(s.siteId(), client(model, s)));
+        data.sites().forEach(s -> clients.put(s.siteId(), federatedClient(model, s)));
         String kind = config.personalization().kind().name().toLowerCase(java.util.Locale.ROOT);
         FederatedOutcome run = federated(model, init, personalized, data, List.copyOf(clients.values()),
                 "personalized (" + kind + ")", Regime.PERSONALIZED.key());
         personalizedSummary = run.summary;
+        personalizedEpsilon = run.summary.siteDpEpsilon();
         ModelParameters global = run.summary.finalModel();
         RegimeResult r = run.result;
         RegimeResult personal = evaluate(r.regime(), model, data,
@@ -201,18 +209,26 @@ public final class ComparisonExperiment {
      * The personalized regime for fine-tuning: each site trains the final global model on its own training rows for
      * {@code personalization.epochs} epochs (or one round's local work), plain training with the fit's batch size and
      * learning rate and a seed of its own, and the result is tested on its test rows. It has no learning curve (it
-     * runs after the rounds) and its wall time is the fine-tuning's only.
+     * runs after the rounds) and its wall time is the fine-tuning's only. Under {@code site_dp} the fine-tuning is
+     * one more fit of the federated run's DP-SGD site, after its last round: clipped and noised like its rounds and
+     * composed into the same account, whose epsilon is then the report's
+     * {@link ComparisonReport#personalizedSiteDpEpsilon()}.
      */
-    private RegimeResult fineTuned(Model model, FitConfig fit, FederatedDataset data, ModelParameters global) {
+    private RegimeResult fineTuned(Model model, FitConfig fit, FederatedDataset data, FederatedOutcome federated) {
         long start = System.nanoTime();
         progress.phase("personalized (finetune)", data.sites().size());
+        ModelParameters global = federated.summary.finalModel();
         FitConfig tune = fit.withTerms(List.of())
                 .withWork(config.personalization().finetuneWork(config.localWork()));
         Map<String, float[]> tuned = new LinkedHashMap<>();
         for (SiteData site : data.sites()) {
-            tuned.put(site.siteId(), fineTune(model, global, site.train(),
-                    tune.withSeed(Seeds.ofSite(config.seed(), Seeds.Stream.SITE_FINETUNE, site.siteId()))));
+            FitConfig siteTune = tune.withSeed(Seeds.ofSite(config.seed(), Seeds.Stream.SITE_FINETUNE, site.siteId()));
+            tuned.put(site.siteId(), config.siteDp() == null ? fineTune(model, global, site.train(), siteTune)
+                    : privateFineTune(federated, site.siteId(), global, siteTune));
             progress.step(site.siteId());
+        }
+        if (config.siteDp() != null) {
+            personalizedEpsilon = siteEpsilons(federated.clients);
         }
         progress.phaseDone();
         return evaluate(Regime.PERSONALIZED.key(), model, data, tuned::get, List.of(), start);
@@ -223,6 +239,21 @@ public final class ComparisonExperiment {
         float[] params = global.copyFlat();
         Trainer.train(model, params, train, tune);
         return params;
+    }
+
+    /**
+     * {@code global} fine-tuned by the federated run's DP-SGD site {@code siteId} as a fit of the round after the
+     * run's last, returning weights: the site's clipping, noise and account apply as in its rounds.
+     */
+    private static float[] privateFineTune(FederatedOutcome federated, String siteId, ModelParameters global,
+                                           FitConfig tune) {
+        TrainingSiteClient site = federated.clients.stream()
+                .filter(c -> c instanceof TrainingSiteClient && c.siteId().equals(siteId))
+                .map(TrainingSiteClient.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("site '" + siteId + "' took no part in the federated run"));
+        FitConfig weights = new FitConfig(tune.work(), tune.batchSize(), tune.learningRate(), false, tune.seed());
+        return site.fit(new FitTask(federated.summary.roundsRun() + 1, siteId, global, weights)).parameters()
+                .copyFlat();
     }
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data,
@@ -265,11 +296,11 @@ public final class ComparisonExperiment {
         RegimeResult result = evaluate(regime, model, data, site -> finalParams, curve, start);
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
                 run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup), siteEpsilons(clients));
-        return new FederatedOutcome(result, summary);
+        return new FederatedOutcome(result, summary, clients);
     }
 
     /** A federated site: plain training, or DP-SGD with its own accountant when the config has {@code site_dp}. */
-    private SiteClient federatedClient(Model model, SiteData site) {
+    private TrainingSiteClient federatedClient(Model model, SiteData site) {
         SiteDpSettings dp = config.siteDp();
         if (dp == null) {
             return client(model, site);

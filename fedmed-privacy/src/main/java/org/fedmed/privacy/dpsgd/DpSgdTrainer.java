@@ -3,6 +3,7 @@ package org.fedmed.privacy.dpsgd;
 import java.util.SplittableRandom;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.LabeledData;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.LocalWork;
 import org.fedmed.ml.BatchCursor;
 import org.fedmed.ml.Model;
@@ -22,10 +23,10 @@ import org.fedmed.privacy.NoiseSource;
  * {@code local_steps} fit takes exactly S steps: Poisson batches drawn afresh each step, or shuffled batches from the
  * site's {@link BatchCursor}, which carries the order over from fit to fit.
  *
- * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term) are added by the trainer to the clipped,
- * noised gradient at every step, before the optimizer's step. They depend on the parameters only, never on an
- * example, so they change neither the sensitivity nor the privacy account; a fit without terms trains bit for bit
- * as before they existed.
+ * <p>A fit's {@link org.fedmed.core.LocalTerm}s (FedProx's proximal term, SCAFFOLD's correction) are added by the
+ * trainer to the clipped, noised gradient at every step, before the optimizer's step. They depend on the parameters,
+ * the global model and control variates only, never on an example, so they change neither the sensitivity nor the
+ * privacy account; a fit without terms trains bit for bit as before they existed.
  */
 public final class DpSgdTrainer {
 
@@ -93,6 +94,23 @@ public final class DpSgdTrainer {
     /** How many noisy steps a fit of {@code work} takes for n rows: see {@link LocalWork#stepsOver}. */
     public static long stepsFor(int rows, LocalWork work, int batchSize) {
         return work.stepsOver(rows, batchSize);
+    }
+
+    /**
+     * How many noisy steps a site's fit of {@code config} takes for n rows, over all its trainings: the fit's steps
+     * ({@link LocalWork#stepsOver}) times {@link #trainingsPerFit}. This is what the site's accountant composes.
+     */
+    public static long accountedStepsFor(int rows, FitConfig config) {
+        return config.work().stepsOver(rows, config.batchSize()) * trainingsPerFit(config);
+    }
+
+    /**
+     * How many DP-SGD trainings over the site's rows a fit of {@code config} runs, each of the fit's local work: 2
+     * for Ditto (the global model and the personal model, whose metrics leave the site), 1 otherwise (FedProx's and
+     * SCAFFOLD's terms read no data; FedPer trains one model).
+     */
+    public static int trainingsPerFit(FitConfig config) {
+        return config.terms().stream().anyMatch(t -> t instanceof LocalTerm.Ditto) ? 2 : 1;
     }
 
     /** The sampling rate q = min(B, n) / n that {@link #train} uses for n rows. */

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.fedmed.core.FitTask;
-import org.fedmed.core.LocalTerm;
+import org.fedmed.core.Seeds;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.SiteTraining;
 import org.fedmed.ml.TrainingResult;
@@ -20,10 +20,27 @@ import org.fedmed.privacy.accounting.RdpAccountant;
  * task's seed) and composes its steps (q = B / n, z) into the site's {@link RdpAccountant}; a fit that would take the
  * site past its {@code maxEpsilon} is refused before any training with a {@link PrivacyBudgetExhaustedException}.
  * The only training metric a fit reports is {@code dp_epsilon}, the cumulative epsilon at the config's delta; the
- * training loss stays at the site, since it is not noised. The mode keeps no personal model and no SCAFFOLD control
- * variate, so a fit with FedPer, Ditto or SCAFFOLD's term is refused. Thread-safe: the account is read and written under this object's lock.
+ * training loss stays at the site, since it is not noised.
+ *
+ * <p>Every local term trains under it, and what each costs is fixed here:
+ * <ul>
+ *   <li>FedProx's {@code mu (w - w_global)} and SCAFFOLD's {@code c - c_i} are added to the clipped, noised
+ *       gradient; they are functions of the model, the global model and control variates that are themselves
+ *       functions of earlier private outputs, never of an example, so they cost nothing: the fit composes its steps
+ *       exactly as a fit without them. SCAFFOLD's new c_i and Delta c_i are computed from the DP-trained model
+ *       ({@code Delta c_i = (x - y) / (K lr) - c}), post-processing of the update the site sends anyway.</li>
+ *   <li>FedPer trains once, with DP-SGD; the personal tensors it keeps and its personal metrics are post-processing
+ *       of that training, so it costs what a plain fit costs.</li>
+ *   <li>Ditto trains twice over the same rows: the global model, and the personal model, whose evaluation metrics
+ *       leave the site. Both train with DP-SGD, the personal model with its own batches and noise
+ *       ({@link #personalSeed}), so a Ditto fit composes twice the fit's steps, each at (q, z).</li>
+ * </ul>
+ * Thread-safe: the account is read and written under this object's lock.
  */
 public final class DpSgdTraining implements SiteTraining {
+
+    /** The key of the personal model's seed within the fit's seed ({@link Seeds#substream}). */
+    static final long PERSONAL_MODEL_KEY = 1;
 
     private final DpSgdConfig dp;
     private final NoiseSource noise;
@@ -42,18 +59,8 @@ public final class DpSgdTraining implements SiteTraining {
 
     @Override
     public synchronized void admit(String siteId, FitTask task, int trainRows) {
-        for (LocalTerm t : task.config().terms()) {
-            if (t instanceof LocalTerm.Ditto || t instanceof LocalTerm.PersonalLayers) {
-                throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training does not keep a personal"
-                        + " model; the fit asks for '" + t.describe() + "' (use personalization without site_dp)");
-            }
-            if (t instanceof LocalTerm.ControlVariates) {
-                throw new IllegalArgumentException("site '" + siteId + "': DP-SGD training keeps no SCAFFOLD control"
-                        + " variate; the fit asks for '" + t.describe() + "' (use scaffold without site_dp)");
-            }
-        }
         double q = DpSgdTrainer.samplingRateFor(trainRows, task.config().batchSize());
-        long steps = DpSgdTrainer.stepsFor(trainRows, task.config().work(), task.config().batchSize());
+        long steps = DpSgdTrainer.accountedStepsFor(trainRows, task.config());
         PrivacySpent after = accountant.epsilonAfter(q, dp.noiseMultiplier(), steps, dp.delta());
         if (after.epsilon() > dp.maxEpsilon()) {
             throw new PrivacyBudgetExhaustedException(String.format(Locale.ROOT,
@@ -68,10 +75,19 @@ public final class DpSgdTraining implements SiteTraining {
         return DpSgdTrainer.seams(DpSgdTrainer.gradient(model, dp, noise, task.config().seed()), dp);
     }
 
+    /**
+     * A seed of the personal model's own, from the fit's seed: Ditto's personal training draws its Poisson batches
+     * (or its shuffled order) and its noise independently of the global model's training.
+     */
+    @Override
+    public long personalSeed(FitTask task) {
+        return Seeds.substream(task.config().seed(), PERSONAL_MODEL_KEY);
+    }
+
     @Override
     public synchronized Map<String, Double> completed(FitTask task, int trainRows, TrainingResult result) {
         accountant.step(DpSgdTrainer.samplingRateFor(trainRows, task.config().batchSize()), dp.noiseMultiplier(),
-                result.steps());
+                result.steps() * DpSgdTrainer.trainingsPerFit(task.config()));
         return Map.of("dp_epsilon", privacySpent().epsilon());
     }
 

@@ -1,6 +1,7 @@
 package org.fedmed.sim.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -11,12 +12,26 @@ import java.util.Map;
  * {@code results.json} holds. With FedPer or Ditto, {@code personalizedRun} is the log of the federated run behind
  * the {@code personalized} regime (its rounds, with each site's {@code personal_} metrics, and its final global
  * model), kept in memory for checks and not written to {@code results.json}; null otherwise.
+ *
+ * <p>With {@code site_dp} and a {@code personalized} regime, {@code personalizedSiteDpEpsilon} is each site's
+ * example-level epsilon (at {@code site_dp.delta}) for all the training behind that regime: the FedPer or Ditto run's
+ * fits (Ditto's personal model included), or for fine-tuning the {@code federated} run's fits and the fine-tuning
+ * fit. It is written to {@code results.json} as {@code personalized_site_dp_epsilon}, and left out (null) otherwise.
  */
 public record ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
-                               List<String> warnings, @JsonIgnore FederatedSummary personalizedRun) {
+                               List<String> warnings, @JsonIgnore FederatedSummary personalizedRun,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> personalizedSiteDpEpsilon) {
 
     public ComparisonReport {
         warnings = List.copyOf(warnings);
+        personalizedSiteDpEpsilon = personalizedSiteDpEpsilon == null ? null
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(personalizedSiteDpEpsilon));
+    }
+
+    /** A report whose personalized regime, if any, trained without DP-SGD. */
+    public ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
+                            List<String> warnings, FederatedSummary personalizedRun) {
+        this(provenance, regimes, federated, warnings, personalizedRun, null);
     }
 
     /** A report without a personalized run. */
