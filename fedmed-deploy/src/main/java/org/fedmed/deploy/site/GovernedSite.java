@@ -445,7 +445,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         LocalWork work = offer.fitConfig().work();
         int batch = offer.fitConfig().batchSize();
         double after = client.accountant().epsilonAfter(DpSgdTrainer.samplingRateFor(rows, batch),
-                dpSgd.noiseMultiplier(), DpSgdTrainer.stepsFor(rows, work, batch), dpSgd.delta()).epsilon();
+                dpSgd.noiseMultiplier(), DpSgdTrainer.accountedStepsFor(rows, offer.fitConfig()), dpSgd.delta()).epsilon();
         if (after > max) {
             return Optional.of(String.format(Locale.ROOT, "privacy budget: this fit (%s, batch size %d) "
                     + "would take the site's epsilon from %.4g to %.4g, over its max %s; it takes no fit that "
