@@ -19,13 +19,15 @@ import picocli.CommandLine.Option;
                 "With --noise, prints the epsilon that --steps steps at --sample-rate spend at --delta.",
                 "With --target-epsilon, prints the smallest noise multiplier that stays within it.",
                 "For DP-SGD q = batch size / examples and T = epochs * examples / batch size;",
-                "for DP-FedAvg q = sites per round / sites and T = rounds."})
+                "for DP-FedAvg q = sites per round / sites and T = rounds.",
+                "Subcommand secagg sizes SecAgg+ (degree, threshold) for a threat model."},
+        subcommands = {PrivacySecAggCommand.class})
 final class PrivacyCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Mode mode;
 
     /** Exactly one of the two questions. */
@@ -38,13 +40,13 @@ final class PrivacyCommand implements Callable<Integer> {
         Double targetEpsilon;
     }
 
-    @Option(names = "--sample-rate", paramLabel = "Q", required = true,
-            description = "Sampling rate q in (0, 1]: the chance an example (or site) is in a step.")
-    double sampleRate;
-    @Option(names = "--steps", paramLabel = "T", required = true, description = "Number of steps (or rounds), >= 1.")
-    long steps;
-    @Option(names = "--delta", paramLabel = "D", required = true, description = "Delta in (0, 1), below 1 / dataset size.")
-    double delta;
+    @Option(names = "--sample-rate", paramLabel = "Q",
+            description = "Sampling rate q in (0, 1]: the chance an example (or site) is in a step. Required.")
+    Double sampleRate;
+    @Option(names = "--steps", paramLabel = "T", description = "Number of steps (or rounds), >= 1. Required.")
+    Long steps;
+    @Option(names = "--delta", paramLabel = "D", description = "Delta in (0, 1), below 1 / dataset size. Required.")
+    Double delta;
     @Option(names = "--conversion", paramLabel = "KIND", defaultValue = "improved",
             description = "RDP to (epsilon, delta) conversion: improved (Balle et al. 2020, as Opacus and TF Privacy "
                     + "today) or classic (Mironov 2017, as results published before 2021). Default: ${DEFAULT-VALUE}.")
@@ -52,6 +54,10 @@ final class PrivacyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (mode == null || sampleRate == null || steps == null || delta == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "privacy needs --noise or "
+                    + "--target-epsilon, and --sample-rate, --steps and --delta (or the subcommand secagg)");
+        }
         if (!(sampleRate > 0 && sampleRate <= 1)) {
             throw new IllegalArgumentException("--sample-rate must be in (0, 1], got " + sampleRate);
         }

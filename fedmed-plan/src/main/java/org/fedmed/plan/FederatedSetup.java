@@ -43,7 +43,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                 ? SecureSumConfig.Weighting.UNIFORM : SecureSumConfig.Weighting.SAMPLE_COUNT;
         SecureSumConfig sum = new SecureSumConfig(sa.topology(), weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
-                weighting, 0, 0);
+                weighting, sa.degree(), sa.threshold(), sa.threatModel());
         RandomnessSource keys = RandomnessSource.seededForSimulation(
                 Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS));
         Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import org.fedmed.secagg.SecureSumConfig;
+import org.fedmed.secagg.graph.ThreatModel;
 
 /**
  * The {@code secure_aggregation:} section of a simulation config: the federated regime's server learns only the
@@ -12,8 +13,23 @@ import org.fedmed.secagg.SecureSumConfig;
  * {@code classic}; each delta value is clipped to [-clip_bound, clip_bound] and encoded in a ring of
  * {@code ring_bits} bits. Every value is present and checked; it is bound from, and written as, a private
  * document of optional keys.
+ *
+ * <p>SecAgg+ is sized by a threat model when any of {@code corrupt_fraction}, {@code dropout_fraction},
+ * {@code security_bits}, {@code correctness_bits} or {@code server} is given (defaults 0.05, 0.1, 40, 20,
+ * {@code semi_malicious}); {@code degree} and {@code threshold} (both or neither) fix the pair instead, checked
+ * against the threat model when there is one. With none of these keys the fixed rule applies, as before.
+ *
+ * @param threatModel null when no threat-model key is given
+ * @param degree      0 when not given
+ * @param threshold   0 when not given
  */
-public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound, int ringBits) {
+public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound, int ringBits,
+                             ThreatModel threatModel, int degree, int threshold) {
+
+    /** Assumed corrupt fraction when only other threat-model keys are given. */
+    public static final double DEFAULT_CORRUPT_FRACTION = 0.05;
+    /** Assumed dropout fraction when only other threat-model keys are given. */
+    public static final double DEFAULT_DROPOUT_FRACTION = 0.1;
 
     public SecAggSettings {
         Objects.requireNonNull(topology, "topology");
@@ -21,6 +37,23 @@ public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound
                 "must be > 0, got " + clipBound);
         Choices.require(ringBits >= 8 && ringBits <= 62, "secure_aggregation.ring_bits",
                 "must be in [8, 62], got " + ringBits);
+        Choices.require(degree >= 0, "secure_aggregation.degree", "must be >= 2, got " + degree);
+        Choices.require(threshold >= 0, "secure_aggregation.threshold", "must be >= 2, got " + threshold);
+        Choices.require((degree > 0) == (threshold > 0) || threatModel == null, "secure_aggregation.threshold",
+                "give degree and threshold together (or neither, to have them chosen from the threat model)");
+    }
+
+    /** The section without threat model or explicit degree: the fixed SecAgg+ rule. */
+    public SecAggSettings(SecureSumConfig.Topology topology, double clipBound, int ringBits) {
+        this(topology, clipBound, ringBits, null, 0, 0);
+    }
+
+    /** A server model's name in configs. */
+    static String key(ThreatModel.ServerModel m) {
+        return switch (m) {
+            case HONEST_BUT_CURIOUS -> "honest_but_curious";
+            case SEMI_MALICIOUS -> "semi_malicious";
+        };
     }
 
     /** A topology's name in configs: {@code classic} or {@code secagg_plus}. */
@@ -33,18 +66,41 @@ public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     private static SecAggSettings of(Document d) {
+        ThreatModel threat = null;
+        if (d.corruptFraction() != null || d.dropoutFraction() != null || d.securityBits() != null
+                || d.correctnessBits() != null || d.server() != null) {
+            try {
+                threat = new ThreatModel(d.corruptFraction() == null ? DEFAULT_CORRUPT_FRACTION : d.corruptFraction(),
+                        d.dropoutFraction() == null ? DEFAULT_DROPOUT_FRACTION : d.dropoutFraction(),
+                        Choices.of("secure_aggregation.server", d.server(), ThreatModel.ServerModel.SEMI_MALICIOUS,
+                                ThreatModel.ServerModel.values(), SecAggSettings::key),
+                        d.securityBits() == null ? ThreatModel.DEFAULT_SECURITY_BITS : d.securityBits(),
+                        d.correctnessBits() == null ? ThreatModel.DEFAULT_CORRECTNESS_BITS : d.correctnessBits());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("secure_aggregation." + e.getMessage(), e);
+            }
+        }
         return new SecAggSettings(Choices.of("secure_aggregation.topology", d.topology(),
                 SecureSumConfig.Topology.SEC_AGG_PLUS, SecureSumConfig.Topology.values(), SecAggSettings::key),
-                d.clipBound() == null ? 1.0 : d.clipBound(), d.ringBits() == null ? 32 : d.ringBits());
+                d.clipBound() == null ? 1.0 : d.clipBound(), d.ringBits() == null ? 32 : d.ringBits(), threat,
+                d.degree() == null ? 0 : d.degree(), d.threshold() == null ? 0 : d.threshold());
     }
 
     @JsonValue
     private Document document() {
-        return new Document(key(topology), clipBound, ringBits);
+        return new Document(key(topology), clipBound, ringBits,
+                threatModel == null ? null : threatModel.corruptFraction(),
+                threatModel == null ? null : threatModel.dropoutFraction(),
+                threatModel == null ? null : threatModel.securityBits(),
+                threatModel == null ? null : threatModel.correctnessBits(),
+                threatModel == null ? null : key(threatModel.server()),
+                degree == 0 ? null : degree, threshold == 0 ? null : threshold);
     }
 
     /** The section as written in YAML: every key optional. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    private record Document(String topology, Double clipBound, Integer ringBits) {
+    private record Document(String topology, Double clipBound, Integer ringBits, Double corruptFraction,
+                            Double dropoutFraction, Double securityBits, Double correctnessBits, String server,
+                            Integer degree, Integer threshold) {
     }
 }

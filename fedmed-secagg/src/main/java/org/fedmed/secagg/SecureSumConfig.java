@@ -1,11 +1,19 @@
 package org.fedmed.secagg;
 
+import org.fedmed.secagg.graph.SecAggPlusSizing;
+import org.fedmed.secagg.graph.ThreatModel;
 import org.fedmed.secagg.quant.RingQuantizer;
 
 /**
  * How the sites' updates are summed securely: which protocol (classic SecAgg or SecAgg+), the ring, the clip
  * bound and rounding of the fixed-point encoding, how updates are weighted, and optionally the neighbourhood
- * degree and threshold (0 picks the defaults of {@link SecAggParameters} for the cohort size).
+ * degree and threshold, and optionally the threat model they are sized for.
+ *
+ * <p><b>How SecAgg+ is sized.</b> With a threat model and no degree, the degree and threshold are the smallest
+ * that meet it ({@link SecAggPlusSizing#choose}); with a threat model and an explicit degree and threshold, the
+ * pair is checked against it and refused, naming the key, when it falls short ({@link SecAggPlusSizing#check}).
+ * Without a threat model, the fixed rule of {@link SecAggParameters#secAggPlus} applies (4 ceil(log2 n)
+ * neighbours, majority threshold) unless a degree or threshold is given, exactly as before threat models existed.
  *
  * @param topology  {@link Topology#CLASSIC} (everyone masks with everyone) or {@link Topology#SEC_AGG_PLUS}
  * @param ringBits  k: sums are computed modulo 2^k, 8..62; each masked value takes ceil(k / 8) bytes on the wire
@@ -13,10 +21,12 @@ import org.fedmed.secagg.quant.RingQuantizer;
  * @param rounding  nearest (deterministic) or stochastic (unbiased, seeded) rounding to fixed point
  * @param weighting uniform sum of deltas, or each delta times its site's sample count
  * @param degree    SecAgg+ neighbours per site, even; 0 for the default; ignored for classic
- * @param threshold shares needed to rebuild a site's secrets; 0 for a majority of its neighbourhood
+ * @param threshold shares needed to rebuild a site's secrets; 0 for a majority of its neighbourhood (or, with a
+ *                  threat model, the one chosen for it)
+ * @param threatModel what SecAgg+ is sized for; null for the fixed rule
  */
 public record SecureSumConfig(Topology topology, int ringBits, double clipBound, RingQuantizer.Rounding rounding,
-                              Weighting weighting, int degree, int threshold) {
+                              Weighting weighting, int degree, int threshold, ThreatModel threatModel) {
 
     /** Which masking graph. */
     public enum Topology {
@@ -52,6 +62,16 @@ public record SecureSumConfig(Topology topology, int ringBits, double clipBound,
             throw new IllegalArgumentException("secure sum: degree and threshold must be >= 0 (0 = default), got "
                     + degree + " and " + threshold);
         }
+        if (threatModel != null && (degree > 0) != (threshold > 0)) {
+            throw new IllegalArgumentException("secure_aggregation: with a threat model give both degree and threshold"
+                    + " or neither (to have them chosen), got degree=" + degree + " and threshold=" + threshold);
+        }
+    }
+
+    /** Without a threat model: the fixed SecAgg+ rule, or the given degree and threshold. */
+    public SecureSumConfig(Topology topology, int ringBits, double clipBound, RingQuantizer.Rounding rounding,
+                           Weighting weighting, int degree, int threshold) {
+        this(topology, ringBits, clipBound, rounding, weighting, degree, threshold, null);
     }
 
     /** SecAgg+, Z_{2^32}, deltas clipped to [-1, 1], nearest rounding, uniform weights, default degree and threshold. */
@@ -62,6 +82,12 @@ public record SecureSumConfig(Topology topology, int ringBits, double clipBound,
 
     /** The protocol parameters for a cohort of {@code numClients} sites summing vectors of {@code vectorLength}. */
     public SecAggParameters parametersFor(int numClients, int vectorLength) {
+        if (topology == Topology.SEC_AGG_PLUS && threatModel != null) {
+            SecAggPlusSizing.Sizing s = degree > 0
+                    ? SecAggPlusSizing.check(numClients, degree, threshold, threatModel)
+                    : SecAggPlusSizing.choose(numClients, threatModel);
+            return new SecAggParameters(numClients, vectorLength, ringBits, s.degree(), s.threshold());
+        }
         int d = switch (topology) {
             case CLASSIC -> numClients - 1;
             case SEC_AGG_PLUS -> degree > 0 ? Math.min(degree, numClients - 1)

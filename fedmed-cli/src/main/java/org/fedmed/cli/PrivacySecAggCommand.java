@@ -1,0 +1,79 @@
+package org.fedmed.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.fedmed.secagg.graph.SecAggPlusSizing;
+import org.fedmed.secagg.graph.ThreatModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fedmed privacy secagg}: the SecAgg+ degree and threshold that {@link SecAggPlusSizing} chooses for a
+ * threat model, their per-site cost against classic SecAgg, and the guarantee they give.
+ */
+@Command(name = "secagg", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"SecAgg+ degree k and threshold t for N sites of which a fraction G may collude with the",
+                "server and a fraction D may drop out (Bell et al., CCS 2020, on a random Harary graph).",
+                "Prints k, t, the per-site cost relative to classic SecAgg and the failure bounds."})
+final class PrivacySecAggCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--sites", paramLabel = "N", required = true, description = "Sites in the round, >= 3.")
+    int sites;
+    @Option(names = "--corrupt", paramLabel = "G", required = true,
+            description = "Fraction of sites that may collude with the server, in [0, 1).")
+    double corrupt;
+    @Option(names = "--dropout", paramLabel = "D", required = true,
+            description = "Fraction of sites that may drop out during the round, in [0, 1).")
+    double dropout;
+    @Option(names = "--security", paramLabel = "S", defaultValue = "40",
+            description = "Security bits: privacy fails with probability at most 2^-S. Default: ${DEFAULT-VALUE}.")
+    double security;
+    @Option(names = "--correctness", paramLabel = "E", defaultValue = "20",
+            description = "Correctness bits: the round aborts with probability at most 2^-E. Default: ${DEFAULT-VALUE}.")
+    double correctness;
+    @Option(names = "--server", paramLabel = "MODEL", defaultValue = "semi_malicious",
+            description = "semi_malicious (may lie about dropouts) or honest_but_curious. Default: ${DEFAULT-VALUE}.")
+    String server;
+
+    @Override
+    public Integer call() {
+        ThreatModel.ServerModel model = switch (server.toLowerCase(Locale.ROOT)) {
+            case "semi_malicious" -> ThreatModel.ServerModel.SEMI_MALICIOUS;
+            case "honest_but_curious" -> ThreatModel.ServerModel.HONEST_BUT_CURIOUS;
+            default -> throw new IllegalArgumentException("--server must be semi_malicious or honest_but_curious, got '"
+                    + server + "'");
+        };
+        ThreatModel threat;
+        try {
+            threat = new ThreatModel(corrupt, dropout, model, security, correctness);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage().replace("corrupt_fraction", "corrupt")
+                    .replace("dropout_fraction", "dropout").replace("security_bits", "security")
+                    .replace("correctness_bits", "correctness"), e);
+        }
+        SecAggPlusSizing.Sizing s = SecAggPlusSizing.choose(sites, threat);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "degree k = %d, threshold t = %d (%d sites, %s server)%n", s.degree(), s.threshold(),
+                sites, server.toLowerCase(Locale.ROOT));
+        out.printf(Locale.ROOT, "  per-site cost: %d of %d neighbours, %.1f%% of classic SecAgg%n", s.degree(),
+                sites - 1, 100 * s.costRelativeToClassic());
+        out.printf(Locale.ROOT, "  security: with up to %.0f%% corrupt sites the server learns only the sum of the"
+                + " honest survivors, except with probability <= 2^%.1f (target 2^-%s)%n", 100 * corrupt,
+                s.log2SecurityFailure(), fmt(security));
+        out.printf(Locale.ROOT, "  correctness: with up to %.0f%% dropouts the round recovers the sum, except with"
+                + " probability <= 2^%.1f (target 2^-%s); a site's secrets survive %d dropped neighbours%n",
+                100 * dropout, s.log2AbortChance(), fmt(correctness), s.tolerableNeighbourDropouts());
+        out.printf(Locale.ROOT, "  config: secure_aggregation: {corrupt_fraction: %s, dropout_fraction: %s,"
+                + " security_bits: %s, correctness_bits: %s}%n", corrupt, dropout, fmt(security), fmt(correctness));
+        out.flush();
+        return 0;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}
