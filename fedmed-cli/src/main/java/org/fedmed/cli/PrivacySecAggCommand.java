@@ -62,15 +62,22 @@ final class PrivacySecAggCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  per-site cost: %d of %d neighbours, %.1f%% of classic SecAgg%n", s.degree(),
                 sites - 1, 100 * s.costRelativeToClassic());
         out.printf(Locale.ROOT, "  security: with up to %.0f%% corrupt sites the server learns only the sum of the"
-                + " honest survivors, except with probability <= 2^%.1f (target 2^-%s)%n", 100 * corrupt,
-                s.log2SecurityFailure(), fmt(security));
+                + " honest survivors, except with probability %s (target 2^-%s)%n", 100 * corrupt,
+                bound(s.log2SecurityFailure()), fmt(security));
         out.printf(Locale.ROOT, "  correctness: with up to %.0f%% dropouts the round recovers the sum, except with"
-                + " probability <= 2^%.1f (target 2^-%s); a site's secrets survive %d dropped neighbours%n",
-                100 * dropout, s.log2AbortChance(), fmt(correctness), s.tolerableNeighbourDropouts());
+                + " probability %s (target 2^-%s); a site's secrets survive %d dropped neighbours%n",
+                100 * dropout, bound(s.log2AbortChance()), fmt(correctness), s.tolerableNeighbourDropouts());
         out.printf(Locale.ROOT, "  config: secure_aggregation: {corrupt_fraction: %s, dropout_fraction: %s,"
-                + " security_bits: %s, correctness_bits: %s}%n", corrupt, dropout, fmt(security), fmt(correctness));
+                + " security_bits: %s, correctness_bits: %s%s}%n", corrupt, dropout, fmt(security), fmt(correctness),
+                model == ThreatModel.ServerModel.SEMI_MALICIOUS ? "" : ", server: honest_but_curious");
         out.flush();
         return 0;
+    }
+
+    /** "<= 2^-41.3", or "0" where the assumed counts make the event impossible. */
+    private static String bound(double log2) {
+        return log2 == Double.NEGATIVE_INFINITY ? "0 (impossible with these counts)"
+                : String.format(Locale.ROOT, "<= 2^%.1f", log2);
     }
 
     private static String fmt(double v) {
