@@ -269,8 +269,10 @@ public final class ComparisonExperiment {
 
             @Override
             public void siteFailed(SiteFailure f) {
-                // the same failure every round (a site below min_rows, say) is shown once; the run log has them all
-                if (noted.add(f.siteId() + "\u0000" + f.kind() + "\u0000" + f.reason())) {
+                // the same failure every round (a site below min_rows, say) is shown once, whatever figures it
+                // names (a norm, a count); the run log has them all
+                String same = f.reason().replaceAll("[0-9][0-9.eE+-]*", "#");
+                if (noted.add(f.siteId() + "\u0000" + f.kind() + "\u0000" + same)) {
                     progress.note("round " + f.round() + ": site '" + f.siteId() + "' " + f.kind().name().toLowerCase()
                             + ": " + f.reason() + " (the same failure in later rounds is not shown again; results.json has every round)");
                 }
