@@ -109,6 +109,11 @@ public final class RunTracker implements AutoCloseable {
         });
     }
 
+    /** Marks run {@code run} finished where that means something (its MLflow run); the files need nothing. */
+    public void finish(String run) {
+        endMlflow(run, "FINISHED");
+    }
+
     private void endMlflow(String run, String status) {
         String id = mlflowRuns.remove(run);
         if (id == null) {
