@@ -279,9 +279,9 @@ public class TrainingSiteClient implements SiteClient {
         }
     }
 
-    /** Test metrics of the given parameters on this site's test split. */
+    /** Test metrics of the given parameters on this site's test split: the model's objective's metrics. */
     public final Map<String, Double> metrics(float[] params) {
-        return ClassificationMetrics.compute(model.predict(params, test), test.labels(), test.classes());
+        return model.objective().metrics().compute(model.predict(params, test), test.labels());
     }
 
     private void checkLayout(ModelParameters global) {

@@ -191,7 +191,7 @@ public final class ServerProcess {
                         store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
                                 "model inputs settled by the statistics exchange: " + stats.featureNames().size());
                     }
-                    RunListener listeners = both(persisting, new RoundPrinter(out, plan.engine().lossMetric(),
+                    RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
                     if (tracking != null) {
                         tracker = org.fedmed.server.track.RunTracker.open(tracking);

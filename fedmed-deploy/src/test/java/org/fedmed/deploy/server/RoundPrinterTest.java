@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RoundPrinterTest {
 
     private static void drive(PrintWriter out) {
-        RoundPrinter p = new RoundPrinter(out, "log_loss", 3);
+        RoundPrinter p = new RoundPrinter(out, new org.fedmed.core.objective.Objective.Classification(2), 3);
         p.siteFailed(new SiteFailure(2, "lyon", SiteFailure.Kind.TIMEOUT, "no answer within 5 s"));
         p.roundFinished(new RoundRecord(2, List.of("lyon", "oslo"), List.of("oslo"), List.of(), true, Map.of(),
                 Map.of("log_loss", 0.5, "roc_auc", 0.75), Map.of(), 1500), null);

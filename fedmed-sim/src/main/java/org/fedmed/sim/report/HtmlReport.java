@@ -125,9 +125,8 @@ public final class HtmlReport {
     }
 
     private static void curves(StringBuilder b, ComparisonReport report) {
-        boolean regression = ComparisonTable.metricsOf(report) == ComparisonTable.REGRESSION_METRICS;
-        String loss = regression ? "mse" : "log_loss";
-        String score = regression ? "r2" : "roc_auc";
+        String loss = report.objective().watchedLoss();
+        String score = report.objective().headlineMetric();
         b.append("<h2 id=\"curves\">Learning curves</h2>\n<p>Example-weighted test metrics over the sites after each"
                 + " round (local-only and centralized: after each round's worth of epochs).</p>\n");
         for (String metric : List.of(loss, score)) {

@@ -29,7 +29,8 @@ class HtmlReportTest {
                 List.of(new PrivacySummary.Round(1, 2, 1.0, 0.5, 0.8123456789)));
         FederatedSummary withDp = new FederatedSummary(f.strategy(), f.stopReason(), f.stopDetail(), f.roundsRun(),
                 f.rounds(), null, dp, Map.of("a", 2.5, "b", 3.25));
-        return new ComparisonReport(plain.provenance(), plain.regimes(), withDp, List.of("site 'b' <small> & skewed"));
+        return new ComparisonReport(plain.provenance(), plain.regimes(), withDp, List.of("site 'b' <small> & skewed"),
+                null, null, plain.objective());
     }
 
     private static Document parse(Path file) throws Exception {
