@@ -32,7 +32,8 @@ package org.fedmed.secagg;
  * rebuilt is below 3e-4 at p = 10% for every n from 20 to 10,000, a few percent at p = 20%, and above 1 (the
  * round is likely to abort) at p = 30%. Federations that expect more dropouts should raise the degree (it costs
  * one mask expansion per neighbour per client) or, against an honest-but-curious server only, lower the
- * threshold.
+ * threshold. {@link org.fedmed.secagg.graph.SecAggPlusSizing} chooses both from the corrupt and dropout fractions
+ * instead; {@link SecureSumConfig} uses it when a threat model is configured.
  *
  * @param numClients   clients invited to the round, numbered 1..numClients; at least 3
  * @param vectorLength number of ring elements each client sums; at least 1
