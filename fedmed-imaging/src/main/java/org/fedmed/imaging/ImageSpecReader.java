@@ -148,24 +148,7 @@ final class ImageSpecReader {
     }
 
     private static OptimizerSpec toOptimizer(OptimizerDocument o) {
-        if (o.type() == null) {
-            throw new IllegalArgumentException("model spec: 'optimizer.type' is required (sgd, adam)");
-        }
-        return switch (o.type()) {
-            case "sgd" -> {
-                rejectForType("optimizer type sgd", "optimizer.beta1", o.beta1());
-                rejectForType("optimizer type sgd", "optimizer.beta2", o.beta2());
-                rejectForType("optimizer type sgd", "optimizer.epsilon", o.epsilon());
-                yield new OptimizerSpec.Sgd(o.momentum() == null ? 0 : o.momentum());
-            }
-            case "adam" -> {
-                rejectForType("optimizer type adam", "optimizer.momentum", o.momentum());
-                yield new OptimizerSpec.Adam(o.beta1() == null ? 0.9 : o.beta1(), o.beta2() == null ? 0.999 : o.beta2(),
-                        o.epsilon() == null ? 1e-8 : o.epsilon());
-            }
-            default -> throw new IllegalArgumentException("model spec: 'optimizer.type' must be one of sgd, adam, got '"
-                    + o.type() + "'");
-        };
+        return OptimizerSpec.fromKeys(o.type(), o.momentum(), o.beta1(), o.beta2(), o.epsilon());
     }
 
     private static void rejectForType(String type, String key, Object value) {

@@ -115,31 +115,7 @@ final class DenseSpecReader {
     }
 
     private static OptimizerSpec toOptimizer(DenseSpecDocument.OptimizerDocument o) {
-        if (o.type() == null) {
-            throw new IllegalArgumentException("model spec: 'optimizer.type' is required (sgd, adam)");
-        }
-        return switch (o.type()) {
-            case "sgd" -> {
-                rejectForType("sgd", "beta1", o.beta1());
-                rejectForType("sgd", "beta2", o.beta2());
-                rejectForType("sgd", "epsilon", o.epsilon());
-                yield new OptimizerSpec.Sgd(o.momentum() == null ? 0 : o.momentum());
-            }
-            case "adam" -> {
-                rejectForType("adam", "momentum", o.momentum());
-                yield new OptimizerSpec.Adam(o.beta1() == null ? 0.9 : o.beta1(), o.beta2() == null ? 0.999 : o.beta2(),
-                        o.epsilon() == null ? 1e-8 : o.epsilon());
-            }
-            default -> throw new IllegalArgumentException("model spec: 'optimizer.type' must be one of sgd, adam, got '"
-                    + o.type() + "'");
-        };
-    }
-
-    private static void rejectForType(String type, String key, Double value) {
-        if (value != null) {
-            throw new IllegalArgumentException("model spec: 'optimizer." + key + "' does not apply to optimizer type "
-                    + type);
-        }
+        return OptimizerSpec.fromKeys(o.type(), o.momentum(), o.beta1(), o.beta2(), o.epsilon());
     }
 
     static String toJson(Map<String, Object> map) {

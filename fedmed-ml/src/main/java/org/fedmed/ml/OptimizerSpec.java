@@ -65,4 +65,37 @@ public sealed interface OptimizerSpec {
             throw new IllegalArgumentException("model spec: '" + field + "' must be in [0, 1), got " + value);
         }
     }
+
+    /**
+     * The optimizer a model spec's {@code optimizer} section names, from its keys as written ({@code null} for
+     * absent): sgd (momentum, default 0) or adam (beta1 0.9, beta2 0.999, epsilon 1e-8 by default). A key the type
+     * does not use is refused naming it, as is a missing or unknown type.
+     */
+    public static OptimizerSpec fromKeys(String type, Double momentum, Double beta1, Double beta2, Double epsilon) {
+        if (type == null) {
+            throw new IllegalArgumentException("model spec: 'optimizer.type' is required (sgd, adam)");
+        }
+        return switch (type) {
+            case "sgd" -> {
+                refuseFor("sgd", "beta1", beta1);
+                refuseFor("sgd", "beta2", beta2);
+                refuseFor("sgd", "epsilon", epsilon);
+                yield new Sgd(momentum == null ? 0 : momentum);
+            }
+            case "adam" -> {
+                refuseFor("adam", "momentum", momentum);
+                yield new Adam(beta1 == null ? 0.9 : beta1, beta2 == null ? 0.999 : beta2,
+                        epsilon == null ? 1e-8 : epsilon);
+            }
+            default -> throw new IllegalArgumentException("model spec: 'optimizer.type' must be one of sgd, adam, got '"
+                    + type + "'");
+        };
+    }
+
+    private static void refuseFor(String type, String key, Double value) {
+        if (value != null) {
+            throw new IllegalArgumentException("model spec: 'optimizer." + key + "' does not apply to optimizer type "
+                    + type);
+        }
+    }
 }
