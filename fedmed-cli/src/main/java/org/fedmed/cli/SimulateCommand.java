@@ -46,7 +46,7 @@ final class SimulateCommand implements Callable<Integer> {
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
-                data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type().name().toLowerCase(),
+                data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type(),
                 cfg.strategy().name(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
         data.warnings().forEach(w -> stdout.println("warning: " + w));
         ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);

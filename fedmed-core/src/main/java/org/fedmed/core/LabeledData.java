@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * A site's preprocessed examples, ready for training: a dense row-major feature matrix and one label
  * per row. For classification a label is the class index (0..classes-1); for regression it is the target
- * and {@code classes} is 0. This is the hand-off between the data layer and the training layer, and it
- * never leaves the site.
+ * and {@code classes} is 0 (the layouts of {@link org.fedmed.core.objective.LabelLayout}'s {@code CLASS_INDEX} and
+ * {@code TARGET}; the objective says which). This is the hand-off between the data layer and the training layer,
+ * and it never leaves the site.
  */
 public record LabeledData(float[] features, float[] labels, int rows, int cols, int classes, List<String> featureNames) {
 

@@ -13,9 +13,10 @@ import org.fedmed.ml.OptimizerSpec;
  * it is data only (YAML or JSON, the {@code model:} block of a plan), so a coordinator can tell a site what to train
  * but never ship code to it; the input shape and the number of classes come from the site's data when the model is
  * built ({@link ImageModel#build}). Every instance is valid: constructors reject bad values with a message naming
- * the field. {@code parse(spec.toJson())} equals {@code spec}.
+ * the field. {@code parse(spec.toJson())} equals {@code spec}. It is a member of the model-spec family
+ * ({@link org.fedmed.ml.ModelSpec.Extension}), built by {@link ImageModel#build}, never by {@code Models.build}.
  */
-public sealed interface ImageModelSpec permits CnnSpec, ResNetSpec {
+public sealed interface ImageModelSpec extends org.fedmed.ml.ModelSpec.Extension permits CnnSpec, ResNetSpec {
 
     /** The spec-file {@code type}: {@code cnn} or {@code resnet}. */
     String type();

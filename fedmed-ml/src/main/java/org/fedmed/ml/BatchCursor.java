@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  * same rows in the same order, and the first {@code E * ceil(n / B)} steps visit exactly what E local epochs with
  * the first fit's seed do.
  *
- * <p>The cursor lives in memory only: a site process that restarts starts a new order, seeded by the first fit it
- * then receives, from the beginning of a pass. A site {@linkplain #mark() marks} the cursor at the start of each
+ * <p>The cursor lives in memory; {@link #state} gives where it stands as named values and {@link #restore} puts a
+ * new cursor there, so a site that keeps its training state in a file continues the order after a restart. A site {@linkplain #mark() marks} the cursor at the start of each
  * round's fit and {@linkplain #rewind rewinds} to that mark when a round it already trained is asked again (a server
  * resumed from an earlier round), so the re-run takes the batches the round took the first time. Not thread-safe; a
  * site serializes the fits that share a cursor.
@@ -134,5 +134,59 @@ public final class BatchCursor {
     /** The seed of the fit that started this cursor; meaningful once {@link #started()}. */
     public long seed() {
         return seed;
+    }
+
+    /**
+     * Where this cursor stands, as named values under {@code prefix} ({@code <prefix>.seed}, {@code .rows},
+     * {@code .passes}, {@code .position}), for {@link #restore}; none before its first fit.
+     */
+    public java.util.Map<String, String> state(String prefix) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (order != null) {
+            out.put(prefix + ".seed", Long.toString(seed));
+            out.put(prefix + ".rows", Integer.toString(order.length));
+            out.put(prefix + ".passes", Long.toString(passes));
+            out.put(prefix + ".position", Integer.toString(position));
+        }
+        return out;
+    }
+
+    /**
+     * Puts this cursor, which has served no fit yet, where {@link #state} with {@code prefix} said a cursor stood:
+     * it then gives the batches that one would have given next. Values that hold no cursor leave it unstarted.
+     *
+     * @throws IllegalStateException    if this cursor has already started
+     * @throws IllegalArgumentException naming the value, if one is missing or out of range
+     */
+    public void restore(java.util.Map<String, String> values, String prefix) {
+        if (order != null) {
+            throw new IllegalStateException("a batch cursor that has served a fit cannot be restored");
+        }
+        if (!values.containsKey(prefix + ".seed")) {
+            return;
+        }
+        int rows = Math.toIntExact(number(values, prefix + ".rows"));
+        long p = number(values, prefix + ".passes");
+        long pos = number(values, prefix + ".position");
+        if (rows < 1 || p < 0 || pos < 0 || pos > rows) {
+            throw new IllegalArgumentException("batch cursor state '" + prefix + "': rows " + rows + ", passes " + p
+                    + ", position " + pos + " do not describe a cursor (rows >= 1, 0 <= position <= rows)");
+        }
+        start(rows, number(values, prefix + ".seed"));
+        rewind(new Mark(p, (int) pos));
+    }
+
+    /** Reads the whole number {@code key} of {@code values}, naming it when it is missing or not a number. */
+    static long number(java.util.Map<String, String> values, String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("training state value '" + key + "' is missing");
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("training state value '" + key + "' must be a whole number, got '" + v
+                    + "'", e);
+        }
     }
 }

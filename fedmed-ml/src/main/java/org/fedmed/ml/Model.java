@@ -4,9 +4,10 @@ import java.util.SplittableRandom;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
+import org.fedmed.core.objective.Objective;
 
 /**
- * A trainable model built from a {@link ModelSpec} for a fixed input width and number of classes. The model
+ * A trainable model built from a {@link ModelSpec} for a fixed input width and {@link Objective}. The model
  * holds no parameters: every method works on a caller's flat {@code float[]} laid out as {@link #layout()}
  * says, so the same vector can be aggregated, clipped and sent without conversion. A model is immutable and
  * thread-safe; the mutable scratch space of a training loop lives in a {@link Workspace}, one per thread.
@@ -20,7 +21,10 @@ public interface Model {
     /** Number of input features per row. */
     int inputDim();
 
-    /** Number of classes: 0 for regression, 2 for binary, more for multi-class. */
+    /** What the model is trained to predict; its metrics are what a site reports for this model. */
+    Objective objective();
+
+    /** Number of classes: 0 for regression, 2 for binary, more for multi-class ({@link Objective#classes()}). */
     int classes();
 
     /** Names, shapes and flat offsets of the tensors, e.g. {@code dense0.weight [out, in]}, {@code dense0.bias [out]}. */

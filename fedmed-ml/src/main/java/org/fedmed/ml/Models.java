@@ -1,19 +1,52 @@
 package org.fedmed.ml;
 
+import org.fedmed.core.objective.Objective;
 import org.fedmed.ml.nn.DenseNetwork;
 
-/** Builds the {@link Model} a {@link ModelSpec} describes. The only way from a spec to something that trains. */
+/**
+ * Builds the {@link Model} a {@link ModelSpec} describes, and resolves the {@link Objective} a spec trains for a
+ * dataset's labels. The only way from a spec to something that trains.
+ */
 public final class Models {
 
     private Models() {
     }
 
     /**
-     * The model for {@code spec} with {@code inputDim} features and {@code classes} classes (0 = regression).
+     * The objective {@code spec} trains on labels with {@code classes} classes (0 for a numeric target): a
+     * classification with that many classes, or a regression whose loss is the spec's ({@code mae}, else squared
+     * error). This is the one place a class count and a spec become an objective; a plan calls it once.
      *
-     * @throws IllegalArgumentException if the dimensions are invalid or the spec's loss does not fit the task
+     * @throws IllegalArgumentException if {@code classes} is negative or 1, or the spec's loss does not fit
+     */
+    public static Objective objective(ModelSpec spec, int classes) {
+        LossType loss = spec instanceof DenseSpec d ? d.loss() : LossType.AUTO;
+        Objective objective = Objective.forClasses(classes, loss.regressionLoss());
+        if (spec instanceof DenseSpec d) {
+            d.loss().resolve(objective);
+        }
+        return objective;
+    }
+
+    /**
+     * The model for {@code spec} with {@code inputDim} features, trained for {@code objective}.
+     *
+     * @throws IllegalArgumentException if the dimensions are invalid, the spec's loss does not fit the objective,
+     *                                  or the spec's family is not built here (naming its type)
+     */
+    public static Model build(ModelSpec spec, int inputDim, Objective objective) {
+        return switch (spec) {
+            case DenseSpec dense -> new DenseNetwork(dense, inputDim, objective);
+            case ModelSpec.Extension other -> throw new IllegalArgumentException("model spec: type '" + other.type()
+                    + "' is not a dense network; it is built by its own module's trainer, not by Models.build");
+        };
+    }
+
+    /**
+     * The model for {@code spec} with {@code inputDim} features on labels with {@code classes} classes (0 for a
+     * numeric target): {@code build(spec, inputDim, objective(spec, classes))}.
      */
     public static Model build(ModelSpec spec, int inputDim, int classes) {
-        return new DenseNetwork(spec, inputDim, classes);
+        return build(spec, inputDim, objective(spec, classes));
     }
 }

@@ -27,7 +27,8 @@ import org.fedmed.core.ParameterLayout;
  * </ul>
  * The personal state changes only when a fit succeeds; the state before the last fit is kept too (Ditto's batch
  * order included), so that a round the server sends again (after a crash that lost it) trains from where it first
- * started, as the site's own batch cursor does. Not thread-safe: its site serializes fits and evaluations.
+ * started, as the site's own batch cursor does. {@link #state} and {@link #restore} carry all of it (the state before
+ * the last fit too) across a restart of the site. Not thread-safe: its site serializes fits and evaluations.
  */
 final class PersonalModel {
 
@@ -204,5 +205,102 @@ final class PersonalModel {
         for (ParameterLayout.Entry e : tensors) {
             System.arraycopy(from, e.offset(), to, e.offset(), e.size());
         }
+    }
+
+    private static final String KIND = "personal.kind";
+    private static final String KIND_BEFORE = "personal.kind_before";
+    private static final String LAST_ROUND = "personal.last_round";
+    private static final String MODEL = "personal.model";
+    private static final String BEFORE = "personal.model_before";
+    private static final String DITTO_CURSOR = "personal.ditto_cursor";
+    private static final String DITTO_BEFORE = "personal.ditto_cursor_before";
+
+    /** Everything this model keeps, as {@link #restore} reads it: nothing before the first personalized fit. */
+    org.fedmed.core.strategy.StrategyState state() {
+        java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        if (kind == null) {
+            return new org.fedmed.core.strategy.StrategyState(vectors, values);
+        }
+        values.put(KIND, encode(kind));
+        if (kindBefore != null) {
+            values.put(KIND_BEFORE, encode(kindBefore));
+        }
+        values.put(LAST_ROUND, Integer.toString(lastRound));
+        vectors.put(MODEL, personal);
+        if (personalBefore != null) {
+            vectors.put(BEFORE, personalBefore);
+        }
+        values.putAll(dittoCursor.state(DITTO_CURSOR));
+        if (dittoBefore != null) {
+            values.put(DITTO_BEFORE, dittoBefore.passes() + ":" + dittoBefore.position());
+        }
+        return new org.fedmed.core.strategy.StrategyState(vectors, values);
+    }
+
+    /**
+     * Continues from a {@link #state()} of a model of this layout, in a model that has had no fit.
+     *
+     * @throws IllegalArgumentException naming the entry, if one is missing, malformed or of another length
+     */
+    void restore(org.fedmed.core.strategy.StrategyState state) {
+        java.util.Map<String, String> values = state.values();
+        if (!values.containsKey(KIND)) {
+            return;
+        }
+        java.util.Map<String, float[]> vectors = state.vectors();
+        for (String name : List.of(MODEL, BEFORE)) {
+            if (vectors.containsKey(name) && vectors.get(name).length != model.parameterCount()) {
+                throw new IllegalArgumentException("training state vector '" + name + "' holds "
+                        + vectors.get(name).length + " values but the model has " + model.parameterCount());
+            }
+        }
+        if (!vectors.containsKey(MODEL)) {
+            throw new IllegalArgumentException("training state vector '" + MODEL + "' is missing");
+        }
+        kind = decode(KIND, values.get(KIND));
+        kindBefore = values.containsKey(KIND_BEFORE) ? decode(KIND_BEFORE, values.get(KIND_BEFORE)) : null;
+        lastRound = Math.toIntExact(BatchCursor.number(values, LAST_ROUND));
+        personal = vectors.get(MODEL);
+        personalBefore = vectors.get(BEFORE);
+        dittoCursor = new BatchCursor();
+        dittoCursor.restore(values, DITTO_CURSOR);
+        String before = values.get(DITTO_BEFORE);
+        if (before != null) {
+            String[] parts = before.split(":");
+            try {
+                dittoBefore = new BatchCursor.Mark(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("training state value '" + DITTO_BEFORE + "' must be"
+                        + " <passes>:<position>, got '" + before + "'", e);
+            }
+        }
+    }
+
+    /** A personalization as a state value: {@code <name>:<version>:<values, comma-separated>}. */
+    private static String encode(LocalTerm term) {
+        return term.name() + ":" + term.version() + ":" + String.join(",",
+                term.values().stream().map(d -> Double.toString(d)).toList());
+    }
+
+    private static LocalTerm decode(String key, String text) {
+        String[] parts = text.split(":", -1);
+        try {
+            List<Double> v = parts[2].isEmpty() ? List.of()
+                    : java.util.Arrays.stream(parts[2].split(",")).map(Double::valueOf).toList();
+            if (parts[0].equals(LocalTerm.Ditto.NAME) && Integer.parseInt(parts[1]) == LocalTerm.Ditto.VERSION) {
+                return new LocalTerm.Ditto(v.getFirst());
+            }
+            if (parts[0].equals(LocalTerm.PersonalLayers.NAME)
+                    && Integer.parseInt(parts[1]) == LocalTerm.PersonalLayers.VERSION) {
+                return new LocalTerm.PersonalLayers(v.stream().map(d -> (int) (double) d).toList());
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("training state value '" + key + "' must be a personalization"
+                    + " <name>:<version>:<values>, got '" + text + "'", e);
+        }
+        throw new IllegalArgumentException("training state value '" + key + "' names personalization '" + text
+                + "', which this site does not keep (it keeps " + LocalTerm.Ditto.NAME + " and "
+                + LocalTerm.PersonalLayers.NAME + ", version 1)");
     }
 }

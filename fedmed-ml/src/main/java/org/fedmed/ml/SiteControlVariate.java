@@ -13,7 +13,8 @@ import org.fedmed.core.LocalTerm;
  * <p>The new c_i is held as pending until a fit of a later round arrives, and only then becomes the value fits start
  * from. A fit of the same round again (the server was killed or stopped during that round and resumed from the
  * round before, so it runs the round again) starts from the c_i the round started from, so a resumed run computes
- * what an uninterrupted one does. Not thread-safe: the site's fits run one at a time.
+ * what an uninterrupted one does. {@link #state} and {@link #restore} carry c_i and a pending one, with its round,
+ * across a restart of the site. Not thread-safe: the site's fits run one at a time.
  */
 public final class SiteControlVariate {
 
@@ -89,5 +90,43 @@ public final class SiteControlVariate {
                     + " values but the model has " + size);
         }
         return value;
+    }
+
+    /** The state's vector of c_i. */
+    static final String VALUE = "scaffold.c_i";
+    /** The state's vector of a pending c_i, and the value of its round. */
+    static final String PENDING = "scaffold.c_i_pending";
+    static final String PENDING_ROUND = "scaffold.c_i_pending_round";
+
+    /** c_i and a pending c_i with its round, as {@link #restore} reads them: nothing before the first fit. */
+    org.fedmed.core.strategy.StrategyState state() {
+        java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        if (value != null) {
+            vectors.put(VALUE, value);
+        }
+        if (pending != null) {
+            vectors.put(PENDING, pending);
+            values.put(PENDING_ROUND, Integer.toString(pendingRound));
+        }
+        return new org.fedmed.core.strategy.StrategyState(vectors, values);
+    }
+
+    /**
+     * Continues from a {@link #state()} of a control variate of {@code size} values.
+     *
+     * @throws IllegalArgumentException naming the vector, if one has another length or a pending one has no round
+     */
+    void restore(org.fedmed.core.strategy.StrategyState state, int size) {
+        java.util.Map<String, float[]> v = state.vectors();
+        for (String name : java.util.List.of(VALUE, PENDING)) {
+            if (v.containsKey(name) && v.get(name).length != size) {
+                throw new IllegalArgumentException("training state vector '" + name + "' holds " + v.get(name).length
+                        + " values but the model has " + size);
+            }
+        }
+        value = v.get(VALUE);
+        pending = v.get(PENDING);
+        pendingRound = pending == null ? 0 : Math.toIntExact(BatchCursor.number(state.values(), PENDING_ROUND));
     }
 }

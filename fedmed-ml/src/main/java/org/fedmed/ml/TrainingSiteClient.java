@@ -187,6 +187,63 @@ public class TrainingSiteClient implements SiteClient {
         }
     }
 
+    /**
+     * What this site carries from one fit to the next besides the global model (its batch cursor and the marks of
+     * the rounds it trained, its SCAFFOLD c_i with a pending one, its personal model with the state before the last
+     * fit), as named vectors and values that {@link #restoreTrainingState} reads back: a site restored from it
+     * trains every later fit, a round it already trained included, bit for bit as this one would.
+     */
+    public final org.fedmed.core.strategy.StrategyState trainingState() {
+        synchronized (cursor) {
+            java.util.Map<String, String> values = new LinkedHashMap<>(cursor.state(CURSOR));
+            StringBuilder starts = new StringBuilder();
+            roundStarts.forEach((round, m) -> starts.append(starts.isEmpty() ? "" : ";").append(round).append(':')
+                    .append(m.passes()).append(':').append(m.position()));
+            values.put(ROUND_STARTS, starts.toString());
+            return new org.fedmed.core.strategy.StrategyState(Map.of(), values).merge(control.state())
+                    .merge(personal.state());
+        }
+    }
+
+    /**
+     * Continues from a {@link #trainingState()} of a site with this model and these training rows, in a client that
+     * has trained no fit yet.
+     *
+     * @throws IllegalStateException    if this client has already trained a fit
+     * @throws IllegalArgumentException naming the entry, if the state is malformed or belongs to another model or
+     *                                  another number of training rows
+     */
+    public final void restoreTrainingState(org.fedmed.core.strategy.StrategyState state) {
+        synchronized (cursor) {
+            if (cursor.started() || !roundStarts.isEmpty() || personal.kind() != null) {
+                throw new IllegalStateException("site '" + siteId + "' has trained already; a training state is"
+                        + " restored into a site that has not");
+            }
+            java.util.Map<String, String> values = state.values();
+            if (values.containsKey(CURSOR + ".rows") && BatchCursor.number(values, CURSOR + ".rows") != train.rows()) {
+                throw new IllegalArgumentException("site '" + siteId + "': the training state orders "
+                        + values.get(CURSOR + ".rows") + " training rows, but this site has " + train.rows());
+            }
+            cursor.restore(values, CURSOR);
+            String starts = values.getOrDefault(ROUND_STARTS, "");
+            for (String part : starts.isEmpty() ? new String[0] : starts.split(";")) {
+                String[] f = part.split(":");
+                try {
+                    roundStarts.put(Integer.parseInt(f[0]), new BatchCursor.Mark(Long.parseLong(f[1]),
+                            Integer.parseInt(f[2])));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("training state value '" + ROUND_STARTS + "' must be"
+                            + " <round>:<passes>:<position> separated by ';', got '" + starts + "'", e);
+                }
+            }
+            control.restore(state, model.parameterCount());
+            personal.restore(state);
+        }
+    }
+
+    private static final String CURSOR = "training.cursor";
+    private static final String ROUND_STARTS = "training.round_starts";
+
     @Override
     public final EvalResult evaluate(EvalTask task) {
         checkLayout(task.global());
@@ -222,9 +279,9 @@ public class TrainingSiteClient implements SiteClient {
         }
     }
 
-    /** Test metrics of the given parameters on this site's test split. */
+    /** Test metrics of the given parameters on this site's test split: the model's objective's metrics. */
     public final Map<String, Double> metrics(float[] params) {
-        return ClassificationMetrics.compute(model.predict(params, test), test.labels(), test.classes());
+        return model.objective().metrics().compute(model.predict(params, test), test.labels());
     }
 
     private void checkLayout(ModelParameters global) {

@@ -32,7 +32,7 @@ class GradientCheckTest {
     }
 
     private static ModelSpec spec(ModelType type, List<Integer> hidden, LossType loss) {
-        return new ModelSpec(type, hidden, 0, loss, 0.05, OptimizerSpec.sgd(), InitScheme.AUTO);
+        return new DenseSpec(type, hidden, 0, loss, 0.05, OptimizerSpec.sgd(), InitScheme.AUTO);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,7 +45,7 @@ class GradientCheckTest {
 
     @Test
     void analyticGradientMatchesFiniteDifferencesUnderAFixedDropoutMask() {
-        ModelSpec spec = new ModelSpec(ModelType.MLP, List.of(12, 5), 0.3, LossType.AUTO, 0.05, OptimizerSpec.sgd(),
+        ModelSpec spec = new DenseSpec(ModelType.MLP, List.of(12, 5), 0.3, LossType.AUTO, 0.05, OptimizerSpec.sgd(),
                 InitScheme.AUTO);
         Model model = Models.build(spec, 4, 3);
         checkGradient(model, SyntheticData.random(7, 4, 3, 12), 99L);

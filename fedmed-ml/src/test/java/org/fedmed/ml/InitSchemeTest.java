@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class InitSchemeTest {
 
     private static ModelSpec mlp(InitScheme init, int... hidden) {
-        return new ModelSpec(ModelType.MLP, Arrays.stream(hidden).boxed().toList(), 0, LossType.AUTO, 0,
+        return new DenseSpec(ModelType.MLP, Arrays.stream(hidden).boxed().toList(), 0, LossType.AUTO, 0,
                 OptimizerSpec.sgd(), init);
     }
 
@@ -88,20 +88,20 @@ class InitSchemeTest {
 
     @Test
     void specFilesSpellItTorchLinearAndTheDefaultStaysAuto() {
-        ModelSpec spec = ModelSpec.parse("type: logistic\ninit: torch_linear");
+        DenseSpec spec = (DenseSpec) ModelSpec.parse("type: logistic\ninit: torch_linear");
         assertEquals(InitScheme.TORCH_LINEAR, spec.init());
         assertEquals(spec, ModelSpec.parse(spec.toJson()));
-        assertEquals(InitScheme.AUTO, ModelSpec.parse("type: logistic").init());
+        assertEquals(InitScheme.AUTO, ((DenseSpec) ModelSpec.parse("type: logistic")).init());
         var e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("type: logistic\ninit: pytorch"));
         assertEquals("model spec: 'init' must be one of auto, he, xavier, torch_linear, got 'pytorch'", e.getMessage());
     }
 
     @Test
     void torchLinearLogisticRegressionDrawsItsBiasAfterItsWeights() {
-        Model model = Models.build(new ModelSpec(ModelType.LOGISTIC, List.of(), 0, LossType.AUTO, 0, OptimizerSpec.sgd(),
+        Model model = Models.build(new DenseSpec(ModelType.LOGISTIC, List.of(), 0, LossType.AUTO, 0, OptimizerSpec.sgd(),
                 InitScheme.TORCH_LINEAR), 13, 2);
         float[] p = model.init(3).copyFlat();
-        float[] heWeights = Models.build(new ModelSpec(ModelType.LOGISTIC, List.of(), 0, LossType.AUTO, 0,
+        float[] heWeights = Models.build(new DenseSpec(ModelType.LOGISTIC, List.of(), 0, LossType.AUTO, 0,
                 OptimizerSpec.sgd(), InitScheme.HE), 13, 2).init(3).copyFlat();
         // same generator, limits 1/sqrt(13) and sqrt(6/13): each weight is the He weight scaled by 1/sqrt(6)
         for (int i = 0; i < 13; i++) {

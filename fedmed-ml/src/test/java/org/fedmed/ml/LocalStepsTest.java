@@ -148,6 +148,11 @@ class LocalStepsTest {
             this.inner = inner;
         }
 
+        @Override
+        public org.fedmed.core.objective.Objective objective() {
+            return inner.objective();
+        }
+
         List<int[]> takeBatches() {
             List<int[]> out = List.copyOf(batches);
             batches.clear();

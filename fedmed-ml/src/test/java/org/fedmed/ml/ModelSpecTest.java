@@ -26,8 +26,9 @@ class ModelSpecTest {
 
     @Test
     void yamlSpecIsReadFieldByField() {
-        ModelSpec spec = ModelSpec.parse(YAML);
-        assertEquals(ModelType.MLP, spec.type());
+        DenseSpec spec = (DenseSpec) ModelSpec.parse(YAML);
+        assertEquals(ModelType.MLP, spec.family());
+        assertEquals("mlp", spec.type());
         assertEquals(List.of(32, 16), spec.hidden());
         assertEquals(0.1, spec.dropout());
         assertEquals(LossType.AUTO, spec.loss());
@@ -49,7 +50,7 @@ class ModelSpecTest {
     void omittedFieldsTakeDefaultsSoTypeAloneIsTheLogisticDefault() {
         assertEquals(ModelSpec.logistic(), ModelSpec.parse("type: logistic"));
         assertEquals(ModelSpec.mlp(8, 4), ModelSpec.parse("type: mlp\nhidden: [8, 4]"));
-        ModelSpec sgd = ModelSpec.parse("type: logistic\noptimizer: {type: sgd, momentum: 0.9}\nloss: bce");
+        DenseSpec sgd = (DenseSpec) ModelSpec.parse("type: logistic\noptimizer: {type: sgd, momentum: 0.9}\nloss: bce");
         assertEquals(new OptimizerSpec.Sgd(0.9), sgd.optimizer());
         assertEquals(LossType.BCE, sgd.loss());
     }

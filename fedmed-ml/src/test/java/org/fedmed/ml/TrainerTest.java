@@ -30,11 +30,11 @@ class TrainerTest {
     void softmaxRegressionAndMlpSeparateFourBlobsAbove95Percent() {
         LabeledData train = SyntheticData.blobs(800, 5, 4, 3);
         LabeledData test = SyntheticData.blobs(400, 5, 4, 4);
-        for (ModelSpec spec : new ModelSpec[] {ModelSpec.logistic(), ModelSpec.mlp(16, 8).withDropout(0.1).withOptimizer(OptimizerSpec.adam())}) {
+        for (DenseSpec spec : new DenseSpec[] {ModelSpec.logistic(), ModelSpec.mlp(16, 8).withDropout(0.1).withOptimizer(OptimizerSpec.adam())}) {
             Model model = Models.build(spec, 5, 4);
             float[] params = model.init(1).copyFlat();
             double before = model.loss(params, train);
-            Trainer.train(model, params, train, 15, 32, spec.type() == ModelType.MLP ? 0.01 : 0.1, 5);
+            Trainer.train(model, params, train, 15, 32, spec.family() == ModelType.MLP ? 0.01 : 0.1, 5);
             assertTrue(model.loss(params, train) < before / 3, spec.type() + ": loss did not drop enough");
             double accuracy = SyntheticData.accuracy(model, params, test);
             assertTrue(accuracy > 0.95, spec.type() + " accuracy " + accuracy);

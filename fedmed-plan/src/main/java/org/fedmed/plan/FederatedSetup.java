@@ -57,7 +57,10 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
      * (secure aggregation, local or distributed noise, DP-SGD) are refused here with the key at fault.
      * Personalization with {@code kind: fedper} or {@code ditto} runs: {@code fit} must then carry its term
      * ({@link PlanSettings#fitConfig(SimulationConfig, org.fedmed.core.ParameterLayout)}), which the sites apply
-     * and the strategy passes on unchanged; {@code kind: finetune} is refused, since it trains after the rounds.
+     * and the strategy passes on unchanged. With {@code kind: finetune} the strategy asks every site, with the
+     * evaluation of the last round, to fine-tune the final global model as {@code simulate}'s {@code personalized}
+     * regime does ({@link FineTuningAtLastRound}); it is refused together with {@code patience}, as a run that stops
+     * early never reaches that evaluation.
      */
     public static FederatedSetup forServer(SimulationConfig config, FitConfig fit, int population) {
         if (config.secureAggregation() != null) {
@@ -74,13 +77,14 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                     + " in simulation only");
         }
         PersonalizationSettings personal = config.personalization();
-        if (personal != null && personal.kind() == PersonalizationKind.FINETUNE) {
-            throw new IllegalArgumentException("config key '" + PersonalizationSettings.SECTION + ".kind': 'finetune'"
-                    + " is not available in deployment: it trains after the last round, outside the rounds a server"
-                    + " runs; use kind fedper or ditto, whose personal models the sites keep during the run, or let"
-                    + " each site fine-tune the exported global model on its own rows");
+        boolean fineTune = personal != null && personal.kind() == PersonalizationKind.FINETUNE;
+        if (fineTune && config.patience() > 0) {
+            throw new IllegalArgumentException("config keys '" + PersonalizationSettings.SECTION + ".kind: finetune'"
+                    + " and 'patience' (" + config.patience() + ") cannot be combined in deployment: the sites"
+                    + " fine-tune at the evaluation of the last round (round " + config.rounds() + "), which a run"
+                    + " that stops early never reaches; set patience to 0");
         }
-        if (personal != null && fit.terms().stream().noneMatch(FederatedSetup::isPersonalization)) {
+        if (personal != null && !fineTune && fit.terms().stream().noneMatch(FederatedSetup::isPersonalization)) {
             throw new IllegalArgumentException("config key '" + PersonalizationSettings.SECTION + "' asks for "
                     + Choices.key(personal.kind()) + " but the fit settings carry no personalization term; build them"
                     + " with PlanSettings.fitConfig(config, layout), which resolves it against the model's layout");
@@ -88,7 +92,13 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }
-        return withoutSecureAggregation(config, fit, List.of(), population);
+        FederatedSetup setup = withoutSecureAggregation(config, fit, List.of(), population);
+        if (!fineTune) {
+            return setup;
+        }
+        FitConfig tune = fit.withTerms(List.of()).withWork(personal.finetuneWork(config.localWork()));
+        return new FederatedSetup(new FineTuningAtLastRound(setup.strategy(), tune, config.seed(), config.rounds()),
+                setup.sites(), setup.privacy());
     }
 
     private static boolean isPersonalization(org.fedmed.core.LocalTerm term) {

@@ -9,7 +9,9 @@ import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.InfluenceLimits;
+import org.fedmed.core.objective.Objective;
 import org.fedmed.ml.ModelSpec;
+import org.fedmed.ml.Models;
 
 /**
  * The model, local-training and round-engine settings a {@link SimulationConfig} stands for. Simulation and a
@@ -25,6 +27,19 @@ public final class PlanSettings {
     public static ModelSpec modelSpec(SimulationConfig config) {
         return config.model().isNull() ? ModelSpec.logistic()
                 : ModelSpec.parse(config.model().toString());
+    }
+
+    /**
+     * What the config's model is trained to predict on a dataset whose label rule gives {@code classes} classes (the
+     * definition's label kind: {@code binary} 2, {@code multiclass} its levels, {@code continuous} 0; survival labels
+     * are refused before training): a classification, or a regression trained with the model spec's loss
+     * ({@code mae}, else squared error). Simulation and a deployment server both resolve it here, once, and pass it
+     * on to the model, the engine settings and the reports.
+     *
+     * @throws IllegalArgumentException if the spec's loss does not fit the labels
+     */
+    public static Objective objective(SimulationConfig config, int classes) {
+        return Models.objective(modelSpec(config), classes);
     }
 
     /**
@@ -58,13 +73,13 @@ public final class PlanSettings {
 
     /**
      * How the round engine runs the federated regime, in simulation and on a deployment server alike: round budget
-     * and early stopping, per-round deadline, evaluation every round on the loss of the task's kind, the bound on
+     * and early stopping, per-round deadline, evaluation every round on the objective's watched loss, the bound on
      * any one site's influence (its weight share, claimed-count growth, and {@code aggregation.max_update_norm}), and
      * the fewest rows an answer may rest on.
      */
-    public static EngineConfig engineConfig(SimulationConfig config, int classes) {
+    public static EngineConfig engineConfig(SimulationConfig config, Objective objective) {
         return new EngineConfig(new StoppingRule(config.rounds(), config.patience(), config.minDelta()),
-                Duration.ofSeconds(config.roundDeadlineSeconds()), 1, classes == 0 ? "mse" : "log_loss", 3,
+                Duration.ofSeconds(config.roundDeadlineSeconds()), 1, objective.watchedLoss(), 3,
                 config.seed(), new InfluenceLimits(config.maxSiteWeightShare(), config.maxCountGrowth(),
                         config.strategy().maxUpdateNorm()),
                 config.minRows());

@@ -125,12 +125,38 @@ class PersonalizationSettingsTest {
     }
 
     @Test
-    void aDeploymentServerRefusesFineTuningNamingTheKeyAndTheKindsItRuns() {
-        SimulationConfig c = parse("personalization: {kind: finetune}\n");
+    void aDeploymentServerAsksEachSiteToFineTuneWithTheLastRoundsEvaluationOnly() {
+        SimulationConfig c = parse("rounds: 5\nlocal_steps: 30\nbatch_size: 8\nlr: 0.2\nseed: 11\nprox_mu: 0.1\n"
+                + "personalization: {kind: finetune, epochs: 4}\n");
+        var strategy = FederatedSetup.forServer(c, PlanSettings.fitConfig(c, MLP), 3).strategy();
+        var global = org.fedmed.core.ModelParameters.ofFlat(MLP, new float[MLP.totalSize()]);
+        for (int round = 1; round <= 4; round++) {
+            var tasks = strategy.configureEvaluate(new org.fedmed.core.strategy.RoundContext(round, global,
+                    List.of("a", "b", "c"), 7));
+            assertEquals(3, tasks.size());
+            tasks.forEach(t -> assertNull(t.fineTune(), "round " + t.round() + " evaluates without fine-tuning"));
+        }
+        var last = strategy.configureEvaluate(new org.fedmed.core.strategy.RoundContext(5, global,
+                List.of("a", "b", "c"), 7));
+        for (var t : last) {
+            FitConfig tune = t.fineTune();
+            assertEquals(LocalWork.epochs(4), tune.work());
+            assertEquals(8, tune.batchSize());
+            assertEquals(0.2, tune.learningRate());
+            assertEquals(List.of(), tune.terms(), "plain training: FedProx's term is not part of fine-tuning");
+            assertEquals(org.fedmed.core.Seeds.ofSite(11, org.fedmed.core.Seeds.Stream.SITE_FINETUNE, t.siteId()),
+                    tune.seed(), "the seed simulate fine-tunes site " + t.siteId() + " with");
+        }
+        assertTrue(last.get(0).fineTune().seed() != last.get(1).fineTune().seed(), "each site has its own seed");
+    }
+
+    @Test
+    void aDeploymentServerRefusesFineTuningWithEarlyStoppingNamingBothKeys() {
+        SimulationConfig c = parse("rounds: 5\npatience: 2\npersonalization: {kind: finetune}\n");
         var e = assertThrows(IllegalArgumentException.class,
                 () -> FederatedSetup.forServer(c, PlanSettings.fitConfig(c, MLP), 3));
-        assertTrue(e.getMessage().contains("config key 'personalization.kind': 'finetune' is not available in"
-                + " deployment") && e.getMessage().contains("use kind fedper or ditto"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("config keys 'personalization.kind: finetune' and 'patience' (2) cannot"
+                + " be combined in deployment"), e.getMessage());
     }
 
     @Test

@@ -90,10 +90,10 @@ class StrategyConfigTest {
     void maxUpdateNormReachesTheRoundIntakeThroughTheEngineConfigAndIsWrittenBack() {
         SimulationConfig c = parse("aggregation: {max_update_norm: 2.5}\n");
         assertEquals(2.5, c.strategy().maxUpdateNorm());
-        assertEquals(2.5, PlanSettings.engineConfig(c, 2).influence().maxUpdateNorm());
+        assertEquals(2.5, PlanSettings.engineConfig(c, new org.fedmed.core.objective.Objective.Classification(2)).influence().maxUpdateNorm());
         assertEquals(c, ConfigLoader.parse("", "again", ConfigLoader.toMap(c)));
         SimulationConfig none = parse("strategy: fedavg\n");
-        assertEquals(Double.POSITIVE_INFINITY, PlanSettings.engineConfig(none, 2).influence().maxUpdateNorm());
+        assertEquals(Double.POSITIVE_INFINITY, PlanSettings.engineConfig(none, new org.fedmed.core.objective.Objective.Classification(2)).influence().maxUpdateNorm());
         var median = parse("min_fit_sites: 3\naggregation: {rule: median, max_update_norm: 4}\n");
         assertEquals(4.0, median.strategy().maxUpdateNorm());
     }

@@ -20,6 +20,8 @@ import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
+import org.fedmed.core.objective.MetricsComputer;
+import org.fedmed.core.objective.Objective;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
@@ -77,7 +79,8 @@ public final class ComparisonExperiment {
     public ComparisonReport run(FederatedDataset data) {
         String startedAt = Instant.now().toString();
         ModelSpec spec = PlanSettings.modelSpec(config);
-        Model model = Models.build(spec, data.featureNames().size(), data.classes());
+        Objective objective = PlanSettings.objective(config, data.classes());
+        Model model = Models.build(spec, data.featureNames().size(), objective);
         ModelParameters init = model.init(Seeds.of(config.seed(), Seeds.Stream.INIT));
         FitConfig fit = PlanSettings.fitConfig(config);
 
@@ -106,7 +109,7 @@ public final class ComparisonExperiment {
             }
         }
         return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings(),
-                personalizedSummary, personalizedEpsilon);
+                personalizedSummary, personalizedEpsilon, objective);
     }
 
     private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -262,15 +265,17 @@ public final class ComparisonExperiment {
         progress.phase(phase, config.rounds());
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
-        EngineConfig engineConfig = PlanSettings.engineConfig(config, data.classes());
+        EngineConfig engineConfig = PlanSettings.engineConfig(config, model.objective());
         List<Map<String, Double>> curve = new ArrayList<>();
         RunListener listener = new RunListener() {
             private final java.util.Set<String> noted = new java.util.HashSet<>();
 
             @Override
             public void siteFailed(SiteFailure f) {
-                // the same failure every round (a site below min_rows, say) is shown once; the run log has them all
-                if (noted.add(f.siteId() + "\u0000" + f.kind() + "\u0000" + f.reason())) {
+                // the same failure every round (a site below min_rows, say) is shown once, whatever figures it
+                // names (a norm, a count); the run log has them all
+                String same = f.reason().replaceAll("[0-9][0-9.eE+-]*", "#");
+                if (noted.add(f.siteId() + "\u0000" + f.kind() + "\u0000" + same)) {
                     progress.note("round " + f.round() + ": site '" + f.siteId() + "' " + f.kind().name().toLowerCase()
                             + ": " + f.reason() + " (the same failure in later rounds is not shown again; results.json has every round)");
                 }
@@ -279,7 +284,7 @@ public final class ComparisonExperiment {
             @Override
             public void roundFinished(RoundRecord record, ModelParameters global) {
                 curve.add(record.evalMetrics());
-                Double loss = record.evalMetrics().get(data.classes() == 0 ? "mse" : "log_loss");
+                Double loss = record.evalMetrics().get(engineConfig.lossMetric());
                 String detail = loss == null ? "" : String.format(java.util.Locale.ROOT, "loss %.4f", loss);
                 if (setup.privacy() != null) {
                     detail += String.format(java.util.Locale.ROOT, " epsilon %.3f", setup.privacy().epsilonSpent());
@@ -341,21 +346,23 @@ public final class ComparisonExperiment {
         for (SiteData site : data.sites()) {
             float[] p = model.predict(paramsFor.apply(site.siteId()), site.test());
             predictions.add(p);
-            perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), data.classes(), undefined));
+            perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), model.objective().metrics(),
+                    undefined));
             testRows.put(site.siteId(), site.test().rows());
         }
         LabeledData pooledTest = LabeledData.concat(data.sites().stream().map(SiteData::test).toList());
         float[] all = concat(predictions);
-        Map<String, Double> pooled = defined(RegimeResult.POOLED, all, pooledTest.labels(), data.classes(), undefined);
+        Map<String, Double> pooled = defined(RegimeResult.POOLED, all, pooledTest.labels(), model.objective().metrics(),
+                undefined);
         return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000,
                 undefined);
     }
 
     /** The metrics defined on these rows; those that are not go to {@code undefined} under {@code where}, with why. */
-    private static Map<String, Double> defined(String where, float[] predictions, float[] labels, int classes,
-                                               Map<String, Map<String, String>> undefined) {
-        Map<String, Double> metrics = new LinkedHashMap<>(ClassificationMetrics.compute(predictions, labels, classes));
-        Map<String, String> reasons = new LinkedHashMap<>(ClassificationMetrics.undefined(labels, classes));
+    private static Map<String, Double> defined(String where, float[] predictions, float[] labels,
+                                               MetricsComputer computer, Map<String, Map<String, String>> undefined) {
+        Map<String, Double> metrics = new LinkedHashMap<>(computer.compute(predictions, labels));
+        Map<String, String> reasons = new LinkedHashMap<>(computer.undefined(labels));
         metrics.forEach((name, v) -> {
             if (v.isNaN()) {
                 reasons.putIfAbsent(name, "undefined on these test rows");

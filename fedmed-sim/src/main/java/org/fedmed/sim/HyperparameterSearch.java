@@ -14,7 +14,8 @@ import org.fedmed.sim.report.ComparisonReport;
 /**
  * Chooses the site learning rate, local epochs and batch size honestly: each candidate runs the federated
  * regime on a validation split carved out of every site's training data, and the winner is the candidate with
- * the lowest example-weighted validation log loss (MSE for regression) after the last round. The test splits
+ * the lowest example-weighted validation value of the objective's watched loss (log loss for a classification,
+ * MSE or MAE for a regression, as its spec trains) after the last round. The test splits
  * are never read.
  */
 public final class HyperparameterSearch {
@@ -51,7 +52,7 @@ public final class HyperparameterSearch {
                        double validationFraction) {
         FederatedDataset validation = data.validationSplit(validationFraction,
                 Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
-        String criterion = data.classes() == 0 ? "mse" : "log_loss";
+        String criterion = org.fedmed.plan.PlanSettings.objective(base, data.classes()).watchedLoss();
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
         progress.phase("tuning " + total + " candidates", total);

@@ -89,7 +89,7 @@ class LyingSiteTest {
         AtomicInteger capped = new AtomicInteger();
         RunResult run;
         try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), 1)) {
-            run = new RoundEngine(setup.strategy(), pool, PlanSettings.engineConfig(cfg, data.classes()),
+            run = new RoundEngine(setup.strategy(), pool, PlanSettings.engineConfig(cfg, model.objective()),
                     new RunListener() {
                         @Override
                         public void weightCapped(int round, WeightCaps.Capped c) {

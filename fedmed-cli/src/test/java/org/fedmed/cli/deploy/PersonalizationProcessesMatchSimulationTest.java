@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * personal model's metrics ({@code personal_*}) in every evaluation. Against {@code fedmed simulate}'s {@code personalized} regime for the same config and seed, with zero
  * tolerance: every round's federated and per-site metrics (personal ones included) in the run store, the final global
  * model, and each site's final personal metrics are equal; and each site writes its personal model (FedPer: the final
- * global body with its own head) beside its audit log, whose recorded test metrics are the simulated site's.
+ * global body with its own head) beside its audit log, whose recorded test metrics are the simulated site's. The
+ * FedPer and Ditto runs also match with the server killed mid-run and resumed; with fine-tuning, the sites' last
+ * evaluation reports the simulated personalized regime's metrics per site.
  */
 @Timeout(300)
 class PersonalizationProcessesMatchSimulationTest {
@@ -92,6 +94,35 @@ class PersonalizationProcessesMatchSimulationTest {
             personalization: {kind: fedper, personal_layers: [dense1.]}
             """.formatted(RESUMED_ROUNDS);
 
+    /** Ditto with rounds short enough that a kill after round 3 lands mid-run. */
+    static final String DITTO_LONG = """
+            dataset: heart-disease
+            model: {type: logistic}
+            strategy: fedavg
+            rounds: %d
+            min_fit_sites: 4
+            local_epochs: 8
+            batch_size: 16
+            lr: 0.05
+            seed: 42
+            round_deadline_seconds: 60
+            personalization: {kind: ditto, lambda: 0.5}
+            """.formatted(RESUMED_ROUNDS);
+
+    static final String FINETUNE = """
+            dataset: heart-disease
+            model: {type: mlp, hidden: [8]}
+            strategy: fedavg
+            rounds: 3
+            min_fit_sites: 4
+            local_epochs: 1
+            batch_size: 32
+            lr: 0.1
+            seed: 42
+            round_deadline_seconds: 60
+            personalization: {kind: finetune, epochs: 3}
+            """;
+
     /** What both runs compare: the simulated run and what the deployment left in the store and at the sites. */
     record Outcome(ComparisonReport sim, List<RoundRecord> rounds, float[] global, Map<String, SafetensorsFile> saved,
                    Map<String, JsonNode> provenance) {
@@ -138,6 +169,74 @@ class PersonalizationProcessesMatchSimulationTest {
     void aKilledFedPerServerResumesToTheSimulatedModelAndPersonalMetricsBitForBit(@TempDir Path tmp) throws Exception {
         Outcome o = deployAndSimulate(tmp, "heart-fedper-resumed", FEDPER_LONG, "{type: mlp, hidden: [16]}", true);
         assertEquals(RESUMED_ROUNDS, o.rounds().size());
+    }
+
+    /**
+     * Fine-tuning: the server runs plain FedAvg and, with the evaluation of the last round, asks each site to
+     * fine-tune the final global model on its own training rows. Every round's per-site evaluation of the global
+     * model and the final global model are {@code simulate}'s federated regime's; only the last round reports
+     * {@code personal_} metrics, and each site's are {@code simulate}'s {@code personalized} regime's for that site,
+     * as are the test metrics of the personal model file each site writes.
+     */
+    @Test
+    void fineTuningSitesReportTheSimulatedPersonalizedMetricsWithTheLastEvaluation(@TempDir Path tmp)
+            throws Exception {
+        Federation.requireHeartDisease();
+        Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
+        Path serverYaml = fed.serverConfig("server.yaml", "heart-finetune", 4, FINETUNE);
+        MatchedRun.runToEnd(fed, serverYaml, tmp.resolve("logs"), "fedavg", "{type: mlp, hidden: [8]}",
+                MatchedRun.PER_SITE_DATA);
+        ComparisonReport sim = MatchedRun.simulate(FINETUNE + MatchedRun.PER_SITE_SIMULATION
+                .replace("[federated]", "[federated, personalized]"));
+        Map<String, Map<String, Double>> simPersonal = sim.regimes().get("personalized").sites();
+        try (RunStore store = RunStore.open(fed.store())) {
+            RunInfo run = store.latestRun("heart-finetune").orElseThrow();
+            assertEquals(RunStatus.COMPLETED, run.status());
+            List<RoundRecord> rounds = store.rounds(run.id());
+            assertEquals(3, rounds.size());
+            for (int r = 0; r < rounds.size(); r++) {
+                Map<String, Map<String, Double>> global = new LinkedHashMap<>();
+                rounds.get(r).siteEvalMetrics().forEach((site, m) -> {
+                    Map<String, Double> own = new LinkedHashMap<>(m);
+                    own.keySet().removeIf(k -> k.startsWith(ClassificationMetrics.PERSONAL_PREFIX));
+                    global.put(site, own);
+                });
+                assertEquals(sim.federated().rounds().get(r).siteEvalMetrics(), global, "round " + (r + 1));
+                boolean personal = rounds.get(r).siteEvalMetrics().values().stream().anyMatch(m -> m.keySet()
+                        .stream().anyMatch(k -> k.startsWith(ClassificationMetrics.PERSONAL_PREFIX)));
+                assertEquals(r == rounds.size() - 1, personal, "round " + (r + 1) + " has personal metrics");
+            }
+            float[] deployed = SafetensorsReader.read(store.checkpoint(run.id(), 3).orElseThrow().path())
+                    .parameters().flat();
+            assertArrayEquals(sim.federated().finalModel().flat(), deployed, "final global model, bit for bit");
+            for (String site : Federation.HOSPITALS) {
+                Map<String, Double> stored = rounds.getLast().siteEvalMetrics().get(site);
+                assertFalse(simPersonal.get(site).isEmpty(), site);
+                simPersonal.get(site).forEach((name, v) -> assertEquals(v,
+                        stored.get(ClassificationMetrics.PERSONAL_PREFIX + name), site + " personalized " + name));
+                Path file = SitePersonalModelFile.beside(fed.auditLog(site));
+                assertTrue(SafetensorsReader.read(file).metadata().get(SitePersonalModelFile.PERSONALIZATION)
+                        .startsWith("finetune 3 local epochs, batch 32, lr 0.1, seed "), site);
+                JsonNode p = new ObjectMapper().readTree(ModelExporter.provenancePath(file).toFile());
+                simPersonal.get(site).forEach((name, v) -> assertEquals(v, p.path("test_metrics").path(name)
+                        .asDouble(), site + " file's " + name));
+            }
+        }
+    }
+
+    /**
+     * The server is killed (SIGKILL) mid-run and restarted with {@code --resume} while the sites keep running: each
+     * site kept its Ditto personal model (and the personal model's own batch order) across the restart and trains the
+     * round the server lost again from the personal model that round started from, so every round, the final global
+     * model and each site's personal metrics and personal model file are an uninterrupted simulation's, bit for bit.
+     */
+    @Test
+    void aKilledDittoServerResumesToTheSimulatedModelAndPersonalMetricsBitForBit(@TempDir Path tmp) throws Exception {
+        Outcome o = deployAndSimulate(tmp, "heart-ditto-resumed", DITTO_LONG, "{type: logistic}", true);
+        assertEquals(RESUMED_ROUNDS, o.rounds().size());
+        for (String site : Federation.HOSPITALS) {
+            assertEquals("ditto v1 [0.5]", o.saved().get(site).metadata().get(SitePersonalModelFile.PERSONALIZATION));
+        }
     }
 
     /**

@@ -36,8 +36,9 @@ public record EngineConfig(StoppingRule stopping, Duration roundDeadline, int ev
         this(stopping, roundDeadline, evaluateEvery, lossMetric, maxFailedRounds, seed, InfluenceLimits.NONE, 1);
     }
 
+    /** A ten-minute deadline, evaluation every round watching a classification's log loss, no influence bound. */
     public static EngineConfig of(StoppingRule stopping, long seed) {
-        return new EngineConfig(stopping, Duration.ofMinutes(10), 1, "log_loss", 3, seed);
+        return new EngineConfig(stopping, Duration.ofMinutes(10), 1, org.fedmed.core.metrics.ClassificationMetrics.LOG_LOSS, 3, seed);
     }
 
     public EngineConfig withRoundDeadline(Duration d) {

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The metrics every site and every regime report, computed from predicted probabilities and true labels:
- * accuracy, balanced accuracy, ROC AUC, log loss and F1 for classification; MSE, MAE and R² for regression.
- * Multi-class AUC and F1 are macro averages (one-vs-rest). A metric that is undefined on the data (AUC when
+ * The metrics of a classification ({@link org.fedmed.core.objective.Objective.Classification}), computed from
+ * predicted probabilities and true class indices: accuracy, balanced accuracy, ROC AUC, log loss and F1 (regression
+ * has {@link RegressionMetrics}). Multi-class AUC and F1 are macro averages (one-vs-rest). A metric that is undefined on the data (AUC when
  * only one class is present) is NaN, never a made-up number, and {@link #undefined(float[], int)} says which are
  * undefined and why, so that a report can leave them out with the reason.
  */
@@ -18,9 +18,8 @@ public final class ClassificationMetrics {
     public static final String ROC_AUC = "roc_auc";
     public static final String LOG_LOSS = "log_loss";
     public static final String F1 = "f1";
-    public static final String MSE = "mse";
-    public static final String MAE = "mae";
-    public static final String R2 = "r2";
+    /** The metrics {@link #compute} returns, in report order. */
+    public static final java.util.List<String> NAMES = java.util.List.of(ACCURACY, BALANCED_ACCURACY, ROC_AUC, LOG_LOSS, F1);
     /**
      * Prefixed to a metric's name for the same metric of a site's personal model (FedPer, Ditto) on its test rows,
      * next to the global model's, e.g. {@code personal_log_loss}.
@@ -33,13 +32,13 @@ public final class ClassificationMetrics {
     }
 
     /**
-     * Metrics for a model's output. {@code predictions} holds P(class 1) per row for binary tasks,
-     * rows×classes probabilities (row-major) for multi-class tasks, and the predicted value for regression.
+     * Metrics for a model's output. {@code predictions} holds P(class 1) per row for binary tasks and
+     * rows×classes probabilities (row-major) for multi-class tasks.
+     *
+     * @throws IllegalArgumentException if {@code classes < 2}
      */
     public static Map<String, Double> compute(float[] predictions, float[] labels, int classes) {
-        if (classes == 0) {
-            return regression(predictions, labels);
-        }
+        requireClasses(classes);
         if (classes == 2) {
             return binary(predictions, labels);
         }
@@ -49,14 +48,14 @@ public final class ClassificationMetrics {
     /**
      * The metrics {@link #compute} cannot define on rows with these labels, each with the reason in words (for
      * example {@code roc_auc -> "test rows hold one class"}): ROC AUC when the rows hold fewer than two classes, binary
-     * F1 when they hold no positive row (its recall is 0/0; {@link #compute} gives 0 there), R²
-     * when the targets are all equal, and every metric when there are no rows. Empty when all are defined.
+     * F1 when they hold no positive row (its recall is 0/0; {@link #compute} gives 0 there), and every metric when
+     * there are no rows. Empty when all are defined.
      */
     public static Map<String, String> undefined(float[] labels, int classes) {
+        requireClasses(classes);
         Map<String, String> out = new LinkedHashMap<>();
         if (labels.length == 0) {
-            for (String m : classes == 0 ? java.util.List.of(MSE, MAE, R2)
-                    : java.util.List.of(ACCURACY, BALANCED_ACCURACY, ROC_AUC, LOG_LOSS, F1)) {
+            for (String m : NAMES) {
                 out.put(m, "no test rows");
             }
             return out;
@@ -66,13 +65,9 @@ public final class ClassificationMetrics {
             allEqual &= y == labels[0];
         }
         if (allEqual) {
-            if (classes == 0) {
-                out.put(R2, "test targets are all equal");
-            } else {
-                out.put(ROC_AUC, "test rows hold one class");
-                if (classes == 2 && labels[0] < 0.5f) {
-                    out.put(F1, "test rows hold no positive (class 1) row");
-                }
+            out.put(ROC_AUC, "test rows hold one class");
+            if (classes == 2 && labels[0] < 0.5f) {
+                out.put(F1, "test rows hold no positive (class 1) row");
             }
         }
         return out;
@@ -148,26 +143,6 @@ public final class ClassificationMetrics {
         return m;
     }
 
-    /** Regression metrics: mean squared error, mean absolute error and R². */
-    public static Map<String, Double> regression(float[] predictions, float[] targets) {
-        requireSameLength(predictions.length, targets.length);
-        double mean = 0;
-        for (float t : targets) mean += t;
-        mean /= targets.length;
-        double se = 0, ae = 0, tot = 0;
-        for (int i = 0; i < targets.length; i++) {
-            double d = predictions[i] - targets[i];
-            se += d * d;
-            ae += Math.abs(d);
-            tot += (targets[i] - mean) * (targets[i] - mean);
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put(MSE, se / targets.length);
-        m.put(MAE, ae / targets.length);
-        m.put(R2, tot == 0 ? Double.NaN : 1 - se / tot);
-        return m;
-    }
-
     /**
      * One-vs-rest ROC AUC by the rank-sum (Mann-Whitney) formula, with ties given the average rank.
      * Scores are {@code scores[i*stride + offset]}; the positive class is {@code positive}. NaN if the
@@ -210,6 +185,12 @@ public final class ClassificationMetrics {
         if (Double.isNaN(a)) return b;
         if (Double.isNaN(b)) return a;
         return (a + b) / 2;
+    }
+
+    private static void requireClasses(int classes) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("classification metrics need at least 2 classes, got " + classes);
+        }
     }
 
     private static void requireSameLength(int predictions, int expected) {

@@ -47,15 +47,6 @@ class ClassificationMetricsTest {
     }
 
     @Test
-    void regressionMetricsMatchHandComputedValues() {
-        Map<String, Double> m = ClassificationMetrics.regression(new float[]{1, 2, 3}, new float[]{1, 2, 5});
-        assertEquals(4.0 / 3, m.get("mse"), 1e-12);
-        assertEquals(2.0 / 3, m.get("mae"), 1e-12);
-        // mean 8/3; deviations -5/3, -2/3, 7/3 -> total sum of squares 78/9
-        assertEquals(1 - 4.0 / (78.0 / 9), m.get("r2"), 1e-12);
-    }
-
-    @Test
     void weightedMeanSkipsNaNPerMetric() {
         var m = MetricAggregation.weightedMean(List.of(
                 new MetricAggregation.Weighted(1, Map.of("accuracy", 1.0, "roc_auc", Double.NaN)),
@@ -72,8 +63,6 @@ class ClassificationMetricsTest {
                 ClassificationMetrics.F1, "test rows hold no positive (class 1) row"),
                 ClassificationMetrics.undefined(new float[] {0, 0}, 2));
         assertEquals(Map.of(), ClassificationMetrics.undefined(new float[] {0, 1}, 2));
-        assertEquals(Map.of(ClassificationMetrics.R2, "test targets are all equal"),
-                ClassificationMetrics.undefined(new float[] {2.5f, 2.5f}, 0));
         assertTrue(Double.isNaN(ClassificationMetrics.compute(new float[] {0.2f, 0.9f, 0.4f}, new float[] {1, 1, 1}, 2)
                 .get(ClassificationMetrics.ROC_AUC)), "compute still gives NaN where undefined() names the metric");
     }

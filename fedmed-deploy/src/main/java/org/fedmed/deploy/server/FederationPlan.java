@@ -5,6 +5,7 @@ import org.fedmed.core.FitConfig;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.objective.Objective;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.data.prep.Preprocessing;
 import org.fedmed.data.definition.DatasetDefinition;
@@ -23,11 +24,16 @@ import org.fedmed.plan.SimulationConfig;
  * resolved against the model's tensor names, or Ditto's lambda), which each site applies. These are the very objects the simulation builds from the same config, so a
  * deployment and a simulation of the same config run the same rounds.
  *
- * @param features the number of model inputs
- * @param classes  the number of classes (0 for regression)
+ * @param features  the number of model inputs
+ * @param objective what the model is trained to predict, resolved once from the definition's label and the spec
  */
-public record FederationPlan(ModelSpec spec, int features, int classes, ModelParameters initial, FitConfig fit,
+public record FederationPlan(ModelSpec spec, int features, Objective objective, ModelParameters initial, FitConfig fit,
                              Strategy strategy, EngineConfig engine, FederatedSetup setup) {
+
+    /** The number of classes the objective's labels carry (0 for regression). */
+    public int classes() {
+        return objective.classes();
+    }
 
     /**
      * @param population the number of sites in the federation (for DP accounting)
@@ -48,14 +54,14 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
         entry.requireTrainable();
         List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(),
                 training.oneHot());
-        int classes = entry.schema().classes();
+        Objective objective = PlanSettings.objective(training, entry.schema().classes());
         ModelSpec spec = PlanSettings.modelSpec(training);
-        ModelParameters init = initial(spec, columns.size(), classes, training.seed());
+        ModelParameters init = initial(spec, columns.size(), objective, training.seed());
         // personal layers are resolved by tensor name, which the input count settled later does not change
         FitConfig fit = PlanSettings.fitConfig(training, init.layout());
         FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
-        return new FederationPlan(spec, columns.size(), classes, init, fit, setup.strategy(),
-                PlanSettings.engineConfig(training, classes), setup);
+        return new FederationPlan(spec, columns.size(), objective, init, fit, setup.strategy(),
+                PlanSettings.engineConfig(training, objective), setup);
     }
 
     /**
@@ -63,13 +69,13 @@ public record FederationPlan(ModelSpec spec, int features, int classes, ModelPar
      * columns included), its initial parameters drawn from the run seed's init stream as the simulation draws them.
      */
     public FederationPlan withFeatures(int inputs, long runSeed) {
-        return new FederationPlan(spec, inputs, classes, initial(spec, inputs, classes, runSeed), fit, strategy, engine,
-                setup);
+        return new FederationPlan(spec, inputs, objective, initial(spec, inputs, objective, runSeed), fit, strategy,
+                engine, setup);
     }
 
-    /** The initial parameters of {@code spec} for {@code inputs} and {@code classes}, from the run seed's init stream. */
-    private static ModelParameters initial(ModelSpec spec, int inputs, int classes, long runSeed) {
-        Model model = org.fedmed.ml.Models.build(spec, inputs, classes);
+    /** The initial parameters of {@code spec} for {@code inputs} and {@code objective}, from the run seed's init stream. */
+    private static ModelParameters initial(ModelSpec spec, int inputs, Objective objective, long runSeed) {
+        Model model = org.fedmed.ml.Models.build(spec, inputs, objective);
         return model.init(Seeds.of(runSeed, Seeds.Stream.INIT));
     }
 

@@ -9,10 +9,12 @@ import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.metrics.MetricAggregation;
+import org.fedmed.core.objective.Objective;
 import org.fedmed.core.strategy.WeightCaps;
 
 /**
- * The server's console log of a run: one line per round (sites that delivered, loss and AUC, time), one per site
+ * The server's console log of a run: one line per round (sites that delivered, the objective's watched loss and
+ * headline score, such as log loss and ROC AUC or MSE and R², time), one per site
  * failure with its reason, and the stop reason. Lines, not a bar, since a server usually runs under a service
  * manager whose log keeps them.
  */
@@ -20,11 +22,13 @@ final class RoundPrinter implements RunListener {
 
     private final PrintWriter out;
     private final String lossMetric;
+    private final String headline;
     private final int totalRounds;
 
-    RoundPrinter(PrintWriter out, String lossMetric, int totalRounds) {
+    RoundPrinter(PrintWriter out, Objective objective, int totalRounds) {
         this.out = out;
-        this.lossMetric = lossMetric;
+        this.lossMetric = objective.watchedLoss();
+        this.headline = objective.headlineMetric();
         this.totalRounds = totalRounds;
     }
 
@@ -62,11 +66,11 @@ final class RoundPrinter implements RunListener {
         if (loss != null) {
             b.append(String.format(Locale.ROOT, ", %s %.4f", lossMetric, loss));
         }
-        Double auc = eval.get("roc_auc");
-        if (auc != null) {
-            b.append(String.format(Locale.ROOT, ", roc_auc %.4f", auc));
+        Double score = eval.get(headline);
+        if (score != null) {
+            b.append(String.format(Locale.ROOT, ", %s %.4f", headline, score));
         }
-        Double median = eval.get("roc_auc" + MetricAggregation.MEDIAN_SUFFIX);
+        Double median = eval.get(headline + MetricAggregation.MEDIAN_SUFFIX);
         if (median != null) {
             b.append(String.format(Locale.ROOT, " (median over sites %.4f)", median));
         }

@@ -152,6 +152,9 @@ public final class ServerProcess {
                  FederationServer server = listen(bind, kit, authorizer, settings, events)) {
                 RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store);
                 events.attach(start.runId());
+                server.pool().nameRun(kit.federation() + "/" + config.run() + "#" + start.runId() + "@"
+                        + store.latestRun(config.run()).filter(r -> r.id() == start.runId())
+                        .map(r -> r.created().toString()).orElse(""));
                 long every = config.crlReload().toMillis();
                 reloads.scheduleWithFixedDelay(() -> reload(authorizer, server), every, every, TimeUnit.MILLISECONDS);
                 out.printf("fedmed server: federation '%s', run '%s' (id %d), strategy %s, model %s%n",
@@ -174,7 +177,7 @@ public final class ServerProcess {
                         store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
                                 "model inputs settled by the statistics exchange: " + stats.featureNames().size());
                     }
-                    RunListener listeners = both(persisting, new RoundPrinter(out, plan.engine().lossMetric(),
+                    RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
                     RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
                     engine = rounds;

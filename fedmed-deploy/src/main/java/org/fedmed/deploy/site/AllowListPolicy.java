@@ -16,7 +16,9 @@ import org.fedmed.transport.site.TaskPolicy;
  * with the approved specs) are allowed, a fit asks for no more local epochs (or local steps) than allowed and each of its
  * local terms is within the site's cap for it (FedProx's {@code prox_mu} at most {@code max_prox_mu}, Ditto's
  * {@code lambda} at most {@code max_ditto_lambda}, FedPer's personal layers only with {@code personal_layers}), and the model has
- * no more parameters than allowed. A refusal says what was asked and what is allowed. An error while reviewing is a
+ * no more parameters than allowed. An evaluation that asks the site to fine-tune first (personalization
+ * {@code kind: finetune}) trains like a fit: it needs fit tasks allowed and its local work within the same caps. A
+ * refusal says what was asked and what is allowed. An error while reviewing is a
  * refusal, never an acceptance. Thread-safe: it holds no mutable state.
  */
 public final class AllowListPolicy implements TaskPolicy {
@@ -77,13 +79,19 @@ public final class AllowListPolicy implements TaskPolicy {
             return Verdict.refuse("the model has " + parameters + " parameters; this site allows at most "
                     + allow.maxParameters() + " (max_parameters)");
         }
-        if (offer.kind() == TaskKind.FIT) {
+        if (offer.kind() == TaskKind.EVALUATE && offer.fitConfig() != null && !allow.tasks().contains(TaskKind.FIT)) {
+            return Verdict.refuse("the evaluation asks the site to fine-tune the model on its training rows first"
+                    + " (personalization kind finetune), which trains like a fit; this site allows tasks "
+                    + allow.taskNames());
+        }
+        if (offer.fitConfig() != null) {
+            String what = offer.kind() == TaskKind.FIT ? "the fit" : "the evaluation's fine-tuning";
             Optional<String> tooMuch = switch (offer.fitConfig().work()) {
                 case LocalWork.Epochs e -> e.count() <= allow.maxLocalEpochs() ? Optional.<String>empty()
-                        : Optional.of("the fit asks for " + e.count() + " local epochs; this site allows at most "
+                        : Optional.of(what + " asks for " + e.count() + " local epochs; this site allows at most "
                                 + allow.maxLocalEpochs() + " (max_local_epochs)");
                 case LocalWork.Steps s -> s.count() <= allow.maxLocalSteps() ? Optional.<String>empty()
-                        : Optional.of("the fit asks for " + s.count() + " local steps; this site allows at most "
+                        : Optional.of(what + " asks for " + s.count() + " local steps; this site allows at most "
                                 + allow.maxLocalSteps() + " (max_local_steps)");
             };
             if (tooMuch.isPresent()) {

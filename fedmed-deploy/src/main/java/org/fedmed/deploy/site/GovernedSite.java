@@ -48,8 +48,27 @@ import org.fedmed.transport.site.TaskPolicy;
  * <p>A fit that carries a personalization (FedPer's personal layers or Ditto's lambda, within the allow-list's caps)
  * makes the spec's {@link TrainingSiteClient} keep a personal model, which never leaves the site and whose metrics
  * its evaluations report under {@code personal_} names. It lives in this object for the run, across reconnects and a
- * server restart; {@link #endRun} writes it beside the audit log and forgets it when the server ends the run. A site
- * process that restarts during a run starts its personal model again from the next global model it is sent.
+ * server restart; {@link #endRun} writes it beside the audit log and forgets it when the server ends the run.
+ *
+ * <p>With {@link SiteFiles}, a site that trains without DP-SGD also keeps what it carries between the fits of a run
+ * (batch cursor, SCAFFOLD's c_i, the personal model: {@link TrainingSiteClient#trainingState()}) in its state file
+ * ({@link SiteStateFile}), written atomically after every fit and before the fit's result leaves, for the run the
+ * server names with its tasks; and after every evaluation that follows a personalized fit it rewrites its personal
+ * model file, so a run that ends without its end message still leaves the latest one. A site built with a saved
+ * state restores it into the first client of that run, at the run's first task: a site process that restarts during a
+ * run continues it as the process that died would have. A saved state is never used for another run (it is moved
+ * aside, named in the log) nor for the same run under another strategy, model spec or layout (its tasks are refused,
+ * naming the file). A task of another run than the last one drops what the site kept for that one; the end of a run
+ * deletes the state file.
+ *
+ * <p>An evaluation that carries fine-tuning settings (personalization {@code kind: finetune}, on the evaluation of a
+ * run's last round) also trains a copy of the global model on the site's training rows with them, exactly as
+ * {@code simulate}'s {@code personalized} regime does, and reports its metrics under {@code personal_} names; the
+ * fine-tuned model is the site's personal model, written to its personal model file. A DP-SGD site refuses it.
+ *
+ * <p>It is one file, longer than most, because reviewing a task and running it share the approvals, the clients kept
+ * per spec and the run they belong to; the run's state file is {@link SiteRunState}'s, the files' formats are
+ * {@link SiteStateFile}'s and {@link SitePersonalModelFile}'s.
  */
 public final class GovernedSite implements TaskPolicy, SiteClient {
 
@@ -65,9 +84,36 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private final Map<ModelSpec, LocalModel> models = new ConcurrentHashMap<>();
     private volatile org.fedmed.privacy.accounting.RdpAccountant carriedAccount;
     private volatile Evaluated lastEvaluated;
+    private final SiteFiles files;
+    private final SiteRunState runState;
 
-    /** The global model of the last evaluation the site ran, and the spec it was approved for. */
-    private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global) {
+    /**
+     * Where a site keeps its files for a run, beside its audit log.
+     *
+     * @param state         the training state after each fit ({@link SiteStateFile})
+     * @param personalModel the personal model ({@link SitePersonalModelFile})
+     * @param preprocessing the preprocessing the personal model's inputs go through, named in its provenance
+     */
+    public record SiteFiles(Path state, Path personalModel, Path preprocessing) {
+        public SiteFiles {
+            if (state == null || personalModel == null) {
+                throw new IllegalArgumentException("a site's files need the state file and the personal model file");
+            }
+        }
+
+        /** The files beside {@code auditLog}. */
+        public static SiteFiles beside(Path auditLog) {
+            return new SiteFiles(SiteStateFile.beside(auditLog), SitePersonalModelFile.beside(auditLog),
+                    SitePreprocessingFile.beside(auditLog));
+        }
+    }
+
+    /**
+     * The global model of the last evaluation the site ran, the spec it was approved for, and, when that evaluation
+     * fine-tuned it, the fine-tuned model and its settings (else null).
+     */
+    private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global, float[] tuned,
+                             org.fedmed.core.FitConfig fineTune) {
     }
 
     /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
@@ -107,6 +153,18 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * statistics; until then it refuses every task, saying why.
      */
     public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger) {
+        this(siteId, policy, dpSgd, ledger, null, null);
+    }
+
+    /**
+     * As {@link #GovernedSite(String, AllowListPolicy, DpSgdSettings, PrivacyLedger)}, keeping its state and personal
+     * model in {@code files} (null: in memory only) and continuing from {@code saved}, a state an earlier process of
+     * this site wrote (null: none).
+     *
+     * @throws IllegalArgumentException if {@code saved} belongs to another site
+     */
+    public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
+                        SiteFiles files, SiteStateFile.Contents saved) {
         if (siteId == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
@@ -115,6 +173,8 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                     + SiteConfig.oneSpecForDpSgd(policy.allowList().modelSpecs().size()));
         }
         this.siteId = siteId;
+        this.files = files;
+        this.runState = new SiteRunState(siteId, files == null ? null : files.state(), saved);
         this.policy = policy;
         this.dpSgd = dpSgd;
         this.ledger = ledger;
@@ -176,6 +236,10 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                         + spec.get().toJson() + " builds for this site's " + data().featureNames().size()
                         + " inputs and " + data().classes() + " classes " + model.layout().entries());
             }
+            Optional<String> stateProblem = joinRun(offer, spec.get());
+            if (stateProblem.isPresent()) {
+                return PolicyDecision.refuse(stateProblem.get());
+            }
             if (offer.kind() == TaskKind.FIT && offer.fitConfig().terms().stream()
                     .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.ControlVariates)) {
                 String term = "the fit asks for local term '" + org.fedmed.core.LocalTerm.ControlVariates.NAME
@@ -187,6 +251,11 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                     return PolicyDecision.refuse(term + "its control-variate update assumes plain local SGD, but model"
                             + " spec " + spec.get().toJson() + " trains with " + spec.get().optimizer());
                 }
+            }
+            if (dpSgd != null && offer.kind() == TaskKind.EVALUATE && offer.fitConfig() != null) {
+                return PolicyDecision.refuse("the evaluation asks the site to fine-tune the model on its training rows"
+                        + " (personalization kind finetune), which this site does not: it trains only with DP-SGD,"
+                        + " within its privacy account");
             }
             if (dpSgd != null && offer.kind() == TaskKind.FIT) {
                 Optional<String> overBudget = overBudget(local.dp(), offer);
@@ -206,10 +275,13 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
 
     @Override
     public FitResult fit(FitTask task) {
-        LocalModel local = approvedModel(task);
+        ModelSpec spec = approvedSpecOf(task);
+        LocalModel local = localModel(spec);
         DpSgdSiteClient dp = local.dp();
         if (dp == null) {
-            return local.plain().fit(task);
+            FitResult result = local.plain().fit(task);
+            runState.save(spec, local.plain(), task.round());
+            return result;
         }
         synchronized (dpFitLock) {
             long stepsBefore = dp.accountant().steps();
@@ -231,9 +303,58 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     @Override
     public EvalResult evaluate(EvalTask task) {
         ModelSpec spec = approvedSpecOf(task);
-        EvalResult result = localModel(spec).evaluate(task);
-        lastEvaluated = new Evaluated(spec, task.round(), task.global());
+        LocalModel local = localModel(spec);
+        EvalResult result = local.evaluate(task);
+        float[] tuned = null;
+        if (task.fineTune() != null) {
+            if (local.plain() == null) {
+                throw new IllegalStateException("site '" + siteId + "' trains with DP-SGD and does not fine-tune");
+            }
+            tuned = task.global().copyFlat();
+            org.fedmed.ml.Trainer.train(local.model(), tuned, data().site().train(), task.fineTune());
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
+            local.plain().metrics(tuned).forEach((name, v) ->
+                    metrics.put(org.fedmed.core.metrics.ClassificationMetrics.PERSONAL_PREFIX + name, v));
+            result = new EvalResult(result.siteId(), result.taskId(), result.numExamples(), metrics);
+        }
+        lastEvaluated = new Evaluated(spec, task.round(), task.global(), tuned, task.fineTune());
+        writePersonalModel("not yet: written after the evaluation of round " + task.round() + " of run '"
+                + runState.run() + "'; rewritten after every later evaluation and when the run ends");
         return result;
+    }
+
+    /**
+     * Makes the offer's run the site's current one: a task of another run than the last drops the clients kept for
+     * that one (not a DP-SGD client, whose account spans runs); a saved state is restored into the spec's fresh client
+     * or set aside ({@link SiteRunState#restoreInto}). Returns why the task is refused, if it is.
+     */
+    private synchronized Optional<String> joinRun(TaskOffer offer, ModelSpec spec) {
+        if (runState.enter(offer)) {
+            models.values().removeIf(m -> m.dp() == null);
+            lastEvaluated = null;
+        }
+        if (!runState.hasSaved()) {
+            return Optional.empty();
+        }
+        LocalModel local = localModel(spec);
+        Optional<String> refused = runState.restoreInto(offer, spec, local.plain());
+        if (refused.isPresent()) {
+            models.remove(spec, local);
+        }
+        return refused;
+    }
+
+    /** Rewrites the personal model file, when the site keeps files and a personal model; failures are logged. */
+    private void writePersonalModel(String runEnded) {
+        if (files == null) {
+            return;
+        }
+        try {
+            personalModel(files.personalModel(), files.preprocessing(), runEnded);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, () -> "site '" + siteId + "': cannot write its personal model to "
+                    + files.personalModel() + ": " + e);
+        }
     }
 
     /**
@@ -241,18 +362,42 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * to the global model the site last evaluated (the run's final model when the server evaluates every round), to
      * {@code file} with its provenance ({@link SitePersonalModelFile}), and forgets it, so that the next run starts
      * a personal model of its own. Until this is called the personal model lives in this process for as long as it
-     * runs: across reconnects, and across a restart of the server. Nothing is written, and empty returned, when the
-     * site kept no personal model.
+     * runs (across reconnects, and across a restart of the server) and, with {@link SiteFiles}, in the state file
+     * (across a restart of the site). Nothing is written, and empty returned, when the
+     * site kept no personal model. With {@link SiteFiles} it also deletes the state file: the run is over, there is
+     * nothing left to continue.
      *
      * @param runEnded how the run ended, for the provenance
      * @throws IOException if the file cannot be written (the personal model is then kept)
      */
     public synchronized Optional<Path> endRun(Path file, Path preprocessing, String runEnded) throws IOException {
+        runState.ended();
+        Evaluated last = lastEvaluated;
+        Optional<Path> written = personalModel(file, preprocessing, runEnded);
+        if (written.isPresent()) {
+            models.remove(last.spec(), models.get(last.spec()));
+            lastEvaluated = null;
+            LOG.log(Level.INFO, () -> "site '" + siteId + "': personal model written to " + file);
+        }
+        return written;
+    }
+
+    /** Writes the personal model next to the global model last evaluated, if the site keeps one. */
+    private synchronized Optional<Path> personalModel(Path file, Path preprocessing, String runEnded)
+            throws IOException {
         Evaluated last = lastEvaluated;
         if (last == null) {
             return Optional.empty();
         }
         LocalModel local = models.get(last.spec());
+        if (local != null && local.plain() != null && last.tuned() != null) {
+            LocalData d = data();
+            SitePersonalModelFile.write(new SitePersonalModelFile.Contents(siteId, last.spec(), d.classes(), null,
+                    last.round(), org.fedmed.core.ModelParameters.ofFlat(last.global().layout(), last.tuned()),
+                    d.featureNames(), preprocessing, local.plain().metrics(last.tuned()), runEnded, last.fineTune()),
+                    file);
+            return Optional.of(file);
+        }
         if (local == null || local.plain() == null || local.plain().personalization().isEmpty()) {
             return Optional.empty();
         }
@@ -263,9 +408,6 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                 client.personalization().get(), last.round(),
                 org.fedmed.core.ModelParameters.ofFlat(last.global().layout(), personal), d.featureNames(),
                 preprocessing, client.metrics(personal), runEnded), file);
-        models.remove(last.spec(), local);
-        lastEvaluated = null;
-        LOG.log(Level.INFO, () -> "site '" + siteId + "': personal model written to " + file);
         return Optional.of(file);
     }
 
@@ -303,17 +445,13 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         LocalWork work = offer.fitConfig().work();
         int batch = offer.fitConfig().batchSize();
         double after = client.accountant().epsilonAfter(DpSgdTrainer.samplingRateFor(rows, batch),
-                dpSgd.noiseMultiplier(), DpSgdTrainer.stepsFor(rows, work, batch), dpSgd.delta()).epsilon();
+                dpSgd.noiseMultiplier(), DpSgdTrainer.accountedStepsFor(rows, offer.fitConfig()), dpSgd.delta()).epsilon();
         if (after > max) {
             return Optional.of(String.format(Locale.ROOT, "privacy budget: this fit (%s, batch size %d) "
                     + "would take the site's epsilon from %.4g to %.4g, over its max %s; it takes no fit that "
                     + "large", work.describe(), batch, spent, after, max));
         }
         return Optional.empty();
-    }
-
-    private LocalModel approvedModel(Task task) {
-        return localModel(approvedSpecOf(task));
     }
 
     private ModelSpec approvedSpecOf(Task task) {

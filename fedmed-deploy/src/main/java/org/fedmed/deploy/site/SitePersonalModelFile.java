@@ -20,8 +20,9 @@ import org.fedmed.server.export.ModelExporter;
 /**
  * A site's personal model at the end of a run, written beside its audit log ({@code audit.jsonl} has
  * {@code audit-personal.safetensors}) with a provenance sidecar ({@code audit-personal.provenance.json}): what a
- * FedPer or Ditto run leaves at each site, and what never left it. The model is FedPer's final global body with the
- * site's own personal layers, or Ditto's personal model; the sidecar names the site, the personalization (its wire
+ * FedPer, Ditto or fine-tuning run leaves at each site, and what never left it. The model is FedPer's final global
+ * body with the site's own personal layers, Ditto's personal model, or the final global model fine-tuned on the
+ * site's training rows; the sidecar names the site, the personalization (its wire
  * term and, for FedPer, the personal tensors by name), the model spec and classes, the round of the global model the
  * site last evaluated, the file's SHA-256, the model inputs in order, the site's preprocessing file and the personal
  * model's metrics on the site's test rows. It is the sidecar {@code fedmed predict} reads, so
@@ -48,26 +49,49 @@ public final class SitePersonalModelFile {
         return auditLog.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-personal.safetensors");
     }
 
-    /** What the file records about one site's personal model. */
+    /**
+     * What the file records about one site's personal model: kept by the fits' {@code personalization} term
+     * (FedPer, Ditto), or trained after the last round with the {@code fineTune} settings (personalization
+     * {@code kind: finetune}); exactly one of the two is set.
+     */
     public record Contents(String siteId, ModelSpec spec, int classes, LocalTerm personalization, int globalRound,
                            ModelParameters parameters, java.util.List<String> inputs, Path preprocessing,
-                           Map<String, Double> testMetrics, String runEnded) {
+                           Map<String, Double> testMetrics, String runEnded, org.fedmed.core.FitConfig fineTune) {
         public Contents {
-            if (siteId == null || spec == null || personalization == null || parameters == null || inputs == null
-                    || testMetrics == null || runEnded == null) {
-                throw new IllegalArgumentException("a personal model file needs its site, spec, personalization,"
-                        + " parameters, inputs, test metrics and how the run ended");
+            if (siteId == null || spec == null || (personalization == null) == (fineTune == null)
+                    || parameters == null || inputs == null || testMetrics == null || runEnded == null) {
+                throw new IllegalArgumentException("a personal model file needs its site, spec, personalization (a"
+                        + " local term or fine-tuning settings, one of them), parameters, inputs, test metrics and"
+                        + " how the run ended");
             }
             inputs = java.util.List.copyOf(inputs);
             testMetrics = Map.copyOf(testMetrics);
         }
+
+        /** A personal model kept by the fits' personalization term. */
+        public Contents(String siteId, ModelSpec spec, int classes, LocalTerm personalization, int globalRound,
+                        ModelParameters parameters, java.util.List<String> inputs, Path preprocessing,
+                        Map<String, Double> testMetrics, String runEnded) {
+            this(siteId, spec, classes, personalization, globalRound, parameters, inputs, preprocessing, testMetrics,
+                    runEnded, null);
+        }
+
+        /** For the header: the term as "ditto v1 [0.5]", or "finetune 8 local epochs, batch 16, lr 0.05, seed ...". */
+        String describe() {
+            return personalization != null ? personalization.describe() : String.format(java.util.Locale.ROOT,
+                    "%s %s, batch %d, lr %s, seed %d", FINETUNE, fineTune.work().describe(), fineTune.batchSize(),
+                    fineTune.learningRate(), fineTune.seed());
+        }
     }
+
+    /** The personalization name of a fine-tuned personal model, in the header and the sidecar. */
+    public static final String FINETUNE = "finetune";
 
     /** Writes {@code c} to {@code file} and its sidecar, atomically; returns the model file's SHA-256. */
     public static String write(Contents c, Path file) throws IOException {
         Map<String, String> meta = new TreeMap<>();
         meta.put(SITE, c.siteId());
-        meta.put(PERSONALIZATION, c.personalization().describe());
+        meta.put(PERSONALIZATION, c.describe());
         meta.put(CheckpointMetadata.ROUND, Integer.toString(c.globalRound()));
         meta.put(CheckpointMetadata.MODEL_SPEC, c.spec().toJson());
         meta.put(CheckpointMetadata.VERSION, FedmedVersion.current());
@@ -78,9 +102,18 @@ public final class SitePersonalModelFile {
         p.put("site", c.siteId());
         p.put("run_ended", c.runEnded());
         ObjectNode personal = p.putObject("personalization");
-        personal.put("term", c.personalization().name());
-        personal.put("version", c.personalization().version());
-        personal.set("values", JSON.valueToTree(c.personalization().values()));
+        if (c.fineTune() != null) {
+            personal.put("term", FINETUNE);
+            ObjectNode tune = personal.putObject("fine_tune");
+            tune.put("local_work", c.fineTune().work().describe());
+            tune.put("batch_size", c.fineTune().batchSize());
+            tune.put("lr", c.fineTune().learningRate());
+            tune.put("seed", c.fineTune().seed());
+        } else {
+            personal.put("term", c.personalization().name());
+            personal.put("version", c.personalization().version());
+            personal.set("values", JSON.valueToTree(c.personalization().values()));
+        }
         if (c.personalization() instanceof LocalTerm.PersonalLayers layers) {
             ArrayNode names = personal.putArray("personal_tensors");
             layers.tensors().forEach(i -> names.add(c.parameters().layout().entries().get(i).name()));

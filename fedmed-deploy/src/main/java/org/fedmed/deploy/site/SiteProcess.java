@@ -26,7 +26,10 @@ import org.fedmed.transport.tls.MutualTls;
  * so it is back within {@link SiteSettings#reconnectBound()} of the server listening again); it ends when the server
  * refuses its certificate, at Hello or later when it is revoked, and, when asked to serve one run only, when the
  * server announces that the run has ended. When a run ends in which its fits kept a personal model (FedPer or
- * Ditto), it writes that model beside its audit log ({@link SitePersonalModelFile}) before it waits for the next run.
+ * Ditto), it writes that model beside its audit log ({@link SitePersonalModelFile}) before it waits for the next run;
+ * it rewrites that file after every evaluation of the run too. After every fit it keeps its training state in its
+ * state file ({@link SiteStateFile}), which a restarted process reads when it starts (a corrupt one stops the start,
+ * naming the file) and restores when the server's next task belongs to the same run.
  */
 public final class SiteProcess implements AutoCloseable {
 
@@ -63,7 +66,10 @@ public final class SiteProcess implements AutoCloseable {
         SiteKit kit = SiteKit.load(config.kit(), keys);
         SiteRows rows = SiteDataLoader.rows(config.data(), kit.site(), registry);
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
-        GovernedSite site = new GovernedSite(kit.site(), config.policy(), config.dpSgd(), ledger);
+        GovernedSite.SiteFiles files = GovernedSite.SiteFiles.beside(config.auditLog());
+        java.util.Optional<SiteStateFile.Contents> saved = SiteStateFile.readIfPresent(files.state());
+        GovernedSite site = new GovernedSite(kit.site(), config.policy(), config.dpSgd(), ledger, files,
+                saved.orElse(null));
         java.nio.file.Path preprocessing = SitePreprocessingFile.beside(config.auditLog());
         java.util.function.Consumer<LocalData> prepared = data -> {
             data.site().warnings().forEach(w -> out.println("warning: " + w));
@@ -107,6 +113,11 @@ public final class SiteProcess implements AutoCloseable {
             out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
                     site.epsilonSpent().orElse(0.0));
         }
+        saved.ifPresentOrElse(st -> out.printf("site state %s: run '%s' after round %d; restored at that run's next"
+                        + " task (a task of another run sets it aside)%n", files.state(), st.run(), st.round()),
+                () -> out.printf("site state: %s%n", config.dpSgd() == null ? "written to " + files.state()
+                        + " after every fit of a run the server names" : "none kept (DP-SGD: the privacy ledger"
+                        + " carries the account)"));
         out.printf("dialing %s%n", kit.server());
         out.flush();
         connection.start();

@@ -5,5 +5,8 @@
  * {@link org.fedmed.deploy.site.AllowListPolicy} refuses every task the allow-list does not name, before any model is
  * received; {@link org.fedmed.deploy.site.GovernedSite} trains and evaluates only the model specs it approved, and
  * {@link org.fedmed.deploy.site.JsonLinesAuditLog} keeps the append-only, fsync'd record of every task.
+ * {@link org.fedmed.deploy.site.SiteStateFile} keeps what a site carries between the fits of a run (SCAFFOLD's control
+ * variate, a personal model) so that a restarted site process continues the run, and
+ * {@link org.fedmed.deploy.site.SitePersonalModelFile} is the personal model a run leaves at the site.
  */
 package org.fedmed.deploy.site;

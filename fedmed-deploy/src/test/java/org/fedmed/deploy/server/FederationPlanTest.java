@@ -90,7 +90,7 @@ class FederationPlanTest {
     void heartDiseaseMlpHasTheLayoutCountedFromTheDatasetSchema() {
         FederationPlan plan = FederationPlan.of(training(MLP_TRAINING), 4, noData());
         assertHeartDiseaseMlpLayout(plan);
-        assertEquals(List.of(8), plan.spec().hidden());
+        assertEquals(List.of(8), ((org.fedmed.ml.DenseSpec) plan.spec()).hidden());
         assertEquals(plan.spec(), ModelSpec.parse(plan.specLabel()), "the label sites approve is the spec itself");
     }
 

@@ -150,6 +150,27 @@ class GovernedSiteDpSgdTest {
     }
 
     @Test
+    void aDittoFitIsChargedBothTrainingsAtReviewSoOneOnlyTheSecondWouldOverspendIsRefusedThere() {
+        int rows = DATA.site().train().rows();
+        double q = DpSgdTrainer.samplingRateFor(rows, 8);
+        double fiftySteps = new RdpAccountant().step(q, 1.1, 50).epsilon(DELTA).epsilon();
+        double hundredSteps = new RdpAccountant().step(q, 1.1, 100).epsilon(DELTA).epsilon();
+        GovernedSite site = site((fiftySteps + hundredSteps) / 2);
+        FitConfig plain = FIT.withWork(LocalWork.steps(50));
+        FitConfig ditto = plain.withTerms(List.of(new org.fedmed.core.LocalTerm.Ditto(0.5)));
+        TaskOffer plainOffer = new TaskOffer(new FitTask(1, SITE, MODEL.init(5), plain).taskId(), TaskKind.FIT, 1,
+                MODEL.layout(), 4L * MODEL.parameterCount(), "fedavg", SPEC.toJson(), plain);
+        assertTrue(site.review(plainOffer).accepted(), "50 steps fit the budget");
+        TaskOffer dittoOffer = new TaskOffer(new FitTask(1, SITE, MODEL.init(5), ditto).taskId(), TaskKind.FIT, 1,
+                MODEL.layout(), 4L * MODEL.parameterCount(), "fedavg", SPEC.toJson(), ditto);
+        PolicyDecision d = site.review(dittoOffer);
+        assertFalse(d.accepted(), "Ditto's two trainings of 50 steps are 100 steps");
+        assertTrue(d.reason().startsWith("privacy budget: this fit (50 local steps, batch size 8) would take"),
+                d.reason());
+        assertTrue(d.reason().contains(String.format(java.util.Locale.ROOT, "%.4g", hundredSteps)), d.reason());
+    }
+
+    @Test
     void dpSgdWithTwoModelSpecsIsRejected() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> site(new DpSgdSettings(1.0, 1.1, DELTA, null, null), SPEC, GovernedSiteTest.MLP));

@@ -9,7 +9,8 @@ import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.ml.InitScheme;
 import org.fedmed.ml.Model;
-import org.fedmed.ml.ModelSpec;
+import org.fedmed.core.objective.Objective;
+import org.fedmed.ml.DenseSpec;
 import org.fedmed.ml.loss.Loss;
 import org.fedmed.ml.loss.Losses;
 
@@ -25,7 +26,8 @@ public final class DenseNetwork implements Model {
     private static final int TRANSPOSE_MIN_OUTPUTS = 8;
     private static final int ONE_BITS = Float.floatToRawIntBits(1f);
 
-    private final ModelSpec spec;
+    private final DenseSpec spec;
+    private final Objective objective;
     private final int classes;
     private final Loss loss;
     /** dims[0] is the input width, dims[layers] the number of outputs. */
@@ -38,17 +40,15 @@ public final class DenseNetwork implements Model {
     private final double dropout;
     private final float keepScale;
 
-    /** The network {@code spec} describes for {@code inputDim} features and {@code classes} classes (0 = regression). */
-    public DenseNetwork(ModelSpec spec, int inputDim, int classes) {
+    /** The network {@code spec} describes for {@code inputDim} features, trained for {@code objective}. */
+    public DenseNetwork(DenseSpec spec, int inputDim, Objective objective) {
         if (inputDim < 1) {
             throw new IllegalArgumentException("model input width must be >= 1, got " + inputDim);
         }
-        if (classes < 0 || classes == 1) {
-            throw new IllegalArgumentException("classes must be 0 (regression) or >= 2, got " + classes);
-        }
         this.spec = spec;
-        this.classes = classes;
-        this.loss = Losses.create(spec.loss(), classes);
+        this.objective = objective;
+        this.classes = objective.classes();
+        this.loss = Losses.create(spec.loss(), objective);
         List<Integer> hidden = spec.hidden();
         this.layers = hidden.size() + 1;
         this.dims = new int[layers + 1];
@@ -78,8 +78,13 @@ public final class DenseNetwork implements Model {
     }
 
     @Override
-    public ModelSpec spec() {
+    public DenseSpec spec() {
         return spec;
+    }
+
+    @Override
+    public Objective objective() {
+        return objective;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.fedmed.ml.survival;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.OptimizerSpec;
 
 /**
@@ -14,7 +15,7 @@ import org.fedmed.ml.OptimizerSpec;
  * @param l2        {@code 0.5 * l2 * ||beta||^2} is added to the training objective; finite and {@code >= 0}
  * @param optimizer the local optimizer; {@code null} means plain SGD
  */
-public record CoxSpec(CoxLoss loss, double l2, OptimizerSpec optimizer) {
+public record CoxSpec(CoxLoss loss, double l2, OptimizerSpec optimizer) implements ModelSpec.Extension {
 
     public CoxSpec {
         loss = loss == null ? CoxLoss.BRESLOW : loss;
@@ -44,7 +45,14 @@ public record CoxSpec(CoxLoss loss, double l2, OptimizerSpec optimizer) {
         return new CoxSpec(loss, newL2, optimizer);
     }
 
+    /** {@code cox}: a member of the {@link ModelSpec} family that {@code CoxTrainer} trains. */
+    @Override
+    public String type() {
+        return "cox";
+    }
+
     /** The spec as an ordered map in file spelling, for provenance. */
+    @Override
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "cox");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.fedmed.ml.LossType;
+import org.fedmed.core.objective.Objective;
+import org.fedmed.core.objective.RegressionLoss;
 import org.junit.jupiter.api.Test;
 
 class LossesTest {
@@ -99,17 +101,38 @@ class LossesTest {
     }
 
     @Test
-    void autoLossPicksBceForTwoClassesCrossEntropyForMoreAndMseForRegression() {
-        assertTrue(Losses.create(LossType.AUTO, 2) instanceof BinaryCrossEntropy);
-        assertTrue(Losses.create(LossType.AUTO, 5) instanceof SoftmaxCrossEntropy);
-        assertTrue(Losses.create(LossType.AUTO, 0) instanceof MeanSquaredError);
+    void autoLossPicksBceForTwoClassesCrossEntropyForMoreAndTheRegressionLossForRegression() {
+        assertTrue(Losses.create(LossType.AUTO, new Objective.Classification(2)) instanceof BinaryCrossEntropy);
+        assertTrue(Losses.create(LossType.AUTO, new Objective.Classification(5)) instanceof SoftmaxCrossEntropy);
+        assertTrue(Losses.create(LossType.AUTO, new Objective.Regression(RegressionLoss.MSE)) instanceof MeanSquaredError);
+        assertTrue(Losses.create(LossType.AUTO, new Objective.Regression(RegressionLoss.MAE)) instanceof MeanAbsoluteError);
+        assertTrue(Losses.create(LossType.MAE, new Objective.Regression(RegressionLoss.MAE)) instanceof MeanAbsoluteError);
+    }
+
+    @Test
+    void absoluteErrorIsTheDistanceAndItsGradientTheSignTimesTheScale() {
+        Loss mae = new MeanAbsoluteError();
+        float[] grad = new float[1];
+        assertEquals(1.5, mae.lossAndGradient(new float[] {1f}, 0, 2.5f, 0.25f, grad));
+        assertEquals(-0.25f, grad[0]);
+        assertEquals(2.0, mae.lossAndGradient(new float[] {4f}, 0, 2f, 0.25f, grad));
+        assertEquals(0.25f, grad[0]);
+        assertEquals(0.0, mae.lossAndGradient(new float[] {2f}, 0, 2f, 0.25f, grad));
+        assertEquals(0f, grad[0]);
+        assertEquals(1.5, mae.loss(new float[] {1f}, 0, 2.5f));
     }
 
     @Test
     void lossThatDoesNotFitTheTaskIsRejectedNamingTheLossField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Losses.create(LossType.BCE, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.create(LossType.BCE, new Objective.Classification(3)));
         assertTrue(e.getMessage().contains("'loss'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Losses.create(LossType.MSE, 2));
-        assertThrows(IllegalArgumentException.class, () -> Losses.create(LossType.CROSS_ENTROPY, 0));
+        assertThrows(IllegalArgumentException.class, () -> Losses.create(LossType.MSE, new Objective.Classification(2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> Losses.create(LossType.CROSS_ENTROPY, new Objective.Regression(RegressionLoss.MSE)));
+        var mismatch = assertThrows(IllegalArgumentException.class,
+                () -> Losses.create(LossType.MSE, new Objective.Regression(RegressionLoss.MAE)));
+        assertEquals("model spec: 'loss' mse does not fit regression trained with mae (use auto, or bce for 2 classes,"
+                + " cross_entropy for 2+ classes, mse or mae for regression)", mismatch.getMessage());
     }
 }

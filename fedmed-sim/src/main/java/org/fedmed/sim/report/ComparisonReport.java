@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import org.fedmed.core.objective.Objective;
 
 /**
  * The result of {@code fedmed simulate}: the regimes' test metrics keyed by regime name
@@ -17,31 +18,28 @@ import java.util.Map;
  * example-level epsilon (at {@code site_dp.delta}) for all the training behind that regime: the FedPer or Ditto run's
  * fits (Ditto's personal model included), or for fine-tuning the {@code federated} run's fits and the fine-tuning
  * fit. It is written to {@code results.json} as {@code personalized_site_dp_epsilon}, and left out (null) otherwise.
+ *
+ * <p>{@code objective} is what the regimes' models were trained to predict; it names the metrics the table, the CSV
+ * and the plots show (and which loss and score the curves plot). It is not written to {@code results.json}, whose
+ * metric names already say it.
  */
 public record ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
                                List<String> warnings, @JsonIgnore FederatedSummary personalizedRun,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> personalizedSiteDpEpsilon) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> personalizedSiteDpEpsilon,
+                               @JsonIgnore Objective objective) {
 
     public ComparisonReport {
+        if (objective == null) {
+            throw new IllegalArgumentException("comparison report: 'objective' is required");
+        }
         warnings = List.copyOf(warnings);
         personalizedSiteDpEpsilon = personalizedSiteDpEpsilon == null ? null
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(personalizedSiteDpEpsilon));
     }
 
-    /** A report whose personalized regime, if any, trained without DP-SGD. */
+    /** A report without warnings, personalized run or site DP. */
     public ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
-                            List<String> warnings, FederatedSummary personalizedRun) {
-        this(provenance, regimes, federated, warnings, personalizedRun, null);
-    }
-
-    /** A report without a personalized run. */
-    public ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
-                            List<String> warnings) {
-        this(provenance, regimes, federated, warnings, null);
-    }
-
-    /** A report without warnings. */
-    public ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated) {
-        this(provenance, regimes, federated, List.of());
+                            Objective objective) {
+        this(provenance, regimes, federated, List.of(), null, null, objective);
     }
 }

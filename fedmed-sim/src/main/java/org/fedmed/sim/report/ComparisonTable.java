@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders the regimes side by side as a plain-text table for the terminal: one row per site and regime. */
+/**
+ * Renders the regimes side by side as a plain-text table for the terminal: one row per site and regime, one column
+ * per metric of the report's objective.
+ */
 public final class ComparisonTable {
-
-    static final List<String> METRICS = List.of("accuracy", "balanced_accuracy", "roc_auc", "log_loss", "f1");
-    static final List<String> REGRESSION_METRICS = List.of("mse", "mae", "r2");
 
     private ComparisonTable() {
     }
@@ -57,13 +57,9 @@ public final class ComparisonTable {
         return notes;
     }
 
+    /** The metrics the report's objective computes, in report order. */
     static List<String> metricsOf(ComparisonReport report) {
-        for (RegimeResult r : report.regimes().values()) {
-            if (r.pooled().containsKey("mse")) {
-                return REGRESSION_METRICS;
-            }
-        }
-        return METRICS;
+        return report.objective().metrics().names();
     }
 
     static List<String> siteOrder(ComparisonReport report) {

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fedmed.core.metrics.ClassificationMetrics;
+import org.fedmed.core.metrics.RegressionMetrics;
+import org.fedmed.core.objective.Objective;
 import org.fedmed.plan.ConfigLoader;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -85,19 +88,34 @@ public final class ReportWriter {
         sb.append('\n');
     }
 
+    /**
+     * The test metrics {@code rounds.csv} shows per round: the objective's watched loss and headline score, then
+     * accuracy for a classification and RMSE for a regression.
+     */
+    static List<String> roundMetrics(Objective objective) {
+        return switch (objective) {
+            case Objective.Classification c -> List.of(c.watchedLoss(), c.headlineMetric(), ClassificationMetrics.ACCURACY);
+            case Objective.Regression r -> List.of(r.watchedLoss(), r.headlineMetric(), RegressionMetrics.RMSE);
+            case Objective.Survival s -> List.of(s.watchedLoss(), s.headlineMetric());
+        };
+    }
+
     static String roundsCsv(ComparisonReport report) {
-        StringBuilder sb = new StringBuilder("round,completed,selected,succeeded,failed,train_loss,test_log_loss,test_roc_auc,test_accuracy,duration_ms\n");
+        List<String> metrics = roundMetrics(report.objective());
+        StringBuilder sb = new StringBuilder("round,completed,selected,succeeded,failed,train_loss");
+        metrics.forEach(m -> sb.append(",test_").append(m));
+        sb.append(",duration_ms\n");
         if (report.federated() == null) {
             return sb.toString();
         }
         for (var r : report.federated().rounds()) {
             sb.append(r.round()).append(',').append(r.completed()).append(',').append(r.selected().size()).append(',')
                     .append(r.succeeded().size()).append(',').append(r.failures().size()).append(',')
-                    .append(num(r.fitMetrics().get("loss"))).append(',')
-                    .append(num(r.evalMetrics().get("log_loss"))).append(',')
-                    .append(num(r.evalMetrics().get("roc_auc"))).append(',')
-                    .append(num(r.evalMetrics().get("accuracy"))).append(',')
-                    .append(r.durationMillis()).append('\n');
+                    .append(num(r.fitMetrics().get("loss"))).append(',');
+            for (String m : metrics) {
+                sb.append(num(r.evalMetrics().get(m))).append(',');
+            }
+            sb.append(r.durationMillis()).append('\n');
         }
         return sb.toString();
     }
@@ -107,9 +125,8 @@ public final class ReportWriter {
     }
 
     private static void learningCurves(ComparisonReport report, Path file) throws IOException {
-        boolean regression = ComparisonTable.metricsOf(report) == ComparisonTable.REGRESSION_METRICS;
-        String metric = regression ? "mse" : "log_loss";
-        String second = regression ? "r2" : "roc_auc";
+        String metric = report.objective().watchedLoss();
+        String second = report.objective().headlineMetric();
         XYChart loss = curveChart(report, metric, "Test " + metric + " (example-weighted over sites)");
         XYChart auc = curveChart(report, second, "Test " + second + " (example-weighted over sites)");
         BitmapEncoder.saveBitmap(List.of(loss, auc), 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -138,8 +155,7 @@ public final class ReportWriter {
     }
 
     private static void perSite(ComparisonReport report, Path file) throws IOException {
-        boolean regression = ComparisonTable.metricsOf(report) == ComparisonTable.REGRESSION_METRICS;
-        String metric = regression ? "r2" : "roc_auc";
+        String metric = report.objective().headlineMetric();
         List<String> sites = new ArrayList<>(ComparisonTable.siteOrder(report));
         sites.add("pooled");
         CategoryChart chart = new CategoryChartBuilder().width(900).height(450)

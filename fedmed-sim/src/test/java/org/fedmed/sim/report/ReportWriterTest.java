@@ -28,7 +28,8 @@ class ReportWriterTest {
         var regimes = new java.util.LinkedHashMap<String, RegimeResult>();
         regimes.put("local", local);
         regimes.put("federated", fed);
-        return new ComparisonReport(p, regimes, new FederatedSummary("fedavg", "round_budget", "ran 1 rounds", 1, List.of(r1), null, null, null));
+        return new ComparisonReport(p, regimes, new FederatedSummary("fedavg", "round_budget", "ran 1 rounds", 1, List.of(r1), null, null, null),
+                new org.fedmed.core.objective.Objective.Classification(2));
     }
 
     @Test

@@ -58,6 +58,7 @@ public final class GrpcSitePool implements SitePool {
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
     private volatile MergedStats merged;
+    private volatile String run = "";
 
     /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
     GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background) {
@@ -160,11 +161,16 @@ public final class GrpcSitePool implements SitePool {
     private TaskHeader header(Task task, ModelLayout layout, long bytes) {
         TaskHeader.Builder h = TaskHeader.newBuilder().setTaskId(task.taskId()).setRound(task.round())
                 .setLayout(layout).setPayloadBytes(bytes)
-                .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec());
+                .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec()).setRun(run);
         switch (task) {
             case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()))
                     .addAllAuxiliary(fit.auxiliary().keySet());
-            case EvalTask eval -> h.setKind(TaskKind.EVALUATE);
+            case EvalTask eval -> {
+                h.setKind(TaskKind.EVALUATE);
+                if (eval.fineTune() != null) {
+                    h.setFit(FitSettingsCodec.toWire(eval.fineTune()));
+                }
+            }
         }
         return h.build();
     }
@@ -260,6 +266,17 @@ public final class GrpcSitePool implements SitePool {
         }
         cut.sort(null);
         return cut;
+    }
+
+    /**
+     * Names the run that every task sent from now on belongs to ({@code TaskHeader.run}): the same name for a run and
+     * its resume, another for another run, so that the sites use the state they keep for a run only in that run.
+     */
+    public void nameRun(String runName) {
+        if (runName == null || runName.isBlank()) {
+            throw new IllegalArgumentException("a run's name on the wire must not be blank, got '" + runName + "'");
+        }
+        run = runName;
     }
 
     /** Tells every admitted site that the run is over and ends its stream; returns how many were told. */

@@ -238,11 +238,11 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                     + settings.limits().maxModelBytes());
         }
         FitConfig fit = null;
-        if (kind == TaskKind.FIT) {
+        if (kind == TaskKind.FIT || h.hasFit()) {
             fit = FitSettingsCodec.fromWire(h.getFit());
         }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList());
+                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun());
     }
 
     private void refuse(TaskHeader h, String reason) {
@@ -407,7 +407,8 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                         AuxiliaryPayload.join(r.parameters(), r.auxiliary()),
                         List.copyOf(r.trainMetrics().keySet()));
             } else {
-                EvalResult r = connection.client().evaluate(new EvalTask(offer.round(), settings.siteId(), global));
+                EvalResult r = connection.client().evaluate(new EvalTask(offer.round(), settings.siteId(), global,
+                        offer.fitConfig()));
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");

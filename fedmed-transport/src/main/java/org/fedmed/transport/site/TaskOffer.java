@@ -11,13 +11,16 @@ import org.fedmed.transport.TaskKind;
  * the training settings and the names of the auxiliary vectors that come with the model ({@code scaffold.c}).
  *
  * @param modelBytes the payload's bytes: the model's, times one plus the number of auxiliary vectors
- * @param fitConfig  the training settings of a {@link TaskKind#FIT} task; null for {@link TaskKind#EVALUATE}
+ * @param fitConfig  the training settings of a {@link TaskKind#FIT} task; for {@link TaskKind#EVALUATE}, the
+ *                   fine-tuning settings of an evaluation that asks the site to fine-tune first, else null
  * @param auxiliary  the auxiliary vectors' names, in payload order; empty for most fits and every evaluation
+ * @param run        the run the task belongs to, as the server names it; empty when it names none
  */
 public record TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
-                        String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary) {
+                        String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary, String run) {
     public TaskOffer {
         auxiliary = List.copyOf(auxiliary);
+        run = run == null ? "" : run;
         if (taskId == null || taskId.isBlank()) {
             throw new IllegalArgumentException("task_id must not be blank");
         }
@@ -33,9 +36,15 @@ public record TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout
         }
     }
 
+    /** An offer of a server that names no run. */
+    public TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
+                     String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary) {
+        this(taskId, kind, round, layout, modelBytes, strategy, modelSpec, fitConfig, auxiliary, "");
+    }
+
     /** An offer without auxiliary vectors. */
     public TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
                      String strategy, String modelSpec, FitConfig fitConfig) {
-        this(taskId, kind, round, layout, modelBytes, strategy, modelSpec, fitConfig, List.of());
+        this(taskId, kind, round, layout, modelBytes, strategy, modelSpec, fitConfig, List.of(), "");
     }
 }

@@ -2,8 +2,8 @@ package org.fedmed.ml;
 
 import java.util.List;
 
-/** The raw shape of a spec file as Jackson binds it: every field optional, enum values still strings. */
-record ModelSpecDocument(String type, List<Integer> hidden, Double dropout, String loss, Double l2,
+/** The raw shape of a dense spec file as Jackson binds it: every field optional, enum values still strings. */
+record DenseSpecDocument(String type, List<Integer> hidden, Double dropout, String loss, Double l2,
                          OptimizerDocument optimizer, String init) {
 
     static final List<String> KEYS = List.of("type", "hidden", "dropout", "loss", "l2", "optimizer", "init");

@@ -15,13 +15,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** Binds YAML or JSON text to a {@link ModelSpec}, turning Jackson errors into messages that name the key. */
-final class ModelSpecReader {
+/** Binds YAML or JSON text to a {@link DenseSpec}, turning Jackson errors into messages that name the key. */
+final class DenseSpecReader {
 
     private static final ObjectMapper JSON = configure(JsonMapper.builder()).build();
     private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();
 
-    private ModelSpecReader() {
+    private DenseSpecReader() {
     }
 
     private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(
@@ -31,18 +31,18 @@ final class ModelSpecReader {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    static ModelSpec read(String text) {
+    static DenseSpec read(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("model spec is empty");
         }
         ObjectMapper mapper = text.stripLeading().startsWith("{") ? JSON : YAML;
-        ModelSpecDocument doc;
+        DenseSpecDocument doc;
         try {
-            doc = mapper.readValue(text, ModelSpecDocument.class);
+            doc = mapper.readValue(text, DenseSpecDocument.class);
         } catch (UnrecognizedPropertyException e) {
             String path = path(e);
-            List<String> known = path.startsWith("optimizer.") ? ModelSpecDocument.OptimizerDocument.KEYS
-                    : ModelSpecDocument.KEYS;
+            List<String> known = path.startsWith("optimizer.") ? DenseSpecDocument.OptimizerDocument.KEYS
+                    : DenseSpecDocument.KEYS;
             throw new IllegalArgumentException("model spec: unknown key '" + path + "' (known: "
                     + String.join(", ", known) + ")", e);
         } catch (MismatchedInputException e) {
@@ -79,10 +79,10 @@ final class ModelSpecReader {
         if (Collection.class.isAssignableFrom(target)) {
             return "a list of layer widths, like [32, 16]";
         }
-        if (target == ModelSpecDocument.OptimizerDocument.class) {
+        if (target == DenseSpecDocument.OptimizerDocument.class) {
             return "a mapping like {type: adam}";
         }
-        return "a mapping with keys " + String.join(", ", ModelSpecDocument.KEYS);
+        return "a mapping with keys " + String.join(", ", DenseSpecDocument.KEYS);
     }
 
     private static String path(JsonMappingException e) {
@@ -100,11 +100,11 @@ final class ModelSpecReader {
         return sb.isEmpty() ? "(root)" : sb.toString();
     }
 
-    private static ModelSpec toSpec(ModelSpecDocument doc) {
+    private static DenseSpec toSpec(DenseSpecDocument doc) {
         if (doc.type() == null) {
             throw new IllegalArgumentException("model spec: 'type' is required (logistic, mlp)");
         }
-        return new ModelSpec(
+        return new DenseSpec(
                 SpecKeys.parse(ModelType.class, doc.type(), "type"),
                 doc.hidden(),
                 doc.dropout() == null ? 0 : doc.dropout(),
@@ -114,7 +114,7 @@ final class ModelSpecReader {
                 doc.init() == null ? InitScheme.AUTO : SpecKeys.parse(InitScheme.class, doc.init(), "init"));
     }
 
-    private static OptimizerSpec toOptimizer(ModelSpecDocument.OptimizerDocument o) {
+    private static OptimizerSpec toOptimizer(DenseSpecDocument.OptimizerDocument o) {
         if (o.type() == null) {
             throw new IllegalArgumentException("model spec: 'optimizer.type' is required (sgd, adam)");
         }
