@@ -51,7 +51,8 @@ public final class Dashboard implements AutoCloseable {
                 cfg.jetty.addConnector((server, http) -> TlsConnector.create(server, http, settings));
             }
             cfg.routes.before(this::authorize);
-            cfg.routes.get("/", ctx -> html(ctx, DashboardPages.overview(view, runParam(ctx))));
+            cfg.routes.get("/", ctx -> html(ctx, DashboardPages.overview(view, runParam(ctx),
+                    !"0".equals(ctx.queryParam("live")))));
             cfg.routes.get("/audit", ctx -> html(ctx, DashboardPages.audit(view, runParam(ctx),
                     ctx.queryParam("site"), ctx.queryParam("kind"))));
             cfg.routes.get("/runs", ctx -> html(ctx, DashboardPages.runs(view)));

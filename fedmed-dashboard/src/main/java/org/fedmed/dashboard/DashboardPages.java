@@ -30,11 +30,11 @@ final class DashboardPages {
                 + "</body></html>";
     }
 
-    static String overview(StoreView view, Long runId) {
+    static String overview(StoreView view, Long runId, boolean live) {
         var run = view.run(runId);
         if (run.isEmpty()) {
             return page("fedmed dashboard", "<p id=\"no-run\">No run in " + Html.escape(view.database().toString())
-                    + " yet.</p>" + live());
+                    + " yet.</p>" + (live ? live() : ""));
         }
         RunInfo r = run.get();
         List<RoundRecord> rounds = view.rounds(r.id());
@@ -93,7 +93,7 @@ final class DashboardPages {
                     eps.add(new double[]{rr.round(), v});
                 }
             }
-            b.append(SvgChart.lines("epsilon", "privacy spent: " + metric + " over rounds", Map.of(metric, eps)));
+            b.append(SvgChart.lines("epsilon-" + metric, "privacy spent: " + metric + " over rounds", Map.of(metric, eps)));
         }
         b.append("<h2>Rounds</h2><table id=\"rounds\"><tr><th>round</th><th>completed</th><th>sites</th>"
                 + "<th>duration ms</th><th>evaluation</th><th>checkpoint</th></tr>");
@@ -105,7 +105,7 @@ final class DashboardPages {
                     .append("\">safetensors</a></td></tr>");
         }
         b.append("</table>");
-        return page("fedmed dashboard: " + r.name(), b + live());
+        return page("fedmed dashboard: " + r.name(), b + (live ? live() : ""));
     }
 
     private static String totalRounds(RunInfo r) {
@@ -120,7 +120,10 @@ final class DashboardPages {
         return b.toString().strip();
     }
 
-    /** Reloads the page when the server says the store changed (server-sent events; works without it too). */
+    /**
+     * Reloads the page when the server says the store changed (server-sent events); left out with {@code ?live=0},
+     * for a page that never changes once loaded.
+     */
     private static String live() {
         return "<script>new EventSource('/events').addEventListener('change',()=>location.reload());</script>";
     }

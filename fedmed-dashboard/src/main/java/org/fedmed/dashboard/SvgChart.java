@@ -13,7 +13,8 @@ final class SvgChart {
 
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
             "#e377c2", "#17becf"};
-    private static final int W = 560;
+    private static final int W = 660;
+    private static final int LEGEND = 110;
     private static final int H = 220;
     private static final int PAD = 40;
 
@@ -42,7 +43,7 @@ final class SvgChart {
         b.append("<text x=\"").append(PAD).append("\" y=\"14\" font-size=\"12\">").append(Html.escape(title))
                 .append("</text>");
         b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\""
-                + " stroke=\"#999\"/>", PAD, 20, W - 2 * PAD, H - 20 - PAD));
+                + " stroke=\"#999\"/>", PAD, 20, W - 2 * PAD - LEGEND, H - 20 - PAD));
         if (minX == Double.POSITIVE_INFINITY) {
             return b.append("<text x=\"60\" y=\"100\">no rounds yet</text></svg>").toString();
         }
@@ -55,7 +56,7 @@ final class SvgChart {
         b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"28\" font-size=\"10\">%.4g</text>"
                 + "<text x=\"2\" y=\"%d\" font-size=\"10\">%.4g</text>"
                 + "<text x=\"%d\" y=\"%d\" font-size=\"10\">round %d</text><text x=\"%d\" y=\"%d\" font-size=\"10\">"
-                + "round %d</text>", maxY, H - PAD, minY, PAD, H - PAD + 14, (int) minX, W - PAD - 50, H - PAD + 14,
+                + "round %d</text>", maxY, H - PAD, minY, PAD, H - PAD + 14, (int) minX, W - PAD - LEGEND - 50, H - PAD + 14,
                 (int) maxX));
         int c = 0;
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
@@ -66,7 +67,7 @@ final class SvgChart {
                 if (!Double.isFinite(p[1])) {
                     continue;
                 }
-                double x = PAD + (p[0] - minX) / (maxX - minX) * (W - 2 * PAD);
+                double x = PAD + (p[0] - minX) / (maxX - minX) * (W - 2 * PAD - LEGEND);
                 double y = 20 + (maxY - p[1]) / (maxY - minY) * (H - 20 - PAD);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 dots.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"2\""
@@ -76,7 +77,7 @@ final class SvgChart {
             b.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.5\" points=\"")
                     .append(pts.toString().strip()).append("\"/>").append(dots);
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"%s\">%s</text>",
-                    W - PAD + 2 - 0, 30 + 12 * c, colour, Html.escape(e.getKey())));
+                    W - PAD - LEGEND + 4, 30 + 12 * c, colour, Html.escape(e.getKey())));
             c++;
         }
         return b.append("</svg>").toString();
