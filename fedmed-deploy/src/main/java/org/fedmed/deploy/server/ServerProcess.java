@@ -146,14 +146,14 @@ public final class ServerProcess {
                     .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(), definition().schema()));
             int port = config.listenPort() != null ? config.listenPort() : kit.address().port();
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
-            org.fedmed.dashboard.Dashboard dashboard = null;
+            // before the run is created or reopened: a missing token or a port in use changes no run
+            org.fedmed.dashboard.Dashboard dashboard = startDashboard(kit);
             ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("fedmed-pki-reload").daemon().factory());
             try (StoreAuditEvents events = new StoreAuditEvents(store);
                  FederationServer server = listen(bind, kit, authorizer, settings, events)) {
                 RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store);
                 events.attach(start.runId());
-                dashboard = startDashboard(kit);
                 server.pool().nameRun(kit.federation() + "/" + config.run() + "#" + start.runId() + "@"
                         + store.latestRun(config.run()).filter(r -> r.id() == start.runId())
                         .map(r -> r.created().toString()).orElse(""));
