@@ -55,6 +55,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--delta", paramLabel = "D", description = "With --epsilon: the delta of the noise. Default:"
             + " ${DEFAULT-VALUE}.")
     double delta = 1e-5;
+    @picocli.CommandLine.Mixin
+    LogOptions log = new LogOptions();
+    @picocli.CommandLine.Mixin
+    TrackingOptions tracking = new TrackingOptions();
+    @Option(names = "--tracking-dir", paramLabel = "DIR", description = "Where the run's metrics.csv, metrics.jsonl"
+            + " and TensorBoard files go. Default: the folder 'tracking' beside the store.")
+    Path trackingDir;
 
     @Override
     public Integer call() throws Exception {
@@ -80,10 +87,12 @@ final class ServerCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("option '--fallback': expected fail or previous-good-round,"
                     + " got '" + fallback + "'");
         };
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = log.console(spec.commandLine().getOut(), "server", null);
         ServerConfig cfg = ServerConfig.load(config);
         ServerProcess process = new ServerProcess(cfg, DatasetRegistry.fromEnvironment(), out,
-                allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY);
+                allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY)
+                .withTracking(tracking.settings(trackingDir != null ? trackingDir
+                        : cfg.store().toAbsolutePath().resolveSibling("tracking")));
         Thread onSignal = new Thread(() -> stopOnSignal(process), "fedmed-server-stop");
         Runtime.getRuntime().addShutdownHook(onSignal);
         ServerProcess.Outcome outcome;

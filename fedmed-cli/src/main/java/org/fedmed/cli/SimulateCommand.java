@@ -17,7 +17,11 @@ import org.fedmed.sim.export.SimulationExport;
 import org.fedmed.server.export.ModelExporter;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.ComparisonTable;
+import org.fedmed.sim.report.ReportTracking;
 import org.fedmed.sim.report.ReportWriter;
+import org.fedmed.server.track.MetricFiles;
+import org.fedmed.server.track.RunTracker;
+import org.fedmed.server.track.TrackingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.fedmed.plan.PlanSettings;
@@ -26,7 +30,8 @@ import org.fedmed.plan.PlanSettings;
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Simulates a federation in one process and compares three regimes on the same splits:",
                 "local-only (each site alone), federated, and centralized (pooled training data).",
-                "Writes results.json, results.csv, rounds.csv and PNG plots to --out."})
+                "Writes results.json, results.csv, rounds.csv, PNG plots, report.html (one self-contained page),",
+                "metrics.csv, metrics.jsonl and TensorBoard event files (tensorboard/) to --out."})
 final class SimulateCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -38,18 +43,25 @@ final class SimulateCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
+    @picocli.CommandLine.Mixin
+    LogOptions log = new LogOptions();
+    @picocli.CommandLine.Mixin
+    TrackingOptions tracking = new TrackingOptions();
 
     @Override
     public Integer call() throws IOException {
         SimulationConfig cfg = run.resolve();
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
                 data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type(),
                 cfg.strategy().name(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
         data.warnings().forEach(w -> stdout.println("warning: " + w));
-        ExperimentProgress progress = ProgressBarReporter.onStderr(noProgress);
+        ExperimentProgress progress = log.format() == org.fedmed.server.log.LogFormat.JSON && !noProgress
+                ? new LogProgress(new org.fedmed.server.log.EventLog(new PrintWriter(System.err, true,
+                java.nio.charset.StandardCharsets.UTF_8), org.fedmed.server.log.LogFormat.JSON))
+                : ProgressBarReporter.onStderr(noProgress);
         ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -60,6 +72,13 @@ final class SimulateCommand implements Callable<Integer> {
             files.add(model);
             files.add(ModelExporter.provenancePath(model));
         }
+        try (RunTracker tracker = RunTracker.open(tracking.settings(dir))) {
+            ReportTracking.record(report, tracker, java.util.Map.of("dataset", data.name(), "seed",
+                    Long.toString(cfg.seed()), "strategy", cfg.strategy().name(), "rounds", Integer.toString(cfg.rounds())));
+        }
+        files.add(dir.resolve(MetricFiles.CSV));
+        files.add(dir.resolve(MetricFiles.JSONL));
+        files.add(dir.resolve(TrackingSettings.TENSORBOARD));
         stdout.println();
         stdout.print(ComparisonTable.render(report));
         report.warnings().forEach(w -> stdout.println("warning: " + w));
@@ -69,6 +88,7 @@ final class SimulateCommand implements Callable<Integer> {
                     report.federated().stopReason().replace('_', ' '), report.federated().stopDetail());
         }
         stdout.println("report written to " + dir + ": " + files.stream().map(p -> p.getFileName().toString()).toList());
+        stdout.flush();
         return 0;
     }
 

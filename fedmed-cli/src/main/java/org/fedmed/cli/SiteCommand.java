@@ -35,6 +35,8 @@ final class SiteCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Leave (exit status 0) when the run this site took part in ends,"
             + " instead of waiting for the next one.")
     boolean once;
+    @picocli.CommandLine.Mixin
+    LogOptions log = new LogOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -48,8 +50,12 @@ final class SiteCommand implements Callable<Integer> {
         }
         SiteProcess site;
         try {
-            site = SiteProcess.start(SiteConfig.load(config), DatasetRegistry.fromEnvironment(), out,
-                    allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY);
+            SiteConfig cfg = SiteConfig.load(config);
+            KeyFilePolicy keys = allowReadableKey ? KeyFilePolicy.ALLOW_READABLE : KeyFilePolicy.REQUIRE_OWNER_ONLY;
+            if (log.format() == org.fedmed.server.log.LogFormat.JSON) {
+                out = log.console(out, "site", org.fedmed.pki.SiteKit.load(cfg.kit(), keys).site());
+            }
+            site = SiteProcess.start(cfg, DatasetRegistry.fromEnvironment(), out, keys);
         } catch (MissingKitException e) {
             throw e.namedBy(config, "kit");
         }

@@ -34,6 +34,7 @@ final class FedmedProcess implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("--sun-misc-unsafe-memory-access=allow");
+        command.add("--enable-native-access=ALL-UNNAMED"); // as bin/fedmed runs it
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("org.fedmed.cli.FedmedCommand");

@@ -11,22 +11,25 @@ import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.objective.Objective;
 import org.fedmed.core.strategy.WeightCaps;
+import org.fedmed.server.log.EventLog;
 
 /**
  * The server's console log of a run: one line per round (sites that delivered, the objective's watched loss and
  * headline score, such as log loss and ROC AUC or MSE and R², time), one per site
  * failure with its reason, and the stop reason. Lines, not a bar, since a server usually runs under a service
- * manager whose log keeps them.
+ * manager whose log keeps them. They go through the {@link EventLog} behind the writer ({@link EventLog#of}): in
+ * JSON format each is an event ({@code round.finished}, {@code site.failed}, {@code site.weight_capped},
+ * {@code run.finished}) with its round and site as fields.
  */
 final class RoundPrinter implements RunListener {
 
-    private final PrintWriter out;
+    private final EventLog log;
     private final String lossMetric;
     private final String headline;
     private final int totalRounds;
 
     RoundPrinter(PrintWriter out, Objective objective, int totalRounds) {
-        this.out = out;
+        this.log = EventLog.of(out);
         this.lossMetric = objective.watchedLoss();
         this.headline = objective.headlineMetric();
         this.totalRounds = totalRounds;
@@ -34,30 +37,29 @@ final class RoundPrinter implements RunListener {
 
     @Override
     public void siteFailed(SiteFailure f) {
-        out.printf("  round %d: site '%s' %s: %s%n", f.round(), f.siteId(), f.kind().name().toLowerCase(Locale.ROOT),
-                f.reason());
-        out.flush();
+        log.log(EventLog.Level.WARN, "site.failed", String.format("  round %d: site '%s' %s: %s", f.round(),
+                f.siteId(), f.kind().name().toLowerCase(Locale.ROOT), f.reason()), f.round(), f.siteId());
     }
 
     @Override
     public void weightCapped(int round, WeightCaps.Capped c) {
-        out.printf(Locale.ROOT, "  round %d: site '%s' claimed weight %.6g, capped at %.6g (%.0f%% of the round)%n",
-                round, c.siteId(), c.weight(), c.cappedWeight(), 100 * c.share());
-        out.flush();
+        log.log(EventLog.Level.WARN, "site.weight_capped", String.format(Locale.ROOT,
+                "  round %d: site '%s' claimed weight %.6g, capped at %.6g (%.0f%% of the round)", round, c.siteId(),
+                c.weight(), c.cappedWeight(), 100 * c.share()), round, c.siteId());
     }
 
     @Override
     public void roundFinished(RoundRecord r, ModelParameters global) {
-        out.printf(Locale.ROOT, "round %d/%d: %d of %d sites delivered%s (%.2f s)%n", r.round(), totalRounds,
-                r.succeeded().size(), r.selected().size(), metrics(r.evalMetrics()), r.durationMillis() / 1000.0);
-        out.flush();
+        log.info("round.finished", String.format(Locale.ROOT, "round %d/%d: %d of %d sites delivered%s (%.2f s)",
+                r.round(), totalRounds, r.succeeded().size(), r.selected().size(), metrics(r.evalMetrics()),
+                r.durationMillis() / 1000.0), r.round(), null);
     }
 
     @Override
     public void runFinished(RunResult result) {
-        out.printf("run finished after %d rounds: %s (%s)%n", result.rounds().size(),
-                result.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.stopDetail());
-        out.flush();
+        log.info("run.finished", String.format("run finished after %d rounds: %s (%s)", result.rounds().size(),
+                result.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.stopDetail()),
+                result.rounds().size(), null);
     }
 
     private String metrics(Map<String, Double> eval) {

@@ -78,6 +78,8 @@ public final class ServerProcess {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final KeyFilePolicy keys;
     private volatile RoundEngine engine;
+    private org.fedmed.server.track.TrackingSettings tracking;
+    private org.fedmed.server.track.RunTracker tracker;
 
     public ServerProcess(ServerConfig config, DatasetRegistry registry, PrintWriter out) {
         this(config, registry, out, KeyFilePolicy.REQUIRE_OWNER_ONLY);
@@ -92,6 +94,15 @@ public final class ServerProcess {
     }
 
     /**
+     * This process, also tracking the run's metrics to {@code settings} ({@code metrics.csv}, {@code metrics.jsonl},
+     * TensorBoard, MLflow if named) under the name {@code <run>-<run id>}; call before {@link #run}.
+     */
+    public ServerProcess withTracking(org.fedmed.server.track.TrackingSettings settings) {
+        this.tracking = settings;
+        return this;
+    }
+
+    /**
      * Runs the configured run to its end: a new run, or with {@code resume} the latest run of that name from its
      * last recorded round.
      *
@@ -101,6 +112,9 @@ public final class ServerProcess {
         try {
             return runToEnd(resume, fallback);
         } finally {
+            if (tracker != null) {
+                tracker.close();
+            }
             ended.countDown();
         }
     }
@@ -181,6 +195,12 @@ public final class ServerProcess {
                     }
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
+                    if (tracking != null) {
+                        tracker = org.fedmed.server.track.RunTracker.open(tracking);
+                        listeners = RunListener.all(listeners, tracker.listener(config.run() + "-" + start.runId(),
+                                java.util.Map.of("run", config.run(), "federation", kit.federation(),
+                                        "strategy", plan.strategy().name(), "model", plan.specLabel())));
+                    }
                     RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
                     engine = rounds;
                     if (stopRequest.get() != null) {

@@ -24,14 +24,16 @@ import org.knowm.xchart.style.Styler;
 /**
  * Writes a comparison report to a folder: {@code results.json} (everything, with provenance),
  * {@code results.csv} (one row per regime and site), {@code rounds.csv} (the federated run log),
- * {@code learning_curves.png} and {@code per_site.png}. Each file is written to a temporary name and moved
+ * {@code learning_curves.png}, {@code per_site.png} and {@code report.html} (all of it in one page that opens
+ * offline, see {@link HtmlReport}). Each file is written to a temporary name and moved
  * into place, so an interrupted run never leaves a half-written report over a good one.
  */
 public final class ReportWriter {
 
     /** Files a report consists of. */
     public static final List<String> FILES =
-            List.of("results.json", "results.csv", "rounds.csv", "learning_curves.png", "per_site.png");
+            List.of("results.json", "results.csv", "rounds.csv", "learning_curves.png", "per_site.png",
+                    "report.html");
 
     private final ObjectMapper json = ConfigLoader.jsonWriter();
 
@@ -44,6 +46,7 @@ public final class ReportWriter {
             written.add(atomically(dir.resolve("rounds.csv"), p -> Files.writeString(p, roundsCsv(report))));
             written.add(atomically(dir.resolve("learning_curves.png"), p -> learningCurves(report, p)));
             written.add(atomically(dir.resolve("per_site.png"), p -> perSite(report, p)));
+            written.add(atomically(dir.resolve("report.html"), p -> Files.writeString(p, HtmlReport.render(report))));
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report to " + dir + ": " + e.getMessage(), e);
