@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -16,21 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.pki.FederationSpec;
@@ -148,6 +140,38 @@ class DashboardTest {
             }
             // the dashboard never held the writer's lock: the writer can still write after it closed, and while open
             writer.audit("server", org.fedmed.server.store.AuditEvent.RUN_CREATED, "after the dashboard");
+        }
+    }
+
+    @Test
+    void openEventStreamIsToldOfANewRoundWithinAFewPolls() throws Exception {
+        Path db = dir.resolve("runs.db");
+        try (RunStore writer = RunStore.open(db)) {
+            writer.createRun("before", "{}", 1);
+            try (Dashboard d = Dashboard.start(DashboardSettings.local(db, TOKEN))) {
+                var lines = HTTP.send(HttpRequest.newBuilder(URI.create(d.url() + "/events")).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + TOKEN.value()).build(),
+                        HttpResponse.BodyHandlers.ofLines());
+                assertEquals(200, lines.statusCode());
+                assertTrue(lines.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+                        lines.headers().map().toString());
+                var it = lines.body().iterator();
+                var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    String previous = "";
+                    while (it.hasNext()) {
+                        String line = it.next();
+                        if (previous.equals("event: change") && line.startsWith("data: ")) {
+                            return line.substring(6);
+                        }
+                        previous = line;
+                    }
+                    return null;
+                });
+                TestRun.run(writer, dir.resolve("checkpoints"), 2, new RunListener() { });
+                // the poll is 1 s; a generous bound for a loaded machine
+                String rounds = reader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(rounds != null && Integer.parseInt(rounds) >= 0, "a change event with the rounds seen");
+            }
         }
     }
 
