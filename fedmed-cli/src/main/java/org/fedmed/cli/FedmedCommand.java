@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Federated learning for healthcare: sites keep their data, a coordinator runs rounds.",
         subcommands = {SimulateCommand.class, TuneCommand.class, DatasetsCommand.class, AnalyticsCommand.class, ProvisionCommand.class,
                 PrivacyCommand.class, TradeoffCommand.class, BenchmarkCommand.class, ServerCommand.class,
-                SiteCommand.class, ExportCommand.class, PredictCommand.class, RunsCommand.class,
+                SiteCommand.class, ExportCommand.class, PredictCommand.class, RunsCommand.class, DashboardCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {
 

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * <pre>
  * DIR/federation.yaml        the manifest: sites, serials, fingerprints, revocations
  * DIR/ca/ca.pem, ca.key      the CA; ca.key never leaves this folder
- * DIR/server/                the server's startup kit: server.yaml, ca.pem, server.pem, server.key, crl.pem, sites.txt
+ * DIR/server/                the server's startup kit: server.yaml, ca.pem, server.pem, server.key, crl.pem, sites.txt,
+ *                            operator.token (the dashboard's token, owner-only)
  * DIR/sites/NAME/            a site's startup kit: site.yaml, ca.pem, NAME.pem, NAME.key
  * </pre>
  *
@@ -27,6 +28,7 @@ public record KitLayout(Path root) {
     public static final String SERVER_KEY = "server.key";
     public static final String CRL = "crl.pem";
     public static final String SITES_LIST = "sites.txt";
+    public static final String OPERATOR_TOKEN = "operator.token";
     public static final String SITE_CONFIG = "site.yaml";
 
     public KitLayout {

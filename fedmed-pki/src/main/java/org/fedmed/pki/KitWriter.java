@@ -40,6 +40,12 @@ final class KitWriter {
         privateKey(dir.resolve(KitLayout.siteKeyFile(site)), credential.privateKey());
     }
 
+    /** A file only its owner may read. */
+    void secret(Path file, String text) {
+        SecureFiles.writeNew(file, text, true);
+        written.add(root.relativize(file));
+    }
+
     void text(Path file, String text) {
         SecureFiles.writeNew(file, text, false);
         written.add(root.relativize(file));

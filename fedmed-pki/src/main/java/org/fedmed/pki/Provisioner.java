@@ -102,6 +102,7 @@ public final class Provisioner {
         w.privateKey(serverDir.resolve(KitLayout.SERVER_KEY), server.privateKey());
         w.pem(serverDir.resolve(KitLayout.CRL), crl);
         w.text(serverDir.resolve(KitLayout.SITES_LIST), ServerKit.sitesListText(federation, spec.sites()));
+        w.secret(serverDir.resolve(KitLayout.OPERATOR_TOKEN), OperatorToken.generate(random).value() + "\n");
 
         List<FederationManifest.Site> sites = new ArrayList<>();
         for (String site : spec.sites()) {

@@ -46,13 +46,27 @@ class ProvisionerTest {
     }
 
     @Test
+    void theServerKitHoldsAnOwnerOnlyOperatorTokenOf64HexDigits() throws IOException {
+        ProvisionedFederation fed = provisionDemo();
+        Path file = fed.serverKit().resolve(KitLayout.OPERATOR_TOKEN);
+        OperatorToken token = OperatorToken.read(fed.serverKit());
+        assertEquals(Files.readString(file).strip(), token.value());
+        assertEquals(64, token.value().length());
+        if (SecureFiles.supportsPosix(file.getParent())) {
+            assertEquals(SecureFiles.OWNER_ONLY_FILE, Files.getPosixFilePermissions(file));
+        }
+        assertFalse(token.matches(token.value().substring(1) + "0"));
+        assertFalse(token.toString().contains(token.value()), "toString hides the token");
+    }
+
+    @Test
     void eachKitHoldsItsFilesAndOnlyTheCaDirectoryHoldsTheCaKey() throws IOException {
         ProvisionedFederation fed = provisionDemo();
         Path dir = fed.directory();
         List<Path> expected = new ArrayList<>(List.of(Path.of("federation.yaml"), Path.of("ca/ca.pem"),
                 Path.of("ca/ca.key"), Path.of("server/server.yaml"), Path.of("server/ca.pem"),
                 Path.of("server/server.pem"), Path.of("server/server.key"), Path.of("server/crl.pem"),
-                Path.of("server/sites.txt")));
+                Path.of("server/sites.txt"), Path.of("server/operator.token")));
         for (String s : List.of("a", "b", "c")) {
             for (String f : List.of("site.yaml", "ca.pem", s + ".pem", s + ".key")) {
                 expected.add(Path.of("sites", s, f));

@@ -35,17 +35,41 @@ import org.fedmed.transport.server.DeliveryOrder;
  * @param deliveryOrder  in which order results reach the aggregator; task order makes a run reproducible
  * @param crlReload      how often the site list and revocation list are re-read
  * @param training       the model, strategy, rounds and local training settings
+ * @param dashboard      whether and where the server serves its web dashboard (section {@code dashboard})
  */
 public record ServerConfig(Path file, Path kit, String listenHost, Integer listenPort, String run, Path store,
                            Path checkpoints, int keepCheckpoints, int waitForSites, Duration waitTimeout,
                            Duration heartbeatInterval, Duration heartbeatTimeout, double maxUpdateNorm,
-                           DeliveryOrder deliveryOrder, Duration crlReload, SimulationConfig training) {
+                           DeliveryOrder deliveryOrder, Duration crlReload, SimulationConfig training,
+                           Dashboard dashboard) {
+
+    /**
+     * The {@code dashboard} section: off unless {@code enabled: true}; on {@code host} (127.0.0.1 by default) and
+     * {@code port} (8480 by default, 0 for any free one), over TLS with the kit's certificate and its operator token.
+     */
+    public record Dashboard(boolean enabled, String host, int port) {
+        /** The section's defaults: disabled, 127.0.0.1, 8480. */
+        public static final Dashboard OFF = new Dashboard(false, "127.0.0.1", 8480);
+
+        public Dashboard {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("dashboard.host must not be blank");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("dashboard.port must be 0..65535, got " + port);
+            }
+        }
+    }
+
+    /** The {@code dashboard} section as written. */
+    record DashboardRaw(Boolean enabled, String host, Integer port) {
+    }
 
     /** The file's keys, as written (snake_case). */
     record Raw(String kit, String listen, String run, String store, String checkpoints, Integer keepCheckpoints,
                Integer waitForSites, Integer waitTimeoutSeconds, Integer heartbeatIntervalSeconds,
                Integer heartbeatTimeoutSeconds, Double maxUpdateNorm, String deliveryOrder, Integer crlReloadSeconds,
-               JsonNode training) {
+               JsonNode training, DashboardRaw dashboard) {
     }
 
     /** Reads and checks a server config; errors name the file and the key. */
@@ -100,7 +124,23 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
                 Duration.ofSeconds(positive(where, "wait_timeout_seconds", raw.waitTimeoutSeconds(), 600)),
                 Duration.ofSeconds(heartbeat), Duration.ofSeconds(silence), norm,
                 deliveryOrder(where, raw.deliveryOrder()),
-                Duration.ofSeconds(positive(where, "crl_reload_seconds", raw.crlReloadSeconds(), 30)), training);
+                Duration.ofSeconds(positive(where, "crl_reload_seconds", raw.crlReloadSeconds(), 30)), training,
+                dashboard(where, raw.dashboard()));
+    }
+
+    private static Dashboard dashboard(String where, DashboardRaw d) {
+        if (d == null) {
+            return Dashboard.OFF;
+        }
+        int port = d.port() == null ? Dashboard.OFF.port() : d.port();
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(where + ": key 'dashboard.port' must be 0..65535, got " + port);
+        }
+        if (d.host() != null && d.host().isBlank()) {
+            throw new ConfigException(where + ": key 'dashboard.host' must not be blank");
+        }
+        return new Dashboard(Boolean.TRUE.equals(d.enabled()), d.host() == null ? Dashboard.OFF.host() : d.host().strip(),
+                port);
     }
 
     /**

@@ -160,6 +160,8 @@ public final class ServerProcess {
                     .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(), definition().schema()));
             int port = config.listenPort() != null ? config.listenPort() : kit.address().port();
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
+            // before the run is created or reopened: a missing token or a port in use changes no run
+            org.fedmed.dashboard.Dashboard dashboard = startDashboard(kit);
             ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("fedmed-pki-reload").daemon().factory());
             try (StoreAuditEvents events = new StoreAuditEvents(store);
@@ -222,6 +224,9 @@ public final class ServerProcess {
                 }
             } finally {
                 reloads.shutdownNow();
+                if (dashboard != null) {
+                    dashboard.close();
+                }
             }
         }
     }
@@ -344,6 +349,25 @@ public final class ServerProcess {
                     cut);
             out.flush();
         }
+    }
+
+    /**
+     * The web dashboard over this run's store (read-only), when {@code dashboard.enabled}: over TLS with the kit's
+     * certificate, asking for the kit's operator token; {@code null} when disabled.
+     */
+    private org.fedmed.dashboard.Dashboard startDashboard(ServerKit kit) {
+        ServerConfig.Dashboard d = config.dashboard();
+        if (!d.enabled()) {
+            return null;
+        }
+        var settings = new org.fedmed.dashboard.DashboardSettings(config.store(), d.host(), d.port(),
+                org.fedmed.pki.OperatorToken.read(kit.directory()), null, Duration.ofSeconds(1))
+                .withTls(new org.fedmed.dashboard.DashboardSettings.Tls(kit.certificate(), kit.privateKey()));
+        org.fedmed.dashboard.Dashboard dash = org.fedmed.dashboard.Dashboard.start(settings);
+        out.printf("dashboard on %s (operator token: %s in the kit)%n", dash.url(),
+                kit.directory().resolve(org.fedmed.pki.KitLayout.OPERATOR_TOKEN));
+        out.flush();
+        return dash;
     }
 
     private static RunListener both(RunListener first, RunListener second) {

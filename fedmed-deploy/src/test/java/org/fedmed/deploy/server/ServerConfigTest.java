@@ -47,6 +47,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void dashboardIsOffByDefaultAndOnLoopbackWhenEnabled(@TempDir Path tmp) throws Exception {
+        assertEquals(new ServerConfig.Dashboard(false, "127.0.0.1", 8480),
+                ServerConfig.load(write(tmp, MINIMAL)).dashboard());
+        assertEquals(new ServerConfig.Dashboard(true, "127.0.0.1", 9000),
+                ServerConfig.load(write(tmp, MINIMAL + "dashboard:\n  enabled: true\n  port: 9000\n")).dashboard());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(write(tmp, MINIMAL + "dashboard:\n  enabled: true\n  bind: 1.2.3.4\n")));
+        assertTrue(e.getMessage().contains("bind"), e.getMessage());
+    }
+
+    @Test
     void unknownKeyIsNamedWithTheKnownOnes(@TempDir Path tmp) throws Exception {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.load(write(tmp, MINIMAL + "listen_on: 1.2.3.4:5\n")));

@@ -110,6 +110,46 @@ class ServerStartTest {
     }
 
     @Test
+    void serverServesItsDashboardOverTlsAskingForTheKitsToken() throws Exception {
+        provision(List.of("a", "b"));
+        ServerConfig config = config("wait_for_sites: 2\ndashboard: {enabled: true, port: 0}", "");
+        assertEquals(new ServerConfig.Dashboard(true, "127.0.0.1", 0), config.dashboard());
+        StringWriter out = new StringWriter();
+        ServerProcess server = server(config, out);
+        CompletableFuture<ServerProcess.Outcome> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.run(false, FallbackPolicy.FAIL);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!out.toString().contains("listening on") && !outcome.isDone() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        var m = java.util.regex.Pattern.compile("dashboard on (https://127\\.0\\.0\\.1:\\d+)").matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        var ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", org.fedmed.pki.Pem.readCertificate(kit.resolve(KitLayout.CA_CERTIFICATE)));
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(ks);
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        var http = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+        String token = org.fedmed.pki.OperatorToken.read(kit).value();
+        var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "/runs"))
+                .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.body().contains("<td>heart</td>"), ok.body());
+        var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "/runs")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode());
+        assertTrue(server.stopAndAwait("test stop", Duration.ofSeconds(30)));
+        assertTrue(outcome.get().stopped());
+    }
+
+    @Test
     void portInUseCreatesNoRunAndTheNextStartWithTheNameListens() throws Exception {
         provision(List.of("a", "b"));
         ServerConfig config = config("wait_for_sites: 1", "");

@@ -119,6 +119,50 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing store for reading only ({@code mode=ro}, and {@code query_only} on the connection): it
+     * never migrates, creates or writes, and never takes the write lock, so a server that records rounds into the
+     * same file goes on while this connection reads (WAL readers see the last committed round). Every write method
+     * of the returned store fails with a {@link RunStoreException}.
+     *
+     * @throws RunStoreException the file does not exist, is not a run store, or has a newer schema than this build
+     */
+    public static RunStore openReadOnly(Path db) {
+        Path file = db.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new RunStoreException(file, "cannot open it read-only: no such file (a run store is created by"
+                    + " the server or by a run that writes one)");
+        }
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setReadOnly(true);
+        cfg.setBusyTimeout(10_000);
+        Connection c = null;
+        try {
+            c = connect(cfg, file);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA query_only = ON");
+            }
+            int version = StoreSchema.version(c);
+            if (version < 1 || version > StoreSchema.CURRENT_VERSION) {
+                throw new RunStoreException(file, "cannot open it read-only: schema version " + version
+                        + ", expected 1.." + StoreSchema.CURRENT_VERSION + " (is it a fedmed run store?)");
+            }
+            return new RunStore(file, c, Clock.systemUTC());
+        } catch (SQLException | RuntimeException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            if (e instanceof RunStoreException rse) {
+                throw rse;
+            }
+            throw new RunStoreException(file, "open the database read-only", e);
+        }
+    }
+
     /** The database file. */
     public Path database() {
         return database;

@@ -1,0 +1,235 @@
+package org.fedmed.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.engine.RunListener;
+import org.fedmed.pki.FederationSpec;
+import org.fedmed.pki.KitLayout;
+import org.fedmed.pki.OperatorToken;
+import org.fedmed.pki.Provisioner;
+import org.fedmed.pki.ServerAddress;
+import org.fedmed.server.store.RunStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DashboardTest {
+
+    private static final OperatorToken TOKEN = OperatorToken.generate(new SecureRandom(new byte[]{1}));
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @TempDir
+    Path dir;
+
+    private Path storeWithRun(int rounds) {
+        Path db = dir.resolve("runs.db");
+        try (RunStore store = RunStore.open(db)) {
+            TestRun.run(store, dir.resolve("checkpoints"), rounds, new RunListener() { });
+        }
+        return db;
+    }
+
+    private static HttpResponse<String> get(String url, String bearer) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(url));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void refusesRequestsWithoutOrWithAWrongToken() throws Exception {
+        try (Dashboard d = Dashboard.start(DashboardSettings.local(storeWithRun(2), TOKEN))) {
+            for (String path : List.of("/", "/audit", "/runs", "/metrics", "/events", "/download/checkpoint/1/1")) {
+                assertEquals(401, get(d.url() + path, null).statusCode(), path + " without a token");
+                assertEquals(401, get(d.url() + path, "0".repeat(64)).statusCode(), path + " with a wrong token");
+                assertEquals(401, get(d.url() + path + "?token=" + "f".repeat(64), null).statusCode(),
+                        path + " with a wrong ?token=");
+            }
+            var wrongCookie = HTTP.send(HttpRequest.newBuilder(URI.create(d.url() + "/"))
+                    .header("Cookie", Dashboard.COOKIE + "=" + "1".repeat(64)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrongCookie.statusCode());
+            assertEquals(200, get(d.url() + "/", TOKEN.value()).statusCode());
+        }
+    }
+
+    @Test
+    void firstVisitWithTheTokenSetsAStrictHttpOnlyCookieAndRedirectsWithoutIt() throws Exception {
+        try (Dashboard d = Dashboard.start(DashboardSettings.local(storeWithRun(1), TOKEN))) {
+            var first = get(d.url() + "/audit?site=hospital-a&token=" + TOKEN.value(), null);
+            assertEquals(303, first.statusCode());
+            assertEquals("/audit?site=hospital-a", first.headers().firstValue("Location").orElseThrow());
+            String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(cookie.startsWith(Dashboard.COOKIE + "=" + TOKEN.value() + ";"), cookie);
+            assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+            var next = HTTP.send(HttpRequest.newBuilder(URI.create(d.url() + "/audit?site=hospital-a"))
+                    .header("Cookie", Dashboard.COOKIE + "=" + TOKEN.value()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, next.statusCode());
+            assertTrue(next.body().contains("chain: <b>intact</b>"), next.body());
+            assertFalse(next.body().contains("<td>hospital-b</td>"), "filtered by site");
+        }
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        try (Dashboard d = Dashboard.start(DashboardSettings.local(storeWithRun(1), TOKEN))) {
+            assertEquals("http://127.0.0.1:" + d.port(), d.url());
+            for (var nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (var addr : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (addr.isLoopbackAddress() || !(addr instanceof Inet4Address)) {
+                        continue;
+                    }
+                    try (Socket s = new Socket()) {
+                        assertThrows(IOException.class, () -> s.connect(new InetSocketAddress(addr, d.port()), 2000),
+                                "dashboard answered on " + addr);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void readsWhileTheWriterKeepsRecordingRounds() throws Exception {
+        Path db = dir.resolve("runs.db");
+        try (RunStore writer = RunStore.open(db)) {
+            writer.createRun("earlier", "{}", 1);
+            try (Dashboard d = Dashboard.start(DashboardSettings.local(db, TOKEN))) {
+                AtomicInteger reads = new AtomicInteger();
+                List<Integer> statuses = new ArrayList<>();
+                RunListener reader = new RunListener() {
+                    @Override
+                    public void roundFinished(RoundRecord record, org.fedmed.core.ModelParameters global) {
+                        try {
+                            statuses.add(get(d.url() + "/", TOKEN.value()).statusCode());
+                            statuses.add(get(d.url() + "/metrics", TOKEN.value()).statusCode());
+                            reads.incrementAndGet();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                };
+                long id = TestRun.run(writer, dir.resolve("checkpoints"), 6, reader);
+                assertEquals(6, reads.get());
+                assertTrue(statuses.stream().allMatch(s -> s == 200), statuses.toString());
+                assertEquals(6, writer.rounds(id).size(), "every round was recorded while the dashboard read");
+                String page = get(d.url() + "/?run=" + id, TOKEN.value()).body();
+                assertTrue(page.contains("round <b id=\"round\">6</b> of <b id=\"total\">6</b>"), page);
+            }
+            // the dashboard never held the writer's lock: the writer can still write after it closed, and while open
+            writer.audit("server", org.fedmed.server.store.AuditEvent.RUN_CREATED, "after the dashboard");
+        }
+    }
+
+    @Test
+    void openEventStreamIsToldOfANewRoundWithinAFewPolls() throws Exception {
+        Path db = dir.resolve("runs.db");
+        try (RunStore writer = RunStore.open(db)) {
+            writer.createRun("before", "{}", 1);
+            try (Dashboard d = Dashboard.start(DashboardSettings.local(db, TOKEN))) {
+                var lines = HTTP.send(HttpRequest.newBuilder(URI.create(d.url() + "/events")).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + TOKEN.value()).build(),
+                        HttpResponse.BodyHandlers.ofLines());
+                assertEquals(200, lines.statusCode());
+                assertTrue(lines.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+                        lines.headers().map().toString());
+                var it = lines.body().iterator();
+                var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    String previous = "";
+                    while (it.hasNext()) {
+                        String line = it.next();
+                        if (previous.equals("event: change") && line.startsWith("data: ")) {
+                            return line.substring(6);
+                        }
+                        previous = line;
+                    }
+                    return null;
+                });
+                TestRun.run(writer, dir.resolve("checkpoints"), 2, new RunListener() { });
+                // the poll is 1 s; a generous bound for a loaded machine
+                String rounds = reader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(rounds != null && Integer.parseInt(rounds) >= 0, "a change event with the rounds seen");
+            }
+        }
+    }
+
+    @Test
+    void readOnlyStoreRefusesWrites() {
+        Path db = storeWithRun(1);
+        try (RunStore ro = RunStore.openReadOnly(db)) {
+            assertThrows(RuntimeException.class, () -> ro.createRun("x", "{}", 1));
+            assertEquals(2, ro.runs().size() + 1);
+        }
+    }
+
+    @Test
+    void metricsParseAsPrometheusTextAndCountTheRun() throws Exception {
+        try (Dashboard d = Dashboard.start(DashboardSettings.local(storeWithRun(4), TOKEN))) {
+            var r = get(d.url() + "/metrics", TOKEN.value());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+            Map<String, Double> samples = PrometheusText.parse(r.body());
+            assertEquals(4.0, samples.get("fedmed_rounds_total"));
+            assertEquals(4.0, samples.get("fedmed_round_duration_seconds_count"));
+            assertEquals(2.0, samples.get("fedmed_epsilon"), "0.5 per round, 4 rounds");
+        }
+    }
+
+    @Test
+    void servesOverTlsWithTheKitsCertificate() throws Exception {
+        Path fed = dir.resolve("fed");
+        new Provisioner(Clock.systemUTC(), new SecureRandom(new byte[]{2}))
+                .provision(FederationSpec.of("demo", new ServerAddress("localhost", 8443), List.of("a", "b")), fed,
+                        false);
+        Path kit = new KitLayout(fed).serverKit();
+        OperatorToken token = OperatorToken.read(kit);
+        assertNotEquals(TOKEN, token);
+        var settings = DashboardSettings.local(storeWithRun(1), token)
+                .withTls(new DashboardSettings.Tls(kit.resolve(KitLayout.SERVER_CERTIFICATE),
+                        kit.resolve(KitLayout.SERVER_KEY)));
+        try (Dashboard d = Dashboard.start(settings)) {
+            assertTrue(d.url().startsWith("https://127.0.0.1:"), d.url());
+            var ca = org.fedmed.pki.Pem.readCertificate(kit.resolve(KitLayout.CA_CERTIFICATE));
+            var ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("ca", ca);
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ks);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            HttpClient tls = HttpClient.newBuilder().sslContext(ssl).build();
+            var ok = tls.send(HttpRequest.newBuilder(URI.create(d.url() + "/runs"))
+                    .header("Authorization", "Bearer " + token.value()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode());
+            assertTrue(ok.body().contains("dash-test"));
+            var refused = tls.send(HttpRequest.newBuilder(URI.create(d.url() + "/runs")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode());
+            var first = tls.send(HttpRequest.newBuilder(URI.create(d.url() + "/?token=" + token.value())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(first.headers().firstValue("Set-Cookie").orElseThrow().contains("Secure"));
+        }
+    }
+}
