@@ -7,12 +7,24 @@ import org.fedmed.data.schema.DatasetSchema;
 /**
  * One site's rows as read from files, before any preprocessing: {@code values[row][feature]} in schema
  * feature order, NaN for a missing value; a categorical cell holds the index of its declared level. Each
- * label is a class index (classification) or the target (regression). The arrays are shared, not copied:
- * treat a table as read-only. {@code source} names where the rows came from, for error messages.
+ * label is a class index (classification) or the target (regression; for a survival label, the time). For a
+ * survival label {@code events[row]} says whether the row's event happened (false: censored); for any other label
+ * {@code events} is empty. The arrays are shared, not copied: treat a table as read-only. {@code source} names where
+ * the rows came from, for error messages.
  */
-public record RawTable(String source, DatasetSchema schema, double[][] values, double[] labels) {
+public record RawTable(String source, DatasetSchema schema, double[][] values, double[] labels, boolean[] events) {
+
+    /** Rows without event flags (a label other than survival). */
+    public RawTable(String source, DatasetSchema schema, double[][] values, double[] labels) {
+        this(source, schema, values, labels, new boolean[0]);
+    }
 
     public RawTable {
+        events = events == null ? new boolean[0] : events;
+        if (events.length != 0 && events.length != labels.length) {
+            throw new IllegalArgumentException("raw table " + source + ": " + labels.length + " labels but "
+                    + events.length + " event flags; expected one per row, or none");
+        }
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("raw table field 'source' must not be blank");
         }
@@ -38,6 +50,11 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
                         + ", outside the schema's " + (classes > 0 ? classes + " classes" : "finite targets"));
             }
         }
+    }
+
+    /** True when the rows carry event flags (a survival label), even if there are no rows. */
+    public boolean hasEvents() {
+        return events.length == labels.length && events.length > 0;
     }
 
     /** Number of rows. */
@@ -108,11 +125,15 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
     public RawTable select(int[] indices, String newSource) {
         double[][] v = new double[indices.length][];
         double[] l = new double[indices.length];
+        boolean[] e = new boolean[hasEvents() ? indices.length : 0];
         for (int i = 0; i < indices.length; i++) {
             v[i] = values[indices[i]];
             l[i] = labels[indices[i]];
+            if (e.length > 0) {
+                e[i] = events[indices[i]];
+            }
         }
-        return new RawTable(newSource, schema, v, l);
+        return new RawTable(newSource, schema, v, l, e);
     }
 
     /** The rows that have every feature value, in order. */
@@ -151,12 +172,17 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         }
         double[][] v = new double[rows][];
         double[] l = new double[rows];
+        boolean flagged = parts.stream().anyMatch(RawTable::hasEvents);
+        boolean[] e = new boolean[flagged ? rows : 0];
         int r = 0;
         for (RawTable p : parts) {
             System.arraycopy(p.values(), 0, v, r, p.rows());
             System.arraycopy(p.labels(), 0, l, r, p.rows());
+            if (flagged && p.hasEvents()) {
+                System.arraycopy(p.events(), 0, e, r, p.rows());
+            }
             r += p.rows();
         }
-        return new RawTable(source, schema, v, l);
+        return new RawTable(source, schema, v, l, e);
     }
 }

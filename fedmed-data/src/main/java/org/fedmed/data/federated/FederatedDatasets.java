@@ -77,11 +77,10 @@ public final class FederatedDatasets {
     /**
      * The dataset {@code options.dataset()} names (a registered name, or the path of a definition file), its sites
      * read and split as {@link #load} reads and splits them, before any preprocessing (for analytics over the
-     * training rows).
+     * training rows). A survival label is read too (times as labels, with event flags): analytics trains no model.
      */
     public static SplitFederation splitAll(DatasetRegistry registry, DataOptions options) {
         DatasetDefinition definition = registry.definition(options.dataset());
-        definition.requireTrainable();
         ResolvedDataset resolved = registry.resolve(definition);
         DatasetDefinition def = resolved.definition();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
@@ -95,6 +94,7 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset loadSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
                                             String siteId, DataOptions options) {
+        def.requireTrainable();
         SplitFederation sites = splitSite(def, resolved, ownCsv, siteId, options);
         return fitAndEncode(def.name(), sites.siteIds(), sites.split(), options, sites.checksums());
     }
@@ -102,10 +102,11 @@ public final class FederatedDatasets {
     /**
      * One site of a definition read and split as {@link #loadSite} reads and splits it, before any preprocessing:
      * what a deployed site summarizes in the statistics exchange and encodes once it has the merged statistics.
+     * A survival label is read too (times as labels, with event flags), for survival analytics; a training run's
+     * plan refuses one until a model trains on it.
      */
     public static SplitFederation splitSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
                                             String siteId, DataOptions options) {
-        def.requireTrainable();
         if (def.partitioned() && ownCsv == null) {
             throw new IllegalArgumentException("site '" + siteId + "': dataset '" + def.name() + "' has no natural sites"
                     + " (its one file is split across simulated sites); set data.csv to this site's own file");

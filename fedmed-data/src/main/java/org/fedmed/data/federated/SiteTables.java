@@ -83,7 +83,7 @@ record SiteTables(String id, RawTable all, RawTable train, RawTable test) {
             (switch (part) {
                 case ALL, TRAIN -> p.train;
                 case TEST -> p.test;
-            }).add(row.values(), row.label());
+            }).add(row.values(), row.label(), event);
         }
 
         List<SiteTables> tables() {
@@ -111,17 +111,24 @@ record SiteTables(String id, RawTable all, RawTable train, RawTable test) {
     private static final class Rows {
         final List<double[]> values = new ArrayList<>();
         double[] labels = new double[16];
+        boolean[] events = new boolean[16];
+        boolean flagged;
 
-        void add(double[] row, double label) {
+        /** @param event 1 or 0 for a survival label's event or censoring, -1 for other labels */
+        void add(double[] row, double label, int event) {
             if (values.size() == labels.length) {
                 labels = Arrays.copyOf(labels, labels.length * 2);
+                events = Arrays.copyOf(events, events.length * 2);
             }
             labels[values.size()] = label;
+            events[values.size()] = event == 1;
+            flagged |= event >= 0;
             values.add(row);
         }
 
         RawTable table(String source, DatasetSchema schema) {
-            return new RawTable(source, schema, values.toArray(new double[0][]), Arrays.copyOf(labels, values.size()));
+            return new RawTable(source, schema, values.toArray(new double[0][]), Arrays.copyOf(labels, values.size()),
+                    flagged ? Arrays.copyOf(events, values.size()) : new boolean[0]);
         }
     }
 }
