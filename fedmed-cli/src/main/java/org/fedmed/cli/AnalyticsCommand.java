@@ -15,6 +15,9 @@ import org.fedmed.data.stats.Analytics;
 import org.fedmed.data.stats.AnalyticsOptions;
 import org.fedmed.data.stats.AnalyticsReport;
 import org.fedmed.data.stats.GaussianCountNoise;
+import org.fedmed.data.survival.SurvivalAnalytics;
+import org.fedmed.data.survival.SurvivalReport;
+import org.fedmed.sim.report.KaplanMeierPlot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Per-site and pooled counts, means, standard deviations, missingness, quartiles (from",
                 "histograms over the merged ranges) and a cross-tabulation of a categorical column by the label,",
                 "over each site's training rows. No count from 1 to k-1 is released, nor one that would let such a",
-                "count be recovered by subtraction; suppressed cells are shown as 'supp'."})
+                "count be recovered by subtraction; suppressed cells are shown as 'supp'. With --survival-time:",
+                "Kaplan-Meier curves and the log-rank test from counts per time bin instead (JSON and a PNG plot)."})
 final class AnalyticsCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -62,8 +66,11 @@ final class AnalyticsCommand implements Callable<Integer> {
     @Option(names = "--delta", paramLabel = "D", description = "Delta of the noise. Default: ${DEFAULT-VALUE}.")
     double delta = 1e-5;
     @Option(names = "--json", paramLabel = "FILE",
-            description = "Where the JSON goes. Default: analytics-<dataset>.json.")
+            description = "Where the JSON goes. Default: analytics-<dataset>.json (survival-<dataset>.json with"
+                    + " --survival-time).")
     Path json;
+    @picocli.CommandLine.Mixin
+    SurvivalOptions survival = new SurvivalOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -76,6 +83,17 @@ final class AnalyticsCommand implements Callable<Integer> {
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         String name = registry.definition(dataset).name();
         var sites = FederatedDatasets.splitAll(registry, data);
+        if (survival.asked()) {
+            SurvivalReport report = SurvivalAnalytics.run(name, registry.definition(dataset).label(), sites.siteIds(),
+                    sites.split().trains(), survival.query(), options, survival.estimator(), survival.confidence);
+            out.print(report.table());
+            Path file = json != null ? json : Path.of("survival-" + name + ".json");
+            Files.writeString(file, report.toJson());
+            Path png = new KaplanMeierPlot().write(report, survival.plotBeside(file));
+            out.println("wrote " + file + " and " + png);
+            out.flush();
+            return 0;
+        }
         AnalyticsReport report = Analytics.run(name, sites.siteIds(), sites.split().trains(), options);
         out.print(report.table());
         Path file = json != null ? json : Path.of("analytics-" + name + ".json");

@@ -56,6 +56,8 @@ final class ServerCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}.")
     double delta = 1e-5;
     @picocli.CommandLine.Mixin
+    SurvivalOptions survival = new SurvivalOptions();
+    @picocli.CommandLine.Mixin
     LogOptions log = new LogOptions();
     @picocli.CommandLine.Mixin
     TrackingOptions tracking = new TrackingOptions();
@@ -72,9 +74,23 @@ final class ServerCommand implements Callable<Integer> {
             }
             ServerConfig cfg = ServerConfig.load(config);
             try {
-                new org.fedmed.deploy.server.AnalyticsServer(cfg, DatasetRegistry.fromEnvironment(),
+                var server = new org.fedmed.deploy.server.AnalyticsServer(cfg, DatasetRegistry.fromEnvironment(),
                         spec.commandLine().getOut(), allowReadableKey ? KeyFilePolicy.ALLOW_READABLE
-                        : KeyFilePolicy.REQUIRE_OWNER_ONLY).run(analytics, k, crossTab, epsilon == null ? null
+                        : KeyFilePolicy.REQUIRE_OWNER_ONLY);
+                if (survival.asked()) {
+                    if (crossTab != null || epsilon != null) {
+                        throw new IllegalArgumentException("--survival-time cannot be combined with --cross-tab or"
+                                + " --epsilon");
+                    }
+                    var report = server.runSurvival(analytics, k, survival.query(), survival.estimator(),
+                            survival.confidence);
+                    java.nio.file.Path png = new org.fedmed.sim.report.KaplanMeierPlot().write(report,
+                            survival.plotBeside(analytics));
+                    spec.commandLine().getOut().println("wrote " + png);
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                }
+                server.run(analytics, k, crossTab, epsilon == null ? null
                         : new org.fedmed.data.stats.GaussianCountNoise(epsilon, delta, cfg.training().seed()));
             } catch (MissingKitException e) {
                 throw e.namedBy(config, "kit");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.fedmed.data.TestData;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,32 @@ class AnalyticsCommandTest {
                 "--json", dir.resolve("a.json").toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("'epsilon' must lie in (0, 1)"), r.err());
+    }
+
+    @Test
+    void survivalAnalyticsWritesCurvesTheLogRankTestAndAPlot(@TempDir Path dir) throws Exception {
+        Path definition = org.fedmed.cli.deploy.SurvivalCohort.write(dir);
+        Path json = dir.resolve("km.json");
+        var r = FedmedCommandTest.run("analytics", "--dataset", definition.toString(), "--survival-time", "months",
+                "--survival-event", "status", "--survival-edges", "0,6,12,18,24,36,48,60,72", "--survival-group",
+                "arm", "--survival-levels", "control,treated", "--json", json.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("log-rank 'control' vs 'treated'"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(List.of("all", "control", "treated"), root.get("curves").findValuesAsText("group"));
+        assertTrue(root.get("log_rank").get("chi_square").asDouble() > 0, root.toString());
+        byte[] png = java.nio.file.Files.readAllBytes(dir.resolve("km.png"));
+        assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aSurvivalGroupWithoutLevelsOrCutIsAnErrorNamingTheFlags(@TempDir Path dir) throws Exception {
+        Path definition = org.fedmed.cli.deploy.SurvivalCohort.write(dir);
+        var r = FedmedCommandTest.run("analytics", "--dataset", definition.toString(), "--survival-time", "months",
+                "--survival-event", "status", "--survival-edges", "0,12,72", "--survival-group", "arm",
+                "--json", dir.resolve("km.json").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--survival-group needs exactly one of --survival-levels A,B and --survival-cut X"),
+                r.err());
     }
 }

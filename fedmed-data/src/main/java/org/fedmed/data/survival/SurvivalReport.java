@@ -258,7 +258,7 @@ public record SurvivalReport(String dataset, SurvivalQuery query, long k, Surviv
     }
 
     private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v);
     }
 
     private static String edges(TimeBins bins) {

@@ -21,6 +21,11 @@ import org.fedmed.data.stats.AnalyticsOptions;
 import org.fedmed.data.stats.AnalyticsReport;
 import org.fedmed.data.stats.SiteAnalytics;
 import org.fedmed.data.stats.SiteOrder;
+import org.fedmed.data.survival.SiteSurvival;
+import org.fedmed.data.survival.SurvivalEstimator;
+import org.fedmed.data.survival.SurvivalQuery;
+import org.fedmed.data.survival.SurvivalRelease;
+import org.fedmed.data.survival.SurvivalReport;
 import org.fedmed.deploy.stats.DefinitionAdmission;
 import org.fedmed.deploy.stats.StatsCodec;
 import org.fedmed.pki.KeyFilePolicy;
@@ -79,6 +84,39 @@ public final class AnalyticsServer {
      */
     public AnalyticsReport run(Path json, long k, String crossTab, GaussianCountNoise noise)
             throws IOException, InterruptedException {
+        return serve(k, (pool, schema, dataset) -> {
+            AnalyticsReport report = noise == null ? exchange(pool, schema, dataset, k, crossTab)
+                    : noised(pool, dataset, k, crossTab, noise);
+            out.print(report.table());
+            Files.writeString(json, report.toJson());
+            return report;
+        }, json);
+    }
+
+    /**
+     * Runs the survival exchange instead: one {@code SURVIVAL} request, in which each site sends its counts per time
+     * bin for {@code query} ({@link SiteSurvival}: bins merged, or a group withheld, under the larger of the
+     * server's k and its own, by the site itself), and writes the pooled curves and the log-rank test as JSON to
+     * {@code json}. The server rebuilds every release, which refuses counts that break the small-cell rule or do
+     * not add up, and refuses a site that applied a k below its own. Sites that refuse the request are left out.
+     */
+    public SurvivalReport runSurvival(Path json, long k, SurvivalQuery query, SurvivalEstimator estimator,
+                                      double confidence) throws IOException, InterruptedException {
+        return serve(k, (pool, schema, dataset) -> {
+            SurvivalReport report = survival(pool, dataset, k, query, estimator, confidence);
+            out.print(report.table());
+            Files.writeString(json, report.toJson());
+            return report;
+        }, json);
+    }
+
+    /** One exchange over the admitted sites. */
+    @FunctionalInterface
+    private interface Exchange<R> {
+        R run(GrpcSitePool pool, DatasetSchema schema, String dataset) throws IOException, InterruptedException;
+    }
+
+    private <R> R serve(long k, Exchange<R> exchange, Path json) throws IOException, InterruptedException {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
         String dataset = config.training().dataset();
@@ -101,15 +139,47 @@ public final class AnalyticsServer {
                         + server.pool().availableSites() + " connected within " + config.waitTimeout().toSeconds()
                         + " s; wait_for_sites is " + config.waitForSites());
             }
-            AnalyticsReport report = noise == null ? exchange(server.pool(), schema, dataset, k, crossTab)
-                    : noised(server.pool(), dataset, k, crossTab, noise);
-            out.print(report.table());
-            Files.writeString(json, report.toJson());
+            R report = exchange.run(server.pool(), schema, dataset);
             out.printf("wrote %s%n", json);
             out.flush();
             server.endRun("analytics of '" + dataset + "' written");
             return report;
         }
+    }
+
+    private SurvivalReport survival(GrpcSitePool pool, String dataset, long k, SurvivalQuery query,
+                                    SurvivalEstimator estimator, double confidence) throws InterruptedException {
+        List<String> asked = SiteOrder.sorted(pool.availableSites());
+        Map<String, StatsReply> answers = answers(pool, asked, StatsRequest.newBuilder()
+                .setRequestId("analytics-survival").addKinds(StatisticKind.SURVIVAL).setMinCell(k)
+                .setSurvival(StatsCodec.survival(query)).build(), false);
+        if (answers.isEmpty()) {
+            throw new IllegalStateException("no site answered the survival request (asked " + asked + ")");
+        }
+        List<SurvivalRelease> releases = new ArrayList<>();
+        for (String id : answers.keySet()) {
+            List<org.fedmed.transport.proto.SurvivalRelease> sent = answers.get(id).getSurvivalList();
+            List<String> names = sent.stream().map(org.fedmed.transport.proto.SurvivalRelease::getGroup).toList();
+            if (!names.equals(query.groups())) {
+                throw new IllegalStateException("site '" + id + "' sent survival counts for groups " + names
+                        + "; the request asked for " + query.groups());
+            }
+            for (var r : sent) {
+                SurvivalRelease release;
+                try {
+                    release = StatsCodec.survival(id, query.bins(), r);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("site '" + id + "' sent survival counts the server refuses: "
+                            + e.getMessage(), e);
+                }
+                if (r.getK() < k) {
+                    throw new IllegalStateException("site '" + id + "' applied k " + r.getK() + " to its survival"
+                            + " counts, below the server's " + k);
+                }
+                releases.add(release);
+            }
+        }
+        return SurvivalReport.of(dataset, query, k, estimator, confidence, releases);
     }
 
     private AnalyticsReport exchange(GrpcSitePool pool, DatasetSchema schema, String dataset, long k, String crossTab)

@@ -12,6 +12,9 @@ import org.fedmed.data.prep.Histogram;
 import org.fedmed.data.prep.Preprocessing;
 import org.fedmed.data.stats.GaussianCountNoise;
 import org.fedmed.data.stats.SiteAnalytics;
+import org.fedmed.data.survival.SiteSurvival;
+import org.fedmed.data.survival.SurvivalQuery;
+import org.fedmed.data.survival.SurvivalRelease;
 import org.fedmed.deploy.stats.StatsCodec;
 import org.fedmed.transport.proto.ColumnRange;
 import org.fedmed.transport.proto.MergedStats;
@@ -25,7 +28,8 @@ import org.fedmed.transport.site.StatisticsResponder;
  * (moments, or histograms over the ranges sent, or moments of its values clipped at the bounds it reads from the
  * merged histograms sent, of its training rows; or, with the merged statistics, the model
  * inputs its preprocessing then produces; or, for analytics, what it releases ({@link SiteAnalytics}, with every
- * count below the larger of the server's k and its own {@code data.k} suppressed before it is sent)) and refuses any request when it has fewer training rows than the larger
+ * count below the larger of the server's k and its own {@code data.k} suppressed before it is sent), or its survival
+ * counts per time bin ({@link SiteSurvival}, bins merged or the group withheld under that k)) and refuses any request when it has fewer training rows than the larger
  * of its {@code min_rows} and its k, or a request that mixes kinds, names none, or asks for a bin count outside
  * [2, {@value #MAX_BINS}]. When merged statistics arrive it builds its preprocessing from them with the same entry
  * point as the simulation ({@link SiteRows#prepare}) and hands the prepared rows to its {@link GovernedSite}; merged
@@ -128,6 +132,18 @@ public final class SiteStatisticsResponder implements StatisticsResponder {
                     reply.setReleased(StatsCodec.released(SiteAnalytics.of(rows.siteId(), train, k,
                             request.getCrossTabColumn().isEmpty() ? null : request.getCrossTabColumn(), noise,
                             noise == null ? null : noise.streamFor(rows.siteId()))));
+                } catch (IllegalArgumentException e) {
+                    throw new Refused(e.getMessage());
+                }
+            }
+            case SURVIVAL -> {
+                long k = Math.max(request.getMinCell(), rows.settings().minCell());
+                try {
+                    SurvivalQuery query = StatsCodec.survival(request.getSurvival());
+                    for (SurvivalRelease r : SiteSurvival.release(rows.siteId(), rows.definition().label(), train,
+                            query, k)) {
+                        reply.addSurvival(StatsCodec.survival(r));
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new Refused(e.getMessage());
                 }

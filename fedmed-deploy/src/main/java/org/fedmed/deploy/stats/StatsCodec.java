@@ -8,6 +8,11 @@ import org.fedmed.data.stats.ColumnFigures;
 import org.fedmed.data.stats.DatasetFingerprint;
 import org.fedmed.data.stats.SiteAnalytics;
 import org.fedmed.data.stats.SmallCells;
+import org.fedmed.data.survival.SurvivalCounts;
+import org.fedmed.data.survival.SurvivalGrouping;
+import org.fedmed.data.survival.SurvivalQuery;
+import org.fedmed.data.survival.SurvivalRelease;
+import org.fedmed.data.survival.TimeBins;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.proto.ColumnStats;
 import org.fedmed.transport.proto.MergedStats;
@@ -161,5 +166,86 @@ public final class StatsCodec {
             cols.add(new DatasetFingerprint.Column(r.columnNames().get(i), r.descriptions().get(i)));
         }
         return new DatasetFingerprint(cols, r.sha256());
+    }
+
+    /** A survival query as a SURVIVAL request carries it. */
+    public static org.fedmed.transport.proto.SurvivalRequest survival(SurvivalQuery q) {
+        var b = org.fedmed.transport.proto.SurvivalRequest.newBuilder().setTimeColumn(q.timeColumn())
+                .setEventColumn(q.eventColumn());
+        for (double e : q.bins().edges()) {
+            b.addEdges(e);
+        }
+        switch (q.grouping()) {
+            case SurvivalGrouping.None n -> { }
+            case SurvivalGrouping.ByLevels l -> b.setLevels(org.fedmed.transport.proto.SurvivalLevels.newBuilder()
+                    .setColumn(l.column()).setFirst(l.first()).setSecond(l.second()));
+            case SurvivalGrouping.ByThreshold t -> b.setCut(org.fedmed.transport.proto.SurvivalCut.newBuilder()
+                    .setColumn(t.column()).setCut(t.cut()));
+        }
+        return b.build();
+    }
+
+    /**
+     * The survival query a SURVIVAL request carries.
+     *
+     * @throws IllegalArgumentException naming the field, for edges or a grouping that are not valid
+     */
+    public static SurvivalQuery survival(org.fedmed.transport.proto.SurvivalRequest r) {
+        double[] edges = new double[r.getEdgesCount()];
+        for (int i = 0; i < edges.length; i++) {
+            edges[i] = r.getEdges(i);
+        }
+        SurvivalGrouping grouping = switch (r.getGroupingCase()) {
+            case LEVELS -> new SurvivalGrouping.ByLevels(r.getLevels().getColumn(), r.getLevels().getFirst(),
+                    r.getLevels().getSecond());
+            case CUT -> new SurvivalGrouping.ByThreshold(r.getCut().getColumn(), r.getCut().getCut());
+            case GROUPING_NOT_SET -> new SurvivalGrouping.None();
+        };
+        return new SurvivalQuery(r.getTimeColumn(), r.getEventColumn(), grouping, new TimeBins(edges));
+    }
+
+    /** One group's release as a site sends it. */
+    public static org.fedmed.transport.proto.SurvivalRelease survival(SurvivalRelease release) {
+        var b = org.fedmed.transport.proto.SurvivalRelease.newBuilder().setGroup(release.group());
+        switch (release) {
+            case SurvivalCounts c -> {
+                b.setK(c.k());
+                for (int i = 0; i < c.count(); i++) {
+                    b.addStarts(c.starts()[i]).addAtRisk(c.atRisk()[i]).addEvents(c.events()[i])
+                            .addCensored(c.censored()[i]);
+                }
+            }
+            case SurvivalRelease.Withheld w -> b.setK(w.k()).setWithheld(true).setReason(w.reason());
+        }
+        return b.build();
+    }
+
+    /**
+     * The release site {@code siteId} sent, on the request's {@code bins}, rebuilt and so checked: counts that break
+     * the small-cell rule under the k the site names, or that do not add up, are refused.
+     *
+     * @throws IllegalArgumentException naming the site, the group and the bin
+     */
+    public static SurvivalRelease survival(String siteId, TimeBins bins, org.fedmed.transport.proto.SurvivalRelease r) {
+        if (r.getWithheld()) {
+            return new SurvivalRelease.Withheld(siteId, r.getGroup(), r.getK(), r.getReason());
+        }
+        int n = r.getStartsCount();
+        if (r.getAtRiskCount() != n || r.getEventsCount() != n || r.getCensoredCount() != n) {
+            throw new IllegalArgumentException("site '" + siteId + "', group '" + r.getGroup() + "': " + n
+                    + " bin starts but " + r.getAtRiskCount() + " at-risk, " + r.getEventsCount() + " event and "
+                    + r.getCensoredCount() + " censored counts");
+        }
+        int[] starts = new int[n];
+        long[] atRisk = new long[n];
+        long[] events = new long[n];
+        long[] censored = new long[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = r.getStarts(i);
+            atRisk[i] = r.getAtRisk(i);
+            events[i] = r.getEvents(i);
+            censored[i] = r.getCensored(i);
+        }
+        return new SurvivalCounts(siteId, r.getGroup(), r.getK(), bins, starts, atRisk, events, censored);
     }
 }
