@@ -19,6 +19,12 @@ import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.data.stats.Analytics;
 import org.fedmed.data.stats.GaussianCountNoise;
 import org.fedmed.data.stats.AnalyticsOptions;
+import org.fedmed.data.survival.SurvivalAnalytics;
+import org.fedmed.data.survival.SurvivalEstimator;
+import org.fedmed.data.survival.SurvivalGrouping;
+import org.fedmed.data.survival.SurvivalQuery;
+import org.fedmed.data.survival.SurvivalReport;
+import org.fedmed.data.survival.TimeBins;
 import org.fedmed.server.store.AuditEvent;
 import org.fedmed.server.store.RunStore;
 import org.junit.jupiter.api.Test;
@@ -28,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code fedmed server --analytics} with four site processes (one asking for k = 10 in its site.yaml) writes the
  * same analytics as the in-process computation over the same sites' training rows, releases no count from 1 to
- * k-1 of the k that applies, and the sites, started with {@code --once}, leave when it is done.
+ * k-1 of the k that applies, and the sites, started with {@code --once}, leave when it is done. With
+ * {@code --survival-*} flags, three sites of a survival cohort send counts per time bin over real gRPC and the server
+ * writes the same curves and log-rank test as the in-process computation.
  */
 @Timeout(240)
 class AnalyticsProcessesTest {
@@ -161,5 +169,67 @@ class AnalyticsProcessesTest {
         } else {
             out.add(v);
         }
+    }
+
+    @Test
+    void theServersSurvivalCurvesAndLogRankTestEqualTheSimulationsOverGrpc(@TempDir Path tmp) throws Exception {
+        Path definition = SurvivalCohort.write(tmp);
+        Federation fed = Federation.provision(tmp, "trial", SurvivalCohort.CLINICS);
+        Path serverYaml = fed.serverConfig("server.yaml", "trial-km", 3, """
+                dataset: cohort/trial.yaml
+                model: {type: logistic}
+                strategy: fedavg
+                rounds: 1
+                seed: 42
+                round_deadline_seconds: 60
+                """);
+        Path json = tmp.resolve("km.json");
+        String[] query = {"--survival-time", "months", "--survival-event", "status", "--survival-edges",
+                "0,6,12,18,24,36,48,60,72", "--survival-group", "arm", "--survival-levels", "control,treated"};
+        List<String> args = new ArrayList<>(List.of("server", "--config", serverYaml.toString(), "--analytics",
+                json.toString()));
+        args.addAll(List.of(query));
+        List<FedmedProcess> processes = new ArrayList<>();
+        String output;
+        try {
+            FedmedProcess server = FedmedProcess.start("server", tmp.resolve("logs"), args.toArray(new String[0]));
+            processes.add(server);
+            server.awaitOutput("listening on", Duration.ofSeconds(60));
+            for (String site : SurvivalCohort.CLINICS) {
+                Path cfg = Files.writeString(tmp.resolve("site-" + site + ".yaml"), """
+                        kit: %s
+                        data:
+                          definition: cohort/trial.yaml
+                          site: %s
+                        allow:
+                          strategies: [fedavg]
+                          model_specs:
+                            - {type: logistic}
+                        audit_log: audit/%s.jsonl
+                        """.formatted(tmp.relativize(fed.layout.siteKit(site)), site, site));
+                processes.add(FedmedProcess.start(site, tmp.resolve("logs"), "site", "--once", "--config",
+                        cfg.toString()));
+            }
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(120)), server.output());
+            output = server.output();
+        } finally {
+            for (FedmedProcess p : processes) {
+                p.close();
+            }
+        }
+
+        DatasetRegistry registry = DatasetRegistry.fromEnvironment();
+        var sites = FederatedDatasets.splitAll(registry, DataOptions.defaults(definition.toString()));
+        SurvivalReport local = SurvivalAnalytics.run("trial-cohort", registry.definition(definition.toString())
+                        .label(), sites.siteIds(), sites.split().trains(), new SurvivalQuery("months", "status",
+                        new SurvivalGrouping.ByLevels("arm", "control", "treated"), new TimeBins(new double[] {0, 6,
+                        12, 18, 24, 36, 48, 60, 72})), AnalyticsOptions.defaults(), SurvivalEstimator.KAPLAN_MEIER,
+                0.95);
+        assertEquals(local.toJson(), Files.readString(json), output);
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(3, root.get("curves").size(), output);
+        assertTrue(root.get("curves").get(0).get("edges").size() > 2, "the pooled curve keeps several bins");
+        assertTrue(Files.size(tmp.resolve("km.png")) > 0);
+        assertTrue(Files.readString(fed.auditLog("clinic-c")).contains("\"task_id\":\"analytics-survival\""));
     }
 }

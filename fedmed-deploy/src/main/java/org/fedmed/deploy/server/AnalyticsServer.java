@@ -110,7 +110,7 @@ public final class AnalyticsServer {
         }, json);
     }
 
-    /** One exchange over the admitted sites. */
+    /** One exchange over the admitted sites; {@code dataset} is the definition's name, for the report. */
     @FunctionalInterface
     private interface Exchange<R> {
         R run(GrpcSitePool pool, DatasetSchema schema, String dataset) throws IOException, InterruptedException;
@@ -120,7 +120,8 @@ public final class AnalyticsServer {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
         String dataset = config.training().dataset();
-        DatasetSchema schema = registry.definition(dataset, config.file().toAbsolutePath().getParent()).schema();
+        var definition = registry.definition(dataset, config.file().toAbsolutePath().getParent());
+        DatasetSchema schema = definition.schema();
         ServerSettings settings = ServerSettings.defaults()
                 .withHeartbeat(config.heartbeatInterval(), config.heartbeatTimeout())
                 .withDefinitionCheck(DefinitionAdmission.of(dataset, schema));
@@ -139,7 +140,7 @@ public final class AnalyticsServer {
                         + server.pool().availableSites() + " connected within " + config.waitTimeout().toSeconds()
                         + " s; wait_for_sites is " + config.waitForSites());
             }
-            R report = exchange.run(server.pool(), schema, dataset);
+            R report = exchange.run(server.pool(), schema, definition.name());
             out.printf("wrote %s%n", json);
             out.flush();
             server.endRun("analytics of '" + dataset + "' written");
