@@ -226,4 +226,28 @@ class DefinitionLoadingTest {
         assertTrue(e.getMessage().startsWith(def + ": key 'label.kind' (line 3, column 15): survival labels"), e.getMessage());
         assertTrue(e.getMessage().contains("not supported for training yet"), e.getMessage());
     }
+
+    @Test
+    void analyticsReadsASurvivalLabelsTimesAndEventFlagsSplitAsTrainingWould(@TempDir Path dir) {
+        List<String> lines = new ArrayList<>(List.of("x,days,died"));
+        for (int i = 0; i < 40; i++) {
+            lines.add(i + "," + (10 + i) + "," + (i % 3 == 0 ? "yes" : "no"));
+        }
+        write(dir, "s.csv", lines);
+        Path def = TestData.write(dir, "surv.yaml", "name: surv\ncolumns: [{name: x, type: numeric}]\n"
+                + "label: {kind: survival, time: days, event: died, event_values: [yes], censored_values: [no]}\n"
+                + "sites: [{id: a, file: s.csv}]");
+        var split = FederatedDatasets.splitAll(DatasetRegistry.fromEnvironment(), DataOptions.defaults(def.toString()));
+        var train = split.split().trains().getFirst();
+        var test = split.split().tests().getFirst();
+        assertEquals(40, train.rows() + test.rows());
+        assertTrue(train.hasEvents() && test.hasEvents());
+        for (var t : List.of(train, test)) {
+            for (int r = 0; r < t.rows(); r++) {
+                int x = (int) t.values()[r][0];
+                assertEquals(10 + x, t.labels()[r], "the time is the label");
+                assertEquals(x % 3 == 0, t.events()[r], "row " + x + "'s event flag");
+            }
+        }
+    }
 }
