@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fedmed dp-tradeoff}: DP-FedAvg's accuracy against the epsilon it spends, over a range of noise. */
+/**
+ * {@code fedmed dp-tradeoff}: DP-FedAvg's pooled test metrics (the objective's: accuracy and ROC AUC, RMSE and R²,
+ * or the C-index) against the epsilon it spends, over a range of noise.
+ */
 @Command(name = "dp-tradeoff", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the federated regime without privacy and with DP-FedAvg at each noise multiplier,",
                 "on the same splits and seed, and reports pooled test metrics against epsilon.",
@@ -48,12 +51,16 @@ final class TradeoffCommand implements Callable<Integer> {
         FederatedDataset data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
         PrintWriter stdout = spec.commandLine().getOut();
         var result = new PrivacyTradeoff(cfg, ProgressBarReporter.onStderr(noProgress)).run(data, noise);
-        stdout.printf("%n%-8s %12s %10s %10s %10s%n", "z", "epsilon", "accuracy", "roc_auc", "log_loss");
+        stdout.printf("%n%-8s %12s", "z", "epsilon");
+        result.metrics().forEach(m -> stdout.printf(" %10s", m));
+        stdout.println();
         for (var p : result.points()) {
-            stdout.printf(Locale.ROOT, "%-8s %12s %10.4f %10.4f %10.4f%n",
-                    p.noiseMultiplier() == null ? "none" : p.noiseMultiplier().toString(),
-                    Double.isInfinite(p.epsilon()) ? "inf" : String.format(Locale.ROOT, "%.3f", p.epsilon()),
-                    p.pooled().get("accuracy"), p.pooled().get("roc_auc"), p.pooled().get("log_loss"));
+            stdout.printf(Locale.ROOT, "%-8s %12s", p.noiseMultiplier() == null ? "none" : p.noiseMultiplier().toString(),
+                    Double.isInfinite(p.epsilon()) ? "inf" : String.format(Locale.ROOT, "%.3f", p.epsilon()));
+            for (String m : result.metrics()) {
+                stdout.printf(Locale.ROOT, " %10.4f", p.pooled().getOrDefault(m, Double.NaN));
+            }
+            stdout.println();
         }
         stdout.printf(Locale.ROOT, "delta %.1e, %d rounds, %d sites; written %s%n", cfg.dp().delta(), cfg.rounds(),
                 data.sites().size(), new TradeoffWriter().write(result, out));

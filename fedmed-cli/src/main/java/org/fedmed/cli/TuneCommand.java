@@ -52,13 +52,14 @@ final class TuneCommand implements Callable<Integer> {
                 validationFraction * 100);
         var outcome = new HyperparameterSearch(cfg, ProgressBarReporter.onStderr(noProgress))
                 .run(data, lrs, epochs, batches, validationFraction);
-        stdout.printf("%n%-4s %8s %6s %6s %14s %10s%n", "rank", "lr", "E", "B", "val_" + outcome.criterion(), "val_auc");
+        stdout.printf("%n%-4s %8s %6s %6s %14s %14s%n", "rank", "lr", "E", "B", "val_" + outcome.criterion(),
+                "val_" + outcome.headline());
         int rank = 1;
         for (var t : outcome.trials()) {
-            stdout.printf(Locale.ROOT, "%-4d %8s %6d %6d %14.4f %10.4f%n", rank++, t.candidate().lr(),
+            stdout.printf(Locale.ROOT, "%-4d %8s %6d %6d %14.4f %14.4f%n", rank++, t.candidate().lr(),
                     t.candidate().localEpochs(), t.candidate().batchSize(),
                     t.validation().getOrDefault(outcome.criterion(), Double.NaN),
-                    t.validation().getOrDefault("roc_auc", Double.NaN));
+                    t.validation().getOrDefault(outcome.headline(), Double.NaN));
         }
         var best = outcome.best().candidate();
         stdout.printf(Locale.ROOT, "%nbest: lr %s, local_epochs %d, batch_size %d%n", best.lr(), best.localEpochs(), best.batchSize());

@@ -112,4 +112,19 @@ class FedmedCommandTest {
         assertTrue(eps1 > eps4, "more noise spends less epsilon: " + csv);
         assertTrue(Files.size(dir.resolve("tradeoff.png")) > 1000);
     }
+
+    @Test
+    void tuneAndDpTradeoffOnARegressionShowItsLossAndMetrics(@TempDir Path dir) throws Exception {
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        String config = Path.of("..", "examples", "heart-age", "simulate.yaml").toString();
+        Run tune = run("tune", "--config", config, "--rounds", "2", "--grid-lr", "0.02", "--grid-local-epochs", "1",
+                "--grid-batch-size", "32", "--out", dir.resolve("tune").toString(), "--no-progress");
+        assertEquals(0, tune.exit(), tune.err());
+        assertTrue(tune.out().contains("val_mse") && tune.out().contains("val_r2"), tune.out());
+        Run dp = run("dp-tradeoff", "--config", config, "--rounds", "2", "--noise", "2", "--out",
+                dir.resolve("dp").toString(), "--no-progress");
+        assertEquals(0, dp.exit(), dp.err());
+        assertTrue(dp.out().lines().anyMatch(l -> l.matches("z\\s+epsilon\\s+rmse\\s+mae\\s+r2\\s+mse")), dp.out());
+        assertFalse(dp.out().contains("roc_auc"), dp.out());
+    }
 }

@@ -28,8 +28,11 @@ public final class HyperparameterSearch {
     public record Trial(Candidate candidate, Map<String, Double> validation) {
     }
 
-    /** Every trial, best first, and the criterion they were ranked by. */
-    public record Outcome(String criterion, double validationFraction, List<Trial> trials) {
+    /**
+     * Every trial, best first, the criterion they were ranked by (the objective's watched loss) and the objective's
+     * headline metric, which the ranking shows beside it.
+     */
+    public record Outcome(String criterion, String headline, double validationFraction, List<Trial> trials) {
         public Trial best() {
             return trials.getFirst();
         }
@@ -52,7 +55,8 @@ public final class HyperparameterSearch {
                        double validationFraction) {
         FederatedDataset validation = data.validationSplit(validationFraction,
                 Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
-        String criterion = org.fedmed.plan.PlanSettings.objective(base, data.classes()).watchedLoss();
+        var objective = org.fedmed.plan.PlanSettings.objective(base, data.classes());
+        String criterion = objective.watchedLoss();
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
         progress.phase("tuning " + total + " candidates", total);
@@ -73,6 +77,6 @@ public final class HyperparameterSearch {
             Double v = t.validation().get(criterion);
             return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : v;
         }));
-        return new Outcome(criterion, validationFraction, trials);
+        return new Outcome(criterion, objective.headlineMetric(), validationFraction, trials);
     }
 }

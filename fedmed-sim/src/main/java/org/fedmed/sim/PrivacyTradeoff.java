@@ -9,7 +9,7 @@ import org.fedmed.plan.SimulationConfig;
 import org.fedmed.sim.report.ComparisonReport;
 
 /**
- * The accuracy/epsilon trade-off of DP-FedAvg on one federation: the federated regime runs once without
+ * The utility/epsilon trade-off of DP-FedAvg on one federation: the federated regime runs once without
  * privacy and once per noise multiplier, on the same splits and seed, and each run's pooled test metrics are
  * paired with the epsilon it spent.
  */
@@ -19,8 +19,17 @@ public final class PrivacyTradeoff {
     public record Point(Double noiseMultiplier, double epsilon, double delta, int rounds, Map<String, Double> pooled) {
     }
 
-    /** The baseline first, then one point per noise multiplier in the order given. */
-    public record Result(String dataset, SimulationConfig config, List<Point> points) {
+    /**
+     * The baseline first, then one point per noise multiplier in the order given.
+     *
+     * @param metrics  the objective's reported metrics ({@link org.fedmed.sim.report.ReportedMetrics}), in column order
+     * @param headline the objective's headline metric
+     */
+    public record Result(String dataset, SimulationConfig config, List<Point> points, List<String> metrics,
+                         String headline) {
+        public Result {
+            metrics = List.copyOf(metrics);
+        }
     }
 
     private final SimulationConfig base;
@@ -48,7 +57,8 @@ public final class PrivacyTradeoff {
             progress.step("z " + z);
         }
         progress.phaseDone();
-        return new Result(data.name(), base, points);
+        return new Result(data.name(), base, points, org.fedmed.sim.report.ReportedMetrics.of(plain.objective()),
+                plain.objective().headlineMetric());
     }
 
     /** The base config, federated regime only, without DP or with DP at noise multiplier z and no budget. */

@@ -37,10 +37,14 @@ public final class StrategyBenchmark {
 
     /**
      * One run's pooled test metrics: a strategy's federated model, or a baseline ({@link #LOCAL}, {@link #CENTRALIZED});
-     * {@code dataset} is the dataset's name (a definition file's {@code name}, not its path).
+     * {@code dataset} is the dataset's name (a definition file's {@code name}, not its path); {@code metrics} are the
+     * objective's reported metrics ({@link org.fedmed.sim.report.ReportedMetrics}), in column order.
      */
     public record Cell(String dataset, String partition, String arm, long seed, Map<String, Double> pooled,
-                       long wallMillis) {
+                       long wallMillis, List<String> metrics) {
+        public Cell {
+            metrics = List.copyOf(metrics);
+        }
     }
 
     /** One row of the summary: a metric's mean and sample standard deviation over the seeds of a grid point. */
@@ -104,12 +108,13 @@ public final class StrategyBenchmark {
                     String shown = natural ? "natural" : partition;
                     String name = data.name();
                     ComparisonReport baselines = new ComparisonExperiment(point, progress).run(data);
-                    cells.add(cell(name, shown, LOCAL, seed, baselines.regimes().get("local")));
-                    cells.add(cell(name, shown, CENTRALIZED, seed, baselines.regimes().get("centralized")));
+                    List<String> metrics = org.fedmed.sim.report.ReportedMetrics.of(baselines.objective());
+                    cells.add(cell(name, shown, LOCAL, seed, baselines.regimes().get("local"), metrics));
+                    cells.add(cell(name, shown, CENTRALIZED, seed, baselines.regimes().get("centralized"), metrics));
                     for (String strategy : strategies) {
                         SimulationConfig s = variant(dataset, partition, seed, strategy, List.of("federated"));
                         ComparisonReport fed = new ComparisonExperiment(s, progress).run(data);
-                        cells.add(cell(name, shown, strategy, seed, fed.regimes().get("federated")));
+                        cells.add(cell(name, shown, strategy, seed, fed.regimes().get("federated"), metrics));
                     }
                 }
             }
@@ -123,8 +128,9 @@ public final class StrategyBenchmark {
         return new Result(cells, (System.nanoTime() - start) / 1_000_000, peak);
     }
 
-    private static Cell cell(String dataset, String partition, String arm, long seed, RegimeResult r) {
-        return new Cell(dataset, partition, arm, seed, r.pooled(), r.wallMillis());
+    private static Cell cell(String dataset, String partition, String arm, long seed, RegimeResult r,
+                             List<String> metrics) {
+        return new Cell(dataset, partition, arm, seed, r.pooled(), r.wallMillis(), metrics);
     }
 
     @SuppressWarnings("unchecked")

@@ -16,7 +16,10 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Writes a privacy trade-off as {@code tradeoff.json}, {@code tradeoff.csv} and {@code tradeoff.png}. */
+/**
+ * Writes a privacy trade-off as {@code tradeoff.json}, {@code tradeoff.csv} (the objective's reported metrics, see
+ * {@link ReportedMetrics}) and {@code tradeoff.png} (its headline metric and first reported metric against epsilon).
+ */
 public final class TradeoffWriter {
 
     public List<Path> write(PrivacyTradeoff.Result result, Path dir) {
@@ -35,12 +38,13 @@ public final class TradeoffWriter {
     }
 
     static String csv(PrivacyTradeoff.Result result) {
-        StringBuilder sb = new StringBuilder("noise_multiplier,epsilon,delta,rounds,accuracy,balanced_accuracy,roc_auc,log_loss\n");
+        StringBuilder sb = new StringBuilder("noise_multiplier,epsilon,delta,rounds," + String.join(",", result.metrics())
+                + "\n");
         for (var p : result.points()) {
             sb.append(p.noiseMultiplier() == null ? "none" : p.noiseMultiplier()).append(',')
                     .append(Double.isInfinite(p.epsilon()) ? "inf" : String.format(Locale.ROOT, "%.6g", p.epsilon())).append(',')
                     .append(p.delta()).append(',').append(p.rounds());
-            for (String m : List.of("accuracy", "balanced_accuracy", "roc_auc", "log_loss")) {
+            for (String m : result.metrics()) {
                 Double v = p.pooled().get(m);
                 sb.append(',').append(v == null || v.isNaN() ? "" : String.format(Locale.ROOT, "%.6f", v));
             }
@@ -49,36 +53,42 @@ public final class TradeoffWriter {
         return sb.toString();
     }
 
-    private static XYChart chart(PrivacyTradeoff.Result result) {
+    /** The objective's headline metric and first reported metric against epsilon, each with its no-DP line. */
+    static XYChart chart(PrivacyTradeoff.Result result) {
+        List<String> plotted = ReportedMetrics.plotted(result.metrics(), result.headline());
         XYChart chart = new XYChartBuilder().width(800).height(480)
                 .title("DP-FedAvg on " + result.dataset() + ": pooled test metrics vs epsilon (delta "
                         + result.points().getFirst().delta() + ")")
-                .xAxisTitle("epsilon (log scale)").yAxisTitle("metric").build();
+                .xAxisTitle("epsilon (log scale)").yAxisTitle(String.join(", ", plotted)).build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         List<Double> eps = new ArrayList<>();
-        List<Double> auc = new ArrayList<>();
-        List<Double> acc = new ArrayList<>();
-        double[] baseline = new double[2];
+        List<List<Double>> ys = new ArrayList<>();
+        double[] baseline = new double[plotted.size()];
+        plotted.forEach(m -> ys.add(new ArrayList<>()));
         for (var p : result.points()) {
-            if (p.noiseMultiplier() == null) {
-                baseline[0] = p.pooled().getOrDefault("roc_auc", Double.NaN);
-                baseline[1] = p.pooled().getOrDefault("accuracy", Double.NaN);
-                continue;
+            for (int i = 0; i < plotted.size(); i++) {
+                double v = p.pooled().getOrDefault(plotted.get(i), Double.NaN);
+                if (p.noiseMultiplier() == null) {
+                    baseline[i] = v;
+                } else {
+                    ys.get(i).add(v);
+                }
             }
-            eps.add(p.epsilon());
-            auc.add(p.pooled().getOrDefault("roc_auc", Double.NaN));
-            acc.add(p.pooled().getOrDefault("accuracy", Double.NaN));
+            if (p.noiseMultiplier() != null) {
+                eps.add(p.epsilon());
+            }
         }
         if (!eps.isEmpty()) {
-            chart.addSeries("ROC AUC (DP)", eps, auc).setMarker(SeriesMarkers.CIRCLE);
-            chart.addSeries("accuracy (DP)", eps, acc).setMarker(SeriesMarkers.DIAMOND);
             double lo = eps.stream().mapToDouble(Double::doubleValue).min().orElse(1);
             double hi = eps.stream().mapToDouble(Double::doubleValue).max().orElse(10);
-            XYSeries a = chart.addSeries("ROC AUC, no DP", List.of(lo, hi), List.of(baseline[0], baseline[0]));
-            a.setMarker(SeriesMarkers.NONE);
-            XYSeries b = chart.addSeries("accuracy, no DP", List.of(lo, hi), List.of(baseline[1], baseline[1]));
-            b.setMarker(SeriesMarkers.NONE);
+            for (int i = 0; i < plotted.size(); i++) {
+                chart.addSeries(plotted.get(i) + " (DP)", eps, ys.get(i))
+                        .setMarker(i == 0 ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+                XYSeries b = chart.addSeries(plotted.get(i) + ", no DP", List.of(lo, hi),
+                        List.of(baseline[i], baseline[i]));
+                b.setMarker(SeriesMarkers.NONE);
+            }
         }
         return chart;
     }
