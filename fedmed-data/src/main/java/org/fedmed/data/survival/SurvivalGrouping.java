@@ -1,5 +1,7 @@
 package org.fedmed.data.survival;
 
+import java.util.List;
+
 /**
  * How a survival request splits each site's rows into the two groups of a log-rank test, or not at all. Rows that
  * fall in neither group (a missing value in the group column, or a level not named) are counted in neither, and,
@@ -13,7 +15,7 @@ public sealed interface SurvivalGrouping permits SurvivalGrouping.None, Survival
     String column();
 
     /** The two group names in order (first, second); empty for {@link None}. */
-    java.util.List<String> names();
+    List<String> names();
 
     /** No groups: one curve over all of a site's rows. */
     record None() implements SurvivalGrouping {
@@ -21,8 +23,8 @@ public sealed interface SurvivalGrouping permits SurvivalGrouping.None, Survival
             return null;
         }
 
-        public java.util.List<String> names() {
-            return java.util.List.of();
+        public List<String> names() {
+            return List.of();
         }
     }
 
@@ -41,8 +43,8 @@ public sealed interface SurvivalGrouping permits SurvivalGrouping.None, Survival
             }
         }
 
-        public java.util.List<String> names() {
-            return java.util.List.of(first, second);
+        public List<String> names() {
+            return List.of(first, second);
         }
     }
 
@@ -61,9 +63,9 @@ public sealed interface SurvivalGrouping permits SurvivalGrouping.None, Survival
             }
         }
 
-        public java.util.List<String> names() {
+        public List<String> names() {
             String c = cut == Math.rint(cut) && Math.abs(cut) < 1e15 ? Long.toString((long) cut) : Double.toString(cut);
-            return java.util.List.of(column + " < " + c, column + " >= " + c);
+            return List.of(column + " < " + c, column + " >= " + c);
         }
     }
 }

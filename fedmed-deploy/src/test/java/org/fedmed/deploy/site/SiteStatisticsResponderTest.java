@@ -191,4 +191,17 @@ class SiteStatisticsResponderTest {
                 ModelSpec.logistic().toJson(), null));
         assertTrue(!decision.accepted() && decision.reason().contains("has not prepared its data yet"), decision.reason());
     }
+
+    @Test
+    void aSurvivalRequestToASiteWithoutASurvivalLabelIsRefusedNamingItsLabel() throws Exception {
+        DatasetRegistry registry = TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        SiteRows rows = SiteDataLoader.rows(defaults(5), "hungary", registry);
+        StatsRequest survival = StatsRequest.newBuilder().setRequestId("s").addKinds(StatisticKind.SURVIVAL)
+                .setMinCell(5).setSurvival(StatsCodec.survival(new org.fedmed.data.survival.SurvivalQuery("days",
+                        "died", null, org.fedmed.data.survival.TimeBins.uniform(30, 4)))).build();
+        StatisticsResponder.Refused e = assertThrows(StatisticsResponder.Refused.class,
+                () -> new SiteStatisticsResponder(rows, governed("hungary"), null).answer(survival));
+        assertTrue(e.getMessage().startsWith("site 'hungary': survival counts need a survival label (time and event),"
+                + " but the dataset's label is "), e.getMessage());
+    }
 }
