@@ -7,24 +7,19 @@ import org.fedmed.data.schema.DatasetSchema;
 /**
  * One site's rows as read from files, before any preprocessing: {@code values[row][feature]} in schema
  * feature order, NaN for a missing value; a categorical cell holds the index of its declared level. Each
- * label is a class index (classification) or the target (regression; for a survival label, the time). For a
- * survival label {@code events[row]} says whether the row's event happened (false: censored); for any other label
- * {@code events} is empty. The arrays are shared, not copied: treat a table as read-only. {@code source} names where
- * the rows came from, for error messages.
+ * label is a class index (classification), the target (regression) or the time to the event or to censoring
+ * (survival); a survival table also holds each row's event flag in {@code events} (true for an observed event), which
+ * is null for every other table. The arrays are shared, not copied: treat a table as read-only. {@code source} names
+ * where the rows came from, for error messages.
  */
 public record RawTable(String source, DatasetSchema schema, double[][] values, double[] labels, boolean[] events) {
 
-    /** Rows without event flags (a label other than survival). */
+    /** A table of class indices or numeric targets (no event flags). */
     public RawTable(String source, DatasetSchema schema, double[][] values, double[] labels) {
-        this(source, schema, values, labels, new boolean[0]);
+        this(source, schema, values, labels, null);
     }
 
     public RawTable {
-        events = events == null ? new boolean[0] : events;
-        if (events.length != 0 && events.length != labels.length) {
-            throw new IllegalArgumentException("raw table " + source + ": " + labels.length + " labels but "
-                    + events.length + " event flags; expected one per row, or none");
-        }
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("raw table field 'source' must not be blank");
         }
@@ -34,6 +29,10 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         if (values.length != labels.length) {
             throw new IllegalArgumentException("raw table " + source + ": " + values.length + " rows of values but "
                     + labels.length + " labels");
+        }
+        if (events != null && events.length != labels.length) {
+            throw new IllegalArgumentException("raw table " + source + ": " + labels.length + " labels but "
+                    + events.length + " event flags");
         }
         int cols = schema.features().size();
         for (int r = 0; r < values.length; r++) {
@@ -52,9 +51,9 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         }
     }
 
-    /** True when the rows carry event flags (a survival label), even if there are no rows. */
-    public boolean hasEvents() {
-        return events.length == labels.length && events.length > 0;
+    /** True when the rows carry a survival label: a time in {@code labels} and an event flag in {@code events}. */
+    public boolean survival() {
+        return events != null;
     }
 
     /** Number of rows. */
@@ -125,11 +124,11 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
     public RawTable select(int[] indices, String newSource) {
         double[][] v = new double[indices.length][];
         double[] l = new double[indices.length];
-        boolean[] e = new boolean[hasEvents() ? indices.length : 0];
+        boolean[] e = events == null ? null : new boolean[indices.length];
         for (int i = 0; i < indices.length; i++) {
             v[i] = values[indices[i]];
             l[i] = labels[indices[i]];
-            if (e.length > 0) {
+            if (e != null) {
                 e[i] = events[indices[i]];
             }
         }
@@ -164,7 +163,7 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         DatasetSchema schema = parts.getFirst().schema();
         int rows = 0;
         for (RawTable p : parts) {
-            if (!p.schema().equals(schema)) {
+            if (!p.schema().equals(schema) || p.survival() != parts.getFirst().survival()) {
                 throw new IllegalArgumentException("cannot concatenate " + p.source() + ": its schema differs from "
                         + parts.getFirst().source() + "'s");
             }
@@ -172,13 +171,12 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         }
         double[][] v = new double[rows][];
         double[] l = new double[rows];
-        boolean flagged = parts.stream().anyMatch(RawTable::hasEvents);
-        boolean[] e = new boolean[flagged ? rows : 0];
+        boolean[] e = parts.getFirst().survival() ? new boolean[rows] : null;
         int r = 0;
         for (RawTable p : parts) {
             System.arraycopy(p.values(), 0, v, r, p.rows());
             System.arraycopy(p.labels(), 0, l, r, p.rows());
-            if (flagged && p.hasEvents()) {
+            if (e != null) {
                 System.arraycopy(p.events(), 0, e, r, p.rows());
             }
             r += p.rows();

@@ -39,12 +39,12 @@ public final class SiteSurvival {
                     + "' and event '" + query.eventColumn() + "', but the dataset's survival label is time '"
                     + s.time() + "', event '" + s.event() + "'");
         }
-        if (train.rows() > 0 && !train.hasEvents()) {
+        if (!train.survival()) {
             throw new IllegalArgumentException("site '" + siteId + "': the training rows of " + train.source()
                     + " carry no event flags");
         }
         double[] times = train.labels();
-        boolean[] events = train.rows() == 0 ? new boolean[0] : train.events();
+        boolean[] events = train.events();
         return switch (query.grouping()) {
             case SurvivalGrouping.None n ->
                     List.of(SurvivalRelease.of(siteId, SurvivalRelease.ALL, times, events, query.bins(), k));

@@ -241,7 +241,7 @@ class DefinitionLoadingTest {
         var train = split.split().trains().getFirst();
         var test = split.split().tests().getFirst();
         assertEquals(40, train.rows() + test.rows());
-        assertTrue(train.hasEvents() && test.hasEvents());
+        assertTrue(train.survival() && test.survival());
         for (var t : List.of(train, test)) {
             for (int r = 0; r < t.rows(); r++) {
                 int x = (int) t.values()[r][0];
