@@ -55,8 +55,8 @@ public final class HyperparameterSearch {
                        double validationFraction) {
         FederatedDataset validation = data.validationSplit(validationFraction,
                 Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
-        var objective = org.fedmed.plan.PlanSettings.objective(base, data.classes());
-        String criterion = objective.watchedLoss();
+        String criterion = org.fedmed.plan.PlanSettings.objective(base, data.classes()).watchedLoss();
+        String headline = null;
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
         progress.phase("tuning " + total + " candidates", total);
@@ -66,6 +66,7 @@ public final class HyperparameterSearch {
                     SimulationConfig cfg = base.withLocalTraining(lr, LocalWork.epochs(e), b).withRegimes(List.of(Regime.FEDERATED))
                             .withPatience(0);
                     ComparisonReport report = new ComparisonExperiment(cfg, ExperimentProgress.SILENT).run(validation);
+                    headline = report.objective().headlineMetric();
                     List<Map<String, Double>> curve = report.regimes().get("federated").curve();
                     trials.add(new Trial(new Candidate(lr, e, b), curve.getLast()));
                     progress.step("lr " + lr + ", E " + e + ", B " + b);
@@ -77,6 +78,6 @@ public final class HyperparameterSearch {
             Double v = t.validation().get(criterion);
             return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : v;
         }));
-        return new Outcome(criterion, objective.headlineMetric(), validationFraction, trials);
+        return new Outcome(criterion, headline, validationFraction, trials);
     }
 }

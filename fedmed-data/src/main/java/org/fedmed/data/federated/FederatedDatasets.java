@@ -94,7 +94,6 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset loadSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
                                             String siteId, DataOptions options) {
-        def.requireTrainable();
         SplitFederation sites = splitSite(def, resolved, ownCsv, siteId, options);
         return fitAndEncode(def.name(), sites.siteIds(), sites.split(), options, sites.checksums());
     }
