@@ -75,4 +75,23 @@ class AnalyticsCommandTest {
         assertTrue(r.err().contains("--survival-group needs exactly one of --survival-levels A,B and --survival-cut X"),
                 r.err());
     }
+
+    @Test
+    void descriptiveAnalyticsOfARegressionAndOfASurvivalDatasetReportOneCountPerSite(@TempDir Path dir)
+            throws Exception {
+        TestData.requireDataset(BuiltInDatasets.HEART_DISEASE);
+        Path json = dir.resolve("age.json");
+        var r = FedmedCommandTest.run("analytics", "--dataset", Path.of("..", "examples", "heart-age",
+                "heart-age.yaml").toString(), "--json", json.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(1, root.get("pooled").get("label_counts").size(), "a numeric label has one count, its rows");
+        assertEquals(root.get("pooled").get("rows").asLong(), root.get("pooled").get("label_counts").get(0).asLong());
+
+        Path definition = org.fedmed.cli.deploy.SurvivalCohort.write(dir);
+        Path surv = dir.resolve("surv.json");
+        var s = FedmedCommandTest.run("analytics", "--dataset", definition.toString(), "--json", surv.toString());
+        assertEquals(0, s.exit(), s.err());
+        assertEquals(3, new ObjectMapper().readTree(surv.toFile()).get("sites").size());
+    }
 }
