@@ -56,10 +56,10 @@ public final class HyperparameterSearch {
         FederatedDataset validation = data.validationSplit(validationFraction,
                 Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
         String criterion = org.fedmed.plan.PlanSettings.objective(base, data.classes()).watchedLoss();
-        String headline = null;
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
         progress.phase("tuning " + total + " candidates", total);
+        String headline = null;
         for (double lr : lrs) {
             for (int e : epochs) {
                 for (int b : batches) {
