@@ -54,6 +54,7 @@ public final class GrpcSitePool implements SitePool {
     private final PeerAuthorizer authorizer;
     private final FederationEvents events;
     private final ResultBufferBudget budget;
+    private final TrafficCounts traffic = new TrafficCounts();
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
@@ -83,6 +84,22 @@ public final class GrpcSitePool implements SitePool {
 
     ResultBufferBudget budget() {
         return budget;
+    }
+
+    TrafficCounts traffic() {
+        return traffic;
+    }
+
+    /**
+     * The bytes sent to and received from each site since the previous call: the serialized size of every protocol
+     * message on the site's stream (Welcome, tasks and their chunks, heartbeats, statistics, rejections; Hello,
+     * results and their chunks, refusals, statistics replies), counted as the message is handed to gRPC to send, and
+     * as gRPC delivers it, before it is handled. gRPC's 5-byte message framing, HTTP/2 and TLS are not counted. A site
+     * that reconnected is counted across its streams; a peer that was never admitted is not counted.
+     */
+    @Override
+    public Map<String, org.fedmed.core.engine.SiteTraffic> takeTraffic() {
+        return traffic.take();
     }
 
     @Override
