@@ -2,6 +2,7 @@ package org.fedmed.core.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -48,7 +49,7 @@ public interface SitePool {
      * including, for the first round, whatever came before it (admission, a statistics exchange). Sites that moved
      * nothing are left out. The default, for a pool that moves no bytes (in-process sites), reports none.
      */
-    default java.util.Map<String, SiteTraffic> takeTraffic() {
-        return java.util.Map.of();
+    default Map<String, SiteTraffic> takeTraffic() {
+        return Map.of();
     }
 }

@@ -21,6 +21,7 @@ import org.fedmed.core.engine.OutcomeSink;
 import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
+import org.fedmed.core.engine.SiteTraffic;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
 import org.fedmed.transport.proto.StatsReply;
@@ -46,7 +47,8 @@ import org.fedmed.transport.wire.Layouts;
  * they arrive: the sites still open are cut the same way, with a reason that says so. A site that disconnects or
  * refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason, and so is a site cut because its
  * certificate is no longer admitted (see {@link FederationServer#recheckAdmissions()}). Before round 1 it carries the
- * statistics exchange ({@link #requestStatistics}, {@link #shareMergedStatistics}); the caller merges.
+ * statistics exchange ({@link #requestStatistics}, {@link #shareMergedStatistics}); the caller merges. It counts the
+ * bytes of every message to and from each admitted site, reported once each by {@link #takeTraffic}.
  */
 public final class GrpcSitePool implements SitePool {
 
@@ -98,7 +100,7 @@ public final class GrpcSitePool implements SitePool {
      * that reconnected is counted across its streams; a peer that was never admitted is not counted.
      */
     @Override
-    public Map<String, org.fedmed.core.engine.SiteTraffic> takeTraffic() {
+    public Map<String, SiteTraffic> takeTraffic() {
         return traffic.take();
     }
 
