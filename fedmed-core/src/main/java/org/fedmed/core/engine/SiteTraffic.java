@@ -18,9 +18,4 @@ public record SiteTraffic(long bytesSent, long bytesReceived) {
             throw new IllegalArgumentException("bytesReceived must be >= 0, got " + bytesReceived);
         }
     }
-
-    /** This traffic and {@code other} together. */
-    public SiteTraffic plus(SiteTraffic other) {
-        return new SiteTraffic(bytesSent + other.bytesSent, bytesReceived + other.bytesReceived);
-    }
 }
