@@ -113,13 +113,17 @@ public sealed interface ModelSpec permits DenseSpec, ModelSpec.Extension {
         if (text == null || text.isBlank()) {
             return null;
         }
-        ObjectMapper mapper = text.stripLeading().startsWith("{") ? new JsonMapper() : new YAMLMapper();
-        try {
-            JsonNode node = mapper.readTree(text);
-            JsonNode type = node == null ? null : node.get("type");
-            return type != null && type.isTextual() ? type.asText() : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
+        // JSON first; then YAML, which also reads flow style such as {type: cnn, conv: [...]}
+        for (ObjectMapper mapper : text.stripLeading().startsWith("{")
+                ? List.of(new JsonMapper(), new YAMLMapper()) : List.of(new YAMLMapper())) {
+            try {
+                JsonNode node = mapper.readTree(text);
+                JsonNode type = node == null ? null : node.get("type");
+                return type != null && type.isTextual() ? type.asText() : null;
+            } catch (IOException | RuntimeException e) {
+                // not this syntax
+            }
         }
+        return null;
     }
 }
