@@ -67,9 +67,8 @@ final class ImageSimulate {
         Path dir = out != null ? out : Path.of("results", def.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<Path> files = ImageSimulationReport.write(result, cfg, dir);
-        stdout.printf("%s: %d sites %s with %s training images, %s, %d parameters%n", result.partition().describe(),
-                result.siteIds().size(), result.siteIds(), result.trainImages(), result.model(),
-                result.model().parameterCount());
+        stdout.printf("%s: %d sites %s with %s training images; %s%n", result.partition().describe(),
+                result.siteIds().size(), result.siteIds(), result.trainImages(), result.model());
         stdout.printf(Locale.ROOT, "final model on all %s test images: accuracy %.4f, log_loss %.4f%n",
                 def.name(), result.pooledTest().get(ClassificationMetrics.ACCURACY),
                 result.pooledTest().get(ClassificationMetrics.LOG_LOSS));

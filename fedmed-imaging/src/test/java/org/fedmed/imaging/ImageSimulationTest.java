@@ -44,7 +44,7 @@ class ImageSimulationTest {
 
     private static SimulationConfig plan(String extra) {
         return ConfigLoader.parse("dataset: tiny.yaml\nmodel: " + CNN + "\nrounds: 3\nlocal_epochs: 3\nbatch_size: 8\n"
-                + "lr: 0.05\nseed: 11\n" + extra, "plan", Map.of());
+                + "lr: 0.05\nseed: 11\nmin_rows: 2\n" + extra, "plan", Map.of());
     }
 
     @Test
@@ -66,6 +66,8 @@ class ImageSimulationTest {
         assertEquals(one.run().finalModel(), two.run().finalModel());
         assertNotEquals(one.run().finalModel(), ImageSimulation.run(plan("").withLocalTraining(0.05,
                 org.fedmed.core.LocalWork.epochs(2), 8), data, null).run().finalModel());
+        // each round is evaluated on the sites' test images (6 each, so min_rows is 2 in this plan)
+        assertTrue(one.run().rounds().getLast().evalMetrics().containsKey(ClassificationMetrics.ACCURACY));
         double accuracy = one.pooledTest().get(ClassificationMetrics.ACCURACY);
         assertTrue(accuracy >= 0.9, "pooled test accuracy " + accuracy + ", rounds " + one.run().rounds());
         Path out = dir.resolve("report");
