@@ -69,21 +69,17 @@ public final class ImageSimulation {
         ImageDatasetDefinition.Loaded images = dataset.load(Seeds.of(config.seed(), Seeds.Stream.VALIDATION_SPLIT));
         ImagePartition partition = dataset.partition()
                 .orElseGet(() -> ImagePartition.of(config.partition(), config.sites(), config.alpha()));
-        long partitionSeed = Seeds.of(config.seed(), Seeds.Stream.PARTITION);
-        var partitioner = partition.partitioner(MIN_IMAGES_PER_SITE);
-        List<ImageData> train = ImageSites.split(images.train(), partitioner, partition.sites(), partitionSeed);
-        List<ImageData> test = ImageSites.split(images.test(), partitioner, partition.sites(), partitionSeed);
+        List<ImageDatasetDefinition.Loaded> shares = deal(images, partition, config.seed());
         ImageModel model = ImageModel.build(spec, images.train().shape(), dataset.classes());
         List<ImageSiteClient> sites = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        List<String> ids = siteIds(partition.sites());
         List<Integer> counts = new ArrayList<>();
         try {
             for (int i = 0; i < partition.sites(); i++) {
-                String id = "site-" + (i + 1);
-                ids.add(id);
-                counts.add(train.get(i).count());
-                sites.add(new ImageSiteClient(id, model, train.get(i), test.get(i), dpSgd(config.siteDp(),
-                        config.seed(), id)));
+                String id = ids.get(i);
+                counts.add(shares.get(i).train().count());
+                sites.add(new ImageSiteClient(id, model, shares.get(i).train(), shares.get(i).test(),
+                        dpSgd(config.siteDp(), config.seed(), id)));
             }
             FitConfig fit = PlanSettings.fitConfig(config);
             FederatedSetup setup = FederatedSetup.of(config, fit, sites);
@@ -106,6 +102,39 @@ public final class ImageSimulation {
         } finally {
             sites.forEach(ImageSiteClient::close);
         }
+    }
+
+    /** The ids of {@code count} simulated sites: {@code site-1}, {@code site-2}, ... */
+    public static List<String> siteIds(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            ids.add("site-" + i);
+        }
+        return ids;
+    }
+
+    /**
+     * Each site's training and test images, in site order, as a run with seed {@code runSeed} deals them: the
+     * definition's images (test share split off with the run seed's {@code VALIDATION_SPLIT} stream) dealt by
+     * {@code partition} with its {@code PARTITION} stream. A deployed site of a partitioned definition takes its
+     * share from here, so it trains on the simulated site's images.
+     */
+    public static List<ImageDatasetDefinition.Loaded> siteData(ImageDatasetDefinition dataset, ImagePartition partition,
+                                                               long runSeed) {
+        return deal(dataset.load(Seeds.of(runSeed, Seeds.Stream.VALIDATION_SPLIT)), partition, runSeed);
+    }
+
+    private static List<ImageDatasetDefinition.Loaded> deal(ImageDatasetDefinition.Loaded images,
+                                                            ImagePartition partition, long runSeed) {
+        long partitionSeed = Seeds.of(runSeed, Seeds.Stream.PARTITION);
+        var partitioner = partition.partitioner(MIN_IMAGES_PER_SITE);
+        List<ImageData> train = ImageSites.split(images.train(), partitioner, partition.sites(), partitionSeed);
+        List<ImageData> test = ImageSites.split(images.test(), partitioner, partition.sites(), partitionSeed);
+        List<ImageDatasetDefinition.Loaded> out = new ArrayList<>();
+        for (int i = 0; i < partition.sites(); i++) {
+            out.add(new ImageDatasetDefinition.Loaded(train.get(i), test.get(i)));
+        }
+        return out;
     }
 
     /** A site's DP-SGD under {@code site_dp}: its noise from the site's {@code SITE_DP_SGD_NOISE} stream. */

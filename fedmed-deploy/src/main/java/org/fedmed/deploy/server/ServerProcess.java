@@ -144,6 +144,9 @@ public final class ServerProcess {
         SiteCountCheck.requireWithinKit(config, kit);
         FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry,
                 config.file().toAbsolutePath().getParent());
+        // a model family's dataset (fedmed-imaging's images): no tabular definition check, no statistics exchange
+        boolean family = FederationPlan.family(config.training(), config.file().toAbsolutePath().getParent())
+                .isPresent();
         try (RunStore store = RunStore.open(config.store())) {
             RunInfo resuming = resume ? resumable(store) : null;
             if (!resume) {
@@ -156,8 +159,11 @@ public final class ServerProcess {
                     // stricter of it and the operator's own
                     .withMaxUpdateNorm(Math.min(config.maxUpdateNorm(), config.training().strategy().maxUpdateNorm()))
                     .withDeliveryOrder(config.deliveryOrder())
-                    .withLabels(plan.strategy().name(), plan.specLabel())
-                    .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(), definition().schema()));
+                    .withLabels(plan.strategy().name(), plan.specLabel());
+            if (!family) {
+                settings = settings.withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(),
+                        definition().schema()));
+            }
             int port = config.listenPort() != null ? config.listenPort() : kit.address().port();
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
             // before the run is created or reopened: a missing token or a port in use changes no run
@@ -166,7 +172,7 @@ public final class ServerProcess {
                     Thread.ofPlatform().name("fedmed-pki-reload").daemon().factory());
             try (StoreAuditEvents events = new StoreAuditEvents(store);
                  FederationServer server = listen(bind, kit, authorizer, settings, events)) {
-                RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store);
+                RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store, family);
                 events.attach(start.runId());
                 server.pool().nameRun(kit.federation() + "/" + config.run() + "#" + start.runId() + "@"
                         + store.latestRun(config.run()).filter(r -> r.id() == start.runId())
@@ -186,12 +192,15 @@ public final class ServerProcess {
                 }
                 try {
                     awaitSites(server, start.firstRound());
-                    StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),
-                            Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
-                    FederationPlan sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
-                    if (!stats.featureNames().equals(start.inputs())) {
-                        store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
-                                "model inputs settled by the statistics exchange: " + stats.featureNames().size());
+                    FederationPlan sized = plan;
+                    if (!family) {
+                        StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),
+                                Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
+                        sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
+                        if (!stats.featureNames().equals(start.inputs())) {
+                            store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
+                                    "model inputs settled by the statistics exchange: " + stats.featureNames().size());
+                        }
                     }
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
@@ -280,8 +289,8 @@ public final class ServerProcess {
         return registry.definition(config.training().dataset(), config.file().toAbsolutePath().getParent());
     }
 
-    private RunStart newRun(RunStore store) {
-        List<String> inputs = org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
+    private RunStart newRun(RunStore store, boolean family) {
+        List<String> inputs = family ? List.of() : org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
                 definition().schema(),
                 config.training().oneHot());
         long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());
