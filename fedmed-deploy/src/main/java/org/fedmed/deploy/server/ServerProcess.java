@@ -42,7 +42,9 @@ import org.fedmed.transport.tls.MutualTls;
  * every round durable (SQLite run store, safetensors checkpoint) before the next starts. Killed at any point, it
  * continues with {@code resume} from the last recorded round. It admits only sites whose dataset definition
  * fingerprint equals its own ({@link DefinitionAdmission}), and before round 1 (of a new run and of a resume) it runs
- * the {@link StatisticsExchange}, from which the sites build their preprocessing and the model takes its size.
+ * the {@link StatisticsExchange}, from which the sites build their preprocessing and the model takes its size. A run
+ * whose dataset is a model family's definition (fedmed-imaging's images, {@link FederationPlan#family}) has neither:
+ * the family sizes the model from the definition, and each site prepares its images as its definition says.
  *
  * <p>Run records stay honest: a start refused before it listens (a bad kit, a site count above the kit's, the port
  * in use) writes nothing to the store; the run is created, or reopened for a resume, only once the server listens.

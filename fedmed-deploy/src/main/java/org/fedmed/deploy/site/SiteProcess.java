@@ -29,7 +29,10 @@ import org.fedmed.transport.tls.MutualTls;
  * Ditto), it writes that model beside its audit log ({@link SitePersonalModelFile}) before it waits for the next run;
  * it rewrites that file after every evaluation of the run too. After every fit it keeps its training state in its
  * state file ({@link SiteStateFile}), which a restarted process reads when it starts (a corrupt one stops the start,
- * naming the file) and restores when the server's next task belongs to the same run.
+ * naming the file) and restores when the server's next task belongs to the same run. A site whose
+ * {@code data.definition} is a model family's dataset definition (fedmed-imaging's images, found through the
+ * {@link org.fedmed.ml.ModelSpecFamily} service) trains that family's models instead, behind the same allow-list
+ * ({@link ModelFamilySite}), with no statistics exchange, state file, personal model or DP-SGD.
  */
 public final class SiteProcess implements AutoCloseable {
 
