@@ -62,6 +62,10 @@ public final class ImageSimulation {
                     + " needs an image model spec (type cnn or resnet), got type '"
                     + PlanSettings.modelSpec(config).type() + "'");
         }
+        if (config.strategy().kind() == org.fedmed.plan.StrategyKind.SCAFFOLD) {
+            throw new IllegalArgumentException("config key 'strategy': 'scaffold' is not available for image models:"
+                    + " an image site keeps no control variate; use a FedAvg-family strategy or fedprox");
+        }
         if (config.personalization() != null) {
             throw new IllegalArgumentException("config key 'personalization' is not available for image models: an"
                     + " image site keeps no personal model");

@@ -87,6 +87,19 @@ class ImageSimulationTest {
     }
 
     @Test
+    void scaffoldAndPersonalizationAreRefusedBeforeAnyTrainingNamingTheKey() throws IOException {
+        ImageDatasetDefinition data = dataset();
+        var scaffold = assertThrows(IllegalArgumentException.class,
+                () -> ImageSimulation.run(plan("strategy: scaffold\n"), data, null));
+        assertEquals("config key 'strategy': 'scaffold' is not available for image models: an image site keeps no"
+                + " control variate; use a FedAvg-family strategy or fedprox", scaffold.getMessage());
+        var ditto = assertThrows(IllegalArgumentException.class,
+                () -> ImageSimulation.run(plan("personalization: {kind: ditto, lambda: 0.1}\n"), data, null));
+        assertTrue(ditto.getMessage().startsWith("config key 'personalization' is not available for image models"),
+                ditto.getMessage());
+    }
+
+    @Test
     void siteDpChargesEachSiteTheAccountantsEpsilonForItsSteps() throws IOException {
         ImageDatasetDefinition data = dataset();
         ImageSimulation.Result run = ImageSimulation.run(plan("site_dp: {clip_norm: 1.0, noise_multiplier: 1.1,"
