@@ -43,7 +43,7 @@ public final class ImageSpecFamily implements ModelSpecFamily {
      */
     @Override
     public FamilySite openSite(String siteId, String member, ModelSpec.Extension spec, Path definition,
-                               List<Path> dataRoots, long seed) {
+                               List<Path> dataRoots, long seed, DpNoise dp) {
         ImageDatasetDefinition def = ImageDefinitionReader.read(definition, dataRoots);
         ImageDatasetDefinition.Loaded images;
         if (def.partition().isPresent()) {
@@ -58,7 +58,10 @@ public final class ImageSpecFamily implements ModelSpecFamily {
             images = def.load(Seeds.of(seed, Seeds.Stream.VALIDATION_SPLIT));
         }
         ImageModel model = ImageModel.build(imageSpec(spec), images.train().shape(), def.classes());
-        ImageSiteClient client = new ImageSiteClient(siteId, model, images.train(), images.test());
+        // with DP-SGD the caller keeps the account; this client's own (no budget) only reports
+        ImageSiteClient client = new ImageSiteClient(siteId, model, images.train(), images.test(), dp == null ? null
+                : new ImageDpSgd(dp.clipNorm(), dp.noiseMultiplier(), 1e-5, Double.POSITIVE_INFINITY,
+                        key -> dp.noise().apply(key)));
         return new FamilySite(client, model.layout(), images.train().count(), images.test().count(), client);
     }
 

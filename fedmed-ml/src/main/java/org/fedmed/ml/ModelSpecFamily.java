@@ -51,11 +51,24 @@ public interface ModelSpecFamily {
      * exactly the simulated site's data.
      *
      * @param member the site's id in the definition ({@code site-1}, ...)
+     * @param dp     DP-SGD's clipping and noise for every fit, or null to train plainly; the caller keeps the
+     *               privacy account
      * @throws IllegalArgumentException naming the file or key at fault
      */
     default FamilySite openSite(String siteId, String member, ModelSpec.Extension spec, Path definition,
-                                List<Path> dataRoots, long seed) {
+                                List<Path> dataRoots, long seed, DpNoise dp) {
         throw new UnsupportedOperationException("model family " + types() + " does not run in deployment");
+    }
+
+    /**
+     * DP-SGD's per-example clipping and Gaussian noise for a family's site.
+     *
+     * @param clipNorm        C, each example's gradient norm bound
+     * @param noiseMultiplier z, the noise standard deviation over C
+     * @param noise           the noise generator of a fit, by the fit's seed (secure randomness in deployment)
+     */
+    record DpNoise(double clipNorm, double noiseMultiplier,
+                   java.util.function.LongFunction<java.util.random.RandomGenerator> noise) {
     }
 
     /**

@@ -60,6 +60,27 @@ class ImageProcessesMatchSimulationTest {
 
     @Test
     void serverAndTwoImageSiteProcessesReachTheSimulatedCnnBitForBit(@TempDir Path tmp) throws Exception {
+        ImageSimulation.Result sim = runBoth(tmp, false);
+        assertTrue(sim.siteEpsilons().isEmpty());
+    }
+
+    /**
+     * With {@code privacy.dp_sgd} (seeded) at each site and {@code site_dp} in the simulation, the DP-SGD runs are
+     * the same computation too, and each site's ledger holds the epsilon the simulated site reports.
+     */
+    @Test
+    void dpSgdImageSitesReachTheSimulatedModelAndEpsilon(@TempDir Path tmp) throws Exception {
+        ImageSimulation.Result sim = runBoth(tmp, true);
+        for (String site : List.of("site-1", "site-2")) {
+            double spent = org.fedmed.deploy.site.PrivacyLedger.open(tmp.resolve("audit/" + site + "-privacy.jsonl"))
+                    .replayed().epsilon(1e-5).epsilon();
+            assertEquals(sim.siteEpsilons().get(site), spent, 1e-12, site);
+            assertTrue(spent > 0, site);
+        }
+    }
+
+    /** Runs the deployment and the simulation of the same plan, asserts they agree, returns the simulation. */
+    private static ImageSimulation.Result runBoth(Path tmp, boolean dp) throws Exception {
         images(tmp.resolve("pics"), 16);
         Path def = tmp.resolve("pics.yaml");
         Files.writeString(def, """
@@ -105,7 +126,8 @@ class ImageProcessesMatchSimulationTest {
                             - %s
                           max_parameters: 1000
                         audit_log: audit/%s.jsonl
-                        """.formatted(tmp.relativize(fed.layout.siteKit(site)), site, CNN, site));
+                        %s""".formatted(tmp.relativize(fed.layout.siteKit(site)), site, CNN, site, dp
+                        ? "privacy: {dp_sgd: {clip_norm: 1.0, noise_multiplier: 1.1, seed: 7}}\n" : ""));
                 processes.add(FedmedProcess.start(site, logs, "site", "--config", cfg.toString()));
             }
             assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
@@ -116,7 +138,9 @@ class ImageProcessesMatchSimulationTest {
                 p.close();
             }
         }
-        ImageSimulation.Result sim = ImageSimulation.run(ConfigLoader.parse(training, "simulation", Map.of()),
+        // the server plans no site_dp (each site's site.yaml does); the simulation gives every site the same
+        String simulation = dp ? training + "site_dp: {clip_norm: 1.0, noise_multiplier: 1.1}\n" : training;
+        ImageSimulation.Result sim = ImageSimulation.run(ConfigLoader.parse(simulation, "simulation", Map.of()),
                 ImageDefinitionReader.read(def, List.of()), null);
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("cnn").orElseThrow();
@@ -132,5 +156,6 @@ class ImageProcessesMatchSimulationTest {
             float[] deployed = SafetensorsReader.read(last).parameters().flat();
             assertArrayEquals(sim.run().finalModel().flat(), deployed, "final model, bit for bit");
         }
+        return sim;
     }
 }

@@ -32,7 +32,8 @@ import org.fedmed.transport.tls.MutualTls;
  * naming the file) and restores when the server's next task belongs to the same run. A site whose
  * {@code data.definition} is a model family's dataset definition (fedmed-imaging's images, found through the
  * {@link org.fedmed.ml.ModelSpecFamily} service) trains that family's models instead, behind the same allow-list
- * ({@link ModelFamilySite}), with no statistics exchange, state file, personal model or DP-SGD.
+ * ({@link ModelFamilySite}), with no statistics exchange, state file or personal model; with {@code privacy.dp_sgd}
+ * its fits train with DP-SGD, charged to its privacy ledger.
  */
 public final class SiteProcess implements AutoCloseable {
 
@@ -150,14 +151,11 @@ public final class SiteProcess implements AutoCloseable {
      */
     private static SiteProcess startFamily(SiteConfig config, DatasetRegistry registry, PrintWriter out, SiteKit kit,
                                            org.fedmed.ml.ModelSpecFamily family) throws IOException {
-        if (config.dpSgd() != null) {
-            throw new IllegalArgumentException("site '" + kit.site() + "': privacy.dp_sgd is not available for a site"
-                    + " whose data.definition " + config.data().definition() + " is of model types "
-                    + family.types() + " yet; remove the privacy section");
-        }
         String member = config.data().site() == null ? kit.site() : config.data().site();
+        PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
         ModelFamilySite site = new ModelFamilySite(kit.site(), member, config.policy(), family,
-                config.data().definition(), registry.searchRoots(), config.data().seed());
+                config.data().definition(), registry.searchRoots(), config.data().seed(),
+                config.dpSgdSettings().orElse(null), ledger);
         // read the data before dialing, so a file that does not fit stops the start naming it
         for (org.fedmed.ml.ModelSpec spec : config.allow().modelSpecs()) {
             if (spec instanceof org.fedmed.ml.ModelSpec.Extension ext && family.types().contains(spec.type())) {
@@ -176,6 +174,9 @@ public final class SiteProcess implements AutoCloseable {
                         + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),
                 config.allow().maxParameters(), config.auditLog());
+        out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe() + "; epsilon "
+                + String.format(Locale.ROOT, "%.4g", site.epsilonSpent()) + " spent so far"
+                + (ledger == null ? "" : " (ledger " + ledger.file() + ")")).orElse("no site-level DP-SGD"));
         out.printf("dialing %s%n", kit.server());
         out.flush();
         connection.start();

@@ -51,6 +51,8 @@ class ModelFamilySiteTest {
     /** Counts the sites it opens; its client adds 1 to every parameter. */
     public static final class FakeFamily implements ModelSpecFamily {
         static final AtomicInteger OPENED = new AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicReference<DpNoise> DP_ASKED =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         public List<String> types() {
             return List.of("fake");
@@ -62,8 +64,9 @@ class ModelFamilySiteTest {
 
         @Override
         public FamilySite openSite(String siteId, String member, ModelSpec.Extension spec, Path definition,
-                                   List<Path> dataRoots, long seed) {
+                                   List<Path> dataRoots, long seed, DpNoise dp) {
             OPENED.incrementAndGet();
+            DP_ASKED.set(dp);
             int width = ((FakeSpec) spec).width();
             SiteClient client = new SiteClient() {
                 public String siteId() {
@@ -76,7 +79,7 @@ class ModelFamilySiteTest {
                         p[i] += 1;
                     }
                     return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(task.global().layout(), p),
-                            false, 10, 1.0, Map.of());
+                            false, 10, 1.0, Map.of("loss", 0.5));
                 }
 
                 public EvalResult evaluate(EvalTask task) {
@@ -134,6 +137,44 @@ class ModelFamilySiteTest {
         assertTrue(d.reason().startsWith("the task's model layout "), d.reason());
         assertTrue(d.reason().contains("is not that of {\"type\":\"fake\",\"width\":3} built for this site's data"),
                 d.reason());
+    }
+
+    @Test
+    void dpSgdFitsAreChargedToTheLedgerReportOnlyEpsilonAndStopAtTheBudget(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // 10 training items, batch 8: q = 0.8 and ceil(10 / 8) = 2 steps a one-epoch fit
+        double one = new org.fedmed.privacy.accounting.RdpAccountant().step(0.8, 1.1, 2).epsilon(1e-5).epsilon();
+        double two = new org.fedmed.privacy.accounting.RdpAccountant().step(0.8, 1.1, 4).epsilon(1e-5).epsilon();
+        DpSgdSettings dp = new DpSgdSettings(1.0, 1.1, 1e-5, (one + two) / 2, 3L);
+        Path ledgerFile = dir.resolve("audit-privacy.jsonl");
+        AllowList allow = new AllowList(Set.of(TaskKind.FIT, TaskKind.EVALUATE), List.of("fedavg"),
+                List.of(new FakeSpec(3)), 5, 1000);
+        ModelFamilySite site = new ModelFamilySite("a", "site-1", new AllowListPolicy(allow), new FakeFamily(),
+                Path.of("data.yaml"), List.of(), 7, dp, PrivacyLedger.open(ledgerFile));
+        assertTrue(site.review(offer("r1-fit-a", new FakeSpec(3), 3)).accepted());
+        assertEquals(1.1, FakeFamily.DP_ASKED.get().noiseMultiplier());
+        FitResult fit = site.fit(new FitTask(1, "a", ModelParameters.ofFlat(layout(3), new float[3]), FIT));
+        assertEquals(Map.of("dp_epsilon", one), fit.trainMetrics());
+        PolicyDecision refused = site.review(new TaskOffer("r2-fit-a", TaskKind.FIT, 2, layout(3), 12, "fedavg",
+                new FakeSpec(3).toJson(), FIT));
+        assertFalse(refused.accepted());
+        assertTrue(refused.reason().startsWith(String.format(java.util.Locale.ROOT, "privacy budget: this fit (1"
+                + " local epochs, batch size 8) would take the site's epsilon from %.4g to %.4g", one, two)),
+                refused.reason());
+        // a restarted process continues from the ledger
+        ModelFamilySite again = new ModelFamilySite("a", "site-1", new AllowListPolicy(allow), new FakeFamily(),
+                Path.of("data.yaml"), List.of(), 7, dp, PrivacyLedger.open(ledgerFile));
+        assertEquals(one, again.epsilonSpent(), 1e-12);
+    }
+
+    @Test
+    void anEvaluationThatAsksToFineTuneFirstIsRefused() {
+        ModelFamilySite site = site(new FakeSpec(3));
+        PolicyDecision d = site.review(new TaskOffer("r1-eval-a", TaskKind.EVALUATE, 1, layout(3), 12, "fedavg",
+                new FakeSpec(3).toJson(), FIT));
+        assertFalse(d.accepted());
+        assertEquals("the evaluation asks the site to fine-tune the model first (personalization kind finetune),"
+                + " which a site of model types [fake] does not do", d.reason());
     }
 
     @Test
