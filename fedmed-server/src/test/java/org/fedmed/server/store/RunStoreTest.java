@@ -353,7 +353,7 @@ class RunStoreTest {
                     + " ('2026-01-01T00:00:00Z', 7, 'server', 'run_created', 'old entry')");
         }
         try (RunStore s = RunStore.open(db, CLOCK)) {
-            assertEquals(3, s.schemaVersion());
+            assertEquals(StoreSchema.CURRENT_VERSION, s.schemaVersion());
             assertEquals("1", s.pragma("foreign_keys"), "foreign keys are enforced again after the rebuild");
             RunInfo run = s.latestRun("heart").orElseThrow();
             assertEquals(7, run.id());
@@ -392,6 +392,57 @@ class RunStoreTest {
                 assertEquals(StoreSchema.CURRENT_VERSION, a.get());
                 assertEquals(StoreSchema.CURRENT_VERSION, b.get());
             }
+        }
+    }
+
+    @Test
+    void analyticsResultsAndExportsReadBackAsRecorded() {
+        try (RunStore s = open()) {
+            long run = s.createRun("heart", "{}", 1);
+            s.recordRound(run, round(1), ckpt(1));
+            long first = s.recordAnalytics("heart-disease", "{\"dataset\":\"heart-disease\",\"k\":5}");
+            long second = s.recordAnalytics("heart-disease", "{\"k\":10}");
+            assertTrue(second > first);
+            List<AnalyticsRecord> analytics = s.analytics();
+            assertEquals(2, analytics.size());
+            assertEquals("{\"dataset\":\"heart-disease\",\"k\":5}", analytics.getFirst().resultJson());
+            assertEquals(CLOCK.instant(), analytics.getFirst().created());
+            var bad = assertThrows(IllegalArgumentException.class, () -> s.recordAnalytics("heart-disease", "[1]"));
+            assertTrue(bad.getMessage().contains("analytics result of 'heart-disease'"), bad.getMessage());
+
+            Path model = dir.resolve("exports").resolve("model.safetensors");
+            ExportRecord e = s.recordExport(run, 1, model, SHA);
+            assertEquals(model.toAbsolutePath().normalize(), e.path());
+            assertEquals(List.of(e), s.exports());
+            assertThrows(IllegalArgumentException.class, () -> s.recordExport(run + 1, 1, model, SHA), "unknown run");
+            assertThrows(IllegalArgumentException.class, () -> s.recordExport(run, 1, model, "xyz"), "bad digest");
+            assertEquals(1, s.exports().size(), "a refused export leaves nothing behind");
+            assertEquals(java.util.Map.of(1, ckpt(1).path().toAbsolutePath().normalize()),
+                    java.util.Map.of(1, s.checkpoints(run).get(1).path()));
+        }
+    }
+
+    @Test
+    void storeOfSchemaVersionThreeStaysReadableAndGainsTheAnalyticsAndExportTables() throws Exception {
+        Path db = dir.resolve("v3.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            StoreSchema.migrate(c, db, 3);
+            st.execute("INSERT INTO runs (id, name, created, config_json, seed, status) VALUES"
+                    + " (3, 'heart', '2026-01-01T00:00:00Z', '{}', 5, 'completed')");
+        }
+        try (RunStore ro = RunStore.openReadOnly(db)) {
+            assertEquals(3, ro.schemaVersion(), "a read-only open never migrates");
+            assertEquals(List.of(), ro.analytics());
+            assertEquals(List.of(), ro.exports());
+            assertEquals("heart", ro.run(3).orElseThrow().name());
+        }
+        try (RunStore s = RunStore.open(db, CLOCK)) {
+            assertEquals(StoreSchema.CURRENT_VERSION, s.schemaVersion());
+            assertEquals("heart", s.run(3).orElseThrow().name(), "rows kept");
+            s.recordAnalytics("heart-disease", "{}");
+            s.recordExport(3, 1, dir.resolve("m.safetensors"), SHA);
+            assertEquals(1, s.analytics().size());
+            assertEquals(1, s.exports().size());
         }
     }
 }
