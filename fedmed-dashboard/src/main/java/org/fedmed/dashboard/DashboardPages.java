@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.server.audit.ChainReport;
 import org.fedmed.server.store.AuditEntry;
+import org.fedmed.server.store.ExportRecord;
 import org.fedmed.server.store.RunInfo;
 
 /**
@@ -21,12 +22,13 @@ final class DashboardPages {
     private DashboardPages() {
     }
 
-    private static String page(String title, String body) {
+    static String page(String title, String body) {
         return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + Html.escape(title) + "</title>"
                 + "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
                 + "td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}nav a{margin-right:1em}</style>"
                 + "</head><body><nav><a href=\"/\">federation</a><a href=\"/audit\">audit log</a>"
-                + "<a href=\"/runs\">run history</a></nav><h1>" + Html.escape(title) + "</h1>" + body
+                + "<a href=\"/runs\">run history</a><a href=\"/analytics\">analytics</a>"
+                + "<a href=\"/downloads\">downloads</a></nav><h1>" + Html.escape(title) + "</h1>" + body
                 + "</body></html>";
     }
 
@@ -165,5 +167,45 @@ final class DashboardPages {
                     .append("</td><td>").append(r.seed()).append("</td></tr>");
         }
         return page("run history", b.append("</table>").toString());
+    }
+
+    static String analytics(StoreView view) {
+        return page("analytics results", AnalyticsPage.render(view.analytics()));
+    }
+
+    /**
+     * The run's checkpoints (one link per round whose file retention kept) and every model export made from the
+     * store, each with its SHA-256; a file that is no longer on disk is listed as {@code removed}, without a link.
+     */
+    static String downloads(StoreView view, Long runId) {
+        StringBuilder b = new StringBuilder("<h2>Exports</h2><table id=\"exports\"><tr><th>id</th><th>run</th>"
+                + "<th>round</th><th>made</th><th>file</th><th>sha256</th></tr>");
+        for (ExportRecord e : view.exports().reversed()) {
+            b.append("<tr data-export=\"").append(e.id()).append("\"><td>").append(e.id()).append("</td><td>")
+                    .append(e.runId()).append("</td><td>").append(e.round()).append("</td><td>").append(e.created())
+                    .append("</td><td>").append(link(e.path(), "/download/export/" + e.id(),
+                            e.path().getFileName().toString())).append("</td><td class=\"sha256\">")
+                    .append(e.sha256()).append("</td></tr>");
+        }
+        b.append("</table>");
+        var run = view.run(runId);
+        if (run.isEmpty()) {
+            return page("downloads", b.append("<p>No run yet.</p>").toString());
+        }
+        long id = run.get().id();
+        b.append("<h2>Checkpoints of run ").append(id).append(" (").append(Html.escape(run.get().name()))
+                .append(")</h2><table id=\"checkpoints\"><tr><th>round</th><th>file</th><th>sha256</th></tr>");
+        for (var c : view.checkpoints(id).entrySet()) {
+            b.append("<tr data-round=\"").append(c.getKey()).append("\"><td>").append(c.getKey()).append("</td><td>")
+                    .append(link(c.getValue().path(), "/download/checkpoint/" + id + "/" + c.getKey(),
+                            "run" + id + "-round" + c.getKey() + ".safetensors")).append("</td><td class=\"sha256\">")
+                    .append(c.getValue().sha256()).append("</td></tr>");
+        }
+        return page("downloads", b.append("</table>").toString());
+    }
+
+    private static String link(java.nio.file.Path file, String href, String name) {
+        return java.nio.file.Files.isRegularFile(file) ? "<a href=\"" + href + "\">" + Html.escape(name) + "</a>"
+                : Html.escape(name) + " (removed)";
     }
 }

@@ -14,8 +14,10 @@ import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.server.audit.ChainReport;
 import org.fedmed.server.checkpoint.CheckpointRef;
+import org.fedmed.server.store.AnalyticsRecord;
 import org.fedmed.server.store.AuditEntry;
 import org.fedmed.server.store.AuditEvent;
+import org.fedmed.server.store.ExportRecord;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStore;
 
@@ -67,6 +69,26 @@ public final class StoreView implements AutoCloseable {
 
     public Optional<CheckpointRef> checkpoint(long runId, int round) {
         return store.checkpoint(runId, round);
+    }
+
+    /** Every checkpoint recorded for a run's rounds, by round (one query). */
+    public java.util.SortedMap<Integer, CheckpointRef> checkpoints(long runId) {
+        return store.checkpoints(runId);
+    }
+
+    /** Every analytics result in the store, oldest first (none in a store older than schema 4). */
+    public List<AnalyticsRecord> analytics() {
+        return store.analytics();
+    }
+
+    /** Every model export made from the store, oldest first (none in a store older than schema 4). */
+    public List<ExportRecord> exports() {
+        return store.exports();
+    }
+
+    /** The export with this id, if any. */
+    public Optional<ExportRecord> export(long id) {
+        return exports().stream().filter(e -> e.id() == id).findFirst();
     }
 
     /** Every site that appears in the run's rounds or audit log, in name order, with what the store records of it. */
