@@ -99,12 +99,22 @@ final class DashboardPages {
         }
         b.append("<h2>Rounds</h2><table id=\"rounds\"><tr><th>round</th><th>completed</th><th>sites</th>"
                 + "<th>duration ms</th><th>evaluation</th><th>checkpoint</th></tr>");
+        var checkpoints = view.checkpoints(r.id());
         for (RoundRecord rr : rounds.reversed()) {
             b.append("<tr><td>").append(rr.round()).append("</td><td>").append(rr.completed()).append("</td><td>")
                     .append(rr.succeeded().size()).append('/').append(rr.selected().size()).append("</td><td>")
                     .append(rr.durationMillis()).append("</td><td>").append(Html.escape(format(rr.evalMetrics())))
-                    .append("</td><td><a href=\"/download/checkpoint/").append(r.id()).append('/').append(rr.round())
-                    .append("\">safetensors</a></td></tr>");
+                    .append("</td><td>");
+            var ckpt = checkpoints.get(rr.round());
+            if (ckpt == null) {
+                b.append("none");
+            } else if (java.nio.file.Files.isRegularFile(ckpt.path())) {
+                b.append("<a href=\"/download/checkpoint/").append(r.id()).append('/').append(rr.round())
+                        .append("\">safetensors</a>");
+            } else {
+                b.append("removed");
+            }
+            b.append("</td></tr>");
         }
         b.append("</table>");
         return page("fedmed dashboard: " + r.name(), b + (live ? live() : ""));

@@ -183,14 +183,20 @@ final class RoundRows {
 
     /** Every recorded round of a run, in round order, rebuilt as core records. */
     static List<RoundRecord> read(Connection c, long runId) throws SQLException {
+        return read(c, runId, 0);
+    }
+
+    /** The recorded rounds of a run after round {@code after}, in round order, rebuilt as core records. */
+    static List<RoundRecord> read(Connection c, long runId, int after) throws SQLException {
         Map<Integer, List<NumberedFailure>> failures = new HashMap<>();
         Map<Integer, Map<String, Map<String, Double>>> siteEval = new HashMap<>();
         Map<Integer, Map<String, Long>> fitClaims = new HashMap<>();
         Map<Integer, Map<String, Long>> evalClaims = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT round, site, kind, status, metrics, reason, failure_seq, num_examples FROM site_results
-                WHERE run_id = ? ORDER BY round, id""")) {
+                WHERE run_id = ? AND round > ? ORDER BY round, id""")) {
             ps.setLong(1, runId);
+            ps.setInt(2, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int round = rs.getInt(1);
@@ -215,8 +221,9 @@ final class RoundRows {
         List<RoundRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT round, duration_ms, completed, selected_sites, succeeded_sites, fit_metrics, eval_metrics
-                FROM rounds WHERE run_id = ? ORDER BY round""")) {
+                FROM rounds WHERE run_id = ? AND round > ? ORDER BY round""")) {
             ps.setLong(1, runId);
+            ps.setInt(2, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int round = rs.getInt(1);

@@ -298,6 +298,17 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
+     * The recorded rounds of a run after round {@code after}, in order: what a reader that already holds rounds
+     * 1..{@code after} lacks (the dashboard reads a growing run this way).
+     */
+    public synchronized List<RoundRecord> roundsAfter(long runId, int after) {
+        return query("read the rounds of run " + runId + " after round " + after, () -> {
+            requireRun(runId);
+            return RoundRows.read(connection, runId, after);
+        });
+    }
+
+    /**
      * The last round recorded for a run (the engine records every round it finishes, whether or not it reached
      * min_fit_sites), or empty when none is.
      */
@@ -450,6 +461,12 @@ public final class RunStore implements AutoCloseable {
     /** A run's audit entries, oldest first. */
     public synchronized List<AuditEntry> auditLog(long runId) {
         return query("read the audit log of run " + runId, () -> selectAudit("WHERE run_id = ?", runId));
+    }
+
+    /** A run's audit entries with an id above {@code afterId}, oldest first (the entries a reader has not seen). */
+    public synchronized List<AuditEntry> auditLogAfter(long runId, long afterId) {
+        return query("read the audit log of run " + runId + " after entry " + afterId,
+                () -> selectAudit("WHERE run_id = ? AND id > ?", runId, afterId));
     }
 
     /** Every audit entry, oldest first. */
