@@ -234,6 +234,12 @@ public final class Dashboard implements AutoCloseable {
         poller.shutdownNow();
         clients.forEach(SseClient::close);
         app.stop();
+        try {
+            // a poll under way finishes its read before the connection closes under it
+            poller.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         view.close();
     }
 }

@@ -10,15 +10,15 @@ import java.util.Map;
  * {@code data-round} and {@code data-value} attribute with the exact value, so a page dump shows the numbers behind
  * the curve; the other series (one per site) carry them too while the chart has at most {@value #MAX_DOTS} of their
  * points, and beyond that are drawn as plain polylines of at most {@value #MAX_LINE_POINTS} points each (every k-th
- * round, the last always kept), which bounds the page of a 1000-round, 100-site run to a few hundred KiB per chart.
+ * round, the last always kept), which bounds the page of a 1000-round, 100-site run to about 400 KiB per chart.
  * The legend names the first {@value #MAX_LEGEND} series and counts the rest.
  */
 final class SvgChart {
 
     /** Points of the non-first series drawn as dots with their values, at most, per chart. */
     static final int MAX_DOTS = 4000;
-    /** Points of one thinned polyline, at most (about one per pixel column of the plot). */
-    static final int MAX_LINE_POINTS = 500;
+    /** Points of one thinned polyline, at most (one per two or three pixel columns of the plot). */
+    static final int MAX_LINE_POINTS = 200;
     static final int MAX_LEGEND = 12;
 
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
