@@ -82,7 +82,8 @@ final class SvgChart {
             String colour = COLOURS[c % COLOURS.length];
             boolean dots = c == 0 || otherDots;
             List<double[]> pts = e.getValue();
-            int step = dots ? 1 : Math.max(1, (pts.size() + MAX_LINE_POINTS - 1) / MAX_LINE_POINTS);
+            // every step-th point and the last: at most MAX_LINE_POINTS in all
+            int step = dots ? 1 : Math.max(1, (pts.size() - 1 + MAX_LINE_POINTS - 2) / (MAX_LINE_POINTS - 1));
             b.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"")
                     .append(c == 0 ? "2" : "1").append("\" points=\"");
             boolean any = false;
