@@ -58,6 +58,15 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (store == null && keepCheckpoints != null) {
+            throw new IllegalArgumentException("option '--keep-checkpoints' needs --store");
+        }
+        if (keepCheckpoints == null) {
+            keepCheckpoints = 3;
+        } else if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("option '--keep-checkpoints': must be >= 0 (0 keeps all), got "
+                    + keepCheckpoints);
+        }
         SimulationConfig cfg = run.resolve();
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
@@ -70,12 +79,23 @@ final class SimulateCommand implements Callable<Integer> {
                 ? new LogProgress(new org.fedmed.server.log.EventLog(new PrintWriter(System.err, true,
                 java.nio.charset.StandardCharsets.UTF_8), org.fedmed.server.log.LogFormat.JSON))
                 : ProgressBarReporter.onStderr(noProgress);
-        if (store == null && keepCheckpoints != null) {
-            throw new IllegalArgumentException("option '--keep-checkpoints' needs --store");
+        if (store == null) {
+            return simulate(cfg, stdout, data, progress, null);
         }
-        try (SimulationStore recorder = store == null ? null
-                : new SimulationStore(store, cfg, data.name(), keepCheckpoints == null ? 3 : keepCheckpoints)) {
-            return simulate(cfg, stdout, data, progress, recorder);
+        try (SimulationStore recorder = new SimulationStore(store, cfg, data.name(), keepCheckpoints)) {
+            // SIGINT or SIGTERM ends the JVM mid-run: the stored runs say so instead of staying 'running'
+            Thread onSignal = new Thread(() -> recorder.failed(new IllegalStateException(
+                    "the simulation was interrupted (SIGINT or SIGTERM)")), "fedmed-simulate-stop");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            try {
+                return simulate(cfg, stdout, data, progress, recorder);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running; it records the interruption
+                }
+            }
         }
     }
 

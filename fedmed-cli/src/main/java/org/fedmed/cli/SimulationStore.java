@@ -20,7 +20,7 @@ import org.fedmed.server.store.RunStore;
  * {@code <dataset>-<regime>} with the simulation config and seed, every round is recorded with its per-site
  * metrics, claims and a checkpoint (under {@code checkpoints/} beside the store, the newest {@code keepCheckpoints}
  * kept, 0 keeping all), site failures go to the audit log, and the end marks the run {@code completed}, or
- * {@code failed} with the error when the simulation throws. So {@code fedmed dashboard --store FILE} shows the
+ * {@code failed} with the error when the simulation throws or is interrupted. So {@code fedmed dashboard --store FILE} shows the
  * simulation as it shows a deployment, live while it runs. Simulation and deployment share only the store.
  */
 final class SimulationStore implements AutoCloseable {
@@ -33,6 +33,7 @@ final class SimulationStore implements AutoCloseable {
     private final String dataset;
     private final int keepCheckpoints;
     private final Map<String, PersistingRunListener> runs = new LinkedHashMap<>();
+    private boolean closed;
 
     SimulationStore(Path db, SimulationConfig config, String dataset, int keepCheckpoints) {
         if (keepCheckpoints < 0) {
@@ -46,7 +47,7 @@ final class SimulationStore implements AutoCloseable {
     }
 
     /** The listener for the federated engine run of {@code regime}: creates its stored run. */
-    RunListener open(String regime) {
+    synchronized RunListener open(String regime) {
         String name = dataset + "-" + regime;
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("run", name);
@@ -67,14 +68,14 @@ final class SimulationStore implements AutoCloseable {
     }
 
     /** The stored run id of each regime's run, in the order they started. */
-    Map<String, Long> runIds() {
+    synchronized Map<String, Long> runIds() {
         Map<String, Long> out = new LinkedHashMap<>();
         runs.forEach((regime, l) -> out.put(regime, l.runId()));
         return out;
     }
 
     /** Records the simulation's exported model as an export of {@code regime}'s run after its last round. */
-    void recordExport(String regime, Path model, String sha256) {
+    synchronized void recordExport(String regime, Path model, String sha256) {
         PersistingRunListener l = runs.get(regime);
         if (l == null) {
             throw new IllegalStateException("no stored run for regime '" + regime + "'");
@@ -84,8 +85,14 @@ final class SimulationStore implements AutoCloseable {
         store.recordExport(l.runId(), last, model, sha256);
     }
 
-    /** Marks every stored run that is still running as ended by {@code cause} (failed, aborted or stopped). */
-    void failed(Throwable cause) {
+    /**
+     * Marks every stored run that is still running as ended by {@code cause} (failed, aborted or stopped); does
+     * nothing once the store is closed (a shutdown hook may call it after the simulation ended).
+     */
+    synchronized void failed(Throwable cause) {
+        if (closed) {
+            return;
+        }
         List<Throwable> suppressed = new ArrayList<>();
         for (PersistingRunListener l : runs.values()) {
             if (store.run(l.runId()).map(r -> r.status() == RunStatus.RUNNING).orElse(false)) {
@@ -104,7 +111,10 @@ final class SimulationStore implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        store.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            store.close();
+        }
     }
 }
