@@ -178,12 +178,13 @@ final class DashboardPages {
 
     static String runs(StoreView view) {
         StringBuilder b = new StringBuilder("<table id=\"runs\"><tr><th>id</th><th>name</th><th>created</th>"
-                + "<th>status</th><th>stop reason</th><th>seed</th></tr>");
+                + "<th>status</th><th>stop reason</th><th>seed</th><th>checkpoints</th></tr>");
         for (RunInfo r : view.runs().reversed()) {
             b.append("<tr><td><a href=\"/?run=").append(r.id()).append("\">").append(r.id()).append("</a></td><td>")
                     .append(Html.escape(r.name())).append("</td><td>").append(r.created()).append("</td><td>")
                     .append(r.status().dbValue()).append("</td><td>").append(Html.escape(r.stopReason().orElse("")))
-                    .append("</td><td>").append(r.seed()).append("</td></tr>");
+                    .append("</td><td>").append(r.seed()).append("</td><td><a href=\"/downloads?run=").append(r.id())
+                    .append("\">downloads</a></td></tr>");
         }
         return page("run history", b.append("</table>").toString());
     }
