@@ -445,4 +445,22 @@ class RunStoreTest {
             assertEquals(1, s.exports().size());
         }
     }
+
+    @Test
+    void roundsAndAuditEntriesAfterAPointAreTheTailOfTheFullRead() {
+        try (RunStore s = open()) {
+            long run = s.createRun("heart", "{}", 1);
+            for (int r = 1; r <= 4; r++) {
+                s.recordRound(run, round(r), null);
+                s.audit(run, "a", AuditEvent.FAILED, "round " + r);
+            }
+            List<RoundRecord> all = s.rounds(run);
+            assertEquals(all.subList(2, 4), s.roundsAfter(run, 2));
+            assertEquals(List.of(), s.roundsAfter(run, 4));
+            List<AuditEntry> log = s.auditLog(run);
+            long mid = log.get(2).id();
+            assertEquals(log.subList(3, log.size()), s.auditLogAfter(run, mid));
+            assertEquals(log, s.auditLogAfter(run, 0));
+        }
+    }
 }
