@@ -52,7 +52,7 @@ import org.fedmed.server.store.RunStore;
  *   <li><b>rounds per second with and without a dashboard connected</b>: the same run (same seed, sites and store
  *   layout, a fresh store each time) with no dashboard, then with a {@link Dashboard} polling the store and one
  *   client on {@code /events} that reloads the overview on {@code change} events as the page's script does (no
- *   sooner than 10 times the last load's cost after it, nor than 1 s; a change that comes sooner is caught up by
+ *   sooner than 20 times the last load's cost after it, nor than 1 s; a change that comes sooner is caught up by
  *   the next one, where the page's script would wait for it instead);
  *   runs alternate (without, with, without, with, ...) and each figure is the best of its repeats;</li>
  *   <li><b>the overview page load</b> on the store of that run, R rounds recorded, by a dashboard started on it
@@ -190,8 +190,8 @@ public final class DashboardLoadHarness {
                 try (Stream<String> lines = r.body()) {
                     long[] loaded = {System.nanoTime(), 0};
                     lines.takeWhile(l -> !closed).filter("event: change"::equals).forEach(l -> {
-                        // as the page's script: no sooner than 10 x the last load's cost after it, nor than 1 s
-                        long due = loaded[0] + Math.max(TimeUnit.SECONDS.toNanos(1), 10 * loaded[1]);
+                        // as the page's script: no sooner than 20 x the last load's cost after it, nor than 1 s
+                        long due = loaded[0] + Math.max(TimeUnit.SECONDS.toNanos(1), 20 * loaded[1]);
                         if (System.nanoTime() < due) {
                             return; // a later change event triggers the reload once it is due
                         }

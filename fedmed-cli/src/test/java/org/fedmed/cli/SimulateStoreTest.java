@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fedmed simulate --store FILE} records its federated run into a real SQLite run store, and the dashboard,
- * reading that store, shows the values {@code results.json} holds.
+ * reading that store, shows the values {@code results.json} holds; {@code fedmed export} exports the run from it.
  */
 class SimulateStoreTest {
 
@@ -93,6 +93,11 @@ class SimulateStoreTest {
                     exports.getFirst().sha256());
         }
 
+        FedmedCommandTest.Run export = FedmedCommandTest.run("export", "--store", db.toString(), "--run",
+                "heart-disease-federated", "--out", dir.resolve("again.safetensors").toString());
+        assertEquals(0, export.exit(), export.err());
+        assertTrue(export.out().contains("after round 3"), export.out());
+
         OperatorToken token = OperatorToken.generate(new SecureRandom(new byte[]{4}));
         HttpClient http = HttpClient.newHttpClient();
         try (Dashboard d = Dashboard.start(DashboardSettings.local(db, token))) {
@@ -116,6 +121,8 @@ class SimulateStoreTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(downloads.contains("<a href=\"/download/checkpoint/" + runId + "/3\">"), downloads);
             assertTrue(downloads.contains("federated_model.safetensors</a>"), downloads);
+            assertTrue(downloads.contains("<a href=\"/download/export/2\">again.safetensors</a>"),
+                    "fedmed export from the simulation's store is offered too: " + downloads);
         }
     }
 }
