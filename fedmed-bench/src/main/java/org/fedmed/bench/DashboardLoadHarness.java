@@ -345,10 +345,12 @@ public final class DashboardLoadHarness {
             System.out.printf(Locale.ROOT, "| overview first visit, slowest of %d | %.0f ms |%n", loads,
                     sorted.getLast() / 1e6);
             System.out.printf(Locale.ROOT, "| overview page size | %.0f KiB |%n", bytes[0] / 1024.0);
-            System.out.printf(Locale.ROOT, "| overview alone (render + transfer, warm) | %.0f ms |%n", renderNanos / 1e6);
+            System.out.printf(Locale.ROOT, "| overview alone (render + transfer, warm) | %.0f ms |%n",
+                    renderNanos / 1e6);
             System.out.printf(Locale.ROOT, "| rounds/s without a dashboard (best of %d) | %.1f |%n", repeats,
                     rounds / (bestWithout / 1e9));
-            System.out.printf(Locale.ROOT, "| rounds/s with a dashboard and a live /events client (best of %d) | %.1f |%n",
+            System.out.printf(Locale.ROOT, "| rounds/s with a dashboard and a live /events client (best of %d)"
+                    + " | %.1f |%n",
                     repeats, rounds / (bestWith / 1e9));
             System.out.printf(Locale.ROOT, "| ratio with / without, of the bests | %.3f |%n",
                     (double) bestWithout / bestWith);

@@ -20,8 +20,9 @@ import org.fedmed.server.store.RunStore;
  * {@code <dataset>-<regime>} with the simulation config and seed, every round is recorded with its per-site
  * metrics, claims and a checkpoint (under {@code checkpoints/} beside the store, the newest {@code keepCheckpoints}
  * kept, 0 keeping all), site failures go to the audit log, and the end marks the run {@code completed}, or
- * {@code failed} with the error when the simulation throws or is interrupted. So {@code fedmed dashboard --store FILE} shows the
- * simulation as it shows a deployment, live while it runs. Simulation and deployment share only the store.
+ * {@code failed} with the error when the simulation throws or is interrupted. So
+ * {@code fedmed dashboard --store FILE} shows the simulation as it shows a deployment, live while it runs.
+ * Simulation and deployment share only the store.
  */
 final class SimulationStore implements AutoCloseable {
 

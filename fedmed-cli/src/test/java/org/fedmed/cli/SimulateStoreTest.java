@@ -89,7 +89,8 @@ class SimulateStoreTest {
             Path model = out.resolve("federated_model.safetensors").toAbsolutePath().normalize();
             assertEquals(model, exports.getFirst().path());
             assertEquals(3, exports.getFirst().round());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model))),
+            byte[] bytes = Files.readAllBytes(model);
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
                     exports.getFirst().sha256());
         }
 

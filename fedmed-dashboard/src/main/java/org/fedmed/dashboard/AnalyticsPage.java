@@ -62,7 +62,8 @@ final class AnalyticsPage {
                     + "<th>missing</th><th>mean</th><th>sd</th><th>q25</th><th>median</th><th>q75</th></tr>");
             for (JsonNode s : all) {
                 for (JsonNode c : s.path("columns")) {
-                    b.append("<tr data-site=\"").append(Html.escape(s.path("site").asText())).append("\" data-column=\"")
+                    b.append("<tr data-site=\"").append(Html.escape(s.path("site").asText()))
+                            .append("\" data-column=\"")
                             .append(Html.escape(c.path("column").asText())).append("\"><td>")
                             .append(Html.escape(s.path("site").asText())).append("</td><td>")
                             .append(Html.escape(c.path("column").asText())).append("</td>");

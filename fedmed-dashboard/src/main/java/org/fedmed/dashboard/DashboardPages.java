@@ -136,8 +136,8 @@ final class DashboardPages {
      * Reloads the page when the server says the store changed (server-sent events), but no sooner after the page
      * was opened than {@value #RELOAD_COST_FACTOR} times what loading it cost, and never sooner than 1 s: a page
      * that takes 50 ms follows every poll, one of a 1000-round, 100-site run (about 0.1 to 0.4 s) reloads every
-     * few seconds, so a watching browser makes the dashboard spend at most a twentieth of the time rendering. Left out with
-     * {@code ?live=0}, for a page that never changes once loaded.
+     * few seconds, so a watching browser makes the dashboard spend at most a twentieth of the time rendering. Left
+     * out with {@code ?live=0}, for a page that never changes once loaded.
      */
     private static String live() {
         return "<script>(()=>{const t=performance.getEntriesByType('navigation')[0];"
