@@ -122,11 +122,29 @@ final class StoreSchema {
             "ALTER TABLE audit_log ADD COLUMN entry_hash TEXT");
 
     /**
-     * Migration 4: analytics results (the JSON of an analytics exchange, as its {@code --analytics FILE} holds it)
+     * Migration 4: each round's aggregation time ({@code rounds.aggregation_ns}, NULL in rounds recorded before it,
+     * read as not recorded) and the bytes the transport sent to and received from each site in the round
+     * ({@code site_traffic}; no rows for rounds recorded before it, or for in-process sites).
+     */
+    private static final List<String> V4_AGGREGATION_AND_TRAFFIC = List.of(
+            "ALTER TABLE rounds ADD COLUMN aggregation_ns INTEGER CHECK (aggregation_ns IS NULL OR aggregation_ns >= 0)",
+            """
+            CREATE TABLE site_traffic (
+                run_id         INTEGER NOT NULL,
+                round          INTEGER NOT NULL,
+                site           TEXT    NOT NULL,
+                bytes_sent     INTEGER NOT NULL CHECK (bytes_sent >= 0),
+                bytes_received INTEGER NOT NULL CHECK (bytes_received >= 0),
+                PRIMARY KEY (run_id, round, site),
+                FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
+            )""");
+
+    /**
+     * Migration 5: analytics results (the JSON of an analytics exchange, as its {@code --analytics FILE} holds it)
      * and model exports made from the store (the file's path and SHA-256). Two new tables: every existing row is
      * kept as it is, and a reader of an older store sees no analytics and no exports.
      */
-    private static final List<String> V4_ANALYTICS_AND_EXPORTS = List.of(
+    private static final List<String> V5_ANALYTICS_AND_EXPORTS = List.of(
             """
             CREATE TABLE analytics (
                 id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -145,10 +163,14 @@ final class StoreSchema {
             )""",
             "CREATE INDEX exports_by_run ON exports (run_id, id)");
 
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN, V4_ANALYTICS_AND_EXPORTS);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN, V4_AGGREGATION_AND_TRAFFIC,
+            V5_ANALYTICS_AND_EXPORTS);
+
+    /** The first version with {@code rounds.aggregation_ns} and {@code site_traffic}. */
+    static final int AGGREGATION_AND_TRAFFIC_VERSION = 4;
 
     /** The first schema version with the {@code analytics} and {@code exports} tables. */
-    static final int ANALYTICS_AND_EXPORTS = 4;
+    static final int ANALYTICS_AND_EXPORTS = 5;
 
     /** The schema version this build writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();
