@@ -451,11 +451,16 @@ class RunStoreTest {
         try (RunStore s = open()) {
             long run = s.createRun("heart", "{}", 1);
             for (int r = 1; r <= 4; r++) {
-                s.recordRound(run, round(r), null);
+                RoundRecord plain = round(r);
+                s.recordRound(run, new RoundRecord(r, plain.selected(), plain.succeeded(), plain.failures(), true,
+                        plain.fitMetrics(), plain.evalMetrics(), plain.siteEvalMetrics(), plain.durationMillis(),
+                        Map.of("a", 10L), Map.of(), 1000L * r, Map.of("a", new org.fedmed.core.engine.SiteTraffic(
+                                100L * r, 7L * r))), null);
                 s.audit(run, "a", AuditEvent.FAILED, "round " + r);
             }
             List<RoundRecord> all = s.rounds(run);
             assertEquals(all.subList(2, 4), s.roundsAfter(run, 2));
+            assertEquals(300L, s.roundsAfter(run, 2).getFirst().traffic().get("a").bytesSent(), "its own traffic");
             assertEquals(List.of(), s.roundsAfter(run, 4));
             List<AuditEntry> log = s.auditLog(run);
             long mid = log.get(2).id();
