@@ -45,7 +45,8 @@ import org.fedmed.transport.tls.MutualTls;
  * The analytics mode of the server ({@code fedmed server --config server.yaml --analytics FILE}): instead of
  * training, it admits sites as a training run does (certificates, definition fingerprint), waits for
  * {@code wait_for_sites} of them, runs one analytics exchange over their training rows, prints the table, writes
- * the JSON, and tells the sites that the run is over. No training run is created; every step is in the run store's
+ * the JSON and records it in the run store's analytics table (the dashboard's {@code /analytics} page), and tells
+ * the sites that the run is over. No training run is created; every step is in the run store's
  * audit log (as entries of no run) and in each site's audit log.
  *
  * <p>The exchange: {@code MOMENTS} and then {@code HISTOGRAMS} over the merged ranges, exactly as before round 1 of
@@ -56,6 +57,9 @@ import org.fedmed.transport.tls.MutualTls;
  * {@link org.fedmed.data.stats.SmallCells}, and releases pooled means, deviations and quartiles only when the pooled
  * present count is released. Sites that refuse the first request are left out; one that fails a later one fails the
  * exchange. Noise is not offered over the wire yet.
+ *
+ * <p>{@link #runSurvival} runs the survival exchange instead (one {@code SURVIVAL} request); its JSON is written to
+ * the file only, not recorded in the run store, whose analytics page shows descriptive results.
  */
 public final class AnalyticsServer {
 
@@ -84,13 +88,16 @@ public final class AnalyticsServer {
      */
     public AnalyticsReport run(Path json, long k, String crossTab, GaussianCountNoise noise)
             throws IOException, InterruptedException {
-        return serve(k, (pool, schema, dataset) -> {
+        return serve(k, (pool, schema, dataset, store) -> {
             AnalyticsReport report = noise == null ? exchange(pool, schema, dataset, k, crossTab)
                     : noised(pool, dataset, k, crossTab, noise);
             out.print(report.table());
-            Files.writeString(json, report.toJson());
+            String result = report.toJson();
+            Files.writeString(json, result);
+            store.recordAnalytics(dataset, result);
+            out.printf("wrote %s (and recorded it in %s)%n", json, config.store());
             return report;
-        }, json);
+        });
     }
 
     /**
@@ -102,21 +109,23 @@ public final class AnalyticsServer {
      */
     public SurvivalReport runSurvival(Path json, long k, SurvivalQuery query, SurvivalEstimator estimator,
                                       double confidence) throws IOException, InterruptedException {
-        return serve(k, (pool, schema, dataset) -> {
+        return serve(k, (pool, schema, dataset, store) -> {
             SurvivalReport report = survival(pool, dataset, k, query, estimator, confidence);
             out.print(report.table());
             Files.writeString(json, report.toJson());
+            out.printf("wrote %s%n", json);
             return report;
-        }, json);
+        });
     }
 
     /** One exchange over the admitted sites; {@code dataset} is the definition's name, for the report. */
     @FunctionalInterface
     private interface Exchange<R> {
-        R run(GrpcSitePool pool, DatasetSchema schema, String dataset) throws IOException, InterruptedException;
+        R run(GrpcSitePool pool, DatasetSchema schema, String dataset, RunStore store)
+                throws IOException, InterruptedException;
     }
 
-    private <R> R serve(long k, Exchange<R> exchange, Path json) throws IOException, InterruptedException {
+    private <R> R serve(long k, Exchange<R> exchange) throws IOException, InterruptedException {
         ServerKit kit = ServerKit.load(config.kit(), keys);
         SiteCountCheck.requireWithinKit(config, kit);
         String dataset = config.training().dataset();
@@ -140,8 +149,7 @@ public final class AnalyticsServer {
                         + server.pool().availableSites() + " connected within " + config.waitTimeout().toSeconds()
                         + " s; wait_for_sites is " + config.waitForSites());
             }
-            R report = exchange.run(server.pool(), schema, definition.name());
-            out.printf("wrote %s%n", json);
+            R report = exchange.run(server.pool(), schema, definition.name(), store);
             out.flush();
             server.endRun("analytics of '" + dataset + "' written");
             return report;
