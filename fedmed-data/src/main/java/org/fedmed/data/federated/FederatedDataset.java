@@ -60,6 +60,11 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
                         + sites.stream().map(SiteData::siteId).toList()));
     }
 
+    /** How the sites' labels are laid out (the same at every site): class index, target, or time and event. */
+    public org.fedmed.core.objective.LabelLayout labelLayout() {
+        return sites.getFirst().train().layout();
+    }
+
     /** Site ids in order. */
     public List<String> siteIds() {
         return sites.stream().map(SiteData::siteId).toList();

@@ -45,7 +45,6 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset load(DatasetRegistry registry, DataOptions options) {
         DatasetDefinition definition = registry.definition(options.dataset());
-        definition.requireTrainable();
         return load(registry.resolve(definition), options);
     }
 
@@ -63,7 +62,6 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset load(ResolvedDataset resolved, DataOptions options) {
         DatasetDefinition def = resolved.definition();
-        def.requireTrainable();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
         DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
         Map<String, String> checksums = new java.util.LinkedHashMap<>(resolved.checksums());
@@ -81,7 +79,6 @@ public final class FederatedDatasets {
      */
     public static SplitFederation splitAll(DatasetRegistry registry, DataOptions options) {
         DatasetDefinition definition = registry.definition(options.dataset());
-        definition.requireTrainable();
         ResolvedDataset resolved = registry.resolve(definition);
         DatasetDefinition def = resolved.definition();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
@@ -105,7 +102,6 @@ public final class FederatedDatasets {
      */
     public static SplitFederation splitSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
                                             String siteId, DataOptions options) {
-        def.requireTrainable();
         if (def.partitioned() && ownCsv == null) {
             throw new IllegalArgumentException("site '" + siteId + "': dataset '" + def.name() + "' has no natural sites"
                     + " (its one file is split across simulated sites); set data.csv to this site's own file");

@@ -141,7 +141,7 @@ class DefinitionReaderTest {
     }
 
     @Test
-    void survivalLabelParsesButTrainingOnItIsRefusedClearly() {
+    void survivalLabelParsesWithItsEventColumnAsAKeyColumnAndTimeAndEventLayout() {
         DatasetDefinition d = parse("""
                 name: surv
                 columns: [{name: x, type: numeric}]
@@ -150,9 +150,7 @@ class DefinitionReaderTest {
                 """);
         assertEquals(new LabelRule.Survival("days", "died", List.of("yes"), List.of("no")), d.label());
         assertEquals(List.of("died"), d.keyColumns());
-        DataFormatException e = assertThrows(DataFormatException.class, d::requireTrainable);
-        assertEquals("def.yaml: key 'label.kind' (line 3, column 15): survival labels (time 'days', event 'died') are not"
-                + " supported for training yet; 'fedmed datasets validate' and 'describe' read them", e.getMessage());
+        assertEquals(org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT, d.labelLayout());
     }
 
     @Test
