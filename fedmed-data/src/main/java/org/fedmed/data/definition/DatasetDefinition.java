@@ -43,6 +43,12 @@ public record DatasetDefinition(String name, List<String> aliases, String descri
                         + " (columns, the label's columns and the site and split columns must all differ)");
             }
         }
+        if (sites instanceof SiteLayout.SiteColumn c && c.lookup() != null && columns.stream().noneMatch(
+                col -> col.name().equals(c.lookup().key()) && col.role() == ColumnRole.DROP)) {
+            throw new IllegalArgumentException("definition '" + name + "': sites.lookup.key '" + c.lookup().key()
+                    + "' must be declared in columns with role: drop (the data file's column the lookup file is read"
+                    + " by)");
+        }
         if (sites instanceof SiteLayout.Partitioned && !(split instanceof SplitRule.Fraction)) {
             throw new IllegalArgumentException("definition '" + name + "': a file split across simulated sites takes a"
                     + " fraction split (split.test_fraction), not a split column");
