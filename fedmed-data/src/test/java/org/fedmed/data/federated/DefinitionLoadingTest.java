@@ -241,6 +241,10 @@ class DefinitionLoadingTest {
         }
         assertEquals(4, events, "rows 0, 3, 6 and 9 died");
         assertEquals(780, times, "10 + 20 + ... + 120, whatever the split");
+        SiteData tuning = fd.validationSplit(0.5, 3).sites().getFirst();
+        assertEquals(fd.sites().getFirst().train().rows(), tuning.train().rows() + tuning.test().rows(),
+                "a validation split carves the training rows, two label values each");
+        assertEquals(org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT, tuning.test().layout());
 
         write(dir, "s.csv", List.of("x,days,died", "1,10,yes", "2,20,maybe"));
         DataFormatException e = assertThrows(DataFormatException.class, () -> load(def));
