@@ -73,6 +73,8 @@ public final class TransferBench {
                 .append(String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append("\n\n");
 
         long idleHeap = usedAfterGc();
+        boolean throughputOnly = Boolean.getBoolean("fedmed.bench.throughputOnly");
+        budgets:
         for (long budget : new long[]{ServerSettings.defaults().resultBufferBytes(), 64L << 20}) {
             ServerSettings settings = ServerSettings.defaults().withResultBufferBytes(budget);
             try (FederationServer server = FederationServer.start(new InetSocketAddress("127.0.0.1", 0),
@@ -90,9 +92,8 @@ public final class TransferBench {
                                 .append("| ").append(fleetSize).append(" sites connected, idle | ").append(mib(withSites))
                                 .append(" (").append((withSites - idleHeap) / fleetSize / 1024).append(" KiB per site) |\n\n");
                         throughput(server.pool(), report);
-                        if (Boolean.getBoolean("fedmed.bench.throughputOnly")) {
-                            System.out.println(report);
-                            System.exit(0);
+                        if (throughputOnly) {
+                            break budgets; // the finally below still stops the fleet
                         }
                         report.append("## Rounds with ").append(fleetSize).append(" sites, 1M parameters, zero-cost training\n\n")
                                 .append("| pool | result buffer budget | fit round (median of 3) | fit + evaluate round | peak heap (sampled) | peak heap after GC |\n")
@@ -112,11 +113,14 @@ public final class TransferBench {
 
     static Process startFleet(int port, Path dir, int count) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+        Process fleet = new ProcessBuilder(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
                 "-Djava.util.logging.config.file=/dev/null",
                 "-cp", System.getProperty("java.class.path"), SiteFleet.class.getName(),
                 "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // Stops the fleet also when this JVM ends by an exception, System.exit or a signal.
+        Runtime.getRuntime().addShutdownHook(new Thread(fleet::destroyForcibly));
+        return fleet;
     }
 
     static void throughput(GrpcSitePool pool, StringBuilder report) {
