@@ -98,9 +98,18 @@ public final class CoxNetwork implements Model {
         return cox.regularization(params);
     }
 
+    /**
+     * Each row's log relative risk {@code beta^T x}, from its features alone: rows to score need no label (as
+     * {@code fedmed predict} gives them), so the labels' layout is not checked here.
+     */
     @Override
     public float[] predict(float[] params, LabeledData data) {
-        double[] risk = cox.risk(params, survivalData(data));
+        if (data.cols() != cox.inputDim()) {
+            throw new IllegalArgumentException("the Cox model has " + cox.inputDim() + " features but the data has "
+                    + data.cols() + " columns " + data.featureNames());
+        }
+        double[] risk = cox.risk(params, new SurvivalData(data.features(), new double[data.rows()],
+                new boolean[data.rows()], data.rows(), data.cols(), data.featureNames()));
         float[] out = new float[risk.length];
         for (int i = 0; i < risk.length; i++) {
             out[i] = (float) risk[i];
