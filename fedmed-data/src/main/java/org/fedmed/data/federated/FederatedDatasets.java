@@ -183,7 +183,7 @@ public final class FederatedDatasets {
     public static List<RawTable> partition(RawTable all, DataOptions options) {
         int minRows = Math.max(1, Math.min(MIN_ROWS_PER_SITE, all.rows() / (2 * options.sites())));
         Partition p = options.partitioner().create(options.alpha(), minRows)
-                .partition(all.strata(), Math.max(1, all.classes()), options.sites(),
+                .partition(all.strata(), all.strataCount(), options.sites(),
                         Seeds.of(options.seed(), Seeds.Stream.PARTITION));
         List<RawTable> sites = new ArrayList<>();
         for (int s = 0; s < p.siteCount(); s++) {
@@ -225,7 +225,7 @@ public final class FederatedDatasets {
             RawTable usable = drop ? raw.completeRows() : raw;
             SiteChecks.requireRows(id, usable.rows(), "left after dropping rows with missing values (policy DROP; "
                     + raw.rows() + " rows, all incomplete); choose MEAN or MEDIAN imputation");
-            Split split = Splits.stratified(usable.strata(), Math.max(1, usable.classes()), options.testFraction(), splitSeed);
+            Split split = Splits.stratified(usable.strata(), usable.strataCount(), options.testFraction(), splitSeed);
             RawTable train = usable.select(split.train(), raw.source() + "#train");
             trains.add(train);
             tests.add(usable.select(split.test(), raw.source() + "#test"));

@@ -241,6 +241,9 @@ class DefinitionLoadingTest {
         }
         assertEquals(4, events, "rows 0, 3, 6 and 9 died");
         assertEquals(780, times, "10 + 20 + ... + 120, whatever the split");
+        org.fedmed.core.LabeledData test = fd.sites().getFirst().test();
+        assertEquals(3, test.rows(), "a quarter of the 8 censored rows and of the 4 events, each rounded");
+        assertEquals(1f, test.labels()[1] + test.labels()[3] + test.labels()[5], "the split is stratified by event");
         SiteData tuning = fd.validationSplit(0.5, 3).sites().getFirst();
         assertEquals(fd.sites().getFirst().train().rows(), tuning.train().rows() + tuning.test().rows(),
                 "a validation split carves the training rows, two label values each");
