@@ -195,7 +195,9 @@ public final class DefinitionRows {
                     rowSite = siteColumn.siteOf(value);
                     if (rowSite == null) {
                         throw DataFormatException.atCell(rows.source(), rows.line(), siteColumn.column(), "site '" + value
-                                + "' is not one of the declared sites " + (siteColumn.values().isEmpty()
+                                + "'" + (looked != null ? " (in " + lookupFile.getFileName() + " for "
+                                + lookup.key() + " '" + rows.key(lookupKey) + "')" : "")
+                                + " is not one of the declared sites " + (siteColumn.values().isEmpty()
                                 ? siteColumn.ids() : siteColumn.values()));
                     }
                     if (onlySite != null && !onlySite.equals(rowSite)) {
