@@ -52,6 +52,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SimulationConfig cfg = run.resolve();
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
+        if (ImageSimulate.applies(cfg)) {
+            return ImageSimulate.run(cfg, out, stdout);
+        }
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
         FederatedDataset data = SimulationData.load(cfg, registry);
         stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",

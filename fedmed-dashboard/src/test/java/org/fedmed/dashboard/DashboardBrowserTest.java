@@ -3,17 +3,16 @@ package org.fedmed.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
+import org.fedmed.data.HeadlessChromium;
 import org.fedmed.pki.OperatorToken;
 import org.fedmed.server.store.RunStore;
 import org.junit.jupiter.api.Test;
@@ -30,47 +29,21 @@ class DashboardBrowserTest {
     @TempDir
     Path dir;
 
-    private static Path chromium() {
-        for (String p : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-            if (Files.isExecutable(Path.of(p))) {
-                return Path.of(p);
-            }
-        }
-        throw new AssertionError("chromium is not installed (apt-get install -y chromium; .ci/run does it)");
-    }
-
-    private String chromium(String url, String... mode) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"), "--window-size=1000,1400",
-                "--virtual-time-budget=3000"));
-        cmd.addAll(List.of(mode));
-        cmd.add(url);
-        Path out = dir.resolve("chromium-" + System.nanoTime() + ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 60 s: " + cmd);
-        }
-        return Files.readString(out, StandardCharsets.UTF_8);
-    }
-
     @Test
     void chromiumShowsTheRunsSiteTableAndLearningCurve() throws Exception {
         Path db = dir.resolve("runs.db");
         OperatorToken token = OperatorToken.generate(new SecureRandom(new byte[]{3}));
         List<RoundRecord> recorded = new ArrayList<>();
         try (RunStore writer = RunStore.open(db);
-             Dashboard d = Dashboard.start(DashboardSettings.local(db, token))) {
+             Dashboard d = Dashboard.start(DashboardSettings.local(db, token));
+             HeadlessChromium chromium = HeadlessChromium.online(dir)) {
             long id = TestRun.run(writer, dir.resolve("checkpoints"), 3, new RunListener() {
                 @Override
                 public void roundFinished(RoundRecord record, org.fedmed.core.ModelParameters global) {
                     recorded.add(record);
                 }
             });
-            String dom = chromium(d.url() + "/?live=0&token=" + token.value(), "--dump-dom");
+            String dom = chromium.dumpDom(d.url() + "/?live=0&token=" + token.value());
             assertTrue(dom.contains("<table id=\"sites\">"), dom);
             for (TestRun.TargetSite s : TestRun.SITES) {
                 Matcher row = Pattern.compile("<tr data-site=\"" + s.siteId() + "\">.*?<td class=\"claimed\">(\\d+)"
@@ -86,9 +59,8 @@ class DashboardBrowserTest {
                 assertTrue(dom.contains(point), "global learning curve point " + point);
             }
             assertTrue(dom.contains("id=\"epsilon-dp_epsilon\""), "epsilon chart");
-            Path shot = Path.of("target", "dashboard-screenshot.png").toAbsolutePath();
-            Files.deleteIfExists(shot);
-            chromium(d.url() + "/?live=0&token=" + token.value(), "--screenshot=" + shot);
+            Path shot = chromium.screenshot(d.url() + "/?live=0&token=" + token.value(),
+                    Path.of("target", "dashboard-screenshot.png"));
             assertTrue(Files.size(shot) > 1000, "screenshot written: " + shot);
             assertEquals(3, writer.rounds(id).size());
         }

@@ -30,7 +30,9 @@ import org.fedmed.ml.TrainingResult;
  * fits and evaluations run one at a time, in arrival order; {@code local_steps} fits continue one
  * {@link BatchCursor} for the site's life. It refuses fits it cannot train faithfully: SCAFFOLD (it keeps no control
  * variate) and personalizations (FedPer, Ditto: it keeps no personal model). With {@link ImageDpSgd} settings every
- * fit trains with DP-SGD. Close the site to free its network and thread.
+ * fit trains with DP-SGD and is charged to the site's privacy account (fedmed-privacy's RDP accountant): a fit over
+ * the site's {@code max_epsilon} is refused before it trains, and a fit reports only {@code dp_epsilon}, the
+ * cumulative epsilon. Close the site to free its network and thread.
  */
 public final class ImageSiteClient implements SiteClient, AutoCloseable {
 
@@ -39,6 +41,7 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
     private final ImageData train;
     private final ImageData test;
     private final ImageDpSgd dp;
+    private final org.fedmed.privacy.dpsgd.DpSgdTraining account;
     private final ExecutorService thread;
     private final BatchCursor cursor = new BatchCursor();
     private volatile Thread owner;
@@ -75,6 +78,7 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
         this.train = train;
         this.test = test;
         this.dp = dp;
+        this.account = dp == null ? null : dp.account();
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fedmed-imaging-" + siteId);
             t.setDaemon(true);
@@ -99,6 +103,10 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
                         + " control variate and no personal model); use FedAvg-family strategies or FedProx");
             }
         }
+        if (account != null) {
+            // refused before any training when the fit would take the site past its max_epsilon
+            account.admit(siteId, task, train.count());
+        }
         float[] global = task.global().flat();
         float[] params = task.global().copyFlat();
         TrainingResult result = onSiteThread(task.round(), () -> {
@@ -111,7 +119,8 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
                 params[i] -= global[i];
             }
         }
-        Map<String, Double> metrics = dp == null ? Map.of("loss", result.lastEpochLoss()) : Map.of();
+        Map<String, Double> metrics = account == null ? Map.of("loss", result.lastEpochLoss())
+                : account.completed(task, train.count(), result);
         return new FitResult(siteId, task.taskId(), ModelParameters.ofFlat(model.layout(), params),
                 task.config().sendDelta(), train.count(), 1.0, metrics);
     }
@@ -121,6 +130,13 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
         checkLayout(task.global());
         Map<String, Double> metrics = onSiteThread(task.round(), () -> metrics(task.global()));
         return new EvalResult(siteId, task.taskId(), test.count(), metrics);
+    }
+
+    /**
+     * The site's cumulative example-level privacy at its delta over all its fits so far; empty without DP-SGD.
+     */
+    public java.util.Optional<org.fedmed.privacy.accounting.PrivacySpent> privacySpent() {
+        return account == null ? java.util.Optional.empty() : java.util.Optional.of(account.privacySpent());
     }
 
     /** {@link ClassificationMetrics} of {@code params} on this site's test images. */

@@ -23,9 +23,10 @@ import java.util.Map;
  *       {@link Models#build} as a dense network;</li>
  *   <li>{@link Extension}: a family that lives outside this package and has its own reader and builder: the Cox
  *       model of {@code org.fedmed.ml.survival}, the CNN and ResNet of the optional {@code fedmed-imaging} module
- *       (which nothing else depends on). {@link #parse} reads {@code cox} with {@code CoxSpec}'s reader and
- *       {@link Models#build} builds it as a {@code CoxNetwork}; it refuses the others naming the type, until a route
- *       to their trainers is wired.</li>
+ *       (which nothing else depends on). {@link #parse} reads {@code cox} with {@code CoxSpec}'s reader, and
+ *       {@link Models#build} builds it as a {@code CoxNetwork}; it reads a family that registers a
+ *       {@link ModelSpecFamily} service (fedmed-imaging does), and {@link Models#build} refuses those naming the
+ *       type: each is built and trained by its own module.</li>
  * </ul>
  * A new member in this package is a new record, a case in {@link #parse} and a case in {@link Models#build}; the
  * compiler finds every switch that must handle it. {@code parse(spec.toJson())} equals {@code spec}.
@@ -81,6 +82,12 @@ public sealed interface ModelSpec permits DenseSpec, ModelSpec.Extension {
         if ("cox".equals(type)) {
             return org.fedmed.ml.survival.CoxSpec.parse(yamlOrJson);
         }
+        // a family registered by a module on the class path (fedmed-imaging's cnn and resnet) reads its own specs
+        java.util.Optional<ModelSpecFamily> family = type == null || TYPES.contains(type) ? java.util.Optional.empty()
+                : ModelSpecFamily.forType(type);
+        if (family.isPresent()) {
+            return family.get().read(yamlOrJson);
+        }
         if (type != null && !TYPES.contains(type) && EXTENSION_TYPES.containsKey(type)) {
             throw new IllegalArgumentException("model spec: 'type' is '" + type + "', " + EXTENSION_TYPES.get(type)
                     + ", which a plan cannot train yet (types a plan trains: " + String.join(", ", TYPES) + ")");
@@ -109,13 +116,17 @@ public sealed interface ModelSpec permits DenseSpec, ModelSpec.Extension {
         if (text == null || text.isBlank()) {
             return null;
         }
-        ObjectMapper mapper = text.stripLeading().startsWith("{") ? new JsonMapper() : new YAMLMapper();
-        try {
-            JsonNode node = mapper.readTree(text);
-            JsonNode type = node == null ? null : node.get("type");
-            return type != null && type.isTextual() ? type.asText() : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
+        // JSON first; then YAML, which also reads flow style such as {type: cnn, conv: [...]}
+        for (ObjectMapper mapper : text.stripLeading().startsWith("{")
+                ? List.of(new JsonMapper(), new YAMLMapper()) : List.of(new YAMLMapper())) {
+            try {
+                JsonNode node = mapper.readTree(text);
+                JsonNode type = node == null ? null : node.get("type");
+                return type != null && type.isTextual() ? type.asText() : null;
+            } catch (IOException | RuntimeException e) {
+                // not this syntax
+            }
         }
+        return null;
     }
 }

@@ -90,14 +90,29 @@ class ServerTrackingProcessesTest {
             for (RoundRecord r : store.rounds(run.id())) {
                 r.evalMetrics().forEach((m, v) -> expected.put(r.round() + "|eval/" + m, v));
             }
+            Map<String, Double> expectedMeasured = new TreeMap<>();
+            for (RoundRecord r : store.rounds(run.id())) {
+                assertTrue(r.aggregationNanos() > 0, "round " + r.round() + " records its aggregation time");
+                assertEquals(4, r.traffic().size(), "round " + r.round() + ": every site's bytes: " + r.traffic());
+                expectedMeasured.put(r.round() + "||round/aggregation_ms", r.aggregationNanos() / 1e6);
+                r.traffic().forEach((site, t) -> {
+                    expectedMeasured.put(r.round() + "|" + site + "|traffic/bytes_sent", (double) t.bytesSent());
+                    expectedMeasured.put(r.round() + "|" + site + "|traffic/bytes_received", (double) t.bytesReceived());
+                });
+            }
             Map<String, Double> tracked = new TreeMap<>();
+            Map<String, Double> trackedMeasured = new TreeMap<>();
             for (String line : Files.readAllLines(tracking.resolve("metrics.csv"))) {
                 String[] f = line.split(",");
                 if (f[0].equals(name) && f[2].isEmpty() && f[3].startsWith("eval/")) {
                     tracked.put(f[1] + "|" + f[3], Double.parseDouble(f[4]));
                 }
+                if (f[0].equals(name) && (f[3].equals("round/aggregation_ms") || f[3].startsWith("traffic/"))) {
+                    trackedMeasured.put(f[1] + "|" + f[2] + "|" + f[3], Double.parseDouble(f[4]));
+                }
             }
             assertEquals(expected, tracked);
+            assertEquals(expectedMeasured, trackedMeasured, "aggregation time and bytes tracked as stored");
             try (var tb = Files.list(tracking.resolve("tensorboard").resolve(name))) {
                 assertTrue(tb.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents.")));
             }

@@ -30,6 +30,10 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * evaluation together: the evaluation gets what the fit left of it, and at least
  * {@link EngineConfig#evaluationGrace()}; a site whose fit missed the deadline is not asked to evaluate that round.
  *
+ * <p>Each round's record carries the time spent aggregating (the aggregator's {@code accept} calls, {@code close()}
+ * and {@code result()}, where the strategy's server step runs) and the pool's {@linkplain SitePool#takeTraffic
+ * traffic} per site since the round before.
+ *
  * <p>{@link #requestStop} ends a run early from another thread: between rounds, or in the middle of one, whose
  * wait for sites is interrupted and whose round is abandoned; {@code run} then throws {@link RunStoppedException}.
  */
@@ -102,7 +106,9 @@ public final class RoundEngine {
             stops.enterSiteCalls(round);
             RoundState state = fitRound(round, global);
             if (state.completed) {
+                long aggregating = System.nanoTime();
                 global = state.aggregator.result();
+                state.aggregationNanos += System.nanoTime() - aggregating;
                 for (var capped : state.aggregator.weightCaps()) {
                     listener.weightCapped(round, capped);
                 }
@@ -123,9 +129,11 @@ public final class RoundEngine {
                 state.failures.addAll(eval.failures);
             }
             stops.leaveSiteCalls();
+            Map<String, SiteTraffic> traffic = pool.takeTraffic();
             RoundRecord record = new RoundRecord(round, state.selected, state.succeeded, state.failures,
                     state.completed, state.fitMetrics(config.influence().maxSiteWeightShare()), evalMetrics,
-                    siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims);
+                    siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims,
+                    state.aggregationNanos, traffic);
             records.add(record);
             listener.roundFinished(record, global);
             if (failedInARow >= config.maxFailedRounds()) {
@@ -160,12 +168,15 @@ public final class RoundEngine {
                     failure(new SiteFailure(round, result.siteId(), SiteFailure.Kind.REJECTED, refused.get()));
                     return;
                 }
+                long aggregating = System.nanoTime();
                 try {
                     state.aggregator.accept(result);
+                    state.aggregationNanos += System.nanoTime() - aggregating;
                     state.succeeded.add(result.siteId());
                     state.fitParts.put(result.siteId(),
                             new MetricAggregation.Weighted(result.numExamples(), result.trainMetrics()));
                 } catch (UpdateRejectedException e) {
+                    state.aggregationNanos += System.nanoTime() - aggregating;
                     failure(new SiteFailure(round, e.siteId(), SiteFailure.Kind.REJECTED, e.getMessage()));
                 }
             }
@@ -180,7 +191,10 @@ public final class RoundEngine {
             }
         });
         // An update the aggregator held unread and found bad when it folded it is refused now, after its success.
-        for (UpdateRejectedException e : state.aggregator.close()) {
+        long closing = System.nanoTime();
+        List<UpdateRejectedException> late = state.aggregator.close();
+        state.aggregationNanos += System.nanoTime() - closing;
+        for (UpdateRejectedException e : late) {
             state.succeeded.remove(e.siteId());
             state.fitParts.remove(e.siteId());
             SiteFailure f = new SiteFailure(round, e.siteId(), SiteFailure.Kind.REJECTED, e.getMessage());
@@ -262,6 +276,8 @@ public final class RoundEngine {
         final Map<String, Long> claims = new LinkedHashMap<>();
         final java.util.Set<String> missedDeadline = new java.util.HashSet<>();
         boolean completed;
+        /** Time in the aggregator: accept calls, close() and result(); the sink's calls are never concurrent. */
+        long aggregationNanos;
 
         RoundState(Aggregator aggregator) {
             this.aggregator = aggregator;

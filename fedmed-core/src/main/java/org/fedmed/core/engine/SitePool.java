@@ -2,6 +2,7 @@ package org.fedmed.core.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -40,4 +41,15 @@ public interface SitePool {
 
     /** As {@link #fit}, for evaluation. */
     void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink);
+
+    /**
+     * The bytes sent to and received from each site since the previous call (or since the pool started), and starts
+     * counting afresh: every byte counted is reported by exactly one call. The round engine calls it once at the end
+     * of each round, so a round's traffic is what moved from the end of the round before to the end of this one,
+     * including, for the first round, whatever came before it (admission, a statistics exchange). Sites that moved
+     * nothing are left out. The default, for a pool that moves no bytes (in-process sites), reports none.
+     */
+    default Map<String, SiteTraffic> takeTraffic() {
+        return Map.of();
+    }
 }

@@ -316,6 +316,12 @@ public final class DefinitionReader {
     }
 
     private DatasetDefinition definition(Node root, FileBase base) {
+        if (root.value().isObject() && root.value().has("format") && !root.value().has("columns")) {
+            // an image dataset definition (docs/datasets.md, "Image datasets"), read by the optional fedmed-imaging
+            throw error(root.child("format", root.value().get("format")), "makes this an image dataset definition,"
+                    + " which a plan with an image model (type cnn or resnet) trains and fedmed-imaging reads; a"
+                    + " tabular definition has 'columns' instead");
+        }
         mapping(root, TOP);
         String name = text(required(root, "name"));
         List<String> aliases = scalars(get(root, "aliases"));

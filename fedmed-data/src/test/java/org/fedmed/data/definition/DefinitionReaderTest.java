@@ -41,6 +41,13 @@ class DefinitionReaderTest {
     }
 
     @Test
+    void anImageDefinitionIsToldApartFromATabularOneNamingItsFormatKey() {
+        assertEquals("def.yaml: key 'format' (line 2, column 9): makes this an image dataset definition, which a plan"
+                + " with an image model (type cnn or resnet) trains and fedmed-imaging reads; a tabular definition has"
+                + " 'columns' instead", error("name: xray\nformat: folder\ntrain: {folder: train}\n"));
+    }
+
+    @Test
     void readsColumnsLabelSiteColumnAndSplitColumn() {
         DatasetDefinition d = parse(WARD);
         assertEquals("ward-7", d.name());

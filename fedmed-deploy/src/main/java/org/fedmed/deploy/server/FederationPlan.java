@@ -24,7 +24,8 @@ import org.fedmed.plan.SimulationConfig;
  * resolved against the model's tensor names, or Ditto's lambda), which each site applies. These are the very objects the simulation builds from the same config, so a
  * deployment and a simulation of the same config run the same rounds.
  *
- * @param features  the number of model inputs
+ * @param features  the number of model inputs (0 for a model family that sizes its model from its own dataset
+ *                  definition, such as fedmed-imaging's)
  * @param objective what the model is trained to predict, resolved once from the definition's label and the spec
  */
 public record FederationPlan(ModelSpec spec, int features, Objective objective, ModelParameters initial, FitConfig fit,
@@ -50,6 +51,10 @@ public record FederationPlan(ModelSpec spec, int features, Objective objective, 
      */
     public static FederationPlan of(SimulationConfig training, int population, DatasetRegistry registry,
                                     java.nio.file.Path configFolder) {
+        java.util.Optional<org.fedmed.ml.ModelSpecFamily> family = family(training, configFolder);
+        if (family.isPresent()) {
+            return ofFamily(family.get(), training, population, registry, configFolder);
+        }
         DatasetDefinition entry = registry.definition(training.dataset(), configFolder);
         List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(),
                 training.oneHot());
@@ -60,6 +65,36 @@ public record FederationPlan(ModelSpec spec, int features, Objective objective, 
         FitConfig fit = PlanSettings.fitConfig(training, init.layout());
         FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
         return new FederationPlan(spec, columns.size(), objective, init, fit, setup.strategy(),
+                PlanSettings.engineConfig(training, objective), setup);
+    }
+
+    /**
+     * The model family (fedmed-imaging's) whose dataset definition {@code training.dataset} is, read from
+     * {@code configFolder}; empty for a tabular dataset. Such a run has no statistics exchange and no tabular
+     * definition check: the family's sites prepare their own data as their definitions say.
+     */
+    public static java.util.Optional<org.fedmed.ml.ModelSpecFamily> family(SimulationConfig training,
+                                                                          java.nio.file.Path configFolder) {
+        return DatasetRegistry.isDefinitionPath(training.dataset())
+                ? org.fedmed.ml.ModelSpecFamily.forDataset(configFolder.resolve(training.dataset().strip()))
+                : java.util.Optional.empty();
+    }
+
+    /** A plan of a family's model: sized and initialized by the family from its dataset definition. */
+    private static FederationPlan ofFamily(org.fedmed.ml.ModelSpecFamily family, SimulationConfig training,
+                                           int population, DatasetRegistry registry, java.nio.file.Path folder) {
+        if (!(PlanSettings.modelSpec(training) instanceof ModelSpec.Extension spec)
+                || !family.types().contains(spec.type())) {
+            throw new IllegalArgumentException("config key 'training.model': dataset '" + training.dataset() + "' is"
+                    + " a dataset definition of model types " + family.types() + ", got type '"
+                    + PlanSettings.modelSpec(training).type() + "'");
+        }
+        var model = family.datasetModel(spec, folder.resolve(training.dataset().strip()), registry.searchRoots(),
+                training.seed());
+        Objective objective = new Objective.Classification(model.classes());
+        FitConfig fit = PlanSettings.fitConfig(training, model.initial().layout());
+        FederatedSetup setup = FederatedSetup.forServer(training, fit, population);
+        return new FederationPlan(spec, 0, objective, model.initial(), fit, setup.strategy(),
                 PlanSettings.engineConfig(training, objective), setup);
     }
 

@@ -42,7 +42,9 @@ import org.fedmed.transport.tls.MutualTls;
  * every round durable (SQLite run store, safetensors checkpoint) before the next starts. Killed at any point, it
  * continues with {@code resume} from the last recorded round. It admits only sites whose dataset definition
  * fingerprint equals its own ({@link DefinitionAdmission}), and before round 1 (of a new run and of a resume) it runs
- * the {@link StatisticsExchange}, from which the sites build their preprocessing and the model takes its size.
+ * the {@link StatisticsExchange}, from which the sites build their preprocessing and the model takes its size. A run
+ * whose dataset is a model family's definition (fedmed-imaging's images, {@link FederationPlan#family}) has neither:
+ * the family sizes the model from the definition, and each site prepares its images as its definition says.
  *
  * <p>Run records stay honest: a start refused before it listens (a bad kit, a site count above the kit's, the port
  * in use) writes nothing to the store; the run is created, or reopened for a resume, only once the server listens.
@@ -144,6 +146,9 @@ public final class ServerProcess {
         SiteCountCheck.requireWithinKit(config, kit);
         FederationPlan plan = FederationPlan.of(config.training(), kit.sites().size(), registry,
                 config.file().toAbsolutePath().getParent());
+        // a model family's dataset (fedmed-imaging's images): no tabular definition check, no statistics exchange
+        boolean family = FederationPlan.family(config.training(), config.file().toAbsolutePath().getParent())
+                .isPresent();
         try (RunStore store = RunStore.open(config.store())) {
             RunInfo resuming = resume ? resumable(store) : null;
             if (!resume) {
@@ -156,8 +161,11 @@ public final class ServerProcess {
                     // stricter of it and the operator's own
                     .withMaxUpdateNorm(Math.min(config.maxUpdateNorm(), config.training().strategy().maxUpdateNorm()))
                     .withDeliveryOrder(config.deliveryOrder())
-                    .withLabels(plan.strategy().name(), plan.specLabel())
-                    .withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(), definition().schema()));
+                    .withLabels(plan.strategy().name(), plan.specLabel());
+            if (!family) {
+                settings = settings.withDefinitionCheck(DefinitionAdmission.of(config.training().dataset(),
+                        definition().schema()));
+            }
             int port = config.listenPort() != null ? config.listenPort() : kit.address().port();
             InetSocketAddress bind = new InetSocketAddress(config.listenHost(), port);
             // before the run is created or reopened: a missing token or a port in use changes no run
@@ -166,7 +174,7 @@ public final class ServerProcess {
                     Thread.ofPlatform().name("fedmed-pki-reload").daemon().factory());
             try (StoreAuditEvents events = new StoreAuditEvents(store);
                  FederationServer server = listen(bind, kit, authorizer, settings, events)) {
-                RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store);
+                RunStart start = resume ? resumeRun(store, resuming, fallback) : newRun(store, family);
                 events.attach(start.runId());
                 server.pool().nameRun(kit.federation() + "/" + config.run() + "#" + start.runId() + "@"
                         + store.latestRun(config.run()).filter(r -> r.id() == start.runId())
@@ -186,12 +194,15 @@ public final class ServerProcess {
                 }
                 try {
                     awaitSites(server, start.firstRound());
-                    StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),
-                            Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
-                    FederationPlan sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
-                    if (!stats.featureNames().equals(start.inputs())) {
-                        store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
-                                "model inputs settled by the statistics exchange: " + stats.featureNames().size());
+                    FederationPlan sized = plan;
+                    if (!family) {
+                        StatisticsExchange.Result stats = new StatisticsExchange(server.pool(), definition().schema(),
+                                Duration.ofSeconds(config.training().roundDeadlineSeconds()), out).run();
+                        sized = plan.withFeatures(stats.featureNames().size(), config.training().seed());
+                        if (!stats.featureNames().equals(start.inputs())) {
+                            store.amendRunConfig(start.runId(), RunConfigJson.of(config, stats.featureNames()),
+                                    "model inputs settled by the statistics exchange: " + stats.featureNames().size());
+                        }
                     }
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
@@ -280,8 +291,8 @@ public final class ServerProcess {
         return registry.definition(config.training().dataset(), config.file().toAbsolutePath().getParent());
     }
 
-    private RunStart newRun(RunStore store) {
-        List<String> inputs = org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
+    private RunStart newRun(RunStore store, boolean family) {
+        List<String> inputs = family ? List.of() : org.fedmed.data.prep.Preprocessing.featureNamesWithoutIndicators(
                 definition().schema(),
                 config.training().oneHot());
         long id = store.createRun(config.run(), RunConfigJson.of(config, inputs), config.training().seed());

@@ -29,7 +29,11 @@ import org.fedmed.transport.tls.MutualTls;
  * Ditto), it writes that model beside its audit log ({@link SitePersonalModelFile}) before it waits for the next run;
  * it rewrites that file after every evaluation of the run too. After every fit it keeps its training state in its
  * state file ({@link SiteStateFile}), which a restarted process reads when it starts (a corrupt one stops the start,
- * naming the file) and restores when the server's next task belongs to the same run.
+ * naming the file) and restores when the server's next task belongs to the same run. A site whose
+ * {@code data.definition} is a model family's dataset definition (fedmed-imaging's images, found through the
+ * {@link org.fedmed.ml.ModelSpecFamily} service) trains that family's models instead, behind the same allow-list
+ * ({@link ModelFamilySite}), with no statistics exchange, state file or personal model; with {@code privacy.dp_sgd}
+ * its fits train with DP-SGD, charged to its privacy ledger.
  */
 public final class SiteProcess implements AutoCloseable {
 
@@ -44,12 +48,22 @@ public final class SiteProcess implements AutoCloseable {
     private final java.nio.file.Path personalModel;
     private final java.nio.file.Path preprocessing;
 
+    private final AutoCloseable familySite;
+
     private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, SiteConnection connection, GovernedSite site,
                         java.nio.file.Path personalModel, java.nio.file.Path preprocessing) {
+        this(out, auditLog, connection, site.siteId(), site, null, personalModel, preprocessing);
+    }
+
+    /** {@code site} null for a model family's site ({@code familySite}), which keeps no personal model. */
+    private SiteProcess(PrintWriter out, JsonLinesAuditLog auditLog, SiteConnection connection, String siteId,
+                        GovernedSite site, AutoCloseable familySite, java.nio.file.Path personalModel,
+                        java.nio.file.Path preprocessing) {
+        this.familySite = familySite;
         this.out = out;
         this.auditLog = auditLog;
         this.connection = connection;
-        this.siteId = site.siteId();
+        this.siteId = siteId;
         this.site = site;
         this.personalModel = personalModel;
         this.preprocessing = preprocessing;
@@ -64,6 +78,11 @@ public final class SiteProcess implements AutoCloseable {
     public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys)
             throws IOException {
         SiteKit kit = SiteKit.load(config.kit(), keys);
+        java.util.Optional<org.fedmed.ml.ModelSpecFamily> family = config.data().definition() == null
+                ? java.util.Optional.empty() : org.fedmed.ml.ModelSpecFamily.forDataset(config.data().definition());
+        if (family.isPresent()) {
+            return startFamily(config, registry, out, kit, family.get());
+        }
         SiteRows rows = SiteDataLoader.rows(config.data(), kit.site(), registry);
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
         GovernedSite.SiteFiles files = GovernedSite.SiteFiles.beside(config.auditLog());
@@ -125,6 +144,46 @@ public final class SiteProcess implements AutoCloseable {
                 preprocessing);
     }
 
+    /**
+     * A site whose {@code data.definition} is a model family's dataset definition (fedmed-imaging's images): it trains
+     * the family's models behind its allow-list ({@link ModelFamilySite}), with no statistics exchange, definition
+     * fingerprint, state file or personal model. Site-level DP-SGD is refused for it.
+     */
+    private static SiteProcess startFamily(SiteConfig config, DatasetRegistry registry, PrintWriter out, SiteKit kit,
+                                           org.fedmed.ml.ModelSpecFamily family) throws IOException {
+        String member = config.data().site() == null ? kit.site() : config.data().site();
+        PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
+        ModelFamilySite site = new ModelFamilySite(kit.site(), member, config.policy(), family,
+                config.data().definition(), registry.searchRoots(), config.data().seed(),
+                config.dpSgdSettings().orElse(null), ledger);
+        // read the data before dialing, so a file that does not fit stops the start naming it
+        for (org.fedmed.ml.ModelSpec spec : config.allow().modelSpecs()) {
+            if (spec instanceof org.fedmed.ml.ModelSpec.Extension ext && family.types().contains(spec.type())) {
+                var opened = site.site(ext);
+                out.printf("fedmed site '%s' of federation '%s': %d training and %d test images from %s for model %s%n",
+                        kit.site(), kit.federation(), opened.trainCount(), opened.testCount(),
+                        config.data().definition(), spec.toJson());
+            }
+        }
+        var credentials = MutualTls.siteCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey());
+        JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
+        WireLimits limits = WireLimits.defaults();
+        SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
+                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog);
+        out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
+                        + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
+                config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),
+                config.allow().maxParameters(), config.auditLog());
+        out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe() + "; epsilon "
+                + String.format(Locale.ROOT, "%.4g", site.epsilonSpent()) + " spent so far"
+                + (ledger == null ? "" : " (ledger " + ledger.file() + ")")).orElse("no site-level DP-SGD"));
+        out.printf("dialing %s%n", kit.server());
+        out.flush();
+        connection.start();
+        return new SiteProcess(out, auditLog, connection, kit.site(), null, site,
+                SitePersonalModelFile.beside(config.auditLog()), SitePreprocessingFile.beside(config.auditLog()));
+    }
+
     /** The privacy ledger beside the audit log: {@code audit.jsonl} has {@code audit-privacy.jsonl}. */
     static java.nio.file.Path ledgerFile(java.nio.file.Path auditLog) {
         String name = auditLog.getFileName().toString();
@@ -181,6 +240,9 @@ public final class SiteProcess implements AutoCloseable {
 
     /** Writes the personal model the site kept in the run that just ended, if it kept one, and says where. */
     private void writePersonalModel(int runsEnded) {
+        if (site == null) {
+            return;
+        }
         try {
             site.endRun(personalModel, preprocessing, "the server ended the run (run " + runsEnded + " this site"
                     + " process took part in)").ifPresent(file -> out.printf("site '%s': its personal model from this"
@@ -223,5 +285,13 @@ public final class SiteProcess implements AutoCloseable {
     public void close() {
         connection.close();
         auditLog.close();
+        if (familySite != null) {
+            try {
+                familySite.close();
+            } catch (Exception e) {
+                out.printf("error: site '%s' could not free its model: %s%n", siteId, e);
+                out.flush();
+            }
+        }
     }
 }

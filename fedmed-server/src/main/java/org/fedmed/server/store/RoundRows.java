@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.engine.SiteTraffic;
 
 /**
- * Maps a core {@link RoundRecord} to rows of {@code rounds}, {@code site_results} and {@code metrics}, and back.
- * The caller owns the transaction. Reading back gives a record equal to the one written.
+ * Maps a core {@link RoundRecord} to rows of {@code rounds}, {@code site_results}, {@code metrics} and
+ * {@code site_traffic}, and back. The caller owns the transaction. Reading back gives a record equal to the one
+ * written. A store below schema version {@value StoreSchema#AGGREGATION_AND_TRAFFIC_VERSION} (one opened read-only,
+ * which is never migrated) reads back with no aggregation time and no traffic, as does a row whose aggregation time
+ * is NULL.
  */
 final class RoundRows {
 
@@ -39,8 +43,8 @@ final class RoundRows {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO rounds (run_id, round, started, finished, duration_ms, completed, selected_count,
                     succeeded_count, selected_sites, succeeded_sites, fit_metrics, eval_metrics, checkpoint_path,
-                    checkpoint_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    checkpoint_sha256, aggregation_ns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, runId);
             ps.setInt(2, r.round());
             ps.setString(3, extra.started().toString());
@@ -55,10 +59,54 @@ final class RoundRows {
             ps.setString(12, StoreJson.metrics(r.evalMetrics()));
             ps.setString(13, extra.checkpointPath());
             ps.setString(14, extra.checkpointSha256());
+            if (r.aggregationNanos() > 0) {
+                ps.setLong(15, r.aggregationNanos());
+            } else {
+                ps.setNull(15, Types.INTEGER);
+            }
             ps.executeUpdate();
         }
         insertSiteResults(c, runId, r);
         insertMetrics(c, runId, r);
+        insertTraffic(c, runId, r);
+    }
+
+    private static void insertTraffic(Connection c, long runId, RoundRecord r) throws SQLException {
+        if (r.traffic().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO site_traffic (run_id, round, site, bytes_sent, bytes_received) VALUES (?, ?, ?, ?, ?)")) {
+            for (Map.Entry<String, SiteTraffic> e : new TreeMap<>(r.traffic()).entrySet()) {
+                ps.setLong(1, runId);
+                ps.setInt(2, r.round());
+                ps.setString(3, e.getKey());
+                ps.setLong(4, e.getValue().bytesSent());
+                ps.setLong(5, e.getValue().bytesReceived());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Per round, each site's traffic; empty below schema version 4. */
+    private static Map<Integer, Map<String, SiteTraffic>> readTraffic(Connection c, long runId, boolean stored)
+            throws SQLException {
+        Map<Integer, Map<String, SiteTraffic>> out = new HashMap<>();
+        if (!stored) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT round, site, bytes_sent, bytes_received FROM site_traffic WHERE run_id = ? ORDER BY round, site""")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getInt(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), new SiteTraffic(rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
     }
 
     private static void insertSiteResults(Connection c, long runId, RoundRecord r) throws SQLException {
@@ -212,10 +260,12 @@ final class RoundRows {
                 }
             }
         }
+        boolean measured = StoreSchema.version(c) >= StoreSchema.AGGREGATION_AND_TRAFFIC_VERSION;
+        Map<Integer, Map<String, SiteTraffic>> traffic = readTraffic(c, runId, measured);
         List<RoundRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT round, duration_ms, completed, selected_sites, succeeded_sites, fit_metrics, eval_metrics
-                FROM rounds WHERE run_id = ? ORDER BY round""")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT round, duration_ms, completed, selected_sites,"
+                + " succeeded_sites, fit_metrics, eval_metrics, " + (measured ? "aggregation_ns" : "NULL")
+                + " FROM rounds WHERE run_id = ? ORDER BY round")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -229,7 +279,8 @@ final class RoundRows {
                     out.add(new RoundRecord(round, StoreJson.strings(rs.getString(4)), StoreJson.strings(rs.getString(5)),
                             ordered, rs.getInt(3) == 1, StoreJson.metrics(rs.getString(6)),
                             StoreJson.metrics(rs.getString(7)), siteEval.getOrDefault(round, Map.of()), rs.getLong(2),
-                            fitClaims.getOrDefault(round, Map.of()), evalClaims.getOrDefault(round, Map.of())));
+                            fitClaims.getOrDefault(round, Map.of()), evalClaims.getOrDefault(round, Map.of()),
+                            rs.getLong(8), traffic.getOrDefault(round, Map.of())));
                 }
             }
         }

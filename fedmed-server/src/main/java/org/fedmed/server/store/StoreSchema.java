@@ -121,7 +121,28 @@ final class StoreSchema {
             "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT",
             "ALTER TABLE audit_log ADD COLUMN entry_hash TEXT");
 
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN);
+    /**
+     * Migration 4: each round's aggregation time ({@code rounds.aggregation_ns}, NULL in rounds recorded before it,
+     * read as not recorded) and the bytes the transport sent to and received from each site in the round
+     * ({@code site_traffic}; no rows for rounds recorded before it, or for in-process sites).
+     */
+    private static final List<String> V4_AGGREGATION_AND_TRAFFIC = List.of(
+            "ALTER TABLE rounds ADD COLUMN aggregation_ns INTEGER CHECK (aggregation_ns IS NULL OR aggregation_ns >= 0)",
+            """
+            CREATE TABLE site_traffic (
+                run_id         INTEGER NOT NULL,
+                round          INTEGER NOT NULL,
+                site           TEXT    NOT NULL,
+                bytes_sent     INTEGER NOT NULL CHECK (bytes_sent >= 0),
+                bytes_received INTEGER NOT NULL CHECK (bytes_received >= 0),
+                PRIMARY KEY (run_id, round, site),
+                FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
+            )""");
+
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN, V4_AGGREGATION_AND_TRAFFIC);
+
+    /** The first version with {@code rounds.aggregation_ns} and {@code site_traffic}. */
+    static final int AGGREGATION_AND_TRAFFIC_VERSION = 4;
 
     /** The schema version this build writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -353,7 +353,7 @@ class RunStoreTest {
                     + " ('2026-01-01T00:00:00Z', 7, 'server', 'run_created', 'old entry')");
         }
         try (RunStore s = RunStore.open(db, CLOCK)) {
-            assertEquals(3, s.schemaVersion());
+            assertEquals(StoreSchema.CURRENT_VERSION, s.schemaVersion());
             assertEquals("1", s.pragma("foreign_keys"), "foreign keys are enforced again after the rebuild");
             RunInfo run = s.latestRun("heart").orElseThrow();
             assertEquals(7, run.id());

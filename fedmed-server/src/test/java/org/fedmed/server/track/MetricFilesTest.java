@@ -18,14 +18,20 @@ class MetricFilesTest {
     @Test
     void aRoundGivesGlobalRowsThenSiteRowsInNameOrder() {
         List<MetricRow> rows = TrackedMetrics.of("r", Rounds.round(2));
-        assertEquals(List.of("train/loss", "eval/log_loss", "eval/roc_auc", "round/completed", "round/duration_ms",
-                        "round/sites_failed", "round/sites_selected", "round/sites_succeeded"),
+        assertEquals(List.of("train/loss", "eval/log_loss", "eval/roc_auc", "round/aggregation_ms",
+                        "round/completed", "round/duration_ms", "round/sites_failed", "round/sites_selected",
+                        "round/sites_succeeded"),
                 rows.stream().filter(MetricRow::global).map(MetricRow::metric).toList());
         assertEquals(List.of("a|claims/eval_examples", "a|claims/fit_examples", "a|eval/roc_auc",
-                        "b|claims/fit_examples", "b|round/failed"),
+                        "a|traffic/bytes_received", "a|traffic/bytes_sent", "b|claims/fit_examples", "b|round/failed",
+                        "b|traffic/bytes_received", "b|traffic/bytes_sent"),
                 rows.stream().filter(r -> !r.global()).map(r -> r.site() + "|" + r.metric()).toList());
         assertEquals(200.0, rows.stream().filter(r -> r.metric().equals("round/duration_ms")).findFirst()
                 .orElseThrow().value());
+        assertEquals(3.0, rows.stream().filter(r -> r.metric().equals("round/aggregation_ms")).findFirst()
+                .orElseThrow().value());
+        assertEquals(List.of(1000.0, 2000.0, 0.0, 900.0), rows.stream().filter(r -> r.metric().startsWith("traffic/"))
+                .map(MetricRow::value).toList(), "a received, a sent, b received, b sent");
     }
 
     @Test

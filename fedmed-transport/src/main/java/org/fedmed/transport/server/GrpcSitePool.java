@@ -21,6 +21,7 @@ import org.fedmed.core.engine.OutcomeSink;
 import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
+import org.fedmed.core.engine.SiteTraffic;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
 import org.fedmed.transport.proto.StatsReply;
@@ -46,7 +47,8 @@ import org.fedmed.transport.wire.Layouts;
  * they arrive: the sites still open are cut the same way, with a reason that says so. A site that disconnects or
  * refuses a task is reported as {@link SiteFailure.Kind#ERROR} with the reason, and so is a site cut because its
  * certificate is no longer admitted (see {@link FederationServer#recheckAdmissions()}). Before round 1 it carries the
- * statistics exchange ({@link #requestStatistics}, {@link #shareMergedStatistics}); the caller merges.
+ * statistics exchange ({@link #requestStatistics}, {@link #shareMergedStatistics}); the caller merges. It counts the
+ * bytes of every message to and from each admitted site, reported once each by {@link #takeTraffic}.
  */
 public final class GrpcSitePool implements SitePool {
 
@@ -54,6 +56,7 @@ public final class GrpcSitePool implements SitePool {
     private final PeerAuthorizer authorizer;
     private final FederationEvents events;
     private final ResultBufferBudget budget;
+    private final TrafficCounts traffic = new TrafficCounts();
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
@@ -83,6 +86,22 @@ public final class GrpcSitePool implements SitePool {
 
     ResultBufferBudget budget() {
         return budget;
+    }
+
+    TrafficCounts traffic() {
+        return traffic;
+    }
+
+    /**
+     * The bytes sent to and received from each site since the previous call: the serialized size of every protocol
+     * message on the site's stream (Welcome, tasks and their chunks, heartbeats, statistics, rejections; Hello,
+     * results and their chunks, refusals, statistics replies), counted as the message is handed to gRPC to send, and
+     * as gRPC delivers it, before it is handled. gRPC's 5-byte message framing, HTTP/2 and TLS are not counted. A site
+     * that reconnected is counted across its streams; a peer that was never admitted is not counted.
+     */
+    @Override
+    public Map<String, SiteTraffic> takeTraffic() {
+        return traffic.take();
     }
 
     @Override

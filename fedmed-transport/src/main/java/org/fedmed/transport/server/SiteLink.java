@@ -87,7 +87,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         this.settings = pool.settings();
         this.events = pool.events();
         this.call = call;
-        this.out = new FlowControlledSender<>(call);
+        this.out = new FlowControlledSender<>(call, this::sent);
         this.ssl = ssl;
         this.peer = peer;
     }
@@ -121,12 +121,29 @@ final class SiteLink implements StreamObserver<SiteMessage> {
 
     // ---- inbound -------------------------------------------------------------------------------------------
 
+    /** Counts a message handed to the call, once the peer is an admitted site (a refused peer is no site). */
+    private void sent(ServerMessage m) {
+        String id = siteId;
+        if (id != null) {
+            pool.traffic().sent(id, m.getSerializedSize());
+        }
+    }
+
     @Override
     public void onNext(SiteMessage message) {
         lastSeenNanos = System.nanoTime();
+        // Counted before it is handled, so a result's bytes are in before the round engine can see the result.
+        long size = message.getSerializedSize();
+        String admitted = siteId;
+        if (admitted != null) {
+            pool.traffic().received(admitted, size);
+        }
         boolean readMore;
         try {
             readMore = handle(message);
+            if (admitted == null && siteId != null) {
+                pool.traffic().received(siteId, size); // the Hello that admitted it
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed to handle a message from " + who(), e);
             close("the server failed to handle its message: " + e, Status.INTERNAL.withDescription("server error: " + e));

@@ -6,6 +6,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The one way into a gRPC call's outbound observer. gRPC observers are not thread-safe, so every use of the call
@@ -14,7 +15,8 @@ import java.util.List;
  * rather than pile up in buffers. Control messages (heartbeats, rejections, cancels) overtake queued transfers;
  * transfers go out one after another, each header before its chunks.
  *
- * <p>Once the call has ended every further send is dropped: the peer is gone.
+ * <p>Once the call has ended every further send is dropped: the peer is gone. Each message handed to the call is
+ * first shown to the sender's {@code onSent} hook (for counting bytes), under the lock, so the hook must be quick.
  *
  * @param <M> the outbound message type
  */
@@ -25,10 +27,17 @@ public final class FlowControlledSender<M> {
     private final CallStreamObserver<M> call;
     private final ArrayDeque<M> control = new ArrayDeque<>();
     private final ArrayDeque<Transfer<M>> transfers = new ArrayDeque<>();
+    private final Consumer<M> onSent;
     private boolean ended;
 
     public FlowControlledSender(CallStreamObserver<M> call) {
+        this(call, m -> { });
+    }
+
+    /** A sender that shows {@code onSent} each message as it is handed to the call. */
+    public FlowControlledSender(CallStreamObserver<M> call, Consumer<M> onSent) {
         this.call = call;
+        this.onSent = onSent;
     }
 
     /** Sends a control message as soon as the call can take it, ahead of queued transfers. */
@@ -84,6 +93,7 @@ public final class FlowControlledSender<M> {
                     break;
                 }
                 try {
+                    onSent.accept(next);
                     call.onNext(next);
                 } catch (RuntimeException e) {
                     // The call died under us (cancelled or reset); its observer hears of it through onError.
@@ -103,7 +113,9 @@ public final class FlowControlledSender<M> {
             return;
         }
         while (!control.isEmpty()) {
-            call.onNext(control.poll());
+            M next = control.poll();
+            onSent.accept(next);
+            call.onNext(next);
         }
         end();
         call.onCompleted();

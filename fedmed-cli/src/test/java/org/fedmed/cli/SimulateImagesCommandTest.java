@@ -1,0 +1,89 @@
+package org.fedmed.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fedmed simulate --config} with an image dataset definition and a cnn model trains a CNN federation. */
+class SimulateImagesCommandTest {
+
+    /** Two classes of 8x8 grayscale PNGs, bright in the top or in the bottom half, with seeded noise. */
+    static void images(Path folder, int perClass) throws IOException {
+        SplittableRandom rng = new SplittableRandom(1);
+        String[] classes = {"top", "bottom"};
+        for (int c = 0; c < 2; c++) {
+            Path dir = Files.createDirectories(folder.resolve(classes[c]));
+            for (int i = 0; i < perClass; i++) {
+                BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        boolean bright = c == 0 ? y < 4 : y >= 4;
+                        int v = Math.clamp((bright ? 200 : 40) + rng.nextInt(-30, 31), 0, 255);
+                        image.getRaster().setSample(x, y, 0, v);
+                    }
+                }
+                ImageIO.write(image, "png", dir.resolve("i" + i + ".png").toFile());
+            }
+        }
+    }
+
+    @Test
+    void anImagePlanTrainsACnnFederationAndWritesItsReport(@TempDir Path dir) throws IOException {
+        images(dir.resolve("pics"), 16);
+        Files.writeString(dir.resolve("pics.yaml"), """
+                name: pics
+                format: folder
+                data_folder: pics
+                train: {folder: .}
+                test_fraction: 0.25
+                size: [8, 8]
+                channels: 1
+                partition: {kind: classes, sites: 2, classes_per_site: 1}
+                """);
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                dataset: pics.yaml
+                model: {type: cnn, conv: [{channels: 2, kernel: 3, pool: max}], dense: []}
+                rounds: 2
+                local_epochs: 1
+                batch_size: 8
+                lr: 0.05
+                seed: 3
+                min_rows: 2           # the sites' test sets are small
+                """);
+        Path out = dir.resolve("out");
+        FedmedCommandTest.Run r = FedmedCommandTest.run("simulate", "--config", plan.toString(), "--out",
+                out.toString(), "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("fedmed simulate: image dataset pics (2 classes), model cnn, strategy fedavg,"
+                + " 2 rounds x 1 local epochs, seed 3; federated regime only"), r.out());
+        assertTrue(r.out().contains("1 classes per site over 2 sites: 2 sites [site-1, site-2] with [11, 13]"
+                + " training images; cnn for 1x8x8 images, 2 classes, 58 parameters"), r.out());
+        assertTrue(r.out().contains("round 2: accuracy "), r.out());
+        assertFalse(r.out().contains("NaN"), r.out());
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals(2, json.get("rounds_run").asInt());
+        assertEquals("1x8x8", json.get("input").asText());
+        assertTrue(json.at("/pooled_test/accuracy").isNumber(), json.toString());
+        assertEquals(json.get("parameters").asLong() * 4, Files.size(out.resolve("model.bin")));
+    }
+
+    @Test
+    void anImageModelOnATabularDatasetIsRefusedNamingTheKey(@TempDir Path dir) throws IOException {
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, "dataset: heart-disease\nmodel: {type: cnn, conv: [{channels: 2, kernel: 3}]}\n");
+        FedmedCommandTest.Run r = FedmedCommandTest.run("simulate", "--config", plan.toString(), "--no-progress");
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.err().contains("config key 'dataset': model type 'cnn' trains on images, so 'dataset' must be"
+                + " an image dataset definition file"), r.err());
+    }
+}
