@@ -200,6 +200,13 @@ public final class StoreView implements AutoCloseable {
                 }
             }
         }
+        // what the server last heard from it, heartbeats included, when that is later than its latest entry
+        store.contacts(runId).forEach((site, heard) -> {
+            Tally t = bySite.computeIfAbsent(site, k -> new Tally());
+            if (t.last == null || heard.isAfter(t.last)) {
+                t.last = heard;
+            }
+        });
         List<SiteRow> out = new ArrayList<>();
         bySite.forEach((site, t) -> out.add(new SiteRow(site, t.state, Optional.ofNullable(t.last),
                 t.claimed == null ? OptionalLong.empty() : OptionalLong.of(t.claimed), t.capped, t.taken, t.failed,

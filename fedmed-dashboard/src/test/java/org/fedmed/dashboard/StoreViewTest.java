@@ -63,6 +63,15 @@ class StoreViewTest {
                 assertEquals(4, c.roundsFailed());
                 assertEquals("unseen", c.state());
                 assertEquals(true, c.lastContact().isPresent(), "its failure entry");
+
+                java.time.Instant entry = c.lastContact().orElseThrow();
+                writer.recordContacts(id, Map.of("c", entry.minusSeconds(30)));
+                assertEquals(entry, view.sites(id).get(2).lastContact().orElseThrow(),
+                        "a contact older than the latest entry does not move it back");
+                java.time.Instant heard = entry.plusSeconds(30);
+                writer.recordContacts(id, Map.of("c", heard));
+                assertEquals(heard, view.sites(id).get(2).lastContact().orElseThrow(),
+                        "a heartbeat heard after its last entry");
             }
         }
     }

@@ -101,7 +101,7 @@ public final class ComparisonExperiment {
     public ComparisonReport run(FederatedDataset data) {
         String startedAt = Instant.now().toString();
         ModelSpec spec = PlanSettings.modelSpec(config);
-        Objective objective = PlanSettings.objective(config, data.classes());
+        Objective objective = PlanSettings.objective(config, data.labelLayout(), data.classes());
         Model model = Models.build(spec, data.featureNames().size(), objective);
         ModelParameters init = model.init(Seeds.of(config.seed(), Seeds.Stream.INIT));
         FitConfig fit = PlanSettings.fitConfig(config);

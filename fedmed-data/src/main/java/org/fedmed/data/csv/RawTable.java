@@ -71,10 +71,17 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         return schema.classes();
     }
 
-    /** The labels as class indices (classification) or all 0 (regression): one stratum per row. */
+    /**
+     * Each row's stratum for stratified splits and partitions: its class index (classification), its event flag
+     * (survival: 1 event, 0 censored, so that both keep their shares), or 0 (regression).
+     */
     public int[] strata() {
         int[] s = new int[labels.length];
-        if (classes() > 0) {
+        if (events != null) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = events[i] ? 1 : 0;
+            }
+        } else if (classes() > 0) {
             for (int i = 0; i < s.length; i++) {
                 s[i] = (int) labels[i];
             }
@@ -82,9 +89,18 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         return s;
     }
 
-    /** Number of rows per class; a single count for regression. */
+    /** The number of distinct {@link #strata()}: the classes, 2 for survival (event, censored), 1 for regression. */
+    public int strataCount() {
+        return events != null ? 2 : Math.max(1, classes());
+    }
+
+    /** Number of rows per class; a single count for regression and survival. */
     public int[] classCounts() {
         int[] counts = new int[Math.max(1, classes())];
+        if (classes() == 0) {
+            counts[0] = rows();
+            return counts;
+        }
         for (int s : strata()) {
             counts[s]++;
         }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -518,6 +519,59 @@ public final class RunStore implements AutoCloseable {
                     return keys.getLong(1);
                 }
             }
+        });
+    }
+
+    /**
+     * Records when the server last heard from each site of run {@code runId}, replacing what was recorded for
+     * those sites before (other sites keep theirs).
+     *
+     * @throws IllegalArgumentException the run does not exist, or a site id is blank
+     */
+    public synchronized void recordContacts(long runId, Map<String, Instant> lastHeard) {
+        for (String site : lastHeard.keySet()) {
+            if (site == null || site.isBlank() || lastHeard.get(site) == null) {
+                throw new IllegalArgumentException("contacts of run " + runId + ": site id and time are required,"
+                        + " got '" + site + "' -> " + lastHeard.get(site));
+            }
+        }
+        if (lastHeard.isEmpty()) {
+            return;
+        }
+        inTransaction("record the site contacts of run " + runId, () -> {
+            requireRun(runId);
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    INSERT INTO site_contacts (run_id, site, last_heard) VALUES (?, ?, ?)
+                    ON CONFLICT (run_id, site) DO UPDATE SET last_heard = excluded.last_heard""")) {
+                for (Map.Entry<String, Instant> e : lastHeard.entrySet()) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, e.getKey());
+                    ps.setString(3, e.getValue().toString());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** When the server last heard from each site of run {@code runId}, by site; empty in an older store. */
+    public synchronized Map<String, Instant> contacts(long runId) {
+        return query("read the site contacts of run " + runId, () -> {
+            Map<String, Instant> out = new java.util.TreeMap<>();
+            if (StoreSchema.version(connection) < StoreSchema.SITE_CONTACTS) {
+                return out;
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT site, last_heard FROM site_contacts WHERE run_id = ?")) {
+                ps.setLong(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), Instant.parse(rs.getString(2)));
+                    }
+                }
+            }
+            return out;
         });
     }
 

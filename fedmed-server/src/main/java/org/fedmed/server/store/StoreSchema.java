@@ -163,14 +163,30 @@ final class StoreSchema {
             )""",
             "CREATE INDEX exports_by_run ON exports (run_id, id)");
 
+    /**
+     * Migration 6: when the server last heard from each site of a run (heartbeats included), one row per site,
+     * overwritten as the server re-records it; a reader of an older store sees none.
+     */
+    private static final List<String> V6_SITE_CONTACTS = List.of(
+            """
+            CREATE TABLE site_contacts (
+                run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                site       TEXT    NOT NULL,
+                last_heard TEXT    NOT NULL,
+                PRIMARY KEY (run_id, site)
+            )""");
+
     private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN, V4_AGGREGATION_AND_TRAFFIC,
-            V5_ANALYTICS_AND_EXPORTS);
+            V5_ANALYTICS_AND_EXPORTS, V6_SITE_CONTACTS);
 
     /** The first version with {@code rounds.aggregation_ns} and {@code site_traffic}. */
     static final int AGGREGATION_AND_TRAFFIC_VERSION = 4;
 
     /** The first schema version with the {@code analytics} and {@code exports} tables. */
     static final int ANALYTICS_AND_EXPORTS = 5;
+
+    /** The first schema version with the {@code site_contacts} table. */
+    static final int SITE_CONTACTS = 6;
 
     /** The schema version this build writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();

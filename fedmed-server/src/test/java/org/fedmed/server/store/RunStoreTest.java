@@ -423,6 +423,45 @@ class RunStoreTest {
     }
 
     @Test
+    void siteContactsAreReplacedPerSiteAndKeptPerRun() {
+        try (RunStore s = open()) {
+            long one = s.createRun("heart", "{}", 1);
+            long two = s.createRun("heart", "{}", 2);
+            Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+            s.recordContacts(one, Map.of("a", t0, "b", t0.plusSeconds(1)));
+            s.recordContacts(one, Map.of("b", t0.plusSeconds(9)));
+            s.recordContacts(two, Map.of("a", t0.plusSeconds(100)));
+            assertEquals(Map.of("a", t0, "b", t0.plusSeconds(9)), s.contacts(one), "b replaced, a kept");
+            assertEquals(Map.of("a", t0.plusSeconds(100)), s.contacts(two));
+            assertEquals(Map.of(), s.contacts(two + 1), "an unknown run has none");
+            var unknown = assertThrows(IllegalArgumentException.class,
+                    () -> s.recordContacts(two + 1, Map.of("a", t0)));
+            assertTrue(unknown.getMessage().contains(Long.toString(two + 1)), unknown.getMessage());
+            var blank = assertThrows(IllegalArgumentException.class, () -> s.recordContacts(one, Map.of(" ", t0)));
+            assertTrue(blank.getMessage().contains("site id"), blank.getMessage());
+        }
+    }
+
+    @Test
+    void storeOfSchemaVersionFiveReadsNoContactsReadOnlyAndGainsTheTableWhenOpened() throws Exception {
+        Path db = dir.resolve("v5.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            StoreSchema.migrate(c, db, 5);
+            st.execute("INSERT INTO runs (id, name, created, config_json, seed, status) VALUES"
+                    + " (4, 'heart', '2026-01-01T00:00:00Z', '{}', 5, 'completed')");
+        }
+        try (RunStore ro = RunStore.openReadOnly(db)) {
+            assertEquals(5, ro.schemaVersion());
+            assertEquals(Map.of(), ro.contacts(4));
+        }
+        try (RunStore s = RunStore.open(db, CLOCK)) {
+            assertEquals(6, s.schemaVersion());
+            s.recordContacts(4, Map.of("a", CLOCK.instant()));
+            assertEquals(Map.of("a", CLOCK.instant()), s.contacts(4));
+        }
+    }
+
+    @Test
     void storeOfSchemaVersionThreeStaysReadableAndGainsTheAnalyticsAndExportTables() throws Exception {
         Path db = dir.resolve("v3.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
