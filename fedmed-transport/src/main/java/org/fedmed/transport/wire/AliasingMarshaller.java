@@ -102,8 +102,9 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
             byte[] bytes;
             if (stream instanceof KnownLength) {
                 int size = stream.available();
-                bytes = stream.readNBytes(size);
-                if (bytes.length != size || stream.read() != -1) {
+                bytes = new byte[size];
+                // Straight into the one array; readNBytes(int) would read in small pieces and join them.
+                if (stream.readNBytes(bytes, 0, size) != size || stream.read() != -1) {
                     throw Status.INTERNAL.withDescription("message length changed while reading: " + size
                             + " bytes announced").asRuntimeException();
                 }
