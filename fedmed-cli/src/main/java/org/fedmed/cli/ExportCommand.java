@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code fedmed export}: writes a run's final model as safetensors, with a provenance file beside it. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes the final global model of a run (after its last recorded round) as a safetensors",
-                "file that PyTorch and Hugging Face tools read, and <out>.provenance.json beside it."})
+                "file that PyTorch and Hugging Face tools read, and <out>.provenance.json beside it; records the",
+                "export (path and SHA-256) in the store, for the dashboard's downloads page."})
 final class ExportCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

@@ -25,7 +25,7 @@ final class RunOptions {
     String partition;
     @Option(names = "--alpha", description = "Dirichlet concentration for partition=dirichlet|quantity.")
     Double alpha;
-    @Option(names = "--model", paramLabel = "logistic|mlp|FILE", description = "Model: logistic, mlp, or a YAML/JSON model spec file.")
+    @Option(names = "--model", paramLabel = "logistic|mlp|cox|FILE", description = "Model: logistic, mlp, cox (a survival label), or a YAML/JSON model spec file.")
     String model;
     @Option(names = "--strategy", description = "fedavg, uniform, quality, fedavgm, fedadam, fedyogi, fedadagrad, fedprox or cyclic.")
     String strategy;
@@ -93,10 +93,11 @@ final class RunOptions {
         return switch (value) {
             case "logistic" -> ConfigLoader.mapper().readTree("{type: logistic}");
             case "mlp" -> ConfigLoader.mapper().readTree("{type: mlp, hidden: [32], dropout: 0.1}");
+            case "cox" -> ConfigLoader.mapper().readTree("{type: cox}"); // Breslow, for a survival label
             default -> {
                 Path p = Path.of(value);
                 if (!Files.isRegularFile(p)) {
-                    throw new ConfigException("--model: '" + value + "' is neither logistic, mlp nor a model spec file");
+                    throw new ConfigException("--model: '" + value + "' is neither logistic, mlp, cox nor a model spec file");
                 }
                 yield ConfigLoader.mapper().readTree(Files.readString(p));
             }

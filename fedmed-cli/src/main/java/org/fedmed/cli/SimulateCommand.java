@@ -47,9 +47,26 @@ final class SimulateCommand implements Callable<Integer> {
     LogOptions log = new LogOptions();
     @picocli.CommandLine.Mixin
     TrackingOptions tracking = new TrackingOptions();
+    @Option(names = "--store", paramLabel = "FILE", description = "Also record each federated run (rounds, per-site"
+            + " metrics, claims, checkpoints, failures, status) in this run store (SQLite, created if missing), so"
+            + " `fedmed dashboard --store FILE` shows it, live while it runs.")
+    Path store;
+    @Option(names = "--keep-checkpoints", paramLabel = "N", description = "With --store: checkpoints kept per run"
+            + " in checkpoints/ beside the store, the newest N (0 keeps all). Default: 3, as a server's"
+            + " keep_checkpoints.")
+    Integer keepCheckpoints;
 
     @Override
     public Integer call() throws IOException {
+        if (store == null && keepCheckpoints != null) {
+            throw new IllegalArgumentException("option '--keep-checkpoints' needs --store");
+        }
+        if (keepCheckpoints == null) {
+            keepCheckpoints = 3;
+        } else if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("option '--keep-checkpoints': must be >= 0 (0 keeps all), got "
+                    + keepCheckpoints);
+        }
         SimulationConfig cfg = run.resolve();
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
         if (ImageSimulate.applies(cfg)) {
@@ -65,13 +82,47 @@ final class SimulateCommand implements Callable<Integer> {
                 ? new LogProgress(new org.fedmed.server.log.EventLog(new PrintWriter(System.err, true,
                 java.nio.charset.StandardCharsets.UTF_8), org.fedmed.server.log.LogFormat.JSON))
                 : ProgressBarReporter.onStderr(noProgress);
-        ComparisonReport report = new ComparisonExperiment(cfg, progress).run(data);
+        if (store == null) {
+            return simulate(cfg, stdout, data, progress, null);
+        }
+        try (SimulationStore recorder = new SimulationStore(store, cfg, data.name(), keepCheckpoints)) {
+            // SIGINT or SIGTERM ends the JVM mid-run: the stored runs say so instead of staying 'running'
+            Thread onSignal = new Thread(() -> recorder.failed(new IllegalStateException(
+                    "the simulation was interrupted (SIGINT or SIGTERM)")), "fedmed-simulate-stop");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            try {
+                return simulate(cfg, stdout, data, progress, recorder);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running; it records the interruption
+                }
+            }
+        }
+    }
+
+    private int simulate(SimulationConfig cfg, PrintWriter stdout, FederatedDataset data, ExperimentProgress progress,
+                         SimulationStore recorder) throws IOException {
+        ComparisonExperiment experiment = new ComparisonExperiment(cfg, progress);
+        ComparisonReport report;
+        try {
+            report = (recorder == null ? experiment : experiment.withRunListeners(recorder::open)).run(data);
+        } catch (RuntimeException e) {
+            if (recorder != null) {
+                recorder.failed(e);
+            }
+            throw e;
+        }
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<Path> files = new java.util.ArrayList<>(new ReportWriter().write(report, dir));
         if (report.federated() != null) {
             Path model = dir.resolve(SimulationExport.MODEL_FILE);
-            SimulationExport.write(report, data, cfg, model);
+            String sha = SimulationExport.write(report, data, cfg, model);
+            if (recorder != null) {
+                recorder.recordExport(org.fedmed.plan.Regime.FEDERATED.key(), model, sha);
+            }
             files.add(model);
             files.add(ModelExporter.provenancePath(model));
         }
@@ -91,6 +142,10 @@ final class SimulateCommand implements Callable<Integer> {
                     report.federated().stopReason().replace('_', ' '), report.federated().stopDetail());
         }
         stdout.println("report written to " + dir + ": " + files.stream().map(p -> p.getFileName().toString()).toList());
+        if (recorder != null) {
+            stdout.println("recorded in " + recorder.database() + " as runs " + recorder.runIds()
+                    + "; fedmed dashboard --store " + store + " --insecure-local-only shows them");
+        }
         stdout.flush();
         return 0;
     }

@@ -49,4 +49,27 @@ class PredictCommandTest {
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("new.csv line 1: missing feature column 'cp'"), r.err());
     }
+
+    @Test
+    void aSimulatedCoxModelScoresEachPatientByItsLogRelativeRisk(@TempDir Path dir) throws Exception {
+        TestData.requireDataset(BuiltInDatasets.TCGA_BRCA);
+        var sim = FedmedCommandTest.run("simulate", "--config", Path.of("..", "examples", "flamby-tcga",
+                "simulate-fedadam.yaml").toString(), "--rounds", "1", "--regimes", "federated", "--out",
+                dir.toString(), "--no-progress");
+        assertEquals(0, sim.exit(), sim.err());
+        Path csv = DatasetRegistry.fromEnvironment().resolve(BuiltInDatasets.TCGA_BRCA).file("brca.csv");
+        Path out = dir.resolve("scored.csv");
+        var r = FedmedCommandTest.run("predict", "--model", dir.resolve("federated_model.safetensors").toString(),
+                "--csv", csv.toString(), "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(1097, lines.size(), "the header and brca.csv's 1,096 patients");
+        assertTrue(lines.getFirst().endsWith(",E,T,prediction"), lines.getFirst());
+        java.util.Set<String> risks = new java.util.HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            risks.add(line.substring(line.lastIndexOf(',') + 1));
+        }
+        assertTrue(risks.size() > 100, "one round moved beta off zero, so patients get different risks: "
+                + risks.size());
+    }
 }

@@ -69,9 +69,12 @@ public final class Dashboard implements AutoCloseable {
             cfg.routes.get("/audit", ctx -> html(ctx, DashboardPages.audit(view, runParam(ctx),
                     ctx.queryParam("site"), ctx.queryParam("kind"))));
             cfg.routes.get("/runs", ctx -> html(ctx, DashboardPages.runs(view)));
+            cfg.routes.get("/analytics", ctx -> html(ctx, DashboardPages.analytics(view)));
+            cfg.routes.get("/downloads", ctx -> html(ctx, DashboardPages.downloads(view, runParam(ctx))));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
             cfg.routes.get("/download/checkpoint/{run}/{round}", this::checkpoint);
+            cfg.routes.get("/download/export/{id}", this::export);
             cfg.routes.sse("/events", client -> {
                 client.keepAlive();
                 client.onClose(() -> clients.remove(client));
@@ -168,6 +171,19 @@ public final class Dashboard implements AutoCloseable {
         ctx.contentType("application/octet-stream").result(Files.newInputStream(ref.get().path()));
     }
 
+    private void export(Context ctx) throws Exception {
+        long id = Long.parseLong(ctx.pathParam("id"));
+        var ref = view.export(id);
+        if (ref.isEmpty() || !Files.isRegularFile(ref.get().path())) {
+            ctx.status(HttpStatus.NOT_FOUND).result("export " + id + ": " + (ref.isEmpty() ? "no such export in the"
+                    + " store" : "no file at " + ref.get().path() + " (moved or removed since the export)"));
+            return;
+        }
+        ctx.header(Header.CONTENT_DISPOSITION, "attachment; filename=\"" + ref.get().path().getFileName() + "\"");
+        ctx.header("X-Checksum-Sha256", ref.get().sha256());
+        ctx.contentType("application/octet-stream").result(Files.newInputStream(ref.get().path()));
+    }
+
     private void pollQuietly() {
         try {
             poll();
@@ -218,6 +234,12 @@ public final class Dashboard implements AutoCloseable {
         poller.shutdownNow();
         clients.forEach(SseClient::close);
         app.stop();
+        try {
+            // a poll under way finishes its read before the connection closes under it
+            poller.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         view.close();
     }
 }

@@ -9,8 +9,9 @@ import java.util.OptionalLong;
  *
  * @param site          the site id
  * @param state         {@code connected} (joined and not left since), {@code left}, or {@code unseen} (only in rounds)
- * @param lastContact   the time of the site's latest audit entry (joins, tasks, results, failures; heartbeats
- *                      themselves are not stored)
+ * @param lastContact   the later of the site's latest audit entry (joins, tasks, results, failures) and the last
+ *                      message the server heard from it, heartbeats included, as the server records it each
+ *                      heartbeat interval
  * @param claimed       the example count the site claimed in its latest fit
  * @param capped        how many times its aggregation weight was bounded (capped) to its share
  * @param roundsTaken   rounds in which its fit succeeded

@@ -61,7 +61,8 @@ class DashboardTest {
     @Test
     void refusesRequestsWithoutOrWithAWrongToken() throws Exception {
         try (Dashboard d = Dashboard.start(DashboardSettings.local(storeWithRun(2), TOKEN))) {
-            for (String path : List.of("/", "/audit", "/runs", "/metrics", "/events", "/download/checkpoint/1/1")) {
+            for (String path : List.of("/", "/audit", "/runs", "/analytics", "/downloads", "/metrics", "/events",
+                    "/download/checkpoint/1/1", "/download/export/1")) {
                 assertEquals(401, get(d.url() + path, null).statusCode(), path + " without a token");
                 assertEquals(401, get(d.url() + path, "0".repeat(64)).statusCode(), path + " with a wrong token");
                 assertEquals(401, get(d.url() + path + "?token=" + "f".repeat(64), null).statusCode(),
@@ -230,6 +231,62 @@ class DashboardTest {
             var first = tls.send(HttpRequest.newBuilder(URI.create(d.url() + "/?token=" + token.value())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(first.headers().firstValue("Set-Cookie").orElseThrow().contains("Secure"));
+        }
+    }
+
+    /** An analytics report as an exchange writes it: one site's rows suppressed, the pooled figures released. */
+    static final String ANALYTICS_JSON = """
+            {"dataset":"heart-disease","k":5,"site_k":{},"pooled_k":8,
+             "sites":[{"site":"clinic-c","k":8,"rows":"suppressed","label_counts":["suppressed",12],"columns":[
+                        {"column":"age","present":41,"missing":0,"mean":54.25,"sd":9.5,"q25":null,"median":55.0,
+                         "q75":61.0}]},
+                      {"site":"hospital-a","k":5,"rows":120,"label_counts":[70,50],"columns":[]}],
+             "pooled":{"site":"pooled","k":8,"rows":161,"label_counts":[89,72],"columns":[
+                        {"column":"age","present":161,"missing":3,"mean":53.125,"sd":9.0,"q25":47.0,"median":54.0,
+                         "q75":60.0}],
+                       "cross_tabulation":{"column":"sex","by_label_class":{"female":[30,20],"(missing)":[0,"suppressed"]}}}}
+            """;
+
+    @Test
+    void analyticsAndDownloadsPagesShowTheStoredResultsAndServeExportsWithTheirChecksum() throws Exception {
+        Path db = storeWithRun(3);
+        Path model = dir.resolve("exports").resolve("final.safetensors");
+        org.fedmed.server.export.ExportedModel exported;
+        try (RunStore store = RunStore.open(db)) {
+            store.recordAnalytics("heart-disease", ANALYTICS_JSON);
+            exported = org.fedmed.server.export.ModelExporter.export(store, 1, model);
+        }
+        try (Dashboard d = Dashboard.start(DashboardSettings.local(db, TOKEN))) {
+            String analytics = get(d.url() + "/analytics", TOKEN.value()).body();
+            assertTrue(analytics.contains("<tr data-site=\"clinic-c\"><td>clinic-c</td><td>8</td>"
+                    + "<td class=\"rows\">suppressed</td><td>suppressed 12</td></tr>"), analytics);
+            assertTrue(analytics.contains("<tr data-site=\"pooled\"><td>pooled</td><td>8</td><td class=\"rows\">161"
+                    + "</td><td>89 72</td></tr>"), analytics);
+            assertTrue(analytics.contains("data-site=\"pooled\" data-column=\"age\"><td>pooled</td><td>age</td>"
+                    + "<td class=\"present\">161</td><td class=\"missing\">3</td><td class=\"mean\">53.125</td>"),
+                    analytics);
+            assertTrue(analytics.contains("<td class=\"q25\">-</td>"), "a figure not released: " + analytics);
+            assertTrue(analytics.contains("<tr><td>female</td><td>30 20</td></tr>"), analytics);
+
+            String downloads = get(d.url() + "/downloads", TOKEN.value()).body();
+            assertTrue(downloads.contains("<a href=\"/download/export/1\">final.safetensors</a></td>"
+                    + "<td class=\"sha256\">" + exported.sha256() + "</td>"), downloads);
+            for (int round = 1; round <= 3; round++) {
+                assertTrue(downloads.contains("<a href=\"/download/checkpoint/1/" + round + "\">"), downloads);
+            }
+            var file = HTTP.send(HttpRequest.newBuilder(URI.create(d.url() + "/download/export/1"))
+                    .header("Authorization", "Bearer " + TOKEN.value()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, file.statusCode());
+            assertEquals(exported.sha256(), file.headers().firstValue("X-Checksum-Sha256").orElseThrow());
+            assertEquals(exported.sha256(), java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(file.body())), "the bytes sent");
+            assertEquals(404, get(d.url() + "/download/export/2", TOKEN.value()).statusCode());
+            java.nio.file.Files.delete(model);
+            assertEquals(404, get(d.url() + "/download/export/1", TOKEN.value()).statusCode());
+            assertTrue(get(d.url() + "/downloads", TOKEN.value()).body().contains("final.safetensors (removed)"));
+            String overview = get(d.url() + "/", TOKEN.value()).body();
+            assertTrue(overview.contains("<a href=\"/analytics\">analytics</a><a href=\"/downloads\">downloads</a>"),
+                    "linked from the nav");
         }
     }
 }

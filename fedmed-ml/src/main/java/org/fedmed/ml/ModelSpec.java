@@ -23,9 +23,10 @@ import java.util.Map;
  *       {@link Models#build} as a dense network;</li>
  *   <li>{@link Extension}: a family that lives outside this package and has its own reader and builder: the Cox
  *       model of {@code org.fedmed.ml.survival}, the CNN and ResNet of the optional {@code fedmed-imaging} module
- *       (which nothing else depends on). {@link #parse} reads a family that registers a {@link ModelSpecFamily}
- *       service (fedmed-imaging does), and {@link Models#build} refuses them naming the type: each is built and
- *       trained by its own module.</li>
+ *       (which nothing else depends on). {@link #parse} reads {@code cox} with {@code CoxSpec}'s reader, and
+ *       {@link Models#build} builds it as a {@code CoxNetwork}; it reads a family that registers a
+ *       {@link ModelSpecFamily} service (fedmed-imaging does), and {@link Models#build} refuses those naming the
+ *       type: each is built and trained by its own module.</li>
  * </ul>
  * A new member in this package is a new record, a case in {@link #parse} and a case in {@link Models#build}; the
  * compiler finds every switch that must handle it. {@code parse(spec.toJson())} equals {@code spec}.
@@ -54,11 +55,10 @@ public sealed interface ModelSpec permits DenseSpec, ModelSpec.Extension {
     }
 
     /** The types {@link #parse} reads. */
-    List<String> TYPES = List.of("logistic", "mlp");
+    List<String> TYPES = List.of("logistic", "mlp", "cox");
 
     /** Types of families outside this package, for errors that say where they are read. */
     Map<String, String> EXTENSION_TYPES = Map.of(
-            "cox", "a Cox model (org.fedmed.ml.survival.CoxSpec)",
             "cnn", "an image model of the optional fedmed-imaging module (ImageModelSpec)",
             "resnet", "an image model of the optional fedmed-imaging module (ImageModelSpec)");
 
@@ -79,6 +79,9 @@ public sealed interface ModelSpec permits DenseSpec, ModelSpec.Extension {
      */
     static ModelSpec parse(String yamlOrJson) {
         String type = peekType(yamlOrJson);
+        if ("cox".equals(type)) {
+            return org.fedmed.ml.survival.CoxSpec.parse(yamlOrJson);
+        }
         // a family registered by a module on the class path (fedmed-imaging's cnn and resnet) reads its own specs
         java.util.Optional<ModelSpecFamily> family = type == null || TYPES.contains(type) ? java.util.Optional.empty()
                 : ModelSpecFamily.forType(type);

@@ -1,7 +1,11 @@
 package org.fedmed.ml;
 
+import org.fedmed.core.objective.LabelLayout;
 import org.fedmed.core.objective.Objective;
 import org.fedmed.ml.nn.DenseNetwork;
+import org.fedmed.ml.survival.CoxMetrics;
+import org.fedmed.ml.survival.CoxNetwork;
+import org.fedmed.ml.survival.CoxSpec;
 
 /**
  * Builds the {@link Model} a {@link ModelSpec} describes, and resolves the {@link Objective} a spec trains for a
@@ -20,6 +24,30 @@ public final class Models {
      * @throws IllegalArgumentException if {@code classes} is negative or 1, or the spec's loss does not fit
      */
     public static Objective objective(ModelSpec spec, int classes) {
+        return objective(spec, classes == 0 ? LabelLayout.TARGET : LabelLayout.CLASS_INDEX, classes);
+    }
+
+    /**
+     * The objective {@code spec} trains on labels laid out as {@code layout} with {@code classes} classes: survival
+     * for a Cox spec on time-and-event labels, else as {@link #objective(ModelSpec, int)} says.
+     *
+     * @throws IllegalArgumentException if the spec's family does not train on such labels (a Cox model on a class or
+     *                                  target, a dense network on a survival label), naming both
+     */
+    public static Objective objective(ModelSpec spec, LabelLayout layout, int classes) {
+        boolean survivalLabel = layout == LabelLayout.TIME_AND_EVENT;
+        if (spec instanceof CoxSpec) {
+            if (!survivalLabel) {
+                throw new IllegalArgumentException("model spec: type 'cox' trains on a survival label (label kind"
+                        + " survival: a time and an event column), but the dataset's label is "
+                        + (classes == 0 ? "a numeric target" : "a class of " + classes));
+            }
+            return CoxMetrics.objective();
+        }
+        if (survivalLabel) {
+            throw new IllegalArgumentException("model spec: type '" + spec.type() + "' does not train on a survival"
+                    + " label (a time and an event column); use model type 'cox'");
+        }
         LossType loss = spec instanceof DenseSpec d ? d.loss() : LossType.AUTO;
         Objective objective = Objective.forClasses(classes, loss.regressionLoss());
         if (spec instanceof DenseSpec d) {
@@ -37,6 +65,7 @@ public final class Models {
     public static Model build(ModelSpec spec, int inputDim, Objective objective) {
         return switch (spec) {
             case DenseSpec dense -> new DenseNetwork(dense, inputDim, objective);
+            case CoxSpec cox -> new CoxNetwork(cox, inputDim, objective);
             case ModelSpec.Extension other -> throw new IllegalArgumentException("model spec: type '" + other.type()
                     + "' is not a dense network; it is built by its own module's trainer, not by Models.build");
         };

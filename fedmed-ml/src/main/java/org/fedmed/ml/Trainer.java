@@ -200,6 +200,11 @@ public final class Trainer {
         if (data.rows() == 0) {
             throw new IllegalArgumentException("cannot train on a dataset with no rows");
         }
+        if (data.layout() != model.objective().labelLayout()) {
+            throw new IllegalArgumentException("the model trains for objective " + model.objective().key()
+                    + ", whose labels are laid out as " + model.objective().labelLayout() + ", but the data's are "
+                    + data.layout());
+        }
         model.checkData(data);
         int bad = firstNonFinite(params);
         if (bad >= 0) {

@@ -31,8 +31,7 @@ public final class PlanSettings {
 
     /**
      * What the config's model is trained to predict on a dataset whose label rule gives {@code classes} classes (the
-     * definition's label kind: {@code binary} 2, {@code multiclass} its levels, {@code continuous} 0; survival labels
-     * are refused before training): a classification, or a regression trained with the model spec's loss
+     * definition's label kind: {@code binary} 2, {@code multiclass} its levels, {@code continuous} 0): a classification, or a regression trained with the model spec's loss
      * ({@code mae}, else squared error). Simulation and a deployment server both resolve it here, once, and pass it
      * on to the model, the engine settings and the reports.
      *
@@ -40,6 +39,17 @@ public final class PlanSettings {
      */
     public static Objective objective(SimulationConfig config, int classes) {
         return Models.objective(modelSpec(config), classes);
+    }
+
+    /**
+     * As {@link #objective(SimulationConfig, int)} for labels laid out as {@code layout}: a survival label
+     * ({@code TIME_AND_EVENT}) is the survival objective of a {@code cox} model, and any other model on it is refused.
+     *
+     * @throws IllegalArgumentException if the model does not train on such labels
+     */
+    public static Objective objective(SimulationConfig config, org.fedmed.core.objective.LabelLayout layout,
+                                      int classes) {
+        return Models.objective(modelSpec(config), layout, classes);
     }
 
     /**

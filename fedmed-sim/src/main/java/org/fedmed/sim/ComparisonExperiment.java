@@ -71,15 +71,37 @@ public final class ComparisonExperiment {
     /** Under site_dp, each site's epsilon for the training behind the personalized regime; null otherwise. */
     private Map<String, Double> personalizedEpsilon;
 
+    /** Gives a listener of the caller's for each federated engine run, by regime key; none by default. */
+    private final java.util.function.Function<String, RunListener> runListeners;
+
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
+        this(config, progress, regime -> new RunListener() { });
+    }
+
+    private ComparisonExperiment(SimulationConfig config, ExperimentProgress progress,
+                                 java.util.function.Function<String, RunListener> runListeners) {
         this.config = config;
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
+        this.runListeners = runListeners;
+    }
+
+    /**
+     * The same experiment, telling a listener of the caller's about each federated engine run as it goes (a run
+     * store recorder, for the dashboard): {@code perRun} is called once as each run starts, with the regime's key
+     * ({@code federated}, or {@code personalized} for FedPer's and Ditto's run), and the listener it returns hears
+     * every round, failure and the end of that run, as deployment's listeners do.
+     */
+    public ComparisonExperiment withRunListeners(java.util.function.Function<String, RunListener> perRun) {
+        if (perRun == null) {
+            throw new IllegalArgumentException("perRun is required");
+        }
+        return new ComparisonExperiment(config, progress, perRun);
     }
 
     public ComparisonReport run(FederatedDataset data) {
         String startedAt = Instant.now().toString();
         ModelSpec spec = PlanSettings.modelSpec(config);
-        Objective objective = PlanSettings.objective(config, data.classes());
+        Objective objective = PlanSettings.objective(config, data.labelLayout(), data.classes());
         Model model = Models.build(spec, data.featureNames().size(), objective);
         ModelParameters init = model.init(Seeds.of(config.seed(), Seeds.Stream.INIT));
         FitConfig fit = PlanSettings.fitConfig(config);
@@ -294,7 +316,8 @@ public final class ComparisonExperiment {
         };
         RunResult run;
         try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism())) {
-            run = new RoundEngine(strategy, pool, engineConfig, listener).run(init);
+            run = new RoundEngine(strategy, pool, engineConfig, RunListener.all(listener, runListeners.apply(regime)))
+                    .run(init);
         }
         progress.phaseDone();
         float[] finalParams = run.finalModel().flat();

@@ -52,7 +52,7 @@ public final class HyperparameterSearch {
                        double validationFraction) {
         FederatedDataset validation = data.validationSplit(validationFraction,
                 Seeds.of(base.seed(), Seeds.Stream.VALIDATION_SPLIT));
-        String criterion = org.fedmed.plan.PlanSettings.objective(base, data.classes()).watchedLoss();
+        String criterion = org.fedmed.plan.PlanSettings.objective(base, data.labelLayout(), data.classes()).watchedLoss();
         List<Trial> trials = new ArrayList<>();
         int total = lrs.size() * epochs.size() * batches.size();
         progress.phase("tuning " + total + " candidates", total);

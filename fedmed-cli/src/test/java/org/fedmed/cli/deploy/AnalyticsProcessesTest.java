@@ -122,6 +122,10 @@ class AnalyticsProcessesTest {
         }
         assertNoSmallCount(root.get("pooled"), 10, "pooled");
         try (RunStore store = RunStore.open(fed.store())) {
+            var recorded = store.analytics();
+            assertEquals(1, recorded.size(), "the exchange is recorded in the run store for the dashboard");
+            assertEquals(deployed, recorded.getFirst().resultJson());
+            assertEquals("heart-disease", recorded.getFirst().dataset());
             for (String site : Federation.HOSPITALS) {
                 assertTrue(store.auditLog().stream().anyMatch(a -> a.event() == AuditEvent.STATISTICS_RECEIVED
                         && a.actor().equals(site) && a.detail().startsWith("analytics-release")), site);

@@ -84,6 +84,13 @@ class ServerTrackingProcessesTest {
 
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("heart-track").orElseThrow();
+            Map<String, java.time.Instant> contacts = store.contacts(run.id());
+            assertEquals(new java.util.TreeSet<>(Federation.HOSPITALS), contacts.keySet(),
+                    "the server recorded when it last heard from every site");
+            for (var c : contacts.entrySet()) {
+                assertTrue(!c.getValue().isBefore(run.created()) && !c.getValue().isAfter(java.time.Instant.now()),
+                        c + " lies within the run, created " + run.created());
+            }
             Path tracking = fed.store().toAbsolutePath().resolveSibling("tracking");
             String name = "heart-track-" + run.id();
             Map<String, Double> expected = new TreeMap<>();

@@ -7,10 +7,17 @@ import org.fedmed.data.schema.DatasetSchema;
 /**
  * One site's rows as read from files, before any preprocessing: {@code values[row][feature]} in schema
  * feature order, NaN for a missing value; a categorical cell holds the index of its declared level. Each
- * label is a class index (classification) or the target (regression). The arrays are shared, not copied:
- * treat a table as read-only. {@code source} names where the rows came from, for error messages.
+ * label is a class index (classification), the target (regression) or the time to the event or to censoring
+ * (survival); a survival table also holds each row's event flag in {@code events} (true for an observed event), which
+ * is null for every other table. The arrays are shared, not copied: treat a table as read-only. {@code source} names
+ * where the rows came from, for error messages.
  */
-public record RawTable(String source, DatasetSchema schema, double[][] values, double[] labels) {
+public record RawTable(String source, DatasetSchema schema, double[][] values, double[] labels, boolean[] events) {
+
+    /** A table of class indices or numeric targets (no event flags). */
+    public RawTable(String source, DatasetSchema schema, double[][] values, double[] labels) {
+        this(source, schema, values, labels, null);
+    }
 
     public RawTable {
         if (source == null || source.isBlank()) {
@@ -22,6 +29,10 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         if (values.length != labels.length) {
             throw new IllegalArgumentException("raw table " + source + ": " + values.length + " rows of values but "
                     + labels.length + " labels");
+        }
+        if (events != null && events.length != labels.length) {
+            throw new IllegalArgumentException("raw table " + source + ": " + labels.length + " labels but "
+                    + events.length + " event flags");
         }
         int cols = schema.features().size();
         for (int r = 0; r < values.length; r++) {
@@ -40,6 +51,11 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         }
     }
 
+    /** True when the rows carry a survival label: a time in {@code labels} and an event flag in {@code events}. */
+    public boolean survival() {
+        return events != null;
+    }
+
     /** Number of rows. */
     public int rows() {
         return values.length;
@@ -55,10 +71,17 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         return schema.classes();
     }
 
-    /** The labels as class indices (classification) or all 0 (regression): one stratum per row. */
+    /**
+     * Each row's stratum for stratified splits and partitions: its class index (classification), its event flag
+     * (survival: 1 event, 0 censored, so that both keep their shares), or 0 (regression).
+     */
     public int[] strata() {
         int[] s = new int[labels.length];
-        if (classes() > 0) {
+        if (events != null) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = events[i] ? 1 : 0;
+            }
+        } else if (classes() > 0) {
             for (int i = 0; i < s.length; i++) {
                 s[i] = (int) labels[i];
             }
@@ -66,9 +89,18 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         return s;
     }
 
-    /** Number of rows per class; a single count for regression. */
+    /** The number of distinct {@link #strata()}: the classes, 2 for survival (event, censored), 1 for regression. */
+    public int strataCount() {
+        return events != null ? 2 : Math.max(1, classes());
+    }
+
+    /** Number of rows per class; a single count for regression and survival. */
     public int[] classCounts() {
         int[] counts = new int[Math.max(1, classes())];
+        if (classes() == 0) {
+            counts[0] = rows();
+            return counts;
+        }
         for (int s : strata()) {
             counts[s]++;
         }
@@ -108,11 +140,15 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
     public RawTable select(int[] indices, String newSource) {
         double[][] v = new double[indices.length][];
         double[] l = new double[indices.length];
+        boolean[] e = events == null ? null : new boolean[indices.length];
         for (int i = 0; i < indices.length; i++) {
             v[i] = values[indices[i]];
             l[i] = labels[indices[i]];
+            if (e != null) {
+                e[i] = events[indices[i]];
+            }
         }
-        return new RawTable(newSource, schema, v, l);
+        return new RawTable(newSource, schema, v, l, e);
     }
 
     /** The rows that have every feature value, in order. */
@@ -143,7 +179,7 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         DatasetSchema schema = parts.getFirst().schema();
         int rows = 0;
         for (RawTable p : parts) {
-            if (!p.schema().equals(schema)) {
+            if (!p.schema().equals(schema) || p.survival() != parts.getFirst().survival()) {
                 throw new IllegalArgumentException("cannot concatenate " + p.source() + ": its schema differs from "
                         + parts.getFirst().source() + "'s");
             }
@@ -151,12 +187,16 @@ public record RawTable(String source, DatasetSchema schema, double[][] values, d
         }
         double[][] v = new double[rows][];
         double[] l = new double[rows];
+        boolean[] e = parts.getFirst().survival() ? new boolean[rows] : null;
         int r = 0;
         for (RawTable p : parts) {
             System.arraycopy(p.values(), 0, v, r, p.rows());
             System.arraycopy(p.labels(), 0, l, r, p.rows());
+            if (e != null) {
+                System.arraycopy(p.events(), 0, e, r, p.rows());
+            }
             r += p.rows();
         }
-        return new RawTable(source, schema, v, l);
+        return new RawTable(source, schema, v, l, e);
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.fedmed.data.DataFormatException;
+import org.fedmed.core.objective.LabelLayout;
 import org.fedmed.data.schema.DatasetSchema;
 import org.fedmed.data.schema.FeatureSpec;
 
@@ -42,6 +42,12 @@ public record DatasetDefinition(String name, List<String> aliases, String descri
                 throw new IllegalArgumentException("definition '" + name + "': column '" + c + "' is declared twice"
                         + " (columns, the label's columns and the site and split columns must all differ)");
             }
+        }
+        if (sites instanceof SiteLayout.SiteColumn c && c.lookup() != null && columns.stream().noneMatch(
+                col -> col.name().equals(c.lookup().key()) && col.role() == ColumnRole.DROP)) {
+            throw new IllegalArgumentException("definition '" + name + "': sites.lookup.key '" + c.lookup().key()
+                    + "' must be declared in columns with role: drop (the data file's column the lookup file is read"
+                    + " by)");
         }
         if (sites instanceof SiteLayout.Partitioned && !(split instanceof SplitRule.Fraction)) {
             throw new IllegalArgumentException("definition '" + name + "': a file split across simulated sites takes a"
@@ -141,16 +147,17 @@ public record DatasetDefinition(String name, List<String> aliases, String descri
     }
 
     /**
-     * Refuses a definition no model can train on yet.
-     *
-     * @throws DataFormatException naming the definition and its label key, for a survival label
+     * How the rows' labels reach a model: a class index, a numeric target, or a survival label's time and event flag
+     * ({@link LabelLayout#TIME_AND_EVENT}), which only a model trained for the survival objective (a Cox model) takes.
      */
-    public void requireTrainable() {
-        if (label instanceof LabelRule.Survival s) {
-            throw new DataFormatException(source.message(List.of("label", "kind"), false, "survival labels (time '"
-                    + s.time() + "', event '" + s.event() + "') are not supported for training yet; 'fedmed datasets"
-                    + " validate' and 'describe' read them"));
-        }
+    public LabelLayout labelLayout() {
+        return switch (label) {
+            case LabelRule.Survival s -> LabelLayout.TIME_AND_EVENT;
+            case LabelRule.Continuous c -> LabelLayout.TARGET;
+            case LabelRule.BinaryAbove b -> LabelLayout.CLASS_INDEX;
+            case LabelRule.BinaryValues b -> LabelLayout.CLASS_INDEX;
+            case LabelRule.MultiClass m -> LabelLayout.CLASS_INDEX;
+        };
     }
 
     /** This definition with other columns (same label, sites and split). */

@@ -52,7 +52,8 @@ public final class DefinitionReader {
     private static final List<String> LABEL = List.of("column", "kind", "positive_above", "positive", "negative", "levels",
             "time", "event", "event_values", "censored_values");
     private static final List<String> SITE = List.of("id", "file", "sha256", "train", "train_sha256", "test", "test_sha256");
-    private static final List<String> ONE_FILE = List.of("file", "sha256", "column", "ids", "partition");
+    private static final List<String> ONE_FILE = List.of("file", "sha256", "column", "ids", "partition", "lookup");
+    private static final List<String> LOOKUP = List.of("file", "sha256", "key");
     private static final List<String> PARTITION = List.of("kind", "sites", "alpha");
     private static final List<String> SPLIT = List.of("test_fraction", "seed", "column", "train", "test", "test_rows");
 
@@ -501,15 +502,39 @@ public final class DefinitionReader {
         Node column = get(n, "column");
         Node partition = get(n, "partition");
         Node ids = get(n, "ids");
+        Node lookupNode = get(n, "lookup");
         if (column != null) {
             if (partition != null) {
                 throw keyError(partition, "a file with a site column takes no 'partition'");
             }
+            SiteLayout.Lookup lookup = null;
+            if (lookupNode != null) {
+                mapping(lookupNode, LOOKUP);
+                FileRef lookupFile = file(lookupNode, "file", "sha256");
+                if (lookupFile == null) {
+                    throw keyError(lookupNode, "needs 'file': the file that gives each row's site and split");
+                }
+                String key = text(required(lookupNode, "key"));
+                lookup = at(lookupNode, () -> new SiteLayout.Lookup(lookupFile, key));
+            }
+            SiteLayout.Lookup joined = lookup;
+            if (ids != null && ids.value().isObject()) {
+                // each site with the values of the site column that name it
+                Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+                for (Iterator<String> it = ids.value().fieldNames(); it.hasNext(); ) {
+                    String site = it.next();
+                    values.put(site, scalars(ids.child(site, ids.value().get(site))));
+                }
+                return at(ids, () -> new SiteLayout.SiteColumn(file, text(column), null, values, joined));
+            }
             List<String> idList = scalars(ids);
-            return at(column, () -> new SiteLayout.SiteColumn(file, text(column), idList));
+            return at(column, () -> new SiteLayout.SiteColumn(file, text(column), idList, null, joined));
         }
         if (ids != null) {
             throw keyError(ids, "goes with 'column' (the site column)");
+        }
+        if (lookupNode != null) {
+            throw keyError(lookupNode, "goes with 'column' (the site column)");
         }
         if (partition == null) {
             return new SiteLayout.Partitioned(file, null);

@@ -68,7 +68,8 @@ public final class DefinitionRows {
                             + "'; its sites: " + f.sites().stream().map(SiteFiles::id).toList()));
                 }
             }
-            case SiteLayout.SiteColumn c -> read(def, path(files, c.file()), null, null, onlySite, sink);
+            case SiteLayout.SiteColumn c -> read(def, path(files, c.file()), null, null, onlySite, sink,
+                    c.lookup() == null ? null : path(files, c.lookup().file()));
             case SiteLayout.Partitioned p -> read(def, path(files, p.file()), UNPARTITIONED, null, null, sink);
         }
     }
@@ -88,6 +89,40 @@ public final class DefinitionRows {
         read(def, csv, site, null, null, sink);
     }
 
+    /**
+     * The lookup file's rows by their key: per key the site column's value and, when {@code splitColumn} is not null,
+     * the split column's.
+     *
+     * @throws DataFormatException naming the file, line and column, for a missing column or a key listed twice
+     */
+    private static Map<String, String[]> lookup(Path file, String key, String siteColumn, String splitColumn) {
+        String source = file.getFileName().toString();
+        Map<String, String[]> out = new java.util.HashMap<>();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8);
+             org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVParser.parse(in,
+                     org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                             .get())) {
+            List<String> header = parser.getHeaderNames();
+            for (String c : splitColumn == null ? List.of(key, siteColumn) : List.of(key, siteColumn, splitColumn)) {
+                if (!header.contains(c)) {
+                    throw DataFormatException.atLine(source, 1, "the lookup file has no column '" + c + "'; its"
+                            + " columns: " + header);
+                }
+            }
+            for (org.apache.commons.csv.CSVRecord r : parser) {
+                String k = r.get(key).strip();
+                String[] v = {r.get(siteColumn).strip(), splitColumn == null ? "" : r.get(splitColumn).strip()};
+                if (out.put(k, v) != null) {
+                    throw DataFormatException.atCell(source, parser.getCurrentLineNumber(), key, "key '" + k
+                            + "' is listed twice; the lookup file gives each row one site");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     private static Path path(Map<String, Path> files, FileRef ref) {
         Path p = files.get(ref.path());
         if (p == null) {
@@ -101,6 +136,12 @@ public final class DefinitionRows {
      * column, or ALL for a fraction split.
      */
     private static void read(DatasetDefinition def, Path file, String site, Part part, String onlySite, Sink sink) {
+        read(def, file, site, part, onlySite, sink, null);
+    }
+
+    /** As above; {@code lookupFile} is the site column's lookup file, when it has one. */
+    private static void read(DatasetDefinition def, Path file, String site, Part part, String onlySite, Sink sink,
+                             Path lookupFile) {
         DatasetSchema schema = def.schema();
         List<String> keys = def.keyColumns();
         SiteLayout.SiteColumn siteColumn = site == null ? (SiteLayout.SiteColumn) def.sites() : null;
@@ -115,29 +156,49 @@ public final class DefinitionRows {
         int splitKey = splitColumn == null ? -1 : keys.indexOf(splitColumn.column());
         LabelRule.Survival survival = def.label() instanceof LabelRule.Survival s ? s : null;
         int eventKey = survival == null ? -1 : keys.indexOf(survival.event());
+        SiteLayout.Lookup lookup = siteColumn == null ? null : siteColumn.lookup();
         List<String> wanted = new java.util.ArrayList<>();
         int[] map = new int[keys.size()];
         for (int k = 0; k < keys.size(); k++) {
-            boolean use = k == siteKey || k == splitKey || k == eventKey;
+            // with a lookup file, the site and split columns come from it, by the key column of this file
+            boolean use = lookup == null ? k == siteKey || k == splitKey || k == eventKey : k == eventKey;
             map[k] = use ? wanted.size() : -1;
             if (use) {
                 wanted.add(keys.get(k));
             }
+        }
+        int lookupKey = wanted.size();
+        Map<String, String[]> joined = null;
+        if (lookup != null) {
+            wanted.add(lookup.key());
+            joined = lookup(lookupFile, lookup.key(), siteColumn.column(),
+                    splitColumn == null ? null : splitColumn.column());
         }
         int index = -1;
         try (CsvRows rows = CsvRows.open(file, schema, wanted)) {
             while (rows.next()) {
                 index++;
                 String rowSite = site;
+                String[] looked = null;
+                if (joined != null) {
+                    looked = joined.get(rows.key(lookupKey));
+                    if (looked == null) {
+                        continue; // the lookup file assigns this row to no site
+                    }
+                }
                 if (siteColumn != null) {
-                    rowSite = rows.key(map[siteKey]);
-                    if (rowSite.isEmpty()) {
+                    String value = looked != null ? looked[0] : rows.key(map[siteKey]);
+                    if (value.isEmpty()) {
                         throw DataFormatException.atCell(rows.source(), rows.line(), siteColumn.column(),
                                 "missing site; every row needs one");
                     }
-                    if (!siteColumn.ids().isEmpty() && !siteColumn.ids().contains(rowSite)) {
-                        throw DataFormatException.atCell(rows.source(), rows.line(), siteColumn.column(), "site '" + rowSite
-                                + "' is not one of the declared sites " + siteColumn.ids());
+                    rowSite = siteColumn.siteOf(value);
+                    if (rowSite == null) {
+                        throw DataFormatException.atCell(rows.source(), rows.line(), siteColumn.column(), "site '" + value
+                                + "'" + (looked != null ? " (in " + lookupFile.getFileName() + " for "
+                                + lookup.key() + " '" + rows.key(lookupKey) + "')" : "")
+                                + " is not one of the declared sites " + (siteColumn.values().isEmpty()
+                                ? siteColumn.ids() : siteColumn.values()));
                     }
                     if (onlySite != null && !onlySite.equals(rowSite)) {
                         continue;
@@ -155,7 +216,7 @@ public final class DefinitionRows {
                     highest.put(rowSite, index);
                 }
                 if (splitColumn != null) {
-                    String v = rows.key(map[splitKey]);
+                    String v = looked != null ? looked[1] : rows.key(map[splitKey]);
                     if (Levels.indexOf(splitColumn.train(), v) >= 0) {
                         rowPart = Part.TRAIN;
                     } else if (Levels.indexOf(splitColumn.test(), v) >= 0) {

@@ -8,7 +8,7 @@ import org.fedmed.data.schema.LabelSpec;
 /**
  * What a definition predicts, and how a row's cells become it: a binary class by a threshold or by a set of
  * positive values, one of several declared classes, a continuous target, or a survival time with its event
- * indicator. Survival is read and validated only; no model trains on it yet.
+ * indicator. A survival label is trained by a {@code cox} model (its rows are laid out as time and event).
  */
 public sealed interface LabelRule {
 

@@ -60,6 +60,11 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
                         + sites.stream().map(SiteData::siteId).toList()));
     }
 
+    /** How the sites' labels are laid out (the same at every site): class index, target, or time and event. */
+    public org.fedmed.core.objective.LabelLayout labelLayout() {
+        return sites.getFirst().train().layout();
+    }
+
     /** Site ids in order. */
     public List<String> siteIds() {
         return sites.stream().map(SiteData::siteId).toList();
@@ -81,6 +86,7 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
      * The original test rows are not used. Preprocessing statistics stay those fitted on the full training
      * rows, so no test row influences them.
      *
+     * Survival rows are stratified by their event flag, so that events and censored rows keep their shares.
      * A site whose remaining training rows hold one class stays in, with a warning in {@link #warnings()}.
      */
     public FederatedDataset validationSplit(double fraction, long seed) {
@@ -91,11 +97,22 @@ public record FederatedDataset(String name, List<SiteData> sites, Map<String, St
         List<SiteData> out = new ArrayList<>();
         for (SiteData s : sites) {
             LabeledData train = s.train();
-            Split split = Splits.stratifiedByLabel(train.labels(), classes, fraction, seeds.nextLong());
+            Split split = train.layout() == org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT
+                    ? Splits.stratifiedByLabel(eventFlags(train), 2, fraction, seeds.nextLong())
+                    : Splits.stratifiedByLabel(train.labels(), classes, fraction, seeds.nextLong());
             LabeledData fit = train.select(split.train());
             SiteChecks.requireRows(s.siteId(), fit.rows(), "after carving the validation split");
             out.add(new SiteData(s.siteId(), fit, train.select(split.test()), s.quality(), s.preprocessor()));
         }
         return new FederatedDataset(name, out, checksums, featureNames, classes);
+    }
+
+    /** Each row's event flag (1 event, 0 censored) of time-and-event labels: the strata of a survival split. */
+    private static float[] eventFlags(LabeledData data) {
+        float[] e = new float[data.rows()];
+        for (int r = 0; r < e.length; r++) {
+            e[r] = data.labels()[2 * r + 1];
+        }
+        return e;
     }
 }

@@ -45,7 +45,6 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset load(DatasetRegistry registry, DataOptions options) {
         DatasetDefinition definition = registry.definition(options.dataset());
-        definition.requireTrainable();
         return load(registry.resolve(definition), options);
     }
 
@@ -63,7 +62,6 @@ public final class FederatedDatasets {
      */
     public static FederatedDataset load(ResolvedDataset resolved, DataOptions options) {
         DatasetDefinition def = resolved.definition();
-        def.requireTrainable();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
         DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
         Map<String, String> checksums = new java.util.LinkedHashMap<>(resolved.checksums());
@@ -81,7 +79,6 @@ public final class FederatedDatasets {
      */
     public static SplitFederation splitAll(DatasetRegistry registry, DataOptions options) {
         DatasetDefinition definition = registry.definition(options.dataset());
-        definition.requireTrainable();
         ResolvedDataset resolved = registry.resolve(definition);
         DatasetDefinition def = resolved.definition();
         List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
@@ -105,7 +102,6 @@ public final class FederatedDatasets {
      */
     public static SplitFederation splitSite(DatasetDefinition def, ResolvedDataset resolved, java.nio.file.Path ownCsv,
                                             String siteId, DataOptions options) {
-        def.requireTrainable();
         if (def.partitioned() && ownCsv == null) {
             throw new IllegalArgumentException("site '" + siteId + "': dataset '" + def.name() + "' has no natural sites"
                     + " (its one file is split across simulated sites); set data.csv to this site's own file");
@@ -187,7 +183,7 @@ public final class FederatedDatasets {
     public static List<RawTable> partition(RawTable all, DataOptions options) {
         int minRows = Math.max(1, Math.min(MIN_ROWS_PER_SITE, all.rows() / (2 * options.sites())));
         Partition p = options.partitioner().create(options.alpha(), minRows)
-                .partition(all.strata(), Math.max(1, all.classes()), options.sites(),
+                .partition(all.strata(), all.strataCount(), options.sites(),
                         Seeds.of(options.seed(), Seeds.Stream.PARTITION));
         List<RawTable> sites = new ArrayList<>();
         for (int s = 0; s < p.siteCount(); s++) {
@@ -229,7 +225,7 @@ public final class FederatedDatasets {
             RawTable usable = drop ? raw.completeRows() : raw;
             SiteChecks.requireRows(id, usable.rows(), "left after dropping rows with missing values (policy DROP; "
                     + raw.rows() + " rows, all incomplete); choose MEAN or MEDIAN imputation");
-            Split split = Splits.stratified(usable.strata(), Math.max(1, usable.classes()), options.testFraction(), splitSeed);
+            Split split = Splits.stratified(usable.strata(), usable.strataCount(), options.testFraction(), splitSeed);
             RawTable train = usable.select(split.train(), raw.source() + "#train");
             trains.add(train);
             tests.add(usable.select(split.test(), raw.source() + "#test"));

@@ -61,11 +61,13 @@ record SiteTables(String id, RawTable all, RawTable train, RawTable test) {
     private static final class Collector implements DefinitionRows.Sink {
         private final DatasetSchema schema;
         private final boolean presplit;
+        private final boolean survival;
         private final Map<String, Parts> sites = new LinkedHashMap<>();
 
         Collector(DatasetDefinition def) {
             this.schema = def.schema();
             this.presplit = !(def.split() instanceof SplitRule.Fraction);
+            this.survival = def.label() instanceof org.fedmed.data.definition.LabelRule.Survival;
         }
 
         Parts site(String id) {
@@ -83,7 +85,7 @@ record SiteTables(String id, RawTable all, RawTable train, RawTable test) {
             (switch (part) {
                 case ALL, TRAIN -> p.train;
                 case TEST -> p.test;
-            }).add(row.values(), row.label());
+            }).add(row.values(), row.label(), event == 1);
         }
 
         List<SiteTables> tables() {
@@ -92,10 +94,10 @@ record SiteTables(String id, RawTable all, RawTable train, RawTable test) {
                 Parts p = e.getValue();
                 String source = p.source == null ? e.getKey() : p.source;
                 if (presplit) {
-                    out.add(new SiteTables(e.getKey(), null, p.train.table(source + "#train", schema),
-                            p.test.table(source + "#test", schema)));
+                    out.add(new SiteTables(e.getKey(), null, p.train.table(source + "#train", schema, survival),
+                            p.test.table(source + "#test", schema, survival)));
                 } else {
-                    out.add(new SiteTables(e.getKey(), p.train.table(source, schema), null, null));
+                    out.add(new SiteTables(e.getKey(), p.train.table(source, schema, survival), null, null));
                 }
             }
             return out;
@@ -111,17 +113,21 @@ record SiteTables(String id, RawTable all, RawTable train, RawTable test) {
     private static final class Rows {
         final List<double[]> values = new ArrayList<>();
         double[] labels = new double[16];
+        boolean[] events = new boolean[16];
 
-        void add(double[] row, double label) {
+        void add(double[] row, double label, boolean event) {
             if (values.size() == labels.length) {
                 labels = Arrays.copyOf(labels, labels.length * 2);
+                events = Arrays.copyOf(events, events.length * 2);
             }
             labels[values.size()] = label;
+            events[values.size()] = event;
             values.add(row);
         }
 
-        RawTable table(String source, DatasetSchema schema) {
-            return new RawTable(source, schema, values.toArray(new double[0][]), Arrays.copyOf(labels, values.size()));
+        RawTable table(String source, DatasetSchema schema, boolean survival) {
+            return new RawTable(source, schema, values.toArray(new double[0][]), Arrays.copyOf(labels, values.size()),
+                    survival ? Arrays.copyOf(events, values.size()) : null);
         }
     }
 }

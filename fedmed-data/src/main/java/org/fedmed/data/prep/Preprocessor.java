@@ -62,6 +62,17 @@ public record Preprocessor(DatasetSchema schema, MissingPolicy policy, OneHot on
         List<String> names = featureNames();
         int cols = names.size();
         float[] out = new float[in.rows() * cols];
+        if (in.survival()) {
+            // time, then the event flag (LabelLayout.TIME_AND_EVENT)
+            float[] labels = new float[in.rows() * 2];
+            for (int r = 0; r < in.rows(); r++) {
+                encode(in.values()[r], out, r * cols, in.source() + " row " + r);
+                labels[2 * r] = (float) in.labels()[r];
+                labels[2 * r + 1] = in.events()[r] ? 1f : 0f;
+            }
+            return new LabeledData(out, labels, in.rows(), cols, 0, names,
+                    org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT);
+        }
         float[] labels = new float[in.rows()];
         for (int r = 0; r < in.rows(); r++) {
             encode(in.values()[r], out, r * cols, in.source() + " row " + r);

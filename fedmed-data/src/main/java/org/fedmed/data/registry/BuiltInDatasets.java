@@ -18,7 +18,14 @@ public final class BuiltInDatasets {
     /** Wisconsin Breast Cancer (original), one file partitioned across simulated sites. */
     public static final String BREAST_CANCER_WISCONSIN = "breast-cancer-wisconsin";
 
-    private static final List<String> NAMES = List.of(HEART_DISEASE, PIMA_DIABETES, BREAST_CANCER_WISCONSIN);
+    /**
+     * TCGA-BRCA clinical survival data, six regions as natural sites and FLamby's published split (the
+     * Fed-TCGA-BRCA setup): a survival label, trained by a {@code cox} model.
+     */
+    public static final String TCGA_BRCA = "tcga-brca";
+
+    private static final List<String> NAMES = List.of(HEART_DISEASE, PIMA_DIABETES, BREAST_CANCER_WISCONSIN,
+            TCGA_BRCA);
 
     private BuiltInDatasets() {
     }

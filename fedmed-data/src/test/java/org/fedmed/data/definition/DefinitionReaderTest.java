@@ -148,7 +148,7 @@ class DefinitionReaderTest {
     }
 
     @Test
-    void survivalLabelParsesButTrainingOnItIsRefusedClearly() {
+    void survivalLabelParsesWithItsEventColumnAsAKeyColumnAndTimeAndEventLayout() {
         DatasetDefinition d = parse("""
                 name: surv
                 columns: [{name: x, type: numeric}]
@@ -157,9 +157,7 @@ class DefinitionReaderTest {
                 """);
         assertEquals(new LabelRule.Survival("days", "died", List.of("yes"), List.of("no")), d.label());
         assertEquals(List.of("died"), d.keyColumns());
-        DataFormatException e = assertThrows(DataFormatException.class, d::requireTrainable);
-        assertEquals("def.yaml: key 'label.kind' (line 3, column 15): survival labels (time 'days', event 'died') are not"
-                + " supported for training yet; 'fedmed datasets validate' and 'describe' read them", e.getMessage());
+        assertEquals(org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT, d.labelLayout());
     }
 
     @Test
@@ -180,5 +178,54 @@ class DefinitionReaderTest {
         DatasetDefinition d = DefinitionReader.read(def);
         assertEquals(dir.resolve("sub").toAbsolutePath(), ((FileBase.Folder) d.base()).folder());
         assertEquals(def.toString(), d.source().name());
+    }
+
+    @Test
+    void aSiteColumnFromALookupFileWithSitesGatheringSeveralValues() {
+        DatasetDefinition d = parse("""
+                name: joined
+                columns: [{name: pid, role: drop}, {name: x, type: numeric}]
+                label: {kind: survival, time: t, event: e}
+                sites:
+                  file: data.csv
+                  column: fold2
+                  ids: {north: [train_0, test_0], south: [train_1, test_1]}
+                  lookup: {file: split.csv, key: pid}
+                split: {column: fold, train: [train], test: [test]}
+                """);
+        SiteLayout.SiteColumn sites = (SiteLayout.SiteColumn) d.sites();
+        assertEquals(List.of("north", "south"), sites.ids());
+        assertEquals("south", sites.siteOf("test_1"));
+        assertEquals(null, sites.siteOf("train_2"));
+        assertEquals(new SiteLayout.Lookup(new FileRef("split.csv", null, List.of("sites", "lookup", "file")), "pid"),
+                sites.lookup());
+        assertEquals(List.of("data.csv", "split.csv"), d.files().stream().map(FileRef::path).toList(),
+                "both files are resolved and checksummed");
+    }
+
+    @Test
+    void aLookupKeyMustBeADroppedColumnAndAValueNamesOneSite() {
+        String undeclared = error("""
+                name: joined
+                columns: [{name: x, type: numeric}]
+                label: {column: y, kind: continuous}
+                sites: {file: data.csv, column: site, lookup: {file: split.csv, key: pid}}
+                """);
+        assertTrue(undeclared.contains("sites.lookup.key 'pid' must be declared in columns with role: drop"),
+                undeclared);
+        String twice = error("""
+                name: joined
+                columns: [{name: x, type: numeric}]
+                label: {column: y, kind: continuous}
+                sites: {file: data.csv, column: site, ids: {a: [v1, v2], b: [v2]}}
+                """);
+        assertTrue(twice.contains("value 'v2' of 'site' is listed for both 'a' and 'b'"), twice);
+        String stray = error("""
+                name: joined
+                columns: [{name: x, type: numeric}]
+                label: {column: y, kind: continuous}
+                sites: {file: data.csv, lookup: {file: split.csv, key: pid}}
+                """);
+        assertTrue(stray.contains("'sites.lookup'") && stray.contains("goes with 'column' (the site column)"), stray);
     }
 }

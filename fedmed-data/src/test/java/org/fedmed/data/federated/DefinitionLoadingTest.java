@@ -218,12 +218,41 @@ class DefinitionLoadingTest {
     }
 
     @Test
-    void aSurvivalDefinitionIsRefusedForTraining(@TempDir Path dir) {
-        write(dir, "s.csv", List.of("x,days,died", "1,10,1", "2,20,0"));
+    void aSurvivalDefinitionLoadsEachRowsTimeAndEventFlagAndRefusesAnUnknownEventValue(@TempDir Path dir) {
+        List<String> csv = new java.util.ArrayList<>(List.of("x,days,died"));
+        for (int i = 0; i < 12; i++) {
+            csv.add(i + "," + (10 * (i + 1)) + "," + (i % 3 == 0 ? "yes" : "no"));
+        }
+        write(dir, "s.csv", csv);
         Path def = TestData.write(dir, "surv.yaml", "name: surv\ncolumns: [{name: x, type: numeric}]\n"
-                + "label: {kind: survival, time: days, event: died}\nsites: [{id: a, file: s.csv}]");
+                + "label: {kind: survival, time: days, event: died, event_values: [yes], censored_values: [no]}\n"
+                + "sites: [{id: a, file: s.csv}]");
+        FederatedDataset fd = load(def);
+        assertEquals(org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT, fd.labelLayout());
+        org.fedmed.core.LabeledData all = org.fedmed.core.LabeledData.concat(List.of(fd.sites().getFirst().train(),
+                fd.sites().getFirst().test()));
+        assertEquals(12, all.rows());
+        assertEquals(24, all.labels().length, "a time and an event flag per row");
+        double events = 0;
+        double times = 0;
+        for (int r = 0; r < all.rows(); r++) {
+            times += all.labels()[2 * r];
+            events += all.labels()[2 * r + 1];
+        }
+        assertEquals(4, events, "rows 0, 3, 6 and 9 died");
+        assertEquals(780, times, "10 + 20 + ... + 120, whatever the split");
+        org.fedmed.core.LabeledData test = fd.sites().getFirst().test();
+        assertEquals(3, test.rows(), "a quarter of the 8 censored rows and of the 4 events, each rounded");
+        assertEquals(1f, test.labels()[1] + test.labels()[3] + test.labels()[5], "the split is stratified by event");
+        SiteData tuning = fd.validationSplit(0.5, 3).sites().getFirst();
+        assertEquals(fd.sites().getFirst().train().rows(), tuning.train().rows() + tuning.test().rows(),
+                "a validation split carves the training rows, two label values each");
+        assertEquals(org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT, tuning.test().layout());
+
+        write(dir, "s.csv", List.of("x,days,died", "1,10,yes", "2,20,maybe"));
         DataFormatException e = assertThrows(DataFormatException.class, () -> load(def));
-        assertTrue(e.getMessage().startsWith(def + ": key 'label.kind' (line 3, column 15): survival labels"), e.getMessage());
-        assertTrue(e.getMessage().contains("not supported for training yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("s.csv line 3, column 'died'"), e.getMessage());
+        assertTrue(e.getMessage().contains("value 'maybe' is neither an event value [yes] nor a censored value [no]"),
+                e.getMessage());
     }
 }

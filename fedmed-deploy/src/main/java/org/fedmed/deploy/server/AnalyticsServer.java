@@ -40,7 +40,8 @@ import org.fedmed.transport.tls.MutualTls;
  * The analytics mode of the server ({@code fedmed server --config server.yaml --analytics FILE}): instead of
  * training, it admits sites as a training run does (certificates, definition fingerprint), waits for
  * {@code wait_for_sites} of them, runs one analytics exchange over their training rows, prints the table, writes
- * the JSON, and tells the sites that the run is over. No training run is created; every step is in the run store's
+ * the JSON and records it in the run store's analytics table (the dashboard's {@code /analytics} page), and tells
+ * the sites that the run is over. No training run is created; every step is in the run store's
  * audit log (as entries of no run) and in each site's audit log.
  *
  * <p>The exchange: {@code MOMENTS} and then {@code HISTOGRAMS} over the merged ranges, exactly as before round 1 of
@@ -104,8 +105,10 @@ public final class AnalyticsServer {
             AnalyticsReport report = noise == null ? exchange(server.pool(), schema, dataset, k, crossTab)
                     : noised(server.pool(), dataset, k, crossTab, noise);
             out.print(report.table());
-            Files.writeString(json, report.toJson());
-            out.printf("wrote %s%n", json);
+            String result = report.toJson();
+            Files.writeString(json, result);
+            store.recordAnalytics(dataset, result);
+            out.printf("wrote %s (and recorded it in %s)%n", json, config.store());
             out.flush();
             server.endRun("analytics of '" + dataset + "' written");
             return report;

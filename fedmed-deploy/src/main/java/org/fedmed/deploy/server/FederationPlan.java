@@ -56,10 +56,9 @@ public record FederationPlan(ModelSpec spec, int features, Objective objective, 
             return ofFamily(family.get(), training, population, registry, configFolder);
         }
         DatasetDefinition entry = registry.definition(training.dataset(), configFolder);
-        entry.requireTrainable();
         List<String> columns = Preprocessing.featureNamesWithoutIndicators(entry.schema(),
                 training.oneHot());
-        Objective objective = PlanSettings.objective(training, entry.schema().classes());
+        Objective objective = PlanSettings.objective(training, entry.labelLayout(), entry.schema().classes());
         ModelSpec spec = PlanSettings.modelSpec(training);
         ModelParameters init = initial(spec, columns.size(), objective, training.seed());
         // personal layers are resolved by tensor name, which the input count settled later does not change

@@ -181,6 +181,9 @@ public final class ServerProcess {
                         .map(r -> r.created().toString()).orElse(""));
                 long every = config.crlReload().toMillis();
                 reloads.scheduleWithFixedDelay(() -> reload(authorizer, server), every, every, TimeUnit.MILLISECONDS);
+                long beat = config.heartbeatInterval().toMillis();
+                reloads.scheduleWithFixedDelay(() -> recordContacts(store, start.runId(), server), beat, beat,
+                        TimeUnit.MILLISECONDS);
                 out.printf("fedmed server: federation '%s', run '%s' (id %d), strategy %s, model %s%n",
                         kit.federation(), config.run(), start.runId(), plan.strategy().name(), plan.specLabel());
                 out.printf("listening on %s:%d; waiting for %d of the %d sites %s%n", config.listenHost(),
@@ -219,6 +222,7 @@ public final class ServerProcess {
                     }
                     RunResult result = rounds.run(start.global() == null ? sized.initial() : start.global(),
                             start.firstRound(), start.earlier());
+                    recordContacts(store, start.runId(), server);
                     server.endRun("run '" + config.run() + "' ended after round " + result.rounds().size());
                     return new Outcome(start.runId(), Optional.of(result));
                 } catch (RunStoppedException e) {
@@ -346,6 +350,16 @@ public final class ServerProcess {
     }
 
     /** Re-reads the site list and revocation list, and cuts the connected sites they no longer admit. */
+    /** Stores when the server last heard from each connected site, for the dashboard's sites table. */
+    private static void recordContacts(RunStore store, long runId, FederationServer server) {
+        try {
+            store.recordContacts(runId, server.pool().lastHeard());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot record the sites' last contact in the run store: "
+                    + e.getMessage());
+        }
+    }
+
     private void reload(PkiPeerAuthorizer authorizer, FederationServer server) {
         try {
             authorizer.reload();

@@ -470,8 +470,9 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private LocalModel localModel(ModelSpec spec) {
         return models.computeIfAbsent(spec, s -> {
             LocalData d = data();
-            Model model = Models.build(s, d.featureNames().size(), d.classes());
             SiteData site = d.site();
+            Model model = Models.build(s, d.featureNames().size(),
+                    Models.objective(s, site.train().layout(), d.classes()));
             if (dpSgd == null) {
                 return new LocalModel(model, new TrainingSiteClient(siteId(), model, site.train(), site.test(),
                         site.quality()), null);

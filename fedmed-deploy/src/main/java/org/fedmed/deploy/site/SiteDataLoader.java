@@ -133,7 +133,7 @@ public final class SiteDataLoader {
         List<FileRef> refs = switch (def.sites()) {
             case SiteLayout.Partitioned p -> throw new IllegalArgumentException("site '" + siteId + "': dataset '"
                     + def.name() + "' has no natural sites; set data.csv to this site's own file");
-            case SiteLayout.SiteColumn c -> List.of(c.file());
+            case SiteLayout.SiteColumn c -> c.files(); // the data file, and its lookup file when it has one
             case SiteLayout.FilePerSite f -> {
                 SiteFiles s = f.sites().stream().filter(x -> x.id().equals(member)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("site '" + member + "' is not a natural site of"

@@ -25,6 +25,16 @@ public record CoxSpec(CoxLoss loss, double l2, OptimizerSpec optimizer) implemen
         optimizer = optimizer == null ? OptimizerSpec.sgd() : optimizer;
     }
 
+    /**
+     * Reads a {@code type: cox} spec from YAML or JSON text (keys {@code type}, {@code loss}, {@code l2},
+     * {@code optimizer}); {@code parse(spec.toJson())} equals {@code spec}.
+     *
+     * @throws IllegalArgumentException naming the unknown key or the bad field
+     */
+    public static CoxSpec parse(String yamlOrJson) {
+        return CoxSpecReader.read(yamlOrJson);
+    }
+
     /** Breslow's loss, no L2, plain SGD. */
     public static CoxSpec breslow() {
         return new CoxSpec(CoxLoss.BRESLOW, 0, OptimizerSpec.sgd());

@@ -72,6 +72,11 @@ public final class DpSgdTraining implements SiteTraining {
 
     @Override
     public TrainingSeams seams(Model model, FitTask task) {
+        if (model.objective().lossFamily() != org.fedmed.core.objective.LossFamily.PER_ROW) {
+            // a risk-set loss has no per-example term to clip: one row alone is its own risk set
+            throw new IllegalArgumentException("DP-SGD clips each example's gradient, but objective "
+                    + model.objective().key() + " has a loss per risk set, not per row; train it without site_dp");
+        }
         return DpSgdTrainer.seams(DpSgdTrainer.gradient(model, dp, noise, task.config().seed()), dp);
     }
 

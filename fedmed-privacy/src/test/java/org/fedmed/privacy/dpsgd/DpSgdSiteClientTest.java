@@ -58,4 +58,24 @@ class DpSgdSiteClientTest {
         assertTrue(e.getMessage().contains("clinic") && e.getMessage().contains("max_epsilon"), e.getMessage());
         assertEquals(oneFit, site.privacySpent().epsilon(), 1e-12);
     }
+
+    @Test
+    void aCoxModelIsRefusedBecauseItsLossIsPerRiskSetNotPerRow() {
+        int n = 20;
+        float[] labels = new float[2 * n];
+        for (int r = 0; r < n; r++) {
+            labels[2 * r] = r + 1;
+            labels[2 * r + 1] = r % 2;
+        }
+        LabeledData rows = new LabeledData(java.util.Arrays.copyOf(TRAIN.features(), n * 4), labels, n, 4, 0,
+                TRAIN.featureNames(), org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT);
+        Model cox = Models.build(org.fedmed.ml.survival.CoxSpec.breslow(), 4,
+                org.fedmed.ml.survival.CoxMetrics.objective());
+        DpSgdSiteClient site = new DpSgdSiteClient("clinic", cox, rows, rows, 1.0, DpSgdConfig.of(1.0, 1.3, 1e-5),
+                NoiseSource.seeded(1));
+        var e = assertThrows(IllegalStateException.class, () -> site.fit(new FitTask(1, "clinic", cox.init(1),
+                new FitConfig(1, 8, 0.1, false, 1))));
+        assertTrue(e.getMessage().contains("DP-SGD clips each example's gradient, but objective survival has a loss per"
+                + " risk set, not per row"), e.getMessage());
+    }
 }

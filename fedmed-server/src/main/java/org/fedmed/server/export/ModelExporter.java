@@ -46,7 +46,8 @@ public final class ModelExporter {
 
     /**
      * Writes the final model of run {@code runId} to {@code out} and its provenance to the sidecar
-     * {@link #provenancePath(Path)}.
+     * {@link #provenancePath(Path)}, and records the export (path and SHA-256) in the store, so the dashboard
+     * offers it for download.
      *
      * @throws IllegalArgumentException the run does not exist or recorded no round
      * @throws IOException              the checkpoint is missing, corrupt or does not match the store, or a file
@@ -77,6 +78,7 @@ public final class ModelExporter {
         Path sidecar = provenancePath(out);
         ObjectNode provenance = provenance(run, round, ref, out, sha, store.rounds(runId), checkpoint);
         AtomicFiles.writeString(sidecar, JSON.writeValueAsString(provenance));
+        store.recordExport(runId, round, out, sha);
         return new ExportedModel(out, sha, sidecar, runId, round);
     }
 

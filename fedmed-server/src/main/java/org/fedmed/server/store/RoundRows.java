@@ -90,15 +90,17 @@ final class RoundRows {
     }
 
     /** Per round, each site's traffic; empty below schema version 4. */
-    private static Map<Integer, Map<String, SiteTraffic>> readTraffic(Connection c, long runId, boolean stored)
-            throws SQLException {
+    private static Map<Integer, Map<String, SiteTraffic>> readTraffic(Connection c, long runId, int after,
+                                                                     boolean stored) throws SQLException {
         Map<Integer, Map<String, SiteTraffic>> out = new HashMap<>();
         if (!stored) {
             return out;
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT round, site, bytes_sent, bytes_received FROM site_traffic WHERE run_id = ? ORDER BY round, site""")) {
+                SELECT round, site, bytes_sent, bytes_received FROM site_traffic WHERE run_id = ? AND round > ?
+                ORDER BY round, site""")) {
             ps.setLong(1, runId);
+            ps.setInt(2, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getInt(1), k -> new LinkedHashMap<>())
@@ -231,14 +233,20 @@ final class RoundRows {
 
     /** Every recorded round of a run, in round order, rebuilt as core records. */
     static List<RoundRecord> read(Connection c, long runId) throws SQLException {
+        return read(c, runId, 0);
+    }
+
+    /** The recorded rounds of a run after round {@code after}, in round order, rebuilt as core records. */
+    static List<RoundRecord> read(Connection c, long runId, int after) throws SQLException {
         Map<Integer, List<NumberedFailure>> failures = new HashMap<>();
         Map<Integer, Map<String, Map<String, Double>>> siteEval = new HashMap<>();
         Map<Integer, Map<String, Long>> fitClaims = new HashMap<>();
         Map<Integer, Map<String, Long>> evalClaims = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT round, site, kind, status, metrics, reason, failure_seq, num_examples FROM site_results
-                WHERE run_id = ? ORDER BY round, id""")) {
+                WHERE run_id = ? AND round > ? ORDER BY round, id""")) {
             ps.setLong(1, runId);
+            ps.setInt(2, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int round = rs.getInt(1);
@@ -261,12 +269,13 @@ final class RoundRows {
             }
         }
         boolean measured = StoreSchema.version(c) >= StoreSchema.AGGREGATION_AND_TRAFFIC_VERSION;
-        Map<Integer, Map<String, SiteTraffic>> traffic = readTraffic(c, runId, measured);
+        Map<Integer, Map<String, SiteTraffic>> traffic = readTraffic(c, runId, after, measured);
         List<RoundRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT round, duration_ms, completed, selected_sites,"
                 + " succeeded_sites, fit_metrics, eval_metrics, " + (measured ? "aggregation_ns" : "NULL")
-                + " FROM rounds WHERE run_id = ? ORDER BY round")) {
+                + " FROM rounds WHERE run_id = ? AND round > ? ORDER BY round")) {
             ps.setLong(1, runId);
+            ps.setInt(2, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int round = rs.getInt(1);

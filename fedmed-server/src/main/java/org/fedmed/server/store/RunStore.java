@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -298,6 +299,17 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
+     * The recorded rounds of a run after round {@code after}, in order: what a reader that already holds rounds
+     * 1..{@code after} lacks (the dashboard reads a growing run this way).
+     */
+    public synchronized List<RoundRecord> roundsAfter(long runId, int after) {
+        return query("read the rounds of run " + runId + " after round " + after, () -> {
+            requireRun(runId);
+            return RoundRows.read(connection, runId, after);
+        });
+    }
+
+    /**
      * The last round recorded for a run (the engine records every round it finishes, whether or not it reached
      * min_fit_sites), or empty when none is.
      */
@@ -452,6 +464,12 @@ public final class RunStore implements AutoCloseable {
         return query("read the audit log of run " + runId, () -> selectAudit("WHERE run_id = ?", runId));
     }
 
+    /** A run's audit entries with an id above {@code afterId}, oldest first (the entries a reader has not seen). */
+    public synchronized List<AuditEntry> auditLogAfter(long runId, long afterId) {
+        return query("read the audit log of run " + runId + " after entry " + afterId,
+                () -> selectAudit("WHERE run_id = ? AND id > ?", runId, afterId));
+    }
+
     /** Every audit entry, oldest first. */
     public synchronized List<AuditEntry> auditLog() {
         return query("read the audit log", () -> selectAudit(""));
@@ -473,6 +491,176 @@ public final class RunStore implements AutoCloseable {
     /** As {@link #verifyAudit(long)}, for the entries that belong to no run (they form one chain). */
     public synchronized ChainReport verifyAuditOutsideRuns() {
         return query("verify the audit entries outside runs", () -> AuditRows.verify(connection, null));
+    }
+
+    /**
+     * Records the JSON report of an analytics exchange over {@code dataset} (the document its {@code --analytics
+     * FILE} holds) and returns its id. {@code resultJson} must be a JSON object.
+     */
+    public synchronized long recordAnalytics(String dataset, String resultJson) {
+        if (dataset == null || dataset.isBlank()) {
+            throw new IllegalArgumentException("analytics result: dataset must not be blank");
+        }
+        try {
+            StoreJson.configObject(resultJson);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("analytics result of '" + dataset + "': " + e.getMessage(), e);
+        }
+        return inTransaction("record the analytics of '" + dataset + "'", () -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO analytics (created, dataset, result_json) VALUES (?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, clock.instant().toString());
+                ps.setString(2, dataset);
+                ps.setString(3, resultJson);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Records when the server last heard from each site of run {@code runId}, replacing what was recorded for
+     * those sites before (other sites keep theirs).
+     *
+     * @throws IllegalArgumentException the run does not exist, or a site id is blank
+     */
+    public synchronized void recordContacts(long runId, Map<String, Instant> lastHeard) {
+        for (String site : lastHeard.keySet()) {
+            if (site == null || site.isBlank() || lastHeard.get(site) == null) {
+                throw new IllegalArgumentException("contacts of run " + runId + ": site id and time are required,"
+                        + " got '" + site + "' -> " + lastHeard.get(site));
+            }
+        }
+        if (lastHeard.isEmpty()) {
+            return;
+        }
+        inTransaction("record the site contacts of run " + runId, () -> {
+            requireRun(runId);
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    INSERT INTO site_contacts (run_id, site, last_heard) VALUES (?, ?, ?)
+                    ON CONFLICT (run_id, site) DO UPDATE SET last_heard = excluded.last_heard""")) {
+                for (Map.Entry<String, Instant> e : lastHeard.entrySet()) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, e.getKey());
+                    ps.setString(3, e.getValue().toString());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** When the server last heard from each site of run {@code runId}, by site; empty in an older store. */
+    public synchronized Map<String, Instant> contacts(long runId) {
+        return query("read the site contacts of run " + runId, () -> {
+            Map<String, Instant> out = new java.util.TreeMap<>();
+            if (StoreSchema.version(connection) < StoreSchema.SITE_CONTACTS) {
+                return out;
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT site, last_heard FROM site_contacts WHERE run_id = ?")) {
+                ps.setLong(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), Instant.parse(rs.getString(2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every analytics result, oldest first; none in a store older than the analytics table. */
+    public synchronized List<AnalyticsRecord> analytics() {
+        return query("read the analytics results", () -> {
+            List<AnalyticsRecord> out = new ArrayList<>();
+            if (StoreSchema.version(connection) < StoreSchema.ANALYTICS_AND_EXPORTS) {
+                return out;
+            }
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT id, created, dataset, result_json FROM analytics ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(new AnalyticsRecord(rs.getLong(1), Instant.parse(rs.getString(2)), rs.getString(3),
+                            rs.getString(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Records that the model of run {@code runId} after {@code round} was exported to {@code model}, whose bytes
+     * have SHA-256 {@code sha256}; a path under the database's folder is stored relative to it, as checkpoints are.
+     *
+     * @throws IllegalArgumentException the run does not exist, or the round or digest is not valid
+     */
+    public synchronized ExportRecord recordExport(long runId, int round, Path model, String sha256) {
+        Instant now = clock.instant();
+        ExportRecord checked = new ExportRecord(0, runId, round, now, model, sha256);
+        long id = inTransaction("record an export of run " + runId, () -> {
+            requireRun(runId);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO exports (run_id, round, created, path, sha256) VALUES (?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, runId);
+                ps.setInt(2, round);
+                ps.setString(3, now.toString());
+                ps.setString(4, storedPath(model));
+                ps.setString(5, sha256);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+        return new ExportRecord(id, runId, round, now, checked.path().toAbsolutePath().normalize(), sha256);
+    }
+
+    /** Every export made from the store, oldest first; none in a store older than the exports table. */
+    public synchronized List<ExportRecord> exports() {
+        return query("read the exports", () -> {
+            List<ExportRecord> out = new ArrayList<>();
+            if (StoreSchema.version(connection) < StoreSchema.ANALYTICS_AND_EXPORTS) {
+                return out;
+            }
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT id, run_id, round, created, path, sha256 FROM exports ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(new ExportRecord(rs.getLong(1), rs.getLong(2), rs.getInt(3), Instant.parse(rs.getString(4)),
+                            base.resolve(rs.getString(5)).normalize(), rs.getString(6)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Every round of a run that has a checkpoint recorded, with its path and SHA-256, in round order (one query,
+     * for listing downloads).
+     */
+    public synchronized java.util.SortedMap<Integer, CheckpointRef> checkpoints(long runId) {
+        return query("read the checkpoints of run " + runId, () -> {
+            requireRun(runId);
+            java.util.SortedMap<Integer, CheckpointRef> out = new java.util.TreeMap<>();
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    SELECT round, checkpoint_path, checkpoint_sha256 FROM rounds
+                    WHERE run_id = ? AND checkpoint_path IS NOT NULL ORDER BY round""")) {
+                ps.setLong(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getInt(1), new CheckpointRef(base.resolve(rs.getString(2)).normalize(),
+                                rs.getString(3)));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** The value of a SQLite pragma on this store's connection, for checks and diagnostics. */

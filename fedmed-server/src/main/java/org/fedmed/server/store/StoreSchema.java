@@ -139,10 +139,54 @@ final class StoreSchema {
                 FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round) ON DELETE CASCADE
             )""");
 
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN, V4_AGGREGATION_AND_TRAFFIC);
+    /**
+     * Migration 5: analytics results (the JSON of an analytics exchange, as its {@code --analytics FILE} holds it)
+     * and model exports made from the store (the file's path and SHA-256). Two new tables: every existing row is
+     * kept as it is, and a reader of an older store sees no analytics and no exports.
+     */
+    private static final List<String> V5_ANALYTICS_AND_EXPORTS = List.of(
+            """
+            CREATE TABLE analytics (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                created     TEXT    NOT NULL,
+                dataset     TEXT    NOT NULL,
+                result_json TEXT    NOT NULL
+            )""",
+            """
+            CREATE TABLE exports (
+                id      INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id  INTEGER NOT NULL REFERENCES runs (id),
+                round   INTEGER NOT NULL CHECK (round >= 1),
+                created TEXT    NOT NULL,
+                path    TEXT    NOT NULL,
+                sha256  TEXT    NOT NULL
+            )""",
+            "CREATE INDEX exports_by_run ON exports (run_id, id)");
+
+    /**
+     * Migration 6: when the server last heard from each site of a run (heartbeats included), one row per site,
+     * overwritten as the server re-records it; a reader of an older store sees none.
+     */
+    private static final List<String> V6_SITE_CONTACTS = List.of(
+            """
+            CREATE TABLE site_contacts (
+                run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                site       TEXT    NOT NULL,
+                last_heard TEXT    NOT NULL,
+                PRIMARY KEY (run_id, site)
+            )""");
+
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3_AUDIT_CHAIN, V4_AGGREGATION_AND_TRAFFIC,
+            V5_ANALYTICS_AND_EXPORTS, V6_SITE_CONTACTS);
 
     /** The first version with {@code rounds.aggregation_ns} and {@code site_traffic}. */
     static final int AGGREGATION_AND_TRAFFIC_VERSION = 4;
+
+    /** The first schema version with the {@code analytics} and {@code exports} tables. */
+    static final int ANALYTICS_AND_EXPORTS = 5;
+
+    /** The first schema version with the {@code site_contacts} table. */
+    static final int SITE_CONTACTS = 6;
 
     /** The schema version this build writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();

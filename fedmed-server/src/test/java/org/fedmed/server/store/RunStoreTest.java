@@ -394,4 +394,117 @@ class RunStoreTest {
             }
         }
     }
+
+    @Test
+    void analyticsResultsAndExportsReadBackAsRecorded() {
+        try (RunStore s = open()) {
+            long run = s.createRun("heart", "{}", 1);
+            s.recordRound(run, round(1), ckpt(1));
+            long first = s.recordAnalytics("heart-disease", "{\"dataset\":\"heart-disease\",\"k\":5}");
+            long second = s.recordAnalytics("heart-disease", "{\"k\":10}");
+            assertTrue(second > first);
+            List<AnalyticsRecord> analytics = s.analytics();
+            assertEquals(2, analytics.size());
+            assertEquals("{\"dataset\":\"heart-disease\",\"k\":5}", analytics.getFirst().resultJson());
+            assertEquals(CLOCK.instant(), analytics.getFirst().created());
+            var bad = assertThrows(IllegalArgumentException.class, () -> s.recordAnalytics("heart-disease", "[1]"));
+            assertTrue(bad.getMessage().contains("analytics result of 'heart-disease'"), bad.getMessage());
+
+            Path model = dir.resolve("exports").resolve("model.safetensors");
+            ExportRecord e = s.recordExport(run, 1, model, SHA);
+            assertEquals(model.toAbsolutePath().normalize(), e.path());
+            assertEquals(List.of(e), s.exports());
+            assertThrows(IllegalArgumentException.class, () -> s.recordExport(run + 1, 1, model, SHA), "unknown run");
+            assertThrows(IllegalArgumentException.class, () -> s.recordExport(run, 1, model, "xyz"), "bad digest");
+            assertEquals(1, s.exports().size(), "a refused export leaves nothing behind");
+            assertEquals(java.util.Map.of(1, ckpt(1).path().toAbsolutePath().normalize()),
+                    java.util.Map.of(1, s.checkpoints(run).get(1).path()));
+        }
+    }
+
+    @Test
+    void siteContactsAreReplacedPerSiteAndKeptPerRun() {
+        try (RunStore s = open()) {
+            long one = s.createRun("heart", "{}", 1);
+            long two = s.createRun("heart", "{}", 2);
+            Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+            s.recordContacts(one, Map.of("a", t0, "b", t0.plusSeconds(1)));
+            s.recordContacts(one, Map.of("b", t0.plusSeconds(9)));
+            s.recordContacts(two, Map.of("a", t0.plusSeconds(100)));
+            assertEquals(Map.of("a", t0, "b", t0.plusSeconds(9)), s.contacts(one), "b replaced, a kept");
+            assertEquals(Map.of("a", t0.plusSeconds(100)), s.contacts(two));
+            assertEquals(Map.of(), s.contacts(two + 1), "an unknown run has none");
+            var unknown = assertThrows(IllegalArgumentException.class,
+                    () -> s.recordContacts(two + 1, Map.of("a", t0)));
+            assertTrue(unknown.getMessage().contains(Long.toString(two + 1)), unknown.getMessage());
+            var blank = assertThrows(IllegalArgumentException.class, () -> s.recordContacts(one, Map.of(" ", t0)));
+            assertTrue(blank.getMessage().contains("site id"), blank.getMessage());
+        }
+    }
+
+    @Test
+    void storeOfSchemaVersionFiveReadsNoContactsReadOnlyAndGainsTheTableWhenOpened() throws Exception {
+        Path db = dir.resolve("v5.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            StoreSchema.migrate(c, db, 5);
+            st.execute("INSERT INTO runs (id, name, created, config_json, seed, status) VALUES"
+                    + " (4, 'heart', '2026-01-01T00:00:00Z', '{}', 5, 'completed')");
+        }
+        try (RunStore ro = RunStore.openReadOnly(db)) {
+            assertEquals(5, ro.schemaVersion());
+            assertEquals(Map.of(), ro.contacts(4));
+        }
+        try (RunStore s = RunStore.open(db, CLOCK)) {
+            assertEquals(6, s.schemaVersion());
+            s.recordContacts(4, Map.of("a", CLOCK.instant()));
+            assertEquals(Map.of("a", CLOCK.instant()), s.contacts(4));
+        }
+    }
+
+    @Test
+    void storeOfSchemaVersionThreeStaysReadableAndGainsTheAnalyticsAndExportTables() throws Exception {
+        Path db = dir.resolve("v3.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            StoreSchema.migrate(c, db, 3);
+            st.execute("INSERT INTO runs (id, name, created, config_json, seed, status) VALUES"
+                    + " (3, 'heart', '2026-01-01T00:00:00Z', '{}', 5, 'completed')");
+        }
+        try (RunStore ro = RunStore.openReadOnly(db)) {
+            assertEquals(3, ro.schemaVersion(), "a read-only open never migrates");
+            assertEquals(List.of(), ro.analytics());
+            assertEquals(List.of(), ro.exports());
+            assertEquals("heart", ro.run(3).orElseThrow().name());
+        }
+        try (RunStore s = RunStore.open(db, CLOCK)) {
+            assertEquals(StoreSchema.CURRENT_VERSION, s.schemaVersion());
+            assertEquals("heart", s.run(3).orElseThrow().name(), "rows kept");
+            s.recordAnalytics("heart-disease", "{}");
+            s.recordExport(3, 1, dir.resolve("m.safetensors"), SHA);
+            assertEquals(1, s.analytics().size());
+            assertEquals(1, s.exports().size());
+        }
+    }
+
+    @Test
+    void roundsAndAuditEntriesAfterAPointAreTheTailOfTheFullRead() {
+        try (RunStore s = open()) {
+            long run = s.createRun("heart", "{}", 1);
+            for (int r = 1; r <= 4; r++) {
+                RoundRecord plain = round(r);
+                s.recordRound(run, new RoundRecord(r, plain.selected(), plain.succeeded(), plain.failures(), true,
+                        plain.fitMetrics(), plain.evalMetrics(), plain.siteEvalMetrics(), plain.durationMillis(),
+                        Map.of("a", 10L), Map.of(), 1000L * r, Map.of("a", new org.fedmed.core.engine.SiteTraffic(
+                                100L * r, 7L * r))), null);
+                s.audit(run, "a", AuditEvent.FAILED, "round " + r);
+            }
+            List<RoundRecord> all = s.rounds(run);
+            assertEquals(all.subList(2, 4), s.roundsAfter(run, 2));
+            assertEquals(300L, s.roundsAfter(run, 2).getFirst().traffic().get("a").bytesSent(), "its own traffic");
+            assertEquals(List.of(), s.roundsAfter(run, 4));
+            List<AuditEntry> log = s.auditLog(run);
+            long mid = log.get(2).id();
+            assertEquals(log.subList(3, log.size()), s.auditLogAfter(run, mid));
+            assertEquals(log, s.auditLogAfter(run, 0));
+        }
+    }
 }

@@ -97,7 +97,11 @@ public final class ModelPredictor {
             }
         }
         int classes = provenance.path("model").path("classes").asInt(preprocessor.schema().classes());
-        Model model = Models.build(spec, preprocessor.featureNames().size(), classes);
+        // a Cox model scores rows by their log relative risk; every other model by its objective's output
+        Model model = Models.build(spec, preprocessor.featureNames().size(), Models.objective(spec,
+                spec instanceof org.fedmed.ml.survival.CoxSpec ? org.fedmed.core.objective.LabelLayout.TIME_AND_EVENT
+                        : classes == 0 ? org.fedmed.core.objective.LabelLayout.TARGET
+                        : org.fedmed.core.objective.LabelLayout.CLASS_INDEX, classes));
         if (model.parameterCount() != file.parameters().size()) {
             throw new IllegalArgumentException("model " + modelFile + " holds " + file.parameters().size()
                     + " parameters, but its spec with " + preprocessor.featureNames().size() + " inputs needs "
@@ -155,7 +159,8 @@ public final class ModelPredictor {
      * Reads {@code csv}, scores every row and writes {@code out}: the input's columns as they were, then
      * {@code probability} (P(class 1)) and {@code prediction} (the class index at threshold 0.5) for a binary
      * model, {@code p_<class>} per class and {@code prediction} (the most probable) for a multi-class one, or
-     * {@code prediction} for regression. Returns the number of rows written.
+     * {@code prediction} for regression (for a Cox model: the row's log relative risk beta^T x, higher meaning
+     * shorter expected survival). Returns the number of rows written.
      */
     public int predictCsv(Path csv, Path out) throws IOException {
         String source = csv.getFileName().toString();

@@ -116,6 +116,21 @@ public final class GrpcSitePool implements SitePool {
         return ids;
     }
 
+    /**
+     * For each connected site, when the server last heard from it: its latest message of any kind, heartbeats
+     * included (a connected site sends its own at the interval the server asks, so a live site is about that
+     * recent).
+     */
+    public Map<String, java.time.Instant> lastHeard() {
+        Map<String, java.time.Instant> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, SiteLink> e : active.entrySet()) {
+            if (e.getValue().state() == SiteLink.State.ACTIVE) {
+                out.put(e.getKey(), java.time.Instant.ofEpochMilli(e.getValue().lastSeenEpochMillis()));
+            }
+        }
+        return out;
+    }
+
     /** Waits until at least {@code count} sites are connected; returns whether they are. */
     public boolean awaitSites(int count, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();

@@ -77,6 +77,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private volatile String siteId;
     private volatile X509Certificate[] admittedChain;
     private volatile long lastSeenNanos = System.nanoTime();
+    private volatile long lastSeenEpochMillis = System.currentTimeMillis();
     private volatile boolean awaitingBudget;
     // Guarded by this: the result being received, and a task whose remaining chunks are to be ignored.
     private ResultReceiver receiving;
@@ -132,6 +133,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     @Override
     public void onNext(SiteMessage message) {
         lastSeenNanos = System.nanoTime();
+        lastSeenEpochMillis = System.currentTimeMillis();
         // Counted before it is handled, so a result's bytes are in before the round engine can see the result.
         long size = message.getSerializedSize();
         String admitted = siteId;
@@ -602,6 +604,11 @@ final class SiteLink implements StreamObserver<SiteMessage> {
                 discarding = p.taskId();
             }
         }
+    }
+
+    /** The wall-clock time of the latest message from the site (a heartbeat or any other). */
+    long lastSeenEpochMillis() {
+        return lastSeenEpochMillis;
     }
 
     /** Sends a heartbeat, or drops the site if it has been silent too long. Called by the server's timer. */
