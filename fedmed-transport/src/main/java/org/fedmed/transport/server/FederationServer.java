@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.fedmed.transport.wire.AliasingMarshaller;
 
 /**
  * The federation's gRPC endpoint. Sites dial in over mutual TLS; the server admits them through a
@@ -81,7 +82,8 @@ public final class FederationServer implements AutoCloseable {
                     .channelFactory(HandshakeWatch.serverChannels(guarded))
                     .bossEventLoopGroup(network)
                     .workerEventLoopGroup(network)
-                    .addService(ServerInterceptors.intercept(new FederationService(pool), new PeerSessionInterceptor()))
+                    .addService(AliasingMarshaller.aliasing(
+                            ServerInterceptors.intercept(new FederationService(pool), new PeerSessionInterceptor())))
                     .maxInboundMessageSize(settings.limits().maxMessageBytes())
                     .build()
                     .start();

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.fedmed.core.SiteClient;
 import org.fedmed.transport.proto.FederationGrpc;
 import org.fedmed.transport.proto.Welcome;
+import org.fedmed.transport.wire.AliasingMarshaller;
 
 /**
  * A site's side of the federation: it dials the server (sites dial out; nothing dials in), says Hello, and answers
@@ -138,7 +139,8 @@ public final class SiteConnection implements AutoCloseable {
             return;
         }
         session = new SiteSession(this, own);
-        session.open(FederationGrpc.newStub(channel).withOnReadyThreshold(settings.limits().chunkBytes() * 2));
+        session.open(FederationGrpc.newStub(channel).withInterceptors(AliasingMarshaller.clientInterceptor())
+                .withOnReadyThreshold(settings.limits().chunkBytes() * 2));
     }
 
     public synchronized State state() {

@@ -42,9 +42,12 @@ import org.fedmed.transport.tls.MutualTls;
  * Measures the transport on loopback with mutual TLS, the server here and the sites in a child JVM
  * ({@link SiteFleet}):
  * <ul>
- *   <li>model transfer throughput each way for 1M, 10M and 50M parameters: an evaluate task carries the model
+ *   <li>model transfer throughput each way for 100K, 1M and 10M parameters (system property
+ *       {@code fedmed.bench.params}, comma-separated, to choose others): an evaluate task carries the model
  *       down and a few bytes back, a fit task carries it down and back, so down = bytes / t_eval and
- *       up = bytes / (t_fit - t_eval); medians of 7 after 2 to 10 warm-ups;</li>
+ *       up = bytes / (t_fit - t_eval); medians of 7 after 2 to 10 warm-ups; each figure also as a ratio of a raw
+ *       copy of the same bytes over a JDK SSLSocket with the same certificates ({@link TlsSocketBaseline}),
+ *       measured interleaved with it;</li>
  *   <li>round overhead with 100 connected sites and a 1M-parameter model whose training costs nothing, so the
  *       round time is all dispatch, transfer, validation and aggregation; the same rounds over in-process sites
  *       give the aggregation-only baseline;</li>
@@ -91,7 +94,7 @@ public final class TransferBench {
                                 .append("| server started, no sites | ").append(mib(idleHeap)).append(" |\n")
                                 .append("| ").append(fleetSize).append(" sites connected, idle | ").append(mib(withSites))
                                 .append(" (").append((withSites - idleHeap) / fleetSize / 1024).append(" KiB per site) |\n\n");
-                        throughput(server.pool(), report);
+                        throughput(server.pool(), fleet, dir, report);
                         if (throughputOnly) {
                             break budgets; // the finally below still stops the fleet
                         }
@@ -123,32 +126,69 @@ public final class TransferBench {
         return fleet;
     }
 
-    static void throughput(GrpcSitePool pool, StringBuilder report) {
-        report.append("## Model transfer, one site, loopback, mutual TLS\n\n")
-                .append("| parameters | MB each way | server to site | site to server | fit round trip |\n|---|---|---|---|---|\n");
+    static void throughput(GrpcSitePool pool, Process fleet, Path dir, StringBuilder report) throws Exception {
         String site = SiteFleet.siteId(0);
-        for (int params : new int[]{1_000_000, 10_000_000, 50_000_000}) {
-            ModelParameters model = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{params})),
-                    new float[params]);
-            double mb = 4.0 * params / 1e6;
-            long[] eval = new long[7];
-            long[] fit = new long[7];
-            int warmups = params <= 1_000_000 ? 10 : params <= 10_000_000 ? 4 : 2;
-            for (int i = -warmups; i < eval.length; i++) {
-                long e = timed(() -> pool.evaluate(List.of(new EvalTask(1, site, model)), Duration.ofMinutes(2), expectSuccess()));
-                long f = timed(() -> pool.fit(List.of(new FitTask(1, site, model, new FitConfig(1, 1, 0.1, true, 1))),
-                        Duration.ofMinutes(2), expectSuccess()));
-                if (i >= 0) {
-                    eval[i] = e;
-                    fit[i] = f;
-                }
+        try (TlsSocketBaseline raw = new TlsSocketBaseline(dir, site)) {
+            // Compiles both paths (gRPC, Netty and the TLS code on each side) before anything is timed: with fewer
+            // warm-ups the JIT compiler's own CPU time shows up as transfer cost at the first sizes.
+            ModelParameters warm = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{1_000_000})),
+                    new float[1_000_000]);
+            for (int i = 0; i < 60; i++) {
+                pool.fit(List.of(new FitTask(1, site, warm, new FitConfig(1, 1, 0.1, true, 1))), Duration.ofMinutes(2),
+                        expectSuccess());
+                raw.down(4 << 20);
+                raw.up(4 << 20);
             }
-            double te = median(eval) / 1e9;
-            double tf = median(fit) / 1e9;
-            report.append(String.format("| %,d | %.0f | %.0f MB/s | %.0f MB/s | %.0f ms |%n", params, mb, mb / te,
-                    mb / Math.max(1e-9, tf - te), tf * 1000));
+            report.append("## Model transfer, one site, loopback, mutual TLS\n\n")
+                    .append("Baseline: a raw copy of the same bytes over one JDK SSLSocket (").append(raw.cipher())
+                    .append("), measured interleaved with the gRPC transfers.\n\n")
+                    .append("CPU: both JVMs' CPU time (server and site) per fit round trip against this JVM's CPU time (both ends) per raw")
+                    .append(" down and up, means over the timed transfers.\n\n")
+                    .append("| parameters | MB each way | gRPC server to site | raw TLS down | ratio | gRPC site to server | raw TLS up | ratio | fit round trip | CPU gRPC fit | CPU raw down + up |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String p : System.getProperty("fedmed.bench.params", "100000,1000000,10000000").split(",")) {
+                int params = Integer.parseInt(p.trim());
+                ModelParameters model = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{params})),
+                        new float[params]);
+                double mb = 4.0 * params / 1e6;
+                long[] eval = new long[7];
+                long[] fit = new long[7];
+                long[] rawDown = new long[7];
+                long[] rawUp = new long[7];
+                long cpuGrpc = 0;
+                long cpuRaw = 0;
+                int warmups = params <= 1_000_000 ? 10 : params <= 10_000_000 ? 4 : 2;
+                for (int i = -warmups; i < eval.length; i++) {
+                    long cpu0 = cpu(fleet);
+                    long e = timed(() -> pool.evaluate(List.of(new EvalTask(1, site, model)), Duration.ofMinutes(2), expectSuccess()));
+                    long f = timed(() -> pool.fit(List.of(new FitTask(1, site, model, new FitConfig(1, 1, 0.1, true, 1))),
+                            Duration.ofMinutes(2), expectSuccess()));
+                    long cpu1 = cpu(fleet);
+                    long d = raw.down(4 * params);
+                    long u = raw.up(4 * params);
+                    long cpu2 = cpu(fleet);
+                    if (i >= 0) {
+                        cpuGrpc += cpu1 - cpu0;
+                        cpuRaw += cpu2 - cpu1;
+                        eval[i] = e;
+                        fit[i] = f;
+                        rawDown[i] = d;
+                        rawUp[i] = u;
+                    }
+                }
+                double te = median(eval) / 1e9;
+                double tf = median(fit) / 1e9;
+                double down = mb / te;
+                double up = mb / Math.max(1e-9, tf - te);
+                double baseDown = mb / (median(rawDown) / 1e9);
+                double baseUp = mb / (median(rawUp) / 1e9);
+                report.append(String.format("| %,d | %.1f | %.0f MB/s | %.0f MB/s | %.0f%% | %.0f MB/s | %.0f MB/s | %.0f%% | %.1f ms | %.1f ms | %.1f ms |%n",
+                        params, mb, down, baseDown, 100 * down / baseDown, up, baseUp, 100 * up / baseUp, tf * 1000,
+                        cpuGrpc / 7e6, cpuRaw / 7e6));
+            }
         }
-        report.append("\n");
+        report.append("\nLoad average after the transfers: ")
+                .append(String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append("\n\n");
     }
 
     static void rounds(String name, String budget, SitePool pool, StringBuilder report) {
@@ -210,6 +250,15 @@ public final class TransferBench {
                 throw new IllegalStateException("benchmark task failed: " + failure);
             }
         };
+    }
+
+    /**
+     * CPU time of this JVM and the fleet's, in nanoseconds. The fit and evaluate timed include the evaluate's
+     * CPU; the fleet's figure comes from the OS in clock ticks, so sums over several transfers are what is reported.
+     */
+    static long cpu(Process fleet) {
+        long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return own + fleet.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     static long timed(Runnable r) {
