@@ -40,6 +40,7 @@ import org.fedmed.plan.SiteDpSettings;
 import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.dpsgd.DpSgdConfig;
 import org.fedmed.privacy.dpsgd.DpSgdSiteClient;
+import org.fedmed.sim.report.CalibrationBin;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.FederatedSummary;
 import org.fedmed.sim.report.PrivacySummary;
@@ -212,7 +213,7 @@ public final class ComparisonExperiment {
         RegimeResult personal = evaluate(r.regime(), model, data,
                 site -> clients.get(site).personalParameters(global), personalCurve(r.curve()), System.nanoTime());
         return new RegimeResult(personal.regime(), personal.sites(), personal.pooled(), personal.testRows(),
-                personal.curve(), r.wallMillis(), personal.undefined());
+                personal.curve(), r.wallMillis(), personal.undefined(), personal.calibration());
     }
 
     /** The sites' {@code personal_} metrics of each round, under the metrics' own names. */
@@ -359,7 +360,11 @@ public final class ComparisonExperiment {
                 config.dp().hasTargetEpsilon() ? config.dp().targetEpsilon() : null, dp.epsilonSpent(), rounds);
     }
 
-    /** Tests each site's model on that site's test split, and all of them on the pooled test splits. */
+    /**
+     * Tests each site's model on that site's test split, and all of them on the pooled test splits; for a regression
+     * also bins the pooled (prediction, label) pairs into the regime's calibration, from the same predictions the
+     * metrics are computed from.
+     */
     private RegimeResult evaluate(String regime, Model model, FederatedDataset data, java.util.function.Function<String, float[]> paramsFor,
                                   List<Map<String, Double>> curve, long startNanos) {
         Map<String, Map<String, Double>> perSite = new LinkedHashMap<>();
@@ -377,8 +382,10 @@ public final class ComparisonExperiment {
         float[] all = concat(predictions);
         Map<String, Double> pooled = defined(RegimeResult.POOLED, all, pooledTest.labels(), model.objective().metrics(),
                 undefined);
+        List<CalibrationBin> calibration = model.objective() instanceof Objective.Regression
+                ? CalibrationBin.of(all, pooledTest.labels()) : List.of();
         return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000,
-                undefined);
+                undefined, calibration);
     }
 
     /** The metrics defined on these rows; those that are not go to {@code undefined} under {@code where}, with why. */

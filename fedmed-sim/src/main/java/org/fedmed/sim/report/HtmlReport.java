@@ -12,7 +12,9 @@ import org.fedmed.plan.ConfigLoader;
 /**
  * The comparison report as one self-contained HTML page, {@code report.html}: the regimes' test metrics by site
  * (the personalized regime among them when it ran) with pooled rows, the metrics left undefined and why, the
- * learning curves of every regime and of each site in the federated run, the privacy spent when DP is on, the
+ * learning curves of every regime and of each site in the federated run, for a regression the calibration of
+ * each regime on the pooled test rows ({@link CalibrationBin}; each marker carries the bin's exact means as
+ * {@code data-x} and {@code data-y}, the numbers {@code results.json} holds), the privacy spent when DP is on, the
  * federated run log, the warnings and the provenance with the full config. The charts are inline SVG drawn here;
  * the page has no script and references no file or URL, so it opens offline as it is. It is well-formed XML, so
  * tools can read it back: each metric cell carries {@code data-regime}, {@code data-site}, {@code data-metric} and
@@ -44,6 +46,7 @@ public final class HtmlReport {
         summary(b, report);
         regimeTable(b, report);
         curves(b, report);
+        calibration(b, report);
         privacy(b, report);
         rounds(b, report);
         if (!report.warnings().isEmpty()) {
@@ -167,6 +170,28 @@ public final class HtmlReport {
         if (!chart.isEmpty()) {
             b.append("<div class=\"site-curves\">").append(chart).append("</div>\n");
         }
+    }
+
+    /** For a regression: each regime's calibration bins, mean predicted against mean observed, over y = x. */
+    private static void calibration(StringBuilder b, ComparisonReport report) {
+        if (!(report.objective() instanceof org.fedmed.core.objective.Objective.Regression)) {
+            return;
+        }
+        List<SvgChart.Series> series = new ArrayList<>();
+        for (RegimeResult r : report.regimes().values()) {
+            series.add(new SvgChart.Series(r.regime(), r.calibration().stream()
+                    .map(c -> new double[]{c.meanPredicted(), c.meanObserved()}).toList()));
+        }
+        String chart = SvgChart.calibration("Calibration on the pooled test rows", "mean predicted",
+                "mean observed", series);
+        if (chart.isEmpty()) {
+            return;
+        }
+        b.append("<h2 id=\"calibration\">Calibration</h2>\n<p>The pooled test rows of each regime sorted by"
+                + " prediction and cut into equal-count bins (deciles; fewer bins below 100 rows, so that a bin holds"
+                + " at least 10 rows): each point is a bin's mean prediction and mean observed value. A calibrated"
+                + " model's points lie on the dashed line y = x.</p>\n<div id=\"calibration-chart\">").append(chart)
+                .append("</div>\n");
     }
 
     private static void privacy(StringBuilder b, ComparisonReport report) {

@@ -19,13 +19,17 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.Styler;
 
 /**
  * Writes a comparison report to a folder: {@code results.json} (everything, with provenance),
  * {@code results.csv} (one row per regime and site), {@code rounds.csv} (the federated run log),
  * {@code learning_curves.png}, {@code per_site.png} and {@code report.html} (all of it in one page that opens
- * offline, see {@link HtmlReport}). Each file is written to a temporary name and moved
+ * offline, see {@link HtmlReport}); for a regression also {@value #CALIBRATION_PNG}, each regime's calibration bins
+ * on the pooled test rows ({@link CalibrationBin}) over the line y = x. Each file is written to a temporary name and moved
  * into place, so an interrupted run never leaves a half-written report over a good one.
  */
 public final class ReportWriter {
@@ -34,6 +38,8 @@ public final class ReportWriter {
     public static final List<String> FILES =
             List.of("results.json", "results.csv", "rounds.csv", "learning_curves.png", "per_site.png",
                     "report.html");
+    /** The calibration plot, written after {@link #FILES} for a regression only. */
+    public static final String CALIBRATION_PNG = "calibration.png";
 
     private final ObjectMapper json = ConfigLoader.jsonWriter();
 
@@ -47,6 +53,9 @@ public final class ReportWriter {
             written.add(atomically(dir.resolve("learning_curves.png"), p -> learningCurves(report, p)));
             written.add(atomically(dir.resolve("per_site.png"), p -> perSite(report, p)));
             written.add(atomically(dir.resolve("report.html"), p -> Files.writeString(p, HtmlReport.render(report))));
+            if (report.objective() instanceof Objective.Regression) {
+                written.add(atomically(dir.resolve(CALIBRATION_PNG), p -> calibration(report, p)));
+            }
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report to " + dir + ": " + e.getMessage(), e);
@@ -172,6 +181,34 @@ public final class ReportWriter {
                 ys.add(v == null || v.isNaN() ? 0.0 : v);
             }
             chart.addSeries(r.regime(), sites, ys);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void calibration(ComparisonReport report, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(700).height(600)
+                .title("Calibration on the pooled test rows: " + report.provenance().dataset())
+                .xAxisTitle("mean predicted (per bin)").yAxisTitle("mean observed (per bin)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (RegimeResult r : report.regimes().values()) {
+            if (r.calibration().isEmpty()) {
+                continue;
+            }
+            List<Double> xs = r.calibration().stream().map(CalibrationBin::meanPredicted).toList();
+            List<Double> ys = r.calibration().stream().map(CalibrationBin::meanObserved).toList();
+            for (CalibrationBin c : r.calibration()) {
+                lo = Math.min(lo, Math.min(c.meanPredicted(), c.meanObserved()));
+                hi = Math.max(hi, Math.max(c.meanPredicted(), c.meanObserved()));
+            }
+            chart.addSeries(r.regime(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (lo <= hi) {
+            XYSeries identity = chart.addSeries("y = x", List.of(lo, hi), List.of(lo, hi));
+            identity.setMarker(SeriesMarkers.NONE);
+            identity.setLineStyle(SeriesLines.DASH_DASH);
+            identity.setLineColor(java.awt.Color.GRAY);
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
