@@ -65,7 +65,7 @@ class SimulateImagesCommandTest {
                 out.toString(), "--no-progress");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("fedmed simulate: image dataset pics (2 classes), model cnn, strategy fedavg,"
-                + " 2 rounds x 1 local epochs, seed 3; federated regime only"), r.out());
+                + " 2 rounds x 1 local epochs, seed 3; regimes local, federated, centralized"), r.out());
         assertTrue(r.out().contains("1 classes per site over 2 sites: 2 sites [site-1, site-2] with [11, 13]"
                 + " training images; cnn for 1x8x8 images, 2 classes, 58 parameters"), r.out());
         assertTrue(r.out().contains("round 2: accuracy "), r.out());
@@ -75,6 +75,48 @@ class SimulateImagesCommandTest {
         assertEquals("1x8x8", json.get("input").asText());
         assertTrue(json.at("/pooled_test/accuracy").isNumber(), json.toString());
         assertEquals(json.get("parameters").asLong() * 4, Files.size(out.resolve("model.bin")));
+        for (String regime : new String[]{"local", "federated", "centralized"}) {
+            assertTrue(json.at("/regimes/" + regime + "/pooled/accuracy").isNumber(), regime + ": " + json);
+            assertTrue(json.at("/regimes/" + regime + "/sites/site-2/accuracy").isNumber(), regime + ": " + json);
+            assertTrue(r.out().contains("POOLED         " + regime), r.out());
+        }
+        assertEquals(1 + 3 * 3, Files.readAllLines(out.resolve("regimes.csv")).size());
+    }
+
+    @Test
+    void theRegimesFlagPicksTheImageRegimes(@TempDir Path dir) throws IOException {
+        images(dir.resolve("pics"), 8);
+        Files.writeString(dir.resolve("pics.yaml"), """
+                name: pics
+                format: folder
+                data_folder: pics
+                train: {folder: .}
+                test_fraction: 0.25
+                size: [8, 8]
+                channels: 1
+                partition: {kind: iid, sites: 2}
+                """);
+        Path plan = dir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                dataset: pics.yaml
+                model: {type: cnn, conv: [{channels: 2, kernel: 3, pool: max}], dense: []}
+                rounds: 1
+                local_epochs: 1
+                batch_size: 8
+                lr: 0.05
+                seed: 3
+                """);
+        Path out = dir.resolve("out");
+        FedmedCommandTest.Run r = FedmedCommandTest.run("simulate", "--config", plan.toString(), "--out",
+                out.toString(), "--no-progress", "--regimes", "local,centralized");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("; regimes local, centralized"), r.out());
+        assertFalse(r.out().contains("federated round"), r.out());
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        java.util.List<String> regimes = new java.util.ArrayList<>();
+        json.get("regimes").fieldNames().forEachRemaining(regimes::add);
+        assertEquals(java.util.List.of("local", "centralized"), regimes);
+        assertFalse(Files.exists(out.resolve("model.bin")), "no federated model without the federated regime");
     }
 
     @Test

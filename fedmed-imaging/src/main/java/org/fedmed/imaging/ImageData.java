@@ -50,6 +50,35 @@ public record ImageData(float[] pixels, int[] labels, int count, ImageShape shap
         return new ImageData(p, l, indices.length, shape, classes);
     }
 
+    /**
+     * All images of {@code parts}, one part after another (copied); the parts must share shape and classes.
+     *
+     * @throws IllegalArgumentException if there are no parts or two parts differ in shape or classes
+     */
+    public static ImageData concat(java.util.List<ImageData> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("image data: nothing to concatenate");
+        }
+        ImageData first = parts.getFirst();
+        int count = 0;
+        for (ImageData d : parts) {
+            if (!d.shape.equals(first.shape) || d.classes != first.classes) {
+                throw new IllegalArgumentException("image data: cannot concatenate " + d + " to " + first
+                        + ": shape and classes must match");
+            }
+            count += d.count;
+        }
+        float[] p = new float[count * first.shape.size()];
+        int[] l = new int[count];
+        int at = 0;
+        for (ImageData d : parts) {
+            System.arraycopy(d.pixels, 0, p, at * first.shape.size(), d.count * first.shape.size());
+            System.arraycopy(d.labels, 0, l, at, d.count);
+            at += d.count;
+        }
+        return new ImageData(p, l, count, first.shape, first.classes);
+    }
+
     /** The first {@code n} images (copied); all of them when there are fewer. */
     public ImageData head(int n) {
         int[] idx = new int[Math.min(n, count)];

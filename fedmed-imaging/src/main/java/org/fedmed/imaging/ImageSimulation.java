@@ -30,7 +30,9 @@ import org.fedmed.plan.SiteDpSettings;
  * {@code partition} (else the plan's {@code simulation.partition}, {@code sites}, {@code alpha}), and the test images
  * by the same partitioner and seed; each round's evaluation is the sites' test images, and the final model is also
  * scored on all the test images together ({@link Result#pooledTest()}). The same plan and seed give the same final
- * model bit for bit. Only the federated regime runs: local-only and centralized baselines are tabular-only for now.
+ * model bit for bit. {@link ImageComparison#run} runs the plan's {@code regimes}: this federated run against
+ * local-only models and a centralized model on the pooled training images, with the same split, initial parameters
+ * and budget.
  */
 public final class ImageSimulation {
 
@@ -56,6 +58,20 @@ public final class ImageSimulation {
 
     /** Runs the federated regime of {@code config} over {@code dataset}. */
     public static Result run(SimulationConfig config, ImageDatasetDefinition dataset, RunListener listener) {
+        ImageModelSpec spec = check(config, dataset);
+        ImageDatasetDefinition.Loaded images = dataset.load(Seeds.of(config.seed(), Seeds.Stream.VALIDATION_SPLIT));
+        ImagePartition partition = partitionOf(config, dataset);
+        List<ImageDatasetDefinition.Loaded> shares = deal(images, partition, config.seed());
+        ImageModel model = ImageModel.build(spec, images.train().shape(), dataset.classes());
+        return federated(config, dataset, images, partition, shares, model, listener);
+    }
+
+    static ImagePartition partitionOf(SimulationConfig config, ImageDatasetDefinition dataset) {
+        return dataset.partition()
+                .orElseGet(() -> ImagePartition.of(config.partition(), config.sites(), config.alpha()));
+    }
+
+    static ImageModelSpec check(SimulationConfig config, ImageDatasetDefinition dataset) {
         Objects.requireNonNull(config, "config");
         if (!(PlanSettings.modelSpec(config) instanceof ImageModelSpec spec)) {
             throw new IllegalArgumentException("config key 'model': an image dataset ('" + dataset.name() + "')"
@@ -70,11 +86,13 @@ public final class ImageSimulation {
             throw new IllegalArgumentException("config key 'personalization' is not available for image models: an"
                     + " image site keeps no personal model");
         }
-        ImageDatasetDefinition.Loaded images = dataset.load(Seeds.of(config.seed(), Seeds.Stream.VALIDATION_SPLIT));
-        ImagePartition partition = dataset.partition()
-                .orElseGet(() -> ImagePartition.of(config.partition(), config.sites(), config.alpha()));
-        List<ImageDatasetDefinition.Loaded> shares = deal(images, partition, config.seed());
-        ImageModel model = ImageModel.build(spec, images.train().shape(), dataset.classes());
+        return spec;
+    }
+
+    static Result federated(SimulationConfig config, ImageDatasetDefinition dataset,
+                                    ImageDatasetDefinition.Loaded images, ImagePartition partition,
+                                    List<ImageDatasetDefinition.Loaded> shares, ImageModel model,
+                                    RunListener listener) {
         List<ImageSiteClient> sites = new ArrayList<>();
         List<String> ids = siteIds(partition.sites());
         List<Integer> counts = new ArrayList<>();
@@ -128,7 +146,7 @@ public final class ImageSimulation {
         return deal(dataset.load(Seeds.of(runSeed, Seeds.Stream.VALIDATION_SPLIT)), partition, runSeed);
     }
 
-    private static List<ImageDatasetDefinition.Loaded> deal(ImageDatasetDefinition.Loaded images,
+    static List<ImageDatasetDefinition.Loaded> deal(ImageDatasetDefinition.Loaded images,
                                                             ImagePartition partition, long runSeed) {
         long partitionSeed = Seeds.of(runSeed, Seeds.Stream.PARTITION);
         var partitioner = partition.partitioner(MIN_IMAGES_PER_SITE);
