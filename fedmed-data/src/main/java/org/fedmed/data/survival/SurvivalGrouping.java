@@ -41,6 +41,10 @@ public sealed interface SurvivalGrouping permits SurvivalGrouping.None, Survival
                 throw new IllegalArgumentException("survival grouping by '" + column + "': two different levels are"
                         + " needed, got '" + first + "' and '" + second + "'");
             }
+            if (first.equals(SurvivalRelease.ALL) || second.equals(SurvivalRelease.ALL)) {
+                throw new IllegalArgumentException("survival grouping by '" + column + "': a level may not be named '"
+                        + SurvivalRelease.ALL + "', the name of the curve over both groups");
+            }
         }
 
         public List<String> names() {

@@ -227,6 +227,14 @@ class SurvivalAnalyticsTest {
     }
 
     @Test
+    void aLevelNamedLikeTheOverallCurveIsRefusedNamingTheColumn() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SurvivalGrouping.ByLevels("arm", "all", "b"));
+        assertEquals("survival grouping by 'arm': a level may not be named 'all', the name of the curve over both"
+                + " groups", e.getMessage());
+    }
+
+    @Test
     void groupsByLevelsLeaveRowsWithAMissingLevelOut() {
         SurvivalQuery query = new SurvivalQuery("months", "status", new SurvivalGrouping.ByLevels("arm", "a", "b"),
                 BINS);
