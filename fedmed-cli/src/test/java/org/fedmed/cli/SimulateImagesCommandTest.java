@@ -14,19 +14,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fedmed simulate --config} with an image dataset definition and a cnn model trains a CNN federation. */
-class SimulateImagesCommandTest {
+public class SimulateImagesCommandTest {
 
     /** Two classes of 8x8 grayscale PNGs, bright in the top or in the bottom half, with seeded noise. */
     static void images(Path folder, int perClass) throws IOException {
-        SplittableRandom rng = new SplittableRandom(1);
-        String[] classes = {"top", "bottom"};
-        for (int c = 0; c < 2; c++) {
-            Path dir = Files.createDirectories(folder.resolve(classes[c]));
+        images(folder, perClass, 1, "top", "bottom");
+    }
+
+    /**
+     * {@code perClass} 8x8 grayscale PNGs per class, in folders named {@code top} (bright top half) and
+     * {@code bottom} (bright bottom half), written in the order {@code classes} gives, with noise from {@code seed}.
+     */
+    public static void images(Path folder, int perClass, long seed, String... classes) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (String name : classes) {
+            Path dir = Files.createDirectories(folder.resolve(name));
             for (int i = 0; i < perClass; i++) {
                 BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
                 for (int y = 0; y < 8; y++) {
                     for (int x = 0; x < 8; x++) {
-                        boolean bright = c == 0 ? y < 4 : y >= 4;
+                        boolean bright = name.equals("top") ? y < 4 : y >= 4;
                         int v = Math.clamp((bright ? 200 : 40) + rng.nextInt(-30, 31), 0, 255);
                         image.getRaster().setSample(x, y, 0, v);
                     }
@@ -36,9 +43,8 @@ class SimulateImagesCommandTest {
         }
     }
 
-    @Test
-    void anImagePlanTrainsACnnFederationAndWritesItsReport(@TempDir Path dir) throws IOException {
-        images(dir.resolve("pics"), 16);
+    /** An image folder definition of {@code pics/} with a quarter held out and the given partition. */
+    private static void definition(Path dir, String partition) throws IOException {
         Files.writeString(dir.resolve("pics.yaml"), """
                 name: pics
                 format: folder
@@ -47,8 +53,14 @@ class SimulateImagesCommandTest {
                 test_fraction: 0.25
                 size: [8, 8]
                 channels: 1
-                partition: {kind: classes, sites: 2, classes_per_site: 1}
-                """);
+                partition: %s
+                """.formatted(partition));
+    }
+
+    @Test
+    void anImagePlanTrainsACnnFederationAndWritesItsReport(@TempDir Path dir) throws IOException {
+        images(dir.resolve("pics"), 16);
+        definition(dir, "{kind: classes, sites: 2, classes_per_site: 1}");
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(plan, """
                 dataset: pics.yaml
@@ -86,16 +98,7 @@ class SimulateImagesCommandTest {
     @Test
     void theRegimesFlagPicksTheImageRegimes(@TempDir Path dir) throws IOException {
         images(dir.resolve("pics"), 8);
-        Files.writeString(dir.resolve("pics.yaml"), """
-                name: pics
-                format: folder
-                data_folder: pics
-                train: {folder: .}
-                test_fraction: 0.25
-                size: [8, 8]
-                channels: 1
-                partition: {kind: iid, sites: 2}
-                """);
+        definition(dir, "{kind: iid, sites: 2}");
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(plan, """
                 dataset: pics.yaml

@@ -2,16 +2,13 @@ package org.fedmed.cli.deploy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
+import org.fedmed.cli.SimulateImagesCommandTest;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.imaging.ImageDefinitionReader;
 import org.fedmed.imaging.ImageSimulation;
@@ -38,26 +35,6 @@ class ImageProcessesMatchSimulationTest {
     static final String CNN = "{type: cnn, conv: [{channels: 2, kernel: 3, pool: max}], dense: [4],"
             + " optimizer: {type: sgd, momentum: 0.9}}";
 
-    /** Two classes of 8x8 grayscale PNGs, bright in the top or the bottom half, with seeded noise. */
-    static void images(Path folder, int perClass) throws IOException {
-        SplittableRandom rng = new SplittableRandom(2);
-        String[] classes = {"bottom", "top"};
-        for (int c = 0; c < 2; c++) {
-            Path dir = Files.createDirectories(folder.resolve(classes[c]));
-            for (int i = 0; i < perClass; i++) {
-                BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
-                for (int y = 0; y < 8; y++) {
-                    for (int x = 0; x < 8; x++) {
-                        boolean bright = c == 0 ? y >= 4 : y < 4;
-                        image.getRaster().setSample(x, y, 0, Math.clamp((bright ? 200 : 40) + rng.nextInt(-30, 31),
-                                0, 255));
-                    }
-                }
-                ImageIO.write(image, "png", dir.resolve("i" + i + ".png").toFile());
-            }
-        }
-    }
-
     @Test
     void serverAndTwoImageSiteProcessesReachTheSimulatedCnnBitForBit(@TempDir Path tmp) throws Exception {
         ImageSimulation.Result sim = runBoth(tmp, false);
@@ -81,7 +58,7 @@ class ImageProcessesMatchSimulationTest {
 
     /** Runs the deployment and the simulation of the same plan, asserts they agree, returns the simulation. */
     private static ImageSimulation.Result runBoth(Path tmp, boolean dp) throws Exception {
-        images(tmp.resolve("pics"), 16);
+        SimulateImagesCommandTest.images(tmp.resolve("pics"), 16, 2, "bottom", "top");
         Path def = tmp.resolve("pics.yaml");
         Files.writeString(def, """
                 name: pics

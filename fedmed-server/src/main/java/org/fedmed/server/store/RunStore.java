@@ -100,10 +100,24 @@ public final class RunStore implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(10_000);
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return connected(file, cfg, clock, "open the database", c -> StoreSchema.migrate(c, file));
+    }
+
+    /** What a connection is checked or prepared with before the store takes it. */
+    private interface ConnectionSetup {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Connects to {@code file}, applies {@code setup} and wraps the connection; on any failure the connection is
+     * closed and the failure is reported as a {@link RunStoreException} naming the file and {@code operation}.
+     */
+    private static RunStore connected(Path file, SQLiteConfig cfg, Clock clock, String operation,
+                                      ConnectionSetup setup) {
         Connection c = null;
         try {
             c = connect(cfg, file);
-            StoreSchema.migrate(c, file);
+            setup.apply(c);
             return new RunStore(file, c, clock);
         } catch (SQLException | RuntimeException e) {
             if (c != null) {
@@ -116,7 +130,7 @@ public final class RunStore implements AutoCloseable {
             if (e instanceof RunStoreException rse) {
                 throw rse;
             }
-            throw new RunStoreException(file, "open the database", e);
+            throw new RunStoreException(file, operation, e);
         }
     }
 
@@ -137,9 +151,7 @@ public final class RunStore implements AutoCloseable {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setReadOnly(true);
         cfg.setBusyTimeout(10_000);
-        Connection c = null;
-        try {
-            c = connect(cfg, file);
+        return connected(file, cfg, Clock.systemUTC(), "open the database read-only", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA query_only = ON");
             }
@@ -148,20 +160,7 @@ public final class RunStore implements AutoCloseable {
                 throw new RunStoreException(file, "cannot open it read-only: schema version " + version
                         + ", expected 1.." + StoreSchema.CURRENT_VERSION + " (is it a fedmed run store?)");
             }
-            return new RunStore(file, c, Clock.systemUTC());
-        } catch (SQLException | RuntimeException e) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
-            if (e instanceof RunStoreException rse) {
-                throw rse;
-            }
-            throw new RunStoreException(file, "open the database read-only", e);
-        }
+        });
     }
 
     /** The database file. */
