@@ -85,6 +85,9 @@ public final class FederationServer implements AutoCloseable {
                     .addService(AliasingMarshaller.aliasing(
                             ServerInterceptors.intercept(new FederationService(pool), new PeerSessionInterceptor())))
                     .maxInboundMessageSize(settings.limits().maxMessageBytes())
+                    // Stream callbacks run on the event loops: a message is parsed, checked and decoded where it
+                    // arrived, with no hand-off to an executor (a Hello's admission, which may block, is handed off).
+                    .directExecutor()
                     .build()
                     .start();
         } catch (IOException | RuntimeException e) {

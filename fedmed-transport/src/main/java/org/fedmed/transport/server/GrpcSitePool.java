@@ -58,6 +58,7 @@ public final class GrpcSitePool implements SitePool {
     private final SiteAdmission admission;
     private final FederationEvents events;
     private final ResultBufferBudget budget;
+    private final Executor background;
     private final TrafficCounts traffic = new TrafficCounts();
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
@@ -83,11 +84,13 @@ public final class GrpcSitePool implements SitePool {
         this.events = events;
         long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
         this.budget = new ResultBufferBudget(capacity, background);
+        this.background = background;
     }
 
     /** A new link for a stream a peer opened, with the pool's collaborators; it joins the pool once admitted. */
     SiteLink newLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
-        SiteLink link = new SiteLink(call, ssl, peer, settings, admission, events, budget, traffic, membership);
+        SiteLink link = new SiteLink(call, ssl, peer, settings, admission, events, budget, traffic, membership,
+                background);
         links.add(link);
         return link;
     }

@@ -7,6 +7,8 @@ import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.fedmed.transport.ProtocolVersion;
@@ -64,6 +66,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private final ResultBufferBudget budget;
     private final TrafficCounts traffic;
     private final Membership membership;
+    private final Executor blocking;
     private volatile State state = State.AWAITING_HELLO;
     private volatile String siteId;
     private volatile X509Certificate[] admittedChain;
@@ -76,10 +79,11 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     /**
      * @param ssl  the stream's TLS session, null if the connection is not TLS (the site is then refused)
      * @param peer the remote address, for messages
+     * @param blocking where the Hello is handled (see {@link #onNext})
      */
     SiteLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer, ServerSettings settings,
              SiteAdmission admission, FederationEvents events, ResultBufferBudget budget, TrafficCounts traffic,
-             Membership membership) {
+             Membership membership, Executor blocking) {
         this.call = call;
         this.out = new FlowControlledSender<>(call, this::sent);
         this.ssl = ssl;
@@ -90,6 +94,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         this.budget = budget;
         this.traffic = traffic;
         this.membership = membership;
+        this.blocking = blocking;
     }
 
     /** Hooks the link to its call; run inside the service method, before it returns. */
@@ -129,8 +134,25 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
     }
 
+    /**
+     * Handles a message on the transport's thread, except the Hello, whose admission may block briefly (an
+     * authorizer reading its lists) and so runs on {@code blocking}; the next message is read only once a message
+     * was handled, so the order holds.
+     */
     @Override
     public void onNext(SiteMessage message) {
+        if (state == State.AWAITING_HELLO) {
+            try {
+                blocking.execute(() -> receive(message));
+            } catch (RejectedExecutionException e) {
+                close("the server is shutting down", Status.UNAVAILABLE.withDescription("the server is shutting down"));
+            }
+            return;
+        }
+        receive(message);
+    }
+
+    private void receive(SiteMessage message) {
         lastSeenNanos = System.nanoTime();
         lastSeenEpochMillis = System.currentTimeMillis();
         // Counted before it is handled, so a result's bytes are in before the round engine can see the result.
@@ -273,7 +295,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         events.taskSent(siteId, id, header.getKind() == org.fedmed.transport.proto.TaskKind.FIT ? "fit" : "evaluate",
                 header.getRound(), header.getPayloadBytes());
         out.send(new Transfer<>(id, ServerMessage.newBuilder().setTask(header).build(),
-                new ModelChunker(id, payload, settings.limits().chunkBytes()),
+                ModelChunker.reusing(id, payload, settings.limits().chunkBytes()),
                 c -> ServerMessage.newBuilder().setChunk(c).build(), null));
         return true;
     }

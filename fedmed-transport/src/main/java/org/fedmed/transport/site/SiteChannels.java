@@ -6,7 +6,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.function.Supplier;
 import org.fedmed.transport.WireLimits;
 
-/** Opens the channels a site dials its server on, with the protocol's message size limit. */
+/**
+ * Opens the channels a site dials its server on, with the protocol's message size limit. The stream's callbacks
+ * run on the channel's event loop, and messages are never buffered for a retry.
+ */
 public final class SiteChannels {
 
     private SiteChannels() {
@@ -20,6 +23,12 @@ public final class SiteChannels {
     public static ManagedChannel open(String host, int port, ChannelCredentials credentials, WireLimits limits) {
         return NettyChannelBuilder.forAddress(host, port, credentials)
                 .maxInboundMessageSize(limits.maxMessageBytes())
+                // The stream's callbacks run on the channel's event loop, with no hand-off to an executor: a
+                // site's channel carries only its own stream, and the work a task asks for runs on the site's worker.
+                .directExecutor()
+                // Each message is serialized as it is sent (never kept for a retry), which the reusing chunker
+                // relies on; a site redials itself when its stream breaks.
+                .disableRetry()
                 .build();
     }
 

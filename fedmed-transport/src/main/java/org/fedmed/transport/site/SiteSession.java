@@ -382,7 +382,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         TaskOffer offer = run.offer();
         long headerBytes = h.getSerializedSize();
         out.send(new Transfer<>(offer.taskId(), SiteMessage.newBuilder().setResult(h).build(),
-                new ModelChunker(offer.taskId(), parameters, chunkBytes),
+                ModelChunker.reusing(offer.taskId(), parameters, chunkBytes),
                 c -> SiteMessage.newBuilder().setChunk(c).build(),
                 payload -> {
                     runs.remove(offer.taskId(), run);

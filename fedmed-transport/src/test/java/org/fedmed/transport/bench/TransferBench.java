@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fedmed.core.EvalResult;
@@ -45,7 +46,8 @@ import org.fedmed.transport.tls.MutualTls;
  *   <li>model transfer throughput each way for 100K, 1M and 10M parameters (system property
  *       {@code fedmed.bench.params}, comma-separated, to choose others): an evaluate task carries the model
  *       down and a few bytes back, a fit task carries it down and back, so down = bytes / t_eval and
- *       up = bytes / (t_fit - t_eval); medians of 7 after 2 to 10 warm-ups; each figure also as a ratio of a raw
+ *       up = bytes / (t_fit - t_eval); medians of 7 (system property {@code fedmed.bench.repeats} for more) after 2
+ *       to 10 warm-ups; each figure also as a ratio of a raw
  *       copy of the same bytes over a JDK SSLSocket with the same certificates ({@link TlsSocketBaseline}),
  *       measured interleaved with it;</li>
  *   <li>round overhead with 100 connected sites and a 1M-parameter model whose training costs nothing, so the
@@ -116,10 +118,16 @@ public final class TransferBench {
 
     static Process startFleet(int port, Path dir, int count) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process fleet = new ProcessBuilder(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-                "-Djava.util.logging.config.file=/dev/null",
-                "-cp", System.getProperty("java.class.path"), SiteFleet.class.getName(),
-                "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+                "-Djava.util.logging.config.file=/dev/null"));
+        // Extra options for the site JVM, for profiling it too (-Dfedmed.bench.fleetArgs=-XX:StartFlightRecording=...).
+        String extra = System.getProperty("fedmed.bench.fleetArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SiteFleet.class.getName(),
+                "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count)));
+        Process fleet = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         // Stops the fleet also when this JVM ends by an exception, System.exit or a signal.
         Runtime.getRuntime().addShutdownHook(new Thread(fleet::destroyForcibly));
@@ -128,6 +136,8 @@ public final class TransferBench {
 
     static void throughput(GrpcSitePool pool, Process fleet, Path dir, StringBuilder report) throws Exception {
         String site = SiteFleet.siteId(0);
+        Map<String, Long> serverCpu;
+        Map<String, Long> siteCpu;
         try (TlsSocketBaseline raw = new TlsSocketBaseline(dir, site)) {
             // Compiles both paths (gRPC, Netty and the TLS code on each side) before anything is timed: with fewer
             // warm-ups the JIT compiler's own CPU time shows up as transfer cost at the first sizes.
@@ -139,6 +149,8 @@ public final class TransferBench {
                 raw.down(4 << 20);
                 raw.up(4 << 20);
             }
+            serverCpu = ThreadCpu.snapshot(ProcessHandle.current().pid());
+            siteCpu = ThreadCpu.snapshot(fleet.pid());
             report.append("## Model transfer, one site, loopback, mutual TLS\n\n")
                     .append("Baseline: a raw copy of the same bytes over one JDK SSLSocket (").append(raw.cipher())
                     .append("), measured interleaved with the gRPC transfers.\n\n")
@@ -151,10 +163,11 @@ public final class TransferBench {
                 ModelParameters model = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{params})),
                         new float[params]);
                 double mb = 4.0 * params / 1e6;
-                long[] eval = new long[7];
-                long[] fit = new long[7];
-                long[] rawDown = new long[7];
-                long[] rawUp = new long[7];
+                int repeats = Integer.getInteger("fedmed.bench.repeats", 7);
+                long[] eval = new long[repeats];
+                long[] fit = new long[repeats];
+                long[] rawDown = new long[repeats];
+                long[] rawUp = new long[repeats];
                 long cpuGrpc = 0;
                 long cpuRaw = 0;
                 int warmups = params <= 1_000_000 ? 10 : params <= 10_000_000 ? 4 : 2;
@@ -184,8 +197,13 @@ public final class TransferBench {
                 double baseUp = mb / (median(rawUp) / 1e9);
                 report.append(String.format("| %,d | %.1f | %.0f MB/s | %.0f MB/s | %.0f%% | %.0f MB/s | %.0f MB/s | %.0f%% | %.1f ms | %.1f ms | %.1f ms |%n",
                         params, mb, down, baseDown, 100 * down / baseDown, up, baseUp, 100 * up / baseUp, tf * 1000,
-                        cpuGrpc / 7e6, cpuRaw / 7e6));
+                        cpuGrpc / (repeats * 1e6), cpuRaw / (repeats * 1e6)));
             }
+        }
+        if (Boolean.getBoolean("fedmed.bench.threadCpu")) {
+            report.append("\n## CPU by thread during the timed transfers, gRPC and raw together (ms)\n\n")
+                    .append(ThreadCpu.table("server", ProcessHandle.current().pid(), serverCpu)).append('\n')
+                    .append(ThreadCpu.table("site", fleet.pid(), siteCpu));
         }
         report.append("\nLoad average after the transfers: ")
                 .append(String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append("\n\n");

@@ -56,6 +56,31 @@ class ChunkingTest {
     }
 
     @Test
+    void aReusingChunkerSendsTheSameBytesAsOneThatAllocatesWhenEachChunkIsUsedBeforeTheNext() throws Exception {
+        float[] v = randomValues(1001, 7);
+        List<Chunk> fresh = chunk("t", v, 64);
+        ModelChunker reusing = ModelChunker.reusing("t", v, 64);
+        float[] back = new float[v.length];
+        ModelAssembler a = new ModelAssembler("t", back);
+        List<byte[]> wire = new ArrayList<>();
+        Chunk first = null;
+        while (reusing.hasNext()) {
+            Chunk c = reusing.next();
+            first = first == null ? c : first;
+            wire.add(c.toByteArray()); // serialized before the next chunk, as a gRPC call does
+            a.accept(c);
+        }
+        assertTrue(a.complete(), "the checksum of the last chunk matches");
+        assertArrayEquals(v, back);
+        assertEquals(fresh.size(), wire.size());
+        for (int i = 0; i < wire.size(); i++) {
+            assertArrayEquals(fresh.get(i).toByteArray(), wire.get(i), "chunk " + i + " on the wire");
+        }
+        assertFalse(fresh.getFirst().getData().equals(first.getData()),
+                "a chunk kept past the next call no longer holds its own data");
+    }
+
+    @Test
     void chunksAreLittleEndianFloat32() {
         Chunk c = chunk("t", new float[]{1.0f}, 1 << 20).getFirst();
         assertArrayEquals(new byte[]{0, 0, (byte) 0x80, 0x3f}, c.getData().toByteArray());
