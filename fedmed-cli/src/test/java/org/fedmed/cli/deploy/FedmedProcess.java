@@ -27,12 +27,19 @@ final class FedmedProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The JVM options of a test's processes: a small heap, and the quick-starting C1 compiler only. */
+    static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+
     /** Starts {@code fedmed args...}, with its output (stdout and stderr) going to {@code logDir/name.log}. */
     static FedmedProcess start(String name, Path logDir, String... args) {
+        return start(name, logDir, TEST_JVM, args);
+    }
+
+    /** As {@link #start(String, Path, String...)}, with {@code jvmOptions} instead of {@link #TEST_JVM}. */
+    static FedmedProcess start(String name, Path logDir, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx512m");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("--enable-native-access=ALL-UNNAMED"); // as bin/fedmed runs it
         command.add("-cp");
