@@ -31,14 +31,14 @@ import org.fedmed.sim.SimulationData;
  * {@value #SKIPPED} deployed rounds are left out of the medians (the processes' JIT warms up). Every process it
  * starts is stopped before it returns, also when it fails. Needs {@code FEDMED_DATA}.
  *
- * <p>Usage: {@code DeployedRoundBench [rounds=60]}; prints a markdown table.
+ * <p>Usage: {@code DeployedRoundBench [rounds=100]}; prints a markdown table.
  */
 public final class DeployedRoundBench {
 
-    static final int SKIPPED = 10;
+    static final int SKIPPED = 20;
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Federation.requireHeartDisease();
         String training = ProcessesMatchSimulationTest.TRAINING.replace("rounds: 15", "rounds: " + rounds);
         if (!training.contains("rounds: " + rounds)) {
