@@ -28,8 +28,9 @@ import org.fedmed.sim.SimulationData;
  * duration_ms}: fit and evaluate on every site and the aggregation) and the median time from one round's end to the
  * next (that, plus what the server does between rounds: the checkpoint and the round's transaction); for the
  * simulation, the federated regime's wall time over its rounds, after a first run that warms the JIT up. The first
- * {@value #SKIPPED} deployed rounds are left out of the medians (the processes' JIT warms up). Every process it
- * starts is stopped before it returns, also when it fails. Needs {@code FEDMED_DATA}.
+ * {@value #SKIPPED} deployed rounds are left out of the medians (the processes' JIT warms up). It also prints where a
+ * deployed round goes, step by step, from the sites' audit logs and the run store. Every process it starts is stopped
+ * before it returns, also when it fails. Needs {@code FEDMED_DATA}.
  *
  * <p>Usage: {@code DeployedRoundBench [rounds=100]}; prints a markdown table.
  */
@@ -58,9 +59,10 @@ public final class DeployedRoundBench {
         double runSeconds = (System.nanoTime() - t0) / 1e9;
         long[] engine;
         long[] cycle;
+        List<long[]> rows;
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("bench-fedavg").orElseThrow();
-            List<long[]> rows = rows(fed.store(), run.id());
+            rows = rows(fed.store(), run.id());
             if (rows.size() != rounds) {
                 throw new IllegalStateException("the deployment recorded " + rows.size() + " rounds, not " + rounds);
             }
@@ -83,8 +85,84 @@ public final class DeployedRoundBench {
                 engineMs, engineMs / simulatedMs));
         out.append(String.format("| server + 4 site processes, round to round (median) | %.1f ms | %.1fx |%n",
                 cycleMs, cycleMs / simulatedMs));
-        out.append(String.format("%nThe deployed run took %.1f s from starting the server to its exit.%n", runSeconds));
+        out.append(String.format("%nThe deployed run took %.1f s from starting the server to its exit.%n%n", runSeconds));
+        out.append(breakdown(fed, rows));
         System.out.println(out);
+    }
+
+    /**
+     * Where a deployed round goes, medians over the rounds after {@link #SKIPPED}: the steps between the sites' audit
+     * entries ({@code accepted} and {@code sent}, each stamped before it is written) and the run store's round ends.
+     */
+    static String breakdown(Federation fed, List<long[]> rows) {
+        // per round: kind + event -> the instants (microseconds) of the four sites' entries
+        Map<Integer, Map<String, List<Long>>> at = new java.util.TreeMap<>();
+        Map<String, List<Long>> perSite = new java.util.HashMap<>();
+        for (String site : Federation.HOSPITALS) {
+            Map<String, Long> accepted = new java.util.HashMap<>();
+            for (Map<String, Object> e : org.fedmed.deploy.site.JsonLinesAuditLog.read(fed.auditLog(site))) {
+                Object task = e.get("task_id");
+                Object round = e.get("round");
+                String event = String.valueOf(e.get("event"));
+                if (task == null || String.valueOf(task).isEmpty() || !(round instanceof Number r)
+                        || !(event.equals("accepted") || event.equals("sent"))) {
+                    continue;
+                }
+                Instant when = Instant.parse(String.valueOf(e.get("at")));
+                long micros = Duration.between(Instant.EPOCH, when).toNanos() / 1000;
+                String kind = String.valueOf(e.get("kind"));
+                at.computeIfAbsent(r.intValue(), k -> new java.util.HashMap<>())
+                        .computeIfAbsent(kind + " " + event, k -> new ArrayList<>()).add(micros);
+                if (r.intValue() > SKIPPED) {
+                    if (event.equals("accepted")) {
+                        accepted.put(String.valueOf(task), micros);
+                    } else if (accepted.containsKey(String.valueOf(task))) {
+                        perSite.computeIfAbsent(kind, k -> new ArrayList<>())
+                                .add(micros - accepted.get(String.valueOf(task)));
+                    }
+                }
+            }
+        }
+        List<Long> spread = new ArrayList<>();
+        List<Long> fitPhase = new ArrayList<>();
+        List<Long> fitToEval = new ArrayList<>();
+        List<Long> evalPhase = new ArrayList<>();
+        List<Long> toRecorded = new ArrayList<>();
+        List<Long> toNext = new ArrayList<>();
+        for (int r = SKIPPED + 1; r < rows.size(); r++) {
+            Map<String, List<Long>> e = at.get(r);
+            Map<String, List<Long>> next = at.get(r + 1);
+            long recorded = rows.get(r - 1)[1];
+            spread.add(max(e, "fit accepted") - min(e, "fit accepted"));
+            fitPhase.add(max(e, "fit sent") - min(e, "fit accepted"));
+            fitToEval.add(min(e, "evaluate accepted") - max(e, "fit sent"));
+            evalPhase.add(max(e, "evaluate sent") - min(e, "evaluate accepted"));
+            toRecorded.add(recorded - max(e, "evaluate sent"));
+            toNext.add(min(next, "fit accepted") - recorded);
+        }
+        StringBuilder out = new StringBuilder("| step (median) | ms |\n|---|---|\n");
+        row(out, "fit tasks reach the four sites (first to last `accepted`)", spread);
+        row(out, "one site's fit, `accepted` to `sent` (audit entry, training, state file, sending)", perSite.get("fit"));
+        row(out, "the fit phase, first `accepted` to last `sent`", fitPhase);
+        row(out, "last fit result to the first evaluation at a site (receive, aggregate, dispatch)", fitToEval);
+        row(out, "one site's evaluation, `accepted` to `sent`", perSite.get("evaluate"));
+        row(out, "the evaluation phase, first `accepted` to last `sent`", evalPhase);
+        row(out, "last evaluation to the round recorded (receive, aggregate, checkpoint)", toRecorded);
+        row(out, "round recorded to the next fit at a site (commit, next dispatch)", toNext);
+        return out.toString();
+    }
+
+    private static long min(Map<String, List<Long>> round, String key) {
+        return round.get(key).stream().mapToLong(Long::longValue).min().orElseThrow();
+    }
+
+    private static long max(Map<String, List<Long>> round, String key) {
+        return round.get(key).stream().mapToLong(Long::longValue).max().orElseThrow();
+    }
+
+    private static void row(StringBuilder out, String step, List<Long> micros) {
+        out.append(String.format("| %s | %.1f |%n", step,
+                median(micros.stream().mapToLong(Long::longValue).toArray()) / 1000.0));
     }
 
     /**
