@@ -9,6 +9,9 @@ import java.util.SplittableRandom;
 import org.fedmed.core.LabeledData;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.objective.LabelLayout;
+import org.fedmed.core.strategy.IndexSampling;
+import org.fedmed.core.strategy.SortedSiteIds;
+import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.csv.RawTable;
 import org.fedmed.data.federated.SiteData;
 import org.fedmed.data.partition.Dirichlet;
@@ -144,6 +147,26 @@ public final class Population {
                 + " sites (ids site-" + pad(0, idWidth) + " to " + "site-" + pad(spec.size() - 1, idWidth) + ")");
     }
 
+    /**
+     * The population's site ids as a sorted view that computes each id on demand (what a round samples from without
+     * listing the population).
+     *
+     * @throws IllegalStateException when the population has more sites than a list can index
+     */
+    public SortedSiteIds siteIds() {
+        if (spec.size() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("a population of " + spec.size() + " sites is more than a round can sample"
+                    + " from (at most " + Integer.MAX_VALUE + ")");
+        }
+        return SortedSiteIds.computed((int) spec.size(), this::siteId, id -> {
+            try {
+                return (int) index(id);
+            } catch (IllegalArgumentException e) {
+                return -1;
+            }
+        });
+    }
+
     /** Number of regions. */
     public int regionCount() {
         return spec.regions();
@@ -169,6 +192,27 @@ public final class Population {
             throw new IllegalArgumentException("region " + region + " is outside 0.." + (spec.regions() - 1));
         }
         return "region-" + pad(region, regionWidth);
+    }
+
+    /**
+     * The population's documented sample of {@code count} sites (all of them when it has no more): positions drawn
+     * uniformly without replacement by Floyd's algorithm from stream {@link Seeds.Stream#POPULATION_SAMPLE} of the
+     * run seed, in ascending order. A simulation evaluates the global model on these sites after each round and runs
+     * its local-only and centralized baselines on them.
+     */
+    public int[] sample(int count) {
+        SortedSiteIds ids = siteIds();
+        return IndexSampling.fixedSize(ids.size(), count,
+                new SplittableRandom(Seeds.of(spec.seed(), Seeds.Stream.POPULATION_SAMPLE)));
+    }
+
+    /** The sites at {@code indices} built, as a federation named after the population, with its checksums. */
+    public FederatedDataset federation(int[] indices) {
+        List<SiteData> sites = new ArrayList<>();
+        for (int i : indices) {
+            sites.add(site(i));
+        }
+        return new FederatedDataset(name(), sites, checksums(), featureNames(), classes());
     }
 
     /** Site {@code index}'s preprocessed training and test rows, built now from the seed and its id. */
