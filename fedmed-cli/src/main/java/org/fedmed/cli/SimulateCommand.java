@@ -138,7 +138,12 @@ final class SimulateCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<Path> files = new java.util.ArrayList<>(new ReportWriter().write(report, dir));
-        if (report.federated() != null) {
+        boolean exportable = data.sites().stream().allMatch(site -> site.preprocessor().isPresent());
+        if (report.federated() != null && !exportable) {
+            stdout.println("the federated model is not exported: a wearable population's features are generated on"
+                    + " a unit scale, with no preprocessing to export with the model");
+        }
+        if (report.federated() != null && exportable) {
             Path model = dir.resolve(SimulationExport.MODEL_FILE);
             String sha = SimulationExport.write(report, data, cfg, model);
             if (recorder != null) {

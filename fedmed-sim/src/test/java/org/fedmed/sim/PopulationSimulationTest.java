@@ -131,6 +131,19 @@ class PopulationSimulationTest {
     }
 
     @Test
+    void theExamplePopulationPlansReadAsTheySay() {
+        SimulationConfig wearable = ConfigLoader.load(Path.of("..", "examples", "population", "wearable.yaml"));
+        assertEquals(1_000_000, wearable.population().size());
+        assertTrue(wearable.population().hierarchical());
+        assertEquals(8, wearable.population().wearable().features());
+        SimulationConfig drawn = ConfigLoader.load(Path.of("..", "examples", "population",
+                "breast-cancer-dirichlet.yaml"));
+        assertEquals(org.fedmed.data.population.SiteMix.DIRICHLET, drawn.population().mix());
+        assertEquals(0.3, drawn.population().alpha());
+        assertEquals(null, drawn.population().wearable());
+    }
+
+    @Test
     void populationKeysAreCheckedNamingTheKey() {
         var share = assertThrows(IllegalArgumentException.class, () -> config(
                 "population: {size: 100, regions: 2, hierarchical: true}\n"));
