@@ -225,6 +225,13 @@ public record SimulationConfig(
                     + " population: " + why + ", so no site-side noise filter is kept");
             require(regions.isEmpty(), "regions", "maps a dataset's own sites; a population's regions are "
                     + PopulationSettings.SECTION + ".regions");
+            require(dp != null || sitesPerRound > 0 || fraction < 1, "sites_per_round", "must be set (or fraction"
+                    + " below 1) with a population: a round samples its sites, and fraction 1 would train all "
+                    + population.size() + " of them every round");
+            require(dp == null || (dp.sampling() == DpSampling.FIXED ? dp.sitesPerRound() > 0 : dp.sampleRate() < 1),
+                    dp == null || dp.sampling() == DpSampling.FIXED ? "dp.sites_per_round" : "dp.sample_rate",
+                    "must sample a population's sites (dp.sites_per_round above 0, or dp.sample_rate below 1),"
+                            + " not take all " + population.size() + " of them every round");
         }
         if (!regions.isEmpty() || (population != null && population.hierarchical())) {
             String key = regions.isEmpty() ? PopulationSettings.SECTION + ".hierarchical" : "regions";

@@ -145,17 +145,22 @@ class PopulationSimulationTest {
 
     @Test
     void populationKeysAreCheckedNamingTheKey() {
+        var all = assertThrows(IllegalArgumentException.class, () -> config("population: {size: 100}\n"));
+        assertTrue(all.getMessage().contains("'sites_per_round' must be set (or fraction below 1) with a population"),
+                all.getMessage());
         var share = assertThrows(IllegalArgumentException.class, () -> config(
-                "population: {size: 100, regions: 2, hierarchical: true}\n"));
+                "sites_per_round: 5\npopulation: {size: 100, regions: 2, hierarchical: true}\n"));
         assertTrue(share.getMessage().contains("'max_site_weight_share' must be 1 with hierarchical aggregation"),
                 share.getMessage());
-        var min = assertThrows(RuntimeException.class, () -> config("population: {size: 100, rows: {min: 1}}\n"));
+        var min = assertThrows(RuntimeException.class,
+                () -> config("sites_per_round: 5\npopulation: {size: 100, rows: {min: 1}}\n"));
         assertTrue(min.getMessage().contains("population.rows.min"), min.getMessage());
         var unknown = assertThrows(RuntimeException.class, () -> config("population: {size: 100, sizes: 3}\n"));
         assertTrue(unknown.getMessage().contains("sizes"), unknown.getMessage());
         var size = assertThrows(RuntimeException.class, () -> config("population: {regions: 3}\n"));
         assertTrue(size.getMessage().contains("population.size"), size.getMessage());
-        var cyclic = assertThrows(RuntimeException.class, () -> config("strategy: cyclic\npopulation: {size: 100}\n"));
+        var cyclic = assertThrows(RuntimeException.class,
+                () -> config("strategy: cyclic\nsites_per_round: 5\npopulation: {size: 100}\n"));
         assertTrue(cyclic.getMessage().contains("cannot run over a population"), cyclic.getMessage());
     }
 }
