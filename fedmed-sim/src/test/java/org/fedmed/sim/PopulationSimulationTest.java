@@ -131,6 +131,33 @@ class PopulationSimulationTest {
     }
 
     @Test
+    void dpFedAvgOverAPopulationSamplesByPoissonAndIsChargedTheSampleRate() {
+        SimulationConfig c = config("""
+                rounds: 3
+                local_epochs: 1
+                simulation: {regimes: [federated]}
+                dp: {sampling: poisson, sample_rate: 0.002, noise_multiplier: 1.0, clip_norm: 1.0}
+                population:
+                  size: 10000
+                  evaluation_sites: 5
+                  rows: {median: 24, min: 16, max: 60}
+                  wearable: {features: 4}
+                """);
+        ComparisonReport report = run(c);
+        var privacy = report.federated().privacy();
+        assertEquals(3, privacy.rounds().size());
+        for (var r : privacy.rounds()) {
+            assertEquals(0.002, r.samplingRate(), 0, "q as the accountant is charged");
+            // 20 expected per round, sd about 4.5
+            assertTrue(r.sitesSampled() >= 5 && r.sitesSampled() <= 40, "sites sampled " + r.sitesSampled());
+        }
+        for (PopulationSummary.Round r : report.population().rounds()) {
+            assertEquals(privacy.rounds().get(r.round() - 1).sitesSampled(), r.sampled());
+        }
+        assertTrue(privacy.epsilon() > 0, "the accountant charged the rounds");
+    }
+
+    @Test
     void theExamplePopulationPlansReadAsTheySay() {
         SimulationConfig wearable = ConfigLoader.load(Path.of("..", "examples", "population", "wearable.yaml"));
         assertEquals(1_000_000, wearable.population().size());
