@@ -73,6 +73,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         SimulationConfig cfg = run.resolve();
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
+        if (cfg.population() != null && ImageSimulate.applies(cfg)) {
+            throw new IllegalArgumentException("config key 'population': a population draws table rows; image"
+                    + " datasets and models simulate over their own sites");
+        }
         if (ImageSimulate.applies(cfg)) {
             return ImageSimulate.run(cfg, out, stdout);
         }

@@ -23,7 +23,17 @@ public final class SimulationData {
         return c.preprocessing();
     }
 
+    /**
+     * The dataset's own sites, as the config's data keys make them.
+     *
+     * @throws IllegalArgumentException naming key {@code population} when the config describes a population, which
+     *                                  only {@code simulate} runs ({@link #population})
+     */
     public static FederatedDataset load(SimulationConfig c, DatasetRegistry registry) {
+        if (c.population() != null) {
+            throw new IllegalArgumentException("config key 'population': a population of virtual sites runs with"
+                    + " 'fedmed simulate' only; remove the section to run this command on the dataset's own sites");
+        }
         return FederatedDatasets.load(registry, options(c));
     }
 
