@@ -2,6 +2,7 @@ package org.fedmed.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
@@ -34,7 +35,7 @@ import org.fedmed.secagg.quant.RingQuantizer;
 public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvgStrategy privacy) {
 
     public static FederatedSetup of(SimulationConfig config, FitConfig fit, List<? extends SiteClient> sites) {
-        java.util.function.Function<String, String> regions = null;
+        Function<String, String> regions = null;
         if (!config.regions().isEmpty()) {
             java.util.Set<String> ids = new java.util.TreeSet<>();
             sites.forEach(site -> ids.add(site.siteId()));
@@ -125,7 +126,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
      * refuses what a population cannot run). Its sites are built by the pool, so {@link #sites()} is empty.
      */
     public static FederatedSetup forPopulation(SimulationConfig config, FitConfig fit, int population,
-                                               java.util.function.Function<String, String> regionOf) {
+                                               Function<String, String> regionOf) {
         if (config.population() == null) {
             throw new IllegalArgumentException("the config has no '" + PopulationSettings.SECTION + "' section");
         }
@@ -135,7 +136,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
 
     private static FederatedSetup withoutSecureAggregation(SimulationConfig config, FitConfig fit,
                                                            List<? extends SiteClient> sites, int population,
-                                                           java.util.function.Function<String, String> regions) {
+                                                           Function<String, String> regions) {
         if (config.dp() == null) {
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())

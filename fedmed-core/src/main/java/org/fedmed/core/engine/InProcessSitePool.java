@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -38,12 +41,12 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final SortedSiteIds population;
     private final List<String> evaluationSites;
-    private final java.util.function.Function<String, ? extends SiteClient> builder;
+    private final Function<String, ? extends SiteClient> builder;
     private final int cachedSites;
-    private final java.util.concurrent.atomic.LongAdder buildNanos = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder fitNanos = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder evaluateNanos = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder built = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder buildNanos = new LongAdder();
+    private final LongAdder fitNanos = new LongAdder();
+    private final LongAdder evaluateNanos = new LongAdder();
+    private final LongAdder built = new LongAdder();
 
     public InProcessSitePool(List<? extends SiteClient> clients, int parallelism) {
         if (parallelism < 1) {
@@ -62,7 +65,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     }
 
     private InProcessSitePool(SortedSiteIds population, List<String> evaluationSites,
-                              java.util.function.Function<String, ? extends SiteClient> builder, int cachedSites,
+                              Function<String, ? extends SiteClient> builder, int cachedSites,
                               int parallelism) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
@@ -78,7 +81,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
         this.permits = new Semaphore(parallelism);
         this.population = population;
         this.evaluationSites = List.copyOf(evaluationSites);
-        this.builder = java.util.Objects.requireNonNull(builder, "site builder");
+        this.builder = Objects.requireNonNull(builder, "site builder");
         this.cachedSites = cachedSites;
     }
 
@@ -88,7 +91,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
      * when a task names it, keeping at most {@code cachedSites} built clients.
      */
     public static InProcessSitePool lazy(SortedSiteIds population, List<String> evaluationSites,
-                                         java.util.function.Function<String, ? extends SiteClient> builder,
+                                         Function<String, ? extends SiteClient> builder,
                                          int cachedSites, int parallelism) {
         return new InProcessSitePool(population, evaluationSites, builder, cachedSites, parallelism);
     }
@@ -183,7 +186,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     }
 
     private <R> void dispatch(List<? extends Task> tasks, Duration deadline, int enough, OutcomeSink<R> sink,
-                              Call<R> call, java.util.concurrent.atomic.LongAdder callNanos) {
+                              Call<R> call, LongAdder callNanos) {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         int n = tasks.size();
         LinkedBlockingQueue<Finished> arrivals = new LinkedBlockingQueue<>();

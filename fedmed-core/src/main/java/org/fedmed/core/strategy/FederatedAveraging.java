@@ -3,6 +3,8 @@ package org.fedmed.core.strategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
@@ -47,7 +49,7 @@ public final class FederatedAveraging implements Strategy {
     private final AggregationRule rule;
     private final NormBoundingFilter normBound;
     /** The region of a site id, for two-tier aggregation; null aggregates flat. */
-    private final java.util.function.Function<String, String> regions;
+    private final Function<String, String> regions;
 
     /** Without over-selection: every sampled site is waited for. */
     public FederatedAveraging(SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
@@ -106,7 +108,7 @@ public final class FederatedAveraging implements Strategy {
         this.regions = null;
     }
 
-    private FederatedAveraging(FederatedAveraging flat, java.util.function.Function<String, String> regions) {
+    private FederatedAveraging(FederatedAveraging flat, Function<String, String> regions) {
         this.name = flat.name;
         this.weighting = flat.weighting;
         this.selection = flat.selection;
@@ -126,12 +128,12 @@ public final class FederatedAveraging implements Strategy {
      *
      * @throws IllegalArgumentException when the aggregation rule is a robust one
      */
-    public FederatedAveraging withRegions(java.util.function.Function<String, String> regionOf) {
+    public FederatedAveraging withRegions(Function<String, String> regionOf) {
         if (!(rule instanceof AggregationRule.Mean)) {
             throw new IllegalArgumentException("hierarchical aggregation combines regional weighted means; the"
                     + " aggregation rule " + rule + " is not the weighted mean");
         }
-        return new FederatedAveraging(this, java.util.Objects.requireNonNull(regionOf, "regionOf"));
+        return new FederatedAveraging(this, Objects.requireNonNull(regionOf, "regionOf"));
     }
 
     private static double checkedServerLearningRate(double lr) {
