@@ -158,6 +158,17 @@ class PopulationSimulationTest {
     }
 
     @Test
+    void aPopulationPlanAndARegionsMappingAreWrittenAndReadBackTheSame() throws Exception {
+        SimulationConfig c = config(WEARABLE.formatted("true"));
+        SimulationConfig back = config(ConfigLoader.mapper().writeValueAsString(c));
+        assertEquals(c.population(), back.population());
+        assertEquals(c, back);
+        SimulationConfig mapped = config("max_site_weight_share: 1\nregions: {a: north, b: south}\n");
+        assertEquals(Map.of("a", "north", "b", "south"), config(ConfigLoader.mapper().writeValueAsString(mapped))
+                .regions());
+    }
+
+    @Test
     void theExamplePopulationPlansReadAsTheySay() {
         SimulationConfig wearable = ConfigLoader.load(Path.of("..", "examples", "population", "wearable.yaml"));
         assertEquals(1_000_000, wearable.population().size());
