@@ -219,7 +219,7 @@ public final class ComparisonExperiment {
             FederatedSetup setup = FederatedSetup.forPopulation(config, fit, ids.size(),
                     id -> population.region(population.index(id)));
             return federated(model, init, data, setup, List.of(), () -> InProcessSitePool.lazy(ids, data.siteIds(),
-                    id -> federatedClient(model, population.site(population.index(id))),
+                    id -> new VirtualSiteClient(population.site(population.index(id)), s -> federatedClient(model, s)),
                     config.population().cachedSites(), config.effectiveParallelism()), phase, Regime.FEDERATED.key());
         }
         List<SiteClient> clients = data.sites().stream().map(s -> (SiteClient) federatedClient(model, s)).toList();

@@ -131,6 +131,28 @@ class PopulationSimulationTest {
     }
 
     @Test
+    void theFederatedModelIsBitForBitTheSameWhateverTheSiteCacheAndTheParallelism() {
+        String plan = """
+                rounds: 3
+                sites_per_round: 40
+                local_steps: 3
+                batch_size: 4
+                simulation: {regimes: [federated], parallelism: %d}
+                population:
+                  size: 300
+                  evaluation_sites: 5
+                  cached_sites: %d
+                  rows: {median: 24, min: 16, max: 60}
+                  wearable: {features: 4}
+                """;
+        float[] none = run(config(plan.formatted(1, 0))).federated().finalModel().flat();
+        float[] cached = run(config(plan.formatted(2, 1000))).federated().finalModel().flat();
+        float[] small = run(config(plan.formatted(2, 7))).federated().finalModel().flat();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(none, cached);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(none, small);
+    }
+
+    @Test
     void dpFedAvgOverAPopulationSamplesByPoissonAndIsChargedTheSampleRate() {
         SimulationConfig c = config("""
                 rounds: 3
