@@ -1,8 +1,8 @@
 package org.fedmed.core.strategy;
 
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,24 +16,25 @@ public final class IndexSampling {
     }
 
     /**
-     * Exactly {@code min(k, n)} distinct positions, uniformly among all such subsets (Floyd's algorithm: for
-     * j = n-k .. n-1 take a uniform t in 0..j, or j itself when t was taken already).
+     * Exactly {@code min(k, n)} distinct positions, uniformly among all such subsets: the first k steps of a
+     * Fisher-Yates shuffle of 0..n-1 (step i swaps position i with {@code i + rng.nextInt(n - i)}), with only the
+     * swapped positions held in a map, so it costs O(k) whatever n. Drawn with the same generator, the k positions
+     * are among the k' &gt;= k ones (over-selection keeps the sites it would draw without it), and they are exactly
+     * the sites a list pool's partial shuffle of the same sorted ids with the same generator takes.
      */
     public static int[] fixedSize(int n, int k, RandomGenerator rng) {
         if (n < 0 || k < 0) {
             throw new IllegalArgumentException("fixed-size sampling needs n >= 0 and k >= 0, got n " + n + ", k " + k);
         }
         int m = Math.min(k, n);
-        Set<Integer> taken = new HashSet<>(Math.max(16, m * 2));
+        Map<Integer, Integer> moved = new HashMap<>(Math.max(16, m * 2));
         int[] out = new int[m];
-        int filled = 0;
-        for (int j = n - m; j < n; j++) {
-            int t = rng.nextInt(j + 1);
-            int pick = taken.add(t) ? t : j;
-            if (pick == j) {
-                taken.add(j);
-            }
-            out[filled++] = pick;
+        for (int i = 0; i < m; i++) {
+            int j = i + rng.nextInt(n - i);
+            int atJ = moved.getOrDefault(j, j);
+            int atI = moved.getOrDefault(i, i);
+            moved.put(j, atI);
+            out[i] = atJ;
         }
         Arrays.sort(out);
         return out;

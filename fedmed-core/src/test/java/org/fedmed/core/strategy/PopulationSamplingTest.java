@@ -98,7 +98,7 @@ class PopulationSamplingTest {
     }
 
     @Test
-    void floydDrawsEveryPositionAlikeByAChiSquareWithALiteralBound() {
+    void fixedSizeDrawsEveryPositionAlikeByAChiSquareWithALiteralBound() {
         int n = 100;
         int k = 10;
         int draws = 20_000;
@@ -119,6 +119,27 @@ class PopulationSamplingTest {
         biased[0] += 400;
         biased[1] -= 400;
         assertTrue(chiSquare(biased, expected) > 160, "control: a bias of 400 draws fails the bound");
+    }
+
+    @Test
+    void aLargerFixedSizeDrawWithTheSameSeedHoldsTheSmallerOne() {
+        for (long seed = 1; seed <= 20; seed++) {
+            int[] small = IndexSampling.fixedSize(1_000_000, 10, new SplittableRandom(seed));
+            int[] large = IndexSampling.fixedSize(1_000_000, 11, new SplittableRandom(seed));
+            assertTrue(java.util.Arrays.stream(small).allMatch(p -> java.util.Arrays.binarySearch(large, p) >= 0),
+                    "seed " + seed + ": " + java.util.Arrays.toString(small) + " within "
+                            + java.util.Arrays.toString(large));
+        }
+        FederatedAveraging overSelecting = new FederatedAveraging("fedavg", SiteWeighting.SAMPLE_COUNT,
+                SiteSelection.count(10, 1), new FitConfig(1, 8, 0.1, false, 0), ServerOptimizerSettings.sgd(1.0), 0.5,
+                new org.fedmed.core.strategy.robust.AggregationRule.Mean(), 0);
+        FederatedAveraging exact = new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.count(10, 1),
+                new FitConfig(1, 8, 0.1, false, 0), 1.0);
+        RoundContext c = new RoundContext(4, model(), new CountingIds(1_000_000), 3);
+        List<String> fifteen = overSelecting.configureFit(c).stream().map(FitTask::siteId).toList();
+        List<String> ten = exact.configureFit(c).stream().map(FitTask::siteId).toList();
+        assertEquals(15, fifteen.size());
+        assertTrue(fifteen.containsAll(ten), "over-selection keeps the sites drawn without it");
     }
 
     @Test
@@ -148,7 +169,7 @@ class PopulationSamplingTest {
     }
 
     @Test
-    void floydTakesEverythingWhenAskedForAtLeastThePopulation() {
+    void fixedSizeTakesEverythingWhenAskedForAtLeastThePopulation() {
         assertArrayEquals(new int[] {0, 1, 2, 3}, IndexSampling.fixedSize(4, 4, new SplittableRandom(1)));
         assertArrayEquals(new int[] {0, 1, 2}, IndexSampling.fixedSize(3, 10, new SplittableRandom(1)));
         assertArrayEquals(new int[] {}, IndexSampling.fixedSize(0, 3, new SplittableRandom(1)));

@@ -176,7 +176,7 @@ public final class Population {
 
     /**
      * The population's documented sample of {@code count} sites (all of them when it has no more): positions drawn
-     * uniformly without replacement by Floyd's algorithm from stream {@link Seeds.Stream#POPULATION_SAMPLE} of the
+     * uniformly without replacement ({@link IndexSampling#fixedSize}) from stream {@link Seeds.Stream#POPULATION_SAMPLE} of the
      * run seed, in ascending order. A simulation evaluates the global model on these sites after each round and runs
      * its local-only and centralized baselines on them.
      */

@@ -17,8 +17,9 @@ import org.fedmed.core.strategy.SortedSiteIds;
  * analysed under substitution adjacency by Wang, Balle and Kasiviswanathan (2019) and is somewhat larger. Use
  * {@link PoissonSiteSampler} when the guarantee must be exact.
  *
- * <p>From a {@link SortedSiteIds} view (a population) the m positions are drawn by Floyd's algorithm
- * ({@link IndexSampling#fixedSize}) on the same stream, reading only the ids drawn; the accounting is the same.
+ * <p>From a {@link SortedSiteIds} view (a population) the m positions are drawn by the same partial
+ * shuffle over positions ({@link IndexSampling#fixedSize}) on the same stream, reading only the ids drawn: the same
+ * sites as from a list of the same ids, and the same accounting.
  */
 public record FixedSizeSiteSampler(int sitesPerRound) implements SiteSampler {
 

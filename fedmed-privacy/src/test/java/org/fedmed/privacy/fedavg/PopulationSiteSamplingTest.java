@@ -34,6 +34,16 @@ class PopulationSiteSamplingTest {
     }
 
     @Test
+    void fixedSizeDrawsTheSameSitesFromAViewAsFromAListOfTheSameIds() {
+        List<String> ids = java.util.stream.IntStream.range(0, 500).mapToObj(i -> String.format("site-%07d", i))
+                .toList();
+        FixedSizeSiteSampler s = new FixedSizeSiteSampler(37);
+        for (int round = 1; round <= 5; round++) {
+            assertEquals(s.sample(ids, 9, round), s.sample(counted(500, new AtomicInteger()), 9, round), "round " + round);
+        }
+    }
+
+    @Test
     void poissonDrawsAboutQNReadingOnlyThoseAndChargesQ() {
         AtomicInteger reads = new AtomicInteger();
         SortedSiteIds ids = counted(1_000_000, reads);
