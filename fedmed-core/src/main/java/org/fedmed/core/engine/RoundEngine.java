@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.FoldRule;
+import org.fedmed.core.strategy.LinearFold;
 import org.fedmed.core.strategy.RoundContext;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.UpdateRejectedException;
@@ -159,7 +162,13 @@ public final class RoundEngine {
         tasks.forEach(t -> state.selected.add(t.siteId()));
         long fitStart = System.nanoTime();
         List<String> timedOut = new ArrayList<>();
-        pool.fit(tasks, config.roundDeadline(), strategy.fitResultsWanted(context, tasks.size()), new OutcomeSink<>() {
+        int enough = strategy.fitResultsWanted(context, tasks.size());
+        var rule = pool instanceof FoldingSitePool && enough >= tasks.size() && !tasks.isEmpty()
+                ? state.aggregator.foldRule() : java.util.Optional.<FoldRule>empty();
+        if (rule.isPresent()) {
+            fitFolded((FoldingSitePool) pool, new FoldPlan(rule.get(), commitments.admission(SiteCommitments.Kind.FIT,
+                    state.selected)), round, tasks, state, timedOut);
+        } else pool.fit(tasks, config.roundDeadline(), enough, new OutcomeSink<>() {
             @Override
             public void success(FitResult result) {
                 state.claims.put(result.siteId(), result.numExamples());
@@ -183,16 +192,12 @@ public final class RoundEngine {
 
             @Override
             public void failure(SiteFailure failure) {
-                state.failures.add(failure);
-                if (failure.kind() == SiteFailure.Kind.TIMEOUT) {
-                    timedOut.add(failure.siteId());
-                }
-                listener.siteFailed(failure);
+                fitFailed(state, timedOut, failure);
             }
         });
         // An update the aggregator held unread and found bad when it folded it is refused now, after its success.
         long closing = System.nanoTime();
-        List<UpdateRejectedException> late = state.aggregator.close();
+        List<UpdateRejectedException> late = rule.isPresent() ? List.of() : state.aggregator.close();
         state.aggregationNanos += System.nanoTime() - closing;
         for (UpdateRejectedException e : late) {
             state.succeeded.remove(e.siteId());
@@ -207,6 +212,54 @@ public final class RoundEngine {
         }
         state.completed = state.succeeded.size() >= strategy.minFitSites();
         return state;
+    }
+
+    private void fitFailed(RoundState state, List<String> timedOut, SiteFailure failure) {
+        state.failures.add(failure);
+        if (failure.kind() == SiteFailure.Kind.TIMEOUT) {
+            timedOut.add(failure.siteId());
+        }
+        listener.siteFailed(failure);
+    }
+
+    /**
+     * A round whose updates the pool folds where its sites train: each site's claim passes the commitments here as
+     * for any result (the pool checked the same snapshot before folding, so the verdicts agree), and the pool's one
+     * partial goes to the aggregator in place of the updates.
+     */
+    private void fitFolded(FoldingSitePool folding, FoldPlan plan, int round, List<FitTask> tasks, RoundState state,
+                           List<String> timedOut) {
+        LinearFold partial = folding.fitFolded(tasks, config.roundDeadline(), plan, new OutcomeSink<>() {
+            @Override
+            public void success(FoldedFit fit) {
+                state.claims.put(fit.siteId(), fit.numExamples());
+                var refused = commitments.check(SiteCommitments.Kind.FIT, fit.siteId(), round, fit.numExamples());
+                if (!fit.folded()) {
+                    failure(new SiteFailure(round, fit.siteId(), SiteFailure.Kind.REJECTED, fit.refusal()));
+                    return;
+                }
+                if (refused.isPresent()) {
+                    throw new IllegalStateException("the pool folded the update of a site its commitments refuse: "
+                            + refused.get());
+                }
+                state.succeeded.add(fit.siteId());
+                state.fitParts.put(fit.siteId(), new MetricAggregation.Weighted(fit.numExamples(), fit.trainMetrics()));
+            }
+
+            @Override
+            public void failure(SiteFailure failure) {
+                fitFailed(state, timedOut, failure);
+            }
+        });
+        if (partial.count() != state.succeeded.size()) {
+            throw new IllegalStateException("the pool's fold holds " + partial.count() + " update(s) but it reported "
+                    + state.succeeded.size() + " site(s) folded");
+        }
+        if (partial.count() > 0) {
+            long aggregating = System.nanoTime();
+            state.aggregator.acceptFolded(partial);
+            state.aggregationNanos += System.nanoTime() - aggregating;
+        }
     }
 
     private EvalState evaluateRound(int round, ModelParameters global, java.util.Set<String> missedDeadline,

@@ -148,7 +148,7 @@ public final class FederatedAveraging implements Strategy {
     @Override
     public Aggregator newAggregator(RoundContext c) {
         Aggregator centre = rule instanceof AggregationRule.Mean
-                ? new WeightedMeanAggregator(UpdateIntake.of(c), weighting::weight, 1.0,
+                ? new WeightedMeanAggregator(UpdateIntake.of(c), weighting, 1.0,
                         c.influence().maxSiteWeightShare())
                 : rule.newAggregator(UpdateIntake.of(c));
         if (normBound != null) {

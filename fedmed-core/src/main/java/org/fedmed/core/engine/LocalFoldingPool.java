@@ -1,0 +1,87 @@
+package org.fedmed.core.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.strategy.LinearFold;
+import org.fedmed.core.strategy.UpdateIntake;
+
+/**
+ * Any site pool, folding its rounds' updates as they arrive with {@link FoldPlan#fold}: the in-process counterpart of
+ * a Spark pool. Because a {@link LinearFold} is exact, a round run through this pool gives the same model, bit for
+ * bit, as the same round folded across Spark tasks. Everything else (site listing, evaluation, traffic, cutting
+ * over-selected rounds through {@link #fit}) is the wrapped pool's.
+ */
+public final class LocalFoldingPool implements FoldingSitePool, AutoCloseable {
+
+    private final SitePool inner;
+
+    public LocalFoldingPool(SitePool inner) {
+        if (inner == null) {
+            throw new IllegalArgumentException("a folding pool wraps a site pool, got null");
+        }
+        this.inner = inner;
+    }
+
+    @Override
+    public LinearFold fitFolded(List<FitTask> tasks, Duration deadline, FoldPlan plan, OutcomeSink<FoldedFit> sink) {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("a folded round needs at least one task");
+        }
+        FitTask first = tasks.getFirst();
+        UpdateIntake intake = new UpdateIntake(first.global(), first.round());
+        LinearFold fold = plan.rule().newFold(first.global().size());
+        inner.fit(tasks, deadline, new OutcomeSink<>() {
+            @Override
+            public void success(FitResult result) {
+                sink.success(plan.fold(fold, result, intake));
+            }
+
+            @Override
+            public void failure(SiteFailure failure) {
+                sink.failure(failure);
+            }
+        });
+        return fold;
+    }
+
+    @Override
+    public List<String> availableSites() {
+        return inner.availableSites();
+    }
+
+    @Override
+    public void fit(List<FitTask> tasks, Duration deadline, OutcomeSink<FitResult> sink) {
+        inner.fit(tasks, deadline, sink);
+    }
+
+    @Override
+    public void fit(List<FitTask> tasks, Duration deadline, int enough, OutcomeSink<FitResult> sink) {
+        inner.fit(tasks, deadline, enough, sink);
+    }
+
+    @Override
+    public void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink) {
+        inner.evaluate(tasks, deadline, sink);
+    }
+
+    @Override
+    public Map<String, SiteTraffic> takeTraffic() {
+        return inner.takeTraffic();
+    }
+
+    @Override
+    public void close() {
+        if (inner instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the wrapped site pool failed: " + e.getMessage(), e);
+            }
+        }
+    }
+}
