@@ -95,6 +95,23 @@ public final class LinearFold implements Serializable {
         trimHeavy();
     }
 
+    /**
+     * Folds the mean of a group of {@code sites} sites (a region's aggregate, as a regional relay would send it: full
+     * weights, not a delta) with the group's total weight, counting its sites: the second tier of a hierarchical
+     * round. Only for a fold without a share cap (the cap applies to sites, inside each group).
+     */
+    public void addAggregate(String groupId, float[] mean, double weight, long sites) {
+        if (held != 0) {
+            throw new IllegalStateException("group '" + groupId + "': a capped fold takes sites, not group aggregates");
+        }
+        if (sites < 1) {
+            throw new IllegalArgumentException("group '" + groupId + "': an aggregate holds at least one site, got "
+                    + sites);
+        }
+        add(groupId, mean, weight, false);
+        count += sites - 1;
+    }
+
     /** Merges {@code other} into this fold; {@code other} is not used afterwards. */
     public LinearFold merge(LinearFold other) {
         if (other.size != size || other.maxShare != maxShare) {

@@ -1,0 +1,84 @@
+package org.fedmed.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedmed.core.EvalResult;
+import org.fedmed.core.EvalTask;
+import org.fedmed.core.FitConfig;
+import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.ModelParameters;
+import org.fedmed.core.Seeds;
+import org.fedmed.core.SiteClient;
+import org.fedmed.core.engine.EngineConfig;
+import org.fedmed.core.engine.InProcessSitePool;
+import org.fedmed.core.engine.LocalFoldingPool;
+import org.fedmed.core.engine.RoundEngine;
+import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.SitePool;
+import org.fedmed.core.engine.StoppingRule;
+import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.InfluenceLimits;
+import org.fedmed.core.strategy.ServerOptimizerSettings;
+import org.fedmed.core.strategy.SiteSelection;
+import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.core.strategy.robust.AggregationRule;
+
+/** Runs of the round engine over a population, through a Spark pool or in process, with the same everything else. */
+final class PoolRuns {
+
+    static final long SEED = 42;
+
+    private PoolRuns() {
+    }
+
+    static Strategy fedAvg(int perRound) {
+        return new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.count(perRound, 1),
+                new FitConfig(1, 8, 0.1, false, 0), 1.0);
+    }
+
+    static Strategy median(int perRound) {
+        return new FederatedAveraging("median", SiteWeighting.SAMPLE_COUNT, SiteSelection.count(perRound, 1),
+                new FitConfig(1, 8, 0.1, false, 0), ServerOptimizerSettings.sgd(1.0), 0,
+                new AggregationRule.Median(), 0);
+    }
+
+    static EngineConfig config(int rounds) {
+        return EngineConfig.of(StoppingRule.rounds(rounds), SEED).withInfluence(new InfluenceLimits(1.0, 2.0));
+    }
+
+    static ModelParameters init() {
+        return SyntheticSites.model().init(Seeds.of(SEED, Seeds.Stream.INIT));
+    }
+
+    static RunResult run(Strategy strategy, SitePool pool, int rounds) {
+        return new RoundEngine(strategy, pool, config(rounds), null).run(init());
+    }
+
+    /** The in-process pool over the same population, each site built when it is asked to work, folding its rounds. */
+    static RunResult inProcess(Strategy strategy, VirtualSites sites, int rounds) {
+        List<SiteClient> lazy = new ArrayList<>();
+        for (String id : sites.siteIds()) {
+            lazy.add(new SiteClient() {
+                @Override
+                public String siteId() {
+                    return id;
+                }
+
+                @Override
+                public FitResult fit(FitTask task) throws Exception {
+                    return sites.site(id).fit(task);
+                }
+
+                @Override
+                public EvalResult evaluate(EvalTask task) throws Exception {
+                    return sites.site(id).evaluate(task);
+                }
+            });
+        }
+        try (InProcessSitePool pool = new InProcessSitePool(lazy, 2); LocalFoldingPool folding = new LocalFoldingPool(pool)) {
+            return run(strategy, folding, rounds);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.fedmed.spark;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.fedmed.core.LabeledData;
+import org.fedmed.core.engine.RoundRecord;
+import org.fedmed.core.engine.RunResult;
+import org.fedmed.core.engine.SiteFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Spark pool on an embedded local[2] context, one for the whole class, against the in-process pool. */
+class SparkSitePoolTest {
+
+    private static JavaSparkContext spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkContexts.open(SparkContexts.local(2), "fedmed-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    private static RunResult onSpark(org.fedmed.core.strategy.Strategy strategy, VirtualSites sites, Tiers tiers,
+                                     int rounds) {
+        try (SparkSitePool pool = new SparkSitePool(spark, sites, tiers, false)) {
+            return PoolRuns.run(strategy, pool, rounds);
+        }
+    }
+
+    @Test
+    void sparkAndInProcessPoolsGiveTheSameModelBitForBitOnAThousandSitesOverFiveRounds() {
+        SyntheticSites sites = new SyntheticSites(1000, PoolRuns.SEED, 7);
+        RunResult spark = onSpark(PoolRuns.fedAvg(120), sites, Tiers.FLAT, 5);
+        RunResult local = PoolRuns.inProcess(PoolRuns.fedAvg(120), sites, 5);
+        assertArrayEquals(local.finalModel().flat(), spark.finalModel().flat());
+        assertFalse(Arrays.equals(PoolRuns.init().flat(), spark.finalModel().flat()), "the control: training moved it");
+        for (int r = 0; r < 5; r++) {
+            RoundRecord a = local.rounds().get(r);
+            RoundRecord b = spark.rounds().get(r);
+            assertEquals(120, b.succeeded().size());
+            assertEquals(a.succeeded(), b.succeeded(), "round " + (r + 1));
+            assertEquals(a.fitMetrics(), b.fitMetrics(), "round " + (r + 1));
+            assertEquals(a.evalMetrics(), b.evalMetrics(), "round " + (r + 1));
+        }
+    }
+
+    @Test
+    void regionalAggregationEqualsFlatWithinFloatRounding() {
+        SyntheticSites sites = new SyntheticSites(300, PoolRuns.SEED, 5);
+        float[] flat = onSpark(PoolRuns.fedAvg(60), sites, Tiers.FLAT, 2).finalModel().flat();
+        float[] regional = onSpark(PoolRuns.fedAvg(60), sites, Tiers.REGIONAL, 2).finalModel().flat();
+        for (int i = 0; i < flat.length; i++) {
+            assertEquals(flat[i], regional[i], 4 * Math.ulp(Math.max(Math.abs(flat[i]), 1f)), "coordinate " + i);
+        }
+    }
+
+    @Test
+    void aRobustRuleShipsItsUpdatesAndStillAgreesWithTheInProcessPool() {
+        SyntheticSites sites = new SyntheticSites(200, PoolRuns.SEED, 3);
+        RunResult spark = onSpark(PoolRuns.median(40), sites, Tiers.FLAT, 2);
+        RunResult local = PoolRuns.inProcess(PoolRuns.median(40), sites, 2);
+        assertArrayEquals(local.finalModel().flat(), spark.finalModel().flat());
+    }
+
+    @Test
+    void aSiteThatThrowsIsAnErrorNamingItsMessageAndTheRoundCompletesWithTheOthers() {
+        SyntheticSites all = new SyntheticSites(50, PoolRuns.SEED, 2);
+        List<String> ids = all.siteIds();
+        SyntheticSites sites = new SyntheticSites(50, PoolRuns.SEED, 2, Set.of(ids.get(3)));
+        RoundRecord round = onSpark(PoolRuns.fedAvg(50), sites, Tiers.FLAT, 1).rounds().getFirst();
+        assertTrue(round.completed());
+        assertEquals(49, round.succeeded().size());
+        SiteFailure f = round.failures().getFirst();
+        assertEquals(ids.get(3), f.siteId());
+        assertEquals(SiteFailure.Kind.ERROR, f.kind());
+        assertTrue(f.reason().contains("disk full"), f.reason());
+    }
+
+    @Test
+    void aVirtualSiteHasTheSameDataBuiltInASparkTaskAsBuiltAlone() {
+        SyntheticSites sites = new SyntheticSites(100, PoolRuns.SEED, 2);
+        List<String> ids = List.of(SyntheticSites.id(0), SyntheticSites.id(57), SyntheticSites.id(99));
+        List<String> inTasks = spark.parallelize(ids, 3).map(id -> fingerprint(sites.data(id, 0))).collect();
+        List<String> alone = ids.stream().map(id -> fingerprint(sites.data(id, 0))).toList();
+        assertEquals(alone, inTasks);
+        assertNotEquals(alone.get(0), alone.get(1), "the control: different sites hold different rows");
+    }
+
+    private static String fingerprint(LabeledData d) {
+        return d.rows() + ":" + Arrays.hashCode(d.features()) + ":" + Arrays.hashCode(d.labels());
+    }
+}
