@@ -52,8 +52,24 @@ final class PoolRuns {
         return SyntheticSites.model().init(Seeds.of(SEED, Seeds.Stream.INIT));
     }
 
+    static ModelParameters init(VirtualSites sites) {
+        return sites instanceof PopulationSites p ? p.model().init(Seeds.of(SEED, Seeds.Stream.INIT)) : init();
+    }
+
     static RunResult run(Strategy strategy, SitePool pool, int rounds) {
-        return new RoundEngine(strategy, pool, config(rounds), null).run(init());
+        VirtualSites sites = pool instanceof SparkSitePool s ? s.sites() : null;
+        return new RoundEngine(strategy, pool, config(rounds), null).run(sites == null ? init() : init(sites));
+    }
+
+    static RunResult run(Strategy strategy, SitePool pool, int rounds, VirtualSites sites) {
+        return new RoundEngine(strategy, pool, config(rounds), null).run(init(sites));
+    }
+
+    /** A wearable-style population of {@code size} devices in {@code regions} regions, logistic regression. */
+    static PopulationSites wearable(int size, int regions) {
+        return PopulationSites.of(org.fedmed.data.population.PopulationSpec.of(
+                org.fedmed.data.population.SiteGenerator.Wearable.defaults(), size, SEED)
+                .withRegions(regions, org.fedmed.data.population.RegionRule.STRIDE), org.fedmed.ml.DenseSpec.logistic());
     }
 
     /** The in-process pool over the same population, each site built when it is asked to work, folding its rounds. */
@@ -78,7 +94,7 @@ final class PoolRuns {
             });
         }
         try (InProcessSitePool pool = new InProcessSitePool(lazy, 2); LocalFoldingPool folding = new LocalFoldingPool(pool)) {
-            return run(strategy, folding, rounds);
+            return run(strategy, folding, rounds, sites);
         }
     }
 }

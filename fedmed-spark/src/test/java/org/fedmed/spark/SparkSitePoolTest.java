@@ -40,11 +40,12 @@ class SparkSitePoolTest {
 
     @Test
     void sparkAndInProcessPoolsGiveTheSameModelBitForBitOnAThousandSitesOverFiveRounds() {
-        SyntheticSites sites = new SyntheticSites(1000, PoolRuns.SEED, 7);
+        PopulationSites sites = PoolRuns.wearable(1000, 7);
         RunResult spark = onSpark(PoolRuns.fedAvg(120), sites, Tiers.FLAT, 5);
         RunResult local = PoolRuns.inProcess(PoolRuns.fedAvg(120), sites, 5);
         assertArrayEquals(local.finalModel().flat(), spark.finalModel().flat());
-        assertFalse(Arrays.equals(PoolRuns.init().flat(), spark.finalModel().flat()), "the control: training moved it");
+        assertFalse(Arrays.equals(PoolRuns.init(sites).flat(), spark.finalModel().flat()),
+                "the control: training moved it");
         for (int r = 0; r < 5; r++) {
             RoundRecord a = local.rounds().get(r);
             RoundRecord b = spark.rounds().get(r);
@@ -57,7 +58,7 @@ class SparkSitePoolTest {
 
     @Test
     void regionalAggregationEqualsFlatWithinFloatRounding() {
-        SyntheticSites sites = new SyntheticSites(300, PoolRuns.SEED, 5);
+        PopulationSites sites = PoolRuns.wearable(300, 5);
         float[] flat = onSpark(PoolRuns.fedAvg(60), sites, Tiers.FLAT, 2).finalModel().flat();
         float[] regional = onSpark(PoolRuns.fedAvg(60), sites, Tiers.REGIONAL, 2).finalModel().flat();
         for (int i = 0; i < flat.length; i++) {
@@ -85,6 +86,19 @@ class SparkSitePoolTest {
         assertEquals(ids.get(3), f.siteId());
         assertEquals(SiteFailure.Kind.ERROR, f.kind());
         assertTrue(f.reason().contains("disk full"), f.reason());
+    }
+
+    @Test
+    void aPopulationSiteHasTheSameDataBuiltInASparkTaskInTheDriverOrInAFreshPopulation() {
+        PopulationSites sites = PoolRuns.wearable(1000, 3);
+        List<String> ids = List.of(sites.siteIds().get(0), sites.siteIds().get(517), sites.siteIds().get(999));
+        List<String> inTasks = spark.parallelize(ids, 3).map(id -> fingerprint(sites.data(id).train())
+                + "/" + fingerprint(sites.data(id).test())).collect();
+        org.fedmed.data.population.Population alone = org.fedmed.data.population.Population.open(sites.population());
+        List<String> built = ids.stream().map(id -> fingerprint(alone.site(alone.index(id)).train()) + "/"
+                + fingerprint(alone.site(alone.index(id)).test())).toList();
+        assertEquals(built, inTasks);
+        assertNotEquals(built.get(0), built.get(1), "the control: different sites hold different rows");
     }
 
     @Test
