@@ -24,6 +24,17 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class SparkContexts {
 
+    /**
+     * Spark's loggers at warnings, for a JVM whose SLF4J binding is java.util.logging (the command line's); held here
+     * because java.util.logging keeps its loggers only weakly.
+     */
+    private static final List<java.util.logging.Logger> QUIET = List.of("org.apache.spark", "org.sparkproject",
+            "org.apache.hadoop", "io.netty").stream().map(java.util.logging.Logger::getLogger).toList();
+
+    static {
+        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+    }
+
     private SparkContexts() {
     }
 
