@@ -47,6 +47,8 @@ final class SimulateCommand implements Callable<Integer> {
     LogOptions log = new LogOptions();
     @picocli.CommandLine.Mixin
     TrackingOptions tracking = new TrackingOptions();
+    @picocli.CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
     @Option(names = "--store", paramLabel = "FILE", description = "Also record each federated run (rounds, per-site"
             + " metrics, claims, checkpoints, failures, status) in this run store (SQLite, created if missing), so"
             + " `fedmed dashboard --store FILE` shows it, live while it runs.")
@@ -67,7 +69,13 @@ final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("option '--keep-checkpoints': must be >= 0 (0 keeps all), got "
                     + keepCheckpoints);
         }
+        org.fedmed.sim.EngineChoice engineChoice = engine.choice();
         SimulationConfig cfg = run.resolve();
+        if (engineChoice.engine() != org.fedmed.sim.SimulationEngine.IN_PROCESS) {
+            throw new IllegalArgumentException("--engine " + engineChoice.engine().key() + " simulates a population of"
+                    + " virtual sites (a plan with a population: block); this plan's sites come from dataset '"
+                    + cfg.dataset() + "' and run in process");
+        }
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
         if (ImageSimulate.applies(cfg)) {
             return ImageSimulate.run(cfg, out, stdout);
