@@ -37,6 +37,11 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * and {@code result()}, where the strategy's server step runs) and the pool's {@linkplain SitePool#takeTraffic
  * traffic} per site since the round before.
  *
+ * <p>With a {@link FoldingSitePool} (a Spark job, or {@link LocalFoldingPool}) and an aggregator that gives a
+ * {@linkplain Aggregator#foldRule() fold rule}, a round that waits for every site is folded where the sites train:
+ * the pool reports each site's claim, metrics or failure, and hands over one partial instead of the updates; the
+ * claims pass the same commitments, and the partial goes to the same aggregator, server step included.
+ *
  * <p>{@link #requestStop} ends a run early from another thread: between rounds, or in the middle of one, whose
  * wait for sites is interrupted and whose round is abandoned; {@code run} then throws {@link RunStoppedException}.
  */
