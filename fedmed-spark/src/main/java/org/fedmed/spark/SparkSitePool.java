@@ -72,6 +72,10 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         return t;
     });
     private final AtomicLong jobs = new AtomicLong();
+    /** Summed over the sites of folded rounds since the last {@link #takeBuildAndFitNanos()}. */
+    private long buildNanos;
+    private long fitNanos;
+    private long built;
 
     /**
      * @param spark       the context the rounds run in
@@ -111,6 +115,10 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         final List<Outcome<FoldedFit>> outcomes = new ArrayList<>();
         /** A partition's folds by region, before they are keyed ({@link Tiers#REGIONAL} only). */
         TreeMap<String, Partial> regions;
+        /** Time spent building sites and in their fit calls, summed over the sites, and the sites built. */
+        long buildNanos;
+        long fitNanos;
+        long built;
 
         Partial merge(Partial other) {
             if (fold == null) {
@@ -119,6 +127,9 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
                 fold.merge(other.fold);
             }
             outcomes.addAll(other.outcomes);
+            buildNanos += other.buildNanos;
+            fitNanos += other.fitNanos;
+            built += other.built;
             return this;
         }
     }
@@ -153,6 +164,9 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
             failAll(tasks, SiteFailure.Kind.ERROR, "the Spark job failed: " + describe(e), sink);
             return plan.rule().newFold(global.size());
         }
+        buildNanos += total.buildNanos;
+        fitNanos += total.fitNanos;
+        built += total.built;
         report(tasks, total.outcomes, sink);
         return total.fold == null ? plan.rule().newFold(global.size()) : total.fold;
     }
@@ -177,7 +191,13 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
                 into.fold = plan.rule().newFold(task.global().size());
             }
             try {
-                FitResult result = population.site(task.siteId()).fit(task);
+                long start = System.nanoTime();
+                SiteClient site = population.site(task.siteId());
+                long trained = System.nanoTime();
+                FitResult result = site.fit(task);
+                into.buildNanos += trained - start;
+                into.fitNanos += System.nanoTime() - trained;
+                into.built++;
                 into.outcomes.add(new Outcome<>(next.index(), plan.fold(into.fold, result, intake), null));
             } catch (Exception e) {
                 into.outcomes.add(new Outcome<>(next.index(), null,
@@ -200,6 +220,9 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
     private static Partial regionalMean(String region, Partial p, ModelParameters global) {
         Partial top = new Partial();
         top.outcomes.addAll(p.outcomes);
+        top.buildNanos = p.buildNanos;
+        top.fitNanos = p.fitNanos;
+        top.built = p.built;
         top.fold = new LinearFold(global.size(), 1.0);
         if (p.fold != null && p.fold.count() > 0 && p.fold.totalWeight() > 0) {
             double weight = p.fold.totalWeight();
@@ -342,6 +365,18 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         if (ownsContext) {
             spark.stop();
         }
+    }
+
+    /**
+     * The time the tasks of folded rounds spent building sites and in their fit calls since the previous call, each
+     * summed over sites (so over executor threads), and how many sites were built; then counts afresh.
+     */
+    public long[] takeBuildAndFitNanos() {
+        long[] out = {buildNanos, fitNanos, built};
+        buildNanos = 0;
+        fitNanos = 0;
+        built = 0;
+        return out;
     }
 
     /** What the pool's rounds run on, for records and printouts. */
