@@ -1,10 +1,7 @@
 package org.fedmed.spark;
 
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +18,6 @@ import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
-import org.fedmed.core.SiteClient;
 import org.fedmed.core.Task;
 import org.fedmed.core.engine.FoldPlan;
 import org.fedmed.core.engine.FoldedFit;
@@ -29,8 +25,6 @@ import org.fedmed.core.engine.FoldingSitePool;
 import org.fedmed.core.engine.OutcomeSink;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.strategy.LinearFold;
-import org.fedmed.core.strategy.UpdateIntake;
-import scala.Tuple2;
 
 /**
  * A population of virtual sites trained on Apache Spark: each round's sampled sites become one Spark job. The tasks
@@ -99,41 +93,6 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         return sites.siteIds();
     }
 
-    /** A task's outcome inside a job: its index in the round's task list, and a result or a failure. */
-    private record Outcome<R>(int index, R result, SiteFailure failure) implements Serializable {
-    }
-
-    /** A task with its index in the round's list, so outcomes can be reported in task order. */
-    private record Indexed<T>(int index, T task) implements Serializable {
-    }
-
-    /** A partition's (or a region's, or a merged) fold and the outcomes of its sites. */
-    private static final class Partial implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        LinearFold fold;
-        final List<Outcome<FoldedFit>> outcomes = new ArrayList<>();
-        /** A partition's folds by region, before they are keyed ({@link Tiers#REGIONAL} only). */
-        TreeMap<String, Partial> regions;
-        /** Time spent building sites and in their fit calls, summed over the sites, and the sites built. */
-        long buildNanos;
-        long fitNanos;
-        long built;
-
-        Partial merge(Partial other) {
-            if (fold == null) {
-                fold = other.fold;
-            } else if (other.fold != null) {
-                fold.merge(other.fold);
-            }
-            outcomes.addAll(other.outcomes);
-            buildNanos += other.buildNanos;
-            fitNanos += other.fitNanos;
-            built += other.built;
-            return this;
-        }
-    }
-
     @Override
     public LinearFold fitFolded(List<FitTask> tasks, Duration deadline, FoldPlan plan, OutcomeSink<FoldedFit> sink) {
         if (tasks.isEmpty()) {
@@ -142,19 +101,19 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         ModelParameters global = tasks.getFirst().global();
         VirtualSites population = sites;
         boolean regional = tiers == Tiers.REGIONAL;
-        JavaRDD<Indexed<FitTask>> rdd = spark.parallelize(indexed(tasks), slices(tasks.size()));
-        Partial total;
+        JavaRDD<RoundTasks.Indexed<FitTask>> rdd = spark.parallelize(RoundTasks.indexed(tasks), slices(tasks.size()));
+        RoundTasks.Partial total;
         try {
             total = within(deadline, "fit round " + tasks.getFirst().round() + " (" + tasks.size() + " sites)", () -> {
                 if (!regional) {
-                    return rdd.mapPartitions(it -> List.of(trainAndFold(it, population, plan, null)).iterator())
-                            .treeReduce(Partial::merge, 2);
+                    return rdd.mapPartitions(it -> List.of(RoundTasks.trainAndFold(it, population, plan, null)).iterator())
+                            .treeReduce(RoundTasks.Partial::merge, 2);
                 }
-                return rdd.mapPartitions(it -> List.of(trainAndFold(it, population, plan, new TreeMap<>())).iterator())
-                        .flatMapToPair(SparkSitePool::byRegion)
-                        .reduceByKey(Partial::merge)
-                        .map(region -> regionalMean(region._1(), region._2(), global))
-                        .treeReduce(Partial::merge, 2);
+                return rdd.mapPartitions(it -> List.of(RoundTasks.trainAndFold(it, population, plan, new TreeMap<>())).iterator())
+                        .flatMapToPair(RoundTasks::byRegion)
+                        .reduceByKey(RoundTasks.Partial::merge)
+                        .map(region -> RoundTasks.regionalMean(region._1(), region._2(), global))
+                        .treeReduce(RoundTasks.Partial::merge, 2);
             });
         } catch (TimeoutException e) {
             failAll(tasks, SiteFailure.Kind.TIMEOUT, "no answer within the round deadline of " + deadline.toMillis()
@@ -171,67 +130,6 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         return total.fold == null ? plan.rule().newFold(global.size()) : total.fold;
     }
 
-    /**
-     * Builds and trains a partition's sites and folds their updates into a fold allocated here, in the task; with
-     * {@code regions}, one fold per region, returned one partial each through {@link #byRegion}.
-     */
-    private static Partial trainAndFold(Iterator<Indexed<FitTask>> it, VirtualSites population, FoldPlan plan,
-                                        TreeMap<String, Partial> regions) {
-        Partial flat = new Partial();
-        UpdateIntake intake = null;
-        while (it.hasNext()) {
-            Indexed<FitTask> next = it.next();
-            FitTask task = next.task();
-            if (intake == null) {
-                intake = new UpdateIntake(task.global(), task.round());
-            }
-            Partial into = regions == null ? flat
-                    : regions.computeIfAbsent(population.region(task.siteId()), r -> new Partial());
-            if (into.fold == null) {
-                into.fold = plan.rule().newFold(task.global().size());
-            }
-            try {
-                long start = System.nanoTime();
-                SiteClient site = population.site(task.siteId());
-                long trained = System.nanoTime();
-                FitResult result = site.fit(task);
-                into.buildNanos += trained - start;
-                into.fitNanos += System.nanoTime() - trained;
-                into.built++;
-                into.outcomes.add(new Outcome<>(next.index(), plan.fold(into.fold, result, intake), null));
-            } catch (Exception e) {
-                into.outcomes.add(new Outcome<>(next.index(), null,
-                        new SiteFailure(task.round(), task.siteId(), SiteFailure.Kind.ERROR, describe(e))));
-            }
-        }
-        if (regions != null) {
-            flat.regions = regions;
-        }
-        return flat;
-    }
-
-    private static Iterator<Tuple2<String, Partial>> byRegion(Partial p) {
-        List<Tuple2<String, Partial>> out = new ArrayList<>();
-        p.regions.forEach((region, partial) -> out.add(new Tuple2<>(region, partial)));
-        return out.iterator();
-    }
-
-    /** A region's partial as one aggregate of the second tier: its mean, weighted by its sites' total weight. */
-    private static Partial regionalMean(String region, Partial p, ModelParameters global) {
-        Partial top = new Partial();
-        top.outcomes.addAll(p.outcomes);
-        top.buildNanos = p.buildNanos;
-        top.fitNanos = p.fitNanos;
-        top.built = p.built;
-        top.fold = new LinearFold(global.size(), 1.0);
-        if (p.fold != null && p.fold.count() > 0 && p.fold.totalWeight() > 0) {
-            double weight = p.fold.totalWeight();
-            long count = p.fold.count();
-            top.fold.addAggregate(region, p.fold.mean(global).flat(), weight, count);
-        }
-        return top;
-    }
-
     @Override
     public void fit(List<FitTask> tasks, Duration deadline, OutcomeSink<FitResult> sink) {
         VirtualSites population = sites;
@@ -244,21 +142,16 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         runEach(tasks, deadline, "evaluate", sink, t -> population.site(t.siteId()).evaluate((EvalTask) t));
     }
 
-    /** What a task does with its site; serializable, so it travels to the executors. */
-    private interface Call<R> extends Serializable {
-        R run(Task task) throws Exception;
-    }
-
     private <T extends Task, R> void runEach(List<T> tasks, Duration deadline, String what, OutcomeSink<R> sink,
-                                             Call<R> call) {
+                                             RoundTasks.Call<R> call) {
         if (tasks.isEmpty()) {
             return;
         }
-        JavaRDD<Indexed<T>> rdd = spark.parallelize(indexed(tasks), slices(tasks.size()));
-        List<Outcome<R>> outcomes;
+        JavaRDD<RoundTasks.Indexed<T>> rdd = spark.parallelize(RoundTasks.indexed(tasks), slices(tasks.size()));
+        List<RoundTasks.Outcome<R>> outcomes;
         try {
             outcomes = within(deadline, what + " round " + tasks.getFirst().round() + " (" + tasks.size() + " sites)",
-                    () -> rdd.map(t -> run(t, call)).collect());
+                    () -> rdd.map(t -> RoundTasks.run(t, call)).collect());
         } catch (TimeoutException e) {
             failAll(tasks, SiteFailure.Kind.TIMEOUT, "no answer within the round deadline of " + deadline.toMillis()
                     + " ms (the Spark job was cancelled)", sink);
@@ -270,27 +163,18 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         report(tasks, outcomes, sink);
     }
 
-    private static <T extends Task, R> Outcome<R> run(Indexed<T> t, Call<R> call) {
-        try {
-            return new Outcome<>(t.index(), call.run(t.task()), null);
-        } catch (Exception e) {
-            Task task = t.task();
-            return new Outcome<>(t.index(), null,
-                    new SiteFailure(task.round(), task.siteId(), SiteFailure.Kind.ERROR, describe(e)));
-        }
-    }
-
     /** Reports every task's outcome in task order, exactly once; a task Spark returned nothing for is an error. */
-    private static <R> void report(List<? extends Task> tasks, List<Outcome<R>> outcomes, OutcomeSink<R> sink) {
-        List<Outcome<R>> byIndex = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
-        for (Outcome<R> o : outcomes) {
+    private static <R> void report(List<? extends Task> tasks, List<RoundTasks.Outcome<R>> outcomes,
+                                   OutcomeSink<R> sink) {
+        List<RoundTasks.Outcome<R>> byIndex = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
+        for (RoundTasks.Outcome<R> o : outcomes) {
             if (byIndex.set(o.index(), o) != null) {
                 throw new IllegalStateException("site '" + tasks.get(o.index()).siteId()
                         + "' has two outcomes in one Spark job");
             }
         }
         for (int i = 0; i < tasks.size(); i++) {
-            Outcome<R> o = byIndex.get(i);
+            RoundTasks.Outcome<R> o = byIndex.get(i);
             if (o == null) {
                 Task t = tasks.get(i);
                 sink.failure(new SiteFailure(t.round(), t.siteId(), SiteFailure.Kind.ERROR,
@@ -308,14 +192,6 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         for (Task t : tasks) {
             sink.failure(new SiteFailure(t.round(), t.siteId(), kind, reason));
         }
-    }
-
-    private static <T> List<Indexed<T>> indexed(List<T> tasks) {
-        List<Indexed<T>> out = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            out.add(new Indexed<>(i, tasks.get(i)));
-        }
-        return out;
     }
 
     /** Two partitions per core the context has, at most one per task. */
