@@ -44,8 +44,11 @@ final class PoolRuns {
                 new AggregationRule.Median(), 0);
     }
 
+    /** Evaluation in the last round only (every site evaluates then): the rounds time training. */
     static EngineConfig config(int rounds) {
-        return EngineConfig.of(StoppingRule.rounds(rounds), SEED).withInfluence(new InfluenceLimits(1.0, 2.0));
+        return new EngineConfig(StoppingRule.rounds(rounds), java.time.Duration.ofMinutes(5), rounds,
+                org.fedmed.core.metrics.ClassificationMetrics.LOG_LOSS, 3, SEED)
+                .withInfluence(new InfluenceLimits(1.0, 2.0));
     }
 
     static ModelParameters init() {

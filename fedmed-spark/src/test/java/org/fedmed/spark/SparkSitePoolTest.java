@@ -54,6 +54,7 @@ class SparkSitePoolTest {
             assertEquals(a.fitMetrics(), b.fitMetrics(), "round " + (r + 1));
             assertEquals(a.evalMetrics(), b.evalMetrics(), "round " + (r + 1));
         }
+        assertFalse(spark.rounds().getLast().evalMetrics().isEmpty(), "the control: the last round evaluated");
     }
 
     @Test
@@ -99,6 +100,46 @@ class SparkSitePoolTest {
                 + fingerprint(alone.site(alone.index(id)).test())).toList();
         assertEquals(built, inTasks);
         assertNotEquals(built.get(0), built.get(1), "the control: different sites hold different rows");
+    }
+
+    /** Sites that take {@code millis} before they train. */
+    private record SlowSites(VirtualSites inner, long millis) implements VirtualSites {
+        @Override
+        public List<String> siteIds() {
+            return inner.siteIds();
+        }
+
+        @Override
+        public org.fedmed.core.SiteClient site(String siteId) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            return inner.site(siteId);
+        }
+
+        @Override
+        public String region(String siteId) {
+            return inner.region(siteId);
+        }
+    }
+
+    @Test
+    void aRoundPastItsDeadlineIsCancelledAndEverySiteReportedAsATimeout() {
+        SlowSites sites = new SlowSites(new SyntheticSites(20, PoolRuns.SEED, 1), 20_000);
+        var config = PoolRuns.config(1).withRoundDeadline(java.time.Duration.ofSeconds(2));
+        RoundRecord round;
+        try (SparkSitePool pool = new SparkSitePool(spark, sites, Tiers.FLAT, false)) {
+            round = new org.fedmed.core.engine.RoundEngine(PoolRuns.fedAvg(20), pool, config, null)
+                    .run(PoolRuns.init()).rounds().getFirst();
+        }
+        assertFalse(round.completed());
+        assertEquals(20, round.failures().stream().filter(f -> f.kind() == SiteFailure.Kind.TIMEOUT
+                && f.reason().contains("round deadline of 2000 ms")).count(), round.failures().toString());
+        assertEquals(List.of(1, 2), spark.parallelize(List.of(1, 2), 2).collect(),
+                "the context runs jobs after the cancelled one");
     }
 
     @Test
