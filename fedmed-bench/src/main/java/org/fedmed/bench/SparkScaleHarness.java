@@ -41,7 +41,6 @@ import org.fedmed.ml.DenseSpec;
 import org.fedmed.spark.PopulationSites;
 import org.fedmed.spark.SparkContexts;
 import org.fedmed.spark.SparkSitePool;
-import org.fedmed.spark.Tiers;
 
 /**
  * The Spark pool's scale figures, measured in one run on {@code local[2]} and written to a Markdown file:
@@ -211,7 +210,7 @@ public final class SparkScaleHarness {
     }
 
     private static Measured runOnSpark(JavaSparkContext spark, PopulationSites sites, int k, int rounds) {
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, Tiers.FLAT, false)) {
+        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
             return run(strategy(k, evaluated(sites)), pool, sites, rounds);
         }
     }

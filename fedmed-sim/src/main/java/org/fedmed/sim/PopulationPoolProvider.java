@@ -17,11 +17,10 @@ public interface PopulationPoolProvider {
     SimulationEngine engine();
 
     /**
-     * A pool over {@code population} on {@code choice}'s master.
-     *
-     * @param regional whether rounds aggregate in two tiers, by the population's regions
+     * A pool over {@code population} on {@code choice}'s master. Rounds whose strategy aggregates by region (two
+     * tiers) are folded by the population's regions.
      */
-    SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model, boolean regional);
+    SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model);
 
     /**
      * The provider of {@code engine}.

@@ -42,7 +42,7 @@ final class RoundTasks {
         private static final long serialVersionUID = 1L;
         LinearFold fold;
         final List<Outcome<FoldedFit>> outcomes = new ArrayList<>();
-        /** A partition's folds by region, before they are keyed ({@link Tiers#REGIONAL} only). */
+        /** A partition's folds by region, before they are keyed (rounds folded by region only). */
         TreeMap<String, Partial> regions;
         /** Time spent building sites and in their fit calls, summed over the sites, and the sites built. */
         long buildNanos;
@@ -123,12 +123,7 @@ final class RoundTasks {
         top.buildNanos = p.buildNanos;
         top.fitNanos = p.fitNanos;
         top.built = p.built;
-        top.fold = new LinearFold(global.size(), 1.0);
-        if (p.fold != null && p.fold.count() > 0 && p.fold.totalWeight() > 0) {
-            double weight = p.fold.totalWeight();
-            long count = p.fold.count();
-            top.fold.addAggregate(region, p.fold.mean(global).flat(), weight, count);
-        }
+        top.fold = p.fold == null ? new LinearFold(global.size(), 1.0) : LinearFold.regional(region, p.fold, global);
         return top;
     }
 

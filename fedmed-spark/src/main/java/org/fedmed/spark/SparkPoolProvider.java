@@ -16,11 +16,11 @@ public final class SparkPoolProvider implements PopulationPoolProvider {
     }
 
     @Override
-    public SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model, boolean regional) {
+    public SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model) {
         if (choice.engine() != SimulationEngine.SPARK) {
             throw new IllegalArgumentException("the Spark provider runs --engine spark, not " + choice.describe());
         }
         return new SparkSitePool(SparkContexts.open(choice.master(), "fedmed simulate"),
-                PopulationSites.of(population, model), regional ? Tiers.REGIONAL : Tiers.FLAT, true);
+                PopulationSites.of(population, model), true);
     }
 }

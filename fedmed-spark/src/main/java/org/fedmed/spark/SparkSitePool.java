@@ -32,8 +32,9 @@ import org.fedmed.core.strategy.LinearFold;
  * them with their own site client (the same {@code TrainingSiteClient} and {@code Trainer} an in-process pool runs,
  * with the same fit config and per-site seed, since the round engine makes the tasks) and, when the round's
  * aggregator allows it, folds their updates into a {@link LinearFold} allocated inside the task. The partials combine
- * with {@code treeReduce} ({@link Tiers#FLAT}) or, for {@link Tiers#REGIONAL}, by region with {@code reduceByKey}
- * and then the regional means with {@code treeReduce}; the driver receives one partial of O(P) values and one small
+ * with {@code treeReduce}, or, for a round that folds {@linkplain org.fedmed.core.strategy.FoldRule#byRegion() by
+ * region}, by the population's regions with {@code reduceByKey} first, each region's fold then becoming its regional
+ * mean ({@link LinearFold#regional}), and those with {@code treeReduce}; the driver receives one partial of O(P) values and one small
  * outcome per site (its claimed count, metrics, or why it failed), never an update.
  *
  * <p>Guarantees:
@@ -58,7 +59,6 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
 
     private final JavaSparkContext spark;
     private final VirtualSites sites;
-    private final Tiers tiers;
     private final boolean ownsContext;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fedmed-spark-round");
@@ -74,17 +74,15 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
     /**
      * @param spark       the context the rounds run in
      * @param sites       the population
-     * @param tiers       flat or regional aggregation
      * @param ownsContext whether {@link #close()} stops {@code spark}
      */
-    public SparkSitePool(JavaSparkContext spark, VirtualSites sites, Tiers tiers, boolean ownsContext) {
-        if (spark == null || sites == null || tiers == null) {
-            throw new IllegalArgumentException("a Spark pool needs a context, a population and tiers, got " + spark
-                    + ", " + sites + ", " + tiers);
+    public SparkSitePool(JavaSparkContext spark, VirtualSites sites, boolean ownsContext) {
+        if (spark == null || sites == null) {
+            throw new IllegalArgumentException("a Spark pool needs a context and a population, got " + spark + ", "
+                    + sites);
         }
         this.spark = spark;
         this.sites = sites;
-        this.tiers = tiers;
         this.ownsContext = ownsContext;
     }
 
@@ -100,7 +98,7 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         }
         ModelParameters global = tasks.getFirst().global();
         VirtualSites population = sites;
-        boolean regional = tiers == Tiers.REGIONAL;
+        boolean regional = plan.rule().byRegion();
         JavaRDD<RoundTasks.Indexed<FitTask>> rdd = spark.parallelize(RoundTasks.indexed(tasks), slices(tasks.size()));
         RoundTasks.Partial total;
         try {

@@ -38,6 +38,45 @@ final class PoolRuns {
                 new FitConfig(1, 8, 0.1, false, 0), 1.0);
     }
 
+    /**
+     * {@code flat} aggregating in two tiers, by region: its aggregator with a fold rule {@linkplain
+     * org.fedmed.core.strategy.FoldRule#inRegions() by region}, which a folding pool honours.
+     */
+    static Strategy byRegion(Strategy flat) {
+        return new org.fedmed.core.strategy.ForwardingStrategy(flat) {
+            @Override
+            public org.fedmed.core.strategy.Aggregator newAggregator(org.fedmed.core.strategy.RoundContext c) {
+                org.fedmed.core.strategy.Aggregator inner = flat.newAggregator(c);
+                return new org.fedmed.core.strategy.Aggregator() {
+                    @Override
+                    public void accept(FitResult update) throws org.fedmed.core.strategy.UpdateRejectedException {
+                        throw new IllegalStateException("a by-region test round must be folded");
+                    }
+
+                    @Override
+                    public int accepted() {
+                        return inner.accepted();
+                    }
+
+                    @Override
+                    public ModelParameters result() {
+                        return inner.result();
+                    }
+
+                    @Override
+                    public java.util.Optional<org.fedmed.core.strategy.FoldRule> foldRule() {
+                        return inner.foldRule().map(org.fedmed.core.strategy.FoldRule::inRegions);
+                    }
+
+                    @Override
+                    public void acceptFolded(org.fedmed.core.strategy.LinearFold partial) {
+                        inner.acceptFolded(partial);
+                    }
+                };
+            }
+        };
+    }
+
     static Strategy median(int perRound) {
         return new FederatedAveraging("median", SiteWeighting.SAMPLE_COUNT, SiteSelection.count(perRound, 1),
                 new FitConfig(1, 8, 0.1, false, 0), ServerOptimizerSettings.sgd(1.0), 0,
@@ -96,7 +135,8 @@ final class PoolRuns {
                 }
             });
         }
-        try (InProcessSitePool pool = new InProcessSitePool(lazy, 2); LocalFoldingPool folding = new LocalFoldingPool(pool)) {
+        try (InProcessSitePool pool = new InProcessSitePool(lazy, 2);
+             LocalFoldingPool folding = new LocalFoldingPool(pool, sites::region)) {
             return run(strategy, folding, rounds, sites);
         }
     }

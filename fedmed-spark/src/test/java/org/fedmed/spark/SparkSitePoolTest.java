@@ -31,9 +31,8 @@ class SparkSitePoolTest {
         }
     }
 
-    private static RunResult onSpark(org.fedmed.core.strategy.Strategy strategy, VirtualSites sites, Tiers tiers,
-                                     int rounds) {
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, tiers, false)) {
+    private static RunResult onSpark(org.fedmed.core.strategy.Strategy strategy, VirtualSites sites, int rounds) {
+        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
             return PoolRuns.run(strategy, pool, rounds);
         }
     }
@@ -41,7 +40,7 @@ class SparkSitePoolTest {
     @Test
     void sparkAndInProcessPoolsGiveTheSameModelBitForBitOnAThousandSitesOverFiveRounds() {
         PopulationSites sites = PoolRuns.wearable(1000, 7);
-        RunResult spark = onSpark(PoolRuns.fedAvg(120), sites, Tiers.FLAT, 5);
+        RunResult spark = onSpark(PoolRuns.fedAvg(120), sites, 5);
         RunResult local = PoolRuns.inProcess(PoolRuns.fedAvg(120), sites, 5);
         assertArrayEquals(local.finalModel().flat(), spark.finalModel().flat());
         assertFalse(Arrays.equals(PoolRuns.init(sites).flat(), spark.finalModel().flat()),
@@ -60,17 +59,19 @@ class SparkSitePoolTest {
     @Test
     void regionalAggregationEqualsFlatWithinFloatRounding() {
         PopulationSites sites = PoolRuns.wearable(300, 5);
-        float[] flat = onSpark(PoolRuns.fedAvg(60), sites, Tiers.FLAT, 2).finalModel().flat();
-        float[] regional = onSpark(PoolRuns.fedAvg(60), sites, Tiers.REGIONAL, 2).finalModel().flat();
+        float[] flat = onSpark(PoolRuns.fedAvg(60), sites, 2).finalModel().flat();
+        float[] regional = onSpark(PoolRuns.byRegion(PoolRuns.fedAvg(60)), sites, 2).finalModel().flat();
         for (int i = 0; i < flat.length; i++) {
             assertEquals(flat[i], regional[i], 4 * Math.ulp(Math.max(Math.abs(flat[i]), 1f)), "coordinate " + i);
         }
+        float[] inProcess = PoolRuns.inProcess(PoolRuns.byRegion(PoolRuns.fedAvg(60)), sites, 2).finalModel().flat();
+        assertArrayEquals(inProcess, regional, "by key on Spark and by region in process: the same folds");
     }
 
     @Test
     void aRobustRuleShipsItsUpdatesAndStillAgreesWithTheInProcessPool() {
         SyntheticSites sites = new SyntheticSites(200, PoolRuns.SEED, 3);
-        RunResult spark = onSpark(PoolRuns.median(40), sites, Tiers.FLAT, 2);
+        RunResult spark = onSpark(PoolRuns.median(40), sites, 2);
         RunResult local = PoolRuns.inProcess(PoolRuns.median(40), sites, 2);
         assertArrayEquals(local.finalModel().flat(), spark.finalModel().flat());
     }
@@ -80,7 +81,7 @@ class SparkSitePoolTest {
         SyntheticSites all = new SyntheticSites(50, PoolRuns.SEED, 2);
         List<String> ids = all.siteIds();
         SyntheticSites sites = new SyntheticSites(50, PoolRuns.SEED, 2, Set.of(ids.get(3)));
-        RoundRecord round = onSpark(PoolRuns.fedAvg(50), sites, Tiers.FLAT, 1).rounds().getFirst();
+        RoundRecord round = onSpark(PoolRuns.fedAvg(50), sites, 1).rounds().getFirst();
         assertTrue(round.completed());
         assertEquals(49, round.succeeded().size());
         SiteFailure f = round.failures().getFirst();
@@ -131,7 +132,7 @@ class SparkSitePoolTest {
         SlowSites sites = new SlowSites(new SyntheticSites(20, PoolRuns.SEED, 1), 20_000);
         var config = PoolRuns.config(1).withRoundDeadline(java.time.Duration.ofSeconds(2));
         RoundRecord round;
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, Tiers.FLAT, false)) {
+        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
             round = new org.fedmed.core.engine.RoundEngine(PoolRuns.fedAvg(20), pool, config, null)
                     .run(PoolRuns.init()).rounds().getFirst();
         }

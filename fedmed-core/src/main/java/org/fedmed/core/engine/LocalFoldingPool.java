@@ -13,18 +13,28 @@ import org.fedmed.core.strategy.UpdateIntake;
 /**
  * Any site pool, folding its rounds' updates as they arrive with {@link FoldPlan#fold}: the in-process counterpart of
  * a Spark pool. Because a {@link LinearFold} is exact, a round run through this pool gives the same model, bit for
- * bit, as the same round folded across Spark tasks. Everything else (site listing, evaluation, traffic, cutting
- * over-selected rounds through {@link #fit}) is the wrapped pool's.
+ * bit, as the same round folded across Spark tasks; a rule {@linkplain org.fedmed.core.strategy.FoldRule#byRegion()
+ * by region} folds each region apart and combines the regions with {@link LinearFold#regional}, as the Spark pool
+ * does by key. Everything else (site listing, evaluation, traffic, cutting over-selected rounds through
+ * {@link #fit}) is the wrapped pool's.
  */
 public final class LocalFoldingPool implements FoldingSitePool, AutoCloseable {
 
     private final SitePool inner;
+    private final java.util.function.Function<String, String> regionOf;
 
+    /** A pool that folds flat rounds only (a rule by region is refused). */
     public LocalFoldingPool(SitePool inner) {
+        this(inner, null);
+    }
+
+    /** @param regionOf the region id of a site id, for rounds folded by region; null folds flat rounds only */
+    public LocalFoldingPool(SitePool inner, java.util.function.Function<String, String> regionOf) {
         if (inner == null) {
             throw new IllegalArgumentException("a folding pool wraps a site pool, got null");
         }
         this.inner = inner;
+        this.regionOf = regionOf;
     }
 
     @Override
@@ -34,11 +44,18 @@ public final class LocalFoldingPool implements FoldingSitePool, AutoCloseable {
         }
         FitTask first = tasks.getFirst();
         UpdateIntake intake = new UpdateIntake(first.global(), first.round());
-        LinearFold fold = plan.rule().newFold(first.global().size());
+        boolean byRegion = plan.rule().byRegion();
+        if (byRegion && regionOf == null) {
+            throw new IllegalStateException("the round folds by region, but this pool was given no site regions");
+        }
+        LinearFold flat = plan.rule().newFold(first.global().size());
+        java.util.TreeMap<String, LinearFold> regions = new java.util.TreeMap<>();
         inner.fit(tasks, deadline, new OutcomeSink<>() {
             @Override
             public void success(FitResult result) {
-                sink.success(plan.fold(fold, result, intake));
+                LinearFold into = byRegion ? regions.computeIfAbsent(regionOf.apply(result.siteId()),
+                        r -> plan.rule().newFold(first.global().size())) : flat;
+                sink.success(plan.fold(into, result, intake));
             }
 
             @Override
@@ -46,7 +63,12 @@ public final class LocalFoldingPool implements FoldingSitePool, AutoCloseable {
                 sink.failure(failure);
             }
         });
-        return fold;
+        if (!byRegion) {
+            return flat;
+        }
+        LinearFold round = new LinearFold(first.global().size(), 1.0);
+        regions.forEach((region, fold) -> round.merge(LinearFold.regional(region, fold, first.global())));
+        return round;
     }
 
     @Override

@@ -12,10 +12,16 @@ import org.fedmed.core.FitResult;
  * quality weighting, under any server optimizer (FedAvgM, FedAdam, FedYogi, FedAdagrad step after the mean) and
  * any share cap. Serializable, so it travels to a Spark task with the round's tasks.
  *
+ * <p>A rule {@link #byRegion() by region} asks for two tiers: each region's sites are folded apart, each region's
+ * fold becomes its regional mean weighted by its total weight ({@link LinearFold#regional}), and the regional
+ * aggregates are folded into the round's; the share cap does not apply then (a bound over the whole round cannot be
+ * applied region by region).
+ *
  * @param weighting the weight a_k of each update
  * @param maxShare  the largest share of the round's weight one site may hold, in (0, 1]; 1 caps nothing
+ * @param byRegion  whether the round folds in two tiers, by the sites' regions
  */
-public record FoldRule(SiteWeighting weighting, double maxShare) implements Serializable {
+public record FoldRule(SiteWeighting weighting, double maxShare, boolean byRegion) implements Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -27,6 +33,20 @@ public record FoldRule(SiteWeighting weighting, double maxShare) implements Seri
         if (!(maxShare > 0 && maxShare <= 1)) {
             throw new IllegalArgumentException("max_site_weight_share must be in (0, 1], got " + maxShare);
         }
+        if (byRegion && maxShare < 1) {
+            throw new IllegalArgumentException("a fold by region cannot bound a site's share of the round"
+                    + " (max_site_weight_share " + maxShare + "); set it to 1 or fold flat");
+        }
+    }
+
+    /** A flat fold. */
+    public FoldRule(SiteWeighting weighting, double maxShare) {
+        this(weighting, maxShare, false);
+    }
+
+    /** This rule, folding in two tiers by region. */
+    public FoldRule inRegions() {
+        return new FoldRule(weighting, maxShare, true);
     }
 
     /** An empty fold for updates of {@code size} values: allocate it where the sites' updates are (in the task). */

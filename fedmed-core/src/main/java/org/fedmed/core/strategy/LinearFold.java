@@ -112,6 +112,24 @@ public final class LinearFold implements Serializable {
         count += sites - 1;
     }
 
+    /**
+     * The second-tier aggregate of one region: a fold (without a cap) holding {@code region}'s mean, rounded to float
+     * as a regional relay would send it, with the region's total weight, counting its sites. Folding the regions'
+     * aggregates together gives the two-tier mean; the same regional folds give the same result bit for bit wherever
+     * this runs. {@code fold} is spent; a region with no positive weight gives an empty aggregate counting its sites.
+     */
+    public static LinearFold regional(String region, LinearFold fold, ModelParameters global) {
+        LinearFold top = new LinearFold(global.size(), 1.0);
+        if (fold.totalWeight() > 0) {
+            double weight = fold.totalWeight();
+            long sites = fold.count();
+            top.addAggregate(region, fold.mean(global).flat(), weight, sites);
+        } else {
+            top.count = fold.count();
+        }
+        return top;
+    }
+
     /** Merges {@code other} into this fold; {@code other} is not used afterwards. */
     public LinearFold merge(LinearFold other) {
         if (other.size != size || other.maxShare != maxShare) {

@@ -160,4 +160,40 @@ class LinearFoldTest {
                 .isEmpty());
         assertTrue(new org.fedmed.core.strategy.robust.AggregationRule.Median().newAggregator(g, 1).foldRule().isEmpty());
     }
+
+    @Test
+    void regionalAggregatesFoldedTogetherGiveTheFlatMeanToFloatRoundingInAnyOrder() {
+        List<Update> us = updates(90, 6, 17);
+        ModelParameters g = global(6);
+        float[] flat = fold(us, 1.0).mean(g).flat();
+        LinearFold twoTier = new LinearFold(6, 1.0);
+        LinearFold reversed = new LinearFold(6, 1.0);
+        List<LinearFold> regions = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            regions.add(LinearFold.regional("r" + r, fold(us.subList(30 * r, 30 * r + 30), 1.0), g));
+        }
+        for (int r = 0; r < 3; r++) {
+            twoTier.merge(regions.get(r));
+        }
+        List<LinearFold> again = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            again.add(LinearFold.regional("r" + r, fold(us.subList(30 * r, 30 * r + 30), 1.0), g));
+        }
+        for (int r = 2; r >= 0; r--) {
+            reversed.merge(again.get(r));
+        }
+        assertEquals(90, twoTier.count());
+        float[] a = twoTier.mean(g).flat();
+        assertArrayEquals(a, reversed.mean(g).flat(), "the regions' order does not matter");
+        for (int i = 0; i < 6; i++) {
+            assertEquals(flat[i], a[i], 4 * Math.ulp(Math.max(1f, Math.abs(flat[i]))), "coordinate " + i);
+        }
+    }
+
+    @Test
+    void aFoldByRegionRefusesAShareCap() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FoldRule(SiteWeighting.SAMPLE_COUNT, 0.5).inRegions());
+        assertTrue(e.getMessage().contains("max_site_weight_share 0.5"), e.getMessage());
+    }
 }
