@@ -57,7 +57,8 @@ import org.fedmed.spark.SparkSitePool;
  * The harness starts no process: the context's threads stop with it, in a finally block.
  *
  * <p>Usage: {@code java -Xmx2g -cp <bench classes and dependencies> org.fedmed.bench.SparkScaleHarness [OUT.md]
- * [--quick]}; {@code --quick} runs a tenth of every figure, for a check that it works.
+ * [--quick] [--only headline|heap|overhead]}; {@code --quick} runs a tenth of every figure, for a check that it
+ * works; {@code --only} runs one of the three.
  */
 public final class SparkScaleHarness {
 
@@ -69,6 +70,11 @@ public final class SparkScaleHarness {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 && !args[0].startsWith("--") ? args[0] : "spark-scale.md");
         boolean quick = List.of(args).contains("--quick");
+        int only = List.of(args).indexOf("--only");
+        String part = only >= 0 && only + 1 < args.length ? args[only + 1] : "all";
+        if (!List.of("all", "headline", "heap", "overhead").contains(part)) {
+            throw new IllegalArgumentException("--only takes headline, heap or overhead, got '" + part + "'");
+        }
         int scale = quick ? 10 : 1;
         List<String> lines = new ArrayList<>();
         lines.add("Spark scale harness, " + java.time.Instant.now() + ", JDK " + System.getProperty("java.version")
@@ -77,51 +83,62 @@ public final class SparkScaleHarness {
         try (JavaSparkContext spark = SparkContexts.open(SparkContexts.local(2), "fedmed-scale")) {
             // warm-up: JIT, Spark's first job, the population's first sites
             runOnSpark(spark, population(10_000), 1000 / scale, 3);
-
-            lines.add("");
-            lines.add("### Headline: 10^6 devices, " + 1000 / scale + " per round, " + 100 / scale
-                    + " rounds, local[2]");
-            lines.add("");
-            Measured headline = runOnSpark(spark, population(1_000_000), 1000 / scale, 100 / scale);
-            lines.add("| wall time | mean round | fastest round | slowest round | driver live heap (max) |");
-            lines.add("|---|---|---|---|---|");
-            lines.add(String.format(Locale.ROOT, "| %.1f s | %.0f ms | %d ms | %d ms | %.0f MiB |",
-                    headline.wallMillis / 1000.0, headline.meanRoundMillis(), headline.fastest(), headline.slowest(),
-                    headline.maxLiveHeapMib));
-            print(lines);
-
-            lines.add("");
-            lines.add("### Driver heap against population size (" + 1000 / scale + " per round, " + 20 / scale
-                    + " rounds)");
-            lines.add("");
-            lines.add("| population | mean round | driver live heap (max after GC) |");
-            lines.add("|---|---|---|");
-            for (int size : new int[] {10_000, 100_000, 1_000_000}) {
-                Measured m = runOnSpark(spark, population(size), 1000 / scale, Math.max(2, 20 / scale));
-                lines.add(String.format(Locale.ROOT, "| %,d | %.0f ms | %.0f MiB |", size, m.meanRoundMillis(),
-                        m.maxLiveHeapMib));
-                print(lines);
+            if (part.equals("all") || part.equals("headline")) {
+                headline(spark, scale, lines);
             }
-
-            lines.add("");
-            lines.add("### Per-round overhead of the Spark pool (population 10^5, 8 rounds after 2 warm-up rounds)");
-            lines.add("");
-            lines.add("| sampled | in-process round | Spark round | Spark overhead per round |");
-            lines.add("|---|---|---|---|");
-            PopulationSites sites = population(100_000);
-            int rounds = Math.max(2, 8 / scale);
-            for (int sampled : new int[] {100, 1000, 10_000}) {
-                int k = Math.max(10, sampled / scale);
-                Measured local = runInProcess(sites, k, rounds + 2);
-                Measured onSpark = runOnSpark(spark, sites, k, rounds + 2);
-                double l = local.meanRoundMillis(2);
-                double s = onSpark.meanRoundMillis(2);
-                lines.add(String.format(Locale.ROOT, "| %,d | %.0f ms | %.0f ms | %+.0f ms |", k, l, s, s - l));
-                print(lines);
+            if (part.equals("all") || part.equals("heap")) {
+                heap(spark, scale, lines);
+            }
+            if (part.equals("all") || part.equals("overhead")) {
+                overhead(spark, scale, lines);
             }
         }
         Files.write(out, lines);
         System.out.println("figures written to " + out.toAbsolutePath());
+    }
+
+    private static void headline(JavaSparkContext spark, int scale, List<String> lines) {
+        lines.add("");
+        lines.add("### Headline: 10^6 devices, " + 1000 / scale + " per round, " + 100 / scale + " rounds, local[2]");
+        lines.add("");
+        Measured m = runOnSpark(spark, population(1_000_000), 1000 / scale, 100 / scale);
+        lines.add("| wall time | mean round | fastest round | slowest round | driver live heap (max) |");
+        lines.add("|---|---|---|---|---|");
+        lines.add(String.format(Locale.ROOT, "| %.1f s | %.0f ms | %d ms | %d ms | %.0f MiB |", m.wallMillis / 1000.0,
+                m.meanRoundMillis(), m.fastest(), m.slowest(), m.maxLiveHeapMib));
+        print(lines);
+    }
+
+    private static void heap(JavaSparkContext spark, int scale, List<String> lines) {
+        lines.add("");
+        lines.add("### Driver heap against population size (" + 1000 / scale + " per round, " + 20 / scale
+                + " rounds)");
+        lines.add("");
+        lines.add("| population | mean round | driver live heap (max after GC) |");
+        lines.add("|---|---|---|");
+        for (int size : new int[] {10_000, 100_000, 1_000_000}) {
+            Measured m = runOnSpark(spark, population(size), 1000 / scale, Math.max(2, 20 / scale));
+            lines.add(String.format(Locale.ROOT, "| %,d | %.0f ms | %.0f MiB |", size, m.meanRoundMillis(),
+                    m.maxLiveHeapMib));
+            print(lines);
+        }
+    }
+
+    private static void overhead(JavaSparkContext spark, int scale, List<String> lines) {
+        lines.add("");
+        lines.add("### Per-round overhead of the Spark pool (population 10^5, 8 rounds after 2 warm-up rounds)");
+        lines.add("");
+        lines.add("| sampled | in-process round | Spark round | Spark overhead per round |");
+        lines.add("|---|---|---|---|");
+        PopulationSites sites = population(100_000);
+        int rounds = Math.max(2, 8 / scale);
+        for (int sampled : new int[] {100, 1000, 10_000}) {
+            int k = Math.max(10, sampled / scale);
+            double l = runInProcess(sites, k, rounds + 2).meanRoundMillis(2);
+            double s = runOnSpark(spark, sites, k, rounds + 2).meanRoundMillis(2);
+            lines.add(String.format(Locale.ROOT, "| %,d | %.0f ms | %.0f ms | %+.0f ms |", k, l, s, s - l));
+            print(lines);
+        }
     }
 
     private static void print(List<String> lines) {
