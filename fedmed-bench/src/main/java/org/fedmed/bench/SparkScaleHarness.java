@@ -76,6 +76,7 @@ public final class SparkScaleHarness {
             throw new IllegalArgumentException("--only takes headline, heap or overhead, got '" + part + "'");
         }
         int scale = quick ? 10 : 1;
+        String startLoad = loadAverage();
         List<String> lines = new ArrayList<>();
         lines.add("Spark scale harness, " + java.time.Instant.now() + ", JDK " + System.getProperty("java.version")
                 + ", " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
@@ -93,6 +94,8 @@ public final class SparkScaleHarness {
                 overhead(spark, scale, lines);
             }
         }
+        lines.add("");
+        lines.add("Load average (1, 5, 15 min) at the start: " + startLoad + "; at the end: " + loadAverage());
         Files.write(out, lines);
         System.out.println("figures written to " + out.toAbsolutePath());
     }
@@ -138,6 +141,16 @@ public final class SparkScaleHarness {
             double s = runOnSpark(spark, sites, k, rounds + 2).meanRoundMillis(2);
             lines.add(String.format(Locale.ROOT, "| %,d | %.0f ms | %.0f ms | %+.0f ms |", k, l, s, s - l));
             print(lines);
+        }
+    }
+
+    /** The machine's load average, from /proc/loadavg where there is one: the machine may be shared. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 
