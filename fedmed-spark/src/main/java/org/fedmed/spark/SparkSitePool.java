@@ -59,6 +59,7 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
 
     private final JavaSparkContext spark;
     private final VirtualSites sites;
+    private final List<String> evaluationSites;
     private final boolean ownsContext;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fedmed-spark-round");
@@ -77,18 +78,35 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
      * @param ownsContext whether {@link #close()} stops {@code spark}
      */
     public SparkSitePool(JavaSparkContext spark, VirtualSites sites, boolean ownsContext) {
-        if (spark == null || sites == null) {
-            throw new IllegalArgumentException("a Spark pool needs a context and a population, got " + spark + ", "
-                    + sites);
+        this(spark, sites, List.of(), ownsContext);
+    }
+
+    /**
+     * As the three-argument form, evaluating the global model on {@code evaluationSites} (ids of the population)
+     * after each round instead of on every site: a population of a million is evaluated on a fixed sample.
+     *
+     * @param evaluationSites the sites evaluated; empty for all
+     */
+    public SparkSitePool(JavaSparkContext spark, VirtualSites sites, List<String> evaluationSites,
+                         boolean ownsContext) {
+        if (spark == null || sites == null || evaluationSites == null) {
+            throw new IllegalArgumentException("a Spark pool needs a context, a population and its evaluation sites,"
+                    + " got " + spark + ", " + sites + ", " + evaluationSites);
         }
         this.spark = spark;
         this.sites = sites;
+        this.evaluationSites = List.copyOf(evaluationSites);
         this.ownsContext = ownsContext;
     }
 
     @Override
     public List<String> availableSites() {
         return sites.siteIds();
+    }
+
+    /** The sites the global model is evaluated on after a round: the sample given, or every site. */
+    public List<String> evaluationSites() {
+        return evaluationSites.isEmpty() ? availableSites() : evaluationSites;
     }
 
     @Override
