@@ -1,5 +1,6 @@
 package org.fedmed.sim;
 
+import java.util.List;
 import java.util.ServiceLoader;
 import org.fedmed.core.engine.SitePool;
 import org.fedmed.data.population.PopulationSpec;
@@ -17,10 +18,11 @@ public interface PopulationPoolProvider {
     SimulationEngine engine();
 
     /**
-     * A pool over {@code population} on {@code choice}'s master. Rounds whose strategy aggregates by region (two
-     * tiers) are folded by the population's regions.
+     * A pool over {@code population} on {@code choice}'s master, evaluating the global model on
+     * {@code evaluationSites} (ids of the population). Rounds whose strategy aggregates by region (two tiers) are
+     * folded by the population's regions.
      */
-    SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model);
+    SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model, List<String> evaluationSites);
 
     /**
      * The provider of {@code engine}.

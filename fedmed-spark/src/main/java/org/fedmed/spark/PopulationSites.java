@@ -1,7 +1,6 @@
 package org.fedmed.spark;
 
 import java.io.Serial;
-import java.util.AbstractList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fedmed.core.SiteClient;
@@ -63,20 +62,10 @@ public record PopulationSites(PopulationSpec population, String modelSpec) imple
                 });
     }
 
+    /** The population's sorted view of its ids, which a round samples without listing. */
     @Override
     public List<String> siteIds() {
-        int size = (int) population.size();
-        return new AbstractList<>() {
-            @Override
-            public String get(int index) {
-                return opened().siteId(index);
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
+        return opened().siteIds();
     }
 
     /** Site {@code siteId}'s rows, built now from the seed. */

@@ -29,7 +29,10 @@ final class RoundTasks {
     }
 
     /** A task's outcome inside a job: its index in the round's task list, and a result or a failure. */
-    record Outcome<R>(int index, R result, SiteFailure failure) implements Serializable {
+    record Outcome<R>(int index, R result, SiteFailure failure, long nanos) implements Serializable {
+        Outcome(int index, R result, SiteFailure failure) {
+            this(index, result, failure, 0);
+        }
     }
 
     /** A task with its index in the round's list, so outcomes can be reported in task order. */
@@ -133,8 +136,10 @@ final class RoundTasks {
     }
 
     static <T extends Task, R> Outcome<R> run(Indexed<T> t, Call<R> call) {
+        long start = System.nanoTime();
         try {
-            return new Outcome<>(t.index(), call.run(t.task()), null);
+            R result = call.run(t.task());
+            return new Outcome<>(t.index(), result, null, System.nanoTime() - start);
         } catch (Exception e) {
             Task task = t.task();
             return new Outcome<>(t.index(), null,

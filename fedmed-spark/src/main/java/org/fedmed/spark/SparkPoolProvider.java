@@ -16,11 +16,12 @@ public final class SparkPoolProvider implements PopulationPoolProvider {
     }
 
     @Override
-    public SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model) {
+    public SitePool open(EngineChoice choice, PopulationSpec population, ModelSpec model,
+                         java.util.List<String> evaluationSites) {
         if (choice.engine() != SimulationEngine.SPARK) {
             throw new IllegalArgumentException("the Spark provider runs --engine spark, not " + choice.describe());
         }
         return new SparkSitePool(SparkContexts.open(choice.master(), "fedmed simulate"),
-                PopulationSites.of(population, model), true);
+                PopulationSites.of(population, model), evaluationSites, true);
     }
 }

@@ -24,6 +24,7 @@ import org.fedmed.core.engine.FoldedFit;
 import org.fedmed.core.engine.FoldingSitePool;
 import org.fedmed.core.engine.OutcomeSink;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.engine.SiteTimes;
 import org.fedmed.core.strategy.LinearFold;
 
 /**
@@ -67,9 +68,10 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         return t;
     });
     private final AtomicLong jobs = new AtomicLong();
-    /** Summed over the sites of folded rounds since the last {@link #takeBuildAndFitNanos()}. */
+    /** Summed over sites since the last {@link #takeTimes()}. */
     private long buildNanos;
     private long fitNanos;
+    private long evaluateNanos;
     private long built;
 
     /**
@@ -105,6 +107,7 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
     }
 
     /** The sites the global model is evaluated on after a round: the sample given, or every site. */
+    @Override
     public List<String> evaluationSites() {
         return evaluationSites.isEmpty() ? availableSites() : evaluationSites;
     }
@@ -175,6 +178,9 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
         } catch (RuntimeException e) {
             failAll(tasks, SiteFailure.Kind.ERROR, "the Spark job failed: " + describe(e), sink);
             return;
+        }
+        for (RoundTasks.Outcome<R> o : outcomes) {
+            evaluateNanos += o.nanos();
         }
         report(tasks, outcomes, sink);
     }
@@ -260,15 +266,18 @@ public final class SparkSitePool implements FoldingSitePool, AutoCloseable {
     }
 
     /**
-     * The time the tasks of folded rounds spent building sites and in their fit calls since the previous call, each
-     * summed over sites (so over executor threads), and how many sites were built; then counts afresh.
+     * The time the tasks spent building sites and in their fit calls (folded rounds) and in site calls (shipped
+     * fits and evaluations, counted as evaluate time) since the previous call, each summed over sites (so over
+     * executor threads), and how many sites folded rounds built; then counts afresh.
      */
-    public long[] takeBuildAndFitNanos() {
-        long[] out = {buildNanos, fitNanos, built};
+    @Override
+    public SiteTimes takeTimes() {
+        SiteTimes t = new SiteTimes(buildNanos, fitNanos, evaluateNanos, built);
         buildNanos = 0;
         fitNanos = 0;
+        evaluateNanos = 0;
         built = 0;
-        return out;
+        return t;
     }
 
     /** What the pool's rounds run on, for records and printouts. */

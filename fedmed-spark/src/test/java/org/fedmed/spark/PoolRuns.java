@@ -33,48 +33,9 @@ final class PoolRuns {
     private PoolRuns() {
     }
 
-    static Strategy fedAvg(int perRound) {
+    static FederatedAveraging fedAvg(int perRound) {
         return new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.count(perRound, 1),
                 new FitConfig(1, 8, 0.1, false, 0), 1.0);
-    }
-
-    /**
-     * {@code flat} aggregating in two tiers, by region: its aggregator with a fold rule {@linkplain
-     * org.fedmed.core.strategy.FoldRule#inRegions() by region}, which a folding pool honours.
-     */
-    static Strategy byRegion(Strategy flat) {
-        return new org.fedmed.core.strategy.ForwardingStrategy(flat) {
-            @Override
-            public org.fedmed.core.strategy.Aggregator newAggregator(org.fedmed.core.strategy.RoundContext c) {
-                org.fedmed.core.strategy.Aggregator inner = flat.newAggregator(c);
-                return new org.fedmed.core.strategy.Aggregator() {
-                    @Override
-                    public void accept(FitResult update) throws org.fedmed.core.strategy.UpdateRejectedException {
-                        throw new IllegalStateException("a by-region test round must be folded");
-                    }
-
-                    @Override
-                    public int accepted() {
-                        return inner.accepted();
-                    }
-
-                    @Override
-                    public ModelParameters result() {
-                        return inner.result();
-                    }
-
-                    @Override
-                    public java.util.Optional<org.fedmed.core.strategy.FoldRule> foldRule() {
-                        return inner.foldRule().map(org.fedmed.core.strategy.FoldRule::inRegions);
-                    }
-
-                    @Override
-                    public void acceptFolded(org.fedmed.core.strategy.LinearFold partial) {
-                        inner.acceptFolded(partial);
-                    }
-                };
-            }
-        };
     }
 
     static Strategy median(int perRound) {
@@ -114,30 +75,38 @@ final class PoolRuns {
                 .withRegions(regions, org.fedmed.data.population.RegionRule.STRIDE), org.fedmed.ml.DenseSpec.logistic());
     }
 
-    /** The in-process pool over the same population, each site built when it is asked to work, folding its rounds. */
-    static RunResult inProcess(Strategy strategy, VirtualSites sites, int rounds) {
-        List<SiteClient> lazy = new ArrayList<>();
-        for (String id : sites.siteIds()) {
-            lazy.add(new SiteClient() {
-                @Override
-                public String siteId() {
-                    return id;
-                }
-
-                @Override
-                public FitResult fit(FitTask task) throws Exception {
-                    return sites.site(id).fit(task);
-                }
-
-                @Override
-                public EvalResult evaluate(EvalTask task) throws Exception {
-                    return sites.site(id).evaluate(task);
-                }
-            });
+    /** A fixed evaluation sample of the population: every 20th site. */
+    static List<String> evaluated(VirtualSites sites) {
+        List<String> ids = sites.siteIds();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 20) {
+            out.add(ids.get(i));
         }
-        try (InProcessSitePool pool = new InProcessSitePool(lazy, 2);
-             LocalFoldingPool folding = new LocalFoldingPool(pool, sites::region)) {
+        return out;
+    }
+
+    /** The in-process lazy pool over the same population, each site built when a task names it. */
+    static InProcessSitePool lazy(VirtualSites sites) {
+        return InProcessSitePool.lazy((org.fedmed.core.strategy.SortedSiteIds) sites.siteIds(), evaluated(sites),
+                sites::site, 0, 2);
+    }
+
+    /** The in-process lazy pool over the same population, folding its rounds as the Spark pool does. */
+    static RunResult inProcess(Strategy strategy, VirtualSites sites, int rounds) {
+        try (InProcessSitePool pool = lazy(sites); LocalFoldingPool folding = new LocalFoldingPool(pool, sites::region)) {
             return run(strategy, folding, rounds, sites);
         }
+    }
+
+    /** The in-process lazy pool, not folding: the round engine streams each update into the aggregator. */
+    static RunResult streamed(Strategy strategy, VirtualSites sites, int rounds) {
+        try (InProcessSitePool pool = lazy(sites)) {
+            return run(strategy, pool, rounds, sites);
+        }
+    }
+
+    /** The Spark pool over the population, evaluating the same sample as {@link #lazy}. */
+    static SparkSitePool spark(org.apache.spark.api.java.JavaSparkContext spark, VirtualSites sites) {
+        return new SparkSitePool(spark, sites, evaluated(sites), false);
     }
 }

@@ -32,7 +32,7 @@ class SparkSitePoolTest {
     }
 
     private static RunResult onSpark(org.fedmed.core.strategy.Strategy strategy, VirtualSites sites, int rounds) {
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
+        try (SparkSitePool pool = PoolRuns.spark(spark, sites)) {
             return PoolRuns.run(strategy, pool, rounds);
         }
     }
@@ -57,15 +57,20 @@ class SparkSitePoolTest {
     }
 
     @Test
-    void regionalAggregationEqualsFlatWithinFloatRounding() {
+    void byRegionSparkFoldsByKeyAsTheInProcessPoolFoldsAndBothMatchTheRegionalAggregatorAndFlatToFloatRounding() {
         PopulationSites sites = PoolRuns.wearable(300, 5);
         float[] flat = onSpark(PoolRuns.fedAvg(60), sites, 2).finalModel().flat();
-        float[] regional = onSpark(PoolRuns.byRegion(PoolRuns.fedAvg(60)), sites, 2).finalModel().flat();
+        float[] byKey = onSpark(PoolRuns.fedAvg(60).withRegions(sites::region), sites, 2).finalModel().flat();
+        float[] folded = PoolRuns.inProcess(PoolRuns.fedAvg(60).withRegions(sites::region), sites, 2).finalModel()
+                .flat();
+        float[] streamed = PoolRuns.streamed(PoolRuns.fedAvg(60).withRegions(sites::region), sites, 2).finalModel()
+                .flat();
+        assertArrayEquals(folded, byKey, "by key on Spark and by region in process: the same folds");
         for (int i = 0; i < flat.length; i++) {
-            assertEquals(flat[i], regional[i], 4 * Math.ulp(Math.max(Math.abs(flat[i]), 1f)), "coordinate " + i);
+            float tolerance = 8 * Math.ulp(Math.max(Math.abs(flat[i]), 1f));
+            assertEquals(flat[i], byKey[i], tolerance, "flat, coordinate " + i);
+            assertEquals(streamed[i], byKey[i], tolerance, "the in-process RegionalAggregator, coordinate " + i);
         }
-        float[] inProcess = PoolRuns.inProcess(PoolRuns.byRegion(PoolRuns.fedAvg(60)), sites, 2).finalModel().flat();
-        assertArrayEquals(inProcess, regional, "by key on Spark and by region in process: the same folds");
     }
 
     @Test
@@ -132,7 +137,7 @@ class SparkSitePoolTest {
         SlowSites sites = new SlowSites(new SyntheticSites(20, PoolRuns.SEED, 1), 20_000);
         var config = PoolRuns.config(1).withRoundDeadline(java.time.Duration.ofSeconds(2));
         RoundRecord round;
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
+        try (SparkSitePool pool = PoolRuns.spark(spark, sites)) {
             round = new org.fedmed.core.engine.RoundEngine(PoolRuns.fedAvg(20), pool, config, null)
                     .run(PoolRuns.init()).rounds().getFirst();
         }

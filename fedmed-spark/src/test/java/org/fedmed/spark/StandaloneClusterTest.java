@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class StandaloneClusterTest {
 
     private static float[] run(JavaSparkContext spark, SyntheticSites sites) {
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
+        try (SparkSitePool pool = PoolRuns.spark(spark, sites)) {
             RunResult r = PoolRuns.run(PoolRuns.fedAvg(80), pool, 3);
             assertEquals(3, r.rounds().size());
             return r.finalModel().flat();

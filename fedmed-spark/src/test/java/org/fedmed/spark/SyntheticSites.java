@@ -1,6 +1,5 @@
 package org.fedmed.spark;
 
-import java.util.AbstractList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -35,17 +34,14 @@ record SyntheticSites(int size, long seed, int regions, Set<String> failing) imp
 
     @Override
     public List<String> siteIds() {
-        return new AbstractList<>() {
-            @Override
-            public String get(int i) {
-                return id(i);
+        return org.fedmed.core.strategy.SortedSiteIds.computed(size, SyntheticSites::id, id -> {
+            try {
+                int i = index(id);
+                return id.equals(id(i)) && i < size ? i : -1;
+            } catch (RuntimeException e) {
+                return -1;
             }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
+        });
     }
 
     static String id(int i) {

@@ -97,6 +97,16 @@ public final class LocalFoldingPool implements FoldingSitePool, AutoCloseable {
     }
 
     @Override
+    public SiteTimes takeTimes() {
+        return inner.takeTimes();
+    }
+
+    @Override
+    public List<String> evaluationSites() {
+        return inner.evaluationSites();
+    }
+
+    @Override
     public void close() {
         if (inner instanceof AutoCloseable c) {
             try {

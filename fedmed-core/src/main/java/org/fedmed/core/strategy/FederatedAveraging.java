@@ -192,7 +192,8 @@ public final class FederatedAveraging implements Strategy {
             }
             UpdateIntake intake = UpdateIntake.of(c);
             Aggregator regional = new RegionalAggregator(regions,
-                    () -> new WeightedMeanAggregator(intake, weighting::weight, 1.0, 1.0), weighting::weight, c.global());
+                    () -> new WeightedMeanAggregator(intake, weighting::weight, 1.0, 1.0), weighting, c.global(),
+                    Double.isInfinite(intake.maxUpdateNorm()));
             if (normBound != null) {
                 regional = new FilteredAggregator(regional, c.global(), c.round(), List.of(normBound), List.of());
             }
