@@ -9,14 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.fedmed.core.EvalResult;
-import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
-import org.fedmed.core.FitResult;
-import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Seeds;
-import org.fedmed.core.SiteClient;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.LocalFoldingPool;
@@ -28,9 +23,7 @@ import org.fedmed.core.engine.SitePool;
 import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.strategy.FederatedAveraging;
-import org.fedmed.core.strategy.ForwardingStrategy;
 import org.fedmed.core.strategy.InfluenceLimits;
-import org.fedmed.core.strategy.RoundContext;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.core.strategy.Strategy;
@@ -53,7 +46,7 @@ import org.fedmed.spark.SparkSitePool;
  *       1000 and 10,000 sampled sites of a 10^5 population: mean round time over 8 rounds after 2 warm-up rounds.</li>
  * </ol>
  * Evaluation runs on a fixed sample of 200 sites in the last round only, so the rounds time training and
- * aggregation. Local mode runs the executors in the driver JVM, so "driver heap" includes the tasks' working set.
+ * aggregation. The in-process pool is {@code simulate}'s lazy population pool, folding as the Spark pool does. Local mode runs the executors in the driver JVM, so "driver heap" includes the tasks' working set.
  * The harness starts no process: the context's threads stop with it, in a finally block.
  *
  * <p>Usage: {@code java -Xmx2g -cp <bench classes and dependencies> org.fedmed.bench.SparkScaleHarness [OUT.md]
@@ -163,16 +156,10 @@ public final class SparkScaleHarness {
                 .withRegions(10, RegionRule.STRIDE), DenseSpec.logistic());
     }
 
-    /** FedAvg sampling {@code k} sites a round, evaluating a fixed sample of 200 sites. */
-    private static Strategy strategy(int k, List<String> evaluated) {
-        Strategy fedavg = new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.count(k, 1),
+    /** FedAvg sampling {@code k} sites a round (the pools evaluate their fixed sample of 200 sites). */
+    private static Strategy strategy(int k) {
+        return new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.count(k, 1),
                 new FitConfig(1, 32, 0.1, false, 0), 1.0);
-        return new ForwardingStrategy(fedavg) {
-            @Override
-            public List<EvalTask> configureEvaluate(RoundContext c) {
-                return evaluated.stream().map(s -> new EvalTask(c.round(), s, c.global())).toList();
-            }
-        };
     }
 
     private static EngineConfig config(int rounds) {
@@ -240,35 +227,16 @@ public final class SparkScaleHarness {
     }
 
     private static Measured runOnSpark(JavaSparkContext spark, PopulationSites sites, int k, int rounds) {
-        try (SparkSitePool pool = new SparkSitePool(spark, sites, false)) {
-            return run(strategy(k, evaluated(sites)), pool, sites, rounds);
+        try (SparkSitePool pool = new SparkSitePool(spark, sites, evaluated(sites), false)) {
+            return run(strategy(k), pool, sites, rounds);
         }
     }
 
-    /** The in-process pool over the same population, each site built when it is asked to work; it folds too. */
+    /** The in-process lazy pool over the same population (what simulate runs), folding its rounds as Spark does. */
     private static Measured runInProcess(PopulationSites sites, int k, int rounds) {
-        List<SiteClient> lazy = new ArrayList<>();
-        for (String id : sites.siteIds()) {
-            lazy.add(new SiteClient() {
-                @Override
-                public String siteId() {
-                    return id;
-                }
-
-                @Override
-                public FitResult fit(FitTask task) throws Exception {
-                    return sites.site(id).fit(task);
-                }
-
-                @Override
-                public EvalResult evaluate(EvalTask task) throws Exception {
-                    return sites.site(id).evaluate(task);
-                }
-            });
-        }
-        try (InProcessSitePool pool = new InProcessSitePool(lazy, 2);
-             LocalFoldingPool folding = new LocalFoldingPool(pool)) {
-            return run(strategy(k, evaluated(sites)), folding, sites, rounds);
+        try (InProcessSitePool pool = InProcessSitePool.lazy(sites.opened().siteIds(), evaluated(sites), sites::site, 0,
+                2); LocalFoldingPool folding = new LocalFoldingPool(pool, sites::region)) {
+            return run(strategy(k), folding, sites, rounds);
         }
     }
 }
