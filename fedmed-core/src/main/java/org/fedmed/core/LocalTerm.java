@@ -14,7 +14,7 @@ import java.util.List;
  * codec, a site's allow-list) switch over this sealed type, so they do not compile until they do. A term whose
  * meaning changes gets a new version, never a silent reinterpretation of the old one.
  */
-public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers,
+public sealed interface LocalTerm extends java.io.Serializable permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers,
         LocalTerm.ControlVariates {
 
     /** The term's name on the wire and in messages, e.g. {@code proximal}. */
