@@ -209,6 +209,11 @@ public final class ServerProcess {
                     }
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
+                    if (plan.setup().privacy() != null) {
+                        PrivacyPrinter privacy = new PrivacyPrinter(out, plan.setup().privacy());
+                        privacy.started(start.firstRound());
+                        listeners = both(listeners, privacy);
+                    }
                     if (tracking != null) {
                         tracker = org.fedmed.server.track.RunTracker.open(tracking);
                         listeners = RunListener.all(listeners, tracker.listener(config.run() + "-" + start.runId(),

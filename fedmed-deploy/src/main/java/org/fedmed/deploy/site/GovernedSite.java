@@ -86,6 +86,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private volatile Evaluated lastEvaluated;
     private final SiteFiles files;
     private final SiteRunState runState;
+    private final UpdateNoiseSettings updateNoise;
 
     /**
      * Where a site keeps its files for a run, beside its audit log.
@@ -165,6 +166,21 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      */
     public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
                         SiteFiles files, SiteStateFile.Contents saved) {
+        this(siteId, policy, dpSgd, ledger, files, saved, UpdateNoiseSettings.DEFAULT);
+    }
+
+    /**
+     * As {@link #GovernedSite(String, AllowListPolicy, DpSgdSettings, PrivacyLedger, SiteFiles,
+     * SiteStateFile.Contents)}, adding DP-FedAvg's noise to its updates on request within {@code updateNoise}'s
+     * bounds, drawn from its source.
+     */
+    public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
+                        SiteFiles files, SiteStateFile.Contents saved, UpdateNoiseSettings updateNoise) {
+        if (updateNoise == null) {
+            throw new IllegalArgumentException("site '" + siteId + "': update noise settings are required"
+                    + " (UpdateNoiseSettings.DEFAULT for none)");
+        }
+        this.updateNoise = updateNoise;
         if (siteId == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
@@ -240,6 +256,12 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             if (stateProblem.isPresent()) {
                 return PolicyDecision.refuse(stateProblem.get());
             }
+            if (offer.kind() == TaskKind.FIT) {
+                Optional<String> noise = updateNoise.refusal(offer.fitConfig());
+                if (noise.isPresent()) {
+                    return PolicyDecision.refuse(noise.get());
+                }
+            }
             if (offer.kind() == TaskKind.FIT && offer.fitConfig().terms().stream()
                     .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.ControlVariates)) {
                 String term = "the fit asks for local term '" + org.fedmed.core.LocalTerm.ControlVariates.NAME
@@ -279,7 +301,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         LocalModel local = localModel(spec);
         DpSgdSiteClient dp = local.dp();
         if (dp == null) {
-            FitResult result = local.plain().fit(task);
+            FitResult result = withUpdateNoise(task, local.plain().fit(task));
             runState.save(spec, local.plain(), task.round());
             return result;
         }
@@ -296,8 +318,30 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             LOG.log(Level.INFO, () -> String.format(Locale.ROOT,
                     "site '%s': epsilon spent %.4g (delta %s) after round %d", siteId(), spent.epsilon(),
                     spent.delta(), task.round()));
+            return withUpdateNoise(task, result);
+        }
+    }
+
+    /**
+     * The update as it leaves the site: clipped and noised as the fit's {@link org.fedmed.core.LocalTerm.UpdateNoise}
+     * asks (the review checked it against the site's bounds), or unchanged for a fit without the term. An update
+     * that cannot be clipped fails the fit, so nothing un-noised is sent.
+     */
+    private FitResult withUpdateNoise(FitTask task, FitResult result) {
+        Optional<org.fedmed.core.LocalTerm.UpdateNoise> term = UpdateNoiseSettings.asked(task.config());
+        if (term.isEmpty()) {
             return result;
         }
+        FitResult out = result;
+        try {
+            for (org.fedmed.core.filter.UpdateFilter f : updateNoise.filters(term.get(), siteId)) {
+                out = f.apply(out, task.global());
+            }
+        } catch (org.fedmed.core.strategy.UpdateRejectedException e) {
+            throw new IllegalStateException("site '" + siteId + "' cannot add the noise task '" + task.taskId()
+                    + "' asks for (" + term.get().describe() + ") to its update, and sends none: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class SiteProcess implements AutoCloseable {
         GovernedSite.SiteFiles files = GovernedSite.SiteFiles.beside(config.auditLog());
         java.util.Optional<SiteStateFile.Contents> saved = SiteStateFile.readIfPresent(files.state());
         GovernedSite site = new GovernedSite(kit.site(), config.policy(), config.dpSgd(), ledger, files,
-                saved.orElse(null));
+                saved.orElse(null), config.updateNoise());
         java.nio.file.Path preprocessing = SitePreprocessingFile.beside(config.auditLog());
         java.util.function.Consumer<LocalData> prepared = data -> {
             data.site().warnings().forEach(w -> out.println("warning: " + w));
@@ -128,6 +128,7 @@ public final class SiteProcess implements AutoCloseable {
                 config.allow().maxParameters(), config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
+        out.printf("update noise: %s%n", config.updateNoise().describe());
         if (ledger != null) {
             out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
                     site.epsilonSpent().orElse(0.0));
