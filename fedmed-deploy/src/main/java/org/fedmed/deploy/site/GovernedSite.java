@@ -45,6 +45,13 @@ import org.fedmed.transport.site.TaskPolicy;
  * spent epsilon at INFO. With a {@link PrivacyLedger} the account survives restarts; without one a new process
  * starts from zero.
  *
+ * <p>A fit that carries DP-FedAvg's {@link org.fedmed.core.LocalTerm.UpdateNoise} ({@code dp.noise: local} or
+ * {@code distributed}) is reviewed against the site's {@link UpdateNoiseSettings} (refused below its least noise
+ * multiplier or above its largest clip norm, and a fit without the term refused when the site requires it); after
+ * training the update is clipped and noised with the site's own randomness before it leaves, with any DP-SGD too.
+ * The site keeps the last noised update, so a resumed server that asks for its unrecorded round again gets the
+ * same release rather than a second noise draw of it.
+ *
  * <p>A fit that carries a personalization (FedPer's personal layers or Ditto's lambda, within the allow-list's caps)
  * makes the spec's {@link TrainingSiteClient} keep a personal model, which never leaves the site and whose metrics
  * its evaluations report under {@code personal_} names. It lives in this object for the run, across reconnects and a
@@ -87,6 +94,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private final SiteFiles files;
     private final SiteRunState runState;
     private final UpdateNoiseSettings updateNoise;
+    private volatile Noised lastNoised;
 
     /**
      * Where a site keeps its files for a run, beside its audit log.
@@ -115,6 +123,19 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      */
     private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global, float[] tuned,
                              org.fedmed.core.FitConfig fineTune) {
+    }
+
+    /**
+     * The last update the site sent with DP-FedAvg noise: for the task of that run, from that global model with those
+     * settings. A fit asked again for the same (a resumed server runs its last unrecorded round again) gets this very
+     * release, never a second noise draw of the same round.
+     */
+    private record Noised(String run, String taskId, float[] global, org.fedmed.core.FitConfig config,
+                          FitResult result) {
+        boolean repeats(String run, FitTask task) {
+            return this.run.equals(run) && taskId.equals(task.taskId()) && config.equals(task.config())
+                    && java.util.Arrays.equals(global, task.global().flat());
+        }
     }
 
     /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
@@ -325,12 +346,21 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     /**
      * The update as it leaves the site: clipped and noised as the fit's {@link org.fedmed.core.LocalTerm.UpdateNoise}
      * asks (the review checked it against the site's bounds), or unchanged for a fit without the term. An update
-     * that cannot be clipped fails the fit, so nothing un-noised is sent.
+     * that cannot be clipped fails the fit, so nothing un-noised is sent. The same task of the same run from the same
+     * global model with the same settings, asked again, gets the update sent the first time: re-sending one release
+     * costs no privacy, a second noise draw of the round would.
      */
     private FitResult withUpdateNoise(FitTask task, FitResult result) {
         Optional<org.fedmed.core.LocalTerm.UpdateNoise> term = UpdateNoiseSettings.asked(task.config());
         if (term.isEmpty()) {
             return result;
+        }
+        String run = runState.run();
+        Noised last = lastNoised;
+        if (last != null && last.repeats(run, task)) {
+            LOG.log(Level.INFO, () -> "site '" + siteId + "': task '" + task.taskId() + "' of run '" + run
+                    + "' asked again from the same global model; sending the noised update it sent before");
+            return last.result();
         }
         FitResult out = result;
         try {
@@ -341,6 +371,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             throw new IllegalStateException("site '" + siteId + "' cannot add the noise task '" + task.taskId()
                     + "' asks for (" + term.get().describe() + ") to its update, and sends none: " + e.getMessage(), e);
         }
+        lastNoised = new Noised(run, task.taskId(), task.global().copyFlat(), task.config(), out);
         return out;
     }
 
