@@ -209,16 +209,17 @@ public final class ServerProcess {
                     }
                     RunListener listeners = both(persisting, new RoundPrinter(out, plan.objective(),
                             config.training().rounds()));
-                    if (plan.setup().privacy() != null) {
-                        PrivacyPrinter privacy = new PrivacyPrinter(out, plan.setup().privacy());
-                        privacy.started(start.firstRound());
-                        listeners = both(listeners, privacy);
-                    }
                     if (tracking != null) {
                         tracker = org.fedmed.server.track.RunTracker.open(tracking);
                         listeners = RunListener.all(listeners, tracker.listener(config.run() + "-" + start.runId(),
                                 java.util.Map.of("run", config.run(), "federation", kit.federation(),
                                         "strategy", plan.strategy().name(), "model", plan.specLabel())));
+                    }
+                    if (plan.setup().privacy() != null) {
+                        PrivacyPrinter privacy = new PrivacyPrinter(out, plan.setup().privacy(), tracker,
+                                config.run() + "-" + start.runId());
+                        privacy.started(start.firstRound());
+                        listeners = both(listeners, privacy);
                     }
                     RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
                     engine = rounds;
