@@ -19,8 +19,8 @@ import org.fedmed.transport.tls.MutualTls;
 /**
  * The site process behind {@code fedmed site}: it loads the site's own data, dials the federation server with the
  * site's startup kit (sites dial out; nothing dials in), and answers only the tasks its allow-list approves,
- * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD. It
- * reports its dataset definition's fingerprint when it joins, and answers the statistics exchange before round 1
+ * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD, and
+ * it adds the DP-FedAvg noise a fit asks for within its {@code privacy.update_noise} bounds. It reports its dataset definition's fingerprint when it joins, and answers the statistics exchange before round 1
  * ({@link SiteStatisticsResponder}), from which it builds its preprocessing. It
  * serves until it is stopped, redialing with backoff whenever the connection drops (each dial on a fresh channel,
  * so it is back within {@link SiteSettings#reconnectBound()} of the server listening again); it ends when the server
