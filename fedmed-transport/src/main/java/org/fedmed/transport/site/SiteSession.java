@@ -15,18 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.EvalResult;
-import org.fedmed.core.EvalTask;
-import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitResult;
-import org.fedmed.core.FitTask;
-import org.fedmed.core.ModelParameters;
-import org.fedmed.core.ParameterLayout;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.proto.Chunk;
-import org.fedmed.transport.proto.ColumnDefinition;
-import org.fedmed.transport.proto.DefinitionFingerprint;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.FederationGrpc;
 import org.fedmed.transport.proto.Heartbeat;
@@ -40,13 +33,11 @@ import org.fedmed.transport.proto.TaskFailed;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskRefused;
 import org.fedmed.transport.wire.ChunkException;
-import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.FlowControlledSender;
-import org.fedmed.transport.wire.Layouts;
-import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.ModelChunker;
 import org.fedmed.transport.wire.Transfer;
 import org.fedmed.transport.wire.UnknownLocalTermException;
+import org.fedmed.transport.wire.WireCodec;
 
 /**
  * One stream of a {@link SiteConnection}, from Hello until it ends. It turns tasks into offers for the site's
@@ -95,12 +86,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities());
         DefinitionReport d = settings.definition();
         if (d != null) {
-            DefinitionFingerprint.Builder f = DefinitionFingerprint.newBuilder().setSha256(d.sha256());
-            for (int i = 0; i < d.columnNames().size(); i++) {
-                f.addColumns(ColumnDefinition.newBuilder().setName(d.columnNames().get(i))
-                        .setDescription(d.descriptions().get(i)));
-            }
-            hello.setDefinition(f);
+            hello.setDefinition(WireCodec.toWire(d));
         }
         out.send(SiteMessage.newBuilder().setHello(hello).build());
     }
@@ -175,7 +161,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     private void onTask(TaskHeader h) {
         TaskOffer offer;
         try {
-            offer = offerOf(h);
+            offer = WireCodec.offer(h, settings.limits().maxModelBytes());
         } catch (UnknownLocalTermException e) {
             refuse(h, e.getMessage());
             return;
@@ -210,41 +196,6 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         }
     }
 
-    private TaskOffer offerOf(TaskHeader h) {
-        TaskKind kind = switch (h.getKind()) {
-            case FIT -> TaskKind.FIT;
-            case EVALUATE -> TaskKind.EVALUATE;
-            default -> throw new IllegalArgumentException("unknown task kind " + h.getKind());
-        };
-        if (kind == TaskKind.FIT && h.getRound() < 1) {
-            throw new IllegalArgumentException("fit round must be >= 1, got " + h.getRound());
-        }
-        ParameterLayout layout = Layouts.fromWire(h.getLayout());
-        if (kind == TaskKind.EVALUATE && h.getAuxiliaryCount() > 0) {
-            throw new IllegalArgumentException("an evaluation names auxiliary vectors " + h.getAuxiliaryList());
-        }
-        String auxiliary = AuxiliaryPayload.problem(h.getAuxiliaryList());
-        if (auxiliary != null) {
-            throw new IllegalArgumentException("the task " + auxiliary);
-        }
-        long needed = AuxiliaryPayload.bytes(layout, h.getAuxiliaryCount());
-        if (h.getPayloadBytes() != needed) {
-            throw new IllegalArgumentException("declares " + Long.toUnsignedString(h.getPayloadBytes())
-                    + " payload bytes but its layout" + (h.getAuxiliaryCount() == 0 ? ""
-                    : " and auxiliary vectors " + h.getAuxiliaryList()) + " need " + needed);
-        }
-        if (needed > settings.limits().maxModelBytes()) {
-            throw new IllegalArgumentException("model of " + needed + " bytes exceeds this site's max_model_bytes "
-                    + settings.limits().maxModelBytes());
-        }
-        FitConfig fit = null;
-        if (kind == TaskKind.FIT || h.hasFit()) {
-            fit = FitSettingsCodec.fromWire(h.getFit());
-        }
-        return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun());
-    }
-
     private void refuse(TaskHeader h, String reason) {
         LOG.log(System.Logger.Level.INFO, "site ''{0}'' refused task ''{1}'': {2}", settings.siteId(), h.getTaskId(), reason);
         out.send(SiteMessage.newBuilder().setTaskRefused(TaskRefused.newBuilder().setTaskId(h.getTaskId())
@@ -256,11 +207,12 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     }
 
     private AuditEntry entry(TaskHeader h, AuditEntry.Event event, String reason) {
-        TaskKind kind = switch (h.getKind()) {
-            case FIT -> TaskKind.FIT;
-            case EVALUATE -> TaskKind.EVALUATE;
-            default -> null;
-        };
+        TaskKind kind;
+        try {
+            kind = WireCodec.fromWire(h.getKind());
+        } catch (IllegalArgumentException e) {
+            kind = null;
+        }
         return new AuditEntry(Instant.now(), settings.siteId(), h.getTaskId(), kind, h.getRound(), event, reason, 0, 0,
                 List.of());
     }
@@ -391,30 +343,21 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         TaskOffer offer = run.offer();
         try {
             float[] payload = run.assembler().target();
-            ModelParameters global = AuxiliaryPayload.model(offer.layout(), payload);
             if (offer.kind() == TaskKind.FIT) {
-                FitResult r = connection.client().fit(new FitTask(offer.round(), settings.siteId(), global,
-                        offer.fitConfig(), AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary())));
+                FitResult r = connection.client().fit(WireCodec.fitTask(offer, settings.siteId(), payload));
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");
                 }
-                send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
-                        .setNumExamples(r.numExamples()).setQuality(r.quality()).putAllMetrics(r.trainMetrics())
-                        .setIsDelta(r.isDelta()).setLayout(Layouts.toWire(r.parameters().layout()))
-                        .addAllAuxiliary(r.auxiliary().keySet())
-                        .setPayloadBytes(AuxiliaryPayload.bytes(r.parameters().layout(), r.auxiliary().size())),
-                        AuxiliaryPayload.join(r.parameters(), r.auxiliary()),
+                send(run, WireCodec.resultHeader(r, offer.taskId(), offer.round()), WireCodec.payload(r),
                         List.copyOf(r.trainMetrics().keySet()));
             } else {
-                EvalResult r = connection.client().evaluate(new EvalTask(offer.round(), settings.siteId(), global,
-                        offer.fitConfig()));
+                EvalResult r = connection.client().evaluate(WireCodec.evalTask(offer, settings.siteId(), payload));
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");
                 }
-                send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.EVALUATE)
-                        .setNumExamples(r.numExamples()).putAllMetrics(r.metrics()), new float[0],
+                send(run, WireCodec.resultHeader(r, offer.taskId(), offer.round()), new float[0],
                         List.copyOf(r.metrics().keySet()));
             }
         } catch (InterruptedException e) {
@@ -432,12 +375,11 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         }
     }
 
-    private void send(TaskRun run, ResultHeader.Builder header, float[] parameters, List<String> metricKeys) {
+    private void send(TaskRun run, ResultHeader h, float[] parameters, List<String> metricKeys) {
         if (run.isFinished()) {
             return;
         }
         TaskOffer offer = run.offer();
-        ResultHeader h = header.setTaskId(offer.taskId()).setRound(offer.round()).build();
         long headerBytes = h.getSerializedSize();
         out.send(new Transfer<>(offer.taskId(), SiteMessage.newBuilder().setResult(h).build(),
                 new ModelChunker(offer.taskId(), parameters, chunkBytes),
