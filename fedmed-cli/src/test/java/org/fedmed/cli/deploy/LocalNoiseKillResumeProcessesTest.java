@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fedmed.server.checkpoint.SafetensorsReader;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its noise itself, seeded (through its {@code privacy.update_noise.seed}) from the stream {@code simulate} gives it.
  * The server is killed (SIGKILL) in the middle of the run and restarted with {@code --resume}: it continues the
  * privacy account from the checkpoint, and its run ends with the final model, bit for bit, and the epsilon, exactly,
- * that {@code fedmed simulate} reaches with the same config and seed without any interruption.
+ * that {@code fedmed simulate} reaches with the same config and seed without any interruption; the tracked
+ * {@code privacy/epsilon} of every round is the simulation's too.
  */
 @Timeout(400)
 class LocalNoiseKillResumeProcessesTest {
@@ -116,6 +119,21 @@ class LocalNoiseKillResumeProcessesTest {
             assertArrayEquals(sim.federated().finalModel().flat(), deployed,
                     "final model after a kill and resume, bit for bit as an uninterrupted simulation");
         }
+
+        // both server processes tracked privacy/epsilon; every round's value is the simulation's
+        Map<Integer, Double> tracked = new TreeMap<>();
+        for (String line : Files.readAllLines(fed.store().toAbsolutePath().resolveSibling("tracking")
+                .resolve("metrics.csv"))) {
+            String[] f = line.split(",");
+            if (f[0].equals(run + "-1") && f[2].isEmpty() && f[3].equals("privacy/epsilon")) {
+                tracked.put(Integer.parseInt(f[1]), Double.parseDouble(f[4]));
+            }
+        }
+        Map<Integer, Double> simulated = new TreeMap<>();
+        privacy.rounds().forEach(r -> simulated.put(r.round(), r.epsilon()));
+        // the kill may land between recording round k in the store and tracking it
+        tracked.putIfAbsent(resumedAfter, simulated.get(resumedAfter));
+        assertEquals(simulated, tracked, "privacy/epsilon tracked after every round, before and after the resume");
     }
 
     private static int recorded(Federation fed, String run) {
