@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -22,7 +20,8 @@ import org.fedmed.core.Task;
  * Sites living in this JVM, for simulation. Each task runs on its own virtual thread, and a semaphore bounds
  * how many train at once (by default the number of cores), so many sites share the machine fairly.
  * Outcomes are reported in task order, which makes aggregation, and so the whole run, reproducible bit for bit
- * (unless a round over-selects: which sites make the cut then depends on how fast they train).
+ * (unless a round over-selects: which sites make the cut then depends on how fast they train). The deadline, the
+ * order and the cut of stragglers are the shared {@link DeliveryLoop}'s, as in a deployment's pool.
  */
 public final class InProcessSitePool implements SitePool, AutoCloseable {
 
@@ -64,40 +63,37 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     @Override
     public void fit(List<FitTask> tasks, Duration deadline, int enough, OutcomeSink<FitResult> sink) {
         OverSelection.closesEarly(enough, tasks.size());
-        dispatch(tasks, deadline, enough, sink, (c, t) -> c.fit((FitTask) t));
+        dispatch(tasks, deadline, enough, sink, FitResult.class, (c, t) -> c.fit((FitTask) t));
     }
 
     @Override
     public void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink) {
-        dispatch(tasks, deadline, tasks.size(), sink, (c, t) -> c.evaluate((EvalTask) t));
+        dispatch(tasks, deadline, tasks.size(), sink, EvalResult.class, (c, t) -> c.evaluate((EvalTask) t));
     }
 
     private interface Call<R> {
         R run(SiteClient client, Task task) throws Exception;
     }
 
-    /** A task that finished on its worker thread: its result, or what it threw. */
-    private record Finished(int index, Object result, Throwable error) {
-    }
-
-    /** A task's decided outcome: a result to hand on, or a failure. */
-    private record Decided(Object result, SiteFailure failure) {
-    }
+    private static final Runnable NOTHING_HELD = () -> { };
 
     private <R> void dispatch(List<? extends Task> tasks, Duration deadline, int enough, OutcomeSink<R> sink,
-                              Call<R> call) {
-        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+                              Class<R> type, Call<R> call) {
+        long start = System.nanoTime();
         int n = tasks.size();
-        LinkedBlockingQueue<Finished> arrivals = new LinkedBlockingQueue<>();
-        List<Future<?>> futures = new ArrayList<>();
-        Decided[] decided = new Decided[n];
-        int open = 0;
+        DeliveryLoop<R> loop = new DeliveryLoop<>(type, tasks);
+        // Unknown sites first, so that their failures are ahead of every result in the loop's queue.
+        for (int i = 0; i < n; i++) {
+            if (!sites.containsKey(tasks.get(i).siteId())) {
+                loop.failed(i, loop.failure(i, SiteFailure.Kind.ERROR, "unknown site"));
+            }
+        }
+        List<Future<?>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Task task = tasks.get(i);
             SiteClient client = sites.get(task.siteId());
             if (client == null) {
                 futures.add(null);
-                decided[i] = new Decided(null, failure(task, SiteFailure.Kind.ERROR, "unknown site"));
                 continue;
             }
             int index = i;
@@ -105,80 +101,34 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
                 try {
                     permits.acquire();
                     try {
-                        arrivals.add(new Finished(index, call.run(client, task), null));
+                        loop.delivered(index, call.run(client, task), NOTHING_HELD);
                     } finally {
                         permits.release();
                     }
                 } catch (Throwable t) {
-                    arrivals.add(new Finished(index, null, t));
+                    loop.failed(index, loop.failure(index, SiteFailure.Kind.ERROR, describe(t)));
                 }
             }));
-            open++;
         }
-        int next = 0;
-        int succeeded = 0;
-        try {
-            next = report(decided, next, sink);
-            while (open > 0) {
-                Finished f = arrivals.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (f == null) {
-                    cutOpen(tasks, futures, decided,
-                            "no answer within the round deadline of " + deadline.toMillis() + " ms");
-                    break;
-                }
-                open--;
-                if (f.error() == null) {
-                    succeeded++;
-                    decided[f.index()] = new Decided(f.result(), null);
-                } else {
-                    decided[f.index()] = new Decided(null,
-                            failure(tasks.get(f.index()), SiteFailure.Kind.ERROR, describe(f.error())));
-                }
-                if (succeeded >= enough && open > 0) {
-                    cutOpen(tasks, futures, decided, OverSelection.cutReason(enough));
-                    break;
-                }
-                next = report(decided, next, sink);
+        loop.run(start, deadline, enough, DeliveryOrder.TASK_ORDER, sink, new DeliveryLoop.Tasks() {
+            @Override
+            public boolean cut(int index, DeliveryLoop.Cut why, String reason) {
+                stop(futures.get(index));
+                return true;
             }
-            report(decided, next, sink);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for site results", e);
-        } finally {
-            for (int i = 0; i < n; i++) {
-                if (decided[i] == null) {
-                    futures.get(i).cancel(true);
-                }
+
+            @Override
+            public void abandon(int index) {
+                stop(futures.get(index));
             }
-        }
+        });
     }
 
-    /** Interrupts every task not yet decided and decides it as a timeout with {@code reason}. */
-    private static void cutOpen(List<? extends Task> tasks, List<Future<?>> futures, Decided[] decided, String reason) {
-        for (int i = 0; i < decided.length; i++) {
-            if (decided[i] == null) {
-                futures.get(i).cancel(true);
-                decided[i] = new Decided(null, failure(tasks.get(i), SiteFailure.Kind.TIMEOUT, reason));
-            }
+    /** Interrupts a site's work; what it returns afterwards is dropped by the delivery loop. */
+    private static void stop(Future<?> work) {
+        if (work != null) {
+            work.cancel(true);
         }
-    }
-
-    /** Reports decided outcomes in task order from {@code next} up to the first undecided; returns where it stopped. */
-    @SuppressWarnings("unchecked")
-    private static <R> int report(Decided[] decided, int next, OutcomeSink<R> sink) {
-        while (next < decided.length && decided[next] != null) {
-            Decided d = decided[next++];
-            if (d.failure() == null) {
-                sink.success((R) d.result());
-            } else {
-                sink.failure(d.failure());
-            }
-        }
-        return next;
-    }
-
-    private static SiteFailure failure(Task task, SiteFailure.Kind kind, String reason) {
-        return new SiteFailure(task.round(), task.siteId(), kind, reason);
     }
 
     static String describe(Throwable t) {
