@@ -49,8 +49,9 @@ import org.fedmed.transport.site.TaskPolicy;
  * {@code distributed}) is reviewed against the site's {@link UpdateNoiseSettings} (refused below its least noise
  * multiplier or above its largest clip norm, and a fit without the term refused when the site requires it); after
  * training the update is clipped and noised with the site's own randomness before it leaves, with any DP-SGD too.
- * The site keeps the last noised update, so a resumed server that asks for its unrecorded round again gets the
- * same release rather than a second noise draw of it.
+ * The site keeps the last noised update ({@link SiteNoisedRelease}, in a file too with {@link SiteFiles}), so a
+ * resumed server that asks for its unrecorded round again gets the same release rather than a second noise draw
+ * of it, even from a restarted site process.
  *
  * <p>A fit that carries a personalization (FedPer's personal layers or Ditto's lambda, within the allow-list's caps)
  * makes the spec's {@link TrainingSiteClient} keep a personal model, which never leaves the site and whose metrics
@@ -94,7 +95,8 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private final SiteFiles files;
     private final SiteRunState runState;
     private final UpdateNoiseSettings updateNoise;
-    private volatile Noised lastNoised;
+    private volatile SiteNoisedRelease lastNoised;
+    private volatile SiteNoisedRelease.Stored storedRelease;
 
     /**
      * Where a site keeps its files for a run, beside its audit log.
@@ -102,8 +104,10 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * @param state         the training state after each fit ({@link SiteStateFile})
      * @param personalModel the personal model ({@link SitePersonalModelFile})
      * @param preprocessing the preprocessing the personal model's inputs go through, named in its provenance
+     * @param noisedRelease the last update sent with DP-FedAvg noise ({@link SiteNoisedRelease}); null: kept in
+     *                      memory only
      */
-    public record SiteFiles(Path state, Path personalModel, Path preprocessing) {
+    public record SiteFiles(Path state, Path personalModel, Path preprocessing, Path noisedRelease) {
         public SiteFiles {
             if (state == null || personalModel == null) {
                 throw new IllegalArgumentException("a site's files need the state file and the personal model file");
@@ -113,7 +117,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         /** The files beside {@code auditLog}. */
         public static SiteFiles beside(Path auditLog) {
             return new SiteFiles(SiteStateFile.beside(auditLog), SitePersonalModelFile.beside(auditLog),
-                    SitePreprocessingFile.beside(auditLog));
+                    SitePreprocessingFile.beside(auditLog), SiteNoisedRelease.beside(auditLog));
         }
     }
 
@@ -123,19 +127,6 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      */
     private record Evaluated(ModelSpec spec, int round, org.fedmed.core.ModelParameters global, float[] tuned,
                              org.fedmed.core.FitConfig fineTune) {
-    }
-
-    /**
-     * The last update the site sent with DP-FedAvg noise: for the task of that run, from that global model with those
-     * settings. A fit asked again for the same (a resumed server runs its last unrecorded round again) gets this very
-     * release, never a second noise draw of the same round.
-     */
-    private record Noised(String run, String taskId, float[] global, org.fedmed.core.FitConfig config,
-                          FitResult result) {
-        boolean repeats(String run, FitTask task) {
-            return this.run.equals(run) && taskId.equals(task.taskId()) && config.equals(task.config())
-                    && java.util.Arrays.equals(global, task.global().flat());
-        }
     }
 
     /** An approved spec's model for this site's data, and the client that trains it: plain or DP-SGD. */
@@ -202,6 +193,13 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
                     + " (UpdateNoiseSettings.DEFAULT for none)");
         }
         this.updateNoise = updateNoise;
+        if (files != null && files.noisedRelease() != null) {
+            try {
+                this.storedRelease = SiteNoisedRelease.read(files.noisedRelease(), siteId).orElse(null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("site '" + siteId + "': " + e.getMessage(), e);
+            }
+        }
         if (siteId == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
@@ -322,7 +320,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         LocalModel local = localModel(spec);
         DpSgdSiteClient dp = local.dp();
         if (dp == null) {
-            FitResult result = withUpdateNoise(task, local.plain().fit(task));
+            FitResult result = withUpdateNoise(task, spec, local.plain().fit(task));
             runState.save(spec, local.plain(), task.round());
             return result;
         }
@@ -339,7 +337,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             LOG.log(Level.INFO, () -> String.format(Locale.ROOT,
                     "site '%s': epsilon spent %.4g (delta %s) after round %d", siteId(), spent.epsilon(),
                     spent.delta(), task.round()));
-            return withUpdateNoise(task, result);
+            return withUpdateNoise(task, spec, result);
         }
     }
 
@@ -347,16 +345,22 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * The update as it leaves the site: clipped and noised as the fit's {@link org.fedmed.core.LocalTerm.UpdateNoise}
      * asks (the review checked it against the site's bounds), or unchanged for a fit without the term. An update
      * that cannot be clipped fails the fit, so nothing un-noised is sent. The same task of the same run from the same
-     * global model with the same settings, asked again, gets the update sent the first time: re-sending one release
-     * costs no privacy, a second noise draw of the round would.
+     * global model with the same settings, asked again, gets the update sent the first time (kept in memory and, with
+     * {@link SiteFiles}, written before it leaves): re-sending one release costs no privacy, a second noise draw of
+     * the round would.
      */
-    private FitResult withUpdateNoise(FitTask task, FitResult result) {
+    private FitResult withUpdateNoise(FitTask task, ModelSpec spec, FitResult result) {
         Optional<org.fedmed.core.LocalTerm.UpdateNoise> term = UpdateNoiseSettings.asked(task.config());
         if (term.isEmpty()) {
             return result;
         }
         String run = runState.run();
-        Noised last = lastNoised;
+        SiteNoisedRelease.Stored stored = storedRelease;
+        if (stored != null && stored.repeats(run, task)) {
+            lastNoised = stored.forTask(siteId, task);
+        }
+        storedRelease = null;
+        SiteNoisedRelease last = lastNoised;
         if (last != null && last.repeats(run, task)) {
             LOG.log(Level.INFO, () -> "site '" + siteId + "': task '" + task.taskId() + "' of run '" + run
                     + "' asked again from the same global model; sending the noised update it sent before");
@@ -371,7 +375,18 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             throw new IllegalStateException("site '" + siteId + "' cannot add the noise task '" + task.taskId()
                     + "' asks for (" + term.get().describe() + ") to its update, and sends none: " + e.getMessage(), e);
         }
-        lastNoised = new Noised(run, task.taskId(), task.global().copyFlat(), task.config(), out);
+        SiteNoisedRelease release = SiteNoisedRelease.of(run, task, out);
+        if (files != null && files.noisedRelease() != null && !run.isEmpty()) {
+            try {
+                release.write(files.noisedRelease(), siteId, task.round(), spec);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("site '" + siteId + "', round " + task.round() + ": cannot"
+                        + " write its noised update to " + files.noisedRelease() + " (" + e.getMessage() + "); the"
+                        + " update is not sent, as a restarted site could not send it again and would draw its"
+                        + " noise a second time", e);
+            }
+        }
+        lastNoised = release;
         return out;
     }
 
@@ -439,14 +454,18 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * a personal model of its own. Until this is called the personal model lives in this process for as long as it
      * runs (across reconnects, and across a restart of the server) and, with {@link SiteFiles}, in the state file
      * (across a restart of the site). Nothing is written, and empty returned, when the
-     * site kept no personal model. With {@link SiteFiles} it also deletes the state file: the run is over, there is
-     * nothing left to continue.
+     * site kept no personal model. With {@link SiteFiles} it also deletes the state file and the noised release: the
+     * run is over, there is nothing left to continue.
      *
      * @param runEnded how the run ended, for the provenance
      * @throws IOException if the file cannot be written (the personal model is then kept)
      */
     public synchronized Optional<Path> endRun(Path file, Path preprocessing, String runEnded) throws IOException {
         runState.ended();
+        lastNoised = null;
+        if (files != null && files.noisedRelease() != null) {
+            java.nio.file.Files.deleteIfExists(files.noisedRelease());
+        }
         Evaluated last = lastEvaluated;
         Optional<Path> written = personalModel(file, preprocessing, runEnded);
         if (written.isPresent()) {
