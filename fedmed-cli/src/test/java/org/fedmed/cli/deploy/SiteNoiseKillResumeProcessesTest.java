@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code privacy/epsilon} of every round is the simulation's too.
  */
 @Timeout(400)
-class LocalNoiseKillResumeProcessesTest {
+class SiteNoiseKillResumeProcessesTest {
 
     static final int ROUNDS = 30;
-    static final String TRAINING = """
+    static final String LOCAL = """
             dataset: heart-disease
             model: {type: mlp, hidden: [64]}
             rounds: %d
@@ -50,16 +50,22 @@ class LocalNoiseKillResumeProcessesTest {
                  target_epsilon: 1.0e9, delta: 1.0e-5}
             """.formatted(ROUNDS);
     static final String SPEC = "{type: mlp, hidden: [64]}";
-    static final Pattern RESUMED_ACCOUNT = Pattern.compile(
-            "privacy: dp-fedavg-local, noise local; epsilon (\\S+) at delta 1\\.0E-5 before round (\\d+)");
     static final Pattern SPENT = Pattern.compile("privacy spent: epsilon (\\S+) at delta 1\\.0E-5 over (\\d+) round");
 
     @Test
     void aKilledLocalNoiseServerResumesToTheSimulatedModelAndEpsilon(@TempDir Path tmp) throws Exception {
+        killResumeAndCompare(tmp, "local-noise-run", LOCAL, "dp-fedavg-local", "local");
+    }
+
+    /**
+     * Kills the server of {@code training} after 3 recorded rounds, resumes it, and compares its account, its
+     * tracked epsilon and its final model with an uninterrupted {@code simulate} of the same config.
+     */
+    private static void killResumeAndCompare(Path tmp, String run, String training, String strategy, String noise)
+            throws Exception {
         Federation.requireHeartDisease();
         Federation fed = Federation.provision(tmp, "heart", Federation.HOSPITALS);
-        String run = "local-noise-run";
-        Path serverYaml = fed.serverConfig("server.yaml", run, 4, TRAINING);
+        Path serverYaml = fed.serverConfig("server.yaml", run, 4, training);
         Path logs = tmp.resolve("logs");
         List<FedmedProcess> processes = new ArrayList<>();
         String resumedOutput;
@@ -68,7 +74,7 @@ class LocalNoiseKillResumeProcessesTest {
             processes.add(server);
             server.awaitOutput("listening on", Duration.ofSeconds(60));
             for (String site : Federation.HOSPITALS) {
-                Path siteYaml = fed.siteConfig(site, site, "dp-fedavg-local", SPEC);
+                Path siteYaml = fed.siteConfig(site, site, strategy, SPEC);
                 Files.writeString(siteYaml, Files.readString(siteYaml) + "privacy:\n  update_noise:\n    seed: 42\n");
                 processes.add(FedmedProcess.start(site, logs, "site", "--config", siteYaml.toString()));
             }
@@ -96,10 +102,11 @@ class LocalNoiseKillResumeProcessesTest {
         int resumedAfter = Integer.parseInt(m.group(1));
         assertTrue(resumedAfter >= 3 && resumedAfter < ROUNDS, "killed mid-run, after round " + resumedAfter);
 
-        ComparisonReport sim = MatchedRun.simulate(TRAINING + "simulation: {regimes: [federated]}\n");
+        ComparisonReport sim = MatchedRun.simulate(training + "simulation: {regimes: [federated]}\n");
         PrivacySummary privacy = sim.federated().privacy();
-        assertEquals("dp-fedavg-local", sim.federated().strategy());
-        Matcher account = RESUMED_ACCOUNT.matcher(resumedOutput);
+        assertEquals(strategy, sim.federated().strategy());
+        Matcher account = Pattern.compile("privacy: dp-fedavg-" + noise + ", noise " + noise
+                + "; epsilon (\\S+) at delta 1\\.0E-5 before round (\\d+)").matcher(resumedOutput);
         assertTrue(account.find(), resumedOutput);
         assertEquals(resumedAfter + 1, Integer.parseInt(account.group(2)));
         assertEquals(privacy.rounds().get(resumedAfter - 1).epsilon(), Double.parseDouble(account.group(1)),
