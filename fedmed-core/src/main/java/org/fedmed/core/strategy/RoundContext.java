@@ -5,12 +5,13 @@ import org.fedmed.core.ModelParameters;
 
 /**
  * What a strategy may know when it plans a round: the round number, the global model, the sites online, the run
- * seed, and the bound on any one site's influence that its aggregation and metric means must respect.
+ * seed, and the bound on any one site's influence that its aggregation and metric means must respect. The sites are
+ * copied, unless they come as a {@link SortedSiteIds} view (immutable already), which is kept as it is.
  */
 public record RoundContext(int round, ModelParameters global, List<String> availableSites, long seed,
                            InfluenceLimits influence) {
     public RoundContext {
-        availableSites = List.copyOf(availableSites);
+        availableSites = availableSites instanceof SortedSiteIds ? availableSites : List.copyOf(availableSites);
         if (influence == null) {
             throw new IllegalArgumentException("round " + round + ": influence limits are required");
         }
