@@ -48,6 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
     LogOptions log = new LogOptions();
     @picocli.CommandLine.Mixin
     TrackingOptions tracking = new TrackingOptions();
+    @picocli.CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
     @Option(names = "--store", paramLabel = "FILE", description = "Also record each federated run (rounds, per-site"
             + " metrics, claims, checkpoints, failures, status) in this run store (SQLite, created if missing), so"
             + " `fedmed dashboard --store FILE` shows it, live while it runs.")
@@ -71,7 +73,13 @@ final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("option '--keep-checkpoints': must be >= 0 (0 keeps all), got "
                     + keepCheckpoints);
         }
+        org.fedmed.sim.EngineChoice engineChoice = engine.choice();
         SimulationConfig cfg = run.resolve();
+        if (engineChoice.engine() != org.fedmed.sim.SimulationEngine.IN_PROCESS && cfg.population() == null) {
+            throw new IllegalArgumentException("--engine " + engineChoice.engine().key() + " simulates a population of"
+                    + " virtual sites (a plan with a population: block); this plan's sites come from dataset '"
+                    + cfg.dataset() + "' and run in process");
+        }
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
         if (cfg.population() != null && ImageSimulate.applies(cfg)) {
             throw new IllegalArgumentException("config key 'population': a population draws table rows; image"
@@ -93,6 +101,7 @@ final class SimulateCommand implements Callable<Integer> {
                     cfg.population().hierarchical() ? ", aggregated by region" : "", data.sites().size(),
                     PlanSettings.modelSpec(cfg).type(), cfg.strategy().name(), cfg.rounds(),
                     cfg.localWork().describe(), cfg.seed());
+            stdout.println("engine: " + engineChoice.describe());
         } else {
             data = SimulationData.load(cfg, registry);
             stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
@@ -105,7 +114,7 @@ final class SimulateCommand implements Callable<Integer> {
                 java.nio.charset.StandardCharsets.UTF_8), org.fedmed.server.log.LogFormat.JSON))
                 : ProgressBarReporter.onStderr(noProgress);
         if (store == null) {
-            return simulate(cfg, stdout, data, progress, null);
+            return simulate(cfg, stdout, data, progress, null, engineChoice);
         }
         try (SimulationStore recorder = new SimulationStore(store, cfg, data.name(), keepCheckpoints)) {
             // SIGINT or SIGTERM ends the JVM mid-run: the stored runs say so instead of staying 'running'
@@ -113,7 +122,7 @@ final class SimulateCommand implements Callable<Integer> {
                     "the simulation was interrupted (SIGINT or SIGTERM)")), "fedmed-simulate-stop");
             Runtime.getRuntime().addShutdownHook(onSignal);
             try {
-                return simulate(cfg, stdout, data, progress, recorder);
+                return simulate(cfg, stdout, data, progress, recorder, engineChoice);
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onSignal);
@@ -125,10 +134,10 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private int simulate(SimulationConfig cfg, PrintWriter stdout, FederatedDataset data, ExperimentProgress progress,
-                         SimulationStore recorder) throws IOException {
+                         SimulationStore recorder, org.fedmed.sim.EngineChoice engineChoice) throws IOException {
         ComparisonExperiment experiment = new ComparisonExperiment(cfg, progress);
         if (population != null) {
-            experiment = experiment.withPopulation(population);
+            experiment = experiment.withPopulation(population).withEngine(engineChoice);
         }
         ComparisonReport report;
         try {

@@ -8,7 +8,7 @@ package org.fedmed.core;
  * local term), keeps it as its personal model, and reports that model's metrics on the same held-out rows under the
  * same names prefixed with {@code personal_}. Null for every other evaluation.
  */
-public record EvalTask(int round, String siteId, ModelParameters global, FitConfig fineTune) implements Task {
+public record EvalTask(int round, String siteId, ModelParameters global, FitConfig fineTune) implements Task, java.io.Serializable {
     public EvalTask {
         if (round < 0) {
             throw new IllegalArgumentException("round must be >= 0, got " + round);

@@ -13,7 +13,7 @@ import java.util.Set;
  * constructors without terms give that.
  */
 public record FitConfig(LocalWork work, int batchSize, double learningRate, boolean sendDelta, long seed,
-                        List<LocalTerm> terms) {
+                        List<LocalTerm> terms) implements java.io.Serializable {
     public FitConfig {
         if (work == null) {
             throw new IllegalArgumentException("a fit needs local_epochs or local_steps");

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record FitResult(String siteId, String taskId, ModelParameters parameters, boolean isDelta,
                         long numExamples, double quality, Map<String, Double> trainMetrics,
-                        Map<String, ModelParameters> auxiliary) {
+                        Map<String, ModelParameters> auxiliary) implements java.io.Serializable {
     public FitResult {
         if (numExamples < 1) {
             throw new IllegalArgumentException("site '" + siteId + "': num_examples must be >= 1, got " + numExamples);

@@ -9,7 +9,7 @@ import java.util.Map;
  * four-argument constructor gives that.
  */
 public record FitTask(int round, String siteId, ModelParameters global, FitConfig config,
-                      Map<String, ModelParameters> auxiliary) implements Task {
+                      Map<String, ModelParameters> auxiliary) implements Task, java.io.Serializable {
     public FitTask {
         if (round < 1) {
             throw new IllegalArgumentException("round must be >= 1, got " + round);

@@ -15,8 +15,8 @@ import java.util.List;
  * codec, a site's allow-list) switch over this sealed type, so they do not compile until they do. A term whose
  * meaning changes gets a new version, never a silent reinterpretation of the old one.
  */
-public sealed interface LocalTerm permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers,
-        LocalTerm.ControlVariates, LocalTerm.UpdateNoise {
+public sealed interface LocalTerm extends java.io.Serializable permits LocalTerm.Proximal, LocalTerm.Ditto,
+        LocalTerm.PersonalLayers, LocalTerm.ControlVariates, LocalTerm.UpdateNoise {
 
     /** The term's name on the wire and in messages, e.g. {@code proximal}. */
     String name();

@@ -7,7 +7,7 @@ package org.fedmed.core;
  * over from one fit to the next (see {@code org.fedmed.ml.BatchCursor}), so S steps per round over R rounds visit
  * the same rows as R * S consecutive steps would.
  */
-public sealed interface LocalWork permits LocalWork.Epochs, LocalWork.Steps {
+public sealed interface LocalWork extends java.io.Serializable permits LocalWork.Epochs, LocalWork.Steps {
 
     /** The config and wire key of this kind of work: {@code local_epochs} or {@code local_steps}. */
     String key();

@@ -10,7 +10,7 @@ import java.util.List;
  * and a checkpoint work on. Instances are treated as immutable: {@link #flat()} returns the backing
  * array for speed, and callers must not write to it (use {@link #copyFlat()} to get a private copy).
  */
-public final class ModelParameters {
+public final class ModelParameters implements java.io.Serializable {
 
     private final ParameterLayout layout;
     private final float[] flat;

@@ -10,10 +10,10 @@ import java.util.Map;
  * The names, shapes and flat offsets of a model's tensors, in a fixed order. Two updates can be
  * aggregated only if their layouts are equal; that check is how a wrong-shaped update is caught.
  */
-public record ParameterLayout(List<Entry> entries) {
+public record ParameterLayout(List<Entry> entries) implements java.io.Serializable {
 
     /** One tensor's place in the flat vector. */
-    public record Entry(String name, int[] shape, int offset, int size) {
+    public record Entry(String name, int[] shape, int offset, int size) implements java.io.Serializable {
         public Entry {
             shape = shape.clone();
         }

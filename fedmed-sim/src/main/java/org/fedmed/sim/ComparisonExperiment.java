@@ -13,6 +13,8 @@ import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.engine.EngineConfig;
 import org.fedmed.core.engine.InProcessSitePool;
+import org.fedmed.core.engine.LocalFoldingPool;
+import org.fedmed.core.engine.SitePool;
 import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
@@ -87,19 +89,37 @@ public final class ComparisonExperiment {
     private final java.util.function.Function<String, RunListener> runListeners;
     /** The population the federated regime runs over; null for a dataset's own sites. */
     private final Population population;
+    /** Where the population's federated regime trains. */
+    private final EngineChoice engine;
     /** The population run's rounds, set by the federated regime; null otherwise. */
     private PopulationSummary populationSummary;
 
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
-        this(config, progress, regime -> new RunListener() { }, null);
+        this(config, progress, regime -> new RunListener() { }, null, EngineChoice.IN_PROCESS);
     }
 
     private ComparisonExperiment(SimulationConfig config, ExperimentProgress progress,
-                                 java.util.function.Function<String, RunListener> runListeners, Population population) {
+                                 java.util.function.Function<String, RunListener> runListeners, Population population,
+                                 EngineChoice engine) {
         this.config = config;
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
         this.runListeners = runListeners;
         this.population = population;
+        this.engine = engine;
+    }
+
+    /**
+     * The same experiment with its population's federated regime on {@code engine} (Spark, from the optional
+     * {@code fedmed-spark} module); the baselines stay in process.
+     *
+     * @throws IllegalArgumentException for an engine other than in-process without a population
+     */
+    public ComparisonExperiment withEngine(EngineChoice engine) {
+        if (engine.engine() != SimulationEngine.IN_PROCESS && population == null) {
+            throw new IllegalArgumentException("--engine " + engine.engine().key() + " runs a population's rounds;"
+                    + " call withPopulation first");
+        }
+        return new ComparisonExperiment(config, progress, runListeners, population, engine);
     }
 
     /**
@@ -111,7 +131,8 @@ public final class ComparisonExperiment {
         if (config.population() == null) {
             throw new IllegalArgumentException("the config has no 'population' section");
         }
-        return new ComparisonExperiment(config, progress, runListeners, java.util.Objects.requireNonNull(population));
+        return new ComparisonExperiment(config, progress, runListeners, java.util.Objects.requireNonNull(population),
+                engine);
     }
 
     /**
@@ -124,7 +145,7 @@ public final class ComparisonExperiment {
         if (perRun == null) {
             throw new IllegalArgumentException("perRun is required");
         }
-        return new ComparisonExperiment(config, progress, perRun, population);
+        return new ComparisonExperiment(config, progress, perRun, population, engine);
     }
 
     public ComparisonReport run(FederatedDataset data) {
@@ -218,9 +239,8 @@ public final class ComparisonExperiment {
             SortedSiteIds ids = population.siteIds();
             FederatedSetup setup = FederatedSetup.forPopulation(config, fit, ids.size(),
                     id -> population.region(population.index(id)));
-            return federated(model, init, data, setup, List.of(), () -> InProcessSitePool.lazy(ids, data.siteIds(),
-                    id -> new VirtualSiteClient(population.site(population.index(id)), s -> federatedClient(model, s)),
-                    config.population().cachedSites(), config.effectiveParallelism()), phase, Regime.FEDERATED.key());
+            return federated(model, init, data, setup, List.of(), () -> populationPool(model, data, ids), phase,
+                    Regime.FEDERATED.key());
         }
         List<SiteClient> clients = data.sites().stream().map(s -> (SiteClient) federatedClient(model, s)).toList();
         return federated(model, init, fit, data, clients, phase, Regime.FEDERATED.key());
@@ -327,12 +347,12 @@ public final class ComparisonExperiment {
     }
 
     private FederatedOutcome federated(Model model, ModelParameters init, FederatedDataset data, FederatedSetup setup,
-                                       List<SiteClient> clients, java.util.function.Supplier<InProcessSitePool> pools,
+                                       List<SiteClient> clients, java.util.function.Supplier<? extends SitePool> pools,
                                        String phase, String regime) {
         long start = System.nanoTime();
         progress.phase(phase, config.rounds());
         Strategy strategy = setup.strategy();
-        InProcessSitePool pool = pools.get();
+        SitePool pool = pools.get();
         List<PopulationSummary.Round> times = new ArrayList<>();
         EngineConfig engineConfig = PlanSettings.engineConfig(config, model.objective());
         List<Map<String, Double>> curve = new ArrayList<>();
@@ -367,9 +387,17 @@ public final class ComparisonExperiment {
             }
         };
         RunResult run;
-        try (pool) {
+        try {
             run = new RoundEngine(strategy, pool, engineConfig, RunListener.all(listener, runListeners.apply(regime)))
                     .run(init);
+        } finally {
+            if (pool instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the site pool failed: " + e.getMessage(), e);
+                }
+            }
         }
         progress.phaseDone();
         if (population != null) {
@@ -383,6 +411,27 @@ public final class ComparisonExperiment {
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),
                 run.rounds().size(), run.rounds(), run.finalModel(), privacySummary(setup), siteEpsilons(clients));
         return new FederatedOutcome(result, summary, clients);
+    }
+
+    /**
+     * The pool the population's federated regime runs over: on {@link #withEngine the engine} chosen, Spark's
+     * ({@link PopulationPoolProvider}), or the in-process lazy pool; the latter folds its rounds
+     * ({@link LocalFoldingPool}) as Spark's tasks do, so the two engines give the same model bit for bit.
+     */
+    private SitePool populationPool(Model model, FederatedDataset data, org.fedmed.core.strategy.SortedSiteIds ids) {
+        if (engine.engine() != SimulationEngine.IN_PROCESS) {
+            if (config.siteDp() != null) {
+                throw new IllegalArgumentException("config key 'site_dp' with --engine " + engine.engine().key()
+                        + ": a DP-SGD site keeps its privacy account across rounds, which a virtual site built in a"
+                        + " Spark task does not; run it with --engine in-process");
+            }
+            return PopulationPoolProvider.of(engine.engine()).open(engine, config.populationSpec(),
+                    PlanSettings.modelSpec(config), data.siteIds());
+        }
+        InProcessSitePool lazy = InProcessSitePool.lazy(ids, data.siteIds(),
+                id -> new VirtualSiteClient(population.site(population.index(id)), s -> federatedClient(model, s)),
+                config.population().cachedSites(), config.effectiveParallelism());
+        return new LocalFoldingPool(lazy, id -> population.region(population.index(id)));
     }
 
     /** A federated site: plain training, or DP-SGD with its own accountant when the config has {@code site_dp}. */

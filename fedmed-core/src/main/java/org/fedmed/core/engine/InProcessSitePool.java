@@ -99,6 +99,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
      * their evaluate calls, each summed over sites (so over threads: up to the parallelism times the wall time), and
      * how many sites were built; then counts afresh. An eager pool builds nothing.
      */
+    @Override
     public SiteTimes takeTimes() {
         return new SiteTimes(buildNanos.sumThenReset(), fitNanos.sumThenReset(), evaluateNanos.sumThenReset(),
                 built.sumThenReset());

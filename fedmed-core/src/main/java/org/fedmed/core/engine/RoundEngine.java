@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.strategy.Aggregator;
+import org.fedmed.core.strategy.FoldRule;
+import org.fedmed.core.strategy.LinearFold;
 import org.fedmed.core.strategy.RoundContext;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.UpdateRejectedException;
@@ -33,6 +36,11 @@ import org.fedmed.core.strategy.UpdateRejectedException;
  * <p>Each round's record carries the time spent aggregating (the aggregator's {@code accept} calls, {@code close()}
  * and {@code result()}, where the strategy's server step runs) and the pool's {@linkplain SitePool#takeTraffic
  * traffic} per site since the round before.
+ *
+ * <p>With a {@link FoldingSitePool} (a Spark job, or {@link LocalFoldingPool}) and an aggregator that gives a
+ * {@linkplain Aggregator#foldRule() fold rule}, a round that waits for every site is folded where the sites train:
+ * the pool reports each site's claim, metrics or failure, and hands over one partial instead of the updates; the
+ * claims pass the same commitments, and the partial goes to the same aggregator, server step included.
  *
  * <p>{@link #requestStop} ends a run early from another thread: between rounds, or in the middle of one, whose
  * wait for sites is interrupted and whose round is abandoned; {@code run} then throws {@link RunStoppedException}.
@@ -159,7 +167,13 @@ public final class RoundEngine {
         tasks.forEach(t -> state.selected.add(t.siteId()));
         long fitStart = System.nanoTime();
         List<String> timedOut = new ArrayList<>();
-        pool.fit(tasks, config.roundDeadline(), strategy.fitResultsWanted(context, tasks.size()), new OutcomeSink<>() {
+        int enough = strategy.fitResultsWanted(context, tasks.size());
+        var rule = pool instanceof FoldingSitePool && enough >= tasks.size() && !tasks.isEmpty()
+                ? state.aggregator.foldRule() : java.util.Optional.<FoldRule>empty();
+        if (rule.isPresent()) {
+            fitFolded((FoldingSitePool) pool, new FoldPlan(rule.get(), commitments.admission(SiteCommitments.Kind.FIT,
+                    state.selected)), round, tasks, state, timedOut);
+        } else pool.fit(tasks, config.roundDeadline(), enough, new OutcomeSink<>() {
             @Override
             public void success(FitResult result) {
                 state.claims.put(result.siteId(), result.numExamples());
@@ -183,16 +197,12 @@ public final class RoundEngine {
 
             @Override
             public void failure(SiteFailure failure) {
-                state.failures.add(failure);
-                if (failure.kind() == SiteFailure.Kind.TIMEOUT) {
-                    timedOut.add(failure.siteId());
-                }
-                listener.siteFailed(failure);
+                fitFailed(state, timedOut, failure);
             }
         });
         // An update the aggregator held unread and found bad when it folded it is refused now, after its success.
         long closing = System.nanoTime();
-        List<UpdateRejectedException> late = state.aggregator.close();
+        List<UpdateRejectedException> late = rule.isPresent() ? List.of() : state.aggregator.close();
         state.aggregationNanos += System.nanoTime() - closing;
         for (UpdateRejectedException e : late) {
             state.succeeded.remove(e.siteId());
@@ -207,6 +217,54 @@ public final class RoundEngine {
         }
         state.completed = state.succeeded.size() >= strategy.minFitSites();
         return state;
+    }
+
+    private void fitFailed(RoundState state, List<String> timedOut, SiteFailure failure) {
+        state.failures.add(failure);
+        if (failure.kind() == SiteFailure.Kind.TIMEOUT) {
+            timedOut.add(failure.siteId());
+        }
+        listener.siteFailed(failure);
+    }
+
+    /**
+     * A round whose updates the pool folds where its sites train: each site's claim passes the commitments here as
+     * for any result (the pool checked the same snapshot before folding, so the verdicts agree), and the pool's one
+     * partial goes to the aggregator in place of the updates.
+     */
+    private void fitFolded(FoldingSitePool folding, FoldPlan plan, int round, List<FitTask> tasks, RoundState state,
+                           List<String> timedOut) {
+        LinearFold partial = folding.fitFolded(tasks, config.roundDeadline(), plan, new OutcomeSink<>() {
+            @Override
+            public void success(FoldedFit fit) {
+                state.claims.put(fit.siteId(), fit.numExamples());
+                var refused = commitments.check(SiteCommitments.Kind.FIT, fit.siteId(), round, fit.numExamples());
+                if (!fit.folded()) {
+                    failure(new SiteFailure(round, fit.siteId(), SiteFailure.Kind.REJECTED, fit.refusal()));
+                    return;
+                }
+                if (refused.isPresent()) {
+                    throw new IllegalStateException("the pool folded the update of a site its commitments refuse: "
+                            + refused.get());
+                }
+                state.succeeded.add(fit.siteId());
+                state.fitParts.put(fit.siteId(), new MetricAggregation.Weighted(fit.numExamples(), fit.trainMetrics()));
+            }
+
+            @Override
+            public void failure(SiteFailure failure) {
+                fitFailed(state, timedOut, failure);
+            }
+        });
+        if (partial.count() != state.succeeded.size()) {
+            throw new IllegalStateException("the pool's fold holds " + partial.count() + " update(s) but it reported "
+                    + state.succeeded.size() + " site(s) folded");
+        }
+        if (partial.count() > 0) {
+            long aggregating = System.nanoTime();
+            state.aggregator.acceptFolded(partial);
+            state.aggregationNanos += System.nanoTime() - aggregating;
+        }
     }
 
     private EvalState evaluateRound(int round, ModelParameters global, java.util.Set<String> missedDeadline,

@@ -49,18 +49,66 @@ public final class SiteCommitments {
     public Optional<String> check(Kind kind, String site, int round, long examples) {
         Map<String, Claim> commitments = kind == Kind.FIT ? fit : evaluate;
         Claim committed = commitments.putIfAbsent(site, new Claim(examples, round));
+        return refusal(kind, site, examples, minRows, limits.maxCountGrowth(), committed);
+    }
+
+    private static Optional<String> refusal(Kind kind, String site, long examples, long minRows, double maxCountGrowth,
+                                            Claim committed) {
         String what = kind == Kind.FIT ? "trained on" : "evaluated on";
         if (examples < minRows) {
             return Optional.of("site '" + site + "' " + what + " " + examples + " row(s), fewer than min_rows "
                     + minRows + "; none of its numbers is kept");
         }
-        if (committed != null && examples > limits.maxCountGrowth() * committed.examples()) {
+        if (committed != null && examples > maxCountGrowth * committed.examples()) {
             return Optional.of("site '" + site + "' claims " + examples + " examples " + (kind == Kind.FIT
-                    ? "trained on" : "evaluated on") + ", more than max_count_growth " + limits.maxCountGrowth()
+                    ? "trained on" : "evaluated on") + ", more than max_count_growth " + maxCountGrowth
                     + " times the " + committed.examples() + " it committed to in round " + committed.round()
                     + "; its " + (kind == Kind.FIT ? "update" : "evaluation") + " is rejected");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The checks of {@link #check} for {@code sites} as their commitments stand now, to be made where the sites
+     * answer (inside a Spark task, before an update is folded) without recording anything: for a site that claims
+     * once in the round, {@link Admission#check} gives exactly the verdict that {@code check} then gives here.
+     */
+    public Admission admission(Kind kind, java.util.Collection<String> sites) {
+        Map<String, Claim> commitments = kind == Kind.FIT ? fit : evaluate;
+        Map<String, Long> examples = new HashMap<>();
+        Map<String, Integer> rounds = new HashMap<>();
+        for (String site : sites) {
+            Claim c = commitments.get(site);
+            if (c != null) {
+                examples.put(site, c.examples());
+                rounds.put(site, c.round());
+            }
+        }
+        return new Admission(kind, minRows, limits.maxCountGrowth(), examples, rounds);
+    }
+
+    /**
+     * A snapshot of some sites' commitments and the rules they are checked by; serializable, records nothing.
+     *
+     * @param committed the count each site committed to, for the sites that had claimed before
+     * @param rounds    the round of each of those commitments
+     */
+    public record Admission(Kind kind, long minRows, double maxCountGrowth, Map<String, Long> committed,
+                            Map<String, Integer> rounds) implements java.io.Serializable {
+        public Admission {
+            committed = Map.copyOf(committed);
+            rounds = Map.copyOf(rounds);
+            if (!committed.keySet().equals(rounds.keySet())) {
+                throw new IllegalArgumentException("admission: committed counts for " + committed.keySet()
+                        + " but rounds for " + rounds.keySet());
+            }
+        }
+
+        /** Why a claim of {@code examples} by {@code site} is refused, or empty: the words of {@link #check}. */
+        public Optional<String> check(String site, long examples) {
+            Long n = committed.get(site);
+            return refusal(kind, site, examples, minRows, maxCountGrowth, n == null ? null : new Claim(n, rounds.get(site)));
+        }
     }
 
     /** The count a site committed to for a kind of task, if it made a claim yet. */

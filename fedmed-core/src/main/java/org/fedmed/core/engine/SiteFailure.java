@@ -1,7 +1,7 @@
 package org.fedmed.core.engine;
 
 /** A site that did not deliver a usable result in a round, and why. Recorded; never fatal to the round by itself. */
-public record SiteFailure(int round, String siteId, Kind kind, String reason) {
+public record SiteFailure(int round, String siteId, Kind kind, String reason) implements java.io.Serializable {
 
     /** How the site failed. */
     public enum Kind {

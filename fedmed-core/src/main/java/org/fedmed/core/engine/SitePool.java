@@ -64,4 +64,13 @@ public interface SitePool {
     default Map<String, SiteTraffic> takeTraffic() {
         return Map.of();
     }
+
+    /**
+     * Where the pool's site time went since the previous call (building sites, their fit and evaluate calls, each
+     * summed over sites), for a pool that trains sites itself (in process, or in Spark tasks); then counts afresh.
+     * The default, for a pool whose sites are elsewhere, reports none.
+     */
+    default SiteTimes takeTimes() {
+        return new SiteTimes(0, 0, 0, 0);
+    }
 }

@@ -55,4 +55,25 @@ public interface Aggregator {
     default List<WeightCaps.Capped> weightCaps() {
         return List.of();
     }
+
+    /**
+     * The rule by which a pool may fold this round's updates where its sites train ({@link LinearFold}) and hand over
+     * one partial through {@link #acceptFolded}, giving the result this aggregator would have given from the same
+     * updates (to float rounding; bit for bit between folds). Empty, the default, for an aggregator that must see each
+     * update: robust rules, filters (norm bounds, server-side DP clipping and noise), SCAFFOLD's control variates,
+     * secure aggregation. Asked before the first update.
+     */
+    default java.util.Optional<FoldRule> foldRule() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Takes the whole round's updates as one fold made by the rule of {@link #foldRule()}, in place of
+     * {@link #accept} calls and {@link #close()}; {@link #result()} follows.
+     *
+     * @throws UnsupportedOperationException if this aggregator gives no fold rule
+     */
+    default void acceptFolded(LinearFold partial) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " must see every update; it takes no fold");
+    }
 }

@@ -192,14 +192,15 @@ public final class FederatedAveraging implements Strategy {
             }
             UpdateIntake intake = UpdateIntake.of(c);
             Aggregator regional = new RegionalAggregator(regions,
-                    () -> new WeightedMeanAggregator(intake, weighting::weight, 1.0, 1.0), weighting::weight, c.global());
+                    () -> new WeightedMeanAggregator(intake, weighting::weight, 1.0, 1.0), weighting, c.global(),
+                    Double.isInfinite(intake.maxUpdateNorm()));
             if (normBound != null) {
                 regional = new FilteredAggregator(regional, c.global(), c.round(), List.of(normBound), List.of());
             }
             return new SteppedAggregator(regional, optimizer, c.global());
         }
         Aggregator centre = rule instanceof AggregationRule.Mean
-                ? new WeightedMeanAggregator(UpdateIntake.of(c), weighting::weight, 1.0,
+                ? new WeightedMeanAggregator(UpdateIntake.of(c), weighting, 1.0,
                         c.influence().maxSiteWeightShare())
                 : rule.newAggregator(UpdateIntake.of(c));
         if (normBound != null) {

@@ -44,6 +44,10 @@ public final class RegionalAggregator implements Aggregator {
     private final Map<String, String> siteRegions = new HashMap<>();
     private final List<UpdateRejectedException> late = new ArrayList<>();
     private boolean closed;
+    /** The weighting as a rule a pool can fold by region; null when it cannot. */
+    private final SiteWeighting foldWeighting;
+    /** The round folded by region by a pool ({@link #acceptFolded}); null otherwise. */
+    private LinearFold folded;
 
     /**
      * @param regionOf    the region id of a site id (never null for a site of the round)
@@ -54,6 +58,24 @@ public final class RegionalAggregator implements Aggregator {
      */
     public RegionalAggregator(Function<String, String> regionOf, Supplier<Aggregator> newRegional,
                               ToDoubleFunction<FitResult> weighting, ModelParameters global) {
+        this(regionOf, newRegional, weighting, global, null);
+    }
+
+    /**
+     * As the four-argument form, with the weighting as a {@link SiteWeighting}: a pool may then fold the round by
+     * region where its sites train ({@link #foldRule()}: {@link FoldRule#inRegions()}), and hand over the two-tier
+     * fold ({@link LinearFold#regional} per region) instead of the updates. Give it only when the regional
+     * aggregators take raw updates (no norm bound in their intake).
+     */
+    public RegionalAggregator(Function<String, String> regionOf, Supplier<Aggregator> newRegional,
+                              SiteWeighting weighting, ModelParameters global, boolean foldable) {
+        this(regionOf, newRegional, weighting::weight, global, foldable ? weighting : null);
+    }
+
+    private RegionalAggregator(Function<String, String> regionOf, Supplier<Aggregator> newRegional,
+                               ToDoubleFunction<FitResult> weighting, ModelParameters global,
+                               SiteWeighting foldWeighting) {
+        this.foldWeighting = foldWeighting;
         this.regionOf = Objects.requireNonNull(regionOf, "regionOf");
         this.newRegional = Objects.requireNonNull(newRegional, "newRegional");
         this.weighting = Objects.requireNonNull(weighting, "weighting");
@@ -79,6 +101,9 @@ public final class RegionalAggregator implements Aggregator {
 
     @Override
     public int accepted() {
+        if (folded != null) {
+            return (int) Math.min(Integer.MAX_VALUE, folded.count());
+        }
         int n = 0;
         for (Aggregator r : regions.values()) {
             n += r.accepted();
@@ -137,8 +162,34 @@ public final class RegionalAggregator implements Aggregator {
         return out;
     }
 
+    /** Folding by region, by the weighting given as a {@link SiteWeighting}, before any update was taken. */
+    @Override
+    public java.util.Optional<FoldRule> foldRule() {
+        if (foldWeighting == null || closed || !regions.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new FoldRule(foldWeighting, 1.0).inRegions());
+    }
+
+    /** Takes the round folded by region; {@link #result()} is its mean ({@link #regionWeights()} is then empty). */
+    @Override
+    public void acceptFolded(LinearFold partial) {
+        if (foldRule().isEmpty()) {
+            throw new IllegalStateException("this regional aggregator cannot take a fold now");
+        }
+        if (partial.size() != global.size()) {
+            throw new IllegalArgumentException("the fold holds updates of " + partial.size()
+                    + " values, the global model " + global.size());
+        }
+        folded = partial;
+        closed = true;
+    }
+
     @Override
     public ModelParameters result() {
+        if (folded != null) {
+            return folded.mean(global);
+        }
         close();
         double total = 0;
         double[] acc = new double[global.size()];

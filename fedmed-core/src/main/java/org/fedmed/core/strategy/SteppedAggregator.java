@@ -57,4 +57,15 @@ public final class SteppedAggregator implements Aggregator {
     public List<WeightCaps.Capped> weightCaps() {
         return inner.weightCaps();
     }
+
+    /** The inner aggregator's: the server step comes after the mean, so it does not stop a fold. */
+    @Override
+    public java.util.Optional<FoldRule> foldRule() {
+        return inner.foldRule();
+    }
+
+    @Override
+    public void acceptFolded(LinearFold partial) {
+        inner.acceptFolded(partial);
+    }
 }

@@ -63,6 +63,10 @@ public final class WeightedMeanAggregator implements Aggregator {
     private int accepted;
     private boolean closed;
     private boolean finished;
+    /** The weighting as a rule a pool can fold by; null when given as a bare function. */
+    private final SiteWeighting foldWeighting;
+    /** The round's updates when a pool folded them ({@link #acceptFolded}); null otherwise. */
+    private LinearFold folded;
 
     /** An update taken in and not yet folded: its values, float weight and what to count once it is. */
     private record Held(FitResult update, float[] x, float w, double a, boolean delta, boolean checked) {
@@ -95,6 +99,21 @@ public final class WeightedMeanAggregator implements Aggregator {
      */
     public WeightedMeanAggregator(UpdateIntake intake, ToDoubleFunction<FitResult> weighting,
                                   double serverLearningRate, double maxShare) {
+        this(intake, weighting, null, serverLearningRate, maxShare);
+    }
+
+    /**
+     * As the function form, weighted by {@code weighting}: without a norm bound in {@code intake}, a pool may then
+     * fold the round where its sites train ({@link #foldRule()}).
+     */
+    public WeightedMeanAggregator(UpdateIntake intake, SiteWeighting weighting, double serverLearningRate,
+                                  double maxShare) {
+        this(intake, weighting::weight, weighting, serverLearningRate, maxShare);
+    }
+
+    private WeightedMeanAggregator(UpdateIntake intake, ToDoubleFunction<FitResult> weighting,
+                                   SiteWeighting foldWeighting, double serverLearningRate, double maxShare) {
+        this.foldWeighting = foldWeighting;
         if (!(maxShare > 0 && maxShare <= 1)) {
             throw new IllegalArgumentException("max_site_weight_share must be in (0, 1], got " + maxShare);
         }
@@ -112,6 +131,34 @@ public final class WeightedMeanAggregator implements Aggregator {
         this.heavyWeights = new double[held];
         this.heavyDelta = new boolean[held];
         this.heavySites = new String[held];
+    }
+
+    /**
+     * The fold rule when the weighting was given as a {@link SiteWeighting}, the intake has no norm bound (a bound
+     * needs each update's delta at the server) and no update was taken yet.
+     */
+    @Override
+    public java.util.Optional<FoldRule> foldRule() {
+        if (foldWeighting == null || !Double.isInfinite(intake.maxUpdateNorm()) || accepted > 0 || closed) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new FoldRule(foldWeighting, maxShare));
+    }
+
+    /** Takes the round as one fold by {@link #foldRule()}; the intake is closed, and {@link #result()} is its mean. */
+    @Override
+    public void acceptFolded(LinearFold partial) {
+        if (foldRule().isEmpty()) {
+            throw new IllegalStateException("this aggregator cannot take a fold now (function weighting, a norm bound,"
+                    + " updates already taken, or closed)");
+        }
+        if (partial.size() != global.size()) {
+            throw new IllegalArgumentException("the fold holds updates of " + partial.size() + " values, the global model "
+                    + global.size());
+        }
+        folded = partial;
+        accepted = (int) Math.min(Integer.MAX_VALUE, partial.count());
+        closed = true;
     }
 
     @Override
@@ -463,6 +510,12 @@ public final class WeightedMeanAggregator implements Aggregator {
                     + "; call close() to collect such refusals before result()");
         }
         finished = true;
+        if (folded != null) {
+            ModelParameters mean = folded.mean(global);
+            capped = folded.weightCaps();
+            return serverLearningRate == 1 ? mean
+                    : ServerOptimizerSettings.sgd(serverLearningRate).newOptimizer().step(global, mean);
+        }
         if (totalWeight == 0) {
             throw new IllegalStateException("no update with positive weight was aggregated");
         }
