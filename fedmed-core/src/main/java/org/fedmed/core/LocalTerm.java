@@ -3,10 +3,11 @@ package org.fedmed.core;
 import java.util.List;
 
 /**
- * A term a site adds to its local objective when it trains a fit, on top of the model's loss, or a personalization
- * the site applies around its training: the closed list of site-side training options a {@link FitConfig} may
- * carry. {@link Proximal} changes every step's gradient; {@link Ditto} and {@link PersonalLayers} make the site keep a
- * personal model of its own for the run, which never leaves it. Each member has a wire {@link #name()}, a
+ * A term a site adds to its local objective when it trains a fit, on top of the model's loss, a personalization
+ * the site applies around its training, or a privacy mechanism it applies to its update before the update leaves:
+ * the closed list of site-side training options a {@link FitConfig} may carry. {@link Proximal} changes every step's
+ * gradient; {@link Ditto} and {@link PersonalLayers} make the site keep a personal model of its own for the run, which
+ * never leaves it; {@link UpdateNoise} has the site clip its update and add Gaussian noise to it. Each member has a wire {@link #name()}, a
  * {@link #version()} of its meaning and its {@link #values() numbers}; the transport carries exactly these three, and a
  * site that does not know a name and version refuses the fit rather than train without the term.
  *
@@ -14,8 +15,8 @@ import java.util.List;
  * codec, a site's allow-list) switch over this sealed type, so they do not compile until they do. A term whose
  * meaning changes gets a new version, never a silent reinterpretation of the old one.
  */
-public sealed interface LocalTerm extends java.io.Serializable permits LocalTerm.Proximal, LocalTerm.Ditto, LocalTerm.PersonalLayers,
-        LocalTerm.ControlVariates {
+public sealed interface LocalTerm extends java.io.Serializable permits LocalTerm.Proximal, LocalTerm.Ditto,
+        LocalTerm.PersonalLayers, LocalTerm.ControlVariates, LocalTerm.UpdateNoise {
 
     /** The term's name on the wire and in messages, e.g. {@code proximal}. */
     String name();
@@ -197,6 +198,65 @@ public sealed interface LocalTerm extends java.io.Serializable permits LocalTerm
         @Override
         public List<Double> values() {
             return List.of();
+        }
+    }
+
+    /**
+     * DP-FedAvg's noise added at the site ({@code dp.noise: local} or {@code distributed}): after training, the site
+     * takes its update as a delta from the task's global model, clips it to L2 norm {@code clipNorm} (C), and adds
+     * independent Gaussian noise of standard deviation {@code noiseMultiplier * clipNorm / sqrt(shares)} to every
+     * coordinate, before the update leaves the site. With {@code shares = 1} (local noise) each site's release is a
+     * Gaussian mechanism with multiplier z on its own; with {@code shares = m}, the expected number of sites in a round
+     * (distributed noise, under secure aggregation), each site adds its share, so that the sum carries the central
+     * mechanism's noise of multiplier z. The training itself is unchanged: the trainer's gradient ignores this term.
+     * The noise is drawn from the site's own randomness; the server never learns it. Config keys {@code dp.clip_norm},
+     * {@code dp.noise_multiplier} and {@code dp.noise}; wire name {@code update_noise}, version 1, values
+     * {@code [clip_norm, noise_multiplier, shares]}.
+     *
+     * @param clipNorm        C, the bound on the update's L2 norm, finite and > 0
+     * @param noiseMultiplier z, the mechanism's noise multiplier the server accounts, finite and > 0
+     * @param shares          how many sites' noise makes up the mechanism's: 1 for local noise, the expected number of
+     *                        sites per round for distributed noise; finite and >= 1
+     */
+    record UpdateNoise(double clipNorm, double noiseMultiplier, double shares) implements LocalTerm {
+
+        /** The wire name of this term. */
+        public static final String NAME = "update_noise";
+        /** The version of this term's meaning. */
+        public static final int VERSION = 1;
+
+        public UpdateNoise {
+            if (!(clipNorm > 0) || !Double.isFinite(clipNorm)) {
+                throw new IllegalArgumentException("dp.clip_norm must be a finite number > 0, got " + clipNorm);
+            }
+            if (!(noiseMultiplier > 0) || !Double.isFinite(noiseMultiplier)) {
+                throw new IllegalArgumentException("dp.noise_multiplier must be a finite number > 0, got "
+                        + noiseMultiplier);
+            }
+            if (!(shares >= 1) || !Double.isFinite(shares)) {
+                throw new IllegalArgumentException("the noise shares of local term '" + NAME + "' must be a finite"
+                        + " number >= 1 (1 for local noise), got " + shares);
+            }
+        }
+
+        /** The noise multiplier of this site's own noise: z / sqrt(shares) (z itself for local noise). */
+        public double siteNoiseMultiplier() {
+            return noiseMultiplier / Math.sqrt(shares);
+        }
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public int version() {
+            return VERSION;
+        }
+
+        @Override
+        public List<Double> values() {
+            return List.of(clipNorm, noiseMultiplier, shares);
         }
     }
 }

@@ -96,6 +96,11 @@ public final class ImageSiteClient implements SiteClient, AutoCloseable {
     public FitResult fit(FitTask task) {
         checkLayout(task.global());
         for (LocalTerm term : task.config().terms()) {
+            if (term instanceof LocalTerm.UpdateNoise) {
+                throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks"
+                        + " for local term '" + term.name() + "' (DP-FedAvg noise at the site), which an image site"
+                        + " does not add; use dp.noise: central");
+            }
             if (term instanceof LocalTerm.ControlVariates || term instanceof LocalTerm.Ditto
                     || term instanceof LocalTerm.PersonalLayers) {
                 throw new IllegalArgumentException("site '" + siteId + "', round " + task.round() + ": the fit asks"

@@ -82,6 +82,9 @@ public final class LocalTerms {
                 }
                 case LocalTerm.PersonalLayers p -> {
                 }
+                // applied by the site to the update after training (clip, then noise), not to the gradient
+                case LocalTerm.UpdateNoise n -> {
+                }
             }
         }
         if (correction != null && !corrected) {

@@ -111,6 +111,8 @@ final class PersonalModel {
                     + "' is not a personalization");
             case LocalTerm.ControlVariates cv -> throw new IllegalArgumentException("'" + cv.describe()
                     + "' is not a personalization");
+            case LocalTerm.UpdateNoise n -> throw new IllegalArgumentException("'" + n.describe()
+                    + "' is not a personalization");
         };
         kindBefore = startKind;
         personalBefore = start;
@@ -164,6 +166,7 @@ final class PersonalModel {
             case LocalTerm.Ditto d -> personal.clone();
             case LocalTerm.Proximal p -> global.clone();
             case LocalTerm.ControlVariates cv -> global.clone();
+            case LocalTerm.UpdateNoise n -> global.clone();
         };
     }
 

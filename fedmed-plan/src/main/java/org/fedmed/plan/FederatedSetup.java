@@ -21,6 +21,7 @@ import org.fedmed.privacy.fedavg.FixedSizeSiteSampler;
 import org.fedmed.privacy.fedavg.NoisePlacement;
 import org.fedmed.privacy.fedavg.PoissonSiteSampler;
 import org.fedmed.privacy.fedavg.SiteSampler;
+import org.fedmed.privacy.fedavg.SiteUpdateNoise;
 import org.fedmed.secagg.RandomnessSource;
 import org.fedmed.secagg.SecureAggregationStrategy;
 import org.fedmed.secagg.SecureSumConfig;
@@ -49,7 +50,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             }
             regions = config.regions()::get;
         }
-        FederatedSetup plain = withoutSecureAggregation(config, fit, sites, sites.size(), regions);
+        FederatedSetup plain = withoutSecureAggregation(config, fit, sites, sites.size(), regions, false);
         SecAggSettings sa = config.secureAggregation();
         if (sa == null) {
             return plain;
@@ -68,8 +69,14 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
 
     /**
      * The strategy a deployment server runs for a federation of {@code population} sites, which are remote: the
-     * FedAvg family, or DP-FedAvg with central noise. Settings that need code on the sites' side of the round
-     * (secure aggregation, local or distributed noise, DP-SGD) are refused here with the key at fault.
+     * FedAvg family, or DP-FedAvg. With central noise the server adds the noise; with {@code dp.noise: local} or
+     * {@code distributed} every fit task carries the {@link org.fedmed.core.LocalTerm.UpdateNoise} term
+     * ({@link DpFedAvgStrategy#siteNoise()}), with which each site clips its update and adds its noise (or its share
+     * of it) before the update leaves, and the server only averages; the accountant charges each round exactly as
+     * {@code simulate} does for the same plan. Distributed noise needs {@code secure_aggregation}, as in
+     * {@code simulate} ({@link SimulationConfig} refuses it without). Settings that need code on the sites' side of
+     * the round that deployment does not have yet (secure aggregation, DP-SGD) are refused here with the key at
+     * fault.
      * Personalization with {@code kind: fedper} or {@code ditto} runs: {@code fit} must then carry its term
      * ({@link PlanSettings#fitConfig(SimulationConfig, org.fedmed.core.ParameterLayout)}), which the sites apply
      * and the strategy passes on unchanged. With {@code kind: finetune} the strategy asks every site, with the
@@ -81,11 +88,6 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (config.secureAggregation() != null) {
             throw new IllegalArgumentException("config key 'secure_aggregation' is not available in deployment yet:"
                     + " its key-agreement rounds run in simulation only");
-        }
-        if (config.dp() != null && config.dp().noise() != NoisePlacement.CENTRAL) {
-            throw new IllegalArgumentException("config key 'dp.noise': '" + Choices.key(config.dp().noise())
-                    + "' is not available"
-                    + " in deployment yet; use central (the server adds the noise)");
         }
         if (config.siteDp() != null) {
             throw new IllegalArgumentException("config key 'site_dp' is not available in deployment yet: DP-SGD runs"
@@ -107,7 +109,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }
-        FederatedSetup setup = withoutSecureAggregation(config, fit, List.of(), population, null);
+        FederatedSetup setup = withoutSecureAggregation(config, fit, List.of(), population, null, true);
         if (!fineTune) {
             return setup;
         }
@@ -131,12 +133,16 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             throw new IllegalArgumentException("the config has no '" + PopulationSettings.SECTION + "' section");
         }
         return withoutSecureAggregation(config, fit, List.of(), population,
-                config.population().hierarchical() ? regionOf : null);
+                config.population().hierarchical() ? regionOf : null, false);
     }
 
+    /**
+     * @param remote whether the sites are remote processes, which learn the noise they add from their fit tasks; in
+     *               simulation ({@code false}) the sites in {@code sites} are wrapped with the noise filters instead
+     */
     private static FederatedSetup withoutSecureAggregation(SimulationConfig config, FitConfig fit,
                                                            List<? extends SiteClient> sites, int population,
-                                                           Function<String, String> regions) {
+                                                           Function<String, String> regions, boolean remote) {
         if (config.dp() == null) {
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
@@ -171,6 +177,11 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
                 config.rounds(), Math.min(config.minFitSites(), population),
                 config.strategy().serverOptimizer());
         NoisePlacement placement = dp.noise();
+        if (remote && placement != NoisePlacement.CENTRAL) {
+            List<org.fedmed.core.LocalTerm> terms = new ArrayList<>(fit.terms());
+            terms.add(SiteUpdateNoise.of(dpConfig, placement));
+            dpConfig = dpConfig.withFitConfig(fit.withTerms(terms));
+        }
         NoiseSource centralNoise = NoiseSource.seeded(Seeds.of(config.seed(), Seeds.Stream.CENTRAL_NOISE));
         DpFedAvgStrategy strategy = new DpFedAvgStrategy(dpConfig, centralNoise, placement);
         List<SiteClient> wrapped = new ArrayList<>();

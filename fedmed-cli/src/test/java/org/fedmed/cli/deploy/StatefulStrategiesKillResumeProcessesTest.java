@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * DP-FedAvg with server momentum and central noise; the server is killed (SIGKILL) in the middle of the run and
  * restarted with {@code --resume}. The final model equals, bit for bit, what {@code fedmed simulate} reaches with the
  * same config and seed without any interruption: the server optimizer's moments, SCAFFOLD's c, the accountant and
- * the clip norm came back from the checkpoint, and the site processes, which kept running, took the batches and
- * control variates a round started with when the resumed server asked them for that round again.
+ * the clip norm came back from the checkpoint (the DP run also reports the simulation's epsilon exactly), and the
+ * site processes, which kept running, took the batches and control variates a round started with when the resumed
+ * server asked them for that round again.
  */
 @Timeout(400)
 class StatefulStrategiesKillResumeProcessesTest {
@@ -87,6 +88,7 @@ class StatefulStrategiesKillResumeProcessesTest {
         Path logs = tmp.resolve("logs");
         List<FedmedProcess> processes = new ArrayList<>();
         int resumedAfter;
+        String resumedOutput;
         try {
             FedmedProcess server = FedmedProcess.start("server", logs, "server", "--config", serverYaml.toString());
             processes.add(server);
@@ -110,6 +112,7 @@ class StatefulStrategiesKillResumeProcessesTest {
                     .matcher(resumed.output());
             assertTrue(m.find(), resumed.output());
             resumedAfter = Integer.parseInt(m.group(1));
+            resumedOutput = resumed.output();
         } finally {
             for (FedmedProcess p : processes) {
                 p.close();
@@ -118,6 +121,12 @@ class StatefulStrategiesKillResumeProcessesTest {
         assertTrue(resumedAfter >= 3 && resumedAfter < ROUNDS, "killed mid-run, after round " + resumedAfter);
 
         ComparisonReport sim = simulate(training);
+        if (sim.federated().privacy() != null) {
+            Matcher spent = Pattern.compile("privacy spent: epsilon (\\S+) at delta").matcher(resumedOutput);
+            assertTrue(spent.find(), resumedOutput);
+            assertEquals(sim.federated().privacy().epsilon(), Double.parseDouble(spent.group(1)),
+                    "epsilon after a kill and resume, exactly as an uninterrupted simulation's");
+        }
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo info = store.latestRun(run).orElseThrow();
             assertEquals(RunStatus.COMPLETED, info.status());

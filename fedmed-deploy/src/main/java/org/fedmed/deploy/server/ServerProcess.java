@@ -215,6 +215,12 @@ public final class ServerProcess {
                                 java.util.Map.of("run", config.run(), "federation", kit.federation(),
                                         "strategy", plan.strategy().name(), "model", plan.specLabel())));
                     }
+                    if (plan.setup().privacy() != null) {
+                        PrivacyPrinter privacy = new PrivacyPrinter(out, plan.setup().privacy(), tracker,
+                                config.run() + "-" + start.runId());
+                        privacy.started(start.firstRound());
+                        listeners = both(listeners, privacy);
+                    }
                     RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
                     engine = rounds;
                     if (stopRequest.get() != null) {

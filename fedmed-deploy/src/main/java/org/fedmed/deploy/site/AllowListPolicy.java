@@ -113,6 +113,8 @@ public final class AllowListPolicy implements TaskPolicy {
                             : Optional.of("the fit asks this site to keep personal layers (" + LocalTerm.PersonalLayers.KEY
                                     + ", tensors " + p.tensors() + " of " + offer.layout().entries().size()
                                     + "); this site allows none (personal_layers: false)");
+                    // bounded by the site's privacy.update_noise section, which the site that adds it checks
+                    case LocalTerm.UpdateNoise n -> Optional.<String>empty();
                 };
                 if (over.isPresent()) {
                     return Verdict.refuse(over.get());

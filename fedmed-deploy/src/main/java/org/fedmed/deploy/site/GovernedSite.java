@@ -45,6 +45,14 @@ import org.fedmed.transport.site.TaskPolicy;
  * spent epsilon at INFO. With a {@link PrivacyLedger} the account survives restarts; without one a new process
  * starts from zero.
  *
+ * <p>A fit that carries DP-FedAvg's {@link org.fedmed.core.LocalTerm.UpdateNoise} ({@code dp.noise: local} or
+ * {@code distributed}) is reviewed against the site's {@link UpdateNoiseSettings} (refused below its least noise
+ * multiplier or above its largest clip norm, and a fit without the term refused when the site requires it); after
+ * training the update is clipped and noised with the site's own randomness before it leaves, with any DP-SGD too.
+ * The site keeps the last noised update ({@link SiteNoisedRelease}, in a file too with {@link SiteFiles}), so a
+ * resumed server that asks for its unrecorded round again gets the same release rather than a second noise draw
+ * of it, even from a restarted site process.
+ *
  * <p>A fit that carries a personalization (FedPer's personal layers or Ditto's lambda, within the allow-list's caps)
  * makes the spec's {@link TrainingSiteClient} keep a personal model, which never leaves the site and whose metrics
  * its evaluations report under {@code personal_} names. It lives in this object for the run, across reconnects and a
@@ -86,6 +94,9 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
     private volatile Evaluated lastEvaluated;
     private final SiteFiles files;
     private final SiteRunState runState;
+    private final UpdateNoiseSettings updateNoise;
+    private volatile SiteNoisedRelease lastNoised;
+    private volatile SiteNoisedRelease.Stored storedRelease;
 
     /**
      * Where a site keeps its files for a run, beside its audit log.
@@ -93,8 +104,10 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * @param state         the training state after each fit ({@link SiteStateFile})
      * @param personalModel the personal model ({@link SitePersonalModelFile})
      * @param preprocessing the preprocessing the personal model's inputs go through, named in its provenance
+     * @param noisedRelease the last update sent with DP-FedAvg noise ({@link SiteNoisedRelease}); null: kept in
+     *                      memory only
      */
-    public record SiteFiles(Path state, Path personalModel, Path preprocessing) {
+    public record SiteFiles(Path state, Path personalModel, Path preprocessing, Path noisedRelease) {
         public SiteFiles {
             if (state == null || personalModel == null) {
                 throw new IllegalArgumentException("a site's files need the state file and the personal model file");
@@ -104,7 +117,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         /** The files beside {@code auditLog}. */
         public static SiteFiles beside(Path auditLog) {
             return new SiteFiles(SiteStateFile.beside(auditLog), SitePersonalModelFile.beside(auditLog),
-                    SitePreprocessingFile.beside(auditLog));
+                    SitePreprocessingFile.beside(auditLog), SiteNoisedRelease.beside(auditLog));
         }
     }
 
@@ -165,6 +178,28 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      */
     public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
                         SiteFiles files, SiteStateFile.Contents saved) {
+        this(siteId, policy, dpSgd, ledger, files, saved, UpdateNoiseSettings.DEFAULT);
+    }
+
+    /**
+     * As {@link #GovernedSite(String, AllowListPolicy, DpSgdSettings, PrivacyLedger, SiteFiles,
+     * SiteStateFile.Contents)}, adding DP-FedAvg's noise to its updates on request within {@code updateNoise}'s
+     * bounds, drawn from its source.
+     */
+    public GovernedSite(String siteId, AllowListPolicy policy, DpSgdSettings dpSgd, PrivacyLedger ledger,
+                        SiteFiles files, SiteStateFile.Contents saved, UpdateNoiseSettings updateNoise) {
+        if (updateNoise == null) {
+            throw new IllegalArgumentException("site '" + siteId + "': update noise settings are required"
+                    + " (UpdateNoiseSettings.DEFAULT for none)");
+        }
+        this.updateNoise = updateNoise;
+        if (files != null && files.noisedRelease() != null) {
+            try {
+                this.storedRelease = SiteNoisedRelease.read(files.noisedRelease(), siteId).orElse(null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("site '" + siteId + "': " + e.getMessage(), e);
+            }
+        }
         if (siteId == null || policy == null) {
             throw new IllegalArgumentException("a governed site needs its id and its policy");
         }
@@ -240,6 +275,12 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             if (stateProblem.isPresent()) {
                 return PolicyDecision.refuse(stateProblem.get());
             }
+            if (offer.kind() == TaskKind.FIT) {
+                Optional<String> noise = updateNoise.refusal(offer.fitConfig());
+                if (noise.isPresent()) {
+                    return PolicyDecision.refuse(noise.get());
+                }
+            }
             if (offer.kind() == TaskKind.FIT && offer.fitConfig().terms().stream()
                     .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.ControlVariates)) {
                 String term = "the fit asks for local term '" + org.fedmed.core.LocalTerm.ControlVariates.NAME
@@ -279,7 +320,7 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
         LocalModel local = localModel(spec);
         DpSgdSiteClient dp = local.dp();
         if (dp == null) {
-            FitResult result = local.plain().fit(task);
+            FitResult result = withUpdateNoise(task, spec, local.plain().fit(task));
             runState.save(spec, local.plain(), task.round());
             return result;
         }
@@ -296,8 +337,57 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
             LOG.log(Level.INFO, () -> String.format(Locale.ROOT,
                     "site '%s': epsilon spent %.4g (delta %s) after round %d", siteId(), spent.epsilon(),
                     spent.delta(), task.round()));
+            return withUpdateNoise(task, spec, result);
+        }
+    }
+
+    /**
+     * The update as it leaves the site: clipped and noised as the fit's {@link org.fedmed.core.LocalTerm.UpdateNoise}
+     * asks (the review checked it against the site's bounds), or unchanged for a fit without the term. An update
+     * that cannot be clipped fails the fit, so nothing un-noised is sent. The same task of the same run from the same
+     * global model with the same settings, asked again, gets the update sent the first time (kept in memory and, with
+     * {@link SiteFiles}, written before it leaves): re-sending one release costs no privacy, a second noise draw of
+     * the round would.
+     */
+    private FitResult withUpdateNoise(FitTask task, ModelSpec spec, FitResult result) {
+        Optional<org.fedmed.core.LocalTerm.UpdateNoise> term = UpdateNoiseSettings.asked(task.config());
+        if (term.isEmpty()) {
             return result;
         }
+        String run = runState.run();
+        SiteNoisedRelease.Stored stored = storedRelease;
+        if (stored != null && stored.repeats(run, task)) {
+            lastNoised = stored.forTask(siteId, task);
+        }
+        storedRelease = null;
+        SiteNoisedRelease last = lastNoised;
+        if (last != null && last.repeats(run, task)) {
+            LOG.log(Level.INFO, () -> "site '" + siteId + "': task '" + task.taskId() + "' of run '" + run
+                    + "' asked again from the same global model; sending the noised update it sent before");
+            return last.result();
+        }
+        FitResult out = result;
+        try {
+            for (org.fedmed.core.filter.UpdateFilter f : updateNoise.filters(term.get(), siteId)) {
+                out = f.apply(out, task.global());
+            }
+        } catch (org.fedmed.core.strategy.UpdateRejectedException e) {
+            throw new IllegalStateException("site '" + siteId + "' cannot add the noise task '" + task.taskId()
+                    + "' asks for (" + term.get().describe() + ") to its update, and sends none: " + e.getMessage(), e);
+        }
+        SiteNoisedRelease release = SiteNoisedRelease.of(run, task, out);
+        if (files != null && files.noisedRelease() != null && !run.isEmpty()) {
+            try {
+                release.write(files.noisedRelease(), siteId, task.round(), spec);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("site '" + siteId + "', round " + task.round() + ": cannot"
+                        + " write its noised update to " + files.noisedRelease() + " (" + e.getMessage() + "); the"
+                        + " update is not sent, as a restarted site could not send it again and would draw its"
+                        + " noise a second time", e);
+            }
+        }
+        lastNoised = release;
+        return out;
     }
 
     @Override
@@ -364,14 +454,18 @@ public final class GovernedSite implements TaskPolicy, SiteClient {
      * a personal model of its own. Until this is called the personal model lives in this process for as long as it
      * runs (across reconnects, and across a restart of the server) and, with {@link SiteFiles}, in the state file
      * (across a restart of the site). Nothing is written, and empty returned, when the
-     * site kept no personal model. With {@link SiteFiles} it also deletes the state file: the run is over, there is
-     * nothing left to continue.
+     * site kept no personal model. With {@link SiteFiles} it also deletes the state file and the noised release: the
+     * run is over, there is nothing left to continue.
      *
      * @param runEnded how the run ended, for the provenance
      * @throws IOException if the file cannot be written (the personal model is then kept)
      */
     public synchronized Optional<Path> endRun(Path file, Path preprocessing, String runEnded) throws IOException {
         runState.ended();
+        lastNoised = null;
+        if (files != null && files.noisedRelease() != null) {
+            java.nio.file.Files.deleteIfExists(files.noisedRelease());
+        }
         Evaluated last = lastEvaluated;
         Optional<Path> written = personalModel(file, preprocessing, runEnded);
         if (written.isPresent()) {

@@ -121,6 +121,12 @@ final class ModelFamilySite implements TaskPolicy, SiteClient, AutoCloseable {
             return PolicyDecision.refuse("the evaluation asks the site to fine-tune the model first (personalization"
                     + " kind finetune), which a site of model types " + family.types() + " does not do");
         }
+        if (offer.kind() == org.fedmed.transport.TaskKind.FIT && offer.fitConfig().terms().stream()
+                .anyMatch(t -> t instanceof org.fedmed.core.LocalTerm.UpdateNoise)) {
+            return PolicyDecision.refuse("the fit asks the site to add DP-FedAvg noise to its update (local term '"
+                    + org.fedmed.core.LocalTerm.UpdateNoise.NAME + "'), which a site of model types "
+                    + family.types() + " does not do; the federation can use dp.noise: central");
+        }
         if (dpSgd != null && offer.kind() == org.fedmed.transport.TaskKind.FIT) {
             java.util.Optional<String> over = overBudget(site.trainCount(), offer.fitConfig(), offer.round());
             if (over.isPresent()) {

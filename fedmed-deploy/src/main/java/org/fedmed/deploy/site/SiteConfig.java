@@ -39,6 +39,11 @@ import java.util.Optional;
  *     delta: 1e-5                      # default 1e-5, in (0, 1)
  *     max_epsilon: 8.0                 # optional: fits that would spend more are refused
  *     seed: 42                         # optional, for experiments only; default secure randomness
+ *   update_noise:                      # bounds on DP-FedAvg noise the server's plan asks the site to add
+ *     min_noise_multiplier: 1.0        # least multiplier of the site's own noise, default 0
+ *     max_clip_norm: 2.0               # largest clip norm, default no bound
+ *     required: false                  # refuse fits that ask for no noise, default false
+ *     seed: 42                         # optional, for experiments only; default secure randomness
  * </pre>
  *
  * @param kit      the site's startup kit directory
@@ -46,8 +51,11 @@ import java.util.Optional;
  * @param allow    the tasks the site accepts
  * @param auditLog the JSON-lines audit log file
  * @param dpSgd    the site's DP-SGD settings; null when the site trains without differential privacy
+ * @param updateNoise the bounds on DP-FedAvg noise the site adds to its update on request, and its source;
+ *                 {@link UpdateNoiseSettings#DEFAULT} without the section
  */
-public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd) {
+public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd,
+                         UpdateNoiseSettings updateNoise) {
 
     /** Name of the audit log file when the config names none, next to the config. */
     public static final String DEFAULT_AUDIT_LOG = "audit.jsonl";
@@ -59,11 +67,17 @@ public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path audi
         if (dpSgd != null && allow.modelSpecs().size() != 1) {
             throw new IllegalArgumentException(oneSpecForDpSgd(allow.modelSpecs().size()));
         }
+        updateNoise = updateNoise == null ? UpdateNoiseSettings.DEFAULT : updateNoise;
+    }
+
+    /** A site config whose update noise takes the defaults. */
+    public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd) {
+        this(kit, data, allow, auditLog, dpSgd, UpdateNoiseSettings.DEFAULT);
     }
 
     /** A site config without differential privacy. */
     public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog) {
-        this(kit, data, allow, auditLog, null);
+        this(kit, data, allow, auditLog, null, UpdateNoiseSettings.DEFAULT);
     }
 
     /** The site's DP-SGD settings, if it trains with them. */

@@ -32,7 +32,11 @@ final class SiteConfigReader {
     }
 
     /** The raw {@code privacy} section. */
-    record PrivacyDocument(DpSgdDocument dpSgd) {
+    record PrivacyDocument(DpSgdDocument dpSgd, UpdateNoiseDocument updateNoise) {
+    }
+
+    /** The raw {@code privacy.update_noise} section. */
+    record UpdateNoiseDocument(Double minNoiseMultiplier, Double maxClipNorm, Boolean required, Long seed) {
     }
 
     /** The raw {@code privacy.dp_sgd} section. */
@@ -84,7 +88,7 @@ final class SiteConfigReader {
                     or(a.personalLayers(), AllowList.DEFAULT_PERSONAL_LAYERS));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
-                    dpSgd(doc.privacy()));
+                    dpSgd(doc.privacy()), updateNoise(doc.privacy()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage());
         }
@@ -110,7 +114,8 @@ final class SiteConfigReader {
     private static void refuseEmptyPrivacy(JsonNode tree, Path file) {
         JsonNode privacy = tree.get("privacy");
         String empty = privacy == null ? null : privacy.isNull() ? "privacy"
-                : privacy.has("dp_sgd") && privacy.get("dp_sgd").isNull() ? "privacy.dp_sgd" : null;
+                : privacy.has("dp_sgd") && privacy.get("dp_sgd").isNull() ? "privacy.dp_sgd"
+                : privacy.has("update_noise") && privacy.get("update_noise").isNull() ? "privacy.update_noise" : null;
         if (empty != null) {
             throw new ConfigException(file + ": key '" + empty + "' is empty; give its settings or leave the key out");
         }
@@ -124,6 +129,15 @@ final class SiteConfigReader {
         return new DpSgdSettings(required(d.clipNorm(), "privacy.dp_sgd.clip_norm"),
                 required(d.noiseMultiplier(), "privacy.dp_sgd.noise_multiplier"),
                 or(d.delta(), DpSgdSettings.DEFAULT_DELTA), d.maxEpsilon(), d.seed());
+    }
+
+    private static UpdateNoiseSettings updateNoise(PrivacyDocument privacy) {
+        if (privacy == null || privacy.updateNoise() == null) {
+            return UpdateNoiseSettings.DEFAULT;
+        }
+        UpdateNoiseDocument d = privacy.updateNoise();
+        return new UpdateNoiseSettings(or(d.minNoiseMultiplier(), 0.0),
+                or(d.maxClipNorm(), Double.POSITIVE_INFINITY), or(d.required(), false), d.seed());
     }
 
     private static Set<TaskKind> tasks(List<String> names) {

@@ -19,8 +19,8 @@ import org.fedmed.transport.tls.MutualTls;
 /**
  * The site process behind {@code fedmed site}: it loads the site's own data, dials the federation server with the
  * site's startup kit (sites dial out; nothing dials in), and answers only the tasks its allow-list approves,
- * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD. It
- * reports its dataset definition's fingerprint when it joins, and answers the statistics exchange before round 1
+ * recording each in its audit log; with {@code privacy.dp_sgd} in its config it trains with its own DP-SGD, and
+ * it adds the DP-FedAvg noise a fit asks for within its {@code privacy.update_noise} bounds. It reports its dataset definition's fingerprint when it joins, and answers the statistics exchange before round 1
  * ({@link SiteStatisticsResponder}), from which it builds its preprocessing. It
  * serves until it is stopped, redialing with backoff whenever the connection drops (each dial on a fresh channel,
  * so it is back within {@link SiteSettings#reconnectBound()} of the server listening again); it ends when the server
@@ -88,7 +88,7 @@ public final class SiteProcess implements AutoCloseable {
         GovernedSite.SiteFiles files = GovernedSite.SiteFiles.beside(config.auditLog());
         java.util.Optional<SiteStateFile.Contents> saved = SiteStateFile.readIfPresent(files.state());
         GovernedSite site = new GovernedSite(kit.site(), config.policy(), config.dpSgd(), ledger, files,
-                saved.orElse(null));
+                saved.orElse(null), config.updateNoise());
         java.nio.file.Path preprocessing = SitePreprocessingFile.beside(config.auditLog());
         java.util.function.Consumer<LocalData> prepared = data -> {
             data.site().warnings().forEach(w -> out.println("warning: " + w));
@@ -128,6 +128,7 @@ public final class SiteProcess implements AutoCloseable {
                 config.allow().maxParameters(), config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
+        out.printf("update noise: %s%n", config.updateNoise().describe());
         if (ledger != null) {
             out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
                     site.epsilonSpent().orElse(0.0));

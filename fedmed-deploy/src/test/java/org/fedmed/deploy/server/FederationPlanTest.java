@@ -172,9 +172,36 @@ class FederationPlanTest {
         var e = assertThrows(IllegalArgumentException.class, () -> FederationPlan.of(training(
                 "secure_aggregation: {}\n"), 4, noData()));
         assertTrue(e.getMessage().contains("secure_aggregation"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> FederationPlan.of(training(
-                "dp: {noise: local, noise_multiplier: 1.0}\n"), 4, noData()));
-        assertTrue(e.getMessage().contains("dp.noise"), e.getMessage());
+    }
+
+    /**
+     * Local noise: every fit task asks its site to clip to dp.clip_norm and add noise of dp.noise_multiplier (one
+     * share: the site adds all of it), as a typed local term beside the plan's own terms.
+     */
+    @Test
+    void localNoiseFitTasksAskEachSiteToClipAndAddTheWholeNoise() {
+        FederationPlan plan = FederationPlan.of(training(
+                "dp: {noise: local, noise_multiplier: 1.5, clip_norm: 0.25, sampling: fixed, sites_per_round: 2}\n"),
+                4, noData());
+        assertEquals("dp-fedavg-local", plan.strategy().name());
+        var tasks = plan.strategy().configureFit(new org.fedmed.core.strategy.RoundContext(1, plan.initial(),
+                List.of("a", "b", "c", "d"), 7));
+        assertEquals(2, tasks.size());
+        for (var t : tasks) {
+            assertEquals(List.of(new org.fedmed.core.LocalTerm.UpdateNoise(0.25, 1.5, 1.0)), t.config().terms());
+        }
+    }
+
+    /**
+     * Distributed noise needs secure aggregation in deployment as in simulate: without it the config is refused
+     * naming both keys.
+     */
+    @Test
+    void distributedNoiseIsRefusedWithoutSecureAggregationNamingTheKeys() {
+        var e = assertThrows(IllegalArgumentException.class, () -> FederationPlan.of(training(
+                "dp: {noise: distributed, noise_multiplier: 1.0}\n"), 4, noData()));
+        assertTrue(e.getMessage().contains("'dp.noise'") && e.getMessage().contains("secure_aggregation"),
+                e.getMessage());
     }
 
     @Test

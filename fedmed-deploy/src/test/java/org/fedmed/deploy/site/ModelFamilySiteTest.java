@@ -178,6 +178,17 @@ class ModelFamilySiteTest {
     }
 
     @Test
+    void aFitAskingForNoiseAtTheSiteIsRefusedSinceTheFamilyDoesNotAddIt() {
+        ModelFamilySite site = site(new FakeSpec(3));
+        FitConfig noised = FIT.withTerms(List.of(new org.fedmed.core.LocalTerm.UpdateNoise(1.0, 1.0, 1)));
+        PolicyDecision d = site.review(new TaskOffer("r1-fit-a", TaskKind.FIT, 1, layout(3), 12, "fedavg",
+                new FakeSpec(3).toJson(), noised));
+        assertFalse(d.accepted());
+        assertEquals("the fit asks the site to add DP-FedAvg noise to its update (local term 'update_noise'), which a"
+                + " site of model types [fake] does not do; the federation can use dp.noise: central", d.reason());
+    }
+
+    @Test
     void theAllowListDecidesFirst() {
         int opened = FakeFamily.OPENED.get();
         ModelFamilySite site = site(new FakeSpec(3));

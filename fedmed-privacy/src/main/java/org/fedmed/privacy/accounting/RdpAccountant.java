@@ -47,6 +47,33 @@ public final class RdpAccountant {
         this.rdp = new double[orders.length];
     }
 
+    /**
+     * An accountant that continues a recorded account: over {@code orders}, with {@code rdp} accumulated at each
+     * and {@code history} composed (as {@link #history()} lists it), exactly as the accountant that recorded them.
+     *
+     * @throws IllegalArgumentException if the orders are invalid, the RDP vector does not have one finite value
+     *                                  >= 0 per order, or the history is null
+     */
+    public static RdpAccountant restored(double[] orders, double[] rdp, List<SampledGaussianSteps> history) {
+        RdpAccountant a = new RdpAccountant(orders);
+        if (rdp.length != orders.length) {
+            throw new IllegalArgumentException("a recorded account needs one RDP value per order: " + orders.length
+                    + " orders, " + rdp.length + " values");
+        }
+        for (int i = 0; i < rdp.length; i++) {
+            if (!(rdp[i] >= 0) || !Double.isFinite(rdp[i])) {
+                throw new IllegalArgumentException("recorded RDP at order " + orders[i] + " must be a finite number"
+                        + " >= 0, got " + rdp[i]);
+            }
+        }
+        System.arraycopy(rdp, 0, a.rdp, 0, rdp.length);
+        for (SampledGaussianSteps h : history) {
+            a.history.add(h);
+            a.steps += h.steps();
+        }
+        return a;
+    }
+
     /** The default orders: 1.1, 1.2, ..., 10.9, then 12, 13, ..., 63 (as Opacus and TensorFlow Privacy). */
     public static double[] defaultOrders() {
         return DEFAULT_ORDERS.clone();

@@ -63,6 +63,12 @@ public record DpFedAvgConfig(FitConfig fitConfig, SiteSampler sampler, int popul
         }
     }
 
+    /** These settings with {@code fit} as what each sampled site is asked to do. */
+    public DpFedAvgConfig withFitConfig(FitConfig fit) {
+        return new DpFedAvgConfig(fit, sampler, population, clipping, noiseMultiplier, targetEpsilon, delta,
+                plannedRounds, minFitSites, serverOptimizer);
+    }
+
     /** The sampling rate q the plan assumes: the sampler's rate over {@code population} sites. */
     public double plannedSamplingRate() {
         return sampler.samplingRate(population);

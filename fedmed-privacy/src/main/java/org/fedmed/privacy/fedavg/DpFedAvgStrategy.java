@@ -1,6 +1,7 @@
 package org.fedmed.privacy.fedavg;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.LocalTerm;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.filter.FilteredAggregator;
 import org.fedmed.core.filter.ModelFilter;
@@ -23,6 +25,7 @@ import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.PrivacyBudgetExhaustedException;
 import org.fedmed.privacy.accounting.PrivacySpent;
 import org.fedmed.privacy.accounting.RdpAccountant;
+import org.fedmed.privacy.accounting.SampledGaussianSteps;
 
 /**
  * DP-FedAvg with site-level differential privacy, built from filters around an unweighted aggregator: sample sites
@@ -51,7 +54,7 @@ public final class DpFedAvgStrategy implements Strategy {
 
     private final DpFedAvgConfig config;
     private final NoiseSource noise;
-    private final RdpAccountant accountant = new RdpAccountant();
+    private RdpAccountant accountant = new RdpAccountant();
     private final AdaptiveClipping adaptive;
     private final double deltaNoiseMultiplier;
     private final FederatedAveraging evaluation;
@@ -140,14 +143,23 @@ public final class DpFedAvgStrategy implements Strategy {
     /**
      * The filters a site applies to its own update under local or distributed noise: clip to C, then add
      * N(0, (z C)^2) (local) or N(0, (z C)^2 / m) for m expected sites (distributed) per
-     * coordinate from a noise source the site seeds itself.
+     * coordinate from a noise source the site seeds itself ({@link SiteUpdateNoise}).
      */
     public List<org.fedmed.core.filter.UpdateFilter> siteFilters(long siteNoiseSeed) {
-        double clip = config.clipping().initialClipNorm();
-        double z = placement == NoisePlacement.DISTRIBUTED
-                ? config.noiseMultiplier() / Math.sqrt(config.sampler().expectedSites(config.population()))
-                : config.noiseMultiplier();
-        return List.of(new ClippingFilter(clip), new LocalGaussianNoise(z, clip, NoiseSource.seeded(siteNoiseSeed)));
+        return SiteUpdateNoise.filters(siteNoise(), NoiseSource.seeded(siteNoiseSeed));
+    }
+
+    /**
+     * What this run asks each site to do to its update under local or distributed noise, as a fit's local term
+     * (deployed sites get it with every fit task, see {@link SiteUpdateNoise#of}).
+     *
+     * @throws IllegalStateException with central noise, which the server adds
+     */
+    public LocalTerm.UpdateNoise siteNoise() {
+        if (placement == NoisePlacement.CENTRAL) {
+            throw new IllegalStateException("DP-FedAvg with central noise asks no site to add noise");
+        }
+        return SiteUpdateNoise.of(config, placement);
     }
 
     @Override
@@ -287,14 +299,24 @@ public final class DpFedAvgStrategy implements Strategy {
     private static final String CLIP = "dp.clip_norm";
     private static final String LAST_FRACTION = "dp.last_unclipped_fraction";
     private static final String NEXT_Q = "dp.next_sampling_rate";
+    private static final String ORDERS = "dp.accountant.orders";
+    private static final String RDP = "dp.accountant.rdp";
+    private static final String STEPS = "dp.accountant.steps";
+    private static final String COMPOSED = "dp.accountant.composed";
+    private static final String PLAN = "dp.plan.";
 
     /**
-     * The rounds charged so far (each as round, sites, q, z, clip norm, epsilon and delta), the clip norm, the
-     * sampling rate the next round is checked at, and the server optimizer's moments.
+     * The rounds charged so far (each as round, sites, q, z, clip norm, epsilon and delta), the accountant itself
+     * (its Renyi orders, the RDP accumulated at each, the steps composed and the mechanisms they were, consecutive
+     * equal ones merged as {@code q z steps}, separated by commas), the clip norm, the sampling rate the next round is
+     * checked at, the plan's DP settings the account was spent under ({@code dp.plan.*}: the noise placement and
+     * multiplier, the initial clip norm and whether it adapts, delta, the target epsilon, the sampling and its
+     * planned rate, the population), and the server optimizer's moments. Numbers are written with
+     * {@link Double#toString}, so they read back to the same values.
      */
     @Override
     public synchronized StrategyState state() {
-        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         values.put(ROUNDS, Integer.toString(history.size()));
         for (int i = 0; i < history.size(); i++) {
             RoundPrivacy r = history.get(i);
@@ -304,14 +326,44 @@ public final class DpFedAvgStrategy implements Strategy {
         values.put(CLIP, Double.toString(currentClipNorm()));
         values.put(LAST_FRACTION, Double.toString(adaptive == null ? Double.NaN : adaptive.lastUnclippedFraction()));
         values.put(NEXT_Q, Double.toString(nextSamplingRate));
-        return new StrategyState(java.util.Map.of(), values).merge(optimizer.state());
+        values.put(ORDERS, numbers(accountant.orders()));
+        values.put(RDP, numbers(accountant.rdp()));
+        values.put(STEPS, Long.toString(accountant.steps()));
+        values.put(COMPOSED, String.join(", ", accountant.history().stream()
+                .map(h -> h.samplingRate() + " " + h.noiseMultiplier() + " " + h.steps()).toList()));
+        plan().forEach((k, v) -> values.put(PLAN + k, v));
+        return new StrategyState(Map.of(), values).merge(optimizer.state());
+    }
+
+    /** The DP settings of this run's plan that its account depends on, by key, as {@link #state()} writes them. */
+    private Map<String, String> plan() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("noise", placement.name().toLowerCase(Locale.ROOT));
+        p.put("noise_multiplier", Double.toString(config.noiseMultiplier()));
+        p.put("clip_norm", Double.toString(config.clipping().initialClipNorm()));
+        p.put("adaptive_clipping", Boolean.toString(adaptive != null));
+        p.put("delta", Double.toString(config.delta()));
+        p.put("target_epsilon", Double.toString(config.targetEpsilon()));
+        p.put("sampling", switch (config.sampler()) {
+            case PoissonSiteSampler ps -> "poisson";
+            case FixedSizeSiteSampler fs -> "fixed";
+        });
+        p.put("sampling_rate", Double.toString(config.plannedSamplingRate()));
+        p.put("population", Integer.toString(config.population()));
+        return p;
     }
 
     /**
-     * Continues from a {@link #state()} of a run with the same config: the accountant is charged again with every
-     * recorded round, so the epsilon reported and enforced after a resume is the whole run's.
+     * Continues from a {@link #state()} of a run with the same DP settings: the accountant goes on from the recorded
+     * account (checked against the recorded rounds, charged again one by one as they were charged), so the epsilon
+     * reported and enforced after a resume is the whole run's, and a resumed run stops before a round that would take
+     * it past the target epsilon as the uninterrupted run would. A state written before the accountant was recorded
+     * (no {@code dp.accountant.*}) is continued from its rounds alone.
      *
-     * @throws IllegalArgumentException if this strategy already charged a round, or the state is not a DP-FedAvg one
+     * @throws IllegalStateException    if this strategy already charged a round
+     * @throws IllegalArgumentException if the state is not a DP-FedAvg one, was spent under other DP settings (naming
+     *                                  each setting that differs, the checkpoint's value and this plan's), or its
+     *                                  account disagrees with its rounds
      */
     @Override
     public synchronized void restore(StrategyState state) {
@@ -324,6 +376,11 @@ public final class DpFedAvgStrategy implements Strategy {
             throw new IllegalArgumentException("the checkpoint's strategy state holds no '" + ROUNDS + "': it was not"
                     + " written by a DP-FedAvg run, so the privacy spent before the restart is unknown");
         }
+        requireSamePlan(values);
+        double[] orders = values.containsKey(ORDERS) ? parseNumbers(values.get(ORDERS), ORDERS)
+                : RdpAccountant.defaultOrders();
+        RdpAccountant replayed = new RdpAccountant(orders);
+        List<RoundPrivacy> rounds = new ArrayList<>();
         int n = Integer.parseInt(count);
         for (int i = 0; i < n; i++) {
             String line = values.get(ROUND + i);
@@ -334,15 +391,81 @@ public final class DpFedAvgStrategy implements Strategy {
             RoundPrivacy r = new RoundPrivacy(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                     Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
                     Double.parseDouble(f[5]), Double.parseDouble(f[6]));
-            accountant.step(r.samplingRate(), r.noiseMultiplier(), 1);
-            history.add(r);
+            replayed.step(r.samplingRate(), r.noiseMultiplier(), 1);
+            rounds.add(r);
         }
+        RdpAccountant restored = values.containsKey(RDP) ? recordedAccount(values, orders, replayed) : replayed;
         double clip = Double.parseDouble(values.get(CLIP));
         if (adaptive != null) {
             adaptive.restore(clip, Double.parseDouble(values.get(LAST_FRACTION)));
         }
+        accountant = restored;
+        history.addAll(rounds);
         roundClipNorm = clip;
         nextSamplingRate = Double.parseDouble(values.get(NEXT_Q));
         optimizer.restore(state.part("server_optimizer."));
+    }
+
+    /** Refuses a state whose recorded DP settings ({@code dp.plan.*}) differ from this run's, naming each. */
+    private void requireSamePlan(Map<String, String> values) {
+        List<String> differ = new ArrayList<>();
+        plan().forEach((k, v) -> {
+            String recorded = values.get(PLAN + k);
+            if (recorded != null && !recorded.equals(v)) {
+                differ.add("dp." + k + " was " + recorded + ", this plan has " + v);
+            }
+        });
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("cannot continue the privacy account of the checkpoint: it was spent"
+                    + " under other DP settings (" + String.join("; ", differ) + "). An epsilon holds only for the"
+                    + " mechanism it was spent under: resume with the run's own settings, or start a new run");
+        }
+    }
+
+    /** The recorded account, after checking that it is the one its recorded rounds compose to. */
+    private static RdpAccountant recordedAccount(Map<String, String> values, double[] orders, RdpAccountant replayed) {
+        double[] rdp = parseNumbers(values.get(RDP), RDP);
+        long steps = Long.parseLong(values.getOrDefault(STEPS, "-1"));
+        List<SampledGaussianSteps> composed = new ArrayList<>();
+        String text = values.getOrDefault(COMPOSED, "");
+        for (String part : text.isBlank() ? new String[0] : text.split(",")) {
+            String[] f = part.strip().split(" ");
+            composed.add(new SampledGaussianSteps(Double.parseDouble(f[0]), Double.parseDouble(f[1]),
+                    Long.parseLong(f[2])));
+        }
+        RdpAccountant recorded = RdpAccountant.restored(orders, rdp, composed);
+        if (!java.util.Arrays.equals(recorded.rdp(), replayed.rdp()) || recorded.steps() != steps
+                || steps != replayed.steps() || !recorded.history().equals(replayed.history())) {
+            throw new IllegalArgumentException("the checkpoint's privacy account ('" + RDP + "', '" + STEPS + "', '"
+                    + COMPOSED + "': " + steps + " steps " + recorded.history() + ") is not what its "
+                    + replayed.steps() + " recorded round(s) compose to (" + replayed.history() + "); the checkpoint"
+                    + " is damaged or was edited, so the privacy spent before the restart is unknown");
+        }
+        return recorded;
+    }
+
+    private static String numbers(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            if (i > 0) {
+                b.append(' ');
+            }
+            b.append(v[i]);
+        }
+        return b.toString();
+    }
+
+    private static double[] parseNumbers(String text, String key) {
+        try {
+            String[] f = text.strip().split(" ");
+            double[] out = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                out[i] = Double.parseDouble(f[i]);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the checkpoint's strategy state '" + key + "' is not a list of"
+                    + " numbers: " + e.getMessage(), e);
+        }
     }
 }

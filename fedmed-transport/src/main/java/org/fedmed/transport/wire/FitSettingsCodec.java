@@ -81,6 +81,13 @@ public final class FitSettingsCodec {
                 case LocalTerm.PersonalLayers.VERSION -> new LocalTerm.PersonalLayers(tensorIndices(t));
                 default -> throw new UnknownLocalTermException(name, version);
             };
+            case LocalTerm.UpdateNoise.NAME -> switch (version) {
+                case LocalTerm.UpdateNoise.VERSION -> {
+                    double[] v = values(t, "clip_norm", "noise_multiplier", "shares");
+                    yield new LocalTerm.UpdateNoise(v[0], v[1], v[2]);
+                }
+                default -> throw new UnknownLocalTermException(name, version);
+            };
             default -> throw new UnknownLocalTermException(name, version);
         };
     }
