@@ -5,6 +5,7 @@ import java.util.List;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
+import org.fedmed.core.exchange.ExchangeParticipants;
 import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.core.strategy.CyclicTraining;
 import org.fedmed.core.strategy.FederatedAveraging;
@@ -23,6 +24,7 @@ import org.fedmed.privacy.fedavg.SiteSampler;
 import org.fedmed.secagg.RandomnessSource;
 import org.fedmed.secagg.SecureAggregationStrategy;
 import org.fedmed.secagg.SecureSumConfig;
+import org.fedmed.secagg.exchange.SecureSumParticipants;
 import org.fedmed.secagg.quant.RingQuantizer;
 
 /**
@@ -34,7 +36,23 @@ import org.fedmed.secagg.quant.RingQuantizer;
 public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvgStrategy privacy) {
 
     public static FederatedSetup of(SimulationConfig config, FitConfig fit, List<? extends SiteClient> sites) {
-        FederatedSetup plain = withoutSecureAggregation(config, fit, sites, sites.size());
+        return secured(config, withoutSecureAggregation(config, fit, sites, sites.size()));
+    }
+
+    /**
+     * What the in-process sites of a simulation answer the secure sum's stages with: with a
+     * {@code secure_aggregation:} section, each site's secagg participant, its keys drawn from the run seed's
+     * {@link Seeds.Stream#SECURE_AGGREGATION_KEYS} stream (repeatable: for simulation only); without, none. A site
+     * process builds the same participants with the system's strong randomness instead.
+     */
+    public static ExchangeParticipants participants(SimulationConfig config) {
+        return config.secureAggregation() == null ? ExchangeParticipants.NONE
+                : new SecureSumParticipants(RandomnessSource.seededForSimulation(
+                        Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS)));
+    }
+
+    /** {@code plain} with secure aggregation around its strategy when the config has a section for it. */
+    private static FederatedSetup secured(SimulationConfig config, FederatedSetup plain) {
         SecAggSettings sa = config.secureAggregation();
         if (sa == null) {
             return plain;
@@ -44,17 +62,17 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         SecureSumConfig sum = new SecureSumConfig(sa.topology(), weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
                 weighting, sa.degree(), sa.threshold(), sa.threatModel());
-        RandomnessSource keys = RandomnessSource.seededForSimulation(
-                Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS));
-        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys,
+        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, sa.stageDeadline(),
                 config.strategy().serverOptimizer());
         return new FederatedSetup(secure, plain.sites(), plain.privacy());
     }
 
     /**
      * The strategy a deployment server runs for a federation of {@code population} sites, which are remote: the
-     * FedAvg family, or DP-FedAvg with central noise. Settings that need code on the sites' side of the round
-     * (secure aggregation, local or distributed noise, DP-SGD) are refused here with the key at fault.
+     * FedAvg family, or DP-FedAvg with central noise, with secure aggregation around either when the config has a
+     * {@code secure_aggregation:} section (the sites answer its stages with their own secagg participants). Settings
+     * that need other code on the sites' side of the round (local or distributed noise, DP-SGD) are refused here
+     * with the key at fault.
      * Personalization with {@code kind: fedper} or {@code ditto} runs: {@code fit} must then carry its term
      * ({@link PlanSettings#fitConfig(SimulationConfig, org.fedmed.core.ParameterLayout)}), which the sites apply
      * and the strategy passes on unchanged. With {@code kind: finetune} the strategy asks every site, with the
@@ -63,10 +81,6 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
      * early never reaches that evaluation.
      */
     public static FederatedSetup forServer(SimulationConfig config, FitConfig fit, int population) {
-        if (config.secureAggregation() != null) {
-            throw new IllegalArgumentException("config key 'secure_aggregation' is not available in deployment yet:"
-                    + " its key-agreement rounds run in simulation only");
-        }
         if (config.dp() != null && config.dp().noise() != NoisePlacement.CENTRAL) {
             throw new IllegalArgumentException("config key 'dp.noise': '" + Choices.key(config.dp().noise())
                     + "' is not available"
@@ -92,7 +106,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }
-        FederatedSetup setup = withoutSecureAggregation(config, fit, List.of(), population);
+        FederatedSetup setup = secured(config, withoutSecureAggregation(config, fit, List.of(), population));
         if (!fineTune) {
             return setup;
         }

@@ -316,7 +316,8 @@ public final class ComparisonExperiment {
             }
         };
         RunResult run;
-        try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism())) {
+        try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism(),
+                FederatedSetup.participants(config))) {
             run = new RoundEngine(strategy, pool, engineConfig, RunListener.all(listener, runListeners.apply(regime)))
                     .run(init);
         }

@@ -168,11 +168,14 @@ class FederationPlanTest {
     }
 
     @Test
+    void secureAggregationIsAcceptedAndWrapsTheStrategy() {
+        FederationPlan plan = FederationPlan.of(training("secure_aggregation: {}\n"), 4, noData());
+        assertEquals("fedavg+secagg+", plan.strategy().name());
+    }
+
+    @Test
     void settingsThatNeedCodeAtTheSitesAreRefusedNamingTheKey() {
         var e = assertThrows(IllegalArgumentException.class, () -> FederationPlan.of(training(
-                "secure_aggregation: {}\n"), 4, noData()));
-        assertTrue(e.getMessage().contains("secure_aggregation"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> FederationPlan.of(training(
                 "dp: {noise: local, noise_multiplier: 1.0}\n"), 4, noData()));
         assertTrue(e.getMessage().contains("dp.noise"), e.getMessage());
     }

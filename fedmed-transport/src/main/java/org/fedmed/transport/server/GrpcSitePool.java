@@ -22,6 +22,7 @@ import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
 import org.fedmed.core.engine.SiteTraffic;
+import org.fedmed.core.exchange.ExchangeMessage;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
 import org.fedmed.transport.proto.StatsReply;
@@ -57,6 +58,7 @@ public final class GrpcSitePool implements SitePool {
     private final FederationEvents events;
     private final ResultBufferBudget budget;
     private final TrafficCounts traffic = new TrafficCounts();
+    private final ExchangeDesk exchanges;
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object membership = new Object();
@@ -70,6 +72,21 @@ public final class GrpcSitePool implements SitePool {
         this.events = events;
         long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
         this.budget = new ResultBufferBudget(capacity, background);
+        this.exchanges = new ExchangeDesk(settings.limits().chunkBytes(), settings.limits().maxModelBytes());
+    }
+
+    ExchangeDesk exchanges() {
+        return exchanges;
+    }
+
+    /**
+     * Sends each site its message of one stage of a multi-exchange round on its stream, and reports each answer as
+     * its last piece arrives ({@link ExchangeDesk}); a site not connected, refusing, leaving, or silent past the
+     * deadline fails with the reason. The bytes count towards the sites' traffic.
+     */
+    @Override
+    public void exchange(List<ExchangeMessage> messages, Duration deadline, OutcomeSink<ExchangeMessage> sink) {
+        exchanges.run(messages, deadline, sink, active::get);
     }
 
     ServerSettings settings() {
@@ -198,7 +215,7 @@ public final class GrpcSitePool implements SitePool {
                 .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec()).setRun(run);
         switch (task) {
             case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()))
-                    .addAllAuxiliary(fit.auxiliary().keySet());
+                    .addAllAuxiliary(fit.auxiliary().keySet()).setRelease(HeldResults.toWire(fit.release()));
             case EvalTask eval -> {
                 h.setKind(TaskKind.EVALUATE);
                 if (eval.fineTune() != null) {

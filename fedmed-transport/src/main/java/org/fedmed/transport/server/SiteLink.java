@@ -17,6 +17,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.strategy.UpdateIntake;
 import org.fedmed.transport.DefinitionReport;
@@ -192,6 +193,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
                     m.getStatsReply().getSerializedSize());
             case STATS_REFUSED -> statsAnswered(m.getStatsRefused().getRequestId(), null,
                     m.getStatsRefused().getReason(), 0);
+            case EXCHANGE -> pool.exchanges().piece(siteId, m.getExchange());
+            case EXCHANGE_REFUSED -> pool.exchanges().refused(siteId, m.getExchangeRefused());
             case HEARTBEAT -> {
             }
             case HELLO -> LOG.log(System.Logger.Level.WARNING, "{0} sent a second Hello; ignored", who());
@@ -201,9 +204,10 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     }
 
     private void admit(Hello hello) {
-        if (hello.getProtocolVersion() != ProtocolVersion.CURRENT) {
-            refuse("protocol version " + hello.getProtocolVersion() + " is not supported; this server speaks version "
-                    + ProtocolVersion.CURRENT);
+        Optional<String> version = ProtocolVersion.mismatch("site '" + hello.getSiteId() + "'",
+                hello.getProtocolVersion());
+        if (version.isPresent()) {
+            refuse(version.get());
             return;
         }
         X509Certificate[] chain;
@@ -330,6 +334,10 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         if (!(p.task() instanceof FitTask fit)) {
             p.succeed(new EvalResult(siteId, taskId, h.getNumExamples(), h.getMetricsMap()), () -> { }, received(h));
+            return true;
+        }
+        if (fit.release() == UpdateRelease.SECURE_SUM) {
+            p.succeed(HeldResults.of(h, fit, siteId), () -> { }, received(h));
             return true;
         }
         ResultReceiver r = new ResultReceiver(p, h, siteId,
@@ -531,6 +539,15 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         return true;
     }
 
+    /** Sends the pieces of one exchange stage's message; false if the link is not active. */
+    boolean sendExchange(List<ServerMessage> pieces) {
+        if (state != State.ACTIVE) {
+            return false;
+        }
+        pieces.forEach(out::send);
+        return true;
+    }
+
     /** Forgets a decided task, remembering why so that a late answer is recognised. */
     void taskClosed(PendingTask p, String because) {
         open.remove(p.taskId(), p);
@@ -647,6 +664,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         pool.forget(this);
         if (admitted) {
+            pool.exchanges().linkClosed(siteId, reason);
             events.siteLeft(siteId, reason);
         }
         for (PendingTask p : List.copyOf(open.values())) {

@@ -21,6 +21,7 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.TaskKind;
@@ -71,6 +72,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     // Touched only from the call's inbound callbacks, which gRPC serializes.
     private TaskRun incoming;
     private final Set<String> discarding = new HashSet<>();
+    private final SiteExchanges exchanges;
 
     /** @param channel the channel this session alone uses, shut down when it ends; null for a shared one */
     SiteSession(SiteConnection connection, ManagedChannel channel) {
@@ -78,6 +80,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         this.channel = channel;
         this.settings = connection.settings();
         this.chunkBytes = settings.limits().chunkBytes();
+        this.exchanges = new SiteExchanges(connection, settings.limits().maxModelBytes());
     }
 
     /** Opens the stream and says Hello; the stream is given up if no Welcome arrives within the dial timeout. */
@@ -136,6 +139,11 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         lastSeenNanos = System.nanoTime();
         switch (m.getBodyCase()) {
             case WELCOME -> {
+                var version = ProtocolVersion.mismatch("the server", m.getWelcome().getProtocolVersion());
+                if (version.isPresent()) {
+                    connection.refused(this, version.get());
+                    return;
+                }
                 welcomed = true;
                 int serverChunk = m.getWelcome().getChunkBytes();
                 if (serverChunk >= 4 && serverChunk % 4 == 0 && serverChunk < chunkBytes) {
@@ -151,6 +159,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             case REJECTION -> onRejection(m.getRejection().getTaskId(), m.getRejection().getReason());
             case STATS_REQUEST -> onStatsRequest(m.getStatsRequest());
             case MERGED_STATS -> onMergedStats(m.getMergedStats());
+            case EXCHANGE -> exchanges.onPiece(m.getExchange(), out, chunkBytes);
             case HEARTBEAT -> {
             }
             case BODY_NOT_SET -> LOG.log(System.Logger.Level.WARNING, "site ''{0}'': empty message from the server; ignored",
@@ -241,8 +250,17 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         if (kind == TaskKind.FIT || h.hasFit()) {
             fit = FitSettingsCodec.fromWire(h.getFit());
         }
+        UpdateRelease release = switch (h.getRelease()) {
+            case UPDATE_RELEASE_CLEAR -> UpdateRelease.CLEAR;
+            case SECURE_SUM -> UpdateRelease.SECURE_SUM;
+            case UNRECOGNIZED -> throw new IllegalArgumentException("unknown update release " + h.getReleaseValue());
+        };
+        if (release == UpdateRelease.SECURE_SUM && (kind != TaskKind.FIT || h.getAuxiliaryCount() > 0)) {
+            throw new IllegalArgumentException("only a fit without auxiliary vectors can keep its update for a secure"
+                    + " sum");
+        }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun());
+                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun(), release);
     }
 
     private void refuse(TaskHeader h, String reason) {
@@ -393,11 +411,20 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             float[] payload = run.assembler().target();
             ModelParameters global = AuxiliaryPayload.model(offer.layout(), payload);
             if (offer.kind() == TaskKind.FIT) {
-                FitResult r = connection.client().fit(new FitTask(offer.round(), settings.siteId(), global,
-                        offer.fitConfig(), AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary())));
+                FitTask task = new FitTask(offer.round(), settings.siteId(), global, offer.fitConfig(),
+                        AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary()), offer.release());
+                FitResult r = connection.client().fit(task);
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");
+                }
+                if (offer.release() == UpdateRelease.SECURE_SUM) {
+                    FitResult held = connection.heldUpdates().hold(task, r);
+                    send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
+                            .setNumExamples(held.numExamples()).setQuality(held.quality())
+                            .putAllMetrics(held.trainMetrics()).setLayout(Layouts.toWire(r.parameters().layout()))
+                            .setPayloadBytes(0), new float[0], List.copyOf(held.trainMetrics().keySet()));
+                    return;
                 }
                 send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
                         .setNumExamples(r.numExamples()).setQuality(r.quality()).putAllMetrics(r.trainMetrics())
