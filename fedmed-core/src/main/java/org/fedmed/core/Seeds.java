@@ -74,7 +74,11 @@ public final class Seeds {
         /** Simulated secure-aggregation clients' keys, self-masks, Shamir coefficients and nonces. */
         SECURE_AGGREGATION_KEYS(Scope.RUN),
         /** A secure-aggregation round's neighbour graph and stochastic rounding. */
-        SECURE_AGGREGATION_ROUND(Scope.ROUND);
+        SECURE_AGGREGATION_ROUND(Scope.ROUND),
+        /** A population's virtual site: its row count, label mix and rows, drawn from the run seed and its id. */
+        POPULATION_SITE(Scope.SITE),
+        /** What a synthetic population shares across its sites (a wearable population's class centres). */
+        POPULATION_SHARED(Scope.RUN);
 
         private final Scope scope;
 

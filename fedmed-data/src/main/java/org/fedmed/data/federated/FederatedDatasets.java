@@ -87,6 +87,21 @@ public final class FederatedDatasets {
     }
 
     /**
+     * Every row of a resolved definition in one table, before any split or preprocessing: its sites' rows (training
+     * and test rows alike), in the definition's site order. The pool a population's virtual sites draw from.
+     */
+    public static RawTable pooledRows(ResolvedDataset resolved) {
+        DatasetDefinition def = resolved.definition();
+        List<SiteTables> read = SiteTables.read(def, resolved.files(), null);
+        DefinitionChecks.labelMatchesRows(def, classCounts(def, read));
+        List<RawTable> parts = new ArrayList<>();
+        for (SiteTables t : read) {
+            parts.addAll(t.presplit() ? List.of(t.train(), t.test()) : List.of(t.all()));
+        }
+        return RawTable.concat(parts, def.name());
+    }
+
+    /**
      * Loads one site of a definition alone, as the simulation loads that site: its rows from {@code ownCsv} when
      * given, else from the definition's files for {@code siteId} (resolved through {@code resolved}).
      */

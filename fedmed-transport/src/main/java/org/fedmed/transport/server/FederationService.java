@@ -21,9 +21,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
         ServerCallStreamObserver<ServerMessage> call = (ServerCallStreamObserver<ServerMessage>) responses;
         call.disableAutoRequest();
         SocketAddress remote = PeerSessionInterceptor.REMOTE_ADDRESS.get();
-        SiteLink link = new SiteLink(pool, call, PeerSessionInterceptor.SSL_SESSION.get(),
+        SiteLink link = pool.newLink(call, PeerSessionInterceptor.SSL_SESSION.get(),
                 remote == null ? "unknown" : remote.toString());
-        pool.track(link);
         link.start();
         return link;
     }

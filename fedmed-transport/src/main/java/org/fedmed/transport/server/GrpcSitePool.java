@@ -1,5 +1,6 @@
 package org.fedmed.transport.server;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
@@ -27,11 +29,10 @@ import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
 import org.fedmed.transport.proto.StatsReply;
 import org.fedmed.transport.proto.StatsRequest;
-import org.fedmed.transport.proto.TaskHeader;
-import org.fedmed.transport.proto.TaskKind;
+import org.fedmed.transport.proto.ServerMessage;
 import org.fedmed.transport.wire.AuxiliaryPayload;
-import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.Layouts;
+import org.fedmed.transport.wire.WireCodec;
 
 /**
  * The sites connected to a {@link FederationServer}, as a {@link SitePool} the round engine drives unchanged.
@@ -54,29 +55,36 @@ import org.fedmed.transport.wire.Layouts;
 public final class GrpcSitePool implements SitePool {
 
     private final ServerSettings settings;
-    private final PeerAuthorizer authorizer;
+    private final SiteAdmission admission;
     private final FederationEvents events;
     private final ResultBufferBudget budget;
     private final TrafficCounts traffic = new TrafficCounts();
     private final ExchangeDesk exchanges;
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
-    private final Object membership = new Object();
+    private final Object joined = new Object();
+    private final SiteLink.Membership membership = new SiteLink.Membership() {
+        @Override
+        public void admitted(SiteLink link) {
+            activate(link);
+        }
+
+        @Override
+        public void ended(SiteLink link) {
+            forget(link);
+        }
+    };
     private volatile MergedStats merged;
     private volatile String run = "";
 
     /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
     GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background) {
         this.settings = settings;
-        this.authorizer = authorizer;
+        this.admission = new SiteAdmission(authorizer, settings.definitionCheck());
         this.events = events;
         long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
         this.budget = new ResultBufferBudget(capacity, background);
         this.exchanges = new ExchangeDesk(settings.limits().chunkBytes(), settings.limits().maxModelBytes());
-    }
-
-    ExchangeDesk exchanges() {
-        return exchanges;
     }
 
     /**
@@ -89,24 +97,12 @@ public final class GrpcSitePool implements SitePool {
         exchanges.run(messages, deadline, sink, active::get);
     }
 
-    ServerSettings settings() {
-        return settings;
-    }
-
-    PeerAuthorizer authorizer() {
-        return authorizer;
-    }
-
-    FederationEvents events() {
-        return events;
-    }
-
-    ResultBufferBudget budget() {
-        return budget;
-    }
-
-    TrafficCounts traffic() {
-        return traffic;
+    /** A new link for a stream a peer opened, with the pool's collaborators; it joins the pool once admitted. */
+    SiteLink newLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
+        SiteLink link = new SiteLink(call, ssl, peer, settings, admission, events, budget, traffic, membership,
+                exchanges);
+        links.add(link);
+        return link;
     }
 
     /**
@@ -151,13 +147,13 @@ public final class GrpcSitePool implements SitePool {
     /** Waits until at least {@code count} sites are connected; returns whether they are. */
     public boolean awaitSites(int count, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        synchronized (membership) {
+        synchronized (joined) {
             while (availableSites().size() < count) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(membership, left);
+                TimeUnit.NANOSECONDS.timedWait(joined, left);
             }
             return true;
         }
@@ -191,7 +187,7 @@ public final class GrpcSitePool implements SitePool {
         Map<ModelParameters, ModelLayout> layouts = new IdentityHashMap<>();
         for (Task task : tasks) {
             PendingTask p = dispatch.add(task);
-            Map<String, ModelParameters> auxiliary = task instanceof FitTask fit ? fit.auxiliary() : Map.of();
+            Map<String, ModelParameters> auxiliary = WireCodec.auxiliary(task);
             long bytes = AuxiliaryPayload.bytes(task.global().layout(), auxiliary.size());
             if (bytes > settings.limits().maxModelBytes()) {
                 p.fail(SiteFailure.Kind.ERROR, "the global model" + (auxiliary.isEmpty() ? ""
@@ -201,29 +197,12 @@ public final class GrpcSitePool implements SitePool {
             }
             ModelLayout layout = layouts.computeIfAbsent(task.global(), g -> Layouts.toWire(g.layout()));
             SiteLink link = active.get(task.siteId());
-            if (link == null || !link.assign(p, header(task, layout, bytes),
-                    AuxiliaryPayload.join(task.global(), auxiliary))) {
+            if (link == null || !link.assign(p, WireCodec.taskHeader(task, layout, bytes, settings.strategy(),
+                    settings.modelSpec(), run), WireCodec.payload(task))) {
                 p.fail(SiteFailure.Kind.ERROR, "site '" + task.siteId() + "' is not connected");
             }
         }
         dispatch.run(start, sink, settings.deliveryOrder(), enough);
-    }
-
-    private TaskHeader header(Task task, ModelLayout layout, long bytes) {
-        TaskHeader.Builder h = TaskHeader.newBuilder().setTaskId(task.taskId()).setRound(task.round())
-                .setLayout(layout).setPayloadBytes(bytes)
-                .setStrategy(settings.strategy()).setModelSpec(settings.modelSpec()).setRun(run);
-        switch (task) {
-            case FitTask fit -> h.setKind(TaskKind.FIT).setFit(FitSettingsCodec.toWire(fit.config()))
-                    .addAllAuxiliary(fit.auxiliary().keySet()).setRelease(HeldResults.toWire(fit.release()));
-            case EvalTask eval -> {
-                h.setKind(TaskKind.EVALUATE);
-                if (eval.fineTune() != null) {
-                    h.setFit(FitSettingsCodec.toWire(eval.fineTune()));
-                }
-            }
-        }
-        return h.build();
     }
 
     // ---- statistics exchange ----------------------------------------------------------------------------
@@ -267,15 +246,11 @@ public final class GrpcSitePool implements SitePool {
 
     // ---- link registry ----------------------------------------------------------------------------------
 
-    void track(SiteLink link) {
-        links.add(link);
-    }
-
     /**
      * Makes an admitted link the site's one live stream, replacing (and closing) an older one, and reports the
      * join (after the old stream's departure) before waking those waiting for sites.
      */
-    void activate(SiteLink link) {
+    private void activate(SiteLink link) {
         SiteLink old = active.put(link.siteId(), link);
         if (old != null && old != link) {
             old.close("replaced by a newer connection from the same site",
@@ -286,12 +261,12 @@ public final class GrpcSitePool implements SitePool {
         if (shared != null) {
             link.sendMergedStatistics(shared);
         }
-        synchronized (membership) {
-            membership.notifyAll();
+        synchronized (joined) {
+            joined.notifyAll();
         }
     }
 
-    void forget(SiteLink link) {
+    private void forget(SiteLink link) {
         links.remove(link);
         if (link.siteId() != null) {
             active.remove(link.siteId(), link);

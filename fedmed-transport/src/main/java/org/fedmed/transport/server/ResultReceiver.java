@@ -8,8 +8,8 @@ import org.fedmed.core.strategy.UpdateRejectedException;
 import org.fedmed.transport.proto.Chunk;
 import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.wire.ChunkException;
-import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.ModelAssembler;
+import org.fedmed.transport.wire.WireCodec;
 
 /**
  * Receives one fit result's parameters, chunk by chunk, straight into the float vector the result will carry.
@@ -99,10 +99,7 @@ final class ResultReceiver {
 
     /** The verified result. */
     FitResult result() {
-        float[] payload = assembler.target();
-        return new FitResult(siteId, taskId(), AuxiliaryPayload.model(global.layout(), payload),
-                header.getIsDelta(), header.getNumExamples(), header.getQuality(), header.getMetricsMap(),
-                AuxiliaryPayload.auxiliary(global.layout(), payload, header.getAuxiliaryList()));
+        return WireCodec.fitResult(header, siteId, global.layout(), assembler.target());
     }
 
     /** Gives back this result's share of the budget, if it holds one; safe to call more than once. */

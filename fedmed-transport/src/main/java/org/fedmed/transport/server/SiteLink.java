@@ -3,34 +3,17 @@ package org.fedmed.transport.server;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.fedmed.core.EvalResult;
-import org.fedmed.core.FitTask;
-import org.fedmed.core.UpdateRelease;
-import org.fedmed.core.engine.SiteFailure;
-import org.fedmed.core.strategy.UpdateIntake;
-import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.proto.Cancel;
-import org.fedmed.transport.proto.Chunk;
-import org.fedmed.transport.proto.ColumnDefinition;
-import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.Heartbeat;
-import org.fedmed.transport.proto.Hello;
+import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.Refusal;
-import org.fedmed.transport.proto.Rejection;
-import org.fedmed.transport.proto.ResultHeader;
 import org.fedmed.transport.proto.RunEnded;
 import org.fedmed.transport.proto.ServerMessage;
 import org.fedmed.transport.proto.SiteMessage;
@@ -38,60 +21,77 @@ import org.fedmed.transport.proto.StatsReply;
 import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.Welcome;
-import org.fedmed.transport.wire.ChunkException;
 import org.fedmed.transport.wire.FlowControlledSender;
 import org.fedmed.transport.wire.ModelChunker;
 import org.fedmed.transport.wire.Transfer;
 
 /**
- * The server's end of one site's stream. It admits the site on Hello (certificate, authorizer, claimed id), sends
- * it tasks with their models, receives and validates its results chunk by chunk, and decides the site's pending
- * tasks when it answers, is rejected or goes away. It keeps the certificate chain it admitted, so that the site can
- * be re-checked after the authorizer reloads its lists and cut, with a Refusal, when it is no longer admitted; at
- * the end of a run it tells the site so before closing. Before round 1 it carries the statistics exchange: a
- * request, the site's reply or refusal, and the merged statistics. Inbound messages are read one at a time (manual flow control),
- * so a result waiting for buffer budget holds its sender back instead of filling server memory.
+ * The server's end of one site's stream, and its lifecycle: awaiting Hello, active, closed. On Hello it asks
+ * {@link SiteAdmission} and either welcomes the site (registering it with the {@link Membership}) or refuses it; once
+ * admitted, its results go to the site's {@link ResultIntake}, its statistics answers to its
+ * {@link StatisticsCalls} and its answers to a multi-exchange round's stages to the pool's {@link ExchangeDesk}; tasks, statistics requests, heartbeats and the end of a run go out through one
+ * {@link FlowControlledSender}. It keeps the certificate chain it admitted, so that the site can be re-checked after
+ * the authorizer reloads its lists and cut, with a Refusal, when it is no longer admitted. When the link closes (the
+ * site leaves, goes silent past the heartbeat timeout, is replaced, cut or told the run ended) every open task fails
+ * as an error naming why, and every open statistics request fails. Inbound messages are read one at a time (manual
+ * flow control), so a result waiting for buffer budget holds its sender back instead of filling server memory. The
+ * link's collaborators are handed to it; it reaches nothing else of the server. It is longer than most files because
+ * it is the one place that owns the stream's state: every method here reads or moves it, and what does not
+ * (admission, result intake, statistics) lives in the classes named above.
  */
 final class SiteLink implements StreamObserver<SiteMessage> {
 
     private static final System.Logger LOG = System.getLogger(SiteLink.class.getName());
-    private static final int RECENTLY_CLOSED = 64;
 
     enum State { AWAITING_HELLO, ACTIVE, CLOSED }
 
-    private final GrpcSitePool pool;
-    private final ServerSettings settings;
-    private final FederationEvents events;
+    /** The server's registry of links: told when a link is admitted and when it ends. */
+    interface Membership {
+        /** The link was admitted and welcomed; it becomes its site's live stream. */
+        void admitted(SiteLink link);
+
+        /** The link ended (closed or refused); it takes no more tasks. */
+        void ended(SiteLink link);
+    }
+
     private final ServerCallStreamObserver<ServerMessage> call;
     private final FlowControlledSender<ServerMessage> out;
     private final SSLSession ssl;
     private final String peer;
-    private final Map<String, PendingTask> open = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<StatsReply>> statsWaiting = new ConcurrentHashMap<>();
-    private final Map<String, String> recentlyClosed = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > RECENTLY_CLOSED;
-        }
-    };
+    private final ServerSettings settings;
+    private final SiteAdmission admission;
+    private final FederationEvents events;
+    private final ResultBufferBudget budget;
+    private final TrafficCounts traffic;
+    private final Membership membership;
+    private final ExchangeDesk exchanges;
     private volatile State state = State.AWAITING_HELLO;
     private volatile String siteId;
     private volatile X509Certificate[] admittedChain;
+    // Set once, on admission, before the state becomes ACTIVE.
+    private volatile ResultIntake intake;
+    private volatile StatisticsCalls statistics;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile long lastSeenEpochMillis = System.currentTimeMillis();
-    private volatile boolean awaitingBudget;
-    // Guarded by this: the result being received, and a task whose remaining chunks are to be ignored.
-    private ResultReceiver receiving;
-    private String discarding;
 
-    SiteLink(GrpcSitePool pool, ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
-        this.pool = pool;
-        this.settings = pool.settings();
-        this.events = pool.events();
+    /**
+     * @param ssl  the stream's TLS session, null if the connection is not TLS (the site is then refused)
+     * @param peer the remote address, for messages
+     */
+    SiteLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer, ServerSettings settings,
+             SiteAdmission admission, FederationEvents events, ResultBufferBudget budget, TrafficCounts traffic,
+             Membership membership, ExchangeDesk exchanges) {
         this.call = call;
         this.out = new FlowControlledSender<>(call, this::sent);
         this.ssl = ssl;
         this.peer = peer;
+        this.settings = settings;
+        this.admission = admission;
+        this.events = events;
+        this.budget = budget;
+        this.traffic = traffic;
+        this.membership = membership;
+        this.exchanges = exchanges;
     }
 
     /** Hooks the link to its call; run inside the service method, before it returns. */
@@ -127,7 +127,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private void sent(ServerMessage m) {
         String id = siteId;
         if (id != null) {
-            pool.traffic().sent(id, m.getSerializedSize());
+            traffic.sent(id, m.getSerializedSize());
         }
     }
 
@@ -139,13 +139,13 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         long size = message.getSerializedSize();
         String admitted = siteId;
         if (admitted != null) {
-            pool.traffic().received(admitted, size);
+            traffic.received(admitted, size);
         }
         boolean readMore;
         try {
             readMore = handle(message);
             if (admitted == null && siteId != null) {
-                pool.traffic().received(siteId, size); // the Hello that admitted it
+                traffic.received(siteId, size); // the Hello that admitted it
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed to handle a message from " + who(), e);
@@ -174,7 +174,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         if (state == State.AWAITING_HELLO) {
             if (m.hasHello()) {
-                admit(m.getHello());
+                admit(m);
                 return state == State.ACTIVE;
             }
             refuse("the first message must be Hello, got " + m.getBodyCase());
@@ -182,19 +182,18 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         switch (m.getBodyCase()) {
             case RESULT -> {
-                return onResult(m.getResult());
+                return intake.onResult(m.getResult());
             }
-            case CHUNK -> onChunk(m.getChunk());
-            case TASK_REFUSED -> declined(m.getTaskRefused().getTaskId(), "site '" + siteId + "' refused task '"
+            case CHUNK -> intake.onChunk(m.getChunk());
+            case TASK_REFUSED -> intake.declined(m.getTaskRefused().getTaskId(), "site '" + siteId + "' refused task '"
                     + m.getTaskRefused().getTaskId() + "': " + m.getTaskRefused().getReason());
-            case TASK_FAILED -> declined(m.getTaskFailed().getTaskId(), "site '" + siteId + "' failed task '"
+            case TASK_FAILED -> intake.declined(m.getTaskFailed().getTaskId(), "site '" + siteId + "' failed task '"
                     + m.getTaskFailed().getTaskId() + "': " + m.getTaskFailed().getReason());
-            case STATS_REPLY -> statsAnswered(m.getStatsReply().getRequestId(), m.getStatsReply(), null,
+            case STATS_REPLY -> statistics.replied(m.getStatsReply().getRequestId(), m.getStatsReply(),
                     m.getStatsReply().getSerializedSize());
-            case STATS_REFUSED -> statsAnswered(m.getStatsRefused().getRequestId(), null,
-                    m.getStatsRefused().getReason(), 0);
-            case EXCHANGE -> pool.exchanges().piece(siteId, m.getExchange());
-            case EXCHANGE_REFUSED -> pool.exchanges().refused(siteId, m.getExchangeRefused());
+            case STATS_REFUSED -> statistics.refused(m.getStatsRefused().getRequestId(), m.getStatsRefused().getReason());
+            case EXCHANGE -> exchanges.piece(siteId, m.getExchange());
+            case EXCHANGE_REFUSED -> exchanges.refused(siteId, m.getExchangeRefused());
             case HEARTBEAT -> {
             }
             case HELLO -> LOG.log(System.Logger.Level.WARNING, "{0} sent a second Hello; ignored", who());
@@ -203,291 +202,34 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         return true;
     }
 
-    private void admit(Hello hello) {
-        Optional<String> version = ProtocolVersion.mismatch("site '" + hello.getSiteId() + "'",
-                hello.getProtocolVersion());
-        if (version.isPresent()) {
-            refuse(version.get());
-            return;
-        }
-        X509Certificate[] chain;
-        try {
-            chain = peerChain();
-        } catch (PeerRefusedException e) {
-            refuse(e.getMessage());
-            return;
-        }
-        String subject = chain[0].getSubjectX500Principal().getName();
-        String id;
-        try {
-            id = pool.authorizer().authorize(chain);
-        } catch (PeerRefusedException e) {
-            refuse("certificate '" + subject + "' is not admitted: " + e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "authorizer failed on certificate '" + subject + "' from " + peer, e);
-            refuse("the server could not check certificate '" + subject + "': " + e);
-            return;
-        }
-        if (id == null || id.isBlank()) {
-            refuse("certificate '" + subject + "' identifies no site");
-            return;
-        }
-        if (!id.equals(hello.getSiteId())) {
-            refuse("Hello claims site id '" + hello.getSiteId() + "' but the certificate identifies site '" + id + "'");
-            return;
-        }
-        Optional<String> badDefinition;
-        try {
-            badDefinition = settings.definitionCheck().refusal(hello.hasDefinition() ? report(hello) : null);
-        } catch (RuntimeException e) {
-            badDefinition = Optional.of("the server could not check its dataset definition: " + e);
-        }
-        if (badDefinition.isPresent()) {
-            refuse("site '" + id + "': " + badDefinition.get());
-            return;
-        }
-        siteId = id;
-        admittedChain = chain;
-        state = State.ACTIVE;
-        out.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
-                .setProtocolVersion(ProtocolVersion.CURRENT).setSiteId(id)
-                .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())
-                .setMaxModelBytes(settings.limits().maxModelBytes())
-                .setChunkBytes(settings.limits().chunkBytes())).build());
-        pool.activate(this);
-        LOG.log(System.Logger.Level.INFO, "site ''{0}'' joined from {1}", id, peer);
-    }
-
-    private static DefinitionReport report(Hello hello) {
-        var d = hello.getDefinition();
-        return new DefinitionReport(d.getSha256(), d.getColumnsList().stream().map(ColumnDefinition::getName).toList(),
-                d.getColumnsList().stream().map(ColumnDefinition::getDescription).toList());
-    }
-
-    private X509Certificate[] peerChain() throws PeerRefusedException {
-        if (ssl == null) {
-            throw new PeerRefusedException("the connection is not TLS; a site certificate is required");
-        }
-        Certificate[] certs;
-        try {
-            certs = ssl.getPeerCertificates();
-        } catch (SSLPeerUnverifiedException e) {
-            throw new PeerRefusedException("no verified client certificate: " + e.getMessage());
-        }
-        if (certs == null || certs.length == 0) {
-            throw new PeerRefusedException("no client certificate was presented");
-        }
-        X509Certificate[] chain = new X509Certificate[certs.length];
-        for (int i = 0; i < certs.length; i++) {
-            if (!(certs[i] instanceof X509Certificate x)) {
-                throw new PeerRefusedException("client certificate " + i + " is not X.509 but " + certs[i].getType());
+    private void admit(SiteMessage m) {
+        switch (admission.admit(m.getHello(), ssl, peer)) {
+            case SiteAdmission.Verdict.Refused r -> refuse(r.reason());
+            case SiteAdmission.Verdict.Admitted a -> {
+                String id = a.siteId();
+                intake = new ResultIntake(id, settings, budget, events, out, () -> out.request(1));
+                statistics = new StatisticsCalls(id, events);
+                siteId = id;
+                admittedChain = a.chain();
+                state = State.ACTIVE;
+                out.send(ServerMessage.newBuilder().setWelcome(Welcome.newBuilder()
+                        .setProtocolVersion(ProtocolVersion.CURRENT).setSiteId(id)
+                        .setHeartbeatIntervalMs(settings.heartbeatInterval().toMillis())
+                        .setMaxModelBytes(settings.limits().maxModelBytes())
+                        .setChunkBytes(settings.limits().chunkBytes())).build());
+                membership.admitted(this);
+                LOG.log(System.Logger.Level.INFO, "site ''{0}'' joined from {1}", id, peer);
             }
-            chain[i] = x;
         }
-        return chain;
     }
 
     private void refuse(String reason) {
         LOG.log(System.Logger.Level.WARNING, "refused {0}: {1}", who(), reason);
         state = State.CLOSED;
-        pool.forget(this);
-        events.peerRefused(peerSubject(), peer, reason);
+        membership.ended(this);
+        events.peerRefused(SiteAdmission.peerSubject(ssl), peer, reason);
         out.send(ServerMessage.newBuilder().setRefusal(Refusal.newBuilder().setReason(reason)).build());
         out.complete();
-    }
-
-    /** The subject of the peer's certificate, or empty if it presented none that can be read. */
-    private String peerSubject() {
-        try {
-            return peerChain()[0].getSubjectX500Principal().getName();
-        } catch (PeerRefusedException e) {
-            return "";
-        }
-    }
-
-    /** Reports an accepted result: its header and payload, as many bytes as the site's audit log counts sent. */
-    private Runnable received(ResultHeader h) {
-        String id = siteId;
-        return () -> events.resultReceived(id, h.getTaskId(), h.getSerializedSize() + h.getPayloadBytes());
-    }
-
-    private boolean onResult(ResultHeader h) {
-        if (receiving != null) {
-            ResultReceiver unfinished = receiving;
-            stopReceiving();
-            reject(unfinished.pending(), "the site began result '" + h.getTaskId() + "' before finishing the payload of '"
-                    + unfinished.taskId() + "'");
-        }
-        String taskId = h.getTaskId();
-        PendingTask p = open.get(taskId);
-        if (p == null) {
-            answerForNoOpenTask(h);
-            discardPayloadOf(h);
-            return true;
-        }
-        String problem = ResultChecks.problem(h, p.task(), settings.limits());
-        if (problem != null) {
-            reject(p, problem);
-            discardPayloadOf(h);
-            return true;
-        }
-        if (!(p.task() instanceof FitTask fit)) {
-            p.succeed(new EvalResult(siteId, taskId, h.getNumExamples(), h.getMetricsMap()), () -> { }, received(h));
-            return true;
-        }
-        if (fit.release() == UpdateRelease.SECURE_SUM) {
-            p.succeed(HeldResults.of(h, fit, siteId), () -> { }, received(h));
-            return true;
-        }
-        ResultReceiver r = new ResultReceiver(p, h, siteId,
-                new UpdateIntake(fit.global(), fit.round(), settings.maxUpdateNorm()), pool.budget());
-        if (h.getPayloadBytes() == 0) {
-            r.allocate();
-            p.succeed(r.result(), () -> { }, received(h));
-            return true;
-        }
-        receiving = r;
-        if (pool.budget().reserve(r.bytes(), () -> budgetGranted(r))) {
-            r.markReserved();
-            r.allocate();
-            return true;
-        }
-        awaitingBudget = true;
-        return false;
-    }
-
-    /** Runs when a waiting result's budget is granted: receive it, or give the budget back if it is moot. */
-    private void budgetGranted(ResultReceiver r) {
-        r.markReserved();
-        boolean resume;
-        synchronized (this) {
-            awaitingBudget = false;
-            if (state == State.CLOSED || receiving != r || r.pending().isDone()) {
-                r.releaseBudget();
-                if (receiving == r) {
-                    stopReceiving();
-                    discarding = r.taskId();
-                }
-            } else {
-                r.allocate();
-            }
-            resume = state != State.CLOSED;
-        }
-        if (resume) {
-            out.request(1);
-        }
-    }
-
-    private void answerForNoOpenTask(ResultHeader h) {
-        String taskId = h.getTaskId();
-        String closedBecause;
-        synchronized (recentlyClosed) {
-            closedBecause = recentlyClosed.get(taskId);
-        }
-        if (closedBecause != null) {
-            LOG.log(System.Logger.Level.INFO, "late result from {0} for task ''{1}'' dropped: {2}", who(), taskId,
-                    closedBecause);
-            sendRejection(taskId, "task '" + taskId + "' is closed (" + closedBecause + "); the result was dropped");
-            return;
-        }
-        List<PendingTask> all = List.copyOf(open.values());
-        if (all.size() == 1 && all.getFirst().task().round() == h.getRound()) {
-            reject(all.getFirst(), "result names task '" + taskId + "' but the open task is '" + all.getFirst().taskId() + "'");
-            return;
-        }
-        LOG.log(System.Logger.Level.WARNING, "{0} sent a result for unknown task ''{1}''; dropped", who(), taskId);
-        sendRejection(taskId, "there is no open task '" + taskId + "'; the result was dropped");
-    }
-
-    private void onChunk(Chunk c) {
-        ResultReceiver r = receiving;
-        if (r != null && r.taskId().equals(c.getTaskId()) && r.allocated()) {
-            PendingTask p = r.pending();
-            if (p.isDone()) {
-                LOG.log(System.Logger.Level.INFO, "late payload from {0} for task ''{1}'' dropped", who(), c.getTaskId());
-                stopReceiving();
-                discardRestAfter(c);
-                return;
-            }
-            try {
-                if (r.accept(c)) {
-                    receiving = null;
-                    if (!p.succeed(r.result(), r::releaseBudget, received(r.header()))) {
-                        r.releaseBudget();
-                    }
-                }
-            } catch (ChunkException | InvalidUpdateException e) {
-                stopReceiving();
-                discardRestAfter(c);
-                reject(p, e.getMessage());
-            }
-            return;
-        }
-        if (c.getTaskId().equals(discarding)) {
-            if (c.getLast()) {
-                discarding = null;
-            }
-            return;
-        }
-        LOG.log(System.Logger.Level.WARNING, "{0} sent chunk {1} of task ''{2}'' without an open result; ignored",
-                who(), c.getSeq(), c.getTaskId());
-    }
-
-    private void stopReceiving() {
-        if (receiving != null) {
-            receiving.releaseBudget();
-            receiving = null;
-        }
-    }
-
-    private void discardPayloadOf(ResultHeader h) {
-        discarding = h.getPayloadBytes() > 0 ? h.getTaskId() : null;
-    }
-
-    private void discardRestAfter(Chunk c) {
-        discarding = c.getLast() ? null : c.getTaskId();
-    }
-
-    private void declined(String taskId, String reason) {
-        events.taskDeclined(siteId, taskId, reason);
-        PendingTask p = open.get(taskId);
-        if (p == null) {
-            LOG.log(System.Logger.Level.INFO, "{0} (task no longer open)", reason);
-            return;
-        }
-        LOG.log(System.Logger.Level.INFO, reason);
-        p.fail(SiteFailure.Kind.ERROR, reason);
-    }
-
-    private void reject(PendingTask p, String reason) {
-        String message = "update from site '" + siteId + "' rejected: " + reason;
-        LOG.log(System.Logger.Level.WARNING, message);
-        sendRejection(p.taskId(), reason);
-        p.fail(SiteFailure.Kind.REJECTED, message);
-    }
-
-    /** Tells the site its result was rejected, and reports it. */
-    private void sendRejection(String taskId, String reason) {
-        events.updateRejected(siteId, taskId, reason);
-        out.send(ServerMessage.newBuilder().setRejection(Rejection.newBuilder().setTaskId(taskId).setReason(reason)).build());
-    }
-
-    private void statsAnswered(String requestId, StatsReply reply, String refusal, long bytes) {
-        CompletableFuture<StatsReply> waiting = statsWaiting.remove(requestId);
-        if (waiting == null) {
-            LOG.log(System.Logger.Level.WARNING, "{0} answered statistics request ''{1}'', which is not open; ignored",
-                    who(), requestId);
-            return;
-        }
-        if (reply != null) {
-            events.statisticsReceived(siteId, requestId, bytes);
-            waiting.complete(reply);
-        } else {
-            events.statisticsRefused(siteId, requestId, refusal);
-            waiting.completeExceptionally(new StatisticsRefusedException("site '" + siteId + "' refused statistics"
-                    + " request '" + requestId + "': " + refusal));
-        }
     }
 
     // ---- outbound ------------------------------------------------------------------------------------------
@@ -497,13 +239,14 @@ final class SiteLink implements StreamObserver<SiteMessage> {
      * {@link StatisticsRefusedException} when it refuses, or when the link closes first.
      */
     CompletableFuture<StatsReply> requestStatistics(StatsRequest request) {
-        CompletableFuture<StatsReply> answer = new CompletableFuture<>();
+        CompletableFuture<StatsReply> answer;
         synchronized (this) {
             if (state != State.ACTIVE) {
+                answer = new CompletableFuture<>();
                 answer.completeExceptionally(new StatisticsRefusedException(who() + " is not connected"));
                 return answer;
             }
-            statsWaiting.put(request.getRequestId(), answer);
+            answer = statistics.open(request.getRequestId());
         }
         events.statisticsRequested(siteId, request.getRequestId(), request.getKindsList().stream()
                 .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
@@ -527,7 +270,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             if (state != State.ACTIVE) {
                 return false;
             }
-            open.put(p.taskId(), p);
+            intake.opened(p);
             p.attach(this);
         }
         String id = p.taskId();
@@ -539,8 +282,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         return true;
     }
 
-    /** Sends the pieces of one exchange stage's message; false if the link is not active. */
-    boolean sendExchange(List<ServerMessage> pieces) {
+    /** Sends the pieces of one exchange stage's message ({@link ExchangeDesk}); false if the link is not active. */
+    boolean sendExchange(java.util.List<ServerMessage> pieces) {
         if (state != State.ACTIVE) {
             return false;
         }
@@ -550,11 +293,17 @@ final class SiteLink implements StreamObserver<SiteMessage> {
 
     /** Forgets a decided task, remembering why so that a late answer is recognised. */
     void taskClosed(PendingTask p, String because) {
-        open.remove(p.taskId(), p);
-        synchronized (recentlyClosed) {
-            recentlyClosed.put(p.taskId(), because);
-        }
+        intake.taskClosed(p, because);
     }
+
+    /** Tells the site to stop working on a task, and drops its model transfer and result upload. */
+    void cancelTask(PendingTask p, String reason) {
+        out.cancel(p.taskId());
+        out.send(ServerMessage.newBuilder().setCancel(Cancel.newBuilder().setTaskId(p.taskId()).setReason(reason)).build());
+        intake.cancelled(p);
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
 
     /**
      * Checks the certificate this link was admitted with against the authorizer again (it may have re-read its
@@ -568,24 +317,11 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         if (state != State.ACTIVE || chain == null) {
             return false;
         }
-        String subject = chain[0].getSubjectX500Principal().getName();
-        String reason;
-        try {
-            String now = pool.authorizer().authorize(chain);
-            if (id.equals(now)) {
-                return false;
-            }
-            reason = "certificate '" + subject + "' now identifies site '" + now + "', not '" + id + "'";
-        } catch (PeerRefusedException e) {
-            reason = "certificate '" + subject + "' is no longer admitted: " + e.getMessage();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "authorizer failed re-checking certificate '" + subject + "' of "
-                    + who() + "; the site stays connected until the next check", e);
+        Optional<String> cut = admission.recheck(chain, id, who());
+        if (cut.isEmpty() || state != State.ACTIVE) {
             return false;
         }
-        if (state != State.ACTIVE) {
-            return false;
-        }
+        String reason = cut.get();
         LOG.log(System.Logger.Level.WARNING, "{0} is cut: {1}", who(), reason);
         events.admissionWithdrawn(id, peer, reason);
         return endWith(ServerMessage.newBuilder().setRefusal(Refusal.newBuilder().setReason(reason)).build(),
@@ -611,18 +347,6 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         return true;
     }
 
-    /** Tells the site to stop working on a task, and drops its model transfer and result upload. */
-    void cancelTask(PendingTask p, String reason) {
-        out.cancel(p.taskId());
-        out.send(ServerMessage.newBuilder().setCancel(Cancel.newBuilder().setTaskId(p.taskId()).setReason(reason)).build());
-        synchronized (this) {
-            if (receiving != null && receiving.pending() == p && !awaitingBudget) {
-                stopReceiving();
-                discarding = p.taskId();
-            }
-        }
-    }
-
     /** The wall-clock time of the latest message from the site (a heartbeat or any other). */
     long lastSeenEpochMillis() {
         return lastSeenEpochMillis;
@@ -635,6 +359,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             return;
         }
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - lastSeenNanos);
+        ResultIntake results = intake;
+        boolean awaitingBudget = results != null && results.awaitingBudget();
         if (!awaitingBudget && silentMillis > settings.heartbeatTimeout().toMillis()) {
             String reason = "no message for " + silentMillis + " ms (heartbeat timeout "
                     + settings.heartbeatTimeout().toMillis() + " ms)";
@@ -659,23 +385,22 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             }
             admitted = state == State.ACTIVE;
             state = State.CLOSED;
-            stopReceiving();
-            discarding = null;
         }
-        pool.forget(this);
+        ResultIntake results = intake;
+        if (results != null) {
+            results.stop();
+        }
+        membership.ended(this);
         if (admitted) {
-            pool.exchanges().linkClosed(siteId, reason);
+            exchanges.linkClosed(siteId, reason);
             events.siteLeft(siteId, reason);
         }
-        for (PendingTask p : List.copyOf(open.values())) {
-            p.fail(SiteFailure.Kind.ERROR, who() + " disconnected during the task: " + reason);
+        if (results != null) {
+            results.failOpen(who() + " disconnected during the task: " + reason);
         }
-        for (String requestId : List.copyOf(statsWaiting.keySet())) {
-            CompletableFuture<StatsReply> waiting = statsWaiting.remove(requestId);
-            if (waiting != null) {
-                waiting.completeExceptionally(new StatisticsRefusedException(who() + " disconnected before answering"
-                        + " statistics request '" + requestId + "': " + reason));
-            }
+        StatisticsCalls calls = statistics;
+        if (calls != null) {
+            calls.failAll(reason);
         }
         if (status == null) {
             out.ended();

@@ -15,19 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.EvalResult;
-import org.fedmed.core.EvalTask;
-import org.fedmed.core.FitConfig;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
-import org.fedmed.core.ModelParameters;
-import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.UpdateRelease;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.proto.Chunk;
-import org.fedmed.transport.proto.ColumnDefinition;
-import org.fedmed.transport.proto.DefinitionFingerprint;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.FederationGrpc;
 import org.fedmed.transport.proto.Heartbeat;
@@ -41,13 +35,11 @@ import org.fedmed.transport.proto.TaskFailed;
 import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TaskRefused;
 import org.fedmed.transport.wire.ChunkException;
-import org.fedmed.transport.wire.FitSettingsCodec;
 import org.fedmed.transport.wire.FlowControlledSender;
-import org.fedmed.transport.wire.Layouts;
-import org.fedmed.transport.wire.AuxiliaryPayload;
 import org.fedmed.transport.wire.ModelChunker;
 import org.fedmed.transport.wire.Transfer;
 import org.fedmed.transport.wire.UnknownLocalTermException;
+import org.fedmed.transport.wire.WireCodec;
 
 /**
  * One stream of a {@link SiteConnection}, from Hello until it ends. It turns tasks into offers for the site's
@@ -98,12 +90,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 .setSiteId(settings.siteId()).addAllCapabilities(settings.capabilities());
         DefinitionReport d = settings.definition();
         if (d != null) {
-            DefinitionFingerprint.Builder f = DefinitionFingerprint.newBuilder().setSha256(d.sha256());
-            for (int i = 0; i < d.columnNames().size(); i++) {
-                f.addColumns(ColumnDefinition.newBuilder().setName(d.columnNames().get(i))
-                        .setDescription(d.descriptions().get(i)));
-            }
-            hello.setDefinition(f);
+            hello.setDefinition(WireCodec.toWire(d));
         }
         out.send(SiteMessage.newBuilder().setHello(hello).build());
     }
@@ -184,7 +171,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     private void onTask(TaskHeader h) {
         TaskOffer offer;
         try {
-            offer = offerOf(h);
+            offer = WireCodec.offer(h, settings.limits().maxModelBytes());
         } catch (UnknownLocalTermException e) {
             refuse(h, e.getMessage());
             return;
@@ -219,50 +206,6 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         }
     }
 
-    private TaskOffer offerOf(TaskHeader h) {
-        TaskKind kind = switch (h.getKind()) {
-            case FIT -> TaskKind.FIT;
-            case EVALUATE -> TaskKind.EVALUATE;
-            default -> throw new IllegalArgumentException("unknown task kind " + h.getKind());
-        };
-        if (kind == TaskKind.FIT && h.getRound() < 1) {
-            throw new IllegalArgumentException("fit round must be >= 1, got " + h.getRound());
-        }
-        ParameterLayout layout = Layouts.fromWire(h.getLayout());
-        if (kind == TaskKind.EVALUATE && h.getAuxiliaryCount() > 0) {
-            throw new IllegalArgumentException("an evaluation names auxiliary vectors " + h.getAuxiliaryList());
-        }
-        String auxiliary = AuxiliaryPayload.problem(h.getAuxiliaryList());
-        if (auxiliary != null) {
-            throw new IllegalArgumentException("the task " + auxiliary);
-        }
-        long needed = AuxiliaryPayload.bytes(layout, h.getAuxiliaryCount());
-        if (h.getPayloadBytes() != needed) {
-            throw new IllegalArgumentException("declares " + Long.toUnsignedString(h.getPayloadBytes())
-                    + " payload bytes but its layout" + (h.getAuxiliaryCount() == 0 ? ""
-                    : " and auxiliary vectors " + h.getAuxiliaryList()) + " need " + needed);
-        }
-        if (needed > settings.limits().maxModelBytes()) {
-            throw new IllegalArgumentException("model of " + needed + " bytes exceeds this site's max_model_bytes "
-                    + settings.limits().maxModelBytes());
-        }
-        FitConfig fit = null;
-        if (kind == TaskKind.FIT || h.hasFit()) {
-            fit = FitSettingsCodec.fromWire(h.getFit());
-        }
-        UpdateRelease release = switch (h.getRelease()) {
-            case UPDATE_RELEASE_CLEAR -> UpdateRelease.CLEAR;
-            case SECURE_SUM -> UpdateRelease.SECURE_SUM;
-            case UNRECOGNIZED -> throw new IllegalArgumentException("unknown update release " + h.getReleaseValue());
-        };
-        if (release == UpdateRelease.SECURE_SUM && (kind != TaskKind.FIT || h.getAuxiliaryCount() > 0)) {
-            throw new IllegalArgumentException("only a fit without auxiliary vectors can keep its update for a secure"
-                    + " sum");
-        }
-        return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun(), release);
-    }
-
     private void refuse(TaskHeader h, String reason) {
         LOG.log(System.Logger.Level.INFO, "site ''{0}'' refused task ''{1}'': {2}", settings.siteId(), h.getTaskId(), reason);
         out.send(SiteMessage.newBuilder().setTaskRefused(TaskRefused.newBuilder().setTaskId(h.getTaskId())
@@ -274,11 +217,12 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     }
 
     private AuditEntry entry(TaskHeader h, AuditEntry.Event event, String reason) {
-        TaskKind kind = switch (h.getKind()) {
-            case FIT -> TaskKind.FIT;
-            case EVALUATE -> TaskKind.EVALUATE;
-            default -> null;
-        };
+        TaskKind kind;
+        try {
+            kind = WireCodec.fromWire(h.getKind());
+        } catch (IllegalArgumentException e) {
+            kind = null;
+        }
         return new AuditEntry(Instant.now(), settings.siteId(), h.getTaskId(), kind, h.getRound(), event, reason, 0, 0,
                 List.of());
     }
@@ -409,39 +353,28 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         TaskOffer offer = run.offer();
         try {
             float[] payload = run.assembler().target();
-            ModelParameters global = AuxiliaryPayload.model(offer.layout(), payload);
             if (offer.kind() == TaskKind.FIT) {
-                FitTask task = new FitTask(offer.round(), settings.siteId(), global, offer.fitConfig(),
-                        AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary()), offer.release());
+                FitTask task = WireCodec.fitTask(offer, settings.siteId(), payload);
                 FitResult r = connection.client().fit(task);
-                if (!offer.taskId().equals(r.taskId())) {
-                    throw new IllegalStateException("the site's client answered task '" + offer.taskId()
-                            + "' with a result for task '" + r.taskId() + "'");
-                }
-                if (offer.release() == UpdateRelease.SECURE_SUM) {
+                if (offer.release() == UpdateRelease.SECURE_SUM && offer.taskId().equals(r.taskId())) {
                     FitResult held = connection.heldUpdates().hold(task, r);
-                    send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
-                            .setNumExamples(held.numExamples()).setQuality(held.quality())
-                            .putAllMetrics(held.trainMetrics()).setLayout(Layouts.toWire(r.parameters().layout()))
-                            .setPayloadBytes(0), new float[0], List.copyOf(held.trainMetrics().keySet()));
+                    send(run, WireCodec.heldResultHeader(held, offer.taskId(), offer.round()), new float[0],
+                            List.copyOf(held.trainMetrics().keySet()));
                     return;
                 }
-                send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.FIT)
-                        .setNumExamples(r.numExamples()).setQuality(r.quality()).putAllMetrics(r.trainMetrics())
-                        .setIsDelta(r.isDelta()).setLayout(Layouts.toWire(r.parameters().layout()))
-                        .addAllAuxiliary(r.auxiliary().keySet())
-                        .setPayloadBytes(AuxiliaryPayload.bytes(r.parameters().layout(), r.auxiliary().size())),
-                        AuxiliaryPayload.join(r.parameters(), r.auxiliary()),
-                        List.copyOf(r.trainMetrics().keySet()));
-            } else {
-                EvalResult r = connection.client().evaluate(new EvalTask(offer.round(), settings.siteId(), global,
-                        offer.fitConfig()));
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");
                 }
-                send(run, ResultHeader.newBuilder().setKind(org.fedmed.transport.proto.TaskKind.EVALUATE)
-                        .setNumExamples(r.numExamples()).putAllMetrics(r.metrics()), new float[0],
+                send(run, WireCodec.resultHeader(r, offer.taskId(), offer.round()), WireCodec.payload(r),
+                        List.copyOf(r.trainMetrics().keySet()));
+            } else {
+                EvalResult r = connection.client().evaluate(WireCodec.evalTask(offer, settings.siteId(), payload));
+                if (!offer.taskId().equals(r.taskId())) {
+                    throw new IllegalStateException("the site's client answered task '" + offer.taskId()
+                            + "' with a result for task '" + r.taskId() + "'");
+                }
+                send(run, WireCodec.resultHeader(r, offer.taskId(), offer.round()), new float[0],
                         List.copyOf(r.metrics().keySet()));
             }
         } catch (InterruptedException e) {
@@ -459,12 +392,11 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         }
     }
 
-    private void send(TaskRun run, ResultHeader.Builder header, float[] parameters, List<String> metricKeys) {
+    private void send(TaskRun run, ResultHeader h, float[] parameters, List<String> metricKeys) {
         if (run.isFinished()) {
             return;
         }
         TaskOffer offer = run.offer();
-        ResultHeader h = header.setTaskId(offer.taskId()).setRound(offer.round()).build();
         long headerBytes = h.getSerializedSize();
         out.send(new Transfer<>(offer.taskId(), SiteMessage.newBuilder().setResult(h).build(),
                 new ModelChunker(offer.taskId(), parameters, chunkBytes),
