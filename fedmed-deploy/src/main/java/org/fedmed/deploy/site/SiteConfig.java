@@ -39,15 +39,22 @@ import java.util.Optional;
  *     delta: 1e-5                      # default 1e-5, in (0, 1)
  *     max_epsilon: 8.0                 # optional: fits that would spend more are refused
  *     seed: 42                         # optional, for experiments only; default secure randomness
+ * require_secure_aggregation: true     # default false: refuse every fit that would send the update in the clear
  * </pre>
+ *
+ * <p>With {@code require_secure_aggregation: true} the site takes part only in rounds with secure aggregation: a fit
+ * that asks it to send its update (rather than keep it for a secure sum, of which the server learns only the sum)
+ * is refused, with a reason that names the key, and the refusal is in the audit log.
  *
  * @param kit      the site's startup kit directory
  * @param data     the site's data and how it is prepared
  * @param allow    the tasks the site accepts
  * @param auditLog the JSON-lines audit log file
  * @param dpSgd    the site's DP-SGD settings; null when the site trains without differential privacy
+ * @param requireSecureAggregation whether the site refuses fits whose update would travel in the clear
  */
-public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd) {
+public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd,
+                         boolean requireSecureAggregation) {
 
     /** Name of the audit log file when the config names none, next to the config. */
     public static final String DEFAULT_AUDIT_LOG = "audit.jsonl";
@@ -64,6 +71,11 @@ public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path audi
     /** A site config without differential privacy. */
     public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog) {
         this(kit, data, allow, auditLog, null);
+    }
+
+    /** A site config that takes part in rounds with or without secure aggregation. */
+    public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd) {
+        this(kit, data, allow, auditLog, dpSgd, false);
     }
 
     /** The site's DP-SGD settings, if it trains with them. */
@@ -89,6 +101,6 @@ public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path audi
 
     /** The policy that enforces this config's allow-list. */
     public AllowListPolicy policy() {
-        return new AllowListPolicy(allow);
+        return new AllowListPolicy(allow, requireSecureAggregation);
     }
 }

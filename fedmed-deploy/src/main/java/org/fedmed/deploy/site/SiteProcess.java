@@ -13,6 +13,8 @@ import org.fedmed.pki.SiteKit;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.site.SiteChannels;
 import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.secagg.RandomnessSource;
+import org.fedmed.secagg.exchange.SecureSumParticipants;
 import org.fedmed.transport.site.SiteSettings;
 import org.fedmed.transport.tls.MutualTls;
 
@@ -113,7 +115,8 @@ public final class SiteProcess implements AutoCloseable {
         SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
                 credentials, limits), SiteSettings.of(kit.site()).withLimits(limits)
                 .withDefinition(StatsCodec.report(definition)), site, site, auditLog)
-                .answeringStatistics(new SiteStatisticsResponder(rows, site, out, prepared));
+                .answeringStatistics(new SiteStatisticsResponder(rows, site, out, prepared))
+                .keepingUpdatesWith(new SecureSumParticipants(RandomnessSource.system()));
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d raw feature columns, from"
                         + " %s; dataset '%s' definition fingerprint %s%n", kit.site(), kit.federation(),
                 rows.train().rows(), rows.test().rows(), rows.train().cols(), rows.source(), rows.definition().name(),
@@ -128,6 +131,9 @@ public final class SiteProcess implements AutoCloseable {
                 config.allow().maxParameters(), config.auditLog());
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
+        out.printf("secure aggregation: %s%n", config.requireSecureAggregation()
+                ? "required (fits that would send the update in the clear are refused)"
+                : "taken part in when the server asks; not required");
         if (ledger != null) {
             out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
                     site.epsilonSpent().orElse(0.0));
@@ -169,7 +175,8 @@ public final class SiteProcess implements AutoCloseable {
         JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
         WireLimits limits = WireLimits.defaults();
         SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
-                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog);
+                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog)
+                .keepingUpdatesWith(new SecureSumParticipants(RandomnessSource.system()));
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
                         + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),
