@@ -74,16 +74,32 @@ public final class ComparisonExperiment {
 
     /** Gives a listener of the caller's for each federated engine run, by regime key; none by default. */
     private final java.util.function.Function<String, RunListener> runListeners;
+    /** What the federated runs reach their in-process sites through; the pool itself by default. */
+    private final java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> sitePool;
 
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
-        this(config, progress, regime -> new RunListener() { });
+        this(config, progress, regime -> new RunListener() { }, pool -> pool);
     }
 
     private ComparisonExperiment(SimulationConfig config, ExperimentProgress progress,
-                                 java.util.function.Function<String, RunListener> runListeners) {
+                                 java.util.function.Function<String, RunListener> runListeners,
+                                 java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> sitePool) {
         this.config = config;
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
         this.runListeners = runListeners;
+        this.sitePool = sitePool;
+    }
+
+    /**
+     * The same experiment, its federated runs reaching the in-process sites through {@code around(pool)}: a pool that
+     * lets a site drop out where a deployment's did (a site killed between two stages of a secure sum, say), so that
+     * a deployed run with dropouts can be compared with its simulation.
+     */
+    public ComparisonExperiment withSitePool(java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> around) {
+        if (around == null) {
+            throw new IllegalArgumentException("around is required");
+        }
+        return new ComparisonExperiment(config, progress, runListeners, around);
     }
 
     /**
@@ -96,7 +112,7 @@ public final class ComparisonExperiment {
         if (perRun == null) {
             throw new IllegalArgumentException("perRun is required");
         }
-        return new ComparisonExperiment(config, progress, perRun);
+        return new ComparisonExperiment(config, progress, perRun, sitePool);
     }
 
     public ComparisonReport run(FederatedDataset data) {
@@ -318,8 +334,8 @@ public final class ComparisonExperiment {
         RunResult run;
         try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism(),
                 FederatedSetup.participants(config))) {
-            run = new RoundEngine(strategy, pool, engineConfig, RunListener.all(listener, runListeners.apply(regime)))
-                    .run(init);
+            run = new RoundEngine(strategy, sitePool.apply(pool), engineConfig,
+                    RunListener.all(listener, runListeners.apply(regime))).run(init);
         }
         progress.phaseDone();
         float[] finalParams = run.finalModel().flat();
