@@ -19,7 +19,7 @@ import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
-import org.fedmed.transport.server.DeliveryOrder;
+import org.fedmed.core.engine.DeliveryOrder;
 import org.fedmed.transport.server.ServerSettings;
 import org.fedmed.transport.support.RecordingAuditLog;
 import org.fedmed.transport.support.TargetSite;

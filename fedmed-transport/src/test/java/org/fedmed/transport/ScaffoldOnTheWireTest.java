@@ -32,7 +32,7 @@ import org.fedmed.core.strategy.Scaffold;
 import org.fedmed.core.strategy.ServerOptimizerSettings;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
-import org.fedmed.transport.server.DeliveryOrder;
+import org.fedmed.core.engine.DeliveryOrder;
 import org.fedmed.transport.server.ServerSettings;
 import org.fedmed.transport.support.RecordingAuditLog;
 import org.fedmed.transport.support.TestFederation;

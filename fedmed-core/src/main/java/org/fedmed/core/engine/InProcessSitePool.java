@@ -27,12 +27,13 @@ import org.fedmed.core.exchange.HeldUpdates;
  * Sites living in this JVM, for simulation. Each task runs on its own virtual thread, and a semaphore bounds
  * how many train at once (by default the number of cores), so many sites share the machine fairly.
  * Outcomes are reported in task order, which makes aggregation, and so the whole run, reproducible bit for bit
- * (unless a round over-selects: which sites make the cut then depends on how fast they train).
+ * (unless a round over-selects: which sites make the cut then depends on how fast they train). The deadline, the
+ * order and the cut of stragglers are the shared {@link DeliveryLoop}'s, as in a deployment's pool.
  *
  * <p>A fit that keeps its update at the site ({@link UpdateRelease#SECURE_SUM}) is trained by the site's client as
  * any other; the update is then handed to the site's participant ({@link ExchangeParticipants}) and only the held
  * result is reported, and {@link #exchange} carries the later stages to those participants, as the sites behind the
- * wire answer them. Exchange outcomes are reported in message order too.
+ * wire answer them. Exchange answers are reported in message order too.
  */
 public final class InProcessSitePool implements SitePool, AutoCloseable {
 
@@ -84,106 +85,120 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     @Override
     public void fit(List<FitTask> tasks, Duration deadline, int enough, OutcomeSink<FitResult> sink) {
         OverSelection.closesEarly(enough, tasks.size());
-        dispatch(items(tasks), deadline, enough, sink, (c, t) -> {
-            FitTask fit = (FitTask) ((TaskItem) t).task();
+        dispatch(tasks, deadline, enough, sink, FitResult.class, (c, t) -> {
+            FitTask fit = (FitTask) t;
             FitResult r = c.fit(fit);
             return fit.release() == UpdateRelease.SECURE_SUM ? held.get(c.siteId()).hold(fit, r) : r;
         });
     }
 
+    /** One exchange message's answer, or why there is none. */
+    private record Answered(int index, ExchangeMessage reply, String refusal) {
+    }
+
     /**
-     * Hands each message to its site's participant on the site's own thread (within the parallelism bound), and
-     * reports the answers in message order; a participant that refuses is reported as an error with its reason, one
-     * that has not answered by the deadline as a timeout.
+     * Hands each message to its site's participant on a thread of its own (within the parallelism bound), and reports
+     * the answers in message order; a participant that refuses is reported as an error with its reason, one that has
+     * not answered by the deadline as a timeout (and interrupted).
      */
     @Override
     public void exchange(List<ExchangeMessage> messages, Duration deadline, OutcomeSink<ExchangeMessage> sink) {
-        List<ExchangeTask> tasks = new ArrayList<>(messages.size());
-        for (ExchangeMessage m : messages) {
-            tasks.add(new ExchangeTask(m));
-        }
-        dispatch(tasks, deadline, tasks.size(), sink, (c, t) -> {
-            ExchangeMessage m = ((ExchangeTask) t).message();
+        long end = System.nanoTime() + deadline.toNanos();
+        int n = messages.size();
+        LinkedBlockingQueue<Answered> arrivals = new LinkedBlockingQueue<>();
+        List<Future<?>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ExchangeMessage m = messages.get(i);
             HeldUpdates h = held.get(m.siteId());
-            try {
-                return m.reply(h.answer(m.taskId(), m.stage(), m.body()));
-            } catch (ExchangeRefusedException e) {
-                throw new IllegalStateException("site '" + m.siteId() + "' refused stage " + m.stage() + ": "
-                        + e.getMessage(), e);
+            int index = i;
+            if (h == null) {
+                futures.add(null);
+                arrivals.add(new Answered(i, null, "unknown site"));
+                continue;
             }
-        });
+            futures.add(executor.submit(() -> {
+                try {
+                    permits.acquire();
+                    try {
+                        arrivals.add(new Answered(index, m.reply(h.answer(m.taskId(), m.stage(), m.body())), null));
+                    } finally {
+                        permits.release();
+                    }
+                } catch (ExchangeRefusedException e) {
+                    arrivals.add(new Answered(index, null, "site '" + m.siteId() + "' refused stage " + m.stage()
+                            + ": " + e.getMessage()));
+                } catch (Throwable t) {
+                    arrivals.add(new Answered(index, null, describe(t)));
+                }
+            }));
+        }
+        Answered[] parked = new Answered[n];
+        int next = 0;
+        try {
+            while (next < n) {
+                Answered a = arrivals.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (a == null) {
+                    for (int i = 0; i < n; i++) {
+                        if (parked[i] == null) {
+                            stop(futures.get(i));
+                            parked[i] = new Answered(i, null, null);
+                        }
+                    }
+                } else if (parked[a.index()] == null) {
+                    parked[a.index()] = a;
+                }
+                while (next < n && parked[next] != null) {
+                    Answered d = parked[next];
+                    ExchangeMessage m = messages.get(next++);
+                    if (d.reply() != null) {
+                        sink.success(d.reply());
+                    } else {
+                        sink.failure(new SiteFailure(0, m.siteId(), d.refusal() == null ? SiteFailure.Kind.TIMEOUT
+                                : SiteFailure.Kind.ERROR, d.refusal() == null ? "no answer to stage " + m.stage()
+                                + " within its deadline of " + deadline.toMillis() + " ms" : d.refusal()));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the sites' answers to an exchange stage", e);
+        } finally {
+            for (int i = 0; i < n; i++) {
+                if (parked[i] == null) {
+                    stop(futures.get(i));
+                }
+            }
+        }
     }
 
     @Override
     public void evaluate(List<EvalTask> tasks, Duration deadline, OutcomeSink<EvalResult> sink) {
-        dispatch(items(tasks), deadline, tasks.size(), sink, (c, t) -> c.evaluate((EvalTask) ((TaskItem) t).task()));
+        dispatch(tasks, deadline, tasks.size(), sink, EvalResult.class, (c, t) -> c.evaluate((EvalTask) t));
     }
 
     private interface Call<R> {
-        R run(SiteClient client, Dispatched task) throws Exception;
+        R run(SiteClient client, Task task) throws Exception;
     }
 
-    /** What the dispatch loop sends to a site: a task, or one message of an exchange. */
-    private sealed interface Dispatched permits TaskItem, ExchangeTask {
-        String siteId();
+    private static final Runnable NOTHING_HELD = () -> { };
 
-        int round();
-    }
-
-    private record TaskItem(Task task) implements Dispatched {
-        @Override
-        public String siteId() {
-            return task.siteId();
-        }
-
-        @Override
-        public int round() {
-            return task.round();
-        }
-    }
-
-    private record ExchangeTask(ExchangeMessage message) implements Dispatched {
-        @Override
-        public String siteId() {
-            return message.siteId();
-        }
-
-        @Override
-        public int round() {
-            return 0;
-        }
-    }
-
-    /** A task that finished on its worker thread: its result, or what it threw. */
-    private record Finished(int index, Object result, Throwable error) {
-    }
-
-    /** A task's decided outcome: a result to hand on, or a failure. */
-    private record Decided(Object result, SiteFailure failure) {
-    }
-
-    private static List<TaskItem> items(List<? extends Task> tasks) {
-        List<TaskItem> out = new ArrayList<>(tasks.size());
-        for (Task t : tasks) {
-            out.add(new TaskItem(t));
-        }
-        return out;
-    }
-
-    private <R> void dispatch(List<? extends Dispatched> tasks, Duration deadline, int enough, OutcomeSink<R> sink,
-                              Call<R> call) {
-        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+    private <R> void dispatch(List<? extends Task> tasks, Duration deadline, int enough, OutcomeSink<R> sink,
+                              Class<R> type, Call<R> call) {
+        long start = System.nanoTime();
         int n = tasks.size();
-        LinkedBlockingQueue<Finished> arrivals = new LinkedBlockingQueue<>();
-        List<Future<?>> futures = new ArrayList<>();
-        Decided[] decided = new Decided[n];
-        int open = 0;
+        DeliveryLoop<R> loop = new DeliveryLoop<>(type, tasks);
+        // Unknown sites first, so that their failures are ahead of every result in the loop's queue.
         for (int i = 0; i < n; i++) {
-            Dispatched task = tasks.get(i);
+            if (!sites.containsKey(tasks.get(i).siteId())) {
+                loop.failed(i, loop.failure(i, SiteFailure.Kind.ERROR, "unknown site"));
+            }
+        }
+        List<Future<?>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Task task = tasks.get(i);
             SiteClient client = sites.get(task.siteId());
             if (client == null) {
                 futures.add(null);
-                decided[i] = new Decided(null, failure(task, SiteFailure.Kind.ERROR, "unknown site"));
                 continue;
             }
             int index = i;
@@ -191,80 +206,34 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
                 try {
                     permits.acquire();
                     try {
-                        arrivals.add(new Finished(index, call.run(client, task), null));
+                        loop.delivered(index, call.run(client, task), NOTHING_HELD);
                     } finally {
                         permits.release();
                     }
                 } catch (Throwable t) {
-                    arrivals.add(new Finished(index, null, t));
+                    loop.failed(index, loop.failure(index, SiteFailure.Kind.ERROR, describe(t)));
                 }
             }));
-            open++;
         }
-        int next = 0;
-        int succeeded = 0;
-        try {
-            next = report(decided, next, sink);
-            while (open > 0) {
-                Finished f = arrivals.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (f == null) {
-                    cutOpen(tasks, futures, decided,
-                            "no answer within the round deadline of " + deadline.toMillis() + " ms");
-                    break;
-                }
-                open--;
-                if (f.error() == null) {
-                    succeeded++;
-                    decided[f.index()] = new Decided(f.result(), null);
-                } else {
-                    decided[f.index()] = new Decided(null,
-                            failure(tasks.get(f.index()), SiteFailure.Kind.ERROR, describe(f.error())));
-                }
-                if (succeeded >= enough && open > 0) {
-                    cutOpen(tasks, futures, decided, OverSelection.cutReason(enough));
-                    break;
-                }
-                next = report(decided, next, sink);
+        loop.run(start, deadline, enough, DeliveryOrder.TASK_ORDER, sink, new DeliveryLoop.Tasks() {
+            @Override
+            public boolean cut(int index, DeliveryLoop.Cut why, String reason) {
+                stop(futures.get(index));
+                return true;
             }
-            report(decided, next, sink);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for site results", e);
-        } finally {
-            for (int i = 0; i < n; i++) {
-                if (decided[i] == null) {
-                    futures.get(i).cancel(true);
-                }
+
+            @Override
+            public void abandon(int index) {
+                stop(futures.get(index));
             }
-        }
+        });
     }
 
-    /** Interrupts every task not yet decided and decides it as a timeout with {@code reason}. */
-    private static void cutOpen(List<? extends Dispatched> tasks, List<Future<?>> futures, Decided[] decided, String reason) {
-        for (int i = 0; i < decided.length; i++) {
-            if (decided[i] == null) {
-                futures.get(i).cancel(true);
-                decided[i] = new Decided(null, failure(tasks.get(i), SiteFailure.Kind.TIMEOUT, reason));
-            }
+    /** Interrupts a site's work; what it returns afterwards is dropped by the delivery loop. */
+    private static void stop(Future<?> work) {
+        if (work != null) {
+            work.cancel(true);
         }
-    }
-
-    /** Reports decided outcomes in task order from {@code next} up to the first undecided; returns where it stopped. */
-    @SuppressWarnings("unchecked")
-    private static <R> int report(Decided[] decided, int next, OutcomeSink<R> sink) {
-        while (next < decided.length && decided[next] != null) {
-            Decided d = decided[next++];
-            if (d.failure() == null) {
-                sink.success((R) d.result());
-            } else {
-                sink.failure(d.failure());
-            }
-        }
-        return next;
-    }
-
-    private static SiteFailure failure(Dispatched task, SiteFailure.Kind kind, String reason) {
-        return new SiteFailure(task.round(), task.siteId(), kind, reason);
     }
 
     static String describe(Throwable t) {

@@ -11,7 +11,7 @@ import org.fedmed.config.ConfigException;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.config.YamlBinder;
 import org.fedmed.config.YamlPositions;
-import org.fedmed.transport.server.DeliveryOrder;
+import org.fedmed.core.engine.DeliveryOrder;
 
 /**
  * What {@code fedmed server --config server.yaml} runs: which startup kit identifies the server, where it listens,

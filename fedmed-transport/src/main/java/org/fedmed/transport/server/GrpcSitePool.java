@@ -19,6 +19,7 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.Task;
+import org.fedmed.core.engine.DeliveryOrder;
 import org.fedmed.core.engine.OutcomeSink;
 import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
@@ -183,10 +184,11 @@ public final class GrpcSitePool implements SitePool {
     private <R> void dispatch(List<? extends Task> tasks, Duration deadline, int enough, OutcomeSink<R> sink,
                               Class<R> type) {
         long start = System.nanoTime();
-        Dispatch<R> dispatch = new Dispatch<>(type, deadline);
+        Dispatch<R> dispatch = new Dispatch<>(type, tasks);
         Map<ModelParameters, ModelLayout> layouts = new IdentityHashMap<>();
-        for (Task task : tasks) {
-            PendingTask p = dispatch.add(task);
+        for (int i = 0; i < tasks.size(); i++) {
+            Task task = tasks.get(i);
+            PendingTask p = dispatch.task(i);
             Map<String, ModelParameters> auxiliary = WireCodec.auxiliary(task);
             long bytes = AuxiliaryPayload.bytes(task.global().layout(), auxiliary.size());
             if (bytes > settings.limits().maxModelBytes()) {
@@ -202,7 +204,7 @@ public final class GrpcSitePool implements SitePool {
                 p.fail(SiteFailure.Kind.ERROR, "site '" + task.siteId() + "' is not connected");
             }
         }
-        dispatch.run(start, sink, settings.deliveryOrder(), enough);
+        dispatch.run(start, deadline, sink, settings.deliveryOrder(), enough);
     }
 
     // ---- statistics exchange ----------------------------------------------------------------------------

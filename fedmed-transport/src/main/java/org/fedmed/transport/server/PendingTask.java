@@ -2,25 +2,26 @@ package org.fedmed.transport.server;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fedmed.core.Task;
+import org.fedmed.core.engine.DeliveryLoop;
 import org.fedmed.core.engine.SiteFailure;
 
 /**
  * One task sent to one site, from dispatch until its outcome is decided. Whoever decides first wins (the result
  * arriving, a rejection, a disconnect, the deadline); every later attempt is refused, so each task reaches the
- * sink exactly once and a late result is dropped.
+ * sink exactly once and a late result is dropped. The outcome goes to the call's {@link DeliveryLoop}.
  */
 final class PendingTask {
 
     private final int index;
     private final Task task;
-    private final Dispatch<?> dispatch;
+    private final DeliveryLoop<?> loop;
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile SiteLink link;
 
-    PendingTask(int index, Task task, Dispatch<?> dispatch) {
+    PendingTask(int index, Task task, DeliveryLoop<?> loop) {
         this.index = index;
         this.task = task;
-        this.dispatch = dispatch;
+        this.loop = loop;
     }
 
     Task task() {
@@ -44,7 +45,7 @@ final class PendingTask {
      * task, {@code announce} runs before the outcome is handed on, so what it reports precedes the round engine.
      */
     boolean succeed(Object result, Runnable release, Runnable announce) {
-        return decide(new Outcome.Delivered(index, result, release), "it was already answered", announce);
+        return decide("it was already answered", announce, () -> loop.delivered(index, result, release));
     }
 
     boolean fail(SiteFailure.Kind kind, String reason) {
@@ -53,7 +54,12 @@ final class PendingTask {
             case REJECTED -> "its update was rejected";
             case ERROR -> "it failed: " + reason;
         };
-        return decide(new Outcome.Failed(index, new SiteFailure(task.round(), task.siteId(), kind, reason)), why, null);
+        return decide(why, null, () -> loop.failed(index, loop.failure(index, kind, reason)));
+    }
+
+    /** Decides the task as cut by the delivery loop, which reports the cut itself; false if already decided. */
+    boolean cut(String reason) {
+        return decide("it was cut: " + reason, null, () -> { });
     }
 
     /** Closes the task without an outcome (the dispatch was abandoned) and tells the site to stop. */
@@ -77,7 +83,7 @@ final class PendingTask {
         }
     }
 
-    private boolean decide(Outcome outcome, String closedBecause, Runnable announce) {
+    private boolean decide(String closedBecause, Runnable announce, Runnable handOn) {
         if (!done.compareAndSet(false, true)) {
             return false;
         }
@@ -88,7 +94,7 @@ final class PendingTask {
         if (announce != null) {
             announce.run();
         }
-        dispatch.arrived(outcome);
+        handOn.run();
         return true;
     }
 }

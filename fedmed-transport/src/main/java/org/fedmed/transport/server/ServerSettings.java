@@ -1,6 +1,7 @@
 package org.fedmed.transport.server;
 
 import java.time.Duration;
+import org.fedmed.core.engine.DeliveryOrder;
 import org.fedmed.transport.WireLimits;
 
 /**
