@@ -254,9 +254,14 @@ class SecureSumOverTheWireTest {
     }
 
     static Run run(int n, int size, SecureSumConfig sum, Map<Integer, Drop> drops, int rounds) throws Exception {
+        return run(n, size, sum, drops, rounds, ServerSettings.defaults());
+    }
+
+    static Run run(int n, int size, SecureSumConfig sum, Map<Integer, Drop> drops, int rounds, ServerSettings server)
+            throws Exception {
         List<RecordingSite> sites = new ArrayList<>();
         List<RecordingAuditLog> audits = new ArrayList<>();
-        try (TestFederation f = new TestFederation(ServerSettings.defaults())) {
+        try (TestFederation f = new TestFederation(server)) {
             for (int i = 0; i < n; i++) {
                 RecordingSite site = new RecordingSite(new TargetSite(String.format("site-%02d", i), i - n / 2f, 10));
                 sites.add(site);
@@ -387,6 +392,27 @@ class SecureSumOverTheWireTest {
         Run leaky = run(5, size, sum, Map.of(1, Drop.UNMASKED), 1);
         long flagged = leaky.intake().masked.stream().filter(v -> topByteChiSquare(v) >= UNIFORM_BOUND).count();
         assertEquals(1, flagged, "exactly the unmasked vector fails the uniformity check");
+    }
+
+    @Test
+    void answersLargerThanTheServersBufferAreTakenOneAtATimeAndNoneIsLost() throws Exception {
+        // Each masked input is 4 * 50,000 bytes, twice the buffer: the server reads one site's answer at a time and
+        // holds the other streams unread until it has folded it.
+        SecureSumConfig sum = new SecureSumConfig(SecureSumConfig.Topology.CLASSIC, 32, CLIP,
+                RingQuantizer.Rounding.NEAREST, SecureSumConfig.Weighting.UNIFORM, 0, 0);
+        int size = 50_000;
+        Run run = run(5, size, sum, Map.of(), 1, ServerSettings.defaults().withResultBufferBytes(100_000));
+        var round = run.result().rounds().getFirst();
+        assertTrue(round.completed(), round.failures().toString());
+        assertEquals(5, round.succeeded().size());
+        float[] model = run.result().finalModel().flat();
+        for (int i = 0; i < size; i += 997) {
+            double mean = 0;
+            for (RecordingSite s : run.sites()) {
+                mean += s.deltas.get(1)[i] / 5.0;
+            }
+            assertEquals(mean, model[i], 1e-5, "value " + i);
+        }
     }
 
     @Test

@@ -25,8 +25,10 @@ import org.fedmed.transport.wire.ExchangePieces;
  * caller's sink on the caller's thread as soon as it is complete, exactly once per message, never concurrently. A site
  * that refuses the stage, disconnects, or sends a broken answer fails with the reason; one that has not answered by
  * the stage's deadline fails as a timeout, and whatever it sends later is dropped. At most one message per site is
- * open at a time. Thread-safe: the links call {@link #piece}, {@link #refused} and {@link #linkClosed} from their
- * streams' threads.
+ * open at a time. The bytes of the answers being received or waiting for the caller are bounded by a budget (the
+ * server's result buffer size): a piece that does not fit holds its stream unread until earlier answers are folded,
+ * so many sites answering together cannot hold O(N*P) of server memory. Thread-safe: the links call {@link #piece},
+ * {@link #refused} and {@link #linkClosed} from their streams' threads.
  */
 final class ExchangeDesk {
 
@@ -35,10 +37,16 @@ final class ExchangeDesk {
     private final int chunkBytes;
     private final long maxBodyBytes;
     private final Map<String, Open> open = new ConcurrentHashMap<>();
+    private final ResultBufferBudget budget;
 
-    ExchangeDesk(int chunkBytes, long maxModelBytes) {
+    /**
+     * @param bufferBytes the most bytes of answers held at once (a single answer larger than that is taken alone)
+     * @param grants      runs the reading of a piece whose budget is granted later
+     */
+    ExchangeDesk(int chunkBytes, long maxModelBytes, long bufferBytes, java.util.concurrent.Executor grants) {
         this.chunkBytes = chunkBytes;
         this.maxBodyBytes = ExchangePieces.maxBodyBytes(maxModelBytes);
+        this.budget = new ResultBufferBudget(bufferBytes, grants);
     }
 
     /** One message out, waiting for its site's answer. */
@@ -46,28 +54,41 @@ final class ExchangeDesk {
         final ExchangeMessage message;
         final LinkedBlockingQueue<Decided> queue;
         final AtomicBoolean done = new AtomicBoolean();
+        // Guarded by this: the answer being assembled and the budget its pieces hold.
         ExchangePieces.Assembly assembly;
+        long reserved;
+        volatile boolean waiting;
 
         Open(ExchangeMessage message, LinkedBlockingQueue<Decided> queue) {
             this.message = message;
             this.queue = queue;
         }
 
-        boolean decide(Decided d) {
+        /** Decides the message with its answer; the budget the answer holds is released once the caller took it. */
+        synchronized void answered(byte[] body) {
             if (!done.compareAndSet(false, true)) {
-                return false;
+                return;
             }
+            long bytes = reserved;
+            reserved = 0;
+            assembly = null;
             open.remove(message.siteId(), this);
-            queue.add(d);
-            return true;
+            queue.add(new Decided(message.reply(body), null, () -> budget.release(bytes)));
         }
 
-        void fail(SiteFailure.Kind kind, String reason) {
-            decide(new Decided(null, new SiteFailure(0, message.siteId(), kind, reason)));
+        synchronized void fail(SiteFailure.Kind kind, String reason) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            budget.release(reserved);
+            reserved = 0;
+            assembly = null;
+            open.remove(message.siteId(), this);
+            queue.add(new Decided(null, new SiteFailure(0, message.siteId(), kind, reason), () -> { }));
         }
     }
 
-    private record Decided(ExchangeMessage reply, SiteFailure failure) {
+    private record Decided(ExchangeMessage reply, SiteFailure failure, Runnable release) {
     }
 
     /** Runs one stage: see {@link org.fedmed.core.exchange.SiteExchange#exchange}. */
@@ -104,10 +125,14 @@ final class ExchangeDesk {
                     continue;
                 }
                 delivered++;
-                if (d.failure() == null) {
-                    sink.success(d.reply());
-                } else {
-                    sink.failure(d.failure());
+                try {
+                    if (d.failure() == null) {
+                        sink.success(d.reply());
+                    } else {
+                        sink.failure(d.failure());
+                    }
+                } finally {
+                    d.release().run();
                 }
             }
         } catch (InterruptedException e) {
@@ -117,32 +142,66 @@ final class ExchangeDesk {
             for (Open o : mine) {
                 o.fail(SiteFailure.Kind.ERROR, "the server stopped waiting for this stage");
             }
+            Decided d;
+            while ((d = queue.poll()) != null) {
+                d.release().run();
+            }
         }
     }
 
-    /** A piece of a site's answer, from its stream. */
-    void piece(String siteId, ExchangePiece p) {
+    /**
+     * A piece of a site's answer, from its stream; returns whether to read the stream on. When the piece does not
+     * fit the budget it is taken once it does, and {@code resume} then reads the stream on.
+     */
+    boolean piece(String siteId, ExchangePiece p, Runnable resume) {
         Open o = open.get(siteId);
         ExchangeStage stage = ExchangePieces.fromWire(p.getStage());
         if (o == null || o.done.get() || stage != o.message.stage() || !p.getTaskId().equals(o.message.taskId())) {
             LOG.log(System.Logger.Level.INFO, "site ''{0}'': exchange piece {1} of task ''{2}'' ({3}) answers no open"
                     + " stage; dropped", siteId, p.getSeq(), p.getTaskId(), p.getStage());
-            return;
+            return true;
         }
+        long size = p.getData().size();
+        if (budget.reserve(size, () -> {
+            take(o, p, size);
+            resume.run();
+        })) {
+            take(o, p, size);
+            return true;
+        }
+        o.waiting = true;
+        return false;
+    }
+
+    /** Whether the site's stream is held unread until its answer's next piece fits the budget. */
+    boolean awaitingBudget(String siteId) {
+        Open o = open.get(siteId);
+        return o != null && o.waiting;
+    }
+
+    private void take(Open o, ExchangePiece p, long size) {
+        byte[] body = null;
         synchronized (o) {
+            o.waiting = false;
+            if (o.done.get()) {
+                budget.release(size);
+                return;
+            }
+            o.reserved += size;
             try {
                 if (o.assembly == null) {
                     o.assembly = new ExchangePieces.Assembly(p, maxBodyBytes);
                 }
                 if (o.assembly.accept(p)) {
-                    byte[] body = o.assembly.body();
-                    o.assembly = null;
-                    o.decide(new Decided(o.message.reply(body), null));
+                    body = o.assembly.body();
                 }
             } catch (ChunkException e) {
-                o.assembly = null;
-                o.fail(SiteFailure.Kind.ERROR, "site '" + siteId + "' sent a broken answer to stage " + stage + ": "
-                        + e.getMessage());
+                o.fail(SiteFailure.Kind.ERROR, "site '" + o.message.siteId() + "' sent a broken answer to stage "
+                        + o.message.stage() + ": " + e.getMessage());
+                return;
+            }
+            if (body != null) {
+                o.answered(body);
             }
         }
     }

@@ -85,7 +85,8 @@ public final class GrpcSitePool implements SitePool {
         this.events = events;
         long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
         this.budget = new ResultBufferBudget(capacity, background);
-        this.exchanges = new ExchangeDesk(settings.limits().chunkBytes(), settings.limits().maxModelBytes());
+        this.exchanges = new ExchangeDesk(settings.limits().chunkBytes(), settings.limits().maxModelBytes(),
+                settings.resultBufferBytes(), background);
     }
 
     /**

@@ -192,7 +192,9 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             case STATS_REPLY -> statistics.replied(m.getStatsReply().getRequestId(), m.getStatsReply(),
                     m.getStatsReply().getSerializedSize());
             case STATS_REFUSED -> statistics.refused(m.getStatsRefused().getRequestId(), m.getStatsRefused().getReason());
-            case EXCHANGE -> exchanges.piece(siteId, m.getExchange());
+            case EXCHANGE -> {
+                return exchanges.piece(siteId, m.getExchange(), () -> out.request(1));
+            }
             case EXCHANGE_REFUSED -> exchanges.refused(siteId, m.getExchangeRefused());
             case HEARTBEAT -> {
             }
@@ -360,7 +362,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - lastSeenNanos);
         ResultIntake results = intake;
-        boolean awaitingBudget = results != null && results.awaitingBudget();
+        boolean awaitingBudget = results != null && results.awaitingBudget()
+                || siteId != null && exchanges.awaitingBudget(siteId);
         if (!awaitingBudget && silentMillis > settings.heartbeatTimeout().toMillis()) {
             String reason = "no message for " + silentMillis + " ms (heartbeat timeout "
                     + settings.heartbeatTimeout().toMillis() + " ms)";
