@@ -5,7 +5,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.core.EvalResult;
@@ -116,9 +115,5 @@ public final class SecureRoundFleet {
             c.close();
         }
         System.exit(0);
-    }
-
-    static String describe(int[] a) {
-        return Arrays.toString(a);
     }
 }
