@@ -43,7 +43,7 @@ import org.fedmed.transport.tls.MutualTls;
  * For each, with no dropout and with 10% of the sites dropping (plain: their fit fails; SecAgg+: they refuse their
  * masked input after sharing keys), it reports the wall time of the round, the server's CPU (this process), the sites'
  * CPU (the fleet process, all sites together) and the bytes on the sites' streams, each the median over
- * {@code REPEATS} rounds after one warm-up round. Usage:
+ * {@code REPEATS} rounds after a warm-up of every kind of round and one more of its own. Usage:
  * {@code SecureRoundHarness [SITES=100] [PARAMETERS=100000] [REPEATS=3]}.
  */
 public final class SecureRoundHarness {
@@ -131,11 +131,16 @@ public final class SecureRoundHarness {
                 }
             };
             System.out.printf(Locale.ROOT, "%d sites x %d parameters, SecAgg+ %s, %d of them dropping in the dropout"
-                    + " rounds; median of %d rounds after one warm-up%n", sites, parameters,
+                    + " rounds; median of %d rounds after warm-up%n", sites, parameters,
                     SecureSumConfig.defaults().parametersFor(sites, parameters), dropping, repeats);
             System.out.println("| round | dropout | delivered | wall ms | server CPU ms | site CPU ms (all) | MB moved |"
                     + " wall vs plain | server CPU vs plain | site CPU vs plain | bytes vs plain |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            // warm both paths up (JIT, TLS sessions, buffers) before anything is measured
+            for (boolean drop : new boolean[]{false, true}) {
+                once.apply(plain, drop);
+                once.apply(secure, drop);
+            }
             for (boolean drop : new boolean[]{false, true}) {
                 Measure p = median(once, plain, drop, repeats);
                 Measure s = median(once, secure, drop, repeats);
