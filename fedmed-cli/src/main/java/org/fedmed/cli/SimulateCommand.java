@@ -17,6 +17,7 @@ import org.fedmed.sim.export.SimulationExport;
 import org.fedmed.server.export.ModelExporter;
 import org.fedmed.sim.report.ComparisonReport;
 import org.fedmed.sim.report.ComparisonTable;
+import org.fedmed.sim.report.PopulationTable;
 import org.fedmed.sim.report.ReportTracking;
 import org.fedmed.sim.report.ReportWriter;
 import org.fedmed.server.track.MetricFiles;
@@ -56,6 +57,9 @@ final class SimulateCommand implements Callable<Integer> {
             + " keep_checkpoints.")
     Integer keepCheckpoints;
 
+    /** The population the run is over, when the config has a 'population' section. */
+    private org.fedmed.data.population.Population population;
+
     @Override
     public Integer call() throws IOException {
         if (store == null && keepCheckpoints != null) {
@@ -69,14 +73,32 @@ final class SimulateCommand implements Callable<Integer> {
         }
         SimulationConfig cfg = run.resolve();
         PrintWriter stdout = log.console(spec.commandLine().getOut(), "simulate", null);
+        if (cfg.population() != null && ImageSimulate.applies(cfg)) {
+            throw new IllegalArgumentException("config key 'population': a population draws table rows; image"
+                    + " datasets and models simulate over their own sites");
+        }
         if (ImageSimulate.applies(cfg)) {
             return ImageSimulate.run(cfg, out, stdout);
         }
         DatasetRegistry registry = DatasetRegistry.fromEnvironment();
-        FederatedDataset data = SimulationData.load(cfg, registry);
-        stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
-                data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type(),
-                cfg.strategy().name(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
+        FederatedDataset data;
+        if (cfg.population() != null) {
+            SimulationData.PopulationData pop = SimulationData.population(cfg, registry);
+            population = pop.population();
+            data = pop.sample();
+            stdout.printf("fedmed simulate: population of %d virtual sites (%s), %s per round, %d region(s)%s,"
+                            + " evaluated on a sample of %d; model %s, strategy %s, %d rounds x %s, seed %d%n",
+                    population.size(), population.name(), cfg.sitesPerRound() > 0 ? cfg.sitesPerRound() + " sampled"
+                            : "a fraction " + cfg.fraction() + " sampled", population.regionCount(),
+                    cfg.population().hierarchical() ? ", aggregated by region" : "", data.sites().size(),
+                    PlanSettings.modelSpec(cfg).type(), cfg.strategy().name(), cfg.rounds(),
+                    cfg.localWork().describe(), cfg.seed());
+        } else {
+            data = SimulationData.load(cfg, registry);
+            stdout.printf("fedmed simulate: %s, %d sites %s, model %s, strategy %s, %d rounds x %s, seed %d%n",
+                    data.name(), data.sites().size(), data.siteIds(), PlanSettings.modelSpec(cfg).type(),
+                    cfg.strategy().name(), cfg.rounds(), cfg.localWork().describe(), cfg.seed());
+        }
         data.warnings().forEach(w -> stdout.println("warning: " + w));
         ExperimentProgress progress = log.format() == org.fedmed.server.log.LogFormat.JSON && !noProgress
                 ? new LogProgress(new org.fedmed.server.log.EventLog(new PrintWriter(System.err, true,
@@ -105,6 +127,9 @@ final class SimulateCommand implements Callable<Integer> {
     private int simulate(SimulationConfig cfg, PrintWriter stdout, FederatedDataset data, ExperimentProgress progress,
                          SimulationStore recorder) throws IOException {
         ComparisonExperiment experiment = new ComparisonExperiment(cfg, progress);
+        if (population != null) {
+            experiment = experiment.withPopulation(population);
+        }
         ComparisonReport report;
         try {
             report = (recorder == null ? experiment : experiment.withRunListeners(recorder::open)).run(data);
@@ -117,7 +142,12 @@ final class SimulateCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("results", data.name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<Path> files = new java.util.ArrayList<>(new ReportWriter().write(report, dir));
-        if (report.federated() != null) {
+        boolean exportable = data.sites().stream().allMatch(site -> site.preprocessor().isPresent());
+        if (report.federated() != null && !exportable) {
+            stdout.println("the federated model is not exported: a wearable population's features are generated on"
+                    + " a unit scale, with no preprocessing to export with the model");
+        }
+        if (report.federated() != null && exportable) {
             Path model = dir.resolve(SimulationExport.MODEL_FILE);
             String sha = SimulationExport.write(report, data, cfg, model);
             if (recorder != null) {
@@ -140,6 +170,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (report.federated() != null) {
             stdout.printf("federated: %d rounds run, stopped by %s (%s)%n", report.federated().roundsRun(),
                     report.federated().stopReason().replace('_', ' '), report.federated().stopDetail());
+        }
+        if (report.population() != null) {
+            stdout.print(PopulationTable.render(report.population()));
         }
         stdout.println("report written to " + dir + ": " + files.stream().map(p -> p.getFileName().toString()).toList());
         if (recorder != null) {

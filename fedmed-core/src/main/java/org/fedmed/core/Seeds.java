@@ -78,7 +78,9 @@ public final class Seeds {
         /** A population's virtual site: its row count, label mix and rows, drawn from the run seed and its id. */
         POPULATION_SITE(Scope.SITE),
         /** What a synthetic population shares across its sites (a wearable population's class centres). */
-        POPULATION_SHARED(Scope.RUN);
+        POPULATION_SHARED(Scope.RUN),
+        /** The fixed sample of a population's sites evaluated after each round and trained on by the baselines. */
+        POPULATION_SAMPLE(Scope.RUN);
 
         private final Scope scope;
 

@@ -2,6 +2,7 @@ package org.fedmed.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
@@ -36,7 +37,22 @@ import org.fedmed.secagg.quant.RingQuantizer;
 public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvgStrategy privacy) {
 
     public static FederatedSetup of(SimulationConfig config, FitConfig fit, List<? extends SiteClient> sites) {
-        return secured(config, withoutSecureAggregation(config, fit, sites, sites.size()));
+        Function<String, String> regions = null;
+        if (!config.regions().isEmpty()) {
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            sites.forEach(site -> ids.add(site.siteId()));
+            for (String id : ids) {
+                Choices.require(config.regions().containsKey(id), "regions", "gives no region for site '" + id
+                        + "' (every site needs one; the sites are " + ids + ")");
+            }
+            for (String id : config.regions().keySet()) {
+                Choices.require(ids.contains(id), "regions", "names site '" + id + "', which is not one of the"
+                        + " federation's sites " + ids);
+            }
+            regions = config.regions()::get;
+        }
+        FederatedSetup plain = withoutSecureAggregation(config, fit, sites, sites.size(), regions);
+        return secured(config, plain);
     }
 
     /**
@@ -106,7 +122,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }
-        FederatedSetup setup = secured(config, withoutSecureAggregation(config, fit, List.of(), population));
+        FederatedSetup setup = secured(config, withoutSecureAggregation(config, fit, List.of(), population, null));
         if (!fineTune) {
             return setup;
         }
@@ -119,15 +135,31 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         return term instanceof org.fedmed.core.LocalTerm.Ditto || term instanceof org.fedmed.core.LocalTerm.PersonalLayers;
     }
 
+    /**
+     * The strategy a simulation over a population of {@code population} virtual sites runs: the FedAvg family, two-tier
+     * by {@code regionOf} when {@code population.hierarchical} is set, or DP-FedAvg with central noise (the config
+     * refuses what a population cannot run). Its sites are built by the pool, so {@link #sites()} is empty.
+     */
+    public static FederatedSetup forPopulation(SimulationConfig config, FitConfig fit, int population,
+                                               Function<String, String> regionOf) {
+        if (config.population() == null) {
+            throw new IllegalArgumentException("the config has no '" + PopulationSettings.SECTION + "' section");
+        }
+        return withoutSecureAggregation(config, fit, List.of(), population,
+                config.population().hierarchical() ? regionOf : null);
+    }
+
     private static FederatedSetup withoutSecureAggregation(SimulationConfig config, FitConfig fit,
-                                                           List<? extends SiteClient> sites, int population) {
+                                                           List<? extends SiteClient> sites, int population,
+                                                           Function<String, String> regions) {
         if (config.dp() == null) {
             SiteSelection selection = config.sitesPerRound() > 0
                     ? SiteSelection.count(config.sitesPerRound(), config.minFitSites())
                     : SiteSelection.fraction(config.fraction(), config.minFitSites());
             StrategySettings st = config.strategy();
-            FederatedAveraging fedAvg = new FederatedAveraging(st.name(), st.weighting(), selection, fit,
+            FederatedAveraging flat = new FederatedAveraging(st.name(), st.weighting(), selection, fit,
                     st.serverOptimizer(), config.overSelection(), st.rule(), st.normBound());
+            FederatedAveraging fedAvg = regions == null ? flat : flat.withRegions(regions);
             Strategy s = switch (st.kind()) {
                 case CYCLIC -> new CyclicTraining(fedAvg);
                 case SCAFFOLD -> new Scaffold(fedAvg, population);

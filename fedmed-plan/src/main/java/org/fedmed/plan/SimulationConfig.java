@@ -28,8 +28,9 @@ import org.fedmed.privacy.fedavg.NoisePlacement;
  * Everything a run needs, simulated or deployed: the dataset and how it is split into sites, the preprocessing,
  * the model spec, the strategy and its knobs, and the seed. Every value is present and valid: closed choices are
  * enums, numbers are primitives checked against their ranges, and a bad value is refused naming its key. The
- * optional sections {@code dp}, {@code secure_aggregation}, {@code site_dp} and {@code personalization} are
- * {@code null} when absent, which turns their feature off; {@code model} is a {@link NullNode} when the config
+ * optional sections {@code dp}, {@code secure_aggregation}, {@code site_dp}, {@code personalization} and
+ * {@code population} are {@code null} when absent, which turns their feature off, and {@code regions} (each site id
+ * to its region, turning on hierarchical aggregation over a dataset's own sites) is empty when absent; {@code model} is a {@link NullNode} when the config
  * names none (logistic regression), {@code fill} one when {@code missing} is not {@code constant}, and {@code clipQuantiles} is empty when no
  * clipping is asked for.
  *
@@ -74,7 +75,9 @@ public record SimulationConfig(
         boolean standardize,
         StandardDeviation sd,
         List<Double> clipQuantiles,
-        PersonalizationSettings personalization) {
+        PersonalizationSettings personalization,
+        PopulationSettings population,
+        Map<String, String> regions) {
 
     /**
      * What only means something to {@code simulate} and {@code tune}, each with why: the {@code simulation} section,
@@ -104,6 +107,10 @@ public record SimulationConfig(
         keys.put("clip_quantiles", data);
         keys.put("regimes", "a deployment trains the federated model only");
         keys.put("parallelism", "each site of a deployment is its own process");
+        keys.put(PopulationSettings.SECTION, "a population's virtual sites are built in the simulating process; a"
+                + " deployment's sites are real processes (docs/scale.md)");
+        keys.put("regions", "hierarchical aggregation runs in simulation only; a deployment's regional relay servers"
+                + " are not built (docs/scale.md)");
         return Collections.unmodifiableMap(keys);
     }
 
@@ -131,6 +138,8 @@ public record SimulationConfig(
         Objects.requireNonNull(sd, "sd");
         regimes = List.copyOf(Objects.requireNonNull(regimes, "regimes"));
         clipQuantiles = List.copyOf(Objects.requireNonNull(clipQuantiles, "clipQuantiles (empty for none)"));
+        regions = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(regions,
+                "regions (empty for none)")));
         List<Double> quantiles = clipQuantiles;
         inSection("clip_quantiles", () -> Clipping.fromKey(quantiles));
         require((missing == MissingPolicy.CONSTANT) == !fill.isNull(), "simulation.fill",
@@ -199,6 +208,51 @@ public record SimulationConfig(
         require(dp == null || dp.noise() != NoisePlacement.DISTRIBUTED || secureAggregation != null, "dp.noise",
                 "distributed needs secure_aggregation: each site's share of the noise protects nothing unless the "
                         + "server only sees the sum");
+        regions.forEach((site, region) -> require(site != null && !site.isBlank() && region != null
+                && !region.isBlank(), "regions", "maps each site id to a region id, got '" + site + "': '" + region + "'"));
+        if (population != null) {
+            String why = "a population's virtual sites are built afresh when a round samples them and keep nothing"
+                    + " between rounds";
+            require(secureAggregation == null, PopulationSettings.SECTION, "cannot be combined with"
+                    + " 'secure_aggregation' yet: " + why + ", and the protocol's key agreement is not built for that");
+            require(siteDp == null, PopulationSettings.SECTION, "cannot be combined with 'site_dp' yet: " + why
+                    + ", so a site's DP-SGD account would start afresh each time");
+            require(personalization == null, PopulationSettings.SECTION, "cannot be combined with 'personalization': "
+                    + why + ", so none keeps a personal model");
+            require(strategy.kind() != StrategyKind.CYCLIC && strategy.kind() != StrategyKind.SCAFFOLD, "strategy",
+                    "'" + strategy.name() + "' cannot run over a population: " + why);
+            require(dp == null || dp.noise() == NoisePlacement.CENTRAL, "dp.noise", "must be central with a"
+                    + " population: " + why + ", so no site-side noise filter is kept");
+            require(regions.isEmpty(), "regions", "maps a dataset's own sites; a population's regions are "
+                    + PopulationSettings.SECTION + ".regions");
+            require(dp != null || sitesPerRound > 0 || fraction < 1, "sites_per_round", "must be set (or fraction"
+                    + " below 1) with a population: a round samples its sites, and fraction 1 would train all "
+                    + population.size() + " of them every round");
+            require(dp == null || (dp.sampling() == DpSampling.FIXED ? dp.sitesPerRound() > 0 : dp.sampleRate() < 1),
+                    dp == null || dp.sampling() == DpSampling.FIXED ? "dp.sites_per_round" : "dp.sample_rate",
+                    "must sample a population's sites (dp.sites_per_round above 0, or dp.sample_rate below 1),"
+                            + " not take all " + population.size() + " of them every round");
+        }
+        if (!regions.isEmpty() || (population != null && population.hierarchical())) {
+            String key = regions.isEmpty() ? PopulationSettings.SECTION + ".hierarchical" : "regions";
+            require(dp == null && secureAggregation == null, key, "cannot be combined with 'dp' or"
+                    + " 'secure_aggregation': both aggregate in one tier at the server");
+            require(!robust, key, "combines regional weighted means; aggregation.rule '"
+                    + strategy.rule().configName() + "' is not the weighted mean");
+            require(strategy.kind() != StrategyKind.CYCLIC && strategy.kind() != StrategyKind.SCAFFOLD, key,
+                    "needs a strategy of the FedAvg family, not '" + strategy.name() + "'");
+            require(maxSiteWeightShare == 1, "max_site_weight_share", "must be 1 with hierarchical aggregation ('"
+                    + key + "'): a site's share of the whole round cannot be bounded region by region; got "
+                    + maxSiteWeightShare);
+        }
+    }
+
+    /**
+     * The population the {@code population:} section describes, over this config's dataset, seed, test fraction and
+     * preprocessing; null when the config has no such section.
+     */
+    public org.fedmed.data.population.PopulationSpec populationSpec() {
+        return population == null ? null : population.spec(dataset, seed, testFraction, preprocessing());
     }
 
     /**
@@ -250,7 +304,9 @@ public record SimulationConfig(
                 or(s.standardize(), true),
                 StandardDeviation.fromKey("simulation.sd", or(s.sd(), "population")),
                 s.clipQuantiles() == null ? List.of() : s.clipQuantiles(),
-                d.personalization());
+                d.personalization(),
+                d.population(),
+                d.regions() == null ? Map.of() : d.regions());
     }
 
     /** Every regime, with {@code personalized} after {@code federated} when a personalization section is present. */
@@ -281,7 +337,7 @@ public record SimulationConfig(
                 sitesPerRound, minFitSites, epochs, steps, batchSize, lr, serverLr(), strategy.section(),
                 strategy.proxMu() > 0 ? strategy.proxMu() : null, strategy.aggregation(), send.key(), patience, minDelta, seed,
                 roundDeadlineSeconds, dp, secureAggregation, siteDp, overSelection, maxSiteWeightShare, maxCountGrowth,
-                minRows, oneHot.key(), simulation, personalization);
+                minRows, oneHot.key(), simulation, personalization, population, regions.isEmpty() ? null : regions);
     }
 
     /**
@@ -319,7 +375,9 @@ public record SimulationConfig(
             Integer minRows,
             String oneHot,
             Section simulation,
-            PersonalizationSettings personalization) {
+            PersonalizationSettings personalization,
+            PopulationSettings population,
+            Map<String, String> regions) {
     }
 
     /**
@@ -360,7 +418,7 @@ public record SimulationConfig(
     /** A config with every default. */
     public static SimulationConfig defaults() {
         return of(new Document(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
     }
 
     /** This config with other local training settings: learning rate, work per round and batch size. */
@@ -369,7 +427,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles, personalization);
+                clipQuantiles, personalization, population, regions);
     }
 
     /** This config on another dataset: a built-in name or a definition file's path. */
@@ -378,7 +436,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles, personalization);
+                clipQuantiles, personalization, population, regions);
     }
 
     /** This config running {@code regimes} only. */
@@ -387,7 +445,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles, personalization);
+                clipQuantiles, personalization, population, regions);
     }
 
     /** This config with early stopping after {@code patience} rounds without improvement (0: never). */
@@ -396,7 +454,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles, personalization);
+                clipQuantiles, personalization, population, regions);
     }
 
     /** This config with DP-FedAvg settings {@code dp}, or without DP-FedAvg when {@code dp} is null. */
@@ -405,7 +463,7 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles, personalization);
+                clipQuantiles, personalization, population, regions);
     }
 
     /** This config with personalization {@code personalization}, or without it when null. */
@@ -414,7 +472,16 @@ public record SimulationConfig(
                 model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
                 send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
                 siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
-                clipQuantiles, personalization);
+                clipQuantiles, personalization, population, regions);
+    }
+
+    /** This config over population {@code population}, or over the dataset's own sites when null. */
+    public SimulationConfig withPopulation(PopulationSettings population) {
+        return new SimulationConfig(dataset, sites, partition, alpha, testFraction, missing, missingIndicators, stats,
+                model, strategy, rounds, fraction, sitesPerRound, minFitSites, localWork, batchSize, lr,
+                send, patience, minDelta, seed, roundDeadlineSeconds, parallelism, regimes, dp, secureAggregation,
+                siteDp, overSelection, maxSiteWeightShare, maxCountGrowth, minRows, fill, oneHot, standardize, sd,
+                clipQuantiles, personalization, population, regions);
     }
 
     /**

@@ -114,7 +114,7 @@ class SimulationConfigTest {
                 d.send(), d.patience(), d.minDelta(), d.seed(), d.roundDeadlineSeconds(),
                 d.parallelism(), d.regimes(), d.dp(), d.secureAggregation(), d.siteDp(), d.overSelection(),
                 d.maxSiteWeightShare(), d.maxCountGrowth(), d.minRows(), d.fill(), d.oneHot(), d.standardize(), d.sd(),
-                d.clipQuantiles(), d.personalization()));
+                d.clipQuantiles(), d.personalization(), d.population(), d.regions()));
         assertEquals("partition", e.getMessage());
     }
 

@@ -18,6 +18,11 @@ import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
 import org.fedmed.core.engine.SiteFailure;
+import org.fedmed.core.engine.SiteTimes;
+import org.fedmed.core.strategy.SortedSiteIds;
+import org.fedmed.data.population.Population;
+import org.fedmed.plan.PopulationSettings;
+import org.fedmed.sim.report.PopulationSummary;
 import org.fedmed.core.metrics.ClassificationMetrics;
 import org.fedmed.core.metrics.MetricAggregation;
 import org.fedmed.core.objective.MetricsComputer;
@@ -62,6 +67,12 @@ import org.fedmed.sim.report.RegimeResult;
  * Each regime is tested on every site's test split and on all test splits pooled. The regimes stay in this one
  * file, longer than most, because they share one evaluation and one federated-run path: a regime measured
  * another way would not be comparable.
+ *
+ * <p>Over a population ({@link #withPopulation}) the federated regime runs over every virtual site, each built when
+ * a round samples it, in an in-process pool that keeps at most {@code population.cached_sites} of them; the data
+ * {@link #run} is given is the population's evaluation sample, on which the federated model is evaluated after
+ * each round and at the end, and on which the local-only and centralized baselines train and are tested. The
+ * report's {@link ComparisonReport#population()} then holds each round's sites and time split.
  */
 public final class ComparisonExperiment {
 
@@ -74,19 +85,24 @@ public final class ComparisonExperiment {
 
     /** Gives a listener of the caller's for each federated engine run, by regime key; none by default. */
     private final java.util.function.Function<String, RunListener> runListeners;
+    /** The population the federated regime runs over; null for a dataset's own sites. */
+    private final Population population;
+    /** The population run's rounds, set by the federated regime; null otherwise. */
+    private PopulationSummary populationSummary;
     /** What the federated runs reach their in-process sites through; the pool itself by default. */
     private final java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> sitePool;
 
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
-        this(config, progress, regime -> new RunListener() { }, pool -> pool);
+        this(config, progress, regime -> new RunListener() { }, null, pool -> pool);
     }
 
     private ComparisonExperiment(SimulationConfig config, ExperimentProgress progress,
-                                 java.util.function.Function<String, RunListener> runListeners,
+                                 java.util.function.Function<String, RunListener> runListeners, Population population,
                                  java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> sitePool) {
         this.config = config;
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
         this.runListeners = runListeners;
+        this.population = population;
         this.sitePool = sitePool;
     }
 
@@ -99,7 +115,20 @@ public final class ComparisonExperiment {
         if (around == null) {
             throw new IllegalArgumentException("around is required");
         }
-        return new ComparisonExperiment(config, progress, runListeners, around);
+        return new ComparisonExperiment(config, progress, runListeners, population, around);
+    }
+
+    /**
+     * The same experiment with its federated regime over {@code population} (opened from the config's
+     * {@link SimulationConfig#populationSpec()}); {@link #run} is then given the population's evaluation sample
+     * ({@link Population#federation} of {@link Population#sample}).
+     */
+    public ComparisonExperiment withPopulation(Population population) {
+        if (config.population() == null) {
+            throw new IllegalArgumentException("the config has no 'population' section");
+        }
+        return new ComparisonExperiment(config, progress, runListeners, java.util.Objects.requireNonNull(population),
+                sitePool);
     }
 
     /**
@@ -112,7 +141,7 @@ public final class ComparisonExperiment {
         if (perRun == null) {
             throw new IllegalArgumentException("perRun is required");
         }
-        return new ComparisonExperiment(config, progress, perRun, sitePool);
+        return new ComparisonExperiment(config, progress, perRun, population, sitePool);
     }
 
     public ComparisonReport run(FederatedDataset data) {
@@ -127,6 +156,7 @@ public final class ComparisonExperiment {
         FederatedSummary federated = null;
         personalizedSummary = null;
         personalizedEpsilon = null;
+        populationSummary = null;
         FederatedOutcome plain = null;
         for (Regime regime : config.regimes()) {
             switch (regime) {
@@ -148,7 +178,7 @@ public final class ComparisonExperiment {
             }
         }
         return new ComparisonReport(provenance(data, spec, startedAt), regimes, federated, data.warnings(),
-                personalizedSummary, personalizedEpsilon, objective);
+                personalizedSummary, personalizedEpsilon, objective, populationSummary);
     }
 
     private RegimeResult local(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
@@ -200,9 +230,17 @@ public final class ComparisonExperiment {
     }
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data) {
+        String phase = "federated (" + config.strategy().name() + ")";
+        if (population != null) {
+            SortedSiteIds ids = population.siteIds();
+            FederatedSetup setup = FederatedSetup.forPopulation(config, fit, ids.size(),
+                    id -> population.region(population.index(id)));
+            return federated(model, init, data, setup, List.of(), () -> InProcessSitePool.lazy(ids, data.siteIds(),
+                    id -> new VirtualSiteClient(population.site(population.index(id)), s -> federatedClient(model, s)),
+                    config.population().cachedSites(), config.effectiveParallelism()), phase, Regime.FEDERATED.key());
+        }
         List<SiteClient> clients = data.sites().stream().map(s -> (SiteClient) federatedClient(model, s)).toList();
-        return federated(model, init, fit, data, clients, "federated (" + config.strategy().name() + ")",
-                Regime.FEDERATED.key());
+        return federated(model, init, fit, data, clients, phase, Regime.FEDERATED.key());
     }
 
     /**
@@ -300,10 +338,19 @@ public final class ComparisonExperiment {
 
     private FederatedOutcome federated(Model model, ModelParameters init, FitConfig fit, FederatedDataset data,
                                        List<SiteClient> clients, String phase, String regime) {
+        FederatedSetup setup = FederatedSetup.of(config, fit, clients);
+        return federated(model, init, data, setup, clients, () -> new InProcessSitePool(setup.sites(),
+                config.effectiveParallelism(), FederatedSetup.participants(config)), phase, regime);
+    }
+
+    private FederatedOutcome federated(Model model, ModelParameters init, FederatedDataset data, FederatedSetup setup,
+                                       List<SiteClient> clients, java.util.function.Supplier<InProcessSitePool> pools,
+                                       String phase, String regime) {
         long start = System.nanoTime();
         progress.phase(phase, config.rounds());
-        FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         Strategy strategy = setup.strategy();
+        InProcessSitePool pool = pools.get();
+        List<PopulationSummary.Round> times = new ArrayList<>();
         EngineConfig engineConfig = PlanSettings.engineConfig(config, model.objective());
         List<Map<String, Double>> curve = new ArrayList<>();
         RunListener listener = new RunListener() {
@@ -322,6 +369,11 @@ public final class ComparisonExperiment {
 
             @Override
             public void roundFinished(RoundRecord record, ModelParameters global) {
+                SiteTimes t = pool.takeTimes();
+                times.add(new PopulationSummary.Round(record.round(), record.selected().size(),
+                        record.succeeded().size(), t.buildNanos() / 1_000_000, t.fitNanos() / 1_000_000,
+                        record.aggregationNanos() / 1_000_000, t.evaluateNanos() / 1_000_000,
+                        record.durationMillis(), t.sitesBuilt()));
                 curve.add(record.evalMetrics());
                 Double loss = record.evalMetrics().get(engineConfig.lossMetric());
                 String detail = loss == null ? "" : String.format(java.util.Locale.ROOT, "loss %.4f", loss);
@@ -332,12 +384,17 @@ public final class ComparisonExperiment {
             }
         };
         RunResult run;
-        try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism(),
-                FederatedSetup.participants(config))) {
+        try (pool) {
             run = new RoundEngine(strategy, sitePool.apply(pool), engineConfig,
                     RunListener.all(listener, runListeners.apply(regime))).run(init);
         }
         progress.phaseDone();
+        if (population != null) {
+            PopulationSettings ps = config.population();
+            populationSummary = new PopulationSummary(population.size(), population.name(), ps.wearable() != null
+                    ? "wearable" : ps.mix().name().toLowerCase(java.util.Locale.ROOT), ps.regions(), ps.hierarchical(),
+                    data.siteIds(), times);
+        }
         float[] finalParams = run.finalModel().flat();
         RegimeResult result = evaluate(regime, model, data, site -> finalParams, curve, start);
         FederatedSummary summary = new FederatedSummary(strategy.name(), run.stopReason().name().toLowerCase(), run.stopDetail(),

@@ -212,8 +212,7 @@ public final class RoundEngine {
 
     private EvalState evaluateRound(int round, ModelParameters global, java.util.Set<String> missedDeadline,
                                     Duration deadline) {
-        List<String> available = new ArrayList<>(pool.availableSites());
-        available.removeAll(missedDeadline);
+        List<String> available = org.fedmed.core.strategy.SortedSiteIds.except(pool.evaluationSites(), missedDeadline);
         RoundContext context = new RoundContext(round, global, available, config.seed(), config.influence());
         EvalState state = new EvalState();
         List<EvalResult> results = new ArrayList<>();

@@ -18,8 +18,20 @@ import org.fedmed.core.exchange.SiteExchange;
  */
 public interface SitePool extends SiteExchange {
 
-    /** Ids of the sites that can take tasks now. */
+    /**
+     * Ids of the sites that can take tasks now. A pool over a population returns a
+     * {@link org.fedmed.core.strategy.SortedSiteIds} view, which a round samples without listing.
+     */
     List<String> availableSites();
+
+    /**
+     * Ids of the sites the global model is evaluated on after a round: by default every available site. A pool over
+     * a population names a fixed sample of it instead, since evaluating a million sites every round is not a
+     * simulation anyone waits for.
+     */
+    default List<String> evaluationSites() {
+        return availableSites();
+    }
 
     /**
      * Sends each task to its site and reports every outcome to {@code sink} before returning. A site that

@@ -3,6 +3,8 @@ package org.fedmed.core.strategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitConfig;
@@ -31,6 +33,10 @@ import org.fedmed.core.strategy.robust.NormBoundingFilter;
  *
  * <p>Within a round's {@link InfluenceLimits} no site holds more than the largest share of the aggregation weight
  * or of the metric means, and the round's evaluation also reports each metric's median over sites.
+ *
+ * <p>{@link #withRegions} makes the weighted mean two-tier ({@link RegionalAggregator}): each region averages its
+ * sites first and the server combines the regional means by their total weight, which equals the flat mean up to
+ * float rounding.
  */
 public final class FederatedAveraging implements Strategy {
 
@@ -42,6 +48,8 @@ public final class FederatedAveraging implements Strategy {
     private final double overSelection;
     private final AggregationRule rule;
     private final NormBoundingFilter normBound;
+    /** The region of a site id, for two-tier aggregation; null aggregates flat. */
+    private final Function<String, String> regions;
 
     /** Without over-selection: every sampled site is waited for. */
     public FederatedAveraging(SiteWeighting weighting, SiteSelection selection, FitConfig fitConfig,
@@ -97,6 +105,35 @@ public final class FederatedAveraging implements Strategy {
         this.fitConfig = fitConfig;
         this.optimizer = serverOptimizer.newOptimizer();
         this.overSelection = overSelection;
+        this.regions = null;
+    }
+
+    private FederatedAveraging(FederatedAveraging flat, Function<String, String> regions) {
+        this.name = flat.name;
+        this.weighting = flat.weighting;
+        this.selection = flat.selection;
+        this.fitConfig = flat.fitConfig;
+        this.optimizer = flat.optimizer;
+        this.overSelection = flat.overSelection;
+        this.rule = flat.rule;
+        this.normBound = flat.normBound;
+        this.regions = regions;
+    }
+
+    /**
+     * This strategy aggregating in two tiers, sites first within their region ({@code regionOf} gives a site id's
+     * region), then the regions' means at the server. It shares this strategy's server optimizer (and so its state):
+     * use it in place of this one. Only the weighted mean has regional tiers; a round with a largest site share below
+     * 1 is refused when it starts, since a share bound over the round cannot be applied region by region.
+     *
+     * @throws IllegalArgumentException when the aggregation rule is a robust one
+     */
+    public FederatedAveraging withRegions(Function<String, String> regionOf) {
+        if (!(rule instanceof AggregationRule.Mean)) {
+            throw new IllegalArgumentException("hierarchical aggregation combines regional weighted means; the"
+                    + " aggregation rule " + rule + " is not the weighted mean");
+        }
+        return new FederatedAveraging(this, Objects.requireNonNull(regionOf, "regionOf"));
     }
 
     private static double checkedServerLearningRate(double lr) {
@@ -147,6 +184,20 @@ public final class FederatedAveraging implements Strategy {
 
     @Override
     public Aggregator newAggregator(RoundContext c) {
+        if (regions != null) {
+            if (c.influence().maxSiteWeightShare() < 1) {
+                throw new IllegalStateException("round " + c.round() + ": hierarchical aggregation cannot bound a site's"
+                        + " share of the round (max_site_weight_share " + c.influence().maxSiteWeightShare()
+                        + "); set it to 1 or aggregate flat");
+            }
+            UpdateIntake intake = UpdateIntake.of(c);
+            Aggregator regional = new RegionalAggregator(regions,
+                    () -> new WeightedMeanAggregator(intake, weighting::weight, 1.0, 1.0), weighting::weight, c.global());
+            if (normBound != null) {
+                regional = new FilteredAggregator(regional, c.global(), c.round(), List.of(normBound), List.of());
+            }
+            return new SteppedAggregator(regional, optimizer, c.global());
+        }
         Aggregator centre = rule instanceof AggregationRule.Mean
                 ? new WeightedMeanAggregator(UpdateIntake.of(c), weighting::weight, 1.0,
                         c.influence().maxSiteWeightShare())

@@ -11,6 +11,11 @@ import org.fedmed.core.Seeds;
  * than a minimum. The draw is made with a RNG seeded from the run seed and the round (stream
  * {@link Seeds.Stream#SITE_SELECTION}), so a run is reproducible, and the chosen sites are returned in sorted
  * order so that aggregation order is too.
+ *
+ * <p>From a {@link SortedSiteIds} view (a population) the draw is of positions, by {@link IndexSampling#fixedSize}
+ * with a {@link java.util.SplittableRandom} on the same stream, and reads only the ids drawn; from any other list it
+ * is a seeded shuffle of the sorted ids, as it always was. The two draws differ, so a pool offers the same sites
+ * the same way in every run.
  */
 public record SiteSelection(double fraction, int count, int minSites) {
 
@@ -50,6 +55,11 @@ public record SiteSelection(double fraction, int count, int minSites) {
         if (available.size() < minSites) {
             throw new IllegalStateException("round " + round + ": only " + available.size()
                     + " site(s) available " + available + " but min_fit_sites is " + minSites);
+        }
+        if (available instanceof SortedSiteIds ids) {
+            int k = sampleSize(ids.size());
+            return k >= ids.size() ? ids : ids.at(IndexSampling.fixedSize(ids.size(), k,
+                    new java.util.SplittableRandom(Seeds.ofRound(seed, Seeds.Stream.SITE_SELECTION, round))));
         }
         List<String> pool = new ArrayList<>(available);
         Collections.sort(pool);

@@ -1,22 +1,17 @@
 package org.fedmed.data.population;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import org.fedmed.core.LabeledData;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.objective.LabelLayout;
-import org.fedmed.data.csv.RawTable;
+import org.fedmed.core.strategy.IndexSampling;
+import org.fedmed.core.strategy.SortedSiteIds;
+import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.federated.SiteData;
-import org.fedmed.data.partition.Dirichlet;
-import org.fedmed.data.prep.Preprocessing;
-import org.fedmed.data.prep.Preprocessor;
 import org.fedmed.data.prep.StatsMode;
 import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.data.split.Shuffle;
 
 /**
  * A population of virtual sites opened from a {@link PopulationSpec}: {@link #size()} sites, indexed 0..size-1,
@@ -41,15 +36,13 @@ import org.fedmed.data.split.Shuffle;
 public final class Population {
 
     private final PopulationSpec spec;
-    private final BasePool pool;
-    private final float[][] centres;
+    private final SiteDraw draw;
     private final int idWidth;
     private final int regionWidth;
 
-    private Population(PopulationSpec spec, BasePool pool, float[][] centres) {
+    private Population(PopulationSpec spec, SiteDraw draw) {
         this.spec = spec;
-        this.pool = pool;
-        this.centres = centres;
+        this.draw = draw;
         this.idWidth = digits(spec.size() - 1);
         this.regionWidth = digits(spec.regions() - 1);
     }
@@ -64,12 +57,9 @@ public final class Population {
      */
     public static Population open(PopulationSpec spec, DatasetRegistry registry) {
         return switch (spec.generator()) {
-            case SiteGenerator.FromDataset d -> {
-                BasePool pool = BasePool.of(d.dataset(), registry, spec.preprocessing());
-                check(d, pool);
-                yield new Population(spec, pool, null);
-            }
-            case SiteGenerator.Wearable w -> new Population(spec, null, centres(w, spec.seed()));
+            case SiteGenerator.FromDataset d -> new Population(spec,
+                    new PooledDraw(spec, d, BasePool.of(d.dataset(), registry, spec.preprocessing())));
+            case SiteGenerator.Wearable w -> new Population(spec, new WearableDraw(spec, w));
         };
     }
 
@@ -91,24 +81,17 @@ public final class Population {
 
     /** The base dataset's name, or {@code wearable} for the synthetic generator. */
     public String name() {
-        return pool != null ? pool.definition.name() : "wearable";
+        return draw.name();
     }
 
     /** The encoded feature names every site's rows have. */
     public List<String> featureNames() {
-        if (pool != null) {
-            return pool.pooled.featureNames();
-        }
-        List<String> names = new ArrayList<>();
-        for (int f = 0; f < centres[0].length; f++) {
-            names.add("x" + f);
-        }
-        return names;
+        return draw.featureNames();
     }
 
     /** Number of classes, 0 for regression. */
     public int classes() {
-        return pool != null ? pool.rows.classes() : centres.length;
+        return draw.classes();
     }
 
     /** How every site's labels are laid out. */
@@ -118,7 +101,7 @@ public final class Population {
 
     /** The SHA-256 of every file the base dataset was read from, by name; empty for the wearable generator. */
     public Map<String, String> checksums() {
-        return pool != null ? pool.checksums : Map.of();
+        return draw.checksums();
     }
 
     /** The id of site {@code index}. */
@@ -142,6 +125,26 @@ public final class Population {
         }
         throw new IllegalArgumentException("site id '" + siteId + "' is not in this population of " + spec.size()
                 + " sites (ids site-" + pad(0, idWidth) + " to " + "site-" + pad(spec.size() - 1, idWidth) + ")");
+    }
+
+    /**
+     * The population's site ids as a sorted view that computes each id on demand (what a round samples from without
+     * listing the population).
+     *
+     * @throws IllegalStateException when the population has more sites than a list can index
+     */
+    public SortedSiteIds siteIds() {
+        if (spec.size() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("a population of " + spec.size() + " sites is more than a round can sample"
+                    + " from (at most " + Integer.MAX_VALUE + ")");
+        }
+        return SortedSiteIds.computed((int) spec.size(), this::siteId, id -> {
+            try {
+                return (int) index(id);
+            } catch (IllegalArgumentException e) {
+                return -1;
+            }
+        });
     }
 
     /** Number of regions. */
@@ -171,145 +174,32 @@ public final class Population {
         return "region-" + pad(region, regionWidth);
     }
 
+    /**
+     * The population's documented sample of {@code count} sites (all of them when it has no more): positions drawn
+     * uniformly without replacement ({@link IndexSampling#fixedSize}) from stream {@link Seeds.Stream#POPULATION_SAMPLE} of the
+     * run seed, in ascending order. A simulation evaluates the global model on these sites after each round and runs
+     * its local-only and centralized baselines on them.
+     */
+    public int[] sample(int count) {
+        SortedSiteIds ids = siteIds();
+        return IndexSampling.fixedSize(ids.size(), count,
+                new SplittableRandom(Seeds.of(spec.seed(), Seeds.Stream.POPULATION_SAMPLE)));
+    }
+
+    /** The sites at {@code indices} built, as a federation named after the population, with its checksums. */
+    public FederatedDataset federation(int[] indices) {
+        List<SiteData> sites = new ArrayList<>();
+        for (int i : indices) {
+            sites.add(site(i));
+        }
+        return new FederatedDataset(name(), sites, checksums(), featureNames(), classes());
+    }
+
     /** Site {@code index}'s preprocessed training and test rows, built now from the seed and its id. */
     public SiteData site(long index) {
         String id = siteId(index);
         SplittableRandom rng = new SplittableRandom(Seeds.ofSite(spec.seed(), Seeds.Stream.POPULATION_SITE, id));
-        return switch (spec.generator()) {
-            case SiteGenerator.FromDataset d -> fromPool(d, index, id, rng);
-            case SiteGenerator.Wearable w -> wearable(w, id, rng);
-        };
-    }
-
-    private SiteData fromPool(SiteGenerator.FromDataset d, long index, String id, SplittableRandom rng) {
-        int n = d.rows().draw(rng);
-        int[] rows = new int[n];
-        int[][] byClass = pool.byClass;
-        switch (d.mix()) {
-            case IID, QUANTITY -> {
-                for (int i = 0; i < n; i++) {
-                    rows[i] = rng.nextInt(pool.rows.rows());
-                }
-            }
-            case DIRICHLET -> {
-                double[] p = Dirichlet.sample(rng, d.alpha(), byClass.length);
-                for (int i = 0; i < n; i++) {
-                    int c = pick(p, rng.nextDouble());
-                    rows[i] = byClass[c][rng.nextInt(byClass[c].length)];
-                }
-            }
-            case CLASSES -> {
-                int[] held = heldClasses(index, d.classesPerSite(), byClass.length, rng);
-                for (int i = 0; i < n; i++) {
-                    int c = held[rng.nextInt(held.length)];
-                    rows[i] = byClass[c][rng.nextInt(byClass[c].length)];
-                }
-            }
-        }
-        RawTable raw = pool.rows.select(rows, pool.definition.name() + "#" + id);
-        int[][] parts = split(id, n);
-        RawTable train = raw.select(parts[0], raw.source() + "#train");
-        RawTable test = raw.select(parts[1], raw.source() + "#test");
-        Preprocessor prep = spec.preprocessing().stats() == StatsMode.PER_SITE
-                ? Preprocessing.fit(List.of(train), spec.preprocessing()).getFirst() : pool.pooled;
-        return new SiteData(id, prep.transform(train), prep.transform(test), raw.quality(), Optional.of(prep));
-    }
-
-    private SiteData wearable(SiteGenerator.Wearable w, String id, SplittableRandom rng) {
-        int n = w.rows().draw(rng);
-        int f = w.features();
-        double[] offset = new double[f];
-        for (int j = 0; j < f; j++) {
-            offset[j] = w.deviceShift() * rng.nextGaussian();
-        }
-        double[] p = Dirichlet.sample(rng, w.labelAlpha(), w.classes());
-        float[] x = new float[n * f];
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            int c = pick(p, rng.nextDouble());
-            y[i] = c;
-            for (int j = 0; j < f; j++) {
-                x[i * f + j] = (float) (centres[c][j] + offset[j] + w.noise() * rng.nextGaussian());
-            }
-        }
-        LabeledData all = new LabeledData(x, y, n, f, w.classes(), featureNames());
-        int[][] parts = split(id, n);
-        return new SiteData(id, all.select(parts[0]), all.select(parts[1]), 1.0, Optional.empty());
-    }
-
-    /** The site's training and test row positions, each in draw order. */
-    private int[][] split(String id, int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Shuffle.shuffle(order, new SplittableRandom(Seeds.ofSite(spec.seed(), Seeds.Stream.SITE_SPLIT, id)));
-        int held = (int) Math.max(1, Math.min(n - 1, Math.round(n * spec.testFraction())));
-        int[] test = Arrays.copyOfRange(order, 0, held);
-        int[] train = Arrays.copyOfRange(order, held, n);
-        Arrays.sort(test);
-        Arrays.sort(train);
-        return new int[][] {train, test};
-    }
-
-    /** NIID-Bench's choice: first class {@code index mod classes}, the rest distinct and at random. */
-    private static int[] heldClasses(long index, int k, int classes, SplittableRandom rng) {
-        int[] held = new int[k];
-        boolean[] taken = new boolean[classes];
-        held[0] = (int) (index % classes);
-        taken[held[0]] = true;
-        for (int i = 1; i < k; i++) {
-            int c;
-            do {
-                c = rng.nextInt(classes);
-            } while (taken[c]);
-            taken[c] = true;
-            held[i] = c;
-        }
-        return held;
-    }
-
-    /** The index whose cumulative probability first exceeds {@code u}; the last index for rounding at the top. */
-    private static int pick(double[] p, double u) {
-        double cumulative = 0;
-        for (int c = 0; c < p.length - 1; c++) {
-            cumulative += p[c];
-            if (u < cumulative) {
-                return c;
-            }
-        }
-        return p.length - 1;
-    }
-
-    private static float[][] centres(SiteGenerator.Wearable w, long seed) {
-        SplittableRandom rng = new SplittableRandom(Seeds.of(seed, Seeds.Stream.POPULATION_SHARED));
-        float[][] c = new float[w.classes()][w.features()];
-        for (float[] centre : c) {
-            for (int j = 0; j < centre.length; j++) {
-                centre[j] = (float) (w.separation() * rng.nextGaussian());
-            }
-        }
-        return c;
-    }
-
-    private static void check(SiteGenerator.FromDataset d, BasePool pool) {
-        int classes = pool.rows.classes();
-        if (d.mix() == SiteMix.DIRICHLET || d.mix() == SiteMix.CLASSES) {
-            if (classes < 2) {
-                throw new IllegalArgumentException("population mix " + d.mix() + " skews labels, but dataset '"
-                        + d.dataset() + "' has a numeric target; use IID or QUANTITY");
-            }
-            for (int c = 0; c < classes; c++) {
-                if (pool.byClass[c].length == 0) {
-                    throw new IllegalArgumentException("population mix " + d.mix() + ": dataset '" + d.dataset()
-                            + "' has no rows of class " + c + "; every class needs rows to draw from");
-                }
-            }
-        }
-        if (d.mix() == SiteMix.CLASSES && d.classesPerSite() > classes) {
-            throw new IllegalArgumentException("population field 'classesPerSite' is " + d.classesPerSite()
-                    + " but dataset '" + d.dataset() + "' has only " + classes + " classes");
-        }
+        return draw.site(index, id, rng);
     }
 
     private void requireIndex(long index) {

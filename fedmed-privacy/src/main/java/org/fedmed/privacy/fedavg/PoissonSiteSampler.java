@@ -5,11 +5,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.fedmed.core.Seeds;
+import org.fedmed.core.strategy.IndexSampling;
+import org.fedmed.core.strategy.SortedSiteIds;
 
 /**
  * Poisson sampling: each available site takes part independently with probability q, so a round may have any
  * number of sites, none included. This is the sampling the RDP analysis of the sampled Gaussian mechanism assumes,
  * so the accountant's figure is exact for it. Expected sites per round: q N.
+ *
+ * <p>From a {@link SortedSiteIds} view (a population) the sites are drawn by geometric skips
+ * ({@link IndexSampling#poisson}) on the same stream, one uniform per site taken; each site is still taken
+ * independently with probability q, so the accounting is unchanged.
  */
 public record PoissonSiteSampler(double probability) implements SiteSampler {
 
@@ -21,6 +27,10 @@ public record PoissonSiteSampler(double probability) implements SiteSampler {
 
     @Override
     public List<String> sample(List<String> available, long seed, int round) {
+        if (available instanceof SortedSiteIds ids) {
+            return ids.at(IndexSampling.poisson(ids.size(), probability,
+                    new SplittableRandom(Seeds.ofRound(seed, Seeds.Stream.DP_SITE_SAMPLING, round))));
+        }
         List<String> sorted = new ArrayList<>(available);
         Collections.sort(sorted);
         SplittableRandom rng = new SplittableRandom(Seeds.ofRound(seed, Seeds.Stream.DP_SITE_SAMPLING, round));

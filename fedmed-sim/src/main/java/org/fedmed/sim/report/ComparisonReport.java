@@ -22,11 +22,16 @@ import org.fedmed.core.objective.Objective;
  * <p>{@code objective} is what the regimes' models were trained to predict; it names the metrics the table, the CSV
  * and the plots show (and which loss and score the curves plot). It is not written to {@code results.json}, whose
  * metric names already say it.
+ *
+ * <p>For a simulation over a population of virtual sites, {@code population} says its size, the sites sampled per
+ * round and each round's time split into building sites, training and aggregating; the regimes' per-site metrics
+ * are then those of the population's evaluation sample. Null, and left out of {@code results.json}, otherwise.
  */
 public record ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
                                List<String> warnings, @JsonIgnore FederatedSummary personalizedRun,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> personalizedSiteDpEpsilon,
-                               @JsonIgnore Objective objective) {
+                               @JsonIgnore Objective objective,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) PopulationSummary population) {
 
     public ComparisonReport {
         if (objective == null) {
@@ -35,6 +40,13 @@ public record ComparisonReport(Provenance provenance, Map<String, RegimeResult> 
         warnings = List.copyOf(warnings);
         personalizedSiteDpEpsilon = personalizedSiteDpEpsilon == null ? null
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(personalizedSiteDpEpsilon));
+    }
+
+    /** A report over a dataset's own sites (no population). */
+    public ComparisonReport(Provenance provenance, Map<String, RegimeResult> regimes, FederatedSummary federated,
+                            List<String> warnings, FederatedSummary personalizedRun,
+                            Map<String, Double> personalizedSiteDpEpsilon, Objective objective) {
+        this(provenance, regimes, federated, warnings, personalizedRun, personalizedSiteDpEpsilon, objective, null);
     }
 
     /** A report without warnings, personalized run or site DP. */
