@@ -23,6 +23,16 @@ public record FitResult(String siteId, String taskId, ModelParameters parameters
         auxiliary = AuxiliaryVectors.check("site '" + siteId + "'", auxiliary, parameters.layout());
     }
 
+    /**
+     * The result of a fit whose update stays at the site for a secure sum ({@link UpdateRelease#SECURE_SUM}): its
+     * counts and metrics, and as parameters the task's own global model, unchanged (the site releases nothing of its
+     * update here). Only an aggregator that runs the secure sum with the sites takes such a result.
+     */
+    public static FitResult held(String siteId, String taskId, ModelParameters global, long numExamples,
+                                 double quality, Map<String, Double> trainMetrics) {
+        return new FitResult(siteId, taskId, global, false, numExamples, quality, trainMetrics, Map.of());
+    }
+
     /** A result with no auxiliary vector. */
     public FitResult(String siteId, String taskId, ModelParameters parameters, boolean isDelta, long numExamples,
                      double quality, Map<String, Double> trainMetrics) {

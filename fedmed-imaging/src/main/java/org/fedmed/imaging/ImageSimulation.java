@@ -108,7 +108,8 @@ public final class ImageSimulation {
             EngineConfig engine = PlanSettings.engineConfig(config, new Objective.Classification(dataset.classes()));
             ModelParameters init = model.init(Seeds.of(config.seed(), Seeds.Stream.INIT));
             RunResult run;
-            try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism())) {
+            try (InProcessSitePool pool = new InProcessSitePool(setup.sites(), config.effectiveParallelism(),
+                FederatedSetup.participants(config))) {
                 run = new RoundEngine(setup.strategy(), pool, engine, listener).run(init);
             }
             Map<String, Double> pooled;

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.Seeds;
 import org.fedmed.core.SiteClient;
+import org.fedmed.core.exchange.ExchangeParticipants;
 import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.core.strategy.CyclicTraining;
 import org.fedmed.core.strategy.FederatedAveraging;
@@ -25,6 +26,7 @@ import org.fedmed.privacy.fedavg.SiteUpdateNoise;
 import org.fedmed.secagg.RandomnessSource;
 import org.fedmed.secagg.SecureAggregationStrategy;
 import org.fedmed.secagg.SecureSumConfig;
+import org.fedmed.secagg.exchange.SecureSumParticipants;
 import org.fedmed.secagg.quant.RingQuantizer;
 
 /**
@@ -51,6 +53,23 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
             regions = config.regions()::get;
         }
         FederatedSetup plain = withoutSecureAggregation(config, fit, sites, sites.size(), regions, false);
+        return secured(config, plain);
+    }
+
+    /**
+     * What the in-process sites of a simulation answer the secure sum's stages with: with a
+     * {@code secure_aggregation:} section, each site's secagg participant, its keys drawn from the run seed's
+     * {@link Seeds.Stream#SECURE_AGGREGATION_KEYS} stream (repeatable: for simulation only); without, none. A site
+     * process builds the same participants with the system's strong randomness instead.
+     */
+    public static ExchangeParticipants participants(SimulationConfig config) {
+        return config.secureAggregation() == null ? ExchangeParticipants.NONE
+                : new SecureSumParticipants(RandomnessSource.seededForSimulation(
+                        Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS)));
+    }
+
+    /** {@code plain} with secure aggregation around its strategy when the config has a section for it. */
+    private static FederatedSetup secured(SimulationConfig config, FederatedSetup plain) {
         SecAggSettings sa = config.secureAggregation();
         if (sa == null) {
             return plain;
@@ -60,23 +79,21 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         SecureSumConfig sum = new SecureSumConfig(sa.topology(), weighting == SecureSumConfig.Weighting.SAMPLE_COUNT
                 ? Math.max(sa.ringBits(), 48) : sa.ringBits(), sa.clipBound(), RingQuantizer.Rounding.NEAREST,
                 weighting, sa.degree(), sa.threshold(), sa.threatModel());
-        RandomnessSource keys = RandomnessSource.seededForSimulation(
-                Seeds.of(config.seed(), Seeds.Stream.SECURE_AGGREGATION_KEYS));
-        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, keys,
+        Strategy secure = new SecureAggregationStrategy(plain.strategy(), sum, sa.stageDeadline(),
                 config.strategy().serverOptimizer());
         return new FederatedSetup(secure, plain.sites(), plain.privacy());
     }
 
     /**
      * The strategy a deployment server runs for a federation of {@code population} sites, which are remote: the
-     * FedAvg family, or DP-FedAvg. With central noise the server adds the noise; with {@code dp.noise: local} or
-     * {@code distributed} every fit task carries the {@link org.fedmed.core.LocalTerm.UpdateNoise} term
-     * ({@link DpFedAvgStrategy#siteNoise()}), with which each site clips its update and adds its noise (or its share
-     * of it) before the update leaves, and the server only averages; the accountant charges each round exactly as
-     * {@code simulate} does for the same plan. Distributed noise needs {@code secure_aggregation}, as in
-     * {@code simulate} ({@link SimulationConfig} refuses it without). Settings that need code on the sites' side of
-     * the round that deployment does not have yet (secure aggregation, DP-SGD) are refused here with the key at
-     * fault.
+     * FedAvg family, or DP-FedAvg, with secure aggregation around either when the config has a
+     * {@code secure_aggregation:} section (the sites answer its stages with their own secagg participants). With
+     * central noise the server adds the noise; with {@code dp.noise: local} or {@code distributed} every fit task
+     * carries the {@link org.fedmed.core.LocalTerm.UpdateNoise} term ({@link DpFedAvgStrategy#siteNoise()}), with
+     * which each site clips its update and adds its noise (or its share of it) before the update leaves, and the
+     * server only averages; the accountant charges each round exactly as {@code simulate} does for the same plan.
+     * Distributed noise needs {@code secure_aggregation}, as in {@code simulate} ({@link SimulationConfig} refuses
+     * it without). DP-SGD ({@code site_dp}) is refused here with the key at fault.
      * Personalization with {@code kind: fedper} or {@code ditto} runs: {@code fit} must then carry its term
      * ({@link PlanSettings#fitConfig(SimulationConfig, org.fedmed.core.ParameterLayout)}), which the sites apply
      * and the strategy passes on unchanged. With {@code kind: finetune} the strategy asks every site, with the
@@ -85,10 +102,6 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
      * early never reaches that evaluation.
      */
     public static FederatedSetup forServer(SimulationConfig config, FitConfig fit, int population) {
-        if (config.secureAggregation() != null) {
-            throw new IllegalArgumentException("config key 'secure_aggregation' is not available in deployment yet:"
-                    + " its key-agreement rounds run in simulation only");
-        }
         if (config.siteDp() != null) {
             throw new IllegalArgumentException("config key 'site_dp' is not available in deployment yet: DP-SGD runs"
                     + " in simulation only");
@@ -109,7 +122,7 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         if (population < 1) {
             throw new IllegalArgumentException("a federation needs at least one site, got " + population);
         }
-        FederatedSetup setup = withoutSecureAggregation(config, fit, List.of(), population, null, true);
+        FederatedSetup setup = secured(config, withoutSecureAggregation(config, fit, List.of(), population, null, true));
         if (!fineTune) {
             return setup;
         }

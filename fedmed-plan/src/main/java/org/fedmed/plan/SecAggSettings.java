@@ -19,17 +19,23 @@ import org.fedmed.secagg.graph.ThreatModel;
  * {@code semi_malicious}); {@code degree} and {@code threshold} (both or neither) fix the pair instead, checked
  * against the threat model when there is one. With none of these keys the fixed rule applies, as before.
  *
+ * <p>{@code stage_deadline_seconds} (default 30) bounds each of the protocol's four stages (advertise keys, share
+ * keys, masked input, unmask): a site that has not answered a stage by then has dropped out at that stage.
+ *
  * @param threatModel null when no threat-model key is given
  * @param degree      0 when not given
  * @param threshold   0 when not given
+ * @param stageDeadlineSeconds how long each stage waits for the sites, &gt; 0
  */
 public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound, int ringBits,
-                             ThreatModel threatModel, int degree, int threshold) {
+                             ThreatModel threatModel, int degree, int threshold, double stageDeadlineSeconds) {
 
     /** Assumed corrupt fraction when only other threat-model keys are given. */
     public static final double DEFAULT_CORRUPT_FRACTION = 0.05;
     /** Assumed dropout fraction when only other threat-model keys are given. */
     public static final double DEFAULT_DROPOUT_FRACTION = 0.1;
+    /** How long each stage waits for the sites when {@code stage_deadline_seconds} is not given. */
+    public static final double DEFAULT_STAGE_DEADLINE_SECONDS = 30;
 
     public SecAggSettings {
         Objects.requireNonNull(topology, "topology");
@@ -41,6 +47,19 @@ public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound
         Choices.require(threshold >= 0, "secure_aggregation.threshold", "must be >= 2, got " + threshold);
         Choices.require((degree > 0) == (threshold > 0) || threatModel == null, "secure_aggregation.threshold",
                 "give degree and threshold together (or neither, to have them chosen from the threat model)");
+        Choices.require(stageDeadlineSeconds > 0 && Double.isFinite(stageDeadlineSeconds),
+                "secure_aggregation.stage_deadline_seconds", "must be > 0, got " + stageDeadlineSeconds);
+    }
+
+    /** With the default stage deadline. */
+    public SecAggSettings(SecureSumConfig.Topology topology, double clipBound, int ringBits, ThreatModel threatModel,
+                          int degree, int threshold) {
+        this(topology, clipBound, ringBits, threatModel, degree, threshold, DEFAULT_STAGE_DEADLINE_SECONDS);
+    }
+
+    /** How long each stage of the protocol waits for the sites. */
+    public java.time.Duration stageDeadline() {
+        return java.time.Duration.ofMillis(Math.round(stageDeadlineSeconds * 1000));
     }
 
     /** The section without threat model or explicit degree: the fixed SecAgg+ rule. */
@@ -83,7 +102,8 @@ public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound
         return new SecAggSettings(Choices.of("secure_aggregation.topology", d.topology(),
                 SecureSumConfig.Topology.SEC_AGG_PLUS, SecureSumConfig.Topology.values(), SecAggSettings::key),
                 d.clipBound() == null ? 1.0 : d.clipBound(), d.ringBits() == null ? 32 : d.ringBits(), threat,
-                d.degree() == null ? 0 : d.degree(), d.threshold() == null ? 0 : d.threshold());
+                d.degree() == null ? 0 : d.degree(), d.threshold() == null ? 0 : d.threshold(),
+                d.stageDeadlineSeconds() == null ? DEFAULT_STAGE_DEADLINE_SECONDS : d.stageDeadlineSeconds());
     }
 
     @JsonValue
@@ -94,13 +114,14 @@ public record SecAggSettings(SecureSumConfig.Topology topology, double clipBound
                 threatModel == null ? null : threatModel.securityBits(),
                 threatModel == null ? null : threatModel.correctnessBits(),
                 threatModel == null ? null : key(threatModel.server()),
-                degree == 0 ? null : degree, threshold == 0 ? null : threshold);
+                degree == 0 ? null : degree, threshold == 0 ? null : threshold,
+                stageDeadlineSeconds == DEFAULT_STAGE_DEADLINE_SECONDS ? null : stageDeadlineSeconds);
     }
 
     /** The section as written in YAML: every key optional. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Document(String topology, Double clipBound, Integer ringBits, Double corruptFraction,
                             Double dropoutFraction, Double securityBits, Double correctnessBits, String server,
-                            Integer degree, Integer threshold) {
+                            Integer degree, Integer threshold, Double stageDeadlineSeconds) {
     }
 }

@@ -1,6 +1,10 @@
 package org.fedmed.secagg;
 
+import java.time.Duration;
+import java.util.List;
+import org.fedmed.core.FitTask;
 import org.fedmed.core.Seeds;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.core.strategy.Aggregator;
 import org.fedmed.core.strategy.ForwardingStrategy;
 import org.fedmed.core.strategy.RoundContext;
@@ -9,6 +13,7 @@ import org.fedmed.core.strategy.ServerOptimizerSettings;
 import org.fedmed.core.strategy.SteppedAggregator;
 import org.fedmed.core.strategy.Strategy;
 import org.fedmed.core.strategy.StrategyState;
+import org.fedmed.secagg.exchange.ExchangedSecureSum;
 
 /**
  * Any strategy with its aggregation replaced by secure aggregation: site sampling, fit config, straggler cuts and
@@ -16,28 +21,44 @@ import org.fedmed.core.strategy.StrategyState;
  * model towards it with its own {@link ServerOptimizer} (so FedAdam and the other server optimizers work under
  * secure aggregation; their moments are this strategy's state). The protocol needs at least three sites, so a
  * round completes only with three or more.
+ *
+ * <p>Every fit it sends asks the site to keep its update ({@link UpdateRelease#SECURE_SUM}); the sum is then run with
+ * the sites through the pool ({@link SecureAggregator}), each stage waiting at most {@code stageDeadline}. In
+ * simulation the pool's sites answer with in-process participants, in deployment the sites themselves: the
+ * protocol's code is the same.
  */
 public final class SecureAggregationStrategy extends ForwardingStrategy {
 
     /** Fewest sites the protocol can run with. */
     public static final int MIN_COHORT = 3;
 
+    /** How long each stage waits for the sites when none is configured. */
+    public static final Duration DEFAULT_STAGE_DEADLINE = Duration.ofSeconds(30);
+
     private final SecureSumConfig config;
-    private final RandomnessSource randomness;
+    private final ExchangedSecureSum sum;
     private final ServerOptimizer optimizer;
 
-    /** With plain server SGD at {@code serverLearningRate}. */
-    public SecureAggregationStrategy(Strategy inner, SecureSumConfig config, RandomnessSource randomness,
-                                     double serverLearningRate) {
-        this(inner, config, randomness, ServerOptimizerSettings.sgd(serverLearningRate));
+    /** With plain server SGD at {@code serverLearningRate} and the default stage deadline. */
+    public SecureAggregationStrategy(Strategy inner, SecureSumConfig config, double serverLearningRate) {
+        this(inner, config, DEFAULT_STAGE_DEADLINE, ServerOptimizerSettings.sgd(serverLearningRate));
     }
 
-    public SecureAggregationStrategy(Strategy inner, SecureSumConfig config, RandomnessSource randomness,
+    /**
+     * @param stageDeadline how long each of the protocol's four stages waits for the sites' answers
+     */
+    public SecureAggregationStrategy(Strategy inner, SecureSumConfig config, Duration stageDeadline,
                                      ServerOptimizerSettings serverOptimizer) {
         super(inner);
         this.config = config;
-        this.randomness = randomness;
+        this.sum = new ExchangedSecureSum(config, stageDeadline);
         this.optimizer = serverOptimizer.newOptimizer();
+    }
+
+    /** The inner strategy's fits, each asking its site to keep its update for the secure sum. */
+    @Override
+    public List<FitTask> configureFit(RoundContext c) {
+        return inner().configureFit(c).stream().map(t -> t.withRelease(UpdateRelease.SECURE_SUM)).toList();
     }
 
     @Override
@@ -48,8 +69,9 @@ public final class SecureAggregationStrategy extends ForwardingStrategy {
     @Override
     public Aggregator newAggregator(RoundContext c) {
         long roundSeed = Seeds.ofRound(c.seed(), Seeds.Stream.SECURE_AGGREGATION_ROUND, c.round());
-        return new SteppedAggregator(new SecureAggregator(c.global(), new SecureUpdateSum(config, randomness), 1.0,
-                c.round(), roundSeed, c.influence().maxSiteWeightShare()), optimizer, c.global());
+        boolean byCount = config.weighting() != SecureSumConfig.Weighting.UNIFORM;
+        return new SteppedAggregator(new SecureAggregator(c.global(), sum, c.exchange(), byCount, 1.0, c.round(),
+                roundSeed, c.influence().maxSiteWeightShare()), optimizer, c.global());
     }
 
     @Override

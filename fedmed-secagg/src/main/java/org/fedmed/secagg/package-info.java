@@ -14,7 +14,10 @@
  *   <li>{@link org.fedmed.secagg.SecureAggregationRound} runs a whole round in process, with simulated
  *       dropouts, and measures each party's CPU and traffic; {@link org.fedmed.secagg.SecureVectorSum} adds the
  *       fixed-point encoding; {@link org.fedmed.secagg.SecureUpdateSum} takes the core's fit results and
- *       returns the summed deltas as model parameters.</li>
+ *       returns the summed deltas as model parameters;</li>
+ *   <li>{@link org.fedmed.secagg.exchange} runs the same two state machines as a multi-exchange round through a site
+ *       pool, the sites answering each stage with their own client: what {@link
+ *       org.fedmed.secagg.SecureAggregationStrategy} uses, in simulation and in deployment alike.</li>
  * </ul>
  *
  * <p>Cryptography comes from the JDK: X25519 key agreement, HKDF-SHA256 ({@code javax.crypto.KDF}), AES-256-GCM

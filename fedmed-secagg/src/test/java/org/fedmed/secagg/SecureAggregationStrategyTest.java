@@ -20,6 +20,7 @@ import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.secagg.exchange.SecureSumParticipants;
 import org.junit.jupiter.api.Test;
 
 class SecureAggregationStrategyTest {
@@ -45,12 +46,13 @@ class SecureAggregationStrategyTest {
         ModelParameters init = ModelParameters.of(List.of(new Tensor("w", new int[]{50}, new float[50])));
         var fedavg = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1),
                 new FitConfig(1, 8, 0.1, true, 0), 1.0);
-        var secure = new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(),
-                RandomnessSource.seededForSimulation(3), 1.0);
+        var secure = new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(), 1.0);
         float[] plain, masked;
-        try (var pool = new InProcessSitePool(sites, 2)) {
+        try (var pool = new InProcessSitePool(sites, 2);
+             var held = new InProcessSitePool(sites, 2,
+                     new SecureSumParticipants(RandomnessSource.seededForSimulation(3)))) {
             plain = new RoundEngine(fedavg, pool, EngineConfig.of(StoppingRule.rounds(3), 1), null).run(init).finalModel().flat();
-            masked = new RoundEngine(secure, pool, EngineConfig.of(StoppingRule.rounds(3), 1), null).run(init).finalModel().flat();
+            masked = new RoundEngine(secure, held, EngineConfig.of(StoppingRule.rounds(3), 1), null).run(init).finalModel().flat();
         }
         assertEquals("uniform+secagg+", secure.name());
         assertTrue(Math.abs(plain[49]) > 0.01, "the model moved");
@@ -63,7 +65,6 @@ class SecureAggregationStrategyTest {
     void aRoundNeedsAtLeastThreeSites() {
         var fedavg = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1),
                 new FitConfig(1, 8, 0.1, true, 0), 1.0);
-        assertEquals(3, new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(),
-                RandomnessSource.seededForSimulation(1), 1.0).minFitSites());
+        assertEquals(3, new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(), 1.0).minFitSites());
     }
 }

@@ -93,19 +93,23 @@ public final class ComparisonExperiment {
     private final EngineChoice engine;
     /** The population run's rounds, set by the federated regime; null otherwise. */
     private PopulationSummary populationSummary;
+    /** What the federated runs reach their in-process sites through; the pool itself by default. */
+    private final java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> sitePool;
 
     public ComparisonExperiment(SimulationConfig config, ExperimentProgress progress) {
-        this(config, progress, regime -> new RunListener() { }, null, EngineChoice.IN_PROCESS);
+        this(config, progress, regime -> new RunListener() { }, null, EngineChoice.IN_PROCESS, pool -> pool);
     }
 
     private ComparisonExperiment(SimulationConfig config, ExperimentProgress progress,
                                  java.util.function.Function<String, RunListener> runListeners, Population population,
-                                 EngineChoice engine) {
+                                 EngineChoice engine,
+                                 java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> sitePool) {
         this.config = config;
         this.progress = progress == null ? ExperimentProgress.SILENT : progress;
         this.runListeners = runListeners;
         this.population = population;
         this.engine = engine;
+        this.sitePool = sitePool;
     }
 
     /**
@@ -119,7 +123,19 @@ public final class ComparisonExperiment {
             throw new IllegalArgumentException("--engine " + engine.engine().key() + " runs a population's rounds;"
                     + " call withPopulation first");
         }
-        return new ComparisonExperiment(config, progress, runListeners, population, engine);
+        return new ComparisonExperiment(config, progress, runListeners, population, engine, sitePool);
+    }
+
+    /**
+     * The same experiment, its federated runs reaching the in-process sites through {@code around(pool)}: a pool that
+     * lets a site drop out where a deployment's did (a site killed between two stages of a secure sum, say), so that
+     * a deployed run with dropouts can be compared with its simulation.
+     */
+    public ComparisonExperiment withSitePool(java.util.function.UnaryOperator<org.fedmed.core.engine.SitePool> around) {
+        if (around == null) {
+            throw new IllegalArgumentException("around is required");
+        }
+        return new ComparisonExperiment(config, progress, runListeners, population, engine, around);
     }
 
     /**
@@ -132,7 +148,7 @@ public final class ComparisonExperiment {
             throw new IllegalArgumentException("the config has no 'population' section");
         }
         return new ComparisonExperiment(config, progress, runListeners, java.util.Objects.requireNonNull(population),
-                engine);
+                engine, sitePool);
     }
 
     /**
@@ -145,7 +161,7 @@ public final class ComparisonExperiment {
         if (perRun == null) {
             throw new IllegalArgumentException("perRun is required");
         }
-        return new ComparisonExperiment(config, progress, perRun, population, engine);
+        return new ComparisonExperiment(config, progress, perRun, population, engine, sitePool);
     }
 
     public ComparisonReport run(FederatedDataset data) {
@@ -343,7 +359,7 @@ public final class ComparisonExperiment {
                                        List<SiteClient> clients, String phase, String regime) {
         FederatedSetup setup = FederatedSetup.of(config, fit, clients);
         return federated(model, init, data, setup, clients, () -> new InProcessSitePool(setup.sites(),
-                config.effectiveParallelism()), phase, regime);
+                config.effectiveParallelism(), FederatedSetup.participants(config)), phase, regime);
     }
 
     private FederatedOutcome federated(Model model, ModelParameters init, FederatedDataset data, FederatedSetup setup,
@@ -388,7 +404,7 @@ public final class ComparisonExperiment {
         };
         RunResult run;
         try {
-            run = new RoundEngine(strategy, pool, engineConfig, RunListener.all(listener, runListeners.apply(regime)))
+            run = new RoundEngine(strategy, sitePool.apply(pool), engineConfig, RunListener.all(listener, runListeners.apply(regime)))
                     .run(init);
         } finally {
             if (pool instanceof AutoCloseable closeable) {

@@ -119,7 +119,7 @@ class FederationEventsTest {
             assertEquals(subject(f, "a"), refused.get(0).siteId());
             assertEquals("Hello claims site id 'c' but the certificate identifies site 'a'", refused.get(0).reason());
             assertEquals(subject(f, "b"), refused.get(1).siteId());
-            assertTrue(refused.get(1).reason().contains("protocol version 99 is not supported"), refused.get(1).reason());
+            assertTrue(refused.get(1).reason().contains("speaks protocol version 99 but this build speaks version 5"), refused.get(1).reason());
             assertEquals(List.of(), events.named("siteJoined"));
         }
     }

@@ -155,7 +155,8 @@ class LocalTermsOnTheWireTest {
             raw.hello("a", 3);
             ServerMessage m = raw.await(ServerMessage::hasRefusal, Duration.ofSeconds(10));
             assertNotNull(m);
-            assertEquals("protocol version 3 is not supported; this server speaks version 4", m.getRefusal().getReason());
+            assertEquals("site 'a' speaks protocol version 3 but this build speaks version 5 (older peers are refused:"
+                    + " upgrade site 'a' so both speak the same version)", m.getRefusal().getReason());
         }
     }
 }

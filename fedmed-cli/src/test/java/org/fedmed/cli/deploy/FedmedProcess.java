@@ -32,11 +32,25 @@ final class FedmedProcess implements AutoCloseable {
 
     /** Starts {@code fedmed args...}, with its output (stdout and stderr) going to {@code logDir/name.log}. */
     static FedmedProcess start(String name, Path logDir, String... args) {
-        return start(name, logDir, TEST_JVM, args);
+        return startMain(name, logDir, TEST_JVM, "org.fedmed.cli.FedmedCommand", args);
     }
 
     /** As {@link #start(String, Path, String...)}, with {@code jvmOptions} instead of {@link #TEST_JVM}. */
     static FedmedProcess start(String name, Path logDir, List<String> jvmOptions, String... args) {
+        return startMain(name, logDir, jvmOptions, "org.fedmed.cli.FedmedCommand", args);
+    }
+
+    /**
+     * Starts the main class {@code mainClass} of the test class path with {@code args} (a site process built from the
+     * real site code with a test's fault in it, say), as {@link #start} starts {@code fedmed}.
+     */
+    static FedmedProcess startMain(String name, Path logDir, String mainClass, String... args) {
+        return startMain(name, logDir, TEST_JVM, mainClass, args);
+    }
+
+    /** As {@link #startMain(String, Path, String, String...)}, with {@code jvmOptions} instead of {@link #TEST_JVM}. */
+    static FedmedProcess startMain(String name, Path logDir, List<String> jvmOptions, String mainClass,
+                                   String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
@@ -44,7 +58,7 @@ final class FedmedProcess implements AutoCloseable {
         command.add("--enable-native-access=ALL-UNNAMED"); // as bin/fedmed runs it
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("org.fedmed.cli.FedmedCommand");
+        command.add(mainClass);
         command.addAll(List.of(args));
         Path log = logDir.resolve(name + ".log");
         try {

@@ -9,7 +9,10 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.fedmed.core.EvalResult;
@@ -18,6 +21,11 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.Task;
+import org.fedmed.core.UpdateRelease;
+import org.fedmed.core.exchange.ExchangeMessage;
+import org.fedmed.core.exchange.ExchangeParticipants;
+import org.fedmed.core.exchange.ExchangeRefusedException;
+import org.fedmed.core.exchange.HeldUpdates;
 import org.fedmed.core.strategy.SortedSiteIds;
 
 /**
@@ -32,10 +40,17 @@ import org.fedmed.core.strategy.SortedSiteIds;
  * most a bounded number of built clients (least recently used go first), so memory follows the sites a round
  * samples, not the population. A rebuilt client must behave as the first one did: the builder is a function of the
  * site id. {@link #takeTimes} reports the time spent building sites and in their fit and evaluate calls.
+ *
+ * <p>A fit that keeps its update at the site ({@link UpdateRelease#SECURE_SUM}) is trained by the site's client as
+ * any other; the update is then handed to the site's participant ({@link ExchangeParticipants}) and only the held
+ * result is reported, and {@link #exchange} carries the later stages to those participants, as the sites behind the
+ * wire answer them. Exchange answers are reported in message order too. A lazy pool's sites keep no update.
  */
 public final class InProcessSitePool implements SitePool, AutoCloseable {
 
     private final Map<String, SiteClient> sites = new LinkedHashMap<>();
+    private final Map<String, HeldUpdates> held = new ConcurrentHashMap<>();
+    private final ExchangeParticipants participants;
     private final Semaphore permits;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final SortedSiteIds population;
@@ -48,6 +63,14 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     private final LongAdder built = new LongAdder();
 
     public InProcessSitePool(List<? extends SiteClient> clients, int parallelism) {
+        this(clients, parallelism, ExchangeParticipants.NONE);
+    }
+
+    /**
+     * Sites whose fits that keep their update are answered by {@code participants}: each site gets its own
+     * participants from it, as a site process builds its own.
+     */
+    public InProcessSitePool(List<? extends SiteClient> clients, int parallelism, ExchangeParticipants participants) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
         }
@@ -56,6 +79,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
                 throw new IllegalArgumentException("two sites share the id '" + c.siteId() + "'");
             }
         }
+        this.participants = Objects.requireNonNull(participants, "participants");
         this.permits = new Semaphore(parallelism);
         this.population = null;
         this.evaluationSites = null;
@@ -76,6 +100,7 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
                 throw new IllegalArgumentException("evaluation site '" + id + "' is not in the population");
             }
         }
+        this.participants = ExchangeParticipants.NONE;
         this.permits = new Semaphore(parallelism);
         this.population = population;
         this.evaluationSites = List.copyOf(evaluationSites);
@@ -164,7 +189,94 @@ public final class InProcessSitePool implements SitePool, AutoCloseable {
     @Override
     public void fit(List<FitTask> tasks, Duration deadline, int enough, OutcomeSink<FitResult> sink) {
         OverSelection.closesEarly(enough, tasks.size());
-        dispatch(tasks, deadline, enough, sink, FitResult.class, (c, t) -> c.fit((FitTask) t), fitNanos);
+        dispatch(tasks, deadline, enough, sink, FitResult.class, (c, t) -> {
+            FitTask fit = (FitTask) t;
+            FitResult r = c.fit(fit);
+            return fit.release() == UpdateRelease.SECURE_SUM ? heldBy(c.siteId()).hold(fit, r) : r;
+        }, fitNanos);
+    }
+
+    private HeldUpdates heldBy(String siteId) {
+        return held.computeIfAbsent(siteId, id -> new HeldUpdates(id, participants));
+    }
+
+    /** One exchange message's answer, or why there is none. */
+    private record Answered(int index, ExchangeMessage reply, String refusal) {
+    }
+
+    /**
+     * Hands each message to its site's participant on a thread of its own (within the parallelism bound), and reports
+     * the answers in message order; a participant that refuses is reported as an error with its reason, one that has
+     * not answered by the deadline as a timeout (and interrupted).
+     */
+    @Override
+    public void exchange(List<ExchangeMessage> messages, Duration deadline, OutcomeSink<ExchangeMessage> sink) {
+        long end = System.nanoTime() + deadline.toNanos();
+        int n = messages.size();
+        LinkedBlockingQueue<Answered> arrivals = new LinkedBlockingQueue<>();
+        List<Future<?>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ExchangeMessage m = messages.get(i);
+            int index = i;
+            if (!known(m.siteId())) {
+                futures.add(null);
+                arrivals.add(new Answered(i, null, "unknown site"));
+                continue;
+            }
+            HeldUpdates h = heldBy(m.siteId());
+            futures.add(executor.submit(() -> {
+                try {
+                    permits.acquire();
+                    try {
+                        arrivals.add(new Answered(index, m.reply(h.answer(m.taskId(), m.stage(), m.body())), null));
+                    } finally {
+                        permits.release();
+                    }
+                } catch (ExchangeRefusedException e) {
+                    arrivals.add(new Answered(index, null, "site '" + m.siteId() + "' refused stage " + m.stage()
+                            + ": " + e.getMessage()));
+                } catch (Throwable t) {
+                    arrivals.add(new Answered(index, null, describe(t)));
+                }
+            }));
+        }
+        Answered[] parked = new Answered[n];
+        int next = 0;
+        try {
+            while (next < n) {
+                Answered a = arrivals.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (a == null) {
+                    for (int i = 0; i < n; i++) {
+                        if (parked[i] == null) {
+                            stop(futures.get(i));
+                            parked[i] = new Answered(i, null, null);
+                        }
+                    }
+                } else if (parked[a.index()] == null) {
+                    parked[a.index()] = a;
+                }
+                while (next < n && parked[next] != null) {
+                    Answered d = parked[next];
+                    ExchangeMessage m = messages.get(next++);
+                    if (d.reply() != null) {
+                        sink.success(d.reply());
+                    } else {
+                        sink.failure(new SiteFailure(0, m.siteId(), d.refusal() == null ? SiteFailure.Kind.TIMEOUT
+                                : SiteFailure.Kind.ERROR, d.refusal() == null ? "no answer to stage " + m.stage()
+                                + " within its deadline of " + deadline.toMillis() + " ms" : d.refusal()));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the sites' answers to an exchange stage", e);
+        } finally {
+            for (int i = 0; i < n; i++) {
+                if (parked[i] == null) {
+                    stop(futures.get(i));
+                }
+            }
+        }
     }
 
     @Override

@@ -161,7 +161,8 @@ public final class RoundEngine {
     }
 
     private RoundState fitRound(int round, ModelParameters global) {
-        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed(), config.influence());
+        RoundContext context = new RoundContext(round, global, pool.availableSites(), config.seed(), config.influence(),
+                pool);
         RoundState state = new RoundState(strategy.newAggregator(context));
         var tasks = strategy.configureFit(context);
         tasks.forEach(t -> state.selected.add(t.siteId()));

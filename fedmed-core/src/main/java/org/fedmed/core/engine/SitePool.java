@@ -7,12 +7,16 @@ import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
 import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
+import org.fedmed.core.exchange.ExchangeMessage;
+import org.fedmed.core.exchange.SiteExchange;
 
 /**
  * The sites the round engine can reach, and how tasks get to them. In simulation this is a set of in-process
- * clients; in deployment it is the sites connected over the network. The engine does not know which.
+ * clients; in deployment it is the sites connected over the network. The engine does not know which. A pool also
+ * carries the later stages of a round that needs several exchanges with each site ({@link SiteExchange}); the
+ * default carries none.
  */
-public interface SitePool {
+public interface SitePool extends SiteExchange {
 
     /**
      * Ids of the sites that can take tasks now. A pool over a population returns a
@@ -72,5 +76,11 @@ public interface SitePool {
      */
     default SiteTimes takeTimes() {
         return new SiteTimes(0, 0, 0, 0);
+    }
+
+    /** The default carries no multi-exchange round: every message fails as {@link SiteExchange#NONE} says. */
+    @Override
+    default void exchange(List<ExchangeMessage> messages, Duration deadline, OutcomeSink<ExchangeMessage> sink) {
+        SiteExchange.NONE.exchange(messages, deadline, sink);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.fedmed.core.LocalTerm;
 import org.fedmed.core.LocalWork;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.site.PolicyDecision;
@@ -18,18 +19,31 @@ import org.fedmed.transport.site.TaskPolicy;
  * {@code lambda} at most {@code max_ditto_lambda}, FedPer's personal layers only with {@code personal_layers}), and the model has
  * no more parameters than allowed. An evaluation that asks the site to fine-tune first (personalization
  * {@code kind: finetune}) trains like a fit: it needs fit tasks allowed and its local work within the same caps. A
- * refusal says what was asked and what is allowed. An error while reviewing is a
- * refusal, never an acceptance. Thread-safe: it holds no mutable state.
+ * refusal says what was asked and what is allowed. A site that requires secure aggregation
+ * ({@code require_secure_aggregation: true}) refuses every fit that would send its update in the clear. An error while
+ * reviewing is a refusal, never an acceptance. Thread-safe: it holds no mutable state.
  */
 public final class AllowListPolicy implements TaskPolicy {
 
     private final AllowList allow;
+    private final boolean requireSecureAggregation;
 
     public AllowListPolicy(AllowList allow) {
+        this(allow, false);
+    }
+
+    /** @param requireSecureAggregation refuse every fit that does not keep the update for a secure sum */
+    public AllowListPolicy(AllowList allow, boolean requireSecureAggregation) {
         if (allow == null) {
             throw new IllegalArgumentException("an allow-list is required");
         }
         this.allow = allow;
+        this.requireSecureAggregation = requireSecureAggregation;
+    }
+
+    /** Whether this site takes part only in rounds with secure aggregation. */
+    public boolean requiresSecureAggregation() {
+        return requireSecureAggregation;
     }
 
     /** The allow-list this policy enforces. */
@@ -66,6 +80,10 @@ public final class AllowListPolicy implements TaskPolicy {
         String kind = offer.kind().name().toLowerCase(Locale.ROOT);
         if (!allow.tasks().contains(offer.kind())) {
             return Verdict.refuse("task kind '" + kind + "' is not allowed; this site allows tasks " + allow.taskNames());
+        }
+        if (requireSecureAggregation && offer.kind() == TaskKind.FIT && offer.release() != UpdateRelease.SECURE_SUM) {
+            return Verdict.refuse("the fit would send this site's update to the server in the clear; this site takes"
+                    + " part only in rounds with secure aggregation (require_secure_aggregation: true)");
         }
         if (offer.strategy() == null || !allow.strategies().contains(offer.strategy())) {
             return Verdict.refuse("strategy '" + offer.strategy() + "' is not allowed; this site allows strategies "

@@ -44,7 +44,12 @@ import java.util.Optional;
  *     max_clip_norm: 2.0               # largest clip norm, default no bound
  *     required: false                  # refuse fits that ask for no noise, default false
  *     seed: 42                         # optional, for experiments only; default secure randomness
+ * require_secure_aggregation: true     # default false: refuse every fit that would send the update in the clear
  * </pre>
+ *
+ * <p>With {@code require_secure_aggregation: true} the site takes part only in rounds with secure aggregation: a fit
+ * that asks it to send its update (rather than keep it for a secure sum, of which the server learns only the sum)
+ * is refused, with a reason that names the key, and the refusal is in the audit log.
  *
  * @param kit      the site's startup kit directory
  * @param data     the site's data and how it is prepared
@@ -53,9 +58,10 @@ import java.util.Optional;
  * @param dpSgd    the site's DP-SGD settings; null when the site trains without differential privacy
  * @param updateNoise the bounds on DP-FedAvg noise the site adds to its update on request, and its source;
  *                 {@link UpdateNoiseSettings#DEFAULT} without the section
+ * @param requireSecureAggregation whether the site refuses fits whose update would travel in the clear
  */
 public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd,
-                         UpdateNoiseSettings updateNoise) {
+                         UpdateNoiseSettings updateNoise, boolean requireSecureAggregation) {
 
     /** Name of the audit log file when the config names none, next to the config. */
     public static final String DEFAULT_AUDIT_LOG = "audit.jsonl";
@@ -70,14 +76,14 @@ public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path audi
         updateNoise = updateNoise == null ? UpdateNoiseSettings.DEFAULT : updateNoise;
     }
 
-    /** A site config whose update noise takes the defaults. */
+    /** A site config whose update noise takes the defaults and that does not require secure aggregation. */
     public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog, DpSgdSettings dpSgd) {
-        this(kit, data, allow, auditLog, dpSgd, UpdateNoiseSettings.DEFAULT);
+        this(kit, data, allow, auditLog, dpSgd, UpdateNoiseSettings.DEFAULT, false);
     }
 
     /** A site config without differential privacy. */
     public SiteConfig(Path kit, DataSettings data, AllowList allow, Path auditLog) {
-        this(kit, data, allow, auditLog, null, UpdateNoiseSettings.DEFAULT);
+        this(kit, data, allow, auditLog, null);
     }
 
     /** The site's DP-SGD settings, if it trains with them. */
@@ -103,6 +109,6 @@ public record SiteConfig(Path kit, DataSettings data, AllowList allow, Path audi
 
     /** The policy that enforces this config's allow-list. */
     public AllowListPolicy policy() {
-        return new AllowListPolicy(allow);
+        return new AllowListPolicy(allow, requireSecureAggregation);
     }
 }

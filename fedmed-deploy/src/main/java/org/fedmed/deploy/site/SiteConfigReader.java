@@ -28,7 +28,8 @@ final class SiteConfigReader {
     private static final ObjectMapper YAML = YamlBinder.mapper();
 
     /** The file as Jackson binds it: every key optional, values still raw. */
-    record Document(String kit, DataDocument data, AllowDocument allow, String auditLog, PrivacyDocument privacy) {
+    record Document(String kit, DataDocument data, AllowDocument allow, String auditLog, PrivacyDocument privacy,
+                    Boolean requireSecureAggregation) {
     }
 
     /** The raw {@code privacy} section. */
@@ -88,7 +89,7 @@ final class SiteConfigReader {
                     or(a.personalLayers(), AllowList.DEFAULT_PERSONAL_LAYERS));
             Path audit = resolve(dir, doc.auditLog() == null ? SiteConfig.DEFAULT_AUDIT_LOG : doc.auditLog(), "audit_log");
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
-                    dpSgd(doc.privacy()), updateNoise(doc.privacy()));
+                    dpSgd(doc.privacy()), updateNoise(doc.privacy()), or(doc.requireSecureAggregation(), false));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage());
         }

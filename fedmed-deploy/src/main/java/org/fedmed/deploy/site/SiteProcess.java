@@ -12,7 +12,10 @@ import org.fedmed.pki.KeyFilePolicy;
 import org.fedmed.pki.SiteKit;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.site.SiteChannels;
+import org.fedmed.core.exchange.ExchangeParticipants;
 import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.secagg.RandomnessSource;
+import org.fedmed.secagg.exchange.SecureSumParticipants;
 import org.fedmed.transport.site.SiteSettings;
 import org.fedmed.transport.tls.MutualTls;
 
@@ -77,11 +80,20 @@ public final class SiteProcess implements AutoCloseable {
     /** As {@link #start(SiteConfig, DatasetRegistry, PrintWriter)}, the kit's key file checked as {@code keys} says. */
     public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys)
             throws IOException {
+        return start(config, registry, out, keys, new SecureSumParticipants(RandomnessSource.system()));
+    }
+
+    /**
+     * As {@link #start(SiteConfig, DatasetRegistry, PrintWriter, KeyFilePolicy)}, the site taking part in secure sums
+     * with {@code secureSum} (by default its secagg client with the system's strong randomness).
+     */
+    public static SiteProcess start(SiteConfig config, DatasetRegistry registry, PrintWriter out, KeyFilePolicy keys,
+                                    ExchangeParticipants secureSum) throws IOException {
         SiteKit kit = SiteKit.load(config.kit(), keys);
         java.util.Optional<org.fedmed.ml.ModelSpecFamily> family = config.data().definition() == null
                 ? java.util.Optional.empty() : org.fedmed.ml.ModelSpecFamily.forDataset(config.data().definition());
         if (family.isPresent()) {
-            return startFamily(config, registry, out, kit, family.get());
+            return startFamily(config, registry, out, kit, family.get(), secureSum);
         }
         SiteRows rows = SiteDataLoader.rows(config.data(), kit.site(), registry);
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
@@ -113,7 +125,8 @@ public final class SiteProcess implements AutoCloseable {
         SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
                 credentials, limits), SiteSettings.of(kit.site()).withLimits(limits)
                 .withDefinition(StatsCodec.report(definition)), site, site, auditLog)
-                .answeringStatistics(new SiteStatisticsResponder(rows, site, out, prepared));
+                .answeringStatistics(new SiteStatisticsResponder(rows, site, out, prepared))
+                .keepingUpdatesWith(secureSum);
         out.printf("fedmed site '%s' of federation '%s': %d training and %d test rows, %d raw feature columns, from"
                         + " %s; dataset '%s' definition fingerprint %s%n", kit.site(), kit.federation(),
                 rows.train().rows(), rows.test().rows(), rows.train().cols(), rows.source(), rows.definition().name(),
@@ -129,6 +142,9 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
         out.printf("update noise: %s%n", config.updateNoise().describe());
+        out.printf("secure aggregation: %s%n", config.requireSecureAggregation()
+                ? "required (fits that would send the update in the clear are refused)"
+                : "taken part in when the server asks; not required");
         if (ledger != null) {
             out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
                     site.epsilonSpent().orElse(0.0));
@@ -151,7 +167,8 @@ public final class SiteProcess implements AutoCloseable {
      * fingerprint, state file or personal model. Site-level DP-SGD is refused for it.
      */
     private static SiteProcess startFamily(SiteConfig config, DatasetRegistry registry, PrintWriter out, SiteKit kit,
-                                           org.fedmed.ml.ModelSpecFamily family) throws IOException {
+                                           org.fedmed.ml.ModelSpecFamily family, ExchangeParticipants secureSum)
+            throws IOException {
         String member = config.data().site() == null ? kit.site() : config.data().site();
         PrivacyLedger ledger = config.dpSgd() == null ? null : PrivacyLedger.open(ledgerFile(config.auditLog()));
         ModelFamilySite site = new ModelFamilySite(kit.site(), member, config.policy(), family,
@@ -170,7 +187,8 @@ public final class SiteProcess implements AutoCloseable {
         JsonLinesAuditLog auditLog = new JsonLinesAuditLog(config.auditLog());
         WireLimits limits = WireLimits.defaults();
         SiteConnection connection = SiteConnection.dialing(SiteChannels.dialer(kit.server().host(), kit.server().port(),
-                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog);
+                credentials, limits), SiteSettings.of(kit.site()).withLimits(limits), site, site, auditLog)
+                .keepingUpdatesWith(secureSum);
         out.printf("allow-list: tasks %s, strategies %s, %d model spec(s), at most %d local epochs (or %d local steps)"
                         + " and %d parameters; audit log %s%n", config.allow().taskNames(), config.allow().strategies(),
                 config.allow().modelSpecs().size(), config.allow().maxLocalEpochs(), config.allow().maxLocalSteps(),

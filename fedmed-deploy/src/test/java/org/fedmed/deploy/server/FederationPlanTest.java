@@ -168,10 +168,16 @@ class FederationPlanTest {
     }
 
     @Test
+    void secureAggregationIsAcceptedAndWrapsTheStrategy() {
+        FederationPlan plan = FederationPlan.of(training("secure_aggregation: {}\n"), 4, noData());
+        assertEquals("fedavg+secagg+", plan.strategy().name());
+    }
+
+    @Test
     void settingsThatNeedCodeAtTheSitesAreRefusedNamingTheKey() {
         var e = assertThrows(IllegalArgumentException.class, () -> FederationPlan.of(training(
-                "secure_aggregation: {}\n"), 4, noData()));
-        assertTrue(e.getMessage().contains("secure_aggregation"), e.getMessage());
+                "site_dp: {clip_norm: 1.0, noise_multiplier: 1.1}\n"), 4, noData()));
+        assertTrue(e.getMessage().contains("site_dp"), e.getMessage());
     }
 
     /**

@@ -25,6 +25,7 @@ import org.fedmed.core.engine.OverSelection;
 import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
 import org.fedmed.core.engine.SiteTraffic;
+import org.fedmed.core.exchange.ExchangeMessage;
 import org.fedmed.transport.proto.MergedStats;
 import org.fedmed.transport.proto.ModelLayout;
 import org.fedmed.transport.proto.StatsReply;
@@ -60,6 +61,7 @@ public final class GrpcSitePool implements SitePool {
     private final ResultBufferBudget budget;
     private final Executor background;
     private final TrafficCounts traffic = new TrafficCounts();
+    private final ExchangeDesk exchanges;
     private final Map<String, SiteLink> active = new ConcurrentHashMap<>();
     private final Set<SiteLink> links = ConcurrentHashMap.newKeySet();
     private final Object joined = new Object();
@@ -85,12 +87,24 @@ public final class GrpcSitePool implements SitePool {
         long capacity = settings.deliveryOrder() == DeliveryOrder.ARRIVAL ? settings.resultBufferBytes() : Long.MAX_VALUE;
         this.budget = new ResultBufferBudget(capacity, background);
         this.background = background;
+        this.exchanges = new ExchangeDesk(settings.limits().chunkBytes(), settings.limits().maxModelBytes(),
+                settings.resultBufferBytes(), background);
+    }
+
+    /**
+     * Sends each site its message of one stage of a multi-exchange round on its stream, and reports each answer as
+     * its last piece arrives ({@link ExchangeDesk}); a site not connected, refusing, leaving, or silent past the
+     * deadline fails with the reason. The bytes count towards the sites' traffic.
+     */
+    @Override
+    public void exchange(List<ExchangeMessage> messages, Duration deadline, OutcomeSink<ExchangeMessage> sink) {
+        exchanges.run(messages, deadline, sink, active::get);
     }
 
     /** A new link for a stream a peer opened, with the pool's collaborators; it joins the pool once admitted. */
     SiteLink newLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
         SiteLink link = new SiteLink(call, ssl, peer, settings, admission, events, budget, traffic, membership,
-                background);
+                background, exchanges);
         links.add(link);
         return link;
     }

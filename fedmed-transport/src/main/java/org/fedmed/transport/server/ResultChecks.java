@@ -15,7 +15,8 @@ import org.fedmed.transport.wire.Layouts;
  * The checks a result header must pass before any of its payload is buffered: it answers the task it names (kind
  * and round), declares the global model's exact layout in float32, a payload of exactly that size (times one plus its
  * auxiliary vectors, at most {@value AuxiliaryPayload#MAX_VECTORS}, each named once) within the model limit, at least
- * one example and a quality in [0, 1].
+ * one example and a quality in [0, 1]. The result of a fit whose site keeps its update for a secure sum carries no
+ * payload at all.
  */
 final class ResultChecks {
 
@@ -50,6 +51,13 @@ final class ResultChecks {
     private static String fitProblem(ResultHeader h, FitTask task, WireLimits limits) {
         if (!(h.getQuality() >= 0 && h.getQuality() <= 1)) {
             return "quality must be in [0, 1], got " + h.getQuality();
+        }
+        if (task.release() == org.fedmed.core.UpdateRelease.SECURE_SUM) {
+            return h.getPayloadBytes() == 0 && h.getAuxiliaryCount() == 0 ? null
+                    : "the task asked the site to keep its update for a secure sum, but the result declares "
+                    + Long.toUnsignedString(h.getPayloadBytes()) + " payload bytes"
+                    + (h.getAuxiliaryCount() == 0 ? "" : " and auxiliary vectors " + h.getAuxiliaryList())
+                    + "; it must carry none";
         }
         ParameterLayout declared;
         try {

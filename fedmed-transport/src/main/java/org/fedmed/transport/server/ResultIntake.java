@@ -115,6 +115,10 @@ final class ResultIntake {
             p.succeed(WireCodec.evalResult(h, siteId), () -> { }, received(h));
             return true;
         }
+        if (fit.release() == org.fedmed.core.UpdateRelease.SECURE_SUM) {
+            p.succeed(WireCodec.heldFitResult(h, siteId, fit), () -> { }, received(h));
+            return true;
+        }
         ResultReceiver r = new ResultReceiver(p, h, siteId,
                 new UpdateIntake(fit.global(), fit.round(), settings.maxUpdateNorm()), budget);
         if (h.getPayloadBytes() == 0) {

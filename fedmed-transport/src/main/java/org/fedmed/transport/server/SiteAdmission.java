@@ -50,9 +50,10 @@ final class SiteAdmission {
 
     /** Decides on {@code hello}, sent by {@code peer} over {@code ssl} (null when the connection is not TLS). */
     Verdict admit(Hello hello, SSLSession ssl, String peer) {
-        if (hello.getProtocolVersion() != ProtocolVersion.CURRENT) {
-            return new Verdict.Refused("protocol version " + hello.getProtocolVersion() + " is not supported; this"
-                    + " server speaks version " + ProtocolVersion.CURRENT);
+        Optional<String> version = ProtocolVersion.mismatch("site '" + hello.getSiteId() + "'",
+                hello.getProtocolVersion());
+        if (version.isPresent()) {
+            return new Verdict.Refused(version.get());
         }
         X509Certificate[] chain;
         try {

@@ -30,8 +30,8 @@ import org.fedmed.transport.wire.Transfer;
 /**
  * The server's end of one site's stream, and its lifecycle: awaiting Hello, active, closed. On Hello it asks
  * {@link SiteAdmission} and either welcomes the site (registering it with the {@link Membership}) or refuses it; once
- * admitted, its results go to the site's {@link ResultIntake} and its statistics answers to its
- * {@link StatisticsCalls}; tasks, statistics requests, heartbeats and the end of a run go out through one
+ * admitted, its results go to the site's {@link ResultIntake}, its statistics answers to its
+ * {@link StatisticsCalls} and its answers to a multi-exchange round's stages to the pool's {@link ExchangeDesk}; tasks, statistics requests, heartbeats and the end of a run go out through one
  * {@link FlowControlledSender}. It keeps the certificate chain it admitted, so that the site can be re-checked after
  * the authorizer reloads its lists and cut, with a Refusal, when it is no longer admitted. When the link closes (the
  * site leaves, goes silent past the heartbeat timeout, is replaced, cut or told the run ended) every open task fails
@@ -67,6 +67,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private final TrafficCounts traffic;
     private final Membership membership;
     private final Executor blocking;
+    private final ExchangeDesk exchanges;
     private volatile State state = State.AWAITING_HELLO;
     private volatile String siteId;
     private volatile X509Certificate[] admittedChain;
@@ -83,7 +84,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
      */
     SiteLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer, ServerSettings settings,
              SiteAdmission admission, FederationEvents events, ResultBufferBudget budget, TrafficCounts traffic,
-             Membership membership, Executor blocking) {
+             Membership membership, Executor blocking, ExchangeDesk exchanges) {
         this.call = call;
         this.out = new FlowControlledSender<>(call, this::sent);
         this.ssl = ssl;
@@ -95,6 +96,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         this.traffic = traffic;
         this.membership = membership;
         this.blocking = blocking;
+        this.exchanges = exchanges;
     }
 
     /** Hooks the link to its call; run inside the service method, before it returns. */
@@ -212,6 +214,10 @@ final class SiteLink implements StreamObserver<SiteMessage> {
             case STATS_REPLY -> statistics.replied(m.getStatsReply().getRequestId(), m.getStatsReply(),
                     m.getStatsReply().getSerializedSize());
             case STATS_REFUSED -> statistics.refused(m.getStatsRefused().getRequestId(), m.getStatsRefused().getReason());
+            case EXCHANGE -> {
+                return exchanges.piece(siteId, m.getExchange(), () -> out.request(1));
+            }
+            case EXCHANGE_REFUSED -> exchanges.refused(siteId, m.getExchangeRefused());
             case HEARTBEAT -> {
             }
             case HELLO -> LOG.log(System.Logger.Level.WARNING, "{0} sent a second Hello; ignored", who());
@@ -300,6 +306,15 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         return true;
     }
 
+    /** Sends the pieces of one exchange stage's message ({@link ExchangeDesk}); false if the link is not active. */
+    boolean sendExchange(java.util.List<ServerMessage> pieces) {
+        if (state != State.ACTIVE) {
+            return false;
+        }
+        pieces.forEach(out::send);
+        return true;
+    }
+
     /** Forgets a decided task, remembering why so that a late answer is recognised. */
     void taskClosed(PendingTask p, String because) {
         intake.taskClosed(p, because);
@@ -369,7 +384,8 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - lastSeenNanos);
         ResultIntake results = intake;
-        boolean awaitingBudget = results != null && results.awaitingBudget();
+        boolean awaitingBudget = results != null && results.awaitingBudget()
+                || siteId != null && exchanges.awaitingBudget(siteId);
         if (!awaitingBudget && silentMillis > settings.heartbeatTimeout().toMillis()) {
             String reason = "no message for " + silentMillis + " ms (heartbeat timeout "
                     + settings.heartbeatTimeout().toMillis() + " ms)";
@@ -401,6 +417,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         }
         membership.ended(this);
         if (admitted) {
+            exchanges.linkClosed(siteId, reason);
             events.siteLeft(siteId, reason);
         }
         if (results != null) {

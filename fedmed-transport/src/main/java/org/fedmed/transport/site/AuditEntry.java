@@ -14,7 +14,10 @@ import org.fedmed.transport.TaskKind;
  * {@code RUN_ENDED} (the server announced that its run is over). The statistics exchange before round 1 is recorded
  * with the request's id as the task id, no kind and round 0: {@code STATISTICS_SENT} (with the statistics named in
  * {@code metricKeys} and the reply's size), {@code STATISTICS_REFUSED} (with the reason), and
- * {@code STATISTICS_MERGED} (merged statistics received; {@code metricKeys} names the sites merged).
+ * {@code STATISTICS_MERGED} (merged statistics received; {@code metricKeys} names the sites merged). Each stage of a
+ * secure sum about a fit whose update the site kept is recorded with that fit's task id and round:
+ * {@code EXCHANGE_ANSWERED} (with the stage in {@code metricKeys}, and the bytes received and sent) or
+ * {@code EXCHANGE_REFUSED} (with the stage and the reason).
  *
  * @param kind          the task's kind; null for a malformed task whose kind was unknown, and for the entries
  *                      about the site
@@ -49,7 +52,11 @@ public record AuditEntry(Instant at, String siteId, String taskId, TaskKind kind
         /** The site refused a statistics request (its reason), or could not answer it. */
         STATISTICS_REFUSED,
         /** The site received the merged statistics and built its preprocessing from them (or failed to, with why). */
-        STATISTICS_MERGED
+        STATISTICS_MERGED,
+        /** The site's secagg client answered a stage of the secure sum about a fit whose update it kept. */
+        EXCHANGE_ANSWERED,
+        /** The site's secagg client refused a stage of a secure sum (out of turn, malformed, unsafe), with why. */
+        EXCHANGE_REFUSED
     }
 
     public AuditEntry {

@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.fedmed.core.SiteClient;
+import org.fedmed.core.exchange.ExchangeParticipants;
+import org.fedmed.core.exchange.HeldUpdates;
 import org.fedmed.transport.proto.FederationGrpc;
 import org.fedmed.transport.proto.Welcome;
 import org.fedmed.transport.wire.AliasingMarshaller;
@@ -24,7 +26,8 @@ import org.fedmed.transport.wire.AliasingMarshaller;
  * task is put to the site's {@link TaskPolicy}; refused tasks are answered with the reason and never run. Every
  * task is recorded in the {@link SiteAuditLog}. The site never runs anything the server sends other than fit or
  * evaluate of its own client's model, and the fixed statistics of its {@link StatisticsResponder} (every request
- * and answer of the statistics exchange is audited too).
+ * and answer of the statistics exchange is audited too), and its own secagg client's answers to the stages of a
+ * secure sum about an update it kept ({@link #keepingUpdatesWith}), each stage audited.
  *
  * <p>When the connection drops, the task in progress is abandoned and the site redials with capped, jittered
  * exponential backoff, then rejoins. A dial not welcomed within the dial timeout is given up and retried, so a
@@ -55,6 +58,7 @@ public final class SiteConnection implements AutoCloseable {
     private final SiteAuditLog auditLog;
     private final ExecutorService worker;
     private volatile StatisticsResponder statistics = StatisticsResponder.NONE;
+    private volatile HeldUpdates held;
     private final SplittableRandom jitter;
     private State state = State.IDLE;
     private SiteSession session;
@@ -92,6 +96,7 @@ public final class SiteConnection implements AutoCloseable {
 
     private SiteConnection(Channel shared, Supplier<? extends ManagedChannel> channels, SiteSettings settings,
                            SiteClient client, TaskPolicy policy, SiteAuditLog auditLog) {
+        this.held = new HeldUpdates(settings.siteId(), ExchangeParticipants.NONE);
         if (!settings.siteId().equals(client.siteId())) {
             throw new IllegalArgumentException("site client '" + client.siteId() + "' does not match site id '"
                     + settings.siteId() + "' of the connection settings");
@@ -230,6 +235,20 @@ public final class SiteConnection implements AutoCloseable {
 
     SiteClient client() {
         return client;
+    }
+
+    /**
+     * Takes part in secure sums with {@code participants} (the site's own secagg client): a fit that asks the site to
+     * keep its update is trained, the update handed to them, and the later stages answered by them alone. By default
+     * the site takes part in none and fails such a fit. Call before {@link #start()}.
+     */
+    public SiteConnection keepingUpdatesWith(ExchangeParticipants participants) {
+        this.held = new HeldUpdates(settings.siteId(), java.util.Objects.requireNonNull(participants, "participants"));
+        return this;
+    }
+
+    HeldUpdates heldUpdates() {
+        return held;
     }
 
     StatisticsResponder statistics() {

@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.FitResult;
+import org.fedmed.core.FitTask;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.ProtocolVersion;
 import org.fedmed.transport.TaskKind;
@@ -62,6 +64,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     // Touched only from the call's inbound callbacks, which gRPC serializes.
     private TaskRun incoming;
     private final Set<String> discarding = new HashSet<>();
+    private final SiteExchanges exchanges;
 
     /** @param channel the channel this session alone uses, shut down when it ends; null for a shared one */
     SiteSession(SiteConnection connection, ManagedChannel channel) {
@@ -69,6 +72,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         this.channel = channel;
         this.settings = connection.settings();
         this.chunkBytes = settings.limits().chunkBytes();
+        this.exchanges = new SiteExchanges(connection, settings.limits().maxModelBytes());
     }
 
     /** Opens the stream and says Hello; the stream is given up if no Welcome arrives within the dial timeout. */
@@ -122,6 +126,11 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         lastSeenNanos = System.nanoTime();
         switch (m.getBodyCase()) {
             case WELCOME -> {
+                var version = ProtocolVersion.mismatch("the server", m.getWelcome().getProtocolVersion());
+                if (version.isPresent()) {
+                    connection.refused(this, version.get());
+                    return;
+                }
                 welcomed = true;
                 int serverChunk = m.getWelcome().getChunkBytes();
                 if (serverChunk >= 4 && serverChunk % 4 == 0 && serverChunk < chunkBytes) {
@@ -137,6 +146,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
             case REJECTION -> onRejection(m.getRejection().getTaskId(), m.getRejection().getReason());
             case STATS_REQUEST -> onStatsRequest(m.getStatsRequest());
             case MERGED_STATS -> onMergedStats(m.getMergedStats());
+            case EXCHANGE -> exchanges.onPiece(m.getExchange(), out, chunkBytes);
             case HEARTBEAT -> {
             }
             case BODY_NOT_SET -> LOG.log(System.Logger.Level.WARNING, "site ''{0}'': empty message from the server; ignored",
@@ -344,7 +354,14 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         try {
             float[] payload = run.assembler().target();
             if (offer.kind() == TaskKind.FIT) {
-                FitResult r = connection.client().fit(WireCodec.fitTask(offer, settings.siteId(), payload));
+                FitTask task = WireCodec.fitTask(offer, settings.siteId(), payload);
+                FitResult r = connection.client().fit(task);
+                if (offer.release() == UpdateRelease.SECURE_SUM && offer.taskId().equals(r.taskId())) {
+                    FitResult held = connection.heldUpdates().hold(task, r);
+                    send(run, WireCodec.heldResultHeader(held, offer.taskId(), offer.round()), new float[0],
+                            List.copyOf(held.trainMetrics().keySet()));
+                    return;
+                }
                 if (!offer.taskId().equals(r.taskId())) {
                     throw new IllegalStateException("the site's client answered task '" + offer.taskId()
                             + "' with a result for task '" + r.taskId() + "'");

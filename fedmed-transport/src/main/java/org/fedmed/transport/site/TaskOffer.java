@@ -3,6 +3,7 @@ package org.fedmed.transport.site;
 import java.util.List;
 import org.fedmed.core.FitConfig;
 import org.fedmed.core.ParameterLayout;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.transport.TaskKind;
 
 /**
@@ -15,10 +16,13 @@ import org.fedmed.transport.TaskKind;
  *                   fine-tuning settings of an evaluation that asks the site to fine-tune first, else null
  * @param auxiliary  the auxiliary vectors' names, in payload order; empty for most fits and every evaluation
  * @param run        the run the task belongs to, as the server names it; empty when it names none
+ * @param release    for a fit, whether the site sends its update or keeps it for a secure sum; CLEAR otherwise
  */
 public record TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
-                        String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary, String run) {
+                        String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary, String run,
+                        UpdateRelease release) {
     public TaskOffer {
+        release = release == null ? UpdateRelease.CLEAR : release;
         auxiliary = List.copyOf(auxiliary);
         run = run == null ? "" : run;
         if (taskId == null || taskId.isBlank()) {
@@ -34,6 +38,13 @@ public record TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout
             throw new IllegalArgumentException("task '" + taskId + "': an evaluation carries no auxiliary vector, got "
                     + auxiliary);
         }
+    }
+
+    /** An offer whose update, if it is a fit, is sent in the clear. */
+    public TaskOffer(String taskId, TaskKind kind, int round, ParameterLayout layout, long modelBytes,
+                     String strategy, String modelSpec, FitConfig fitConfig, List<String> auxiliary, String run) {
+        this(taskId, kind, round, layout, modelBytes, strategy, modelSpec, fitConfig, auxiliary, run,
+                UpdateRelease.CLEAR);
     }
 
     /** An offer of a server that names no run. */

@@ -9,6 +9,7 @@ import org.fedmed.core.FitTask;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.ParameterLayout;
 import org.fedmed.core.Task;
+import org.fedmed.core.UpdateRelease;
 import org.fedmed.transport.DefinitionReport;
 import org.fedmed.transport.TaskKind;
 import org.fedmed.transport.proto.ColumnDefinition;
@@ -72,7 +73,8 @@ public final class WireCodec {
                 .setStrategy(strategy).setModelSpec(modelSpec).setRun(run)
                 .setKind(toWire(kindOf(task)));
         switch (task) {
-            case FitTask fit -> h.setFit(FitSettingsCodec.toWire(fit.config())).addAllAuxiliary(fit.auxiliary().keySet());
+            case FitTask fit -> h.setFit(FitSettingsCodec.toWire(fit.config())).addAllAuxiliary(fit.auxiliary().keySet())
+                    .setRelease(toWire(fit.release()));
             case EvalTask eval -> {
                 if (eval.fineTune() != null) {
                     h.setFit(FitSettingsCodec.toWire(eval.fineTune()));
@@ -127,14 +129,35 @@ public final class WireCodec {
         if (kind == TaskKind.FIT || h.hasFit()) {
             fit = FitSettingsCodec.fromWire(h.getFit());
         }
+        UpdateRelease release = fromWire(h.getRelease());
+        if (release == UpdateRelease.SECURE_SUM && (kind != TaskKind.FIT || h.getAuxiliaryCount() > 0)) {
+            throw new IllegalArgumentException("only a fit without auxiliary vectors can keep its update for a secure"
+                    + " sum");
+        }
         return new TaskOffer(h.getTaskId().isBlank() ? "(blank)" : h.getTaskId(), kind, h.getRound(), layout, needed,
-                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun());
+                h.getStrategy(), h.getModelSpec(), fit, h.getAuxiliaryList(), h.getRun(), release);
+    }
+
+    public static org.fedmed.transport.proto.UpdateRelease toWire(UpdateRelease release) {
+        return switch (release) {
+            case CLEAR -> org.fedmed.transport.proto.UpdateRelease.UPDATE_RELEASE_CLEAR;
+            case SECURE_SUM -> org.fedmed.transport.proto.UpdateRelease.SECURE_SUM;
+        };
+    }
+
+    /** @throws IllegalArgumentException for a release this build does not know */
+    public static UpdateRelease fromWire(org.fedmed.transport.proto.UpdateRelease release) {
+        return switch (release) {
+            case UPDATE_RELEASE_CLEAR -> UpdateRelease.CLEAR;
+            case SECURE_SUM -> UpdateRelease.SECURE_SUM;
+            case UNRECOGNIZED -> throw new IllegalArgumentException("unknown update release " + release);
+        };
     }
 
     /** The fit task a site runs for an accepted offer, once its payload has arrived. */
     public static FitTask fitTask(TaskOffer offer, String siteId, float[] payload) {
         return new FitTask(offer.round(), siteId, AuxiliaryPayload.model(offer.layout(), payload), offer.fitConfig(),
-                AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary()));
+                AuxiliaryPayload.auxiliary(offer.layout(), payload, offer.auxiliary()), offer.release());
     }
 
     /** The evaluation a site runs for an accepted offer, once its payload has arrived. */
@@ -153,6 +176,24 @@ public final class WireCodec {
                 .addAllAuxiliary(r.auxiliary().keySet())
                 .setPayloadBytes(AuxiliaryPayload.bytes(r.parameters().layout(), r.auxiliary().size()))
                 .build();
+    }
+
+    /**
+     * The header of a held fit's result ({@link FitResult#held}, for a fit that keeps its update for a secure sum):
+     * the counts, metrics and layout, and no payload at all.
+     */
+    public static ResultHeader heldResultHeader(FitResult held, String taskId, int round) {
+        return ResultHeader.newBuilder().setTaskId(taskId).setRound(round)
+                .setKind(org.fedmed.transport.proto.TaskKind.FIT)
+                .setNumExamples(held.numExamples()).setQuality(held.quality()).putAllMetrics(held.trainMetrics())
+                .setLayout(Layouts.toWire(held.parameters().layout())).setPayloadBytes(0)
+                .build();
+    }
+
+    /** The held result of site {@code siteId} for {@code task}, whose update the site kept, from its header. */
+    public static FitResult heldFitResult(ResultHeader h, String siteId, FitTask task) {
+        return FitResult.held(siteId, h.getTaskId(), task.global(), h.getNumExamples(), h.getQuality(),
+                h.getMetricsMap());
     }
 
     /** The payload of a fit result: its parameters, then its auxiliary vectors in header order. */

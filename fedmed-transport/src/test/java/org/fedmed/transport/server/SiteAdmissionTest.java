@@ -58,7 +58,8 @@ class SiteAdmissionTest {
 
     @Test
     void anotherProtocolVersionIsRefusedNamingBothVersions() {
-        assertEquals("protocol version " + (CURRENT - 1) + " is not supported; this server speaks version " + CURRENT,
+        assertEquals("site 'a' speaks protocol version " + (CURRENT - 1) + " but this build speaks version " + CURRENT
+                + " (older peers are refused: upgrade site 'a' so both speak the same version)",
                 refusal(admission.admit(hello(CURRENT - 1, "a"), presenting(SITE_A), "peer")));
     }
 

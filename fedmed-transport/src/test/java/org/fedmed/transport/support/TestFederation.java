@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.SiteClient;
+import org.fedmed.core.exchange.ExchangeParticipants;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.server.CommonNameAuthorizer;
 import org.fedmed.transport.server.FederationEvents;
@@ -98,7 +99,19 @@ public final class TestFederation implements AutoCloseable {
 
     public synchronized SiteConnection join(SiteClient client, TaskPolicy policy, SiteAuditLog audit,
                                             SiteSettings siteSettings, ManagedChannel channel) {
-        SiteConnection c = new SiteConnection(channel, siteSettings, client, policy, audit);
+        return join(client, policy, audit, siteSettings, channel, ExchangeParticipants.NONE);
+    }
+
+    /** Starts a site with its own certificate and channel that keeps its updates for secure sums with {@code held}. */
+    public SiteConnection join(SiteClient client, TaskPolicy policy, SiteAuditLog audit, ExchangeParticipants held)
+            throws IOException {
+        return join(client, policy, audit, siteSettings(client.siteId()), channelFor(client.siteId()), held);
+    }
+
+    public synchronized SiteConnection join(SiteClient client, TaskPolicy policy, SiteAuditLog audit,
+                                            SiteSettings siteSettings, ManagedChannel channel,
+                                            ExchangeParticipants held) {
+        SiteConnection c = new SiteConnection(channel, siteSettings, client, policy, audit).keepingUpdatesWith(held);
         connections.add(c);
         c.start();
         return c;
