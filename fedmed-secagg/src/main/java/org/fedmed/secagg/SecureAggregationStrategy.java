@@ -79,14 +79,25 @@ public final class SecureAggregationStrategy extends ForwardingStrategy {
         return Math.max(MIN_COHORT, inner().minFitSites());
     }
 
-    /** The server optimizer's moments: the inner strategy's own aggregation never runs. */
+    /**
+     * The inner strategy's state (DP-FedAvg's privacy account, say) with this strategy's server optimizer's moments
+     * in place of the inner one's ({@code server_optimizer.*}): the inner strategy's own aggregation never runs, so
+     * its optimizer never steps.
+     */
     @Override
     public StrategyState state() {
-        return optimizer.state();
+        return inner().state().without(ServerOptimizer.STATE_PREFIX).merge(optimizer.state());
     }
 
+    /**
+     * Continues from a {@link #state()}: the server optimizer from its moments, the inner strategy from the rest
+     * (with its own, never stepped, optimizer as it is), so that the inner strategy refuses what it cannot continue
+     * (a DP-FedAvg state without its account, or spent under other DP settings).
+     */
     @Override
     public void restore(StrategyState state) {
-        optimizer.restore(state);
+        inner().restore(state.without(ServerOptimizer.STATE_PREFIX)
+                .merge(inner().state().part(ServerOptimizer.STATE_PREFIX)));
+        optimizer.restore(state.part(ServerOptimizer.STATE_PREFIX));
     }
 }
