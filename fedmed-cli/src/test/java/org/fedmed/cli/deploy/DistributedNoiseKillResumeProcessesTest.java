@@ -113,15 +113,25 @@ class DistributedNoiseKillResumeProcessesTest {
         assertArrayEquals(run.uninterrupted().finalModel(), run.resumed().finalModel(),
                 "final model after a kill and resume, bit for bit as an uninterrupted simulation");
 
-        // it ran under secure aggregation: every site that delivered a round answered its masked-input stage
+        // it ran under secure aggregation: every site that delivered a round answered its masked-input stage, and
+        // no fit result carried the update (its bytes are a small fraction of the model it received)
         for (String site : Federation.HOSPITALS) {
             TreeMap<Integer, Integer> maskedInputs = new TreeMap<>();
+            int fitsSent = 0;
             for (Map<String, Object> e : JsonLinesAuditLog.read(run.federation().auditLog(site))) {
                 if ("exchange_answered".equals(e.get("event")) && String.valueOf(e.get("metric_keys"))
                         .contains("masked_input") && e.get("round") instanceof Number n) {
                     maskedInputs.merge(n.intValue(), 1, Integer::sum);
                 }
+                if ("sent".equals(e.get("event")) && "fit".equals(e.get("kind"))) {
+                    fitsSent++;
+                    long received = ((Number) e.get("bytes_received")).longValue();
+                    long sent = ((Number) e.get("bytes_sent")).longValue();
+                    assertTrue(received > 1000 && sent < received / 4, site + ": a fit result of " + sent
+                            + " bytes for a model of " + received + " carries no parameters: " + e);
+                }
             }
+            assertTrue(fitsSent > 0, site + " sent fits");
             for (int r = 1; r <= ROUNDS; r++) {
                 if (rounds.get(r - 1).succeeded().contains(site)) {
                     assertTrue(maskedInputs.containsKey(r), site + " sent round " + r + " masked: " + maskedInputs);
