@@ -19,7 +19,8 @@ import org.fedmed.secagg.exchange.ExchangedSecureSum;
  * Any strategy with its aggregation replaced by secure aggregation: site sampling, fit config, straggler cuts and
  * evaluation are the inner strategy's; the server learns only the (weighted) sum of the deltas, and steps the global
  * model towards it with its own {@link ServerOptimizer} (so FedAdam and the other server optimizers work under
- * secure aggregation; their moments are this strategy's state). The protocol needs at least three sites, so a
+ * secure aggregation; their moments, beside the inner strategy's own state such as DP-FedAvg's privacy account,
+ * are this strategy's state). The protocol needs at least three sites, so a
  * round completes only with three or more.
  *
  * <p>Every fit it sends asks the site to keep its update ({@link UpdateRelease#SECURE_SUM}); the sum is then run with

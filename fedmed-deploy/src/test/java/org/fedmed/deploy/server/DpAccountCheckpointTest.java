@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The privacy account of a DP-FedAvg run, built as a deployment server builds it, goes through a checkpoint file and
  * comes back exactly: the Renyi orders and the RDP accumulated at each, the steps composed, the sampling rate and
  * the plan's DP settings, checked against values worked out by hand. A resumed plan with other DP settings, or an
- * account that is not what its rounds compose to, is refused; and the budget still holds across a restart.
+ * account that is not what its rounds compose to, is refused; and the budget still holds across a restart. Under
+ * secure aggregation the account goes through the checkpoint beside the secure aggregation's server optimizer.
  */
 class DpAccountCheckpointTest {
 
@@ -148,6 +149,13 @@ class DpAccountCheckpointTest {
         FederatedSetup other = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size());
         var e = assertThrows(IllegalArgumentException.class, () -> other.strategy().restore(local));
         assertTrue(e.getMessage().contains("dp.noise was local, this plan has distributed"), e.getMessage());
+
+        // a state with the secure aggregation's optimizer only (no account) is refused, not continued from zero
+        StrategyState optimizerOnly = throughCheckpoint(read.part("server_optimizer."), 3);
+        FederatedSetup withoutAccount = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size());
+        var none = assertThrows(IllegalArgumentException.class, () -> withoutAccount.strategy().restore(optimizerOnly));
+        assertTrue(none.getMessage().startsWith("the checkpoint's strategy state holds no 'dp.rounds'"),
+                none.getMessage());
     }
 
     @Test
