@@ -116,7 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (store == null) {
             return simulate(cfg, stdout, data, progress, null, engineChoice);
         }
-        try (SimulationStore recorder = new SimulationStore(store, cfg, data.name(), keepCheckpoints)) {
+        try (SimulationStore recorder = new SimulationStore(store, cfg, data.name(), engineChoice, keepCheckpoints)) {
             // SIGINT or SIGTERM ends the JVM mid-run: the stored runs say so instead of staying 'running'
             Thread onSignal = new Thread(() -> recorder.failed(new IllegalStateException(
                     "the simulation was interrupted (SIGINT or SIGTERM)")), "fedmed-simulate-stop");

@@ -13,12 +13,14 @@ import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.run.PersistingRunListener;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
+import org.fedmed.sim.EngineChoice;
 
 /**
  * Records a simulation's federated engine runs into a run store ({@code fedmed simulate --store FILE}) through the
  * recorder a server uses ({@link PersistingRunListener}): each run becomes a stored run named
- * {@code <dataset>-<regime>} with the simulation config and seed, every round is recorded with its per-site
- * metrics, claims and a checkpoint (under {@code checkpoints/} beside the store, the newest {@code keepCheckpoints}
+ * {@code <dataset>-<regime>} with the simulation config, the seed and the engine it ran on ({@code engine}, and for
+ * Spark {@code master}: the master URL, so the stored run says whether it ran embedded or on which cluster); every
+ * round is recorded with its per-site metrics, claims and a checkpoint (under {@code checkpoints/} beside the store, the newest {@code keepCheckpoints}
  * kept, 0 keeping all), site failures go to the audit log, and the end marks the run {@code completed}, or
  * {@code failed} with the error when the simulation throws or is interrupted. So
  * {@code fedmed dashboard --store FILE} shows the simulation as it shows a deployment, live while it runs.
@@ -32,11 +34,12 @@ final class SimulationStore implements AutoCloseable {
     private final RunStore store;
     private final SimulationConfig config;
     private final String dataset;
+    private final EngineChoice engine;
     private final int keepCheckpoints;
     private final Map<String, PersistingRunListener> runs = new LinkedHashMap<>();
     private boolean closed;
 
-    SimulationStore(Path db, SimulationConfig config, String dataset, int keepCheckpoints) {
+    SimulationStore(Path db, SimulationConfig config, String dataset, EngineChoice engine, int keepCheckpoints) {
         if (keepCheckpoints < 0) {
             throw new IllegalArgumentException("option '--keep-checkpoints': must be >= 0 (0 keeps all), got "
                     + keepCheckpoints);
@@ -44,6 +47,7 @@ final class SimulationStore implements AutoCloseable {
         this.store = RunStore.open(db);
         this.config = config;
         this.dataset = dataset;
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
         this.keepCheckpoints = keepCheckpoints;
     }
 
@@ -53,6 +57,10 @@ final class SimulationStore implements AutoCloseable {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("run", name);
         json.put("simulation", ConfigLoader.toMap(config));
+        json.put("engine", engine.engine().key());
+        if (!engine.master().isEmpty()) {
+            json.put("master", engine.master());
+        }
         String configJson;
         try {
             configJson = ConfigLoader.jsonWriter().writeValueAsString(json);

@@ -420,7 +420,7 @@ public final class ComparisonExperiment {
             PopulationSettings ps = config.population();
             populationSummary = new PopulationSummary(population.size(), population.name(), ps.wearable() != null
                     ? "wearable" : ps.mix().name().toLowerCase(java.util.Locale.ROOT), ps.regions(), ps.hierarchical(),
-                    data.siteIds(), times);
+                    engine.engine(), engine.master(), data.siteIds(), times);
         }
         float[] finalParams = run.finalModel().flat();
         RegimeResult result = evaluate(regime, model, data, site -> finalParams, curve, start);

@@ -1,5 +1,6 @@
 package org.fedmed.sim;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -20,7 +21,8 @@ public enum SimulationEngine {
         this.key = key;
     }
 
-    /** How the engine is written on the command line: {@code in-process} or {@code spark}. */
+    /** How the engine is written on the command line and in results: {@code in-process} or {@code spark}. */
+    @JsonValue
     public String key() {
         return key;
     }

@@ -2,15 +2,18 @@ package org.fedmed.spark;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -31,8 +34,16 @@ public final class SparkContexts {
     private static final List<java.util.logging.Logger> QUIET = List.of("org.apache.spark", "org.sparkproject",
             "org.apache.hadoop", "io.netty").stream().map(java.util.logging.Logger::getLogger).toList();
 
+    /**
+     * Hadoop's note that its native library is missing, at errors only: Spark falls back to Java code for what a
+     * batch job here uses, so the warning says nothing a user acts on.
+     */
+    private static final java.util.logging.Logger NATIVE_HADOOP =
+            java.util.logging.Logger.getLogger("org.apache.hadoop.util.NativeCodeLoader");
+
     static {
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+        NATIVE_HADOOP.setLevel(java.util.logging.Level.SEVERE);
     }
 
     private SparkContexts() {
@@ -78,27 +89,50 @@ public final class SparkContexts {
         return "127.0.0.1".equals(host) || "localhost".equals(host);
     }
 
-    /** The class-path entries that hold fedmed classes, as jars an executor can load. */
+    /**
+     * The class-path entries that hold fedmed classes, as jars an executor can load: those of
+     * {@code java.class.path}, and of the {@code Class-Path} of any jar's manifest there (a launcher that puts one
+     * manifest-only jar on the class path, as Maven's test runner does, names the real entries only in it).
+     */
     static List<String> applicationJars() {
         List<String> jars = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(entry);
-            try {
-                if (Files.isDirectory(p) && Files.isDirectory(p.resolve("org/fedmed"))) {
-                    jars.add(packed(p).toString());
-                } else if (Files.isRegularFile(p) && entry.endsWith(".jar") && holdsFedmed(p)) {
-                    jars.add(p.toAbsolutePath().toString());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not ship class-path entry " + p + " to the cluster", e);
+            if (!entry.isEmpty()) {
+                collect(Path.of(entry), jars, seen);
             }
         }
         return jars;
     }
 
-    private static boolean holdsFedmed(Path jar) throws IOException {
-        try (JarFile f = new JarFile(jar.toFile())) {
-            return f.getEntry("org/fedmed/") != null || f.stream().anyMatch(e -> e.getName().startsWith("org/fedmed/"));
+    private static void collect(Path entry, List<String> jars, Set<Path> seen) {
+        Path p = entry.toAbsolutePath().normalize();
+        if (!seen.add(p)) {
+            return;
+        }
+        try {
+            if (Files.isDirectory(p) && Files.isDirectory(p.resolve("org/fedmed"))) {
+                jars.add(packed(p).toString());
+            } else if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar")) {
+                try (JarFile f = new JarFile(p.toFile())) {
+                    if (f.getEntry("org/fedmed/") != null
+                            || f.stream().anyMatch(e -> e.getName().startsWith("org/fedmed/"))) {
+                        jars.add(p.toString());
+                    }
+                    Manifest m = f.getManifest();
+                    String classPath = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                    if (classPath != null) {
+                        for (String ref : classPath.trim().split("\\s+")) {
+                            if (!ref.isEmpty()) {
+                                collect(Path.of(p.toUri().resolve(ref)), jars, seen);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("could not ship class-path entry " + p + " to the cluster: "
+                    + e.getMessage(), e);
         }
     }
 

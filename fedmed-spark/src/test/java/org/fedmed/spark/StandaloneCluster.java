@@ -14,12 +14,15 @@ import java.util.Map;
  * A Spark standalone cluster on 127.0.0.1 made of the Maven jars alone: a Master and one Worker, each its own JVM,
  * with a {@code SPARK_HOME} folder holding an empty {@code RELEASE} file and links to every Spark dependency jar
  * (what the Worker puts on its executors' class path). {@link #close()} stops both, and every executor the Worker
- * started, forcibly if they do not stop within a few seconds.
+ * started, forcibly if they do not stop within a few seconds. The Worker runs each application's executor in
+ * {@code workDir()/app-ID/N/} (its {@code stderr} and the jars it fetched), which is how a test tells that a job ran
+ * on the cluster. Shared with the command line's tests through this module's test jar.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
 
     private final List<Process> processes = new ArrayList<>();
     private final String master;
+    private final Path workDir;
 
     private StandaloneCluster(Path dir, int cores) throws IOException, InterruptedException {
         Path home = dir.resolve("spark-home");
@@ -39,13 +42,14 @@ final class StandaloneCluster implements AutoCloseable {
         String cp = String.join(File.pathSeparator, classPath);
         int port = freePort();
         master = "spark://127.0.0.1:" + port;
+        workDir = Files.createDirectories(dir.resolve("work"));
         try {
             start(dir, home, "master", cp, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
                     Integer.toString(port), "--webui-port", Integer.toString(freePort()));
             awaitLine(dir.resolve("master.log"), "I have been elected leader", Duration.ofSeconds(60));
             start(dir, home, "worker", cp, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
                     Integer.toString(cores), "--memory", "2g", "--webui-port", Integer.toString(freePort()),
-                    "--work-dir", Files.createDirectories(dir.resolve("work")).toString(), master);
+                    "--work-dir", workDir.toString(), master);
             awaitLine(dir.resolve("worker.log"), "Successfully registered with master", Duration.ofSeconds(60));
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
@@ -54,12 +58,18 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /** Starts a master and a worker with {@code cores} cores under {@code dir}; waits until the worker registered. */
-    static StandaloneCluster start(Path dir, int cores) throws IOException, InterruptedException {
+    public static StandaloneCluster start(Path dir, int cores) throws IOException, InterruptedException {
         return new StandaloneCluster(dir, cores);
     }
 
-    String masterUrl() {
+    /** The master's URL, {@code spark://127.0.0.1:PORT}. */
+    public String masterUrl() {
         return master;
+    }
+
+    /** The Worker's work folder: one {@code app-ID/} folder per application it ran executors for. */
+    public Path workDir() {
+        return workDir;
     }
 
     private void start(Path dir, Path home, String name, String cp, String main, String... args) throws IOException {

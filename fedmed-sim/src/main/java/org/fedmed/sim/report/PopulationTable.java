@@ -3,7 +3,7 @@ package org.fedmed.sim.report;
 import java.util.Locale;
 
 /**
- * The console summary of a population run: its size and sample, then one line per round with the sites sampled and
+ * The console summary of a population run: its size, sample and engine (with Spark's master URL), then one line per round with the sites sampled and
  * aggregated and the round's time split into building sites, training and aggregating (build and train summed over
  * sites), then the means over rounds. The same figures are in {@code results.json} under {@code population}.
  */
@@ -16,8 +16,9 @@ public final class PopulationTable {
     public static String render(PopulationSummary p) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "population: %d virtual sites (%s, %s), %d region(s)%s; evaluated on %d"
-                        + " sampled sites%n", p.size(), p.source(), p.mix(), p.regions(),
-                p.hierarchical() ? ", aggregated by region" : "", p.evaluationSites().size()));
+                        + " sampled sites; engine %s%s%n", p.size(), p.source(), p.mix(), p.regions(),
+                p.hierarchical() ? ", aggregated by region" : "", p.evaluationSites().size(), p.engine().key(),
+                p.master().isEmpty() ? "" : " " + p.master()));
         out.append(String.format(Locale.ROOT, "%6s %8s %10s %9s %9s %10s %9s %8s%n", "round", "sampled", "aggregated",
                 "build_ms", "train_ms", "aggreg_ms", "eval_ms", "wall_ms"));
         long build = 0;
