@@ -58,6 +58,7 @@ public final class FilteredAggregator extends ForwardingAggregator {
     /** Refused, as this aggregator gives no fold rule. */
     @Override
     public void acceptFolded(LinearFold partial) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " must see every update; it takes no fold");
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " must see every update; it takes no fold");
     }
 }
