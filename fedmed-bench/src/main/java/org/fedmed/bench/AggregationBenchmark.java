@@ -68,8 +68,8 @@ public class AggregationBenchmark {
     public Object round() throws UpdateRejectedException {
         return switch (variant) {
             case "aggregator" -> aggregator();
-            case "read" -> read();
-            case "read-4" -> read4();
+            case "read" -> ring.readNext(n);
+            case "read-4" -> ring.readNext4(n);
             default -> axpy();
         };
     }
@@ -81,27 +81,6 @@ public class AggregationBenchmark {
             agg.accept(ring.update(ring.nextIndex(), j));
         }
         return agg.result();
-    }
-
-    private float read() {
-        float s = 0;
-        for (int j = 0; j < n; j++) {
-            s += Kernels.readSum(ring.flat(ring.nextIndex()));
-        }
-        return s;
-    }
-
-    private float read4() {
-        float s = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s += Kernels.readSum4(ring.flat(ring.nextIndex()), ring.flat(ring.nextIndex()),
-                    ring.flat(ring.nextIndex()), ring.flat(ring.nextIndex()));
-        }
-        for (; j < n; j++) {
-            s += Kernels.readSum(ring.flat(ring.nextIndex()));
-        }
-        return s;
     }
 
     private float[] axpy() {

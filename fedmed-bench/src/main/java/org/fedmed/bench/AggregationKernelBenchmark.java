@@ -127,10 +127,10 @@ public class AggregationKernelBenchmark {
     @Benchmark
     public Object round() throws UpdateRejectedException {
         if (variant.equals("read")) {
-            return read();
+            return ring.readNext(n);
         }
         if (variant.equals("read-4")) {
-            return read4();
+            return ring.readNext4(n);
         }
         if (variant.equals("aggregator")) {
             return aggregator();
@@ -139,27 +139,6 @@ public class AggregationKernelBenchmark {
             return checkOnly();
         }
         return checkAndFold();
-    }
-
-    private float read() {
-        float s = 0;
-        for (int j = 0; j < n; j++) {
-            s += Kernels.readSum(ring.flat(ring.nextIndex()));
-        }
-        return s;
-    }
-
-    private float read4() {
-        float s = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s += Kernels.readSum4(ring.flat(ring.nextIndex()), ring.flat(ring.nextIndex()),
-                    ring.flat(ring.nextIndex()), ring.flat(ring.nextIndex()));
-        }
-        for (; j < n; j++) {
-            s += Kernels.readSum(ring.flat(ring.nextIndex()));
-        }
-        return s;
     }
 
     private int check(int k) {

@@ -28,7 +28,8 @@ public final class UpdateRing {
     private final float[] weights;
     private int cursor;
 
-    private UpdateRing(ModelParameters global, FitResult[] updates) {
+    /** A ring of exactly {@code updates}, whatever their size (for tests; {@link #build} makes a benchmark's). */
+    UpdateRing(ModelParameters global, FitResult[] updates) {
         this.global = global;
         this.updates = updates;
         this.flats = new float[updates.length][];
@@ -114,5 +115,30 @@ public final class UpdateRing {
     /** The aggregation weight (example count) of update {@code k}. */
     public float weight(int k) {
         return weights[k];
+    }
+
+    /**
+     * Reads the next {@code n} updates of the cycle once each, one at a time ({@link Kernels#readSum}), and returns
+     * the sum of what it read: the cost of touching a round's updates and nothing more.
+     */
+    public float readNext(int n) {
+        float s = 0;
+        for (int j = 0; j < n; j++) {
+            s += Kernels.readSum(flat(nextIndex()));
+        }
+        return s;
+    }
+
+    /** As {@link #readNext}, four updates at a time ({@link Kernels#readSum4}) and the rest one at a time. */
+    public float readNext4(int n) {
+        float s = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s += Kernels.readSum4(flat(nextIndex()), flat(nextIndex()), flat(nextIndex()), flat(nextIndex()));
+        }
+        for (; j < n; j++) {
+            s += Kernels.readSum(flat(nextIndex()));
+        }
+        return s;
     }
 }

@@ -40,6 +40,11 @@ final class Choices {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    /** {@code value}, or {@code fallback} when a document leaves the key out ({@code value} is null). */
+    static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
     /** Refuses a value, naming its key, unless {@code ok}. */
     static void require(boolean ok, String key, String message) {
         if (!ok) {

@@ -1,5 +1,7 @@
 package org.fedmed.plan;
 
+import static org.fedmed.plan.Choices.or;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
@@ -79,10 +81,6 @@ public record DpSettings(double noiseMultiplier, double clipNorm, boolean adapti
     private record Document(Double noiseMultiplier, Double clipNorm, Boolean adaptiveClipping, Double targetQuantile,
                             Double clipLearningRate, Double targetEpsilon, Double delta, String sampling,
                             Double sampleRate, Integer sitesPerRound, String noise) {
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
     }
 
     private static void require(boolean ok, String key, String message) {

@@ -1,5 +1,7 @@
 package org.fedmed.plan;
 
+import static org.fedmed.plan.Choices.or;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -125,10 +127,6 @@ public record PopulationSettings(long size, SiteMix mix, double alpha, int class
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Wearable(Integer features, Integer classes, Double separation, Double deviceShift, Double labelAlpha,
                             Double noise) {
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
     }
 
     private static void require(boolean ok, String key, String message) {

@@ -1,5 +1,7 @@
 package org.fedmed.plan;
 
+import static org.fedmed.plan.Choices.or;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -208,6 +210,8 @@ public record SimulationConfig(
         require(dp == null || dp.noise() != NoisePlacement.DISTRIBUTED || secureAggregation != null, "dp.noise",
                 "distributed needs secure_aggregation: each site's share of the noise protects nothing unless the "
                         + "server only sees the sum");
+        // cyclic passes the model on from site to site and scaffold keeps control variates: neither is a plain mean
+        boolean fedAvgFamily = strategy.kind() != StrategyKind.CYCLIC && strategy.kind() != StrategyKind.SCAFFOLD;
         regions.forEach((site, region) -> require(site != null && !site.isBlank() && region != null
                 && !region.isBlank(), "regions", "maps each site id to a region id, got '" + site + "': '" + region + "'"));
         if (population != null) {
@@ -219,8 +223,7 @@ public record SimulationConfig(
                     + ", so a site's DP-SGD account would start afresh each time");
             require(personalization == null, PopulationSettings.SECTION, "cannot be combined with 'personalization': "
                     + why + ", so none keeps a personal model");
-            require(strategy.kind() != StrategyKind.CYCLIC && strategy.kind() != StrategyKind.SCAFFOLD, "strategy",
-                    "'" + strategy.name() + "' cannot run over a population: " + why);
+            require(fedAvgFamily, "strategy", "'" + strategy.name() + "' cannot run over a population: " + why);
             require(dp == null || dp.noise() == NoisePlacement.CENTRAL, "dp.noise", "must be central with a"
                     + " population: " + why + ", so no site-side noise filter is kept");
             require(regions.isEmpty(), "regions", "maps a dataset's own sites; a population's regions are "
@@ -239,8 +242,7 @@ public record SimulationConfig(
                     + " 'secure_aggregation': both aggregate in one tier at the server");
             require(!robust, key, "combines regional weighted means; aggregation.rule '"
                     + strategy.rule().configName() + "' is not the weighted mean");
-            require(strategy.kind() != StrategyKind.CYCLIC && strategy.kind() != StrategyKind.SCAFFOLD, key,
-                    "needs a strategy of the FedAvg family, not '" + strategy.name() + "'");
+            require(fedAvgFamily, key, "needs a strategy of the FedAvg family, not '" + strategy.name() + "'");
             require(maxSiteWeightShare == 1, "max_site_weight_share", "must be 1 with hierarchical aggregation ('"
                     + key + "'): a site's share of the whole round cannot be bounded region by region; got "
                     + maxSiteWeightShare);
@@ -501,10 +503,6 @@ public record SimulationConfig(
     /** Worker threads for in-process sites: the configured number, or one per core. */
     public int effectiveParallelism() {
         return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
     }
 
     private static String key(Enum<?> e) {

@@ -187,4 +187,23 @@ class SimulationConfigTest {
                 () -> SimulationConfig.defaults().withLocalTraining(-1, LocalWork.epochs(2), 32));
         assertEquals("config key 'lr' must be a positive number, got -1.0", e.getMessage());
     }
+
+    @Test
+    void cyclicAndScaffoldAreRefusedOverAPopulationAndWithRegionsNamingTheKey() {
+        String why = "a population's virtual sites are built afresh when a round samples them and keep nothing"
+                + " between rounds";
+        for (String strategy : List.of("cyclic", "scaffold")) {
+            var population = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("strategy: " + strategy
+                    + "\nsites_per_round: 5\npopulation: {size: 100}\n", "sim.yaml", Map.of()));
+            assertTrue(population.getMessage().contains("config key 'strategy' '" + strategy
+                    + "' cannot run over a population: " + why), population.getMessage());
+            var regions = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("strategy: " + strategy
+                    + "\nmax_site_weight_share: 1\nregions: {a: north, b: south}\n", "sim.yaml", Map.of()));
+            assertTrue(regions.getMessage().contains("config key 'regions' needs a strategy of the FedAvg family, not '"
+                    + strategy + "'"), regions.getMessage());
+        }
+        var fedavg = ConfigLoader.parse("max_site_weight_share: 1\nregions: {a: north, b: south}\n", "sim.yaml",
+                Map.of());
+        assertEquals(Map.of("a", "north", "b", "south"), fedavg.regions());
+    }
 }

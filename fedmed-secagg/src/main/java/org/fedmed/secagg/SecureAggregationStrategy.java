@@ -19,7 +19,8 @@ import org.fedmed.secagg.exchange.ExchangedSecureSum;
  * Any strategy with its aggregation replaced by secure aggregation: site sampling, fit config, straggler cuts and
  * evaluation are the inner strategy's; the server learns only the (weighted) sum of the deltas, and steps the global
  * model towards it with its own {@link ServerOptimizer} (so FedAdam and the other server optimizers work under
- * secure aggregation; their moments are this strategy's state). The protocol needs at least three sites, so a
+ * secure aggregation; their moments, beside the inner strategy's own state such as DP-FedAvg's privacy account,
+ * are this strategy's state). The protocol needs at least three sites, so a
  * round completes only with three or more.
  *
  * <p>Every fit it sends asks the site to keep its update ({@link UpdateRelease#SECURE_SUM}); the sum is then run with
@@ -79,14 +80,25 @@ public final class SecureAggregationStrategy extends ForwardingStrategy {
         return Math.max(MIN_COHORT, inner().minFitSites());
     }
 
-    /** The server optimizer's moments: the inner strategy's own aggregation never runs. */
+    /**
+     * The inner strategy's state (DP-FedAvg's privacy account, say) with this strategy's server optimizer's moments
+     * in place of the inner one's ({@code server_optimizer.*}): the inner strategy's own aggregation never runs, so
+     * its optimizer never steps.
+     */
     @Override
     public StrategyState state() {
-        return optimizer.state();
+        return inner().state().without(ServerOptimizer.STATE_PREFIX).merge(optimizer.state());
     }
 
+    /**
+     * Continues from a {@link #state()}: the server optimizer from its moments, the inner strategy from the rest
+     * (with its own, never stepped, optimizer as it is), so that the inner strategy refuses what it cannot continue
+     * (a DP-FedAvg state without its account, or spent under other DP settings).
+     */
     @Override
     public void restore(StrategyState state) {
-        optimizer.restore(state);
+        inner().restore(state.without(ServerOptimizer.STATE_PREFIX)
+                .merge(inner().state().part(ServerOptimizer.STATE_PREFIX)));
+        optimizer.restore(state.part(ServerOptimizer.STATE_PREFIX));
     }
 }

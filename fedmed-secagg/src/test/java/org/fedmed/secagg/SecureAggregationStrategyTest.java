@@ -2,6 +2,7 @@ package org.fedmed.secagg;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,11 @@ import org.fedmed.core.engine.InProcessSitePool;
 import org.fedmed.core.engine.RoundEngine;
 import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.FederatedAveraging;
+import org.fedmed.core.strategy.ForwardingStrategy;
+import org.fedmed.core.strategy.RoundContext;
+import org.fedmed.core.strategy.ServerOptimizerSettings;
+import org.fedmed.core.strategy.Strategy;
+import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.secagg.exchange.SecureSumParticipants;
@@ -66,5 +72,63 @@ class SecureAggregationStrategyTest {
         var fedavg = new FederatedAveraging(SiteWeighting.UNIFORM, SiteSelection.all(1),
                 new FitConfig(1, 8, 0.1, true, 0), 1.0);
         assertEquals(3, new SecureAggregationStrategy(fedavg, SecureSumConfig.defaults(), 1.0).minFitSites());
+    }
+    /** FedAvgM that counts the fits it configured, state it keeps as DP-FedAvg keeps its account. */
+    static final class CountingFits extends ForwardingStrategy {
+        int configured;
+
+        CountingFits(Strategy inner) {
+            super(inner);
+        }
+
+        @Override
+        public List<FitTask> configureFit(RoundContext c) {
+            configured++;
+            return super.configureFit(c);
+        }
+
+        @Override
+        public StrategyState state() {
+            return new StrategyState(Map.of(), Map.of("counting.fits", Integer.toString(configured)))
+                    .merge(super.state());
+        }
+
+        @Override
+        public void restore(StrategyState state) {
+            configured = Integer.parseInt(state.values().get("counting.fits"));
+            super.restore(state.part("server_optimizer."));
+        }
+    }
+
+    @Test
+    void theInnerStrategysStateIsCheckpointedBesideTheSecureAggregationsServerOptimizer() {
+        List<StepSite> sites = new ArrayList<>();
+        for (int i = 0; i < 4; i++) sites.add(new StepSite("site-" + i, 0.1f * (i - 1)));
+        ModelParameters init = ModelParameters.of(List.of(new Tensor("w", new int[]{8}, new float[8])));
+        ServerOptimizerSettings momentum = new ServerOptimizerSettings(ServerOptimizerSettings.Kind.MOMENTUM, 1.0, 0.5,
+                0.9, 0.99, 1e-3);
+        FitConfig fit = new FitConfig(1, 8, 0.1, true, 0);
+        CountingFits counting = new CountingFits(new FederatedAveraging("fedavgm", SiteWeighting.UNIFORM,
+                SiteSelection.all(1), fit, momentum, 0));
+        var secure = new SecureAggregationStrategy(counting, SecureSumConfig.defaults(), Duration.ofSeconds(30),
+                momentum);
+        try (var held = new InProcessSitePool(sites, 2,
+                new SecureSumParticipants(RandomnessSource.seededForSimulation(3)))) {
+            new RoundEngine(secure, held, EngineConfig.of(StoppingRule.rounds(2), 1), null).run(init);
+        }
+        StrategyState state = secure.state();
+        assertEquals("2", state.values().get("counting.fits"), "the inner strategy's own state: " + state.values());
+        assertEquals("2", state.values().get("server_optimizer.steps"), "the optimizer that stepped is the secure one's");
+        float[] m = state.vectors().get("server_optimizer.m");
+        assertNotEquals(0f, m[7], "the momentum moved");
+
+        CountingFits fresh = new CountingFits(new FederatedAveraging("fedavgm", SiteWeighting.UNIFORM,
+                SiteSelection.all(1), fit, momentum, 0));
+        var resumed = new SecureAggregationStrategy(fresh, SecureSumConfig.defaults(), Duration.ofSeconds(30),
+                momentum);
+        resumed.restore(state);
+        assertEquals(2, fresh.configured);
+        assertEquals(state.values(), resumed.state().values());
+        assertArrayEquals(m, resumed.state().vectors().get("server_optimizer.m"));
     }
 }

@@ -113,6 +113,27 @@ final class Federation {
         return cfg;
     }
 
+    /**
+     * Writes the config of site {@code site}, reading its rows through the dataset definition at {@code definition}
+     * (relative to the root) as site {@code site} of it, approving {@code strategies} and one model spec, with
+     * {@code extraKeys} (top-level YAML lines, such as {@code require_secure_aggregation: true}) added.
+     */
+    Path definitionSiteConfig(String site, String definition, String strategies, String modelSpec, String extraKeys)
+            throws IOException {
+        return Files.writeString(root.resolve("site-" + site + ".yaml"), """
+                kit: %s
+                data:
+                  definition: %s
+                  site: %s
+                allow:
+                  strategies: [%s]
+                  model_specs:
+                    - %s
+                audit_log: audit/%s.jsonl
+                %s""".formatted(root.relativize(layout.siteKit(site)), definition, site, strategies, modelSpec, site,
+                extraKeys.indent(0)));
+    }
+
     Path auditLog(String site) {
         return root.resolve("audit").resolve(site + ".jsonl");
     }

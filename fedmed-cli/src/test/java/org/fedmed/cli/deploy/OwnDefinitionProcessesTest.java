@@ -6,20 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.fedmed.core.engine.RoundRecord;
-import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.SimulationConfig;
+import java.util.function.UnaryOperator;
 import org.fedmed.server.checkpoint.SafetensorsReader;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,47 +82,16 @@ class OwnDefinitionProcessesTest {
         Path definition = Files.writeString(cohort.resolve("own.yaml"), DEFINITION);
         Federation fed = Federation.provision(tmp, "own", CLINICS);
         Path serverYaml = fed.serverConfig("server.yaml", "own-fedavg", 3, TRAINING);
-        List<FedmedProcess> processes = new ArrayList<>();
-        try {
-            FedmedProcess server = FedmedProcess.start("server", tmp.resolve("logs"), "server", "--config",
-                    serverYaml.toString());
-            processes.add(server);
-            server.awaitOutput("listening on", Duration.ofSeconds(60));
-            for (String site : CLINICS) {
-                Path cfg = Files.writeString(tmp.resolve("site-" + site + ".yaml"), """
-                        kit: %s
-                        data:
-                          definition: cohort/own.yaml
-                          site: %s
-                        allow:
-                          strategies: [fedavg]
-                          model_specs:
-                            - {type: logistic}
-                        audit_log: audit/%s.jsonl
-                        """.formatted(tmp.relativize(fed.layout.siteKit(site)), site, site));
-                processes.add(FedmedProcess.start(site, tmp.resolve("logs"), "site", "--config", cfg.toString()));
-            }
-            assertEquals(0, server.awaitExit(Duration.ofSeconds(180)), server.output());
-        } finally {
-            for (FedmedProcess p : processes) {
-                p.close();
-            }
-        }
+        MatchedRun.runToEnd(serverYaml, tmp.resolve("logs"), CLINICS, (site, logs) -> FedmedProcess.start(site, logs,
+                "site", "--config", fed.definitionSiteConfig(site, "cohort/own.yaml", "fedavg", "{type: logistic}", "")
+                        .toString()), Duration.ofSeconds(180), sites -> { });
 
-        SimulationConfig cfg = ConfigLoader.parse(TRAINING.replace("cohort/own.yaml", definition.toString())
-                + "simulation: {regimes: [federated]}\n", "simulation", Map.of());
-        ComparisonReport sim = new ComparisonExperiment(cfg, null)
-                .run(SimulationData.load(cfg, new DatasetRegistry(List.of())));
+        ComparisonReport sim = MatchedRun.simulateDefinition(TRAINING, "cohort/own.yaml", definition,
+                UnaryOperator.identity());
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("own-fedavg").orElseThrow();
             assertEquals(RunStatus.COMPLETED, run.status());
-            List<RoundRecord> rounds = store.rounds(run.id());
-            assertEquals(4, rounds.size());
-            for (int r = 0; r < rounds.size(); r++) {
-                assertEquals(CLINICS, rounds.get(r).succeeded(), "round " + (r + 1) + " cohort");
-                assertEquals(sim.federated().rounds().get(r).evalMetrics(), rounds.get(r).evalMetrics(),
-                        "round " + (r + 1) + " eval");
-            }
+            MatchedRun.assertSameRounds(sim, store.rounds(run.id()), 4, CLINICS);
             float[] deployed = SafetensorsReader.read(store.checkpoint(run.id(), 4).orElseThrow().path()).parameters().flat();
             assertEquals(7, deployed.length, "sbp, hba1c, smoker, setting=rural, setting=urban, sbp_missing (its '?'"
                     + " marker, an indicator column by default) and a bias");

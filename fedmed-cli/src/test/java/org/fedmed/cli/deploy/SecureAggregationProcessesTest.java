@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.fedmed.core.EvalResult;
 import org.fedmed.core.EvalTask;
@@ -21,15 +20,10 @@ import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.core.engine.SitePool;
 import org.fedmed.core.exchange.ExchangeMessage;
 import org.fedmed.core.exchange.ExchangeStage;
-import org.fedmed.data.registry.DatasetRegistry;
-import org.fedmed.plan.ConfigLoader;
-import org.fedmed.plan.SimulationConfig;
 import org.fedmed.server.checkpoint.SafetensorsReader;
 import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStatus;
 import org.fedmed.server.store.RunStore;
-import org.fedmed.sim.ComparisonExperiment;
-import org.fedmed.sim.SimulationData;
 import org.fedmed.sim.report.ComparisonReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,48 +145,20 @@ class SecureAggregationProcessesTest {
         Path definition = Files.writeString(cohort.resolve("secure.yaml"), DEFINITION);
         Federation fed = Federation.provision(tmp, "secure", CLINICS);
         Path serverYaml = fed.serverConfig("server.yaml", "secure-fedavg", 5, TRAINING);
-        Path logs = tmp.resolve("logs");
-        List<FedmedProcess> processes = new ArrayList<>();
-        FedmedProcess killed = null;
-        try {
-            FedmedProcess server = FedmedProcess.start("server", logs, "server", "--config", serverYaml.toString());
-            processes.add(server);
-            server.awaitOutput("listening on", Duration.ofSeconds(60));
-            for (String site : CLINICS) {
-                Path cfg = Files.writeString(tmp.resolve("site-" + site + ".yaml"), """
-                        kit: %s
-                        data:
-                          definition: cohort/secure.yaml
-                          site: %s
-                        allow:
-                          strategies: [fedavg+secagg+]
-                          model_specs:
-                            - {type: logistic}
-                        audit_log: audit/%s.jsonl
-                        %s""".formatted(tmp.relativize(fed.layout.siteKit(site)), site, site,
-                        site.equals(KILLED) ? "" : "require_secure_aggregation: true\n"));
-                FedmedProcess p = site.equals(KILLED)
-                        ? FedmedProcess.startMain(site, logs, SiteKilledBeforeMaskedInput.class.getName(), cfg.toString())
-                        : FedmedProcess.start(site, logs, "site", "--config", cfg.toString());
-                processes.add(p);
-                if (site.equals(KILLED)) {
-                    killed = p;
-                }
-            }
-            assertEquals(0, server.awaitExit(Duration.ofSeconds(240)), server.output());
+        MatchedRun.runToEnd(serverYaml, tmp.resolve("logs"), CLINICS, (site, logs) -> {
+            Path cfg = fed.definitionSiteConfig(site, "cohort/secure.yaml", "fedavg+secagg+", "{type: logistic}",
+                    site.equals(KILLED) ? "" : "require_secure_aggregation: true");
+            return site.equals(KILLED)
+                    ? FedmedProcess.startMain(site, logs, SiteKilledBeforeMaskedInput.class.getName(), cfg.toString())
+                    : FedmedProcess.start(site, logs, "site", "--config", cfg.toString());
+        }, Duration.ofSeconds(240), sites -> {
+            FedmedProcess killed = sites.get(KILLED);
             assertEquals(137, killed.awaitExit(Duration.ofSeconds(10)), killed.output());
             assertTrue(killed.output().contains(SiteKilledBeforeMaskedInput.HALTING), killed.output());
-        } finally {
-            for (FedmedProcess p : processes) {
-                p.close();
-            }
-        }
+        });
 
-        SimulationConfig cfg = ConfigLoader.parse(TRAINING.replace("cohort/secure.yaml", definition.toString())
-                + "simulation: {regimes: [federated]}\n", "simulation", Map.of());
-        ComparisonReport sim = new ComparisonExperiment(cfg, null)
-                .withSitePool(pool -> new KilledBeforeMaskedInput(pool, KILLED))
-                .run(SimulationData.load(cfg, new DatasetRegistry(List.of())));
+        ComparisonReport sim = MatchedRun.simulateDefinition(TRAINING, "cohort/secure.yaml", definition,
+                pool -> new KilledBeforeMaskedInput(pool, KILLED));
         List<String> survivors = CLINICS.stream().filter(s -> !s.equals(KILLED)).toList();
         try (RunStore store = RunStore.open(fed.store())) {
             RunInfo run = store.latestRun("secure-fedavg").orElseThrow();

@@ -14,9 +14,12 @@ import org.fedmed.core.ModelParameters;
  */
 public final class ServerOptimizer {
 
-    private static final String M = "server_optimizer.m";
-    private static final String V = "server_optimizer.v";
-    private static final String STEPS = "server_optimizer.steps";
+    /** The prefix of every name in an optimizer's {@link #state()}. */
+    public static final String STATE_PREFIX = "server_optimizer.";
+
+    private static final String M = STATE_PREFIX + "m";
+    private static final String V = STATE_PREFIX + "v";
+    private static final String STEPS = STATE_PREFIX + "steps";
 
     private final ServerOptimizerSettings settings;
     private float[] m;

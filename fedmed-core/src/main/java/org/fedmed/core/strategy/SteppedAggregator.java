@@ -1,7 +1,5 @@
 package org.fedmed.core.strategy;
 
-import java.util.List;
-import org.fedmed.core.FitResult;
 import org.fedmed.core.ModelParameters;
 
 /**
@@ -9,63 +7,23 @@ import org.fedmed.core.ModelParameters;
  * the round's aggregate (a mean, a median, a sum over its weight), and the optimizer steps the global model
  * towards it. Everything else, including the rule that a refused update leaves the aggregate untouched, is the
  * inner aggregator's. The optimizer steps once, when {@link #result()} is called, so a round that fails to
- * complete leaves the optimizer's state as it was.
+ * complete leaves the optimizer's state as it was. Its fold rule is the inner aggregator's: the server step comes
+ * after the mean, so it does not stop a fold.
  */
-public final class SteppedAggregator implements Aggregator {
+public final class SteppedAggregator extends ForwardingAggregator {
 
-    private final Aggregator inner;
     private final ServerOptimizer optimizer;
     private final ModelParameters global;
 
     public SteppedAggregator(Aggregator inner, ServerOptimizer optimizer, ModelParameters global) {
-        this.inner = inner;
+        super(inner);
         this.optimizer = optimizer;
         this.global = global;
     }
 
-    @Override
-    public void accept(FitResult update) throws UpdateRejectedException {
-        inner.accept(update);
-    }
-
-    @Override
-    public java.util.List<UpdateRejectedException> close() {
-        return inner.close();
-    }
-
-    @Override
-    public java.util.List<UpdateRejectedException> refusedLate() {
-        return inner.refusedLate();
-    }
-
-    @Override
-    public java.util.Set<String> unsettled() {
-        return inner.unsettled();
-    }
-
-    @Override
-    public int accepted() {
-        return inner.accepted();
-    }
-
+    /** The optimizer's step from the global model towards the inner aggregator's result. */
     @Override
     public ModelParameters result() {
-        return optimizer.step(global, inner.result());
-    }
-
-    @Override
-    public List<WeightCaps.Capped> weightCaps() {
-        return inner.weightCaps();
-    }
-
-    /** The inner aggregator's: the server step comes after the mean, so it does not stop a fold. */
-    @Override
-    public java.util.Optional<FoldRule> foldRule() {
-        return inner.foldRule();
-    }
-
-    @Override
-    public void acceptFolded(LinearFold partial) {
-        inner.acceptFolded(partial);
+        return optimizer.step(global, inner().result());
     }
 }

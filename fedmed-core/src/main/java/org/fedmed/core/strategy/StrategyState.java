@@ -64,6 +64,23 @@ public record StrategyState(Map<String, float[]> vectors, Map<String, String> va
         return new StrategyState(v, s);
     }
 
+    /** This state without the names that start with {@code prefix}: what {@link #part} leaves. */
+    public StrategyState without(String prefix) {
+        Map<String, float[]> v = new LinkedHashMap<>();
+        Map<String, String> s = new LinkedHashMap<>();
+        vectors.forEach((k, val) -> {
+            if (!k.startsWith(prefix)) {
+                v.put(k, val);
+            }
+        });
+        values.forEach((k, val) -> {
+            if (!k.startsWith(prefix)) {
+                s.put(k, val);
+            }
+        });
+        return new StrategyState(v, s);
+    }
+
     @Override
     public Map<String, float[]> vectors() {
         Map<String, float[]> copy = new LinkedHashMap<>();

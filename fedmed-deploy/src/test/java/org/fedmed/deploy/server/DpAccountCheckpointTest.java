@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The privacy account of a DP-FedAvg run, built as a deployment server builds it, goes through a checkpoint file and
  * comes back exactly: the Renyi orders and the RDP accumulated at each, the steps composed, the sampling rate and
  * the plan's DP settings, checked against values worked out by hand. A resumed plan with other DP settings, or an
- * account that is not what its rounds compose to, is refused; and the budget still holds across a restart.
+ * account that is not what its rounds compose to, is refused; and the budget still holds across a restart. Under
+ * secure aggregation the account goes through the checkpoint beside the secure aggregation's server optimizer.
  */
 class DpAccountCheckpointTest {
 
@@ -104,6 +105,57 @@ class DpAccountCheckpointTest {
         charge(resumed, 4, 5, SITES);
         assertEquals(first.privacySpent(), resumed.privacySpent(), "the resumed account goes on as the first");
         assertEquals(first.history(), resumed.history());
+    }
+
+    /**
+     * Distributed noise under secure aggregation, with server momentum: the account lives in the DP-FedAvg strategy
+     * inside the secure-aggregation one, and goes through the checkpoint beside the outer server optimizer's
+     * moments; a fresh account (the control) would report nothing spent.
+     */
+    @Test
+    void theAccountOfDistributedNoiseUnderSecureAggregationRoundTripsThroughACheckpointFile() throws Exception {
+        String yaml = """
+                rounds: 5
+                seed: 9
+                min_fit_sites: 3
+                strategy: fedavgm
+                server_optimizer: {momentum: 0.5}
+                dp: {noise: distributed, noise_multiplier: 2.0, clip_norm: 1.0, sampling: fixed, sites_per_round: 3,
+                     delta: 1.0e-5}
+                secure_aggregation: {clip_bound: 4}
+                """;
+        SimulationConfig c = ConfigLoader.parse(yaml, "server.yaml", Map.of());
+        FederatedSetup first = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size());
+        assertEquals("dp-fedavg-distributed+secagg+", first.strategy().name());
+        for (int r = 1; r <= 3; r++) {
+            first.strategy().configureFit(new RoundContext(r, model(), SITES, 9));
+        }
+        StrategyState read = throughCheckpoint(first.strategy().state(), 3);
+        assertEquals("3", read.values().get("dp.rounds"));
+        assertEquals("distributed", read.values().get("dp.plan.noise"));
+        assertEquals("0.75 2.0 3", read.values().get("dp.accountant.composed"));
+        assertEquals("0", read.values().get("server_optimizer.steps"), "the secure aggregation's optimizer");
+
+        FederatedSetup resumed = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size());
+        resumed.strategy().restore(read);
+        assertTrue(first.privacy().epsilonSpent() > 0);
+        assertEquals(first.privacy().privacySpent(), resumed.privacy().privacySpent());
+        assertEquals(first.privacy().history(), resumed.privacy().history());
+        assertEquals(first.strategy().state().values(), resumed.strategy().state().values());
+        assertEquals(0.0, FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size()).privacy()
+                .epsilonSpent(), "a fresh account spent nothing");
+
+        StrategyState local = throughCheckpoint(strategy(LOCAL).state(), 3);
+        FederatedSetup other = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size());
+        var e = assertThrows(IllegalArgumentException.class, () -> other.strategy().restore(local));
+        assertTrue(e.getMessage().contains("dp.noise was local, this plan has distributed"), e.getMessage());
+
+        // a state with the secure aggregation's optimizer only (no account) is refused, not continued from zero
+        StrategyState optimizerOnly = throughCheckpoint(read.part("server_optimizer."), 3);
+        FederatedSetup withoutAccount = FederatedSetup.forServer(c, PlanSettings.fitConfig(c), SITES.size());
+        var none = assertThrows(IllegalArgumentException.class, () -> withoutAccount.strategy().restore(optimizerOnly));
+        assertTrue(none.getMessage().startsWith("the checkpoint's strategy state holds no 'dp.rounds'"),
+                none.getMessage());
     }
 
     @Test

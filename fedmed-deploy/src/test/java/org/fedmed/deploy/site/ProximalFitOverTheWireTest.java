@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,27 +16,10 @@ import org.fedmed.core.FitTask;
 import org.fedmed.core.LocalTerm;
 import org.fedmed.core.LocalWork;
 import org.fedmed.core.ModelParameters;
-import org.fedmed.core.engine.OutcomeSink;
-import org.fedmed.core.engine.SiteFailure;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.TrainingSiteClient;
-import org.fedmed.pki.FederationSpec;
-import org.fedmed.pki.KitLayout;
-import org.fedmed.pki.Provisioner;
-import org.fedmed.pki.ServerAddress;
-import org.fedmed.pki.ServerKit;
-import org.fedmed.pki.SiteKit;
 import org.fedmed.transport.TaskKind;
-import org.fedmed.transport.WireLimits;
-import org.fedmed.transport.server.CommonNameAuthorizer;
-import org.fedmed.transport.server.FederationServer;
-import org.fedmed.transport.server.ServerSettings;
-import org.fedmed.transport.site.AuditEntry;
-import org.fedmed.transport.site.SiteChannels;
-import org.fedmed.transport.site.SiteConnection;
-import org.fedmed.transport.site.SiteSettings;
-import org.fedmed.transport.tls.MutualTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,31 +39,8 @@ class ProximalFitOverTheWireTest {
     @TempDir
     Path dir;
 
-    /** The outcomes of one dispatch, in arrival order. */
-    static final class Outcomes implements OutcomeSink<FitResult> {
-        final List<FitResult> results = new ArrayList<>();
-        final List<SiteFailure> failures = new ArrayList<>();
-
-        @Override
-        public void success(FitResult result) {
-            results.add(result);
-        }
-
-        @Override
-        public void failure(SiteFailure failure) {
-            failures.add(failure);
-        }
-    }
-
     @Test
     void aDeployedSiteReturnsTheInProcessFedProxUpdateBitForBitAndRefusesMuOverItsCap() throws Exception {
-        Path fed = dir.resolve("prox");
-        new Provisioner().provision(FederationSpec.of("prox", new ServerAddress("127.0.0.1", 1), List.of(SITE)), fed,
-                false);
-        KitLayout layout = new KitLayout(fed);
-        ServerKit serverKit = ServerKit.load(layout.serverKit());
-        SiteKit siteKit = SiteKit.load(layout.siteKit(SITE));
-
         Model model = GovernedSiteTest.model(SPEC);
         ModelParameters global = model.init(5);
         FitConfig prox = new FitConfig(2, 8, 0.1, false, 11).withTerms(List.of(new LocalTerm.Proximal(0.3)));
@@ -92,35 +50,16 @@ class ProximalFitOverTheWireTest {
 
         GovernedSite site = new GovernedSite(GovernedSiteTest.DATA, new AllowListPolicy(new AllowList(
                 Set.of(TaskKind.FIT, TaskKind.EVALUATE), List.of("fedavg"), List.of(SPEC), 10, 10_000, 100, CAP)));
-        List<AuditEntry> audit = new ArrayList<>();
         List<FitResult> deployed = new ArrayList<>();
-        Outcomes over;
-        try (FederationServer server = FederationServer.start(new InetSocketAddress("127.0.0.1", 0),
-                MutualTls.serverCredentials(serverKit.caCertificate(), serverKit.certificate(), serverKit.privateKey()),
-                new CommonNameAuthorizer(Set.of(SITE)), ServerSettings.defaults().withLabels("fedavg", SPEC.toJson()))) {
-            var channel = SiteChannels.open("127.0.0.1", server.port(), MutualTls.siteCredentials(
-                    siteKit.caCertificate(), siteKit.certificate(), siteKit.privateKey()), WireLimits.defaults());
-            SiteConnection connection = new SiteConnection(channel, SiteSettings.of(SITE), site, site, entry -> {
-                synchronized (audit) {
-                    audit.add(entry);
-                }
-            });
-            try {
-                connection.start();
-                assertTrue(server.pool().awaitSites(1, Duration.ofSeconds(20)), "the site connects");
-                for (FitTask task : tasks) {
-                    Outcomes one = new Outcomes();
-                    server.pool().fit(List.of(task), Duration.ofSeconds(20), one);
-                    assertEquals(List.of(), one.failures, "round " + task.round());
-                    deployed.addAll(one.results);
-                }
-                over = new Outcomes();
-                server.pool().fit(List.of(new FitTask(4, SITE, global,
-                        prox.withTerms(List.of(new LocalTerm.Proximal(0.9))))), Duration.ofSeconds(20), over);
-            } finally {
-                connection.close();
-                channel.shutdownNow();
+        SiteOverTheWire.Outcomes over;
+        SiteOverTheWire wire = SiteOverTheWire.start(dir, "prox", site, "fedavg", SPEC);
+        try (wire) {
+            for (FitTask task : tasks) {
+                SiteOverTheWire.Outcomes one = wire.fit(task);
+                assertEquals(List.of(), one.failures, "round " + task.round());
+                deployed.addAll(one.results);
             }
+            over = wire.fit(new FitTask(4, SITE, global, prox.withTerms(List.of(new LocalTerm.Proximal(0.9)))));
         }
 
         TrainingSiteClient direct = new TrainingSiteClient(SITE, model, GovernedSiteTest.DATA.site().train(),
@@ -141,9 +80,6 @@ class ProximalFitOverTheWireTest {
         assertEquals(1, over.failures.size());
         String reason = "the fit asks for prox_mu 0.9; this site allows at most 0.5 (max_prox_mu)";
         assertTrue(over.failures.getFirst().reason().contains(reason), over.failures.getFirst().reason());
-        synchronized (audit) {
-            assertTrue(audit.stream().anyMatch(e -> e.event() == AuditEntry.Event.REFUSED && e.round() == 4
-                    && e.reason().equals(reason)), audit.toString());
-        }
+        assertTrue(wire.auditedRefusal(4, reason), wire.audit().toString());
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,25 +20,10 @@ import org.fedmed.core.filter.FilteredSiteClient;
 import org.fedmed.ml.Model;
 import org.fedmed.ml.ModelSpec;
 import org.fedmed.ml.TrainingSiteClient;
-import org.fedmed.pki.FederationSpec;
-import org.fedmed.pki.KitLayout;
-import org.fedmed.pki.Provisioner;
-import org.fedmed.pki.ServerAddress;
-import org.fedmed.pki.ServerKit;
-import org.fedmed.pki.SiteKit;
 import org.fedmed.privacy.NoiseSource;
 import org.fedmed.privacy.fedavg.ClippingFilter;
 import org.fedmed.privacy.fedavg.LocalGaussianNoise;
 import org.fedmed.transport.TaskKind;
-import org.fedmed.transport.WireLimits;
-import org.fedmed.transport.server.CommonNameAuthorizer;
-import org.fedmed.transport.server.FederationServer;
-import org.fedmed.transport.server.ServerSettings;
-import org.fedmed.transport.site.AuditEntry;
-import org.fedmed.transport.site.SiteChannels;
-import org.fedmed.transport.site.SiteConnection;
-import org.fedmed.transport.site.SiteSettings;
-import org.fedmed.transport.tls.MutualTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,13 +49,6 @@ class UpdateNoiseOverTheWireTest {
 
     @Test
     void aDeployedSiteNoisesItsUpdateAsTheSimulatedSiteDoesAndRefusesNoiseOutsideItsBounds() throws Exception {
-        Path fed = dir.resolve("noise");
-        new Provisioner().provision(FederationSpec.of("noise", new ServerAddress("127.0.0.1", 1), List.of(SITE)), fed,
-                false);
-        KitLayout layout = new KitLayout(fed);
-        ServerKit serverKit = ServerKit.load(layout.serverKit());
-        SiteKit siteKit = SiteKit.load(layout.siteKit(SITE));
-
         Model model = GovernedSiteTest.model(SPEC);
         ModelParameters global = model.init(5);
         FitConfig plain = new FitConfig(2, 8, 0.1, false, 11);
@@ -89,39 +65,20 @@ class UpdateNoiseOverTheWireTest {
                 TaskKind.EVALUATE), List.of("dp-fedavg-local"), List.of(SPEC), 10, 10_000)), null, null, null, null,
                 BOUNDS);
         site.prepare(GovernedSiteTest.DATA);
-        List<AuditEntry> audit = new ArrayList<>();
         List<FitResult> deployed = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
-        try (FederationServer server = FederationServer.start(new InetSocketAddress("127.0.0.1", 0),
-                MutualTls.serverCredentials(serverKit.caCertificate(), serverKit.certificate(), serverKit.privateKey()),
-                new CommonNameAuthorizer(Set.of(SITE)), ServerSettings.defaults().withLabels("dp-fedavg-local",
-                        SPEC.toJson()))) {
-            var channel = SiteChannels.open("127.0.0.1", server.port(), MutualTls.siteCredentials(
-                    siteKit.caCertificate(), siteKit.certificate(), siteKit.privateKey()), WireLimits.defaults());
-            SiteConnection connection = new SiteConnection(channel, SiteSettings.of(SITE), site, site, entry -> {
-                synchronized (audit) {
-                    audit.add(entry);
-                }
-            });
-            try {
-                connection.start();
-                assertTrue(server.pool().awaitSites(1, Duration.ofSeconds(20)), "the site connects");
-                for (FitTask task : tasks) {
-                    ProximalFitOverTheWireTest.Outcomes one = new ProximalFitOverTheWireTest.Outcomes();
-                    server.pool().fit(List.of(task), Duration.ofSeconds(20), one);
-                    assertEquals(List.of(), one.failures, "round " + task.round());
-                    deployed.addAll(one.results);
-                }
-                for (FitTask task : List.of(tooLittle, clipTooLarge)) {
-                    ProximalFitOverTheWireTest.Outcomes one = new ProximalFitOverTheWireTest.Outcomes();
-                    server.pool().fit(List.of(task), Duration.ofSeconds(20), one);
-                    assertEquals(List.of(), one.results, "round " + task.round());
-                    assertEquals(1, one.failures.size(), "round " + task.round());
-                    refusals.add(one.failures.getFirst().reason());
-                }
-            } finally {
-                connection.close();
-                channel.shutdownNow();
+        SiteOverTheWire wire = SiteOverTheWire.start(dir, "noise", site, "dp-fedavg-local", SPEC);
+        try (wire) {
+            for (FitTask task : tasks) {
+                SiteOverTheWire.Outcomes one = wire.fit(task);
+                assertEquals(List.of(), one.failures, "round " + task.round());
+                deployed.addAll(one.results);
+            }
+            for (FitTask task : List.of(tooLittle, clipTooLarge)) {
+                SiteOverTheWire.Outcomes one = wire.fit(task);
+                assertEquals(List.of(), one.results, "round " + task.round());
+                assertEquals(1, one.failures.size(), "round " + task.round());
+                refusals.add(one.failures.getFirst().reason());
             }
         }
 
@@ -148,10 +105,7 @@ class UpdateNoiseOverTheWireTest {
             String reason = reasons.get(i);
             int round = 3 + i;
             assertTrue(refusals.get(i).contains(reason), refusals.get(i));
-            synchronized (audit) {
-                assertTrue(audit.stream().anyMatch(e -> e.event() == AuditEntry.Event.REFUSED && e.round() == round
-                        && e.reason().equals(reason)), audit.toString());
-            }
+            assertTrue(wire.auditedRefusal(round, reason), wire.audit().toString());
         }
     }
 }
