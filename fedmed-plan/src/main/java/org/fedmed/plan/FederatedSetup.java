@@ -185,11 +185,13 @@ public record FederatedSetup(Strategy strategy, List<SiteClient> sites, DpFedAvg
         ClippingPolicy clipping = dp.adaptiveClipping()
                 ? new ClippingPolicy.Adaptive(dp.clipNorm(), dp.targetQuantile(), dp.clipLearningRate(), expected / 20.0)
                 : new ClippingPolicy.Fixed(dp.clipNorm());
-        DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
-                dp.targetEpsilon(), dp.delta(),
-                config.rounds(), Math.min(config.minFitSites(), population),
-                config.strategy().serverOptimizer());
         NoisePlacement placement = dp.noise();
+        // distributed noise runs under secure aggregation, which never unmasks fewer inputs than its minimum cohort:
+        // the sites' shares are sized for the fewest inputs a released sum can hold (SiteUpdateNoise)
+        int minFitSites = Math.min(placement == NoisePlacement.DISTRIBUTED
+                ? Math.max(config.minFitSites(), SecureAggregationStrategy.MIN_COHORT) : config.minFitSites(), population);
+        DpFedAvgConfig dpConfig = new DpFedAvgConfig(fit, sampler, population, clipping, dp.noiseMultiplier(),
+                dp.targetEpsilon(), dp.delta(), config.rounds(), minFitSites, config.strategy().serverOptimizer());
         if (remote && placement != NoisePlacement.CENTRAL) {
             List<org.fedmed.core.LocalTerm> terms = new ArrayList<>(fit.terms());
             terms.add(SiteUpdateNoise.of(dpConfig, placement));

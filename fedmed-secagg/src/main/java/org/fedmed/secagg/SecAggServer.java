@@ -246,6 +246,19 @@ public final class SecAggServer {
      *                                clients that submitted; no request is made and the running sum is wiped
      */
     public Map<Integer, UnmaskRequest> closeMaskedInput() {
+        return closeMaskedInput(1);
+    }
+
+    /**
+     * As {@link #closeMaskedInput()}, and also aborts when fewer than {@code minInputs} clients submitted: a sum of
+     * fewer inputs is never unmasked (a plan that releases no model below that count, or whose sites' noise shares
+     * are sized for it, must not let the server learn a smaller sum either).
+     *
+     * @throws SecAggAbortedException if fewer than {@code minInputs} clients submitted, or some needed secret has
+     *                                fewer than {@code threshold} holders left; no request is made and the running
+     *                                sum is wiped
+     */
+    public Map<Integer, UnmaskRequest> closeMaskedInput(int minInputs) {
         expect(Phase.COLLECTING_INPUTS, "closing masked input");
         droppedAfterSharing = new boolean[n + 1];
         int survivors = 0;
@@ -258,6 +271,11 @@ public final class SecAggServer {
         if (survivors == 0) {
             throw abort(new SecAggAbortedException("no client submitted a masked input (" + sharedCount
                     + " had shared keys)", 0, 0, threshold));
+        }
+        if (survivors < minInputs) {
+            throw abort(new SecAggAbortedException("only " + survivors + " of " + sharedCount + " clients that shared"
+                    + " keys submitted a masked input, fewer than the " + minInputs + " a sum is unmasked with",
+                    0, survivors, minInputs));
         }
         for (int v = 1; v <= n; v++) {
             if (!submitted[v] && !droppedAfterSharing[v]) {

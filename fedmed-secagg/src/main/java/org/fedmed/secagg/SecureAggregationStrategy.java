@@ -21,7 +21,9 @@ import org.fedmed.secagg.exchange.ExchangedSecureSum;
  * model towards it with its own {@link ServerOptimizer} (so FedAdam and the other server optimizers work under
  * secure aggregation; their moments, beside the inner strategy's own state such as DP-FedAvg's privacy account,
  * are this strategy's state). The protocol needs at least three sites, so a
- * round completes only with three or more.
+ * round completes only with three or more; and a sum of fewer masked inputs than {@link #minFitSites()} is never
+ * unmasked, so the server learns no sum of a round that releases no model (nor one with fewer shares of
+ * distributed DP noise than the sites sized them for).
  *
  * <p>Every fit it sends asks the site to keep its update ({@link UpdateRelease#SECURE_SUM}); the sum is then run with
  * the sites through the pool ({@link SecureAggregator}), each stage waiting at most {@code stageDeadline}. In
@@ -52,7 +54,7 @@ public final class SecureAggregationStrategy extends ForwardingStrategy {
                                      ServerOptimizerSettings serverOptimizer) {
         super(inner);
         this.config = config;
-        this.sum = new ExchangedSecureSum(config, stageDeadline);
+        this.sum = new ExchangedSecureSum(config, stageDeadline, minFitSites());
         this.optimizer = serverOptimizer.newOptimizer();
     }
 

@@ -24,11 +24,12 @@ import org.fedmed.sim.report.ComparisonReport;
 import org.junit.jupiter.api.Test;
 
 /**
- * Distributed DP-FedAvg noise under secure aggregation when a sampled site drops before its masked input: the
- * sum would hold one share of the noise fewer than the m the account assumes. With {@code min_fit_sites} equal to
- * {@code sites_per_round} such a round releases no model (it fails and the global model is kept, as
- * docs/deployment.md says; among 3 sites the protocol aborts and reveals nothing); with fewer, the round completes
- * with the survivors' shares only, the case the docs name as the epsilon's assumption. Either way the round is
+ * Distributed DP-FedAvg noise under secure aggregation when sampled sites drop before their masked input. Each site's
+ * share is sized for {@code min_fit_sites} (at least 3, the protocol's cohort), and no sum of fewer masked inputs is
+ * ever unmasked, so every released sum carries at least the central noise the account charges. With
+ * {@code min_fit_sites} equal to {@code sites_per_round} a round missing a share releases no model (among 3 sites
+ * the protocol aborts and reveals nothing); with fewer, the round completes with the survivors' shares, and with
+ * fewer survivors than {@code min_fit_sites} it is aborted before any share is asked for. Either way the round is
  * charged once.
  */
 class DistributedNoiseDropoutTest {
@@ -43,13 +44,15 @@ class DistributedNoiseDropoutTest {
             secure_aggregation: {clip_bound: 4}
             """;
 
-    /** The in-process pool with the first site that gets round 2's masked-input stage dropping there. */
+    /** The in-process pool with the first {@code drops} sites that get round 2's masked-input stage dropping there. */
     static final class DropsAtRoundTwosMaskedInput implements SitePool {
         private final SitePool inner;
-        volatile String dropped;
+        private final int drops;
+        final java.util.Set<String> dropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        DropsAtRoundTwosMaskedInput(SitePool inner) {
+        DropsAtRoundTwosMaskedInput(SitePool inner, int drops) {
             this.inner = inner;
+            this.drops = drops;
         }
 
         @Override
@@ -77,8 +80,8 @@ class DistributedNoiseDropoutTest {
             List<ExchangeMessage> sent = new ArrayList<>();
             for (ExchangeMessage m : messages) {
                 if (m.stage() == ExchangeStage.MASKED_INPUT && m.taskId().startsWith("r2-")
-                        && (dropped == null || dropped.equals(m.siteId()))) {
-                    dropped = m.siteId();
+                        && (dropped.contains(m.siteId()) || dropped.size() < drops)) {
+                    dropped.add(m.siteId());
                     sink.failure(new SiteFailure(2, m.siteId(), SiteFailure.Kind.ERROR, "the site went away"));
                 } else {
                     sent.add(m);
@@ -88,16 +91,17 @@ class DistributedNoiseDropoutTest {
         }
     }
 
-    private static ComparisonReport run(int minFitSites, int sitesPerRound, boolean dropout) {
+    private static ComparisonReport run(int minFitSites, int sitesPerRound, int drops) {
         FederatedDataset data = SyntheticFederation.build(17, 120, 120, 120, 120);
         var config = ConfigLoader.parse(PLAN.formatted(minFitSites, sitesPerRound), "test", Map.of());
         ComparisonExperiment experiment = new ComparisonExperiment(config, null);
-        return (dropout ? experiment.withSitePool(DropsAtRoundTwosMaskedInput::new) : experiment).run(data);
+        return (drops > 0 ? experiment.withSitePool(inner -> new DropsAtRoundTwosMaskedInput(inner, drops))
+                : experiment).run(data);
     }
 
     @Test
     void withMinFitSitesEqualToTheSampledSitesARoundMissingAShareReleasesNoModel() {
-        ComparisonReport report = run(3, 3, true);
+        ComparisonReport report = run(3, 3, 1);
         RoundRecord second = report.federated().rounds().get(1);
         assertFalse(second.completed(), "round 2 lost a share of its noise: " + second);
         assertTrue(second.failures().stream().anyMatch(f -> f.reason().contains("MASKED_INPUT")), second.toString());
@@ -109,7 +113,7 @@ class DistributedNoiseDropoutTest {
         assertEquals(3, report.federated().privacy().rounds().size(), "the failed round is charged too");
 
         // control: without the dropout every round completes, and the model differs
-        ComparisonReport clean = run(3, 3, false);
+        ComparisonReport clean = run(3, 3, 0);
         assertTrue(clean.federated().rounds().stream().allMatch(RoundRecord::completed));
         assertFalse(java.util.Arrays.equals(clean.federated().finalModel().flat(),
                 report.federated().finalModel().flat()));
@@ -119,9 +123,21 @@ class DistributedNoiseDropoutTest {
 
     @Test
     void withFewerMinFitSitesTheRoundCompletesWithTheSurvivorsSharesOnly() {
-        ComparisonReport report = run(3, 4, true);
+        ComparisonReport report = run(3, 4, 1);
         RoundRecord second = report.federated().rounds().get(1);
         assertTrue(second.completed(), second.toString());
-        assertEquals(3, second.succeeded().size(), "3 of the 4 shares are in the released sum: " + second);
+        assertEquals(3, second.succeeded().size(), "3 of the 4 shares, each sized for 3, are in the sum: " + second);
+    }
+
+    @Test
+    void fewerSurvivorsThanMinFitSitesAbortBeforeAnySumIsUnmasked() {
+        ComparisonReport report = run(3, 4, 2);
+        RoundRecord second = report.federated().rounds().get(1);
+        assertFalse(second.completed(), "2 shares sized for 3 would be less than the central noise: " + second);
+        assertEquals(List.of(), second.succeeded(), second.toString());
+        assertTrue(second.failures().stream().anyMatch(f -> f.reason().contains("fewer than the 3")),
+                second.toString());
+        assertTrue(report.federated().rounds().get(2).completed(), "the run goes on: " + report.federated().rounds());
+        assertEquals(3, report.federated().privacy().rounds().size(), "the aborted round is charged too");
     }
 }

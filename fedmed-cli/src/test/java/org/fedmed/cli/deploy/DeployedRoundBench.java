@@ -170,7 +170,12 @@ public final class DeployedRoundBench {
      * not the test processes' C1 only); every process is stopped before this returns.
      */
     static void runToEnd(Federation fed, Path serverYaml, Path logs) throws Exception {
-        List<String> jvm = List.of("-Xmx512m");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        // -Dfedmed.bench.jvmArgs='...' adds options to every process's JVM (a JFR recording, say)
+        String extra = System.getProperty("fedmed.bench.jvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
         List<FedmedProcess> processes = new ArrayList<>();
         try {
             FedmedProcess server = FedmedProcess.start("server", logs, jvm, "server", "--config", serverYaml.toString());
@@ -185,8 +190,18 @@ public final class DeployedRoundBench {
                 throw new IllegalStateException("the server exited with " + exit + ":\n" + server.output());
             }
         } finally {
+            // SIGTERM first, so the sites' JVMs run their shutdown hooks (a JFR recording is written then)
             for (FedmedProcess p : processes) {
-                p.close();
+                p.terminate();
+            }
+            for (FedmedProcess p : processes) {
+                try {
+                    p.awaitExit(Duration.ofSeconds(10));
+                } catch (AssertionError stillRunning) {
+                    // killed below
+                } finally {
+                    p.close();
+                }
             }
         }
     }

@@ -21,8 +21,12 @@ public final class SiteUpdateNoise {
 
     /**
      * What a run of {@code config} with noise at {@code placement} asks each site to do: clip to the initial clip
-     * norm C and add noise of multiplier z (local) or its share z / sqrt(m) over the m sites a round expects from
-     * the planned population (distributed).
+     * norm C and add noise of multiplier z (local) or its share z / sqrt(s) (distributed). For distributed noise s
+     * is the fewest updates a released sum can hold: {@code min_fit_sites}, at most the m sites a round expects
+     * and at least 1. The secure sum is never unmasked with fewer than {@code min_fit_sites} masked inputs, so
+     * every sum the server learns carries at least s shares, noise of at least the central mechanism's N(0, (z C)^2)
+     * that the account charges; with {@code min_fit_sites} equal to m the shares are exactly the central noise, and
+     * each dropout a plan tolerates costs noise: sqrt(m / s) times the central mechanism's when none drops.
      *
      * @throws IllegalArgumentException for central noise, which no site adds, or adaptive clipping, which needs the
      *                                  server to see the clipping
@@ -36,9 +40,18 @@ public final class SiteUpdateNoise {
             case CENTRAL -> throw new IllegalArgumentException("dp.noise: central is added by the server; no site"
                     + " adds noise to its update");
             case LOCAL -> 1;
-            case DISTRIBUTED -> config.sampler().expectedSites(config.population());
+            case DISTRIBUTED -> distributedShares(config);
         };
         return new LocalTerm.UpdateNoise(config.clipping().initialClipNorm(), config.noiseMultiplier(), shares);
+    }
+
+    /**
+     * The s of {@link #of} for distributed noise: {@code min_fit_sites}, capped at the expected sites m (no sum
+     * needs more) and at least 1.
+     */
+    static double distributedShares(DpFedAvgConfig config) {
+        double expected = config.sampler().expectedSites(config.population());
+        return Math.max(1, Math.min(expected, config.minFitSites()));
     }
 
     /** The filters, in order, that apply {@code term} to a site's update, drawing the noise from {@code noise}. */

@@ -268,7 +268,8 @@ class DpFedAvgStrategyTest {
     void distributedPlacementGivesEachSiteItsShareOfTheCentralNoise() throws Exception {
         int m = 4;
         double z = 2.0, clip = 1.0;
-        var cfg = config(new FixedSizeSiteSampler(m), m, new ClippingPolicy.Fixed(clip), z, Double.POSITIVE_INFINITY, 1, 1, 1);
+        // min_fit_sites = m: a sum is released only with all m shares, so each is exactly 1/m of the central variance
+        var cfg = config(new FixedSizeSiteSampler(m), m, new ClippingPolicy.Fixed(clip), z, Double.POSITIVE_INFINITY, 1, m, 1);
         DpFedAvgStrategy distributed = new DpFedAvgStrategy(cfg, SILENT, NoisePlacement.DISTRIBUTED);
         assertEquals("dp-fedavg-distributed", distributed.name());
         int p = 20_000;

@@ -48,6 +48,7 @@ public final class ExchangedSecureSum {
 
     private final SecureSumConfig config;
     private final Duration stageDeadline;
+    private final int minInputs;
 
     /** One site of the cohort: its id, the task whose update it keeps, and its integer weight in the sum. */
     public record Member(String siteId, String taskId, long weight) {
@@ -80,12 +81,25 @@ public final class ExchangedSecureSum {
      * @param stageDeadline how long each stage waits for the sites' answers
      */
     public ExchangedSecureSum(SecureSumConfig config, Duration stageDeadline) {
+        this(config, stageDeadline, 1);
+    }
+
+    /**
+     * @param minInputs the fewest masked inputs a sum is unmasked with: with fewer the round is aborted before any
+     *                  share is asked for, and the server learns nothing (a round that would release no model
+     *                  below {@code min_fit_sites} reveals no smaller sum either)
+     */
+    public ExchangedSecureSum(SecureSumConfig config, Duration stageDeadline, int minInputs) {
         if (stageDeadline == null || stageDeadline.isNegative() || stageDeadline.isZero()) {
             throw new IllegalArgumentException("secure_aggregation.stage_deadline must be positive, got "
                     + stageDeadline);
         }
+        if (minInputs < 1) {
+            throw new IllegalArgumentException("the fewest masked inputs to unmask must be >= 1, got " + minInputs);
+        }
         this.config = config;
         this.stageDeadline = stageDeadline;
+        this.minInputs = minInputs;
     }
 
     /**
@@ -140,7 +154,7 @@ public final class ExchangedSecureSum {
                         body.checkSender(y.sender());
                         server.receiveMaskedInput(y);
                     });
-            stage(ExchangeStage.UNMASK, encodeAll(codec, server.closeMaskedInput()), members, exchange, leftOut,
+            stage(ExchangeStage.UNMASK, encodeAll(codec, server.closeMaskedInput(minInputs)), members, exchange, leftOut,
                     body -> {
                         UnmaskResponse r = codec.decode(body.bytes(), UnmaskResponse.class);
                         body.checkSender(r.sender());

@@ -184,4 +184,53 @@ class ExchangedSecureSumTest {
             assertEquals(4, out.leftOut().size());
         }
     }
+
+    /** The in-process participants with site "d" refusing its masked input; every stage a site answers is noted. */
+    private static ExchangeParticipants dLeavesBeforeItsMaskedInput(long seed, List<ExchangeStage> answered) {
+        SecureSumParticipants own = new SecureSumParticipants(RandomnessSource.seededForSimulation(seed));
+        return (task, update) -> {
+            ExchangeParticipant inner = own.open(task, update);
+            return new ExchangeParticipant() {
+                @Override
+                public byte[] answer(ExchangeStage stage, byte[] body) throws ExchangeRefusedException {
+                    if (stage == ExchangeStage.MASKED_INPUT && task.siteId().equals("d")) {
+                        throw new ExchangeRefusedException("left");
+                    }
+                    synchronized (answered) {
+                        answered.add(stage);
+                    }
+                    return inner.answer(stage, body);
+                }
+
+                @Override
+                public boolean finished() {
+                    return inner.finished();
+                }
+            };
+        };
+    }
+
+    @Test
+    void fewerMaskedInputsThanTheMinimumAbortBeforeAnyShareIsAskedFor() {
+        List<ExchangeStage> answered = new ArrayList<>();
+        try (var pool = new InProcessSitePool(SITES, 2, dLeavesBeforeItsMaskedInput(5, answered))) {
+            var out = new ExchangedSecureSum(CLASSIC, Duration.ofSeconds(10), 4)
+                    .sum(hold(pool, SITES), GLOBAL, pool, 1, 9);
+            assertFalse(out.completed());
+            assertNull(out.sum());
+            assertTrue(out.aborted().contains("only 3 of 4 clients that shared keys submitted a masked input, fewer"
+                    + " than the 4 a sum is unmasked with"), out.aborted());
+            assertFalse(answered.contains(ExchangeStage.UNMASK), "no site was asked for a share: " + answered);
+            assertEquals(3, answered.stream().filter(s -> s == ExchangeStage.MASKED_INPUT).count());
+        }
+        // control: the same dropout with a minimum of 3 unmasks the survivors' sum
+        List<ExchangeStage> control = new ArrayList<>();
+        try (var pool = new InProcessSitePool(SITES, 2, dLeavesBeforeItsMaskedInput(5, control))) {
+            var out = new ExchangedSecureSum(CLASSIC, Duration.ofSeconds(10), 3)
+                    .sum(hold(pool, SITES), GLOBAL, pool, 1, 9);
+            assertTrue(out.completed(), out.aborted());
+            assertEquals(0.1 + 0.2 + 0.3, out.sum().sum().flat()[0], 1e-6);
+            assertEquals(3, control.stream().filter(s -> s == ExchangeStage.UNMASK).count());
+        }
+    }
 }
