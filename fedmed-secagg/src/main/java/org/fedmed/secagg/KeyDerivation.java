@@ -39,7 +39,12 @@ final class KeyDerivation {
      * both ends (and a server that rebuilt one end's key) derive the same seed.
      */
     static byte[] pairwiseSeed(PrivateKey maskingKey, byte[] otherMaskingKey, String sessionId, int u, int v) {
-        byte[] shared = X25519.agree(maskingKey, otherMaskingKey);
+        return pairwiseSeed(X25519.privateKeyBytes(maskingKey), otherMaskingKey, sessionId, u, v);
+    }
+
+    /** As {@link #pairwiseSeed(PrivateKey, byte[], String, int, int)}, from the raw private scalar. */
+    static byte[] pairwiseSeed(byte[] maskingScalar, byte[] otherMaskingKey, String sessionId, int u, int v) {
+        byte[] shared = X25519.agree(maskingScalar, otherMaskingKey);
         return Hkdf.sha256(shared, salt(sessionId),
                 bytes(VERSION + "|pairwise-mask|" + Math.min(u, v) + "|" + Math.max(u, v)), MaskPrg.SEED_BYTES);
     }

@@ -1,6 +1,5 @@
 package org.fedmed.secagg;
 
-import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -389,10 +388,9 @@ public final class SecAggServer {
                         + " that does not match the public key it advertised: some neighbour revealed a corrupted share",
                         v));
             }
-            PrivateKey key = X25519.privateKey(secret);
             for (int u : neighbours[v]) {
                 if (submitted[u]) {
-                    byte[] seed = KeyDerivation.pairwiseSeed(key, keys[u].maskingKey(), setup.sessionId(), v, u);
+                    byte[] seed = KeyDerivation.pairwiseSeed(secret, keys[u].maskingKey(), setup.sessionId(), v, u);
                     // Client u added PRG(s_uv) if u < v and subtracted it if u > v; undo that.
                     MaskPrg.apply(sum, seed, u < v, ringBits);
                 }
