@@ -374,13 +374,18 @@ public final class SecAggServer {
         }
         Map<Points, long[]> lagrange = new HashMap<>();
         int ringBits = parameters.ringBits();
+        // the masks to strip: each survivor's self-mask, and each dropped client's pairwise masks with its surviving
+        // neighbours; the seeds are derived and the masks generated in parallel (the sum does not depend on the order)
+        List<MaskPrg.Mask> masks = new ArrayList<>();
+        List<int[]> pairs = new ArrayList<>();
+        Map<Integer, byte[]> droppedKeys = new HashMap<>();
         for (int v = 1; v <= n; v++) {
             if (!needsReconstruction(v)) {
                 continue;
             }
             byte[] secret = rebuild(v, lagrange);
             if (submitted[v]) {
-                MaskPrg.apply(sum, secret, true, ringBits);
+                masks.add(new MaskPrg.Mask(secret, true));
                 continue;
             }
             if (!Arrays.equals(X25519.publicKeyOf(secret), keys[v].maskingKey())) {
@@ -388,14 +393,17 @@ public final class SecAggServer {
                         + " that does not match the public key it advertised: some neighbour revealed a corrupted share",
                         v));
             }
+            droppedKeys.put(v, secret);
             for (int u : neighbours[v]) {
                 if (submitted[u]) {
-                    byte[] seed = KeyDerivation.pairwiseSeed(secret, keys[u].maskingKey(), setup.sessionId(), v, u);
-                    // Client u added PRG(s_uv) if u < v and subtracted it if u > v; undo that.
-                    MaskPrg.apply(sum, seed, u < v, ringBits);
+                    pairs.add(new int[] {v, u});
                 }
             }
         }
+        // Client u added PRG(s_uv) if u < v and subtracted it if u > v; undo that.
+        masks.addAll(pairs.parallelStream().map(p -> new MaskPrg.Mask(KeyDerivation.pairwiseSeed(
+                droppedKeys.get(p[0]), keys[p[1]].maskingKey(), setup.sessionId(), p[0], p[1]), p[1] < p[0])).toList());
+        MaskPrg.applyAll(sum, masks, ringBits);
         long mask = parameters.ringMask();
         long[] out = sum;
         for (int i = 0; i < out.length; i++) {

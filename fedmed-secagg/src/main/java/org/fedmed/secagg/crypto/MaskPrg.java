@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.stream.IntStream;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
@@ -14,7 +16,9 @@ import javax.crypto.spec.SecretKeySpec;
  * counter block; each seed keys one mask only) read as little-endian words, 4 bytes per element for rings of
  * up to 32 bits and 8 bytes above. Since 2^k divides 2^32 (or 2^64), each word reduced modulo 2^k is uniform
  * in Z_{2^k}. Masks are added to or subtracted from a long accumulator with wrap-around; the caller reduces
- * modulo 2^k once at the end, which gives the same result as reducing after every step.
+ * modulo 2^k once at the end, which gives the same result as reducing after every step. Any range of a mask can
+ * be generated on its own (the counter block is the range's keystream offset), so many masks are applied to a long
+ * vector in parallel over disjoint ranges ({@link #applyAll}), with the same result as one after the other.
  */
 public final class MaskPrg {
 
@@ -29,22 +33,58 @@ public final class MaskPrg {
     private MaskPrg() {
     }
 
+    /** One mask to apply: PRG(seed), added or, when {@code subtract}, subtracted. */
+    public record Mask(byte[] seed, boolean subtract) {
+        public Mask {
+            checkSeed(seed);
+        }
+    }
+
     /**
      * Adds PRG(seed) to {@code acc} element-wise, or subtracts it when {@code subtract}, modulo 2^64.
      *
      * @param ringBits the ring the mask lives in, which fixes how many keystream bytes make one element
      */
     public static void apply(long[] acc, byte[] seed, boolean subtract, int ringBits) {
-        if (seed.length != SEED_BYTES) {
-            throw new IllegalArgumentException("mask seed must be " + SEED_BYTES + " bytes, got " + seed.length);
-        }
-        Cipher cipher = keystream(seed);
+        checkSeed(seed);
+        apply(acc, 0, acc.length, seed, subtract, ringBits);
+    }
+
+    /**
+     * Applies every mask of {@code masks} to {@code acc}, as {@link #apply} one after the other would, over disjoint
+     * ranges of {@code acc} in parallel (the common fork-join pool): each range generates its part of every mask.
+     */
+    public static void applyAll(long[] acc, List<Mask> masks, int ringBits) {
         int bytesPerElement = ringBits <= 32 ? 4 : 8;
+        int align = 16 / bytesPerElement;
+        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 2,
+                acc.length / (4 * CHUNK_BYTES / bytesPerElement)));
+        int size = ((acc.length + parts - 1) / parts + align - 1) / align * align;
+        IntStream.range(0, parts).parallel().forEach(part -> {
+            int from = Math.min(acc.length, part * size);
+            int to = Math.min(acc.length, from + size);
+            for (Mask m : masks) {
+                apply(acc, from, to, m.seed(), m.subtract(), ringBits);
+            }
+        });
+    }
+
+    /** PRG(seed) over elements [from, to) of {@code acc}; {@code from} is at a keystream block boundary. */
+    private static void apply(long[] acc, int from, int to, byte[] seed, boolean subtract, int ringBits) {
+        if (from >= to) {
+            return;
+        }
+        int bytesPerElement = ringBits <= 32 ? 4 : 8;
+        long offset = (long) from * bytesPerElement;
+        if (offset % 16 != 0) {
+            throw new IllegalArgumentException("a mask range must start at a 16-byte keystream block, got element "
+                    + from);
+        }
+        Cipher cipher = keystream(seed, offset / 16);
         int perChunk = CHUNK_BYTES / bytesPerElement;
         byte[] block = new byte[CHUNK_BYTES];
-        int n = acc.length;
-        for (int start = 0; start < n; start += perChunk) {
-            int count = Math.min(perChunk, n - start);
+        for (int start = from; start < to; start += perChunk) {
+            int count = Math.min(perChunk, to - start);
             fill(cipher, block, count * bytesPerElement);
             if (bytesPerElement == 4) {
                 if (subtract) {
@@ -70,6 +110,13 @@ public final class MaskPrg {
         }
     }
 
+    private static void checkSeed(byte[] seed) {
+        if (seed == null || seed.length != SEED_BYTES) {
+            throw new IllegalArgumentException("mask seed must be " + SEED_BYTES + " bytes, got "
+                    + (seed == null ? "none" : seed.length));
+        }
+    }
+
     /** PRG(seed) as {@code length} ring elements in [0, 2^ringBits). */
     public static long[] expand(byte[] seed, int length, int ringBits) {
         long[] out = new long[length];
@@ -81,10 +128,15 @@ public final class MaskPrg {
         return out;
     }
 
-    private static Cipher keystream(byte[] seed) {
+    /** The AES-256-CTR keystream of {@code seed} from its block {@code firstBlock} on (a 128-bit big-endian counter). */
+    private static Cipher keystream(byte[] seed, long firstBlock) {
+        byte[] counter = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            counter[15 - i] = (byte) (firstBlock >>> (8 * i));
+        }
         try {
             Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(new byte[16]));
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(counter));
             return cipher;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK cannot run AES-256-CTR: " + e.getMessage(), e);

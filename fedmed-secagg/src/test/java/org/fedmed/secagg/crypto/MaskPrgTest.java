@@ -2,9 +2,45 @@ package org.fedmed.secagg.crypto;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MaskPrgTest {
+
+    @Test
+    void theMaskIsTheAes256CtrKeystreamReadAsLittleEndianWords() {
+        // AES-256 under the all-zero key of the all-zero block (the first counter block) is
+        // dc95c078 a2408989 ad48a214 92842087, a published known-answer value
+        long[] words = MaskPrg.expand(new byte[32], 4, 32);
+        assertArrayEquals(new long[] {0x78c095dcL, 0x898940a2L, 0x14a248adL, 0x87208492L}, words);
+        long[] wide = MaskPrg.expand(new byte[32], 2, 62);
+        assertEquals(0x898940a278c095dcL & ((1L << 62) - 1), wide[0], "8 bytes an element above 32 bits");
+    }
+
+    @Test
+    void applyingManyMasksOverParallelRangesEqualsApplyingThemOneAfterTheOther() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int bits : new int[] {32, 48}) {
+            for (int length : new int[] {3, 65_537, 200_003}) {
+                List<MaskPrg.Mask> masks = new ArrayList<>();
+                for (int k = 0; k < 5; k++) {
+                    byte[] seed = new byte[32];
+                    random.nextBytes(seed);
+                    masks.add(new MaskPrg.Mask(seed, k % 2 == 1));
+                }
+                long[] sequential = new long[length];
+                for (MaskPrg.Mask m : masks) {
+                    MaskPrg.apply(sequential, m.seed(), m.subtract(), bits);
+                }
+                long[] parallel = new long[length];
+                MaskPrg.applyAll(parallel, masks, bits);
+                assertArrayEquals(sequential, parallel, bits + " bits, " + length + " elements");
+                assertNotEquals(0, parallel[length - 1], "the last element is masked too");
+            }
+        }
+    }
 
     @Test
     void sameSeedGivesSameMaskAndSubtractingCancelsIt() {
