@@ -27,9 +27,9 @@ import org.fedmed.sim.SimulationData;
  * JVM. For the deployment it reports, from the run store, the median round as the engine timed it ({@code
  * duration_ms}: fit and evaluate on every site and the aggregation) and the median time from one round's end to the
  * next (that, plus what the server does between rounds: the checkpoint and the round's transaction); for the
- * simulation, the federated regime's wall time over its rounds, after a first run that warms the JIT up. The first
- * deployed rounds are left out of the medians, all but the last 100 and at least 20 (the processes' JIT warms up:
-on two cores five JVMs' compilers are still busy after 100 rounds, so {@code 600} measures the rounds after it). It also prints where a
+ * simulation, the federated regime's wall time over its rounds, after a first run that warms the JIT up. The
+ * deployed medians are over the last 100 rounds, leaving out at least the first 20: on two cores the five JVMs'
+ * compilers are still busy after 100 rounds, so a run of 1500 measures rounds past the warm-up. It also prints where a
  * deployed round goes, step by step, from the sites' audit logs and the run store. Every process it starts is stopped
  * before it returns, also when it fails. Needs {@code FEDMED_DATA}.
  *
