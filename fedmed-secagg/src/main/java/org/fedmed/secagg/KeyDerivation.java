@@ -1,7 +1,6 @@
 package org.fedmed.secagg;
 
 import java.nio.charset.StandardCharsets;
-import java.security.PrivateKey;
 import org.fedmed.secagg.crypto.Hkdf;
 import org.fedmed.secagg.crypto.MaskPrg;
 import org.fedmed.secagg.crypto.ShareCipher;
@@ -35,14 +34,9 @@ final class KeyDerivation {
     }
 
     /**
-     * s_uv: the seed of the mask clients u and v share, HKDF of X25519(s_u, s_v). The label orders the pair, so
-     * both ends (and a server that rebuilt one end's key) derive the same seed.
+     * s_uv: the seed of the mask clients u and v share, HKDF of X25519(s_u, s_v), from u's raw private scalar s_u.
+     * The label orders the pair, so both ends (and a server that rebuilt one end's key) derive the same seed.
      */
-    static byte[] pairwiseSeed(PrivateKey maskingKey, byte[] otherMaskingKey, String sessionId, int u, int v) {
-        return pairwiseSeed(X25519.privateKeyBytes(maskingKey), otherMaskingKey, sessionId, u, v);
-    }
-
-    /** As {@link #pairwiseSeed(PrivateKey, byte[], String, int, int)}, from the raw private scalar. */
     static byte[] pairwiseSeed(byte[] maskingScalar, byte[] otherMaskingKey, String sessionId, int u, int v) {
         byte[] shared = X25519.agree(maskingScalar, otherMaskingKey);
         return Hkdf.sha256(shared, salt(sessionId),
