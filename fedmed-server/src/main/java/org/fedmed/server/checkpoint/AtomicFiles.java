@@ -30,7 +30,10 @@ public final class AtomicFiles {
     /** Writes {@code target} atomically; on any failure the target is untouched and the temporary file removed. */
     public static void write(Path target, Body body) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            // createDirectories on an existing folder throws and catches an exception: once per state-file write
+            Files.createDirectories(dir);
+        }
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         boolean moved = false;
         try {

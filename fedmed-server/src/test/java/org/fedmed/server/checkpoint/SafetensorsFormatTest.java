@@ -165,6 +165,18 @@ class SafetensorsFormatTest {
     }
 
     @Test
+    void atomicWriteCreatesMissingFoldersAndReplacesAFileInAnExistingOne() throws Exception {
+        Path nested = dir.resolve("a").resolve("b").resolve("state.bin");
+        AtomicFiles.write(nested, ch -> ch.write(java.nio.ByteBuffer.wrap(new byte[]{1, 2})));
+        assertArrayEquals(new byte[]{1, 2}, Files.readAllBytes(nested));
+        AtomicFiles.write(nested, ch -> ch.write(java.nio.ByteBuffer.wrap(new byte[]{3})));
+        assertArrayEquals(new byte[]{3}, Files.readAllBytes(nested));
+        try (var files = Files.list(nested.getParent())) {
+            assertEquals(List.of(nested), files.toList(), "no temporary file is left");
+        }
+    }
+
+    @Test
     void failedWriteLeavesThePreviousFileIntact() throws Exception {
         Path f = dir.resolve("keep.safetensors");
         ModelParameters one = ModelParameters.of(List.of(new Tensor("x", new int[]{2}, new float[]{1, 2})));
