@@ -377,8 +377,7 @@ public final class SecAggServer {
         // the masks to strip: each survivor's self-mask, and each dropped client's pairwise masks with its surviving
         // neighbours; the seeds are derived and the masks generated in parallel (the sum does not depend on the order)
         List<MaskPrg.Mask> masks = new ArrayList<>();
-        List<int[]> pairs = new ArrayList<>();
-        Map<Integer, byte[]> droppedKeys = new HashMap<>();
+        List<DroppedPair> pairs = new ArrayList<>();
         for (int v = 1; v <= n; v++) {
             if (!needsReconstruction(v)) {
                 continue;
@@ -393,16 +392,16 @@ public final class SecAggServer {
                         + " that does not match the public key it advertised: some neighbour revealed a corrupted share",
                         v));
             }
-            droppedKeys.put(v, secret);
             for (int u : neighbours[v]) {
                 if (submitted[u]) {
-                    pairs.add(new int[] {v, u});
+                    pairs.add(new DroppedPair(v, secret, u));
                 }
             }
         }
         // Client u added PRG(s_uv) if u < v and subtracted it if u > v; undo that.
-        masks.addAll(pairs.parallelStream().map(p -> new MaskPrg.Mask(KeyDerivation.pairwiseSeed(
-                droppedKeys.get(p[0]), keys[p[1]].maskingKey(), setup.sessionId(), p[0], p[1]), p[1] < p[0])).toList());
+        masks.addAll(pairs.parallelStream().map(p -> new MaskPrg.Mask(KeyDerivation.pairwiseSeed(p.droppedKey(),
+                keys[p.survivor()].maskingKey(), setup.sessionId(), p.dropped(), p.survivor()),
+                p.survivor() < p.dropped())).toList());
         MaskPrg.applyAll(sum, masks, ringBits);
         long mask = parameters.ringMask();
         long[] out = sum;
@@ -553,5 +552,9 @@ public final class SecAggServer {
         public int hashCode() {
             return Arrays.hashCode(xs);
         }
+    }
+
+    /** A dropped client, its rebuilt mask key, and a neighbour that submitted: one pairwise mask to strip. */
+    private record DroppedPair(int dropped, byte[] droppedKey, int survivor) {
     }
 }

@@ -37,12 +37,11 @@ import org.fedmed.sim.SimulationData;
  */
 public final class DeployedRoundBench {
 
-    /** Rounds left out of the medians: all but the last 100, and at least the first 20 (the JIT warming up). */
-    static int SKIPPED = 20;
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        SKIPPED = Math.max(20, rounds - 100);
+        // rounds left out of the medians: all but the last 100, and at least the first 20 (the JIT warming up)
+        int skipped = Math.max(20, rounds - 100);
         Federation.requireHeartDisease();
         String training = ProcessesMatchSimulationTest.TRAINING.replace("rounds: 15", "rounds: " + rounds);
         if (!training.contains("rounds: " + rounds)) {
@@ -69,9 +68,9 @@ public final class DeployedRoundBench {
             if (rows.size() != rounds) {
                 throw new IllegalStateException("the deployment recorded " + rows.size() + " rounds, not " + rounds);
             }
-            engine = rows.stream().skip(SKIPPED).mapToLong(r -> r[0]).toArray();
+            engine = rows.stream().skip(skipped).mapToLong(r -> r[0]).toArray();
             List<Long> gaps = new ArrayList<>();
-            for (int i = SKIPPED; i < rows.size(); i++) {
+            for (int i = skipped; i < rows.size(); i++) {
                 gaps.add(rows.get(i)[1] - rows.get(i - 1)[1]);
             }
             cycle = gaps.stream().mapToLong(Long::longValue).toArray();
@@ -89,15 +88,15 @@ public final class DeployedRoundBench {
         out.append(String.format("| server + 4 site processes, round to round (median) | %.1f ms | %.1fx |%n",
                 cycleMs, cycleMs / simulatedMs));
         out.append(String.format("%nThe deployed run took %.1f s from starting the server to its exit.%n%n", runSeconds));
-        out.append(breakdown(fed, rows));
+        out.append(breakdown(fed, rows, skipped));
         System.out.println(out);
     }
 
     /**
-     * Where a deployed round goes, medians over the rounds after {@link #SKIPPED}: the steps between the sites' audit
+     * Where a deployed round goes, medians over the rounds after {@code skipped}: the steps between the sites' audit
      * entries ({@code accepted} and {@code sent}, each stamped before it is written) and the run store's round ends.
      */
-    static String breakdown(Federation fed, List<long[]> rows) {
+    static String breakdown(Federation fed, List<long[]> rows, int skipped) {
         // per round: kind + event -> the instants (microseconds) of the four sites' entries
         Map<Integer, Map<String, List<Long>>> at = new java.util.TreeMap<>();
         Map<String, List<Long>> perSite = new java.util.HashMap<>();
@@ -116,7 +115,7 @@ public final class DeployedRoundBench {
                 String kind = String.valueOf(e.get("kind"));
                 at.computeIfAbsent(r.intValue(), k -> new java.util.HashMap<>())
                         .computeIfAbsent(kind + " " + event, k -> new ArrayList<>()).add(micros);
-                if (r.intValue() > SKIPPED) {
+                if (r.intValue() > skipped) {
                     if (event.equals("accepted")) {
                         accepted.put(String.valueOf(task), micros);
                     } else if (accepted.containsKey(String.valueOf(task))) {
@@ -132,7 +131,7 @@ public final class DeployedRoundBench {
         List<Long> evalPhase = new ArrayList<>();
         List<Long> toRecorded = new ArrayList<>();
         List<Long> toNext = new ArrayList<>();
-        for (int r = SKIPPED + 1; r < rows.size(); r++) {
+        for (int r = skipped + 1; r < rows.size(); r++) {
             Map<String, List<Long>> e = at.get(r);
             Map<String, List<Long>> next = at.get(r + 1);
             long recorded = rows.get(r - 1)[1];

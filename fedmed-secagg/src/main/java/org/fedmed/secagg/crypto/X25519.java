@@ -12,7 +12,6 @@ import java.security.interfaces.XECPrivateKey;
 import java.security.interfaces.XECPublicKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
 
 /**
  * X25519 Diffie-Hellman (RFC 7748), with keys as raw 32-byte strings: a public key is the little-endian
@@ -66,22 +65,6 @@ public final class X25519 {
                     .generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not a valid X25519 private key: " + e.getMessage(), e);
-        }
-    }
-
-    /** The public key with raw encoding {@code u} (RFC 7748 decoding: the top bit is ignored). */
-    public static PublicKey publicKey(byte[] u) {
-        checkLength(u, "public key");
-        byte[] bigEndian = new byte[KEY_BYTES + 1];
-        for (int i = 0; i < KEY_BYTES; i++) {
-            bigEndian[KEY_BYTES - i] = u[i];
-        }
-        bigEndian[1] &= 0x7F;
-        try {
-            return KeyFactory.getInstance("X25519")
-                    .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(bigEndian)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a valid X25519 public key: " + e.getMessage(), e);
         }
     }
 
