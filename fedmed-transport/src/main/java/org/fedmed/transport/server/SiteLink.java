@@ -139,11 +139,12 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     /**
      * Handles a message on the transport's thread, except the Hello, whose admission may block briefly (an
      * authorizer reading its lists) and so runs on {@code blocking}; the next message is read only once a message
-     * was handled, so the order holds.
+     * was handled, so the order holds. Anything else is handled before this returns, as a chunk's data must be
+     * ({@link org.fedmed.transport.wire.AliasingMarshaller}): a stream that does not open with a Hello is refused here.
      */
     @Override
     public void onNext(SiteMessage message) {
-        if (state == State.AWAITING_HELLO) {
+        if (state == State.AWAITING_HELLO && message.hasHello()) {
             try {
                 blocking.execute(() -> receive(message));
             } catch (RejectedExecutionException e) {
@@ -301,7 +302,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         events.taskSent(siteId, id, header.getKind() == org.fedmed.transport.proto.TaskKind.FIT ? "fit" : "evaluate",
                 header.getRound(), header.getPayloadBytes());
         out.send(new Transfer<>(id, ServerMessage.newBuilder().setTask(header).build(),
-                ModelChunker.reusing(id, payload, settings.limits().chunkBytes()),
+                new ModelChunker(id, payload, settings.limits().chunkBytes()),
                 c -> ServerMessage.newBuilder().setChunk(c).build(), null));
         return true;
     }

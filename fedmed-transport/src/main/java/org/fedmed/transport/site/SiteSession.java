@@ -399,7 +399,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         TaskOffer offer = run.offer();
         long headerBytes = h.getSerializedSize();
         out.send(new Transfer<>(offer.taskId(), SiteMessage.newBuilder().setResult(h).build(),
-                ModelChunker.reusing(offer.taskId(), parameters, chunkBytes),
+                new ModelChunker(offer.taskId(), parameters, chunkBytes),
                 c -> SiteMessage.newBuilder().setChunk(c).build(),
                 payload -> {
                     runs.remove(offer.taskId(), run);

@@ -80,11 +80,14 @@ public final class FlowControlledSender<M> {
         synchronized (this) {
             while (!ended && call.isReady()) {
                 M next;
+                byte[] scratch = null;
                 if (!control.isEmpty()) {
                     next = control.poll();
                 } else if (!transfers.isEmpty()) {
                     Transfer<M> t = transfers.peek();
-                    next = t.next();
+                    int bytes = t.scratchBytes();
+                    scratch = bytes > 0 ? ScratchBuffers.borrow(bytes) : null;
+                    next = t.next(scratch);
                     if (!t.hasNext()) {
                         transfers.poll();
                         finished.add(t);
@@ -94,11 +97,15 @@ public final class FlowControlledSender<M> {
                 }
                 try {
                     onSent.accept(next);
-                    call.onNext(next);
+                    call.onNext(next); // serializes the message into gRPC's buffers: the scratch is free after it
                 } catch (RuntimeException e) {
                     // The call died under us (cancelled or reset); its observer hears of it through onError.
                     LOG.log(System.Logger.Level.DEBUG, "send on an ended call dropped: " + e);
                     end();
+                } finally {
+                    if (scratch != null) {
+                        ScratchBuffers.giveBack(scratch);
+                    }
                 }
             }
         }

@@ -7,7 +7,8 @@ import org.fedmed.transport.proto.Chunk;
 /**
  * One header message and the chunks of its payload, sent in order as the stream's flow control allows. Chunks
  * are encoded only when the stream can take them, so a transfer waiting in a queue costs no memory beyond the
- * vector it reads from.
+ * vector it reads from, and each chunk is encoded into an array the sender lends for as long as it takes to hand
+ * the chunk to gRPC.
  *
  * @param <M> the stream's message type
  */
@@ -39,12 +40,18 @@ public final class Transfer<M> {
         return !headerSent || chunker.hasNext();
     }
 
-    M next() {
+    /** Bytes of scratch the next message needs: 0 for the header, the chunk's size for a chunk. */
+    int scratchBytes() {
+        return headerSent ? chunker.nextChunkBytes() : 0;
+    }
+
+    /** The next message; a chunk is encoded into {@code scratch} (see {@link #scratchBytes()}), so is valid until it is reused. */
+    M next(byte[] scratch) {
         if (!headerSent) {
             headerSent = true;
             return header;
         }
-        return wrap.apply(chunker.next());
+        return wrap.apply(chunker.next(scratch));
     }
 
     void finished() {

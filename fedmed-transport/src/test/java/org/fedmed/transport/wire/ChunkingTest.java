@@ -56,16 +56,17 @@ class ChunkingTest {
     }
 
     @Test
-    void aReusingChunkerSendsTheSameBytesAsOneThatAllocatesWhenEachChunkIsUsedBeforeTheNext() throws Exception {
+    void chunksEncodedIntoOneScratchArraySendTheSameBytesAsChunksWithDataOfTheirOwn() throws Exception {
         float[] v = randomValues(1001, 7);
         List<Chunk> fresh = chunk("t", v, 64);
-        ModelChunker reusing = ModelChunker.reusing("t", v, 64);
+        ModelChunker reusing = new ModelChunker("t", v, 64);
+        byte[] scratch = new byte[100]; // larger than a chunk: only its first bytes are used
         float[] back = new float[v.length];
         ModelAssembler a = new ModelAssembler("t", back);
         List<byte[]> wire = new ArrayList<>();
         Chunk first = null;
         while (reusing.hasNext()) {
-            Chunk c = reusing.next();
+            Chunk c = reusing.next(scratch);
             first = first == null ? c : first;
             wire.add(c.toByteArray()); // serialized before the next chunk, as a gRPC call does
             a.accept(c);

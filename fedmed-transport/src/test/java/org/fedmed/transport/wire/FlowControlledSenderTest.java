@@ -1,0 +1,116 @@
+package org.fedmed.transport.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.stub.CallStreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedmed.transport.proto.Chunk;
+import org.fedmed.transport.proto.Heartbeat;
+import org.fedmed.transport.proto.ResultHeader;
+import org.fedmed.transport.proto.SiteMessage;
+import org.junit.jupiter.api.Test;
+
+class FlowControlledSenderTest {
+
+    /** A call that, as gRPC's does, serializes each message before onNext returns, and is ready only when told. */
+    static final class SerializingCall extends CallStreamObserver<SiteMessage> {
+        final List<byte[]> wire = new ArrayList<>();
+        int readyFor;
+
+        @Override public boolean isReady() { return readyFor > 0; }
+        @Override public void setOnReadyHandler(Runnable onReadyHandler) { }
+        @Override public void disableAutoInboundFlowControl() { }
+        @Override public void request(int count) { }
+        @Override public void setMessageCompression(boolean enable) { }
+        @Override public void onNext(SiteMessage value) {
+            readyFor--;
+            wire.add(value.toByteArray());
+        }
+        @Override public void onError(Throwable t) { }
+        @Override public void onCompleted() { }
+    }
+
+    private static Transfer<SiteMessage> transfer(String task, float[] values, int chunkBytes, long[] sentBytes) {
+        return new Transfer<>(task, SiteMessage.newBuilder().setResult(ResultHeader.newBuilder().setTaskId(task)).build(),
+                new ModelChunker(task, values, chunkBytes), c -> SiteMessage.newBuilder().setChunk(c).build(),
+                b -> sentBytes[0] = b);
+    }
+
+    @Test
+    void twoTransfersSentThroughScratchArraysPutTheSameBytesOnTheWireAsChunksWithDataOfTheirOwn() throws Exception {
+        float[] a = ChunkingTest.randomValues(1000, 11);
+        float[] b = ChunkingTest.randomValues(37, 12);
+        SerializingCall call = new SerializingCall();
+        FlowControlledSender<SiteMessage> sender = new FlowControlledSender<>(call);
+        long[] sentA = {-1};
+        long[] sentB = {-1};
+        call.readyFor = 3; // the header and two chunks of the first transfer, then the call blocks
+        sender.send(transfer("a", a, 1024, sentA));
+        sender.send(transfer("b", b, 1024, sentB));
+        assertEquals(3, call.wire.size());
+        assertEquals(-1, sentA[0], "a transfer counts as sent only once its last chunk went out");
+        sender.send(SiteMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        call.readyFor = 100;
+        sender.drain();
+
+        List<SiteMessage> got = new ArrayList<>();
+        for (byte[] m : call.wire) {
+            got.add(SiteMessage.parseFrom(m));
+        }
+        // header a, chunks a0, a1 | heartbeat overtakes the rest | a2, a3, header b, b0
+        assertEquals(3 + 1 + 2 + 2, got.size());
+        assertTrue(got.get(3).hasHeartbeat(), "a control message overtakes the queued chunks");
+        List<Chunk> expectA = ChunkingTest.chunk("a", a, 1024);
+        List<Chunk> expectB = ChunkingTest.chunk("b", b, 1024);
+        assertEquals(List.of(expectA.get(0), expectA.get(1)), List.of(got.get(1).getChunk(), got.get(2).getChunk()));
+        assertEquals(List.of(expectA.get(2), expectA.get(3)), List.of(got.get(4).getChunk(), got.get(5).getChunk()));
+        assertEquals("b", got.get(6).getResult().getTaskId());
+        assertEquals(expectB.getFirst(), got.get(7).getChunk());
+        float[] back = new float[a.length];
+        ModelAssembler assembler = new ModelAssembler("a", back);
+        for (SiteMessage m : List.of(got.get(1), got.get(2), got.get(4), got.get(5))) {
+            assembler.accept(m.getChunk());
+        }
+        assertTrue(assembler.complete());
+        assertArrayEquals(a, back);
+        assertEquals(4000, sentA[0]);
+        assertEquals(148, sentB[0]);
+    }
+
+    @Test
+    void aScratchArrayGivenBackIsLentAgainAndOneTooSmallIsReplaced() {
+        while (ScratchBuffers.kept() > 0) {
+            ScratchBuffers.borrow(1);
+        }
+        byte[] first = ScratchBuffers.borrow(4096);
+        assertEquals(4096, first.length);
+        ScratchBuffers.giveBack(first);
+        assertSame(first, ScratchBuffers.borrow(100), "a kept array big enough is lent again");
+        ScratchBuffers.giveBack(first);
+        byte[] bigger = ScratchBuffers.borrow(8192);
+        assertNotSame(first, bigger);
+        assertEquals(8192, bigger.length);
+        assertEquals(0, ScratchBuffers.kept(), "the array too small was dropped, not kept");
+    }
+
+    @Test
+    void thePoolKeepsNoMoreThanItsBoundHoweverManyArraysAreGivenBack() {
+        for (int i = 0; i < ScratchBuffers.KEPT + 7; i++) {
+            ScratchBuffers.giveBack(new byte[16]);
+        }
+        assertEquals(ScratchBuffers.KEPT, ScratchBuffers.kept());
+    }
+
+    @Test
+    void aScratchArrayTooSmallForTheChunkIsRefused() {
+        ModelChunker c = new ModelChunker("t", new float[10], 32);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.next(new byte[31]));
+        assertTrue(e.getMessage().contains("cannot hold a chunk of 32"), e.getMessage());
+    }
+}
