@@ -18,6 +18,10 @@ import java.util.function.Consumer;
  * <p>Once the call has ended every further send is dropped: the peer is gone. Each message handed to the call is
  * first shown to the sender's {@code onSent} hook (for counting bytes), under the lock, so the hook must be quick.
  *
+ * <p>A chunk is encoded into a scratch array ({@link ScratchBuffers}) that is reused once {@code onNext} returns, so
+ * the call must serialize each message before it returns, as gRPC's Netty transport does; gRPC's in-process
+ * transport hands the message object itself to the receiver and must not carry these streams.
+ *
  * @param <M> the outbound message type
  */
 public final class FlowControlledSender<M> {
