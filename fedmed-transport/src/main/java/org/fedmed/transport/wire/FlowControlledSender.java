@@ -90,7 +90,7 @@ public final class FlowControlledSender<M> {
                 } else if (!transfers.isEmpty()) {
                     Transfer<M> t = transfers.peek();
                     int bytes = t.scratchBytes();
-                    scratch = bytes > 0 ? ScratchBuffers.borrow(bytes) : null;
+                    scratch = bytes > 0 ? ScratchBuffers.SHARED.borrow(bytes) : null;
                     next = t.next(scratch);
                     if (!t.hasNext()) {
                         transfers.poll();
@@ -108,7 +108,7 @@ public final class FlowControlledSender<M> {
                     end();
                 } finally {
                     if (scratch != null) {
-                        ScratchBuffers.giveBack(scratch);
+                        ScratchBuffers.SHARED.giveBack(scratch);
                     }
                 }
             }

@@ -85,26 +85,30 @@ class FlowControlledSenderTest {
 
     @Test
     void aScratchArrayGivenBackIsLentAgainAndOneTooSmallIsReplaced() {
-        while (ScratchBuffers.kept() > 0) {
-            ScratchBuffers.borrow(1);
-        }
-        byte[] first = ScratchBuffers.borrow(4096);
+        ScratchBuffers pool = new ScratchBuffers(4);
+        byte[] first = pool.borrow(4096);
         assertEquals(4096, first.length);
-        ScratchBuffers.giveBack(first);
-        assertSame(first, ScratchBuffers.borrow(100), "a kept array big enough is lent again");
-        ScratchBuffers.giveBack(first);
-        byte[] bigger = ScratchBuffers.borrow(8192);
+        pool.giveBack(first);
+        assertSame(first, pool.borrow(100), "a kept array big enough is lent again");
+        pool.giveBack(first);
+        byte[] bigger = pool.borrow(8192);
         assertNotSame(first, bigger);
         assertEquals(8192, bigger.length);
-        assertEquals(0, ScratchBuffers.kept(), "the array too small was dropped, not kept");
+        assertEquals(0, pool.kept(), "the array too small was dropped, not kept");
     }
 
     @Test
     void thePoolKeepsNoMoreThanItsBoundHoweverManyArraysAreGivenBack() {
-        for (int i = 0; i < ScratchBuffers.KEPT + 7; i++) {
-            ScratchBuffers.giveBack(new byte[16]);
+        ScratchBuffers pool = new ScratchBuffers(5);
+        for (int i = 0; i < 12; i++) {
+            pool.giveBack(new byte[16]);
         }
-        assertEquals(ScratchBuffers.KEPT, ScratchBuffers.kept());
+        assertEquals(5, pool.kept());
+        for (int i = 0; i < 5; i++) {
+            pool.borrow(16);
+        }
+        assertEquals(0, pool.kept());
+        assertEquals(16, pool.borrow(16).length, "an empty pool allocates");
     }
 
     @Test
