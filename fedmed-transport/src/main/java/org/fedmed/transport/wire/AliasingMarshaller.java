@@ -179,11 +179,7 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
             left -= n;
         }
         if (chunk) {
-            CodedInputStream in = ByteString.copyFrom(pieces).newCodedInput();
-            in.enableAliasing(true);
-            in.setSizeLimit(Integer.MAX_VALUE);
-            T message = parser.parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());
-            in.checkLastTagWas(0);
+            T message = parseAliased(ByteString.copyFrom(pieces));
             if (message.hasField(chunkField) && message.getAllFields().size() == 1
                     && message.getUnknownFields().asMap().isEmpty()) {
                 return message;
@@ -206,7 +202,12 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
         } else {
             bytes = stream.readAllBytes();
         }
-        CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+        return parseAliased(UnsafeByteOperations.unsafeWrap(bytes));
+    }
+
+    /** Parses the whole of {@code bytes}, its {@code bytes} fields pointing into it rather than copied out. */
+    private T parseAliased(ByteString bytes) throws InvalidProtocolBufferException {
+        CodedInputStream in = bytes.newCodedInput();
         in.enableAliasing(true);
         in.setSizeLimit(Integer.MAX_VALUE);
         T message = parser.parseFrom(in, ExtensionRegistryLite.getEmptyRegistry());

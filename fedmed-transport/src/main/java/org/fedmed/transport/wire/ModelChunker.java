@@ -63,13 +63,12 @@ public final class ModelChunker {
             throw new IllegalArgumentException("task '" + taskId + "': a scratch array of " + scratch.length
                     + " bytes cannot hold a chunk of " + bytes);
         }
-        byte[] buf = scratch;
-        ByteBuffer.wrap(buf, 0, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, position, n);
-        crc.update(buf, 0, bytes);
+        ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, position, n);
+        crc.update(scratch, 0, bytes);
         position += n;
         bytesProduced += bytes;
         Chunk.Builder chunk = Chunk.newBuilder().setTaskId(taskId).setSeq(seq++)
-                .setData(UnsafeByteOperations.unsafeWrap(buf, 0, bytes));
+                .setData(UnsafeByteOperations.unsafeWrap(scratch, 0, bytes));
         if (position == values.length) {
             chunk.setLast(true).setCrc32C((int) crc.getValue());
         }

@@ -31,11 +31,7 @@ class AliasingMarshallerTest {
 
     @Test
     void chunkParsedByAliasingEqualsTheOneSentAndDecodesToTheSameFloats() throws Exception {
-        float[] values = new float[300_001];
-        Random random = new Random(16);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
+        float[] values = ChunkingTest.randomValues(300_001, 16);
         ModelChunker chunker = new ModelChunker("t-1", values, 1 << 20);
         ModelAssembler assembler = new ModelAssembler("t-1", new float[values.length]);
         while (chunker.hasNext()) {
@@ -82,11 +78,7 @@ class AliasingMarshallerTest {
 
     @Test
     void chunkInDirectNetworkBuffersIsParsedInPlaceAndDecodesAcrossBufferEdgesThatSplitFloats() throws Exception {
-        float[] values = new float[50_003];
-        Random random = new Random(17);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
+        float[] values = ChunkingTest.randomValues(50_003, 17);
         ServerMessage sent = ServerMessage.newBuilder().setChunk(new ModelChunker("t-3", values, 1 << 20).next()).build();
         // Edges at odd offsets: 7 bytes, then pieces of 4093, so most floats near an edge are split.
         List<ByteBuffer> buffers = directPieces(sent.toByteArray(), 7, 4093);
