@@ -43,7 +43,8 @@ import org.fedmed.transport.tls.MutualTls;
  * For each, with no dropout and with 10% of the sites dropping (plain: their fit fails; SecAgg+: they refuse their
  * masked input after sharing keys), it reports the wall time of the round, the server's CPU (this process), the sites'
  * CPU (the fleet process, all sites together) and the bytes on the sites' streams, each the median over
- * {@code REPEATS} rounds after a warm-up of every kind of round and one more of its own. Usage:
+ * {@code REPEATS} rounds. Every kind of round is warmed up three times first; then the four kinds run in turn, so
+ * that the JIT's progress and the load of the moment fall on all of them alike. Usage:
  * {@code SecureRoundHarness [SITES=100] [PARAMETERS=100000] [REPEATS=3]}.
  */
 public final class SecureRoundHarness {
@@ -57,6 +58,13 @@ public final class SecureRoundHarness {
 
     record Measure(double wallMs, double serverCpuMs, double siteCpuMs, long bytes, int succeeded) {
     }
+
+    /** One kind of measured round: a strategy, and whether the dropping sites drop. */
+    private record Kind(Strategy strategy, boolean drop) {
+    }
+
+    /** Rounds of every kind run before any is measured. */
+    private static final int WARM_UP_ROUNDS = 3;
 
     public static void main(String[] args) throws Exception {
         int sites = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -131,20 +139,34 @@ public final class SecureRoundHarness {
                 }
             };
             System.out.printf(Locale.ROOT, "%d sites x %d parameters, SecAgg+ %s, %d of them dropping in the dropout"
-                    + " rounds; median of %d rounds after warm-up%n", sites, parameters,
+                    + " rounds; median of %d rounds of each kind, in turn, after warm-up%n", sites, parameters,
                     SecureSumConfig.defaults().parametersFor(sites, parameters), dropping, repeats);
             System.out.println("| round | dropout | delivered | wall ms | server CPU ms | site CPU ms (all) | MB moved |"
                     + " wall vs plain | server CPU vs plain | site CPU vs plain | bytes vs plain |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-            // warm both paths up (JIT, TLS sessions, buffers) before anything is measured
-            for (boolean drop : new boolean[]{false, true}) {
-                once.apply(plain, drop);
-                once.apply(secure, drop);
+            // warm every kind of round up (JIT, TLS sessions, buffers) before anything is measured
+            Kind[] kinds = {new Kind(plain, false), new Kind(secure, false), new Kind(plain, true),
+                    new Kind(secure, true)};
+            for (int w = 0; w < WARM_UP_ROUNDS; w++) {
+                for (Kind k : kinds) {
+                    once.apply(k.strategy(), k.drop());
+                }
             }
-            for (boolean drop : new boolean[]{false, true}) {
-                Measure p = median(once, plain, drop, repeats);
-                Measure s = median(once, secure, drop, repeats);
-                String d = drop ? (100 * dropping / sites) + "%" : "0";
+            // then the four kinds in turn, so that the JIT's progress and the machine's load of the moment fall on
+            // all of them alike, not on whichever kind happened to be measured last
+            List<List<Measure>> measured = new ArrayList<>();
+            for (Kind k : kinds) {
+                measured.add(new ArrayList<>());
+            }
+            for (int i = 0; i < repeats; i++) {
+                for (int k = 0; k < kinds.length; k++) {
+                    measured.get(k).add(once.apply(kinds[k].strategy(), kinds[k].drop()));
+                }
+            }
+            for (int k = 0; k < kinds.length; k += 2) {
+                Measure p = median(measured.get(k));
+                Measure s = median(measured.get(k + 1));
+                String d = kinds[k].drop() ? (100 * dropping / sites) + "%" : "0";
                 row("plain FedAvg", d, p, p);
                 row("SecAgg+", d, s, p);
             }
@@ -156,13 +178,8 @@ public final class SecureRoundHarness {
         }
     }
 
-    private static Measure median(java.util.function.BiFunction<Strategy, Boolean, Measure> once, Strategy s,
-                                  boolean drop, int repeats) {
-        once.apply(s, drop);
-        List<Measure> all = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            all.add(once.apply(s, drop));
-        }
+    private static Measure median(List<Measure> rounds) {
+        List<Measure> all = new ArrayList<>(rounds);
         all.sort(java.util.Comparator.comparingDouble(Measure::wallMs));
         return all.get(all.size() / 2);
     }

@@ -25,7 +25,8 @@ public final class MaskPrg {
     /** Seed length in bytes (an AES-256 key). */
     public static final int SEED_BYTES = 32;
 
-    private static final int CHUNK_BYTES = 16 * 1024;
+    /** Keystream bytes generated per mask and chunk: small enough that a chunk of the sum stays in L1 cache. */
+    private static final int CHUNK_BYTES = 4 * 1024;
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] ZEROS = new byte[CHUNK_BYTES];
@@ -58,19 +59,25 @@ public final class MaskPrg {
         int bytesPerElement = ringBits <= 32 ? 4 : 8;
         int align = 16 / bytesPerElement;
         int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 2,
-                acc.length / (4 * CHUNK_BYTES / bytesPerElement)));
+                acc.length / (16 * CHUNK_BYTES / bytesPerElement)));
         int size = ((acc.length + parts - 1) / parts + align - 1) / align * align;
         IntStream.range(0, parts).parallel().forEach(part -> {
             int from = Math.min(acc.length, part * size);
-            int to = Math.min(acc.length, from + size);
-            for (Mask m : masks) {
-                apply(acc, from, to, m.seed(), m.subtract(), ringBits);
-            }
+            applyRange(acc, from, Math.min(acc.length, from + size), masks, ringBits);
         });
     }
 
-    /** PRG(seed) over elements [from, to) of {@code acc}; {@code from} is at a keystream block boundary. */
-    private static void apply(long[] acc, int from, int to, byte[] seed, boolean subtract, int ringBits) {
+    /**
+     * Applies every mask of {@code masks} to {@code acc} on the calling thread, with the same result as {@link #apply}
+     * one after the other: chunk by chunk, every mask's part of a chunk before the next chunk, so that each chunk of
+     * {@code acc} is read and written while it is in cache rather than once per mask.
+     */
+    public static void applyInTurn(long[] acc, List<Mask> masks, int ringBits) {
+        applyRange(acc, 0, acc.length, masks, ringBits);
+    }
+
+    /** Every mask over elements [from, to) of {@code acc}, chunk-major; {@code from} is at a keystream block. */
+    private static void applyRange(long[] acc, int from, int to, List<Mask> masks, int ringBits) {
         if (from >= to) {
             return;
         }
@@ -80,31 +87,46 @@ public final class MaskPrg {
             throw new IllegalArgumentException("a mask range must start at a 16-byte keystream block, got element "
                     + from);
         }
-        Cipher cipher = keystream(seed, offset / 16);
+        Cipher[] ciphers = new Cipher[masks.size()];
+        for (int m = 0; m < ciphers.length; m++) {
+            ciphers[m] = keystream(masks.get(m).seed(), offset / 16);
+        }
         int perChunk = CHUNK_BYTES / bytesPerElement;
         byte[] block = new byte[CHUNK_BYTES];
         for (int start = from; start < to; start += perChunk) {
             int count = Math.min(perChunk, to - start);
-            fill(cipher, block, count * bytesPerElement);
-            if (bytesPerElement == 4) {
-                if (subtract) {
-                    for (int j = 0; j < count; j++) {
-                        acc[start + j] -= (int) INT_LE.get(block, j << 2);
-                    }
-                } else {
-                    for (int j = 0; j < count; j++) {
-                        acc[start + j] += (int) INT_LE.get(block, j << 2);
-                    }
+            for (int m = 0; m < ciphers.length; m++) {
+                fill(ciphers[m], block, count * bytesPerElement);
+                add(acc, start, block, count, bytesPerElement, masks.get(m).subtract());
+            }
+        }
+    }
+
+    /** PRG(seed) over elements [from, to) of {@code acc}; {@code from} is at a keystream block boundary. */
+    private static void apply(long[] acc, int from, int to, byte[] seed, boolean subtract, int ringBits) {
+        applyRange(acc, from, to, List.of(new Mask(seed, subtract)), ringBits);
+    }
+
+    /** Adds (or subtracts) the {@code count} little-endian words of {@code block} to acc[start..start+count). */
+    private static void add(long[] acc, int start, byte[] block, int count, int bytesPerElement, boolean subtract) {
+        if (bytesPerElement == 4) {
+            if (subtract) {
+                for (int j = 0; j < count; j++) {
+                    acc[start + j] -= (int) INT_LE.get(block, j << 2);
                 }
             } else {
-                if (subtract) {
-                    for (int j = 0; j < count; j++) {
-                        acc[start + j] -= (long) LONG_LE.get(block, j << 3);
-                    }
-                } else {
-                    for (int j = 0; j < count; j++) {
-                        acc[start + j] += (long) LONG_LE.get(block, j << 3);
-                    }
+                for (int j = 0; j < count; j++) {
+                    acc[start + j] += (int) INT_LE.get(block, j << 2);
+                }
+            }
+        } else {
+            if (subtract) {
+                for (int j = 0; j < count; j++) {
+                    acc[start + j] -= (long) LONG_LE.get(block, j << 3);
+                }
+            } else {
+                for (int j = 0; j < count; j++) {
+                    acc[start + j] += (long) LONG_LE.get(block, j << 3);
                 }
             }
         }

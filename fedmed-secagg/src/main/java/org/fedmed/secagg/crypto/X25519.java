@@ -1,25 +1,14 @@
 package org.fedmed.secagg.crypto;
 
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.XECPrivateKey;
-import java.security.interfaces.XECPublicKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
+import java.util.Arrays;
 
 /**
  * X25519 Diffie-Hellman (RFC 7748), with keys as raw 32-byte strings: a public key is the little-endian
  * u-coordinate, a private key the 32-byte scalar. Raw keys are what travel in messages and what a private key's
- * Shamir shares rebuild. Key pairs come from the JDK's XDH provider (so a seeded source gives the same keys as
- * before); the scalar multiplications, which a SecAgg+ client runs twice per neighbour and a server once per
- * neighbour of each dropped client, run on Bouncy Castle's constant-time RFC 7748 implementation on the raw
- * bytes, several times faster than the JDK's and without building key objects.
+ * Shamir shares rebuild. The scalar multiplications, which a SecAgg+ client runs twice per neighbour and a server
+ * once per neighbour of each dropped client, run on Bouncy Castle's constant-time RFC 7748 implementation on the raw
+ * bytes, without building key objects.
  */
 public final class X25519 {
 
@@ -29,52 +18,37 @@ public final class X25519 {
     private X25519() {
     }
 
-    /** A fresh key pair drawn from {@code random}. */
-    public static KeyPair generate(SecureRandom random) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("X25519");
-            generator.initialize(NamedParameterSpec.X25519, random);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate X25519 keys", e);
+    /**
+     * A raw key pair: the private scalar and its public key X25519(secret, 9).
+     *
+     * @param secret    the 32-byte private scalar, unclamped (RFC 7748 clamps it at every use)
+     * @param publicKey the 32-byte public u-coordinate
+     */
+    public record KeyPair(byte[] secret, byte[] publicKey) {
+        public KeyPair {
+            checkLength(secret, "private key");
+            checkLength(publicKey, "public key");
         }
-    }
 
-    /** The raw 32-byte encoding of a public key. */
-    public static byte[] publicKeyBytes(PublicKey key) {
-        BigInteger u = ((XECPublicKey) key).getU();
-        byte[] out = new byte[KEY_BYTES];
-        byte[] big = u.toByteArray();
-        for (int i = 0; i < big.length && i < KEY_BYTES; i++) {
-            out[i] = big[big.length - 1 - i];
+        /** Overwrites the private scalar with zeros. */
+        public void destroy() {
+            Arrays.fill(secret, (byte) 0);
         }
-        return out;
-    }
 
-    /** The raw 32-byte scalar of a private key. */
-    public static byte[] privateKeyBytes(PrivateKey key) {
-        return ((XECPrivateKey) key).getScalar()
-                .orElseThrow(() -> new IllegalStateException("X25519 private key does not expose its scalar"));
-    }
-
-    /** The private key with raw scalar {@code scalar}. */
-    public static PrivateKey privateKey(byte[] scalar) {
-        checkLength(scalar, "private key");
-        try {
-            return KeyFactory.getInstance("X25519")
-                    .generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a valid X25519 private key: " + e.getMessage(), e);
+        @Override
+        public String toString() {
+            return "X25519.KeyPair[public=" + java.util.HexFormat.of().formatHex(publicKey) + "]";
         }
     }
 
     /**
-     * The shared secret X25519(mine, theirs).
-     *
-     * @throws IllegalArgumentException if {@code theirPublic} is a low-order point (the secret would be zero)
+     * A fresh key pair: 32 bytes from {@code random} as the private scalar, and its public key. It draws exactly what
+     * the JDK's X25519 key-pair generator draws, so a seeded source gives the same keys as that generator would.
      */
-    public static byte[] agree(PrivateKey mine, byte[] theirPublic) {
-        return agree(privateKeyBytes(mine), theirPublic);
+    public static KeyPair generate(SecureRandom random) {
+        byte[] secret = new byte[KEY_BYTES];
+        random.nextBytes(secret);
+        return new KeyPair(secret, publicKeyOf(secret));
     }
 
     /**

@@ -43,6 +43,37 @@ class MaskPrgTest {
     }
 
     @Test
+    void applyingMasksInTurnEqualsEachWholeKeystreamAddedWordByWord() throws Exception {
+        SplittableRandom random = new SplittableRandom(12);
+        for (int bits : new int[] {32, 48}) {
+            int bytesPerElement = bits <= 32 ? 4 : 8;
+            for (int length : new int[] {1, 1023, 1025, 100_003}) {
+                List<MaskPrg.Mask> masks = new ArrayList<>();
+                long[] expected = new long[length];
+                for (int k = 0; k < 4; k++) {
+                    byte[] seed = new byte[32];
+                    random.nextBytes(seed);
+                    boolean subtract = k % 2 == 0;
+                    masks.add(new MaskPrg.Mask(seed, subtract));
+                    // the reference: the whole AES-256-CTR keystream from a zero counter block in one call
+                    javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+                    aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(seed, "AES"),
+                            new javax.crypto.spec.IvParameterSpec(new byte[16]));
+                    java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(aes.doFinal(new byte[length * bytesPerElement]))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < length; i++) {
+                        long w = bytesPerElement == 4 ? words.getInt() : words.getLong();
+                        expected[i] += subtract ? -w : w;
+                    }
+                }
+                long[] inTurn = new long[length];
+                MaskPrg.applyInTurn(inTurn, masks, bits);
+                assertArrayEquals(expected, inTurn, bits + " bits, " + length + " elements");
+            }
+        }
+    }
+
+    @Test
     void sameSeedGivesSameMaskAndSubtractingCancelsIt() {
         byte[] seed = new byte[32];
         seed[0] = 7;

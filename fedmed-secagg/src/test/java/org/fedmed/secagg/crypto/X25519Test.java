@@ -2,13 +2,24 @@ package org.fedmed.secagg.crypto;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.security.KeyPair;
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.interfaces.XECPrivateKey;
+import java.security.interfaces.XECPublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import javax.crypto.KeyAgreement;
 import java.util.HexFormat;
 import org.fedmed.secagg.RandomnessSource;
 import org.junit.jupiter.api.Test;
 
-/** X25519 against RFC 7748's test vectors, and the raw-key round trips secure aggregation relies on. */
+/**
+ * X25519 against RFC 7748's test vectors and against the JDK's own XDH provider (an independent implementation), and the
+ * raw-key round trips secure aggregation relies on.
+ */
 class X25519Test {
 
     private static byte[] hex(String s) {
@@ -36,7 +47,7 @@ class X25519Test {
         assertArrayEquals(bobPublic, X25519.publicKeyOf(bob));
         byte[] shared = hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
         assertArrayEquals(shared, X25519.agree(alice, bobPublic));
-        assertArrayEquals(shared, X25519.agree(X25519.privateKey(bob), alicePublic));
+        assertArrayEquals(shared, X25519.agree(bob, alicePublic));
     }
 
     @Test
@@ -48,27 +59,73 @@ class X25519Test {
     final SecureRandom random = RandomnessSource.seededForSimulation(5).forClient(2);
 
     @Test
-    void bothSidesAgreeOnTheSameSecretAndRawKeysRoundTrip() {
-        KeyPair a = X25519.generate(random);
-        KeyPair b = X25519.generate(random);
-        byte[] ab = X25519.agree(a.getPrivate(), X25519.publicKeyBytes(b.getPublic()));
-        byte[] ba = X25519.agree(b.getPrivate(), X25519.publicKeyBytes(a.getPublic()));
-        assertArrayEquals(ab, ba);
-        byte[] rebuilt = X25519.agree(X25519.privateKey(X25519.privateKeyBytes(a.getPrivate())),
-                X25519.publicKeyBytes(b.getPublic()));
-        assertArrayEquals(ab, rebuilt);
+    void bothSidesAgreeOnTheSameSecret() {
+        X25519.KeyPair a = X25519.generate(random);
+        X25519.KeyPair b = X25519.generate(random);
+        assertArrayEquals(X25519.agree(a.secret(), b.publicKey()), X25519.agree(b.secret(), a.publicKey()));
+        assertFalse(java.util.Arrays.equals(a.publicKey(), b.publicKey()));
     }
 
     @Test
-    void publicKeyIsDerivedFromTheRawPrivateScalar() {
-        KeyPair a = X25519.generate(random);
-        assertArrayEquals(X25519.publicKeyBytes(a.getPublic()), X25519.publicKeyOf(X25519.privateKeyBytes(a.getPrivate())));
+    void generatedKeysAreTheJdkGeneratorsKeysFromTheSameSeededSource() throws Exception {
+        SecureRandom ours = RandomnessSource.seededForSimulation(11).forClient(3);
+        SecureRandom jdks = RandomnessSource.seededForSimulation(11).forClient(3);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("X25519");
+        generator.initialize(NamedParameterSpec.X25519, jdks);
+        for (int i = 0; i < 4; i++) {
+            X25519.KeyPair mine = X25519.generate(ours);
+            java.security.KeyPair theirs = generator.generateKeyPair();
+            assertArrayEquals(((XECPrivateKey) theirs.getPrivate()).getScalar().orElseThrow(), mine.secret());
+            assertArrayEquals(littleEndian(((XECPublicKey) theirs.getPublic()).getU()), mine.publicKey());
+        }
+    }
+
+    @Test
+    void agreementMatchesTheJdkXdhProviderOnRandomKeys() throws Exception {
+        KeyFactory factory = KeyFactory.getInstance("X25519");
+        for (int i = 0; i < 16; i++) {
+            X25519.KeyPair a = X25519.generate(random);
+            X25519.KeyPair b = X25519.generate(random);
+            KeyAgreement jdk = KeyAgreement.getInstance("X25519");
+            jdk.init(factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, a.secret())));
+            jdk.doPhase(factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519,
+                    new BigInteger(1, reversed(b.publicKey())))), true);
+            assertArrayEquals(jdk.generateSecret(), X25519.agree(a.secret(), b.publicKey()));
+        }
+    }
+
+    @Test
+    void aKeyPairPrintsNoSecretAndDestroyingItZeroesTheSecretOnly() {
+        X25519.KeyPair a = X25519.generate(random);
+        assertFalse(a.toString().contains(java.util.HexFormat.of().formatHex(a.secret())));
+        assertTrue(a.toString().contains(java.util.HexFormat.of().formatHex(a.publicKey())));
+        byte[] pub = a.publicKey().clone();
+        a.destroy();
+        assertArrayEquals(new byte[X25519.KEY_BYTES], a.secret());
+        assertArrayEquals(pub, a.publicKey());
     }
 
     @Test
     void lowOrderPublicKeyIsRejected() {
-        KeyPair a = X25519.generate(random);
+        X25519.KeyPair a = X25519.generate(random);
         byte[] zero = new byte[32];
-        assertThrows(IllegalArgumentException.class, () -> X25519.agree(a.getPrivate(), zero));
+        assertThrows(IllegalArgumentException.class, () -> X25519.agree(a.secret(), zero));
+    }
+
+    private static byte[] reversed(byte[] b) {
+        byte[] out = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = b[b.length - 1 - i];
+        }
+        return out;
+    }
+
+    private static byte[] littleEndian(BigInteger u) {
+        byte[] big = u.toByteArray();
+        byte[] out = new byte[X25519.KEY_BYTES];
+        for (int i = 0; i < big.length && i < X25519.KEY_BYTES; i++) {
+            out[i] = big[big.length - 1 - i];
+        }
+        return out;
     }
 }
