@@ -32,6 +32,8 @@ import org.fedmed.pki.ServerAddress;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.secagg.SecureAggregationStrategy;
 import org.fedmed.secagg.SecureSumConfig;
+import org.fedmed.secagg.crypto.Curve25519;
+import org.fedmed.secagg.crypto.X25519;
 import org.fedmed.transport.server.CommonNameAuthorizer;
 import org.fedmed.transport.server.FederationServer;
 import org.fedmed.transport.server.ServerSettings;
@@ -44,7 +46,8 @@ import org.fedmed.transport.tls.MutualTls;
  * masked input after sharing keys), it reports the wall time of the round, the server's CPU (this process), the sites'
  * CPU (the fleet process, all sites together) and the bytes on the sites' streams, each the median over
  * {@code REPEATS} rounds. Every kind of round is warmed up three times first; then the four kinds run in turn, so
- * that the JIT's progress and the load of the moment fall on all of them alike. Usage:
+ * that the JIT's progress and the load of the moment fall on all of them alike. The fleet runs the X25519
+ * implementation this process runs ({@code -Dfedmed.x25519=libsodium|bouncycastle} chooses it for both). Usage:
  * {@code SecureRoundHarness [SITES=100] [PARAMETERS=100000] [REPEATS=3]}.
  */
 public final class SecureRoundHarness {
@@ -87,9 +90,12 @@ public final class SecureRoundHarness {
                 MutualTls.serverCredentials(kit.caCertificate(), kit.certificate(), kit.privateKey()),
                 new CommonNameAuthorizer(java.util.Set.of()), ServerSettings.defaults(),
                 org.fedmed.transport.server.FederationEvents.NONE);
+        // the fleet runs the same X25519 implementation as this process, and may call libsodium without a warning
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx3g",
+                "--enable-native-access=ALL-UNNAMED", "-D" + Curve25519.PROPERTY + "=" + X25519.implementation(),
                 "-cp", System.getProperty("java.class.path"), SecureRoundFleet.class.getName(), dir.toString(),
                 Integer.toString(sites), Integer.toString(dropping));
+        System.out.println("X25519 on " + X25519.implementation() + " in the server and the fleet");
         Process fleet = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         PrintWriter toFleet = new PrintWriter(fleet.getOutputStream(), true, StandardCharsets.UTF_8);
         BufferedReader fromFleet = new BufferedReader(new InputStreamReader(fleet.getInputStream(),

@@ -7,13 +7,15 @@ import java.util.Arrays;
  * X25519 Diffie-Hellman (RFC 7748), with keys as raw 32-byte strings: a public key is the little-endian
  * u-coordinate, a private key the 32-byte scalar. Raw keys are what travel in messages and what a private key's
  * Shamir shares rebuild. The scalar multiplications, which a SecAgg+ client runs twice per neighbour and a server
- * once per neighbour of each dropped client, run on Bouncy Castle's constant-time RFC 7748 implementation on the raw
- * bytes, without building key objects.
+ * once per neighbour of each dropped client, run on the raw bytes, without building key objects, on the process's
+ * {@link Curve25519#preferred() Curve25519} implementation (libsodium where it loads, Bouncy Castle otherwise).
  */
 public final class X25519 {
 
     /** Length of a raw public key, private key and shared secret. */
     public static final int KEY_BYTES = 32;
+
+    private static final Curve25519 CURVE = Curve25519.preferred();
 
     private X25519() {
     }
@@ -61,7 +63,7 @@ public final class X25519 {
         checkLength(scalar, "private key");
         checkLength(theirPublic, "public key");
         byte[] shared = new byte[KEY_BYTES];
-        if (!org.bouncycastle.math.ec.rfc7748.X25519.calculateAgreement(scalar, 0, theirPublic, 0, shared, 0)) {
+        if (!CURVE.multiply(scalar, theirPublic, shared)) {
             throw new IllegalArgumentException("X25519 key agreement failed: the public key is a low-order point"
                     + " (the shared secret would be zero)");
         }
@@ -72,8 +74,13 @@ public final class X25519 {
     public static byte[] publicKeyOf(byte[] scalar) {
         checkLength(scalar, "private key");
         byte[] out = new byte[KEY_BYTES];
-        org.bouncycastle.math.ec.rfc7748.X25519.generatePublicKey(scalar, 0, out, 0);
+        CURVE.multiplyBase(scalar, out);
         return out;
+    }
+
+    /** The name of the Curve25519 implementation this process runs ({@code libsodium} or {@code bouncycastle}). */
+    public static String implementation() {
+        return CURVE.name();
     }
 
     private static void checkLength(byte[] key, String what) {
