@@ -155,6 +155,9 @@ class SecureAggregationProcessesTest {
             FedmedProcess killed = sites.get(KILLED);
             assertEquals(137, killed.awaitExit(Duration.ofSeconds(10)), killed.output());
             assertTrue(killed.output().contains(SiteKilledBeforeMaskedInput.HALTING), killed.output());
+            // started as bin/fedmed starts them, the sites run their key agreements on the system's libsodium
+            assertTrue(sites.get("clinic-a").output().contains("; X25519 on libsodium"),
+                    "libsodium is needed (Debian: apt-get install libsodium23): " + sites.get("clinic-a").output());
         });
 
         ComparisonReport sim = MatchedRun.simulateDefinition(TRAINING, "cohort/secure.yaml", definition,

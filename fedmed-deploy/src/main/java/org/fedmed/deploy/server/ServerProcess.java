@@ -186,6 +186,10 @@ public final class ServerProcess {
                         TimeUnit.MILLISECONDS);
                 out.printf("fedmed server: federation '%s', run '%s' (id %d), strategy %s, model %s%n",
                         kit.federation(), config.run(), start.runId(), plan.strategy().name(), plan.specLabel());
+                if (config.training().secureAggregation() != null) {
+                    out.printf("secure aggregation: X25519 on %s%n",
+                            org.fedmed.secagg.crypto.X25519.implementation());
+                }
                 out.printf("listening on %s:%d; waiting for %d of the %d sites %s%n", config.listenHost(),
                         server.port(), config.waitForSites(), kit.sites().size(), kit.sites());
                 out.flush();

@@ -142,9 +142,10 @@ public final class SiteProcess implements AutoCloseable {
         out.printf("privacy: %s%n", config.dpSgdSettings().map(dp -> dp.describe()
                 + "; the spent epsilon is logged after each fit").orElse("no site-level DP-SGD"));
         out.printf("update noise: %s%n", config.updateNoise().describe());
-        out.printf("secure aggregation: %s%n", config.requireSecureAggregation()
+        out.printf("secure aggregation: %s; X25519 on %s%n", config.requireSecureAggregation()
                 ? "required (fits that would send the update in the clear are refused)"
-                : "taken part in when the server asks; not required");
+                : "taken part in when the server asks; not required",
+                org.fedmed.secagg.crypto.X25519.implementation());
         if (ledger != null) {
             out.printf(java.util.Locale.ROOT, "privacy ledger %s: epsilon %.4g spent so far%n", ledger.file(),
                     site.epsilonSpent().orElse(0.0));

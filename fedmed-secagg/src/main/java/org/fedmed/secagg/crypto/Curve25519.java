@@ -28,8 +28,16 @@ public sealed interface Curve25519 permits BouncyCastleCurve25519, SodiumCurve25
     /** The implementation's name, as {@value #PROPERTY} takes it. */
     String name();
 
-    /** The implementation this process uses, chosen once. */
+    /**
+     * The implementation this process uses, chosen once.
+     *
+     * @throws IllegalStateException on every call, if {@value #PROPERTY} names no implementation or one that cannot be
+     *     used here
+     */
     static Curve25519 preferred() {
+        if (Choice.PREFERRED == null) {
+            throw new IllegalStateException(Choice.ERROR);
+        }
         return Choice.PREFERRED;
     }
 
@@ -48,9 +56,22 @@ public sealed interface Curve25519 permits BouncyCastleCurve25519, SodiumCurve25
         };
     }
 
-    /** Holds the process's choice, made on first use. */
+    /** Holds the process's choice, made on first use, or why the property's choice failed. */
     final class Choice {
-        static final Curve25519 PREFERRED = choose();
+        static final Curve25519 PREFERRED;
+        static final String ERROR;
+
+        static {
+            Curve25519 chosen = null;
+            String error = null;
+            try {
+                chosen = choose();
+            } catch (IllegalArgumentException e) {
+                error = e.getMessage();
+            }
+            PREFERRED = chosen;
+            ERROR = error;
+        }
 
         private Choice() {
         }

@@ -15,8 +15,6 @@ public final class X25519 {
     /** Length of a raw public key, private key and shared secret. */
     public static final int KEY_BYTES = 32;
 
-    private static final Curve25519 CURVE = Curve25519.preferred();
-
     private X25519() {
     }
 
@@ -63,7 +61,7 @@ public final class X25519 {
         checkLength(scalar, "private key");
         checkLength(theirPublic, "public key");
         byte[] shared = new byte[KEY_BYTES];
-        if (!CURVE.multiply(scalar, theirPublic, shared)) {
+        if (!Curve25519.preferred().multiply(scalar, theirPublic, shared)) {
             throw new IllegalArgumentException("X25519 key agreement failed: the public key is a low-order point"
                     + " (the shared secret would be zero)");
         }
@@ -74,13 +72,17 @@ public final class X25519 {
     public static byte[] publicKeyOf(byte[] scalar) {
         checkLength(scalar, "private key");
         byte[] out = new byte[KEY_BYTES];
-        CURVE.multiplyBase(scalar, out);
+        Curve25519.preferred().multiplyBase(scalar, out);
         return out;
     }
 
-    /** The name of the Curve25519 implementation this process runs ({@code libsodium} or {@code bouncycastle}). */
+    /**
+     * The name of the Curve25519 implementation this process runs ({@code libsodium} or {@code bouncycastle}).
+     *
+     * @throws IllegalStateException if {@value Curve25519#PROPERTY} names no usable implementation
+     */
     public static String implementation() {
-        return CURVE.name();
+        return Curve25519.preferred().name();
     }
 
     private static void checkLength(byte[] key, String what) {
