@@ -49,6 +49,9 @@ final class SodiumCurve25519 implements Curve25519 {
 
     @Override
     public boolean multiply(byte[] scalar, byte[] u, byte[] out) {
+        check(scalar, "scalar");
+        check(u, "u-coordinate");
+        check(out, "output");
         try {
             return (int) scalarmult.invokeExact(MemorySegment.ofArray(out), MemorySegment.ofArray(scalar),
                     MemorySegment.ofArray(u)) == 0;
@@ -59,6 +62,8 @@ final class SodiumCurve25519 implements Curve25519 {
 
     @Override
     public void multiplyBase(byte[] scalar, byte[] out) {
+        check(scalar, "scalar");
+        check(out, "output");
         int rc;
         try {
             rc = (int) scalarmultBase.invokeExact(MemorySegment.ofArray(out), MemorySegment.ofArray(scalar));
@@ -73,6 +78,14 @@ final class SodiumCurve25519 implements Curve25519 {
     @Override
     public String name() {
         return "libsodium";
+    }
+
+    /** libsodium reads and writes exactly 32 bytes at each address: a shorter array would be read past its end. */
+    private static void check(byte[] bytes, String what) {
+        if (bytes == null || bytes.length != 32) {
+            throw new IllegalArgumentException("X25519 " + what + " must be 32 bytes, got "
+                    + (bytes == null ? "none" : bytes.length));
+        }
     }
 
     private static Loaded tryLoad() {

@@ -75,6 +75,16 @@ class Curve25519Test {
     }
 
     @Test
+    void libsodiumRefusesArraysThatAreNot32BytesRatherThanReadPastThem() {
+        Curve25519 sodium = sodium();
+        assertThrows(IllegalArgumentException.class, () -> sodium.multiply(new byte[31], new byte[32], new byte[32]));
+        assertThrows(IllegalArgumentException.class, () -> sodium.multiply(new byte[32], new byte[16], new byte[32]));
+        assertThrows(IllegalArgumentException.class, () -> sodium.multiply(new byte[32], new byte[32], new byte[8]));
+        assertThrows(IllegalArgumentException.class, () -> sodium.multiplyBase(new byte[32], new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> sodium.multiplyBase(null, new byte[32]));
+    }
+
+    @Test
     void implementationsAreChosenByNameAndAnUnknownNameIsRefusedNamingTheProperty() {
         assertEquals("bouncycastle", Curve25519.named(" BouncyCastle ").name());
         assertEquals("libsodium", Curve25519.named("libsodium").name());
