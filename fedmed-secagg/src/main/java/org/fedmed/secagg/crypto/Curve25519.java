@@ -81,7 +81,7 @@ public sealed interface Curve25519 permits BouncyCastleCurve25519, SodiumCurve25
             if (asked != null && !asked.isBlank()) {
                 return named(asked);
             }
-            return SodiumCurve25519.load().<Curve25519>map(s -> s).orElse(BouncyCastleCurve25519.INSTANCE);
+            return SodiumCurve25519.load().orElse(BouncyCastleCurve25519.INSTANCE);
         }
     }
 }

@@ -38,7 +38,7 @@ final class SodiumCurve25519 implements Curve25519 {
     }
 
     /** libsodium's implementation, if it can be used in this process. */
-    static Optional<SodiumCurve25519> load() {
+    static Optional<Curve25519> load() {
         return Optional.ofNullable(LOADED.curve());
     }
 
@@ -47,11 +47,12 @@ final class SodiumCurve25519 implements Curve25519 {
         return LOADED.reason();
     }
 
+    // libsodium reads and writes exactly 32 bytes at each address: a shorter array would be read past its end
     @Override
     public boolean multiply(byte[] scalar, byte[] u, byte[] out) {
-        check(scalar, "scalar");
-        check(u, "u-coordinate");
-        check(out, "output");
+        X25519.checkLength(scalar, "scalar");
+        X25519.checkLength(u, "u-coordinate");
+        X25519.checkLength(out, "output");
         try {
             return (int) scalarmult.invokeExact(MemorySegment.ofArray(out), MemorySegment.ofArray(scalar),
                     MemorySegment.ofArray(u)) == 0;
@@ -62,8 +63,8 @@ final class SodiumCurve25519 implements Curve25519 {
 
     @Override
     public void multiplyBase(byte[] scalar, byte[] out) {
-        check(scalar, "scalar");
-        check(out, "output");
+        X25519.checkLength(scalar, "scalar");
+        X25519.checkLength(out, "output");
         int rc;
         try {
             rc = (int) scalarmultBase.invokeExact(MemorySegment.ofArray(out), MemorySegment.ofArray(scalar));
@@ -78,14 +79,6 @@ final class SodiumCurve25519 implements Curve25519 {
     @Override
     public String name() {
         return "libsodium";
-    }
-
-    /** libsodium reads and writes exactly 32 bytes at each address: a shorter array would be read past its end. */
-    private static void check(byte[] bytes, String what) {
-        if (bytes == null || bytes.length != 32) {
-            throw new IllegalArgumentException("X25519 " + what + " must be 32 bytes, got "
-                    + (bytes == null ? "none" : bytes.length));
-        }
     }
 
     private static Loaded tryLoad() {

@@ -85,7 +85,8 @@ public final class X25519 {
         return Curve25519.preferred().name();
     }
 
-    private static void checkLength(byte[] key, String what) {
+    /** Refuses anything but a 32-byte key, secret or point, naming {@code what} it is. */
+    static void checkLength(byte[] key, String what) {
         if (key == null || key.length != KEY_BYTES) {
             throw new IllegalArgumentException("X25519 " + what + " must be " + KEY_BYTES + " bytes, got "
                     + (key == null ? "none" : key.length));
