@@ -50,7 +50,8 @@ public final class DeployedRoundBench {
         double simulatedMs = simulatedRoundMillis(training, rounds);
 
         // -Dfedmed.bench.dir=/dev/shm puts the store, checkpoints and audit logs on tmpfs, where fsync costs nothing:
-        // what is left is the round's cost without the disk.
+        // what is left is the round's cost without the disk. The folder is deleted at the end unless
+        // -Dfedmed.bench.keep=true.
         String where = System.getProperty("fedmed.bench.dir");
         Path tmp = where == null ? Files.createTempDirectory("fedmed-round-bench")
                 : Files.createTempDirectory(Path.of(where), "fedmed-round-bench");
@@ -90,6 +91,20 @@ public final class DeployedRoundBench {
         out.append(String.format("%nThe deployed run took %.1f s from starting the server to its exit.%n%n", runSeconds));
         out.append(breakdown(fed, rows, skipped));
         System.out.println(out);
+        if (Boolean.getBoolean("fedmed.bench.keep")) {
+            System.out.println("The run's files are kept in " + tmp);
+        } else {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Deletes the benchmark's folder (store, checkpoints, audit logs, configs): on tmpfs they hold memory. */
+    static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**

@@ -1,10 +1,15 @@
 package org.fedmed.deploy.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.fedmed.server.store.AuditEvent;
+import org.fedmed.server.store.NewAuditEntry;
 import org.fedmed.server.store.RunStore;
 import org.fedmed.transport.server.FederationEvents;
 
@@ -16,9 +21,10 @@ import org.fedmed.transport.server.FederationEvents;
  * Rejections and failures within a round are also recorded by the round's listener with the round number.
  *
  * <p>Entries are written in order by one background thread, so the transport never waits for the database's
- * fsync; {@link #close()} writes what is queued. The server listens before its run is created or reopened, so
- * entries wait for {@link #attach} and then belong to that run; when no run is attached by {@link #close()}
- * (the start failed first), they are written as entries of no run.
+ * fsync; what queued up while it wrote goes in the next transaction, together, so a busy server commits a few times
+ * a round, not once per task and result. {@link #close()} writes what is queued. The server listens before its run
+ * is created or reopened, so entries wait for {@link #attach} and then belong to that run; when no run is attached
+ * by {@link #close()} (the start failed first), they are written as entries of no run.
  */
 final class StoreAuditEvents implements FederationEvents, AutoCloseable {
 
@@ -28,6 +34,8 @@ final class StoreAuditEvents implements FederationEvents, AutoCloseable {
     private final CompletableFuture<Long> runId = new CompletableFuture<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("fedmed-audit-writer").daemon().factory());
+    private final ConcurrentLinkedQueue<NewAuditEntry> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     StoreAuditEvents(RunStore store) {
         this.store = store;
@@ -39,19 +47,33 @@ final class StoreAuditEvents implements FederationEvents, AutoCloseable {
     }
 
     private void write(String actor, AuditEvent event, String detail) {
-        writer.execute(() -> {
-            try {
-                Long run = runId.join();
-                if (run == null) {
-                    store.audit(actor, event, detail);
-                } else {
-                    store.audit(run, actor, event, detail);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "cannot write audit entry " + event + " of '" + actor + "': "
-                        + e.getMessage());
+        queued.add(new NewAuditEntry(actor, event, detail));
+        if (drainScheduled.compareAndSet(false, true)) {
+            writer.execute(this::writeQueued);
+        }
+    }
+
+    /** Writes every entry queued by now in one transaction, in the order they were queued. */
+    private void writeQueued() {
+        drainScheduled.set(false); // an entry queued from here on schedules another drain
+        List<NewAuditEntry> batch = new ArrayList<>();
+        for (NewAuditEntry e; (e = queued.poll()) != null; ) {
+            batch.add(e);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            Long run = runId.join();
+            if (run == null) {
+                store.audit(batch);
+            } else {
+                store.audit(run, batch);
             }
-        });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot write " + batch.size() + " audit entries (the first: "
+                    + batch.getFirst().event() + " of '" + batch.getFirst().actor() + "'): " + e.getMessage());
+        }
     }
 
     /** Writes the queued entries (waiting up to 30 s) and stops the writer. */

@@ -28,6 +28,10 @@ public final class CheckpointDirectory {
 
     private final Path dir;
     private final int keepLast;
+    /** The round of the last {@link #prune}, 0 before the first. */
+    private int prunedRound;
+    /** Temporary files of rounds after the last prune's, found when the folder was read, with their rounds. */
+    private final Map<Path, Integer> laterLeftovers = new LinkedHashMap<>();
 
     /** A checkpoint folder keeping the last {@code keepLast} rounds (0 keeps all). */
     public CheckpointDirectory(Path dir, int keepLast) {
@@ -142,12 +146,38 @@ public final class CheckpointDirectory {
      * {@code currentRound - keepLast}, and temporary files that a crash left behind for rounds up to it. Files of
      * later rounds (left by a run that was resumed from an earlier round) are kept; they are overwritten when
      * those rounds run again. Returns the files deleted.
+     *
+     * <p>The first call reads the folder; later calls, as rounds are recorded one after another, delete the files of
+     * the rounds that fell out of the window by name (and leftovers of later rounds once those rounds are reached),
+     * so a round costs the same however many checkpoints a run keeps. Only a crash leaves temporary files, and a
+     * restarted server prunes with a new instance, which reads the folder again.
      */
-    public List<Path> prune(int currentRound) throws IOException {
+    public synchronized List<Path> prune(int currentRound) throws IOException {
         List<Path> deleted = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return deleted;
         }
+        if (prunedRound == 0 || currentRound <= prunedRound) {
+            scan(currentRound, deleted);
+        } else if (keepLast > 0) {
+            for (int r = Math.max(1, prunedRound - keepLast + 1); r <= currentRound - keepLast; r++) {
+                deleteIfPresent(pathFor(r), deleted);
+                deleteIfPresent(statePathFor(r), deleted);
+            }
+        }
+        for (var it = laterLeftovers.entrySet().iterator(); it.hasNext(); ) {
+            var leftover = it.next();
+            if (leftover.getValue() <= currentRound) {
+                deleteIfPresent(leftover.getKey(), deleted);
+                it.remove();
+            }
+        }
+        prunedRound = currentRound;
+        return deleted;
+    }
+
+    private void scan(int currentRound, List<Path> deleted) throws IOException {
+        laterLeftovers.clear();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
@@ -157,13 +187,23 @@ public final class CheckpointDirectory {
                 }
                 Matcher tmp = TEMPORARY.matcher(name);
                 boolean stale = keepLast > 0 && ckpt.matches() && Integer.parseInt(ckpt.group(1)) <= currentRound - keepLast;
-                boolean orphan = tmp.matches() && Integer.parseInt(tmp.group(1)) <= currentRound;
-                if (stale || orphan) {
-                    Files.deleteIfExists(f);
-                    deleted.add(f);
+                if (stale) {
+                    deleteIfPresent(f, deleted);
+                } else if (tmp.matches()) {
+                    int round = Integer.parseInt(tmp.group(1));
+                    if (round <= currentRound) {
+                        deleteIfPresent(f, deleted);
+                    } else {
+                        laterLeftovers.put(f, round);
+                    }
                 }
             }
         }
-        return deleted;
+    }
+
+    private static void deleteIfPresent(Path f, List<Path> deleted) throws IOException {
+        if (Files.deleteIfExists(f)) {
+            deleted.add(f);
+        }
     }
 }

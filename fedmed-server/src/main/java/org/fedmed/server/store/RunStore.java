@@ -450,6 +450,30 @@ public final class RunStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Appends {@code entries} to a run's audit log in their order, in one transaction: all of them or, when the store
+     * fails, none. A writer with many entries at once (the transport's, on a busy server) pays one commit for them.
+     */
+    public synchronized void audit(long runId, List<NewAuditEntry> entries) {
+        inTransaction("write " + entries.size() + " audit entries for run " + runId, () -> {
+            requireRun(runId);
+            for (NewAuditEntry e : entries) {
+                insertAudit(runId, e.actor(), e.event(), e.detail());
+            }
+            return null;
+        });
+    }
+
+    /** As {@link #audit(long, List)}, for entries that belong to no run. */
+    public synchronized void audit(List<NewAuditEntry> entries) {
+        inTransaction("write " + entries.size() + " audit entries", () -> {
+            for (NewAuditEntry e : entries) {
+                insertAudit(null, e.actor(), e.event(), e.detail());
+            }
+            return null;
+        });
+    }
+
     /** Appends an audit entry that belongs to no run (a site joining or leaving between runs, say). */
     public synchronized void audit(String actor, AuditEvent event, String detail) {
         inTransaction("write an audit entry", () -> {

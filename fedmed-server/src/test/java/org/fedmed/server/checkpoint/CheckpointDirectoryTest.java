@@ -80,6 +80,40 @@ class CheckpointDirectoryTest {
     }
 
     @Test
+    void eachPruneAfterTheFirstDeletesExactlyTheRoundThatLeftTheWindowWithItsStrategyState() throws Exception {
+        CheckpointDirectory dir = new CheckpointDirectory(root, 2);
+        var state = new org.fedmed.core.strategy.StrategyState(java.util.Map.of("server_optimizer.m", new float[]{1f}), java.util.Map.of());
+        for (int r = 1; r <= 6; r++) {
+            dir.write(1, r, model(r), null, state);
+            List<Path> deleted = dir.prune(r);
+            List<Path> expected = r <= 2 ? List.of()
+                    : List.of(root.resolve(String.format("round-%04d.safetensors", r - 2)).toAbsolutePath(),
+                              root.resolve(String.format("round-%04d.strategy.safetensors", r - 2)).toAbsolutePath());
+            assertEquals(java.util.Set.copyOf(expected), java.util.Set.copyOf(deleted), "round " + r);
+        }
+        assertEquals(List.of(5, 6), dir.rounds());
+        try (var files = Files.list(root)) {
+            assertEquals(4, files.count(), "rounds 5 and 6, each a model and a state file");
+        }
+    }
+
+    @Test
+    void aTemporaryFileOfALaterRoundFoundAtResumeIsDeletedWhenTheRunReachesThatRound() throws Exception {
+        CheckpointDirectory dir = new CheckpointDirectory(root, 0);
+        Path later = root.resolve(".round-0004.safetensors.987.tmp");
+        Files.write(later, new byte[]{1});
+        for (int r = 2; r <= 3; r++) {
+            dir.write(1, r, model(r), null);
+            assertEquals(List.of(), dir.prune(r));
+            assertTrue(Files.exists(later), "round " + r);
+        }
+        dir.write(1, 4, model(4), null);
+        assertEquals(List.of(later), dir.prune(4));
+        assertFalse(Files.exists(later));
+        assertEquals(List.of(2, 3, 4), dir.rounds());
+    }
+
+    @Test
     void negativeRetentionIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> new CheckpointDirectory(root, -1));
         assertTrue(e.getMessage().contains("keep_last"), e.getMessage());

@@ -280,6 +280,28 @@ class RunStoreTest {
     }
 
     @Test
+    void aBatchOfAuditEntriesIsAppendedInOrderToOneIntactChainOrNotAtAll() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            s.audit(id, List.of(new NewAuditEntry("server", AuditEvent.TASK_SENT, "r1-fit-a"),
+                    new NewAuditEntry("a", AuditEvent.RESULT_RECEIVED, "r1-fit-a"),
+                    new NewAuditEntry("server", AuditEvent.TASK_SENT, "r1-eval-a")));
+            s.audit(List.of(new NewAuditEntry("b", AuditEvent.JOINED, "from 10.0.0.6")));
+            assertEquals(List.of("r1-fit-a", "r1-fit-a", "r1-eval-a"),
+                    s.auditLog(id).stream().skip(1).map(AuditEntry::detail).toList());
+            assertTrue(s.verifyAudit(id).intact(), s.verifyAudit(id).summary());
+            assertEquals("from 10.0.0.6", s.auditLog().getLast().detail());
+
+            var e = assertThrows(RuntimeException.class, () -> s.audit(id + 7,
+                    List.of(new NewAuditEntry("a", AuditEvent.LEFT, "gone"))));
+            assertTrue(e.getMessage().contains(Long.toString(id + 7)), e.getMessage());
+            assertEquals(5, s.auditLog().size(), "nothing of the refused batch was written");
+        }
+        var blank = assertThrows(IllegalArgumentException.class, () -> new NewAuditEntry(" ", AuditEvent.LEFT, "x"));
+        assertTrue(blank.getMessage().contains("actor"), blank.getMessage());
+    }
+
+    @Test
     void everythingSurvivesCloseAndReopen() {
         long id;
         try (RunStore s = open()) {
