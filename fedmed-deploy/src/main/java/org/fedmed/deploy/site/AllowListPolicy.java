@@ -27,6 +27,11 @@ public final class AllowListPolicy implements TaskPolicy {
 
     private final AllowList allow;
     private final boolean requireSecureAggregation;
+    /** The last model spec text read and what it reads as: a run's tasks name the same spec every round. */
+    private volatile ParsedSpec lastSpec;
+
+    private record ParsedSpec(String text, ModelSpec spec) {
+    }
 
     public AllowListPolicy(AllowList allow) {
         this(allow, false);
@@ -145,7 +150,7 @@ public final class AllowListPolicy implements TaskPolicy {
         }
         ModelSpec asked;
         try {
-            asked = ModelSpec.parse(offer.modelSpec());
+            asked = parse(offer.modelSpec());
         } catch (RuntimeException e) {
             return Verdict.refuse("model spec '" + offer.modelSpec() + "' is not a valid model spec (" + e.getMessage()
                     + "); this site trains only approved specs " + approvedJson());
@@ -155,6 +160,17 @@ public final class AllowListPolicy implements TaskPolicy {
                     + approvedJson());
         }
         return new Verdict(PolicyDecision.accept(), asked);
+    }
+
+    /** {@code text} as a model spec, read once for as long as the tasks keep naming the same text. */
+    private ModelSpec parse(String text) {
+        ParsedSpec last = lastSpec;
+        if (last != null && last.text().equals(text)) {
+            return last.spec();
+        }
+        ModelSpec spec = ModelSpec.parse(text);
+        lastSpec = new ParsedSpec(text, spec);
+        return spec;
     }
 
     private String approvedJson() {

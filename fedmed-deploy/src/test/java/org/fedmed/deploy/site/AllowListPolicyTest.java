@@ -46,6 +46,19 @@ class AllowListPolicyTest {
     }
 
     @Test
+    void tasksNamingOneSpecAfterAnotherAreEachJudgedByTheirOwnSpec() {
+        String unapproved = ModelSpec.mlp(64, 32).toJson();
+        String malformed = "{\"type\": \"mlp\", \"hidden\": \"wide\"}";
+        List<String> asked = List.of(MLP.toJson(), MLP.toJson(), unapproved, MLP.toJson(), malformed, unapproved,
+                MLP.toJson());
+        List<Boolean> accepted = asked.stream().map(spec -> policy.review(fit("fedavg", spec, 1, 10)).accepted())
+                .toList();
+        assertEquals(List.of(true, true, false, true, false, false, true), accepted);
+        assertEquals(Optional.of(MLP), policy.approvedSpec(fit("fedavg", MLP.toJson(), 1, 10)));
+        assertTrue(policy.review(fit("fedavg", malformed, 1, 10)).reason().contains("is not a valid model spec"));
+    }
+
+    @Test
     void allowedEvaluateIsAccepted() {
         assertTrue(policy.review(evaluate("uniform", ModelSpec.logistic().toJson())).accepted());
     }

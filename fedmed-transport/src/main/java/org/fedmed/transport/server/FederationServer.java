@@ -74,8 +74,8 @@ public final class FederationServer implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fedmed-server-timer").daemon().factory());
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        GrpcSitePool pool = new GrpcSitePool(settings, authorizer, guarded, background);
         EventLoopGroup network = new NioEventLoopGroup(0, new DefaultThreadFactory("fedmed-server-net", true));
+        GrpcSitePool pool = new GrpcSitePool(settings, authorizer, guarded, background, network);
         Server server;
         try {
             server = NettyServerBuilder.forAddress(address, credentials)

@@ -56,6 +56,7 @@ import org.fedmed.transport.wire.WireCodec;
 public final class GrpcSitePool implements SitePool {
 
     private final ServerSettings settings;
+    private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network;
     private final SiteAdmission admission;
     private final FederationEvents events;
     private final ResultBufferBudget budget;
@@ -80,7 +81,10 @@ public final class GrpcSitePool implements SitePool {
     private volatile String run = "";
 
     /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
-    GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background) {
+    /** @param network the server's event loops, on which each link's messages are sent ({@link SiteLink#start}) */
+    GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background,
+                 io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network) {
+        this.network = network;
         this.settings = settings;
         this.admission = new SiteAdmission(authorizer, settings.definitionCheck());
         this.events = events;
@@ -104,7 +108,7 @@ public final class GrpcSitePool implements SitePool {
     /** A new link for a stream a peer opened, with the pool's collaborators; it joins the pool once admitted. */
     SiteLink newLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer) {
         SiteLink link = new SiteLink(call, ssl, peer, settings, admission, events, budget, traffic, membership,
-                background, exchanges);
+                background, exchanges, network);
         links.add(link);
         return link;
     }

@@ -68,6 +68,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private final Membership membership;
     private final Executor blocking;
     private final ExchangeDesk exchanges;
+    private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network;
     private volatile State state = State.AWAITING_HELLO;
     private volatile String siteId;
     private volatile X509Certificate[] admittedChain;
@@ -81,10 +82,13 @@ final class SiteLink implements StreamObserver<SiteMessage> {
      * @param ssl  the stream's TLS session, null if the connection is not TLS (the site is then refused)
      * @param peer the remote address, for messages
      * @param blocking where the Hello is handled (see {@link #onNext})
+     * @param network  the server's event loops, one of which runs this link's call
      */
     SiteLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer, ServerSettings settings,
              SiteAdmission admission, FederationEvents events, ResultBufferBudget budget, TrafficCounts traffic,
-             Membership membership, Executor blocking, ExchangeDesk exchanges) {
+             Membership membership, Executor blocking, ExchangeDesk exchanges,
+             io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network) {
+        this.network = network;
         this.call = call;
         this.out = new FlowControlledSender<>(call, this::sent);
         this.ssl = ssl;
@@ -99,8 +103,15 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         this.exchanges = exchanges;
     }
 
-    /** Hooks the link to its call; run inside the service method, before it returns. */
+    /**
+     * Hooks the link to its call; run inside the service method, before it returns, which runs on the event loop of
+     * the call's connection: from then on the link's messages are sent on that loop, whichever thread queues them.
+     */
     void start() {
+        var loop = FlowControlledSender.loopOfThisThread(network);
+        if (loop != null) {
+            out.drainOn(loop);
+        }
         call.setOnReadyThreshold(settings.limits().chunkBytes() * 2);
         call.setOnReadyHandler(out::drain);
         call.setOnCancelHandler(() -> close("the site's call was cancelled", null));

@@ -3,14 +3,37 @@ package org.fedmed.transport.site;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
 import org.fedmed.transport.WireLimits;
 
 /**
  * Opens the channels a site dials its server on, with the protocol's message size limit. The stream's callbacks
- * run on the channel's event loop, and messages are never buffered for a retry.
+ * run on the channel's event loop, and messages are never buffered for a retry. Every channel of the process runs on
+ * {@link #LOOPS}, so a session can tell which loop its stream is on and send from it ({@code SiteSession}).
  */
 public final class SiteChannels {
+
+    private static final boolean EPOLL = Epoll.isAvailable();
+
+    /**
+     * The event loops of every channel this class opens: epoll where Netty's native transport loads (Linux), NIO
+     * elsewhere; as many as gRPC's shared default (two per core), on daemon threads that live as long as the process.
+     */
+    static final EventLoopGroup LOOPS = new MultiThreadIoEventLoopGroup(0,
+            new DefaultThreadFactory("fedmed-site-net", true),
+            EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+
+    private static final Class<? extends Channel> CHANNEL_TYPE = EPOLL ? EpollSocketChannel.class
+            : NioSocketChannel.class;
 
     private SiteChannels() {
     }
@@ -22,6 +45,8 @@ public final class SiteChannels {
      */
     public static ManagedChannel open(String host, int port, ChannelCredentials credentials, WireLimits limits) {
         return NettyChannelBuilder.forAddress(host, port, credentials)
+                .eventLoopGroup(LOOPS)
+                .channelType(CHANNEL_TYPE)
                 .maxInboundMessageSize(limits.maxMessageBytes())
                 // The stream's callbacks run on the channel's event loop, with no hand-off to an executor: a
                 // site's channel carries only its own stream, and the work a task asks for runs on the site's worker.

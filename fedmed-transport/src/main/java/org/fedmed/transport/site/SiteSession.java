@@ -126,6 +126,12 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
         lastSeenNanos = System.nanoTime();
         switch (m.getBodyCase()) {
             case WELCOME -> {
+                // the first callback, on the stream's event loop: results and answers queued by the worker are
+                // sent from that loop from now on
+                var loop = FlowControlledSender.loopOfThisThread(SiteChannels.LOOPS);
+                if (loop != null) {
+                    out.drainOn(loop);
+                }
                 var version = ProtocolVersion.mismatch("the server", m.getWelcome().getProtocolVersion());
                 if (version.isPresent()) {
                     connection.refused(this, version.get());

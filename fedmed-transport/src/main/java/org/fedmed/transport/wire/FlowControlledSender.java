@@ -1,11 +1,15 @@
 package org.fedmed.transport.wire;
 
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutorGroup;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.ClientCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +21,11 @@ import java.util.function.Consumer;
  *
  * <p>Once the call has ended every further send is dropped: the peer is gone. Each message handed to the call is
  * first shown to the sender's {@code onSent} hook (for counting bytes), under the lock, so the hook must be quick.
+ *
+ * <p>Once told the call's event loop ({@link #drainOn}), the sender hands a drain asked for on another thread (the
+ * round engine's, a timer's) to that loop, once however many messages were queued meanwhile: gRPC then serializes and
+ * writes each message on the loop that owns the connection, instead of handing every message from the calling thread
+ * to the loop (a task and a wake-up per message, and often a second one for the write's completion).
  *
  * <p>A chunk is encoded into a scratch array ({@link ScratchBuffers}) that is reused once {@code onNext} returns, so
  * the call must serialize each message before it returns, as gRPC's Netty transport does; gRPC's in-process
@@ -32,6 +41,8 @@ public final class FlowControlledSender<M> {
     private final ArrayDeque<M> control = new ArrayDeque<>();
     private final ArrayDeque<Transfer<M>> transfers = new ArrayDeque<>();
     private final Consumer<M> onSent;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private volatile EventExecutor loop;
     private boolean ended;
 
     public FlowControlledSender(CallStreamObserver<M> call) {
@@ -78,8 +89,48 @@ public final class FlowControlledSender<M> {
         }
     }
 
-    /** Sends what the call can take now; call from the call's on-ready handler too. */
+    /**
+     * Runs this sender's drains on {@code loop}, the event loop of its call, from now on: a drain asked for on
+     * another thread is handed to it. Call it on the loop, with the call's first callback.
+     */
+    public void drainOn(EventExecutor loop) {
+        this.loop = loop;
+    }
+
+    /** The executor of {@code group} that the calling thread runs, or null when it runs none of them. */
+    public static EventExecutor loopOfThisThread(EventExecutorGroup group) {
+        for (EventExecutor e : group) {
+            if (e.inEventLoop()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends what the call can take now, or, off the call's event loop once it is known ({@link #drainOn}), has the
+     * loop do it; call from the call's on-ready handler too.
+     */
     public void drain() {
+        EventExecutor l = loop;
+        if (l != null && !l.inEventLoop()) {
+            if (drainQueued.compareAndSet(false, true)) {
+                try {
+                    l.execute(() -> {
+                        drainQueued.set(false); // a message queued from here on asks for another drain
+                        drainHere();
+                    });
+                } catch (RejectedExecutionException e) { // the loop is shutting down: the call goes with it
+                    drainQueued.set(false);
+                    drainHere();
+                }
+            }
+            return;
+        }
+        drainHere();
+    }
+
+    private void drainHere() {
         List<Transfer<M>> finished = new ArrayList<>();
         synchronized (this) {
             while (!ended && call.isReady()) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class FlowControlledSenderTest {
 
     /** A call that, as gRPC's does, serializes each message before onNext returns, and is ready only when told. */
-    static final class SerializingCall extends CallStreamObserver<SiteMessage> {
+    static class SerializingCall extends CallStreamObserver<SiteMessage> {
         final List<byte[]> wire = new ArrayList<>();
         int readyFor;
 
@@ -116,5 +116,45 @@ class FlowControlledSenderTest {
         ModelChunker c = new ModelChunker("t", new float[10], 32);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.next(new byte[31]));
         assertTrue(e.getMessage().contains("cannot hold a chunk of 32"), e.getMessage());
+    }
+
+    @Test
+    void onceToldItsEventLoopASenderWritesEveryMessageQueuedOnOtherThreadsOnThatLoopInOrder() throws Exception {
+        var group = new io.grpc.netty.shaded.io.netty.channel.DefaultEventLoopGroup(1);
+        try {
+            var loop = group.next();
+            List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+            SerializingCall call = new SerializingCall() {
+                @Override public void onNext(SiteMessage value) {
+                    threads.add(Thread.currentThread().getName());
+                    super.onNext(value);
+                }
+            };
+            call.readyFor = 1000;
+            FlowControlledSender<SiteMessage> sender = new FlowControlledSender<>(call);
+            // found from the loop itself, as a link does in its call's first callback
+            var found = loop.submit(() -> FlowControlledSender.loopOfThisThread(group)).get();
+            assertSame(loop, found);
+            assertEquals(null, FlowControlledSender.loopOfThisThread(group), "this thread runs none of the loops");
+            sender.drainOn(found);
+            float[] values = ChunkingTest.randomValues(700, 5);
+            long[] sent = {-1};
+            for (int i = 0; i < 20; i++) {
+                sender.send(SiteMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(i)).build());
+            }
+            sender.send(transfer("t", values, 1024, sent));
+            loop.submit(() -> { }).get(); // the drains handed to the loop ran before this
+            String loopThread = loop.submit(() -> Thread.currentThread().getName()).get();
+            assertEquals(20 + 1 + 3, call.wire.size());
+            assertTrue(threads.stream().allMatch(loopThread::equals), "every onNext on the loop: " + threads);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(i, SiteMessage.parseFrom(call.wire.get(i)).getHeartbeat().getSentAtUnixMs());
+            }
+            assertEquals(ChunkingTest.chunk("t", values, 1024), List.of(SiteMessage.parseFrom(call.wire.get(21)).getChunk(),
+                    SiteMessage.parseFrom(call.wire.get(22)).getChunk(), SiteMessage.parseFrom(call.wire.get(23)).getChunk()));
+            assertEquals(4L * values.length, sent[0]);
+        } finally {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 }
