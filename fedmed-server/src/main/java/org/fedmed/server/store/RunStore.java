@@ -458,7 +458,7 @@ public final class RunStore implements AutoCloseable {
         inTransaction("write " + entries.size() + " audit entries for run " + runId, () -> {
             requireRun(runId);
             for (NewAuditEntry e : entries) {
-                insertAudit(runId, e.actor(), e.event(), e.detail());
+                insertAudit(runId, e);
             }
             return null;
         });
@@ -468,7 +468,7 @@ public final class RunStore implements AutoCloseable {
     public synchronized void audit(List<NewAuditEntry> entries) {
         inTransaction("write " + entries.size() + " audit entries", () -> {
             for (NewAuditEntry e : entries) {
-                insertAudit(null, e.actor(), e.event(), e.detail());
+                insertAudit(null, e);
             }
             return null;
         });
@@ -791,13 +791,11 @@ public final class RunStore implements AutoCloseable {
     }
 
     private void insertAudit(Long runId, String actor, AuditEvent event, String detail) throws SQLException {
-        if (actor == null || actor.isBlank()) {
-            throw new IllegalArgumentException("audit entry needs an actor (a site id or 'server')");
-        }
-        if (event == null) {
-            throw new IllegalArgumentException("audit entry by '" + actor + "' needs an event");
-        }
-        AuditRows.insert(connection, runId, clock.instant().toString(), actor, event.dbValue(), detail);
+        insertAudit(runId, new NewAuditEntry(actor, event, detail)); // the record refuses a blank actor or no event
+    }
+
+    private void insertAudit(Long runId, NewAuditEntry e) throws SQLException {
+        AuditRows.insert(connection, runId, clock.instant().toString(), e.actor(), e.event().dbValue(), e.detail());
     }
 
     private List<AuditEntry> selectAudit(String where, Object... args) throws SQLException {
