@@ -5,8 +5,6 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -74,7 +72,7 @@ public final class FederationServer implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fedmed-server-timer").daemon().factory());
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        EventLoopGroup network = new NioEventLoopGroup(0, new DefaultThreadFactory("fedmed-server-net", true));
+        EventLoopGroup network = org.fedmed.transport.EventLoops.group("fedmed-server-net");
         GrpcSitePool pool = new GrpcSitePool(settings, authorizer, guarded, background, network);
         Server server;
         try {

@@ -5,7 +5,6 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.NotSslRecordException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -40,10 +39,10 @@ final class HandshakeWatch {
     private HandshakeWatch() {
     }
 
-    /** Listening channels (NIO) that watch the handshake of every connection they accept. */
+    /** Listening channels ({@link org.fedmed.transport.EventLoops}) that watch the handshake of every connection they accept. */
     static ChannelFactory<ServerChannel> serverChannels(FederationEvents events) {
         return () -> {
-            NioServerSocketChannel listening = new NioServerSocketChannel();
+            ServerChannel listening = org.fedmed.transport.EventLoops.newServerChannel();
             listening.pipeline().addLast(new Acceptor(events));
             return listening;
         };

@@ -3,16 +3,9 @@ package org.fedmed.transport.site;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
+import org.fedmed.transport.EventLoops;
 import org.fedmed.transport.WireLimits;
 
 /**
@@ -22,18 +15,11 @@ import org.fedmed.transport.WireLimits;
  */
 public final class SiteChannels {
 
-    private static final boolean EPOLL = Epoll.isAvailable();
-
     /**
-     * The event loops of every channel this class opens: epoll where Netty's native transport loads (Linux), NIO
-     * elsewhere; as many as gRPC's shared default (two per core), on daemon threads that live as long as the process.
+     * The event loops of every channel this class opens ({@link EventLoops}: epoll where it loads, NIO elsewhere), on
+     * daemon threads that live as long as the process.
      */
-    static final EventLoopGroup LOOPS = new MultiThreadIoEventLoopGroup(0,
-            new DefaultThreadFactory("fedmed-site-net", true),
-            EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-
-    private static final Class<? extends Channel> CHANNEL_TYPE = EPOLL ? EpollSocketChannel.class
-            : NioSocketChannel.class;
+    static final EventLoopGroup LOOPS = EventLoops.group("fedmed-site-net");
 
     private SiteChannels() {
     }
@@ -46,7 +32,7 @@ public final class SiteChannels {
     public static ManagedChannel open(String host, int port, ChannelCredentials credentials, WireLimits limits) {
         return NettyChannelBuilder.forAddress(host, port, credentials)
                 .eventLoopGroup(LOOPS)
-                .channelType(CHANNEL_TYPE)
+                .channelType(EventLoops.socketChannel())
                 .maxInboundMessageSize(limits.maxMessageBytes())
                 // The stream's callbacks run on the channel's event loop, with no hand-off to an executor: a
                 // site's channel carries only its own stream, and the work a task asks for runs on the site's worker.
