@@ -130,7 +130,7 @@ class KitCheckCommandsTest {
     @Test
     void aMissingKitNamesTheKitKeyAndTheConfigFile() throws Exception {
         Path siteKit = layout.siteKit("a");
-        deleteTree(siteKit);
+        TestFiles.deleteTree(siteKit);
         assertOneLineError(run("site", "--config", siteYaml.toString()), siteYaml + ": key 'kit': no startup kit at "
                 + siteKit + ": the folder does not exist (a site kit is a folder written by 'fedmed provision')");
 
@@ -139,13 +139,5 @@ class KitCheckCommandsTest {
                 + " at " + layout.serverKit() + ": it holds no server.yaml (a server kit written by 'fedmed provision'"
                 + " does)");
         assertFalse(Files.exists(tmp.resolve("fedmed.db")), "no run record is left by a start that failed");
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -94,16 +94,7 @@ public final class DeployedRoundBench {
         if (Boolean.getBoolean("fedmed.bench.keep")) {
             System.out.println("The run's files are kept in " + tmp);
         } else {
-            deleteTree(tmp);
-        }
-    }
-
-    /** Deletes the benchmark's folder (store, checkpoints, audit logs, configs): on tmpfs they hold memory. */
-    static void deleteTree(Path root) throws java.io.IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            org.fedmed.cli.TestFiles.deleteTree(tmp); // store, checkpoints, logs: on tmpfs they hold memory
         }
     }
 
