@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.fedmed.transport.EventLoops;
 import org.fedmed.transport.wire.AliasingMarshaller;
 
 /**
@@ -72,7 +73,7 @@ public final class FederationServer implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fedmed-server-timer").daemon().factory());
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        EventLoopGroup network = org.fedmed.transport.EventLoops.group("fedmed-server-net");
+        EventLoopGroup network = EventLoops.group("fedmed-server-net");
         GrpcSitePool pool = new GrpcSitePool(settings, authorizer, guarded, background, network);
         Server server;
         try {

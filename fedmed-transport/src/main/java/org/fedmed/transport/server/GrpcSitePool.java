@@ -1,5 +1,6 @@
 package org.fedmed.transport.server;
 
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ import org.fedmed.transport.wire.WireCodec;
 public final class GrpcSitePool implements SitePool {
 
     private final ServerSettings settings;
-    private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network;
+    private final EventLoopGroup network;
     private final SiteAdmission admission;
     private final FederationEvents events;
     private final ResultBufferBudget budget;
@@ -83,7 +84,7 @@ public final class GrpcSitePool implements SitePool {
     /** @param events called as given: the caller wraps a listener that may throw in {@link GuardedEvents} */
     /** @param network the server's event loops, on which each link's messages are sent ({@link SiteLink#start}) */
     GrpcSitePool(ServerSettings settings, PeerAuthorizer authorizer, FederationEvents events, Executor background,
-                 io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network) {
+                 EventLoopGroup network) {
         this.network = network;
         this.settings = settings;
         this.admission = new SiteAdmission(authorizer, settings.definitionCheck());

@@ -15,6 +15,7 @@ import java.security.cert.CertificateNotYetValidException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.fedmed.transport.EventLoops;
 
 /**
  * Reports every connection whose TLS handshake fails, with the peer's address and the reason TLS gave, to
@@ -39,10 +40,10 @@ final class HandshakeWatch {
     private HandshakeWatch() {
     }
 
-    /** Listening channels ({@link org.fedmed.transport.EventLoops}) that watch the handshake of every connection they accept. */
+    /** Listening channels ({@link EventLoops}) that watch the handshake of every connection they accept. */
     static ChannelFactory<ServerChannel> serverChannels(FederationEvents events) {
         return () -> {
-            ServerChannel listening = org.fedmed.transport.EventLoops.newServerChannel();
+            ServerChannel listening = EventLoops.newServerChannel();
             listening.pipeline().addLast(new Acceptor(events));
             return listening;
         };

@@ -1,6 +1,7 @@
 package org.fedmed.transport.server;
 
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
@@ -68,7 +69,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     private final Membership membership;
     private final Executor blocking;
     private final ExchangeDesk exchanges;
-    private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network;
+    private final EventLoopGroup network;
     private volatile State state = State.AWAITING_HELLO;
     private volatile String siteId;
     private volatile X509Certificate[] admittedChain;
@@ -87,7 +88,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
     SiteLink(ServerCallStreamObserver<ServerMessage> call, SSLSession ssl, String peer, ServerSettings settings,
              SiteAdmission admission, FederationEvents events, ResultBufferBudget budget, TrafficCounts traffic,
              Membership membership, Executor blocking, ExchangeDesk exchanges,
-             io.grpc.netty.shaded.io.netty.channel.EventLoopGroup network) {
+             EventLoopGroup network) {
         this.network = network;
         this.call = call;
         this.out = new FlowControlledSender<>(call, this::sent);
