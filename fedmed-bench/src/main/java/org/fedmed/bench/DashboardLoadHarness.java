@@ -1,7 +1,6 @@
 package org.fedmed.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +38,7 @@ import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.dashboard.Dashboard;
 import org.fedmed.dashboard.DashboardSettings;
 import org.fedmed.pki.OperatorToken;
+import org.fedmed.pki.SecureFiles;
 import org.fedmed.server.checkpoint.CheckpointDirectory;
 import org.fedmed.server.run.PersistingRunListener;
 import org.fedmed.server.store.AuditEvent;
@@ -284,7 +284,7 @@ public final class DashboardLoadHarness {
                 long without = t;
                 bestWithout = Math.min(bestWithout, t);
                 System.out.printf(Locale.ROOT, "  without a dashboard: %.1f rounds/s%n", rounds / (t / 1e9));
-                deleteTree(plain.getParent());
+                SecureFiles.deleteTree(plain.getParent());
 
                 Path watched = tmp.resolve("with-" + rep).resolve("runs.db");
                 Files.createDirectories(watched.getParent());
@@ -310,7 +310,7 @@ public final class DashboardLoadHarness {
                         reloads == 0 ? 0.0 : reloadNanos / 1e6 / reloads, 100.0 * cpuShares.getLast(),
                         (double) without / t);
                 if (db != null) {
-                    deleteTree(db.getParent());
+                    SecureFiles.deleteTree(db.getParent());
                 }
                 db = watched;
             }
@@ -364,7 +364,7 @@ public final class DashboardLoadHarness {
                     + " | %.1f%% |%n", 100 * shares.get(shares.size() / 2));
             System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
         } finally {
-            deleteTree(tmp);
+            SecureFiles.deleteTree(tmp);
         }
     }
 
@@ -373,19 +373,6 @@ public final class DashboardLoadHarness {
             return Files.readString(Path.of("/proc/loadavg")).strip();
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -130,7 +130,7 @@ class KitCheckCommandsTest {
     @Test
     void aMissingKitNamesTheKitKeyAndTheConfigFile() throws Exception {
         Path siteKit = layout.siteKit("a");
-        TestFiles.deleteTree(siteKit);
+        SecureFiles.deleteTree(siteKit);
         assertOneLineError(run("site", "--config", siteYaml.toString()), siteYaml + ": key 'kit': no startup kit at "
                 + siteKit + ": the folder does not exist (a site kit is a folder written by 'fedmed provision')");
 

@@ -157,8 +157,11 @@ public final class SecureFiles {
         }
     }
 
-    /** Deletes {@code root} and everything under it; does nothing if it does not exist. */
-    static void deleteTree(Path root) throws IOException {
+    /**
+     * Deletes {@code root} and everything under it, files before their folder; does nothing if it does not exist.
+     * Provisioning uses it for folders that held private keys; the benchmarks and tests, for their scratch folders.
+     */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -28,6 +28,7 @@ import org.fedmed.core.strategy.Strategy;
 import org.fedmed.pki.FederationSpec;
 import org.fedmed.pki.KitLayout;
 import org.fedmed.pki.Provisioner;
+import org.fedmed.pki.SecureFiles;
 import org.fedmed.pki.ServerAddress;
 import org.fedmed.pki.ServerKit;
 import org.fedmed.secagg.SecureAggregationStrategy;
@@ -181,6 +182,7 @@ public final class SecureRoundHarness {
             fleet.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
             fleet.destroyForcibly();
             server.close();
+            SecureFiles.deleteTree(dir); // the provisioned kits, private keys included
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.fedmed.data.registry.DatasetRegistry;
+import org.fedmed.pki.SecureFiles;
 import org.fedmed.plan.ConfigLoader;
 import org.fedmed.plan.SimulationConfig;
 import org.fedmed.server.store.RunInfo;
@@ -94,7 +95,7 @@ public final class DeployedRoundBench {
         if (Boolean.getBoolean("fedmed.bench.keep")) {
             System.out.println("The run's files are kept in " + tmp);
         } else {
-            org.fedmed.cli.TestFiles.deleteTree(tmp); // store, checkpoints, logs: on tmpfs they hold memory
+            SecureFiles.deleteTree(tmp); // store, checkpoints, logs: on tmpfs they hold memory
         }
     }
 

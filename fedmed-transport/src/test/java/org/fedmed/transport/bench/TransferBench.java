@@ -32,6 +32,7 @@ import org.fedmed.core.engine.StoppingRule;
 import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
+import org.fedmed.pki.SecureFiles;
 import org.fedmed.transport.server.CommonNameAuthorizer;
 import org.fedmed.transport.server.FederationServer;
 import org.fedmed.transport.server.GrpcSitePool;
@@ -57,7 +58,8 @@ import org.fedmed.transport.tls.MutualTls;
  *       5 ms (garbage included) and the peak left after a collection (close to what is live), with the default
  *       result buffer budget and with a 64 MiB one.</li>
  * </ul>
- * Usage: {@code TransferBench [sites=100]}; prints a markdown report.
+ * Usage: {@code TransferBench [sites=100]}; prints a markdown report. The certificates and keys it makes are deleted
+ * when it ends, and the site JVM is stopped.
  */
 public final class TransferBench {
 
@@ -66,6 +68,15 @@ public final class TransferBench {
     public static void main(String[] args) throws Exception {
         int fleetSize = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Path dir = Files.createTempDirectory("fedmed-bench-pki");
+        try {
+            run(fleetSize, dir);
+        } finally {
+            SecureFiles.deleteTree(dir); // the CA's, the server's and every site's private keys
+        }
+        System.exit(0);
+    }
+
+    private static void run(int fleetSize, Path dir) throws Exception {
         TestPki pki = TestPki.create("fedmed-bench-ca");
         pki.write(dir, "server", pki.server());
         for (int k = 0; k < fleetSize; k++) {
@@ -113,7 +124,6 @@ public final class TransferBench {
             }
         }
         System.out.println(report);
-        System.exit(0);
     }
 
     static Process startFleet(int port, Path dir, int count) throws Exception {
