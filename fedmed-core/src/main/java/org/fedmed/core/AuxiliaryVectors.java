@@ -3,6 +3,7 @@ package org.fedmed.core;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rule for the named vectors a fit task or a fit result may carry besides the model (SCAFFOLD's control
@@ -12,12 +13,14 @@ import java.util.Map;
  */
 public final class AuxiliaryVectors {
 
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
+
     private AuxiliaryVectors() {
     }
 
     /** Whether {@code name} is a valid auxiliary vector name: dotted lower-case words, e.g. {@code scaffold.c}. */
     public static boolean isName(String name) {
-        return name != null && name.matches("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
+        return name != null && NAME.matcher(name).matches();
     }
 
     /**

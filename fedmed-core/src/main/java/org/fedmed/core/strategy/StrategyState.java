@@ -3,6 +3,7 @@ package org.fedmed.core.strategy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What a strategy carries from one round to the next besides the global model (server optimizer moments, control
@@ -13,6 +14,8 @@ import java.util.Map;
  * vectors are copied in and out.
  */
 public record StrategyState(Map<String, float[]> vectors, Map<String, String> values) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
 
     /** The state of a strategy that keeps none. */
     public static final StrategyState EMPTY = new StrategyState(Map.of(), Map.of());
@@ -89,7 +92,7 @@ public record StrategyState(Map<String, float[]> vectors, Map<String, String> va
     }
 
     private static String requireName(String name) {
-        if (name == null || !name.matches("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+")) {
+        if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("strategy state name '" + name + "' must be dotted lower-case words,"
                     + " e.g. server_optimizer.m");
         }

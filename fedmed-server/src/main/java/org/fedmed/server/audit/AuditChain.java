@@ -60,15 +60,56 @@ public final class AuditChain {
         return sha256Hex(canonicalBytes(content));
     }
 
-    /** The canonical bytes of {@code content} (see the class comment). */
+    /**
+     * The canonical bytes of {@code content} (see the class comment). Content made only of {@linkplain #asReadAlready
+     * values a reader of the log gets back as written} is written once, sorted; any other goes through text and back
+     * first, so that its values have exactly the types a reader gets. Both give the same bytes for the same entry.
+     */
     static byte[] canonicalBytes(Map<String, ?> content) {
         try {
-            // through text and back, so that the values have exactly the types a reader of the log gets
-            Object asRead = JSON.readValue(JSON.writeValueAsString(content), Object.class);
-            return CANONICAL.writeValueAsBytes(asRead);
+            return CANONICAL.writeValueAsBytes(asReadAlready(content) ? content : throughText(content));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit entry content is not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** {@code content} written as JSON text and read back: maps, lists, strings, numbers, booleans and nulls. */
+    static Object throughText(Map<String, ?> content) throws JsonProcessingException {
+        return JSON.readValue(JSON.writeValueAsString(content), Object.class);
+    }
+
+    /**
+     * Whether {@code value} writes the same canonical text as what a reader makes of it: null, strings, booleans,
+     * ints, longs, finite doubles, and maps with string keys and collections of these. (A long read back may be an
+     * int, and a collection a list, but they write the same text.) A float, a big number, an enum, a record or
+     * anything else Jackson writes in its own way is not.
+     */
+    static boolean asReadAlready(Object value) {
+        return switch (value) {
+            case null -> true;
+            case String s -> true;
+            case Boolean b -> true;
+            case Integer i -> true;
+            case Long l -> true;
+            case Double d -> Double.isFinite(d);
+            case Map<?, ?> m -> {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!(e.getKey() instanceof String) || !asReadAlready(e.getValue())) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+            case java.util.Collection<?> c -> {
+                for (Object o : c) {
+                    if (!asReadAlready(o)) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+            default -> false;
+        };
     }
 
     /** SHA-256 of {@code bytes} in lower-case hex. */

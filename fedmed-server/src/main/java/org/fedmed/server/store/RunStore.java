@@ -292,7 +292,7 @@ public final class RunStore implements AutoCloseable {
     /** Every recorded round of a run, in order, rebuilt as the records the engine produced. */
     public synchronized List<RoundRecord> rounds(long runId) {
         return query("read the rounds of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             return RoundRows.read(connection, runId);
         });
     }
@@ -303,7 +303,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized List<RoundRecord> roundsAfter(long runId, int after) {
         return query("read the rounds of run " + runId + " after round " + after, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             return RoundRows.read(connection, runId, after);
         });
     }
@@ -314,7 +314,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized OptionalInt lastRecordedRound(long runId) {
         return query("read the last round of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             return lastRound(runId);
         });
     }
@@ -322,7 +322,7 @@ public final class RunStore implements AutoCloseable {
     /** The checkpoint recorded with a round, if the round is recorded and has one. */
     public synchronized Optional<CheckpointRef> checkpoint(long runId, int round) {
         return query("read the checkpoint of run " + runId + " round " + round, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             try (PreparedStatement ps = connection.prepareStatement(
                     "SELECT checkpoint_path, checkpoint_sha256 FROM rounds WHERE run_id = ? AND round = ?")) {
                 ps.setLong(1, runId);
@@ -340,7 +340,7 @@ public final class RunStore implements AutoCloseable {
     /** The values of one metric over a run's rounds; {@code scope} is {@code "federated"} or a site id. */
     public synchronized List<MetricPoint> metricSeries(long runId, TaskKind kind, String scope, String name) {
         return query("read metric " + name + " of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             List<MetricPoint> out = new ArrayList<>();
             try (PreparedStatement ps = connection.prepareStatement("""
                     SELECT round, value FROM metrics WHERE run_id = ? AND kind = ? AND scope = ? AND name = ?
@@ -398,7 +398,7 @@ public final class RunStore implements AutoCloseable {
     /** Puts a run back in status {@code running} so that more rounds can be recorded, and audits why. */
     public synchronized void reopenRun(long runId, String detail) {
         inTransaction("reopen run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             try (PreparedStatement ps = connection.prepareStatement(
                     "UPDATE runs SET status = 'running', stop_reason = NULL, finished = NULL WHERE id = ?")) {
                 ps.setLong(1, runId);
@@ -416,7 +416,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized List<Integer> discardRoundsAfter(long runId, int keepThrough, String reason) {
         return inTransaction("discard rounds of run " + runId + " after " + keepThrough, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             List<Integer> rounds = new ArrayList<>();
             try (PreparedStatement ps = connection.prepareStatement(
                     "SELECT round FROM rounds WHERE run_id = ? AND round > ? ORDER BY round")) {
@@ -444,7 +444,7 @@ public final class RunStore implements AutoCloseable {
     /** Appends an audit entry about a run; {@code actor} is a site id or {@code server}. */
     public synchronized void audit(long runId, String actor, AuditEvent event, String detail) {
         inTransaction("write an audit entry for run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             insertAudit(runId, actor, event, detail);
             return null;
         });
@@ -456,7 +456,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized void audit(long runId, List<NewAuditEntry> entries) {
         inTransaction("write " + entries.size() + " audit entries for run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             for (NewAuditEntry e : entries) {
                 insertAudit(runId, e);
             }
@@ -506,7 +506,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized ChainReport verifyAudit(long runId) {
         return query("verify the audit log of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             return AuditRows.verify(connection, runId);
         });
     }
@@ -562,7 +562,7 @@ public final class RunStore implements AutoCloseable {
             return;
         }
         inTransaction("record the site contacts of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             try (PreparedStatement ps = connection.prepareStatement("""
                     INSERT INTO site_contacts (run_id, site, last_heard) VALUES (?, ?, ?)
                     ON CONFLICT (run_id, site) DO UPDATE SET last_heard = excluded.last_heard""")) {
@@ -626,7 +626,7 @@ public final class RunStore implements AutoCloseable {
         Instant now = clock.instant();
         ExportRecord checked = new ExportRecord(0, runId, round, now, model, sha256);
         long id = inTransaction("record an export of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             try (PreparedStatement ps = connection.prepareStatement(
                     "INSERT INTO exports (run_id, round, created, path, sha256) VALUES (?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
@@ -669,7 +669,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized java.util.SortedMap<Integer, CheckpointRef> checkpoints(long runId) {
         return query("read the checkpoints of run " + runId, () -> {
-            requireRun(runId);
+            requireRunExists(runId);
             java.util.SortedMap<Integer, CheckpointRef> out = new java.util.TreeMap<>();
             try (PreparedStatement ps = connection.prepareStatement("""
                     SELECT round, checkpoint_path, checkpoint_sha256 FROM rounds
@@ -749,6 +749,18 @@ public final class RunStore implements AutoCloseable {
             throw new RunStoreException(database, operation + " (end transaction)", e);
         }
         return result;
+    }
+
+    /** As {@link #requireRun}, reading only whether the run is there, not its row (its config can be long). */
+    private void requireRunExists(long runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no run with id " + runId + " in " + database);
+                }
+            }
+        }
     }
 
     private RunInfo requireRun(long runId) throws SQLException {
