@@ -58,6 +58,8 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile int chunkBytes;
     private volatile boolean welcomed;
+    /** Set once the server has refused this site on this stream: nothing it sends after that is acted on. */
+    private volatile boolean refusedHere;
     private ScheduledFuture<?> heartbeats;
     private ScheduledFuture<?> dialCheck;
     private boolean heartbeatsStopped;
@@ -124,6 +126,10 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     @Override
     public void onNext(ServerMessage m) {
         lastSeenNanos = System.nanoTime();
+        if (refusedHere) {
+            // a task the server had queued before it cut the site may still arrive: it is neither accepted nor run
+            return;
+        }
         switch (m.getBodyCase()) {
             case WELCOME -> {
                 // the first callback, on the stream's event loop: results and answers queued by the worker are
@@ -134,6 +140,7 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 }
                 var version = ProtocolVersion.mismatch("the server", m.getWelcome().getProtocolVersion());
                 if (version.isPresent()) {
+                    refusedHere = true;
                     connection.refused(this, version.get());
                     return;
                 }
@@ -144,7 +151,10 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 }
                 connection.welcomed(this, m.getWelcome());
             }
-            case REFUSAL -> connection.refused(this, m.getRefusal().getReason());
+            case REFUSAL -> {
+                refusedHere = true;
+                connection.refused(this, m.getRefusal().getReason());
+            }
             case RUN_ENDED -> connection.runEnded(this, m.getRunEnded().getReason());
             case TASK -> onTask(m.getTask());
             case CHUNK -> onChunk(m.getChunk());
