@@ -379,7 +379,7 @@ final class SiteLink implements StreamObserver<SiteMessage> {
         if (state != State.ACTIVE) {
             return false;
         }
-        out.send(last);
+        out.sendLast(last);
         close(reason, Status.OK);
         return true;
     }

@@ -44,6 +44,7 @@ public final class FlowControlledSender<M> {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private volatile EventExecutor loop;
     private boolean ended;
+    private boolean lastQueued;
 
     public FlowControlledSender(CallStreamObserver<M> call) {
         this(call, m -> { });
@@ -58,7 +59,7 @@ public final class FlowControlledSender<M> {
     /** Sends a control message as soon as the call can take it, ahead of queued transfers. */
     public void send(M message) {
         synchronized (this) {
-            if (ended) {
+            if (ended || lastQueued) {
                 return;
             }
             control.add(message);
@@ -69,10 +70,26 @@ public final class FlowControlledSender<M> {
     /** Queues a header and its payload behind earlier transfers. */
     public void send(Transfer<M> transfer) {
         synchronized (this) {
-            if (ended) {
+            if (ended || lastQueued) {
                 return;
             }
             transfers.add(transfer);
+        }
+        drain();
+    }
+
+    /**
+     * Sends {@code last} as the call's last message but the control messages queued before it: every queued
+     * transfer is dropped, and none queued later is sent, whichever thread drains. The caller then ends the call.
+     */
+    public void sendLast(M last) {
+        synchronized (this) {
+            if (ended || lastQueued) {
+                return;
+            }
+            transfers.clear();
+            control.add(last);
+            lastQueued = true;
         }
         drain();
     }

@@ -84,6 +84,21 @@ class FlowControlledSenderTest {
     }
 
     @Test
+    void nothingQueuedBeforeOrAfterTheLastMessageFollowsIt() throws Exception {
+        SerializingCall call = new SerializingCall();
+        FlowControlledSender<SiteMessage> sender = new FlowControlledSender<>(call);
+        call.readyFor = 0; // the call is busy: the transfer waits in the queue
+        sender.send(transfer("a", ChunkingTest.randomValues(1000, 13), 1024, new long[]{-1}));
+        sender.sendLast(SiteMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        sender.send(transfer("b", ChunkingTest.randomValues(10, 14), 1024, new long[]{-1}));
+        sender.send(SiteMessage.newBuilder().setResult(ResultHeader.newBuilder().setTaskId("late")).build());
+        call.readyFor = 100;
+        sender.drain();
+        assertEquals(1, call.wire.size(), "only the last message goes out");
+        assertTrue(SiteMessage.parseFrom(call.wire.getFirst()).hasHeartbeat());
+    }
+
+    @Test
     void aScratchArrayGivenBackIsLentAgainAndOneTooSmallIsReplaced() {
         ScratchBuffers pool = new ScratchBuffers(4);
         byte[] first = pool.borrow(4096);
