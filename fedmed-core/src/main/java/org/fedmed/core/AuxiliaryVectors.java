@@ -3,7 +3,6 @@ package org.fedmed.core;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The rule for the named vectors a fit task or a fit result may carry besides the model (SCAFFOLD's control
@@ -13,14 +12,12 @@ import java.util.regex.Pattern;
  */
 public final class AuxiliaryVectors {
 
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
-
     private AuxiliaryVectors() {
     }
 
     /** Whether {@code name} is a valid auxiliary vector name: dotted lower-case words, e.g. {@code scaffold.c}. */
     public static boolean isName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return DottedName.isValid(name);
     }
 
     /**

@@ -3,7 +3,7 @@ package org.fedmed.core.strategy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
+import org.fedmed.core.DottedName;
 
 /**
  * What a strategy carries from one round to the next besides the global model (server optimizer moments, control
@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
  * vectors are copied in and out.
  */
 public record StrategyState(Map<String, float[]> vectors, Map<String, String> values) {
-
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
 
     /** The state of a strategy that keeps none. */
     public static final StrategyState EMPTY = new StrategyState(Map.of(), Map.of());
@@ -92,7 +90,7 @@ public record StrategyState(Map<String, float[]> vectors, Map<String, String> va
     }
 
     private static String requireName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!DottedName.isValid(name)) {
             throw new IllegalArgumentException("strategy state name '" + name + "' must be dotted lower-case words,"
                     + " e.g. server_optimizer.m");
         }
