@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ public final class AuditChain {
                 }
                 yield true;
             }
-            case java.util.Collection<?> c -> {
+            case Collection<?> c -> {
                 for (Object o : c) {
                     if (!asReadAlready(o)) {
                         yield false;

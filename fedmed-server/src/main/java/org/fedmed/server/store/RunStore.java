@@ -218,7 +218,7 @@ public final class RunStore implements AutoCloseable {
                 ps.setString(1, configJson);
                 ps.setLong(2, runId);
                 if (ps.executeUpdate() != 1) {
-                    throw new IllegalArgumentException("no run with id " + runId);
+                    throw noSuchRun(runId);
                 }
             }
             insertAudit(runId, SERVER, AuditEvent.RUN_CONFIG_AMENDED, detail);
@@ -757,7 +757,7 @@ public final class RunStore implements AutoCloseable {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalArgumentException("no run with id " + runId + " in " + database);
+                    throw noSuchRun(runId);
                 }
             }
         }
@@ -766,9 +766,13 @@ public final class RunStore implements AutoCloseable {
     private RunInfo requireRun(long runId) throws SQLException {
         List<RunInfo> runs = selectRuns("WHERE id = ?", runId);
         if (runs.isEmpty()) {
-            throw new IllegalArgumentException("no run with id " + runId + " in " + database);
+            throw noSuchRun(runId);
         }
         return runs.getFirst();
+    }
+
+    private IllegalArgumentException noSuchRun(long runId) {
+        return new IllegalArgumentException("no run with id " + runId + " in " + database);
     }
 
     private OptionalInt lastRound(long runId) throws SQLException {
