@@ -49,7 +49,8 @@ import org.fedmed.transport.tls.MutualTls;
  * {@code REPEATS} rounds. Every kind of round is warmed up three times first; then the four kinds run in turn, so
  * that the JIT's progress and the load of the moment fall on all of them alike. The fleet runs the X25519
  * implementation this process runs ({@code -Dfedmed.x25519=libsodium|bouncycastle} chooses it for both). Usage:
- * {@code SecureRoundHarness [SITES=100] [PARAMETERS=100000] [REPEATS=3]}.
+ * {@code SecureRoundHarness [SITES=100] [PARAMETERS=100000] [REPEATS=3]}. The fleet is stopped and the
+ * provisioned kits (private keys included) are deleted when it ends, also when it fails.
  */
 public final class SecureRoundHarness {
 
@@ -76,6 +77,14 @@ public final class SecureRoundHarness {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int dropping = Math.max(1, sites / 10);
         Path dir = Files.createTempDirectory("fedmed-secagg-bench");
+        try {
+            run(sites, parameters, repeats, dropping, dir);
+        } finally {
+            SecureFiles.deleteTree(dir); // the provisioned kits, private keys included, however far the run got
+        }
+    }
+
+    private static void run(int sites, int parameters, int repeats, int dropping, Path dir) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -182,7 +191,6 @@ public final class SecureRoundHarness {
             fleet.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
             fleet.destroyForcibly();
             server.close();
-            SecureFiles.deleteTree(dir); // the provisioned kits, private keys included
         }
     }
 
