@@ -189,17 +189,15 @@ public class TrainingSiteClient implements SiteClient {
 
     /**
      * What this site carries from one fit to the next besides the global model (its batch cursor and the marks of
-     * the rounds it trained, its SCAFFOLD c_i with a pending one, its personal model with the state before the last
-     * fit), as named vectors and values that {@link #restoreTrainingState} reads back: a site restored from it
-     * trains every later fit, a round it already trained included, bit for bit as this one would.
+     * the rounds it trained, runs of equal steps folded, its SCAFFOLD c_i with a pending one, its personal model
+     * with the state before the last fit), as named vectors and values that {@link #restoreTrainingState} reads
+     * back: a site restored from it trains every later fit, a round it already trained included, bit for bit as
+     * this one would. A site that trains every round with the same work keeps a state of constant size.
      */
     public final org.fedmed.core.strategy.StrategyState trainingState() {
         synchronized (cursor) {
             java.util.Map<String, String> values = new LinkedHashMap<>(cursor.state(CURSOR));
-            StringBuilder starts = new StringBuilder();
-            roundStarts.forEach((round, m) -> starts.append(starts.isEmpty() ? "" : ";").append(round).append(':')
-                    .append(m.passes()).append(':').append(m.position()));
-            values.put(ROUND_STARTS, starts.toString());
+            values.put(ROUND_STARTS, RoundMarks.write(roundStarts));
             return new org.fedmed.core.strategy.StrategyState(Map.of(), values).merge(control.state())
                     .merge(personal.state());
         }
@@ -225,17 +223,7 @@ public class TrainingSiteClient implements SiteClient {
                         + values.get(CURSOR + ".rows") + " training rows, but this site has " + train.rows());
             }
             cursor.restore(values, CURSOR);
-            String starts = values.getOrDefault(ROUND_STARTS, "");
-            for (String part : starts.isEmpty() ? new String[0] : starts.split(";")) {
-                String[] f = part.split(":");
-                try {
-                    roundStarts.put(Integer.parseInt(f[0]), new BatchCursor.Mark(Long.parseLong(f[1]),
-                            Integer.parseInt(f[2])));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("training state value '" + ROUND_STARTS + "' must be"
-                            + " <round>:<passes>:<position> separated by ';', got '" + starts + "'", e);
-                }
-            }
+            roundStarts.putAll(RoundMarks.read(values.getOrDefault(ROUND_STARTS, ""), ROUND_STARTS));
             control.restore(state, model.parameterCount());
             personal.restore(state);
         }

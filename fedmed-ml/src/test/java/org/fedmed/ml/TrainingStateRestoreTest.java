@@ -137,6 +137,26 @@ class TrainingStateRestoreTest {
     }
 
     @Test
+    void aSiteThatTrainsEveryRoundAlikeKeepsItsRoundMarksAtOneSizeAndRestoresThem() throws Exception {
+        List<TrainingSiteClient> sites = ScaffoldTest.sites(MODEL, DATA);
+        Strategy s = scaffold();
+        ModelParameters x = MODEL.init(5);
+        for (int r = 1; r <= 30; r++) {
+            x = ScaffoldTest.round(s, r, x, sites, 99);
+        }
+        // 40 rows, 5 steps of 8: one whole pass a round, so rounds 2..30 are one run
+        StrategyState state = sites.getFirst().trainingState();
+        assertEquals("1:0:0;2:1:40x28+1:1:0", state.values().get("training.round_starts"));
+        for (TrainingSiteClient site : sites) {
+            StrategyState written = site.trainingState();
+            TrainingSiteClient back = new TrainingSiteClient(site.siteId(), MODEL, DATA.get(sites.indexOf(site)),
+                    DATA.get(sites.indexOf(site)), 1);
+            back.restoreTrainingState(written);
+            assertEquals(written.values(), back.trainingState().values(), site.siteId());
+        }
+    }
+
+    @Test
     void aStateOfAnotherRowCountOrModelIsRefusedNamingWhatDiffers() throws Exception {
         List<TrainingSiteClient> sites = ScaffoldTest.sites(MODEL, DATA);
         ScaffoldTest.round(scaffold(), 1, MODEL.init(5), sites, 99);
