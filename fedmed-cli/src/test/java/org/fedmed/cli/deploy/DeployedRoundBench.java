@@ -30,7 +30,9 @@ import org.fedmed.sim.SimulationData;
  * next (that, plus what the server does between rounds: the checkpoint and the round's transaction); for the
  * simulation, the federated regime's wall time over its rounds, after a first run that warms the JIT up. The
  * deployed medians are over the last 100 rounds, leaving out at least the first 20: on two cores the five JVMs'
- * compilers are still busy after 100 rounds, so a run of 1500 measures rounds past the warm-up. It also prints where a
+ * compilers are still busy after 100 rounds, so a run of 1500 measures rounds past the warm-up. Since wall time on a
+ * loaded two-core machine moves with whatever else runs, it also reports CPU time per round, of all five processes
+ * and of each, over the run's second half, against the simulation's CPU time per round. It also prints where a
  * deployed round goes, step by step, from the sites' audit logs and the run store. Every process it starts is stopped
  * before it returns, also when it fails. Needs {@code FEDMED_DATA}.
  *
@@ -48,7 +50,8 @@ public final class DeployedRoundBench {
         if (!training.contains("rounds: " + rounds)) {
             throw new IllegalStateException("the training section no longer says 'rounds: 15'");
         }
-        double simulatedMs = simulatedRoundMillis(training, rounds);
+        double[] simulated = simulatedRound(training, rounds);
+        double simulatedMs = simulated[0];
 
         // -Dfedmed.bench.dir=/dev/shm puts the store, checkpoints and audit logs on tmpfs, where fsync costs nothing:
         // what is left is the round's cost without the disk. The folder is deleted at the end unless
@@ -59,7 +62,7 @@ public final class DeployedRoundBench {
         Federation fed = Federation.provision(tmp, "bench", Federation.HOSPITALS);
         Path serverYaml = fed.serverConfig("server.yaml", "bench-fedavg", 4, training);
         long t0 = System.nanoTime();
-        runToEnd(fed, serverYaml, tmp.resolve("logs"));
+        List<ProcessCpuSampler.Sample> cpuSamples = runToEnd(fed, serverYaml, tmp.resolve("logs"));
         double runSeconds = (System.nanoTime() - t0) / 1e9;
         long[] engine;
         long[] cycle;
@@ -90,6 +93,7 @@ public final class DeployedRoundBench {
         out.append(String.format("| server + 4 site processes, round to round (median) | %.1f ms | %.1fx |%n",
                 cycleMs, cycleMs / simulatedMs));
         out.append(String.format("%nThe deployed run took %.1f s from starting the server to its exit.%n%n", runSeconds));
+        out.append(cpu(cpuSamples, rows, simulated[0], simulated[1]));
         out.append(breakdown(fed, rows, skipped));
         System.out.println(out);
         if (Boolean.getBoolean("fedmed.bench.keep")) {
@@ -97,6 +101,65 @@ public final class DeployedRoundBench {
         } else {
             SecureFiles.deleteTree(tmp); // store, checkpoints, logs: on tmpfs they hold memory
         }
+    }
+
+    /**
+     * CPU time per round against the simulation's, which the machine's load does not move as it moves wall time:
+     * the five processes' CPU time over the second half of the run (sampled every 250 ms), per round recorded in it,
+     * with the mean wall time per round over the same window (which, unlike the median, counts the slow rounds).
+     */
+    static String cpu(List<ProcessCpuSampler.Sample> samples, List<long[]> rows, double simulatedWallMs,
+                      double simulatedCpuMs) {
+        List<Long> ends = rows.stream().map(r -> r[1]).toList();
+        var perRound = ProcessCpuSampler.perRound(samples, ends, ends.get(ends.size() / 2 - 1), 50);
+        if (perRound.isEmpty()) {
+            return "CPU per round: fewer than 50 rounds between two CPU samples in the run's second half; run more"
+                    + " rounds.\n\n";
+        }
+        double[] ms = perRound.get().cpuMs();
+        double all = Arrays.stream(ms).sum();
+        double sites = all - ms[0];
+        StringBuilder out = new StringBuilder(String.format("| over the second half of the run (%d rounds) | ms per"
+                + " round | ratio to simulate |%n|---|---|---|%n", perRound.get().rounds()));
+        out.append(String.format("| wall, mean (outliers included) | %.2f | %.1fx |%n", perRound.get().wallMs(),
+                perRound.get().wallMs() / simulatedWallMs));
+        out.append(String.format("| CPU: `simulate`, this JVM | %.2f | 1x |%n", simulatedCpuMs));
+        out.append(String.format("| CPU: server + 4 site processes | %.2f | %.1fx |%n", all, all / simulatedCpuMs));
+        out.append(String.format("| CPU: the server | %.2f | %.1fx |%n", ms[0], ms[0] / simulatedCpuMs));
+        out.append(String.format("| CPU: one site (mean of 4) | %.2f | %.1fx |%n%n", sites / 4,
+                sites / 4 / simulatedCpuMs));
+        out.append(threads(perRound.get().threadMs()));
+        return out.toString();
+    }
+
+    /**
+     * CPU per round by thread group (digits in names dropped), the server's and one site's (mean of four), the
+     * twelve largest by their sum and the rest together.
+     */
+    static String threads(List<Map<String, Double>> perProcess) {
+        Map<String, Double> server = perProcess.getFirst();
+        Map<String, Double> site = new java.util.HashMap<>();
+        perProcess.subList(1, perProcess.size()).forEach(p -> p.forEach((g, ms) -> site.merge(g, ms / 4, Double::sum)));
+        java.util.Set<String> groups = new java.util.TreeSet<>(server.keySet());
+        groups.addAll(site.keySet());
+        List<String> order = groups.stream().sorted(java.util.Comparator.comparingDouble(
+                (String g) -> server.getOrDefault(g, 0.0) + site.getOrDefault(g, 0.0)).reversed()).toList();
+        StringBuilder out = new StringBuilder("| thread group | server CPU ms per round | one site's |\n|---|---|---|\n");
+        double restServer = 0;
+        double restSite = 0;
+        for (int i = 0; i < order.size(); i++) {
+            double a = server.getOrDefault(order.get(i), 0.0);
+            double b = site.getOrDefault(order.get(i), 0.0);
+            if (i < 12) {
+                out.append(String.format("| %s | %.2f | %.2f |%n", order.get(i), a, b));
+            } else {
+                restServer += a;
+                restSite += b;
+            }
+        }
+        out.append(String.format("| the other %d groups | %.2f | %.2f |%n%n", Math.max(0, order.size() - 12),
+                restServer, restSite));
+        return out.toString();
     }
 
     /**
@@ -176,9 +239,11 @@ public final class DeployedRoundBench {
 
     /**
      * As {@link MatchedRun#runToEnd}, with the processes' JVMs as {@code bin/fedmed} starts them (both JIT compilers,
-     * not the test processes' C1 only); every process is stopped before this returns.
+     * not the test processes' C1 only); every process is stopped before this returns. Returns the processes' CPU
+     * samples (server first, then the sites in {@link Federation#HOSPITALS} order), from the sites' start to the
+     * server's exit.
      */
-    static void runToEnd(Federation fed, Path serverYaml, Path logs) throws Exception {
+    static List<ProcessCpuSampler.Sample> runToEnd(Federation fed, Path serverYaml, Path logs) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
         // -Dfedmed.bench.jvmArgs='...' adds options to every process's JVM (a JFR recording, say)
         String extra = System.getProperty("fedmed.bench.jvmArgs", "").strip();
@@ -194,10 +259,15 @@ public final class DeployedRoundBench {
                 processes.add(FedmedProcess.start(site, logs, jvm, "site", "--config",
                         fed.siteConfig(site, site, "fedavg", "{type: logistic}", MatchedRun.PER_SITE_DATA).toString()));
             }
-            int exit = server.awaitExit(Duration.ofSeconds(600));
+            int exit;
+            ProcessCpuSampler sampler = new ProcessCpuSampler(processes, Duration.ofMillis(250));
+            try (sampler) {
+                exit = server.awaitExit(Duration.ofSeconds(600));
+            }
             if (exit != 0) {
                 throw new IllegalStateException("the server exited with " + exit + ":\n" + server.output());
             }
+            return sampler.samples();
         } finally {
             // SIGTERM first, so the sites' JVMs run their shutdown hooks (a JFR recording is written then)
             for (FedmedProcess p : processes) {
@@ -215,18 +285,25 @@ public final class DeployedRoundBench {
         }
     }
 
-    /** The simulated federated regime's wall time per round, in milliseconds, from a second run (the first warms up). */
-    static double simulatedRoundMillis(String training, int rounds) {
+    /**
+     * The simulated federated regime's wall time and this JVM's CPU time per round, in milliseconds, from a second
+     * run (the first warms up).
+     */
+    static double[] simulatedRound(String training, int rounds) {
         SimulationConfig cfg = ConfigLoader.parse(training + MatchedRun.PER_SITE_SIMULATION, "simulation", Map.of());
         var data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
         new ComparisonExperiment(cfg, null).run(data);
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
         long t = System.nanoTime();
         var report = new ComparisonExperiment(cfg, null).run(data);
         long nanos = System.nanoTime() - t;
+        long cpuNanos = os.getProcessCpuTime() - cpu;
         if (report.federated().rounds().size() != rounds) {
             throw new IllegalStateException("the simulation ran " + report.federated().rounds().size() + " rounds");
         }
-        return nanos / 1e6 / rounds;
+        return new double[]{nanos / 1e6 / rounds, cpuNanos / 1e6 / rounds};
     }
 
     /** Per round, in order: {@code duration_ms} and the end instant, both in microseconds. */

@@ -100,6 +100,16 @@ final class FedmedProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The CPU time the process has used so far, all its threads together; empty once it has exited. */
+    java.util.Optional<Duration> cpuTime() {
+        return process.info().totalCpuDuration();
+    }
+
+    /** The operating system's id of the process. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Asks the process to stop (SIGTERM), as an operator's {@code kill} or a service manager would. */
     void terminate() {
         process.destroy();

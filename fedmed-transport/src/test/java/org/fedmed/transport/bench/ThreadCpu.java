@@ -10,15 +10,16 @@ import java.util.stream.Stream;
 /**
  * CPU time of a process's threads, from Linux's {@code /proc/PID/task/TID/stat}, summed by thread name with digits
  * dropped (so {@code GC Thread#0} and {@code GC Thread#1} count together): where a benchmark's CPU went, garbage
- * collection and the JIT compiler included, which a sampling profiler of Java code does not show.
+ * collection and the JIT compiler included, which a sampling profiler of Java code does not show. A thread that ends
+ * between two snapshots takes its CPU time with it, so a difference counts only threads alive at both.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
 
     private ThreadCpu() {
     }
 
     /** A markdown table of {@code pid}'s CPU by thread group since {@code since} (a {@link #snapshot}), most first. */
-    static String table(String label, long pid, Map<String, Long> since) {
+    public static String table(String label, long pid, Map<String, Long> since) {
         Map<String, Long> ticks = snapshot(pid);
         if (ticks.isEmpty()) {
             return "(no /proc for " + label + ")\n";
@@ -32,7 +33,7 @@ final class ThreadCpu {
     }
 
     /** CPU clock ticks (10 ms) of {@code pid}'s threads by thread group; empty without {@code /proc}. */
-    static Map<String, Long> snapshot(long pid) {
+    public static Map<String, Long> snapshot(long pid) {
         Map<String, Long> ticks = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks.toList()) {
