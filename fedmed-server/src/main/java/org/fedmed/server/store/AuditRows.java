@@ -27,8 +27,18 @@ final class AuditRows {
     private AuditRows() {
     }
 
-    static void insert(Connection c, Long runId, String time, String actor, String event, String detail)
-            throws SQLException {
+    /** One row to append: every column but the run, the id and the two hashes. */
+    record Row(String time, String actor, String event, String detail) {
+    }
+
+    /**
+     * Appends {@code rows} to the chain of {@code runId} (null: the rows of no run) in their order: the previous
+     * row's hash is read once, and each row's becomes the next one's {@code prev_hash}.
+     */
+    static void insert(Connection c, Long runId, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
         String prev = AuditChain.GENESIS;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT entry_hash FROM audit_log WHERE run_id IS ? ORDER BY id DESC LIMIT 1")) {
@@ -39,18 +49,21 @@ final class AuditRows {
                 }
             }
         }
-        String hash = AuditChain.hash(content(runId, time, actor, event, detail, prev));
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO audit_log (time, run_id, actor, event, detail, prev_hash, entry_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-            ps.setString(1, time);
-            setRun(ps, 2, runId);
-            ps.setString(3, actor);
-            ps.setString(4, event);
-            ps.setString(5, detail);
-            ps.setString(6, prev);
-            ps.setString(7, hash);
-            ps.executeUpdate();
+            for (Row r : rows) {
+                String hash = AuditChain.hash(content(runId, r.time(), r.actor(), r.event(), r.detail(), prev));
+                ps.setString(1, r.time());
+                setRun(ps, 2, runId);
+                ps.setString(3, r.actor());
+                ps.setString(4, r.event());
+                ps.setString(5, r.detail());
+                ps.setString(6, prev);
+                ps.setString(7, hash);
+                ps.executeUpdate();
+                prev = hash;
+            }
         }
     }
 

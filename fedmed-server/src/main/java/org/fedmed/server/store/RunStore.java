@@ -457,9 +457,7 @@ public final class RunStore implements AutoCloseable {
     public synchronized void audit(long runId, List<NewAuditEntry> entries) {
         inTransaction("write " + entries.size() + " audit entries for run " + runId, () -> {
             requireRunExists(runId);
-            for (NewAuditEntry e : entries) {
-                insertAudit(runId, e);
-            }
+            insertAudit(runId, entries);
             return null;
         });
     }
@@ -467,9 +465,7 @@ public final class RunStore implements AutoCloseable {
     /** As {@link #audit(long, List)}, for entries that belong to no run. */
     public synchronized void audit(List<NewAuditEntry> entries) {
         inTransaction("write " + entries.size() + " audit entries", () -> {
-            for (NewAuditEntry e : entries) {
-                insertAudit(null, e);
-            }
+            insertAudit(null, entries);
             return null;
         });
     }
@@ -811,7 +807,16 @@ public final class RunStore implements AutoCloseable {
     }
 
     private void insertAudit(Long runId, NewAuditEntry e) throws SQLException {
-        AuditRows.insert(connection, runId, clock.instant().toString(), e.actor(), e.event().dbValue(), e.detail());
+        insertAudit(runId, List.of(e));
+    }
+
+    /** Appends {@code entries} in their order, stamped now, reading the chain's last hash once for all of them. */
+    private void insertAudit(Long runId, List<NewAuditEntry> entries) throws SQLException {
+        List<AuditRows.Row> rows = new ArrayList<>(entries.size());
+        for (NewAuditEntry e : entries) {
+            rows.add(new AuditRows.Row(clock.instant().toString(), e.actor(), e.event().dbValue(), e.detail()));
+        }
+        AuditRows.insert(connection, runId, rows);
     }
 
     private List<AuditEntry> selectAudit(String where, Object... args) throws SQLException {
