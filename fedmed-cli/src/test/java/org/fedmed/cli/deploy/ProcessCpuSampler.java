@@ -12,9 +12,9 @@ import org.fedmed.transport.bench.ThreadCpu;
 /**
  * Samples the CPU time of a set of processes every {@code period}, from a daemon thread, while they all run: each
  * sample is the wall instant (microseconds since the epoch, the clock the run store stamps rounds with), each
- * process's CPU time so far and its threads' by thread group (from {@code /proc}). A sample is taken only while every process is alive, so the last one is from before
- * the first of them exited. For a benchmark on a machine whose load moves the wall time: CPU time per round does
- * not depend on which process waited for a core.
+ * process's CPU time so far and its threads' by thread group (from {@code /proc}). A sample is taken only while
+ * every process is alive, so the last one is from before the first of them exited. For a benchmark on a machine
+ * whose load moves the wall time: CPU time per round does not depend on which process waited for a core.
  */
 final class ProcessCpuSampler implements AutoCloseable {
 
