@@ -144,7 +144,8 @@ public final class DeployedRoundBench {
         groups.addAll(site.keySet());
         List<String> order = groups.stream().sorted(java.util.Comparator.comparingDouble(
                 (String g) -> server.getOrDefault(g, 0.0) + site.getOrDefault(g, 0.0)).reversed()).toList();
-        StringBuilder out = new StringBuilder("| thread group | server CPU ms per round | one site's |\n|---|---|---|\n");
+        StringBuilder out = new StringBuilder("| thread group | server CPU ms per round | one site's |\n"
+                + "|---|---|---|\n");
         double restServer = 0;
         double restSite = 0;
         for (int i = 0; i < order.size(); i++) {
