@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fedmed.core.FitConfig;
-import org.fedmed.core.FitResult;
-import org.fedmed.core.FitTask;
 import org.fedmed.core.LocalWork;
 import org.fedmed.transport.proto.DType;
 import org.fedmed.transport.proto.FederationGrpc;
@@ -29,13 +22,10 @@ import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TensorSpec;
 import org.fedmed.transport.proto.Welcome;
 import org.fedmed.transport.site.AuditEntry;
-import org.fedmed.transport.site.SiteChannels;
-import org.fedmed.transport.site.SiteConnection;
 import org.fedmed.transport.server.CommonNameAuthorizer;
 import org.fedmed.transport.server.ServerSettings;
 import org.fedmed.transport.support.RawSite;
-import org.fedmed.transport.support.RecordingAuditLog;
-import org.fedmed.transport.support.TargetSite;
+import org.fedmed.transport.support.ScriptedServerSite;
 import org.fedmed.transport.support.TestFederation;
 import org.fedmed.transport.wire.FitSettingsCodec;
 import org.junit.jupiter.api.Test;
@@ -102,26 +92,8 @@ class LocalTermsOnTheWireTest {
                         .setName("scaffold").setVersion(3).addValues(0.5)))
                 .build();
         ScriptedServer script = new ScriptedServer(task);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
-                TestFederation.PKI.serverCredentials(TestFederation.PKI.server())).addService(script).build().start();
-        AtomicInteger reviewed = new AtomicInteger();
-        AtomicInteger trained = new AtomicInteger();
-        TargetSite site = new TargetSite("a", 1, 10) {
-            @Override
-            public FitResult fit(FitTask t) throws Exception {
-                trained.incrementAndGet();
-                return super.fit(t);
-            }
-        };
-        RecordingAuditLog audit = new RecordingAuditLog();
-        ManagedChannel channel = SiteChannels.open("127.0.0.1", server.getPort(),
-                TestFederation.PKI.siteCredentials(TestFederation.PKI.site("a")), WireLimits.defaults());
-        SiteConnection connection = new SiteConnection(channel, TestFederation.siteSettings("a"), site, offer -> {
-            reviewed.incrementAndGet();
-            return TestFederation.ACCEPT_ALL.review(offer);
-        }, audit);
-        try {
-            connection.start();
+        try (ScriptedServerSite site = new ScriptedServerSite(script)) {
+            site.connection.start();
             SiteMessage refused = null;
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (refused == null && System.nanoTime() < end) {
@@ -135,15 +107,12 @@ class LocalTermsOnTheWireTest {
                     + "no fit without its local terms";
             assertEquals("r1-fit-a", refused.getTaskRefused().getTaskId());
             assertEquals(reason, refused.getTaskRefused().getReason());
-            AuditEntry entry = audit.await(e -> e.event() == AuditEntry.Event.REFUSED, Duration.ofSeconds(5)).orElseThrow();
+            AuditEntry entry = site.audit.await(e -> e.event() == AuditEntry.Event.REFUSED, Duration.ofSeconds(5))
+                    .orElseThrow();
             assertEquals(reason, entry.reason());
-            assertEquals(0, reviewed.get(), "the site's policy never saw the task");
-            assertEquals(0, trained.get(), "the site never trained");
+            assertEquals(0, site.reviewed.get(), "the site's policy never saw the task");
+            assertEquals(0, site.trained.get(), "the site never trained");
             assertTrue(script.received.stream().noneMatch(SiteMessage::hasResult));
-        } finally {
-            connection.close();
-            channel.shutdownNow();
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

@@ -4,23 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.fedmed.core.FitConfig;
-import org.fedmed.core.FitResult;
-import org.fedmed.core.FitTask;
 import org.fedmed.core.LocalWork;
 import org.fedmed.transport.proto.Chunk;
 import org.fedmed.transport.proto.DType;
@@ -33,11 +25,8 @@ import org.fedmed.transport.proto.TaskHeader;
 import org.fedmed.transport.proto.TensorSpec;
 import org.fedmed.transport.proto.Welcome;
 import org.fedmed.transport.site.AuditEntry;
-import org.fedmed.transport.site.SiteChannels;
 import org.fedmed.transport.site.SiteConnection;
-import org.fedmed.transport.support.RecordingAuditLog;
-import org.fedmed.transport.support.TargetSite;
-import org.fedmed.transport.support.TestFederation;
+import org.fedmed.transport.support.ScriptedServerSite;
 import org.fedmed.transport.wire.FitSettingsCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,40 +114,18 @@ class NothingAfterARefusalIsActedOnTest {
 
     static Outcome run(Script script) throws Exception {
         ScriptedServer server = new ScriptedServer(script);
-        Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
-                TestFederation.PKI.serverCredentials(TestFederation.PKI.server())).addService(server).build().start();
-        AtomicInteger reviewed = new AtomicInteger();
-        AtomicInteger trained = new AtomicInteger();
-        TargetSite site = new TargetSite("a", 1, 10) {
-            @Override
-            public FitResult fit(FitTask t) throws Exception {
-                trained.incrementAndGet();
-                return super.fit(t);
-            }
-        };
-        RecordingAuditLog audit = new RecordingAuditLog();
-        ManagedChannel channel = SiteChannels.open("127.0.0.1", grpc.getPort(),
-                TestFederation.PKI.siteCredentials(TestFederation.PKI.site("a")), WireLimits.defaults());
-        SiteConnection connection = new SiteConnection(channel, TestFederation.siteSettings("a"), site, offer -> {
-            reviewed.incrementAndGet();
-            return TestFederation.ACCEPT_ALL.review(offer);
-        }, audit);
-        try {
-            connection.start();
+        try (ScriptedServerSite site = new ScriptedServerSite(server)) {
+            site.connection.start();
             if (script == Script.WELCOME_THEN_TASK) {
-                audit.await(e -> e.event() == AuditEntry.Event.SENT, Duration.ofSeconds(20)).orElseThrow();
+                site.audit.await(e -> e.event() == AuditEntry.Event.SENT, Duration.ofSeconds(20)).orElseThrow();
             } else {
-                audit.await(e -> e.event() == AuditEntry.Event.REFUSED_BY_SERVER, Duration.ofSeconds(20))
+                site.audit.await(e -> e.event() == AuditEntry.Event.REFUSED_BY_SERVER, Duration.ofSeconds(20))
                         .orElseThrow();
             }
             // the task and its model were sent right after; give the site the time it takes to act on them
             Thread.sleep(1500);
-            return new Outcome(reviewed.get(), trained.get(), audit.entries(), List.copyOf(server.received),
-                    connection.state());
-        } finally {
-            connection.close();
-            channel.shutdownNow();
-            grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            return new Outcome(site.reviewed.get(), site.trained.get(), site.audit.entries(),
+                    List.copyOf(server.received), site.connection.state());
         }
     }
 
