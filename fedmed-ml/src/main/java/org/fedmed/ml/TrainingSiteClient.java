@@ -46,7 +46,7 @@ public class TrainingSiteClient implements SiteClient {
     private final LabeledData test;
     private final double quality;
     private final BatchCursor cursor = new BatchCursor();
-    private final java.util.TreeMap<Integer, BatchCursor.Mark> roundStarts = new java.util.TreeMap<>();
+    private RoundMarks roundStarts = new RoundMarks();
     private final PersonalModel personal;
     private final SiteTraining training;
     private final SiteControlVariate control = new SiteControlVariate();
@@ -172,12 +172,12 @@ public class TrainingSiteClient implements SiteClient {
      */
     private void startRound(int round) {
         BatchCursor.Mark start = roundStarts.get(round);
+        roundStarts.dropAfter(round);
         if (start == null) {
-            roundStarts.put(round, cursor.mark());
+            roundStarts.add(round, cursor.mark());
         } else {
             cursor.rewind(start);
         }
-        roundStarts.tailMap(round, false).clear();
     }
 
     /** This site's SCAFFOLD control variate c_i as it stands: zeros before its first SCAFFOLD fit. */
@@ -197,7 +197,7 @@ public class TrainingSiteClient implements SiteClient {
     public final org.fedmed.core.strategy.StrategyState trainingState() {
         synchronized (cursor) {
             java.util.Map<String, String> values = new LinkedHashMap<>(cursor.state(CURSOR));
-            values.put(ROUND_STARTS, RoundMarks.write(roundStarts));
+            values.put(ROUND_STARTS, roundStarts.write());
             return new org.fedmed.core.strategy.StrategyState(Map.of(), values).merge(control.state())
                     .merge(personal.state());
         }
@@ -223,7 +223,7 @@ public class TrainingSiteClient implements SiteClient {
                         + values.get(CURSOR + ".rows") + " training rows, but this site has " + train.rows());
             }
             cursor.restore(values, CURSOR);
-            roundStarts.putAll(RoundMarks.read(values.getOrDefault(ROUND_STARTS, ""), ROUND_STARTS));
+            roundStarts = RoundMarks.read(values.getOrDefault(ROUND_STARTS, ""), ROUND_STARTS);
             control.restore(state, model.parameterCount());
             personal.restore(state);
         }
