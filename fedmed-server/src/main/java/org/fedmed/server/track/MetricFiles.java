@@ -1,7 +1,8 @@
 package org.fedmed.server.track;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,11 +27,14 @@ public final class MetricFiles implements AutoCloseable {
     public static final String JSONL = "metrics.jsonl";
     public static final String CSV_HEADER = "run,round,site,metric,value";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
 
     private final Path dir;
     private final BufferedWriter csv;
     private final BufferedWriter jsonl;
+    /** Writes the JSON lines into {@link #jsonl}, one object a row and nothing between them but the line break. */
+    private final JsonGenerator lines;
 
     public MetricFiles(Path dir) {
         this.dir = dir;
@@ -42,6 +46,8 @@ public final class MetricFiles implements AutoCloseable {
                     StandardOpenOption.APPEND);
             jsonl = Files.newBufferedWriter(dir.resolve(JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
+            lines = JSON.createGenerator(jsonl);
+            lines.setRootValueSeparator(null);
             if (fresh) {
                 csv.write(CSV_HEADER);
                 csv.write('\n');
@@ -57,21 +63,21 @@ public final class MetricFiles implements AutoCloseable {
             for (MetricRow r : rows) {
                 csv.write(csvField(r.run()) + "," + r.round() + "," + (r.site() == null ? "" : csvField(r.site()))
                         + "," + csvField(r.metric()) + "," + r.value() + "\n");
-                ObjectNode o = JSON.createObjectNode();
-                o.put("run", r.run());
-                o.put("round", r.round());
+                lines.writeStartObject();
+                lines.writeStringField("run", r.run());
+                lines.writeNumberField("round", r.round());
                 if (r.site() == null) {
-                    o.putNull("site");
+                    lines.writeNullField("site");
                 } else {
-                    o.put("site", r.site());
+                    lines.writeStringField("site", r.site());
                 }
-                o.put("metric", r.metric());
-                o.put("value", r.value());
-                jsonl.write(JSON.writeValueAsString(o));
-                jsonl.write('\n');
+                lines.writeStringField("metric", r.metric());
+                lines.writeNumberField("value", r.value());
+                lines.writeEndObject();
+                lines.writeRaw('\n');
             }
             csv.flush();
-            jsonl.flush();
+            lines.flush(); // and the writer under it
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the metric files in " + dir + ": " + e.getMessage(), e);
         }
@@ -87,8 +93,8 @@ public final class MetricFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (csv; jsonl) {
-            // closes both, the second even if the first fails
+        try (csv; jsonl; lines) {
+            // closes all three, the generator before its writer (it leaves it open), each even if one fails
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the metric files in " + dir + ": " + e.getMessage(), e);
         }

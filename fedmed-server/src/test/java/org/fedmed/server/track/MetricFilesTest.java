@@ -46,6 +46,9 @@ class MetricFilesTest {
         assertEquals("\"run,1\",1,,eval/log_loss,0.69", csv.get(2));
         List<String> jsonl = Files.readAllLines(dir.resolve("metrics.jsonl"));
         assertEquals(rows.size(), jsonl.size());
+        assertEquals("{\"run\":\"run,1\",\"round\":1,\"site\":null,\"metric\":\"eval/log_loss\",\"value\":0.69}",
+                jsonl.get(1));
+        assertTrue(Files.readString(dir.resolve("metrics.jsonl")).endsWith("}\n"), "every line ends with a break");
         ObjectMapper json = new ObjectMapper();
         for (int i = 0; i < rows.size(); i++) {
             JsonNode o = json.readTree(jsonl.get(i));
