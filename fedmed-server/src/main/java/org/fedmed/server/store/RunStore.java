@@ -100,6 +100,9 @@ public final class RunStore implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(10_000);
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // the driver would otherwise query last_insert_rowid() after every INSERT; the inserts that need their id
+        // ask for it with RETURNING
+        cfg.setGetGeneratedKeys(false);
         return connected(file, cfg, clock, "open the database", c -> StoreSchema.migrate(c, file));
     }
 
@@ -189,14 +192,13 @@ public final class RunStore implements AutoCloseable {
         return inTransaction("create run '" + name + "'", () -> {
             long id;
             try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO runs (name, created, config_json, seed, status) VALUES (?, ?, ?, ?, 'running')",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO runs (name, created, config_json, seed, status) VALUES (?, ?, ?, ?, 'running')"
+                            + " RETURNING id")) {
                 ps.setString(1, name);
                 ps.setString(2, clock.instant().toString());
                 ps.setString(3, configJson);
                 ps.setLong(4, seed);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
+                try (ResultSet keys = ps.executeQuery()) {
                     keys.next();
                     id = keys.getLong(1);
                 }
@@ -527,13 +529,11 @@ public final class RunStore implements AutoCloseable {
         }
         return inTransaction("record the analytics of '" + dataset + "'", () -> {
             try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO analytics (created, dataset, result_json) VALUES (?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO analytics (created, dataset, result_json) VALUES (?, ?, ?) RETURNING id")) {
                 ps.setString(1, clock.instant().toString());
                 ps.setString(2, dataset);
                 ps.setString(3, resultJson);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
+                try (ResultSet keys = ps.executeQuery()) {
                     keys.next();
                     return keys.getLong(1);
                 }
@@ -624,15 +624,14 @@ public final class RunStore implements AutoCloseable {
         long id = inTransaction("record an export of run " + runId, () -> {
             requireRunExists(runId);
             try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO exports (run_id, round, created, path, sha256) VALUES (?, ?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO exports (run_id, round, created, path, sha256) VALUES (?, ?, ?, ?, ?)"
+                            + " RETURNING id")) {
                 ps.setLong(1, runId);
                 ps.setInt(2, round);
                 ps.setString(3, now.toString());
                 ps.setString(4, storedPath(model));
                 ps.setString(5, sha256);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
+                try (ResultSet keys = ps.executeQuery()) {
                     keys.next();
                     return keys.getLong(1);
                 }
