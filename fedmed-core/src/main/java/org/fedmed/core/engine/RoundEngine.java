@@ -52,9 +52,18 @@ public final class RoundEngine {
     private final EngineConfig config;
     private final RunListener listener;
     private final SiteCommitments commitments;
+    private final RoundHistory history;
     private final StopSwitch stops = new StopSwitch();
 
+    /** An engine whose run result keeps every round's record ({@link RoundHistory#ALL}). */
     public RoundEngine(Strategy strategy, SitePool pool, EngineConfig config, RunListener listener) {
+        this(strategy, pool, config, listener, RoundHistory.ALL);
+    }
+
+    /** An engine whose run result keeps the records {@code history} says; the listener gets every one. */
+    public RoundEngine(Strategy strategy, SitePool pool, EngineConfig config, RunListener listener,
+                       RoundHistory history) {
+        this.history = java.util.Objects.requireNonNull(history, "history");
         this.strategy = strategy;
         this.pool = pool;
         this.config = config;
@@ -92,10 +101,14 @@ public final class RoundEngine {
 
     private RunResult runRounds(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
         ModelParameters global = initial;
-        List<RoundRecord> records = new ArrayList<>(earlier);
+        List<RoundRecord> records = new ArrayList<>(history == RoundHistory.ALL || earlier.isEmpty() ? earlier
+                : List.of(earlier.getLast()));
+        int roundsRun = earlier.size();
         earlier.forEach(commitments::restore);
+        ConvergenceWatch convergence = new ConvergenceWatch(config.stopping(), config.lossMetric());
+        earlier.forEach(convergence::add);
         int failedInARow = 0;
-        for (int i = records.size() - 1; i >= 0 && !records.get(i).completed(); i--) {
+        for (int i = earlier.size() - 1; i >= 0 && !earlier.get(i).completed(); i--) {
             failedInARow++;
         }
         int maxRounds = config.stopping().maxRounds();
@@ -142,20 +155,24 @@ public final class RoundEngine {
                     state.completed, state.fitMetrics(config.influence().maxSiteWeightShare()), evalMetrics,
                     siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims,
                     state.aggregationNanos, traffic);
+            if (history == RoundHistory.LATEST) {
+                records.clear();
+            }
             records.add(record);
+            roundsRun++;
             listener.roundFinished(record, global);
             if (failedInARow >= config.maxFailedRounds()) {
                 throw new RunAbortedException("run abandoned after " + failedInARow + " rounds in a row with fewer than "
                         + strategy.minFitSites() + " successful site(s); last failures: " + state.failures);
             }
-            if (converged(records)) {
+            if (convergence.add(record)) {
                 reason = RunResult.StopReason.CONVERGED;
                 detail = "evaluation " + config.lossMetric() + " did not improve by " + config.stopping().minDelta()
                         + " for " + config.stopping().patience() + " rounds";
                 break;
             }
         }
-        RunResult result = new RunResult(global, records, reason, detail);
+        RunResult result = new RunResult(global, records, roundsRun, reason, detail);
         listener.runFinished(result);
         return result;
     }
@@ -296,33 +313,6 @@ public final class RoundEngine {
         });
         state.aggregated = results.isEmpty() ? Map.of() : strategy.aggregateEvaluate(context, results);
         return state;
-    }
-
-    private boolean converged(List<RoundRecord> records) {
-        int patience = config.stopping().patience();
-        if (patience == 0) {
-            return false;
-        }
-        List<Double> losses = new ArrayList<>();
-        for (RoundRecord r : records) {
-            Double v = r.evalMetrics().get(config.lossMetric());
-            if (v != null && !v.isNaN()) {
-                losses.add(v);
-            }
-        }
-        if (losses.size() <= patience) {
-            return false;
-        }
-        double bestBefore = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < losses.size() - patience; i++) {
-            bestBefore = Math.min(bestBefore, losses.get(i));
-        }
-        for (int i = losses.size() - patience; i < losses.size(); i++) {
-            if (losses.get(i) < bestBefore - config.stopping().minDelta()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static final class RoundState {

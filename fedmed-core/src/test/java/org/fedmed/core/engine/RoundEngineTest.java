@@ -92,6 +92,54 @@ class RoundEngineTest {
     }
 
     @Test
+    void aRunKeepingOnlyTheLatestRecordCountsEveryRoundAndEndsOnTheSameModel() {
+        List<RoundRecord> heard = new ArrayList<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void roundFinished(RoundRecord record, ModelParameters global) {
+                heard.add(record);
+            }
+        };
+        RunResult all = run(sites(), fedavg(1), EngineConfig.of(StoppingRule.rounds(12), 3), null);
+        RunResult latest;
+        try (InProcessSitePool pool = new InProcessSitePool(sites(), 2)) {
+            latest = new RoundEngine(fedavg(1), pool, EngineConfig.of(StoppingRule.rounds(12), 3), listener,
+                    RoundHistory.LATEST).run(zero());
+        }
+        assertEquals(12, latest.roundsRun());
+        assertEquals(List.of(12), latest.rounds().stream().map(RoundRecord::round).toList());
+        assertEquals(12, heard.size(), "the listener still hears every round");
+        assertArrayEquals(all.finalModel().flat(), latest.finalModel().flat());
+        assertEquals(all.rounds().getLast().evalMetrics(), latest.rounds().getLast().evalMetrics());
+
+        // resumed after round 12 of a 15-round budget: the earlier rounds count, only the last record stays
+        RunResult resumed;
+        try (InProcessSitePool pool = new InProcessSitePool(sites(), 2)) {
+            resumed = new RoundEngine(fedavg(1), pool, EngineConfig.of(StoppingRule.rounds(15), 3), null,
+                    RoundHistory.LATEST).run(latest.finalModel(), 13, heard);
+        }
+        assertEquals(15, resumed.roundsRun());
+        assertEquals(List.of(15), resumed.rounds().stream().map(RoundRecord::round).toList());
+    }
+
+    @Test
+    void aResumedRunThatKeepsOnlyTheLatestStillStopsOnTheLossOfItsEarlierRounds() {
+        List<TargetSite> same = List.of(new TargetSite("a", 2, 10), new TargetSite("b", 2, 10));
+        var cfg = new EngineConfig(new StoppingRule(200, 3, 1e-3), Duration.ofMinutes(1), 1, "log_loss", 3, 1);
+        RunResult whole = run(same, fedavg(1), cfg, null);
+        assertEquals(RunResult.StopReason.CONVERGED, whole.stopReason());
+        int stoppedAt = whole.rounds().size();
+        // resumed at the round it stopped at: that round converges, since the earlier rounds' losses count
+        RunResult resumed;
+        try (InProcessSitePool pool = new InProcessSitePool(same, 2)) {
+            resumed = new RoundEngine(fedavg(1), pool, cfg, null, RoundHistory.LATEST).run(whole.finalModel(),
+                    stoppedAt, whole.rounds().subList(0, stoppedAt - 1));
+        }
+        assertEquals(RunResult.StopReason.CONVERGED, resumed.stopReason());
+        assertEquals(stoppedAt, resumed.roundsRun());
+    }
+
+    @Test
     void sameSeedGivesBitIdenticalFinalParameters() {
         RunResult a = run(sites(), fedavg(1), EngineConfig.of(StoppingRule.rounds(10), 5), null);
         RunResult b = run(sites(), fedavg(1), EngineConfig.of(StoppingRule.rounds(10), 5), null);

@@ -61,7 +61,7 @@ final class PrivacyPrinter implements RunListener {
     @Override
     public void runFinished(RunResult result) {
         log.info("privacy.spent", "privacy spent: " + line(privacy.privacySpent()) + " over "
-                + privacy.history().size() + " round(s) (" + privacy.budgetStatus() + ")", result.rounds().size(), null);
+                + privacy.history().size() + " round(s) (" + privacy.budgetStatus() + ")", result.roundsRun(), null);
     }
 
     private static String line(PrivacySpent spent) {

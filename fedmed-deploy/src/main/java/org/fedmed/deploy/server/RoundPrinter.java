@@ -57,9 +57,9 @@ final class RoundPrinter implements RunListener {
 
     @Override
     public void runFinished(RunResult result) {
-        log.info("run.finished", String.format("run finished after %d rounds: %s (%s)", result.rounds().size(),
+        log.info("run.finished", String.format("run finished after %d rounds: %s (%s)", result.roundsRun(),
                 result.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.stopDetail()),
-                result.rounds().size(), null);
+                result.roundsRun(), null);
     }
 
     private String metrics(Map<String, Double> eval) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.engine.RoundEngine;
+import org.fedmed.core.engine.RoundHistory;
 import org.fedmed.core.engine.RoundRecord;
 import org.fedmed.core.engine.RunListener;
 import org.fedmed.core.engine.RunResult;
@@ -225,7 +226,9 @@ public final class ServerProcess {
                         privacy.started(start.firstRound());
                         listeners = both(listeners, privacy);
                     }
-                    RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners);
+                    // the run store keeps every round; the result keeps the last, so a long run holds a constant amount
+                    RoundEngine rounds = new RoundEngine(plan.strategy(), server.pool(), plan.engine(), listeners,
+                            RoundHistory.LATEST);
                     engine = rounds;
                     if (stopRequest.get() != null) {
                         rounds.requestStop(stopRequest.get());
@@ -233,7 +236,7 @@ public final class ServerProcess {
                     RunResult result = rounds.run(start.global() == null ? sized.initial() : start.global(),
                             start.firstRound(), start.earlier());
                     recordContacts(store, start.runId(), server);
-                    server.endRun("run '" + config.run() + "' ended after round " + result.rounds().size());
+                    server.endRun("run '" + config.run() + "' ended after round " + result.roundsRun());
                     return new Outcome(start.runId(), Optional.of(result));
                 } catch (RunStoppedException e) {
                     persisting.runFailed(e);
