@@ -82,6 +82,24 @@ class RoundEngineTest {
         }
     }
 
+    /** FedAvg from {@code firstRound} after {@code earlier}, in an engine that keeps only the latest record. */
+    static RunResult runKeepingLatest(List<TargetSite> sites, EngineConfig cfg, RunListener l, ModelParameters initial,
+                                      int firstRound, List<RoundRecord> earlier) {
+        try (InProcessSitePool pool = new InProcessSitePool(sites, 2)) {
+            return new RoundEngine(fedavg(1), pool, cfg, l, RoundHistory.LATEST).run(initial, firstRound, earlier);
+        }
+    }
+
+    /** Two sites with the same target, so the loss soon stops improving. */
+    static List<TargetSite> alike() {
+        return List.of(new TargetSite("a", 2, 10), new TargetSite("b", 2, 10));
+    }
+
+    /** Up to 200 rounds, stopping once the loss has not improved by 1e-3 for 3 rounds. */
+    static EngineConfig patienceOfThree() {
+        return new EngineConfig(new StoppingRule(200, 3, 1e-3), Duration.ofMinutes(1), 1, "log_loss", 3, 1);
+    }
+
     @Test
     void fedAvgConvergesToTheSampleWeightedMeanOfSiteTargets() {
         RunResult r = run(sites(), fedavg(1), EngineConfig.of(StoppingRule.rounds(30), 1), null);
@@ -101,11 +119,8 @@ class RoundEngineTest {
             }
         };
         RunResult all = run(sites(), fedavg(1), EngineConfig.of(StoppingRule.rounds(12), 3), null);
-        RunResult latest;
-        try (InProcessSitePool pool = new InProcessSitePool(sites(), 2)) {
-            latest = new RoundEngine(fedavg(1), pool, EngineConfig.of(StoppingRule.rounds(12), 3), listener,
-                    RoundHistory.LATEST).run(zero());
-        }
+        RunResult latest = runKeepingLatest(sites(), EngineConfig.of(StoppingRule.rounds(12), 3), listener, zero(), 1,
+                List.of());
         assertEquals(12, latest.roundsRun());
         assertEquals(List.of(12), latest.rounds().stream().map(RoundRecord::round).toList());
         assertEquals(12, heard.size(), "the listener still hears every round");
@@ -113,28 +128,20 @@ class RoundEngineTest {
         assertEquals(all.rounds().getLast().evalMetrics(), latest.rounds().getLast().evalMetrics());
 
         // resumed after round 12 of a 15-round budget: the earlier rounds count, only the last record stays
-        RunResult resumed;
-        try (InProcessSitePool pool = new InProcessSitePool(sites(), 2)) {
-            resumed = new RoundEngine(fedavg(1), pool, EngineConfig.of(StoppingRule.rounds(15), 3), null,
-                    RoundHistory.LATEST).run(latest.finalModel(), 13, heard);
-        }
+        RunResult resumed = runKeepingLatest(sites(), EngineConfig.of(StoppingRule.rounds(15), 3), null,
+                latest.finalModel(), 13, heard);
         assertEquals(15, resumed.roundsRun());
         assertEquals(List.of(15), resumed.rounds().stream().map(RoundRecord::round).toList());
     }
 
     @Test
     void aResumedRunThatKeepsOnlyTheLatestStillStopsOnTheLossOfItsEarlierRounds() {
-        List<TargetSite> same = List.of(new TargetSite("a", 2, 10), new TargetSite("b", 2, 10));
-        var cfg = new EngineConfig(new StoppingRule(200, 3, 1e-3), Duration.ofMinutes(1), 1, "log_loss", 3, 1);
-        RunResult whole = run(same, fedavg(1), cfg, null);
+        RunResult whole = run(alike(), fedavg(1), patienceOfThree(), null);
         assertEquals(RunResult.StopReason.CONVERGED, whole.stopReason());
         int stoppedAt = whole.rounds().size();
         // resumed at the round it stopped at: that round converges, since the earlier rounds' losses count
-        RunResult resumed;
-        try (InProcessSitePool pool = new InProcessSitePool(same, 2)) {
-            resumed = new RoundEngine(fedavg(1), pool, cfg, null, RoundHistory.LATEST).run(whole.finalModel(),
-                    stoppedAt, whole.rounds().subList(0, stoppedAt - 1));
-        }
+        RunResult resumed = runKeepingLatest(alike(), patienceOfThree(), null, whole.finalModel(), stoppedAt,
+                whole.rounds().subList(0, stoppedAt - 1));
         assertEquals(RunResult.StopReason.CONVERGED, resumed.stopReason());
         assertEquals(stoppedAt, resumed.roundsRun());
     }
@@ -251,9 +258,7 @@ class RoundEngineTest {
 
     @Test
     void runStopsEarlyOnceTheEvaluationLossStopsImproving() {
-        List<TargetSite> same = List.of(new TargetSite("a", 2, 10), new TargetSite("b", 2, 10));
-        var cfg = new EngineConfig(new StoppingRule(200, 3, 1e-3), Duration.ofMinutes(1), 1, "log_loss", 3, 1);
-        RunResult r = run(same, fedavg(1), cfg, null);
+        RunResult r = run(alike(), fedavg(1), patienceOfThree(), null);
         assertEquals(RunResult.StopReason.CONVERGED, r.stopReason());
         assertTrue(r.rounds().size() < 40, "stopped after " + r.rounds().size());
     }
