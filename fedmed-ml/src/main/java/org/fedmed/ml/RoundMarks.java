@@ -89,8 +89,9 @@ final class RoundMarks {
      * @throws IllegalArgumentException if it does not
      */
     void add(int round, BatchCursor.Mark mark) {
-        if (!runs.isEmpty() && round <= last().end()[0]) {
-            throw new IllegalArgumentException("round " + round + " is marked after round " + last().end()[0]);
+        long lastRound = runs.isEmpty() ? Long.MIN_VALUE : last().end()[0];
+        if (round <= lastRound) {
+            throw new IllegalArgumentException("round " + round + " is marked after round " + lastRound);
         }
         append(new long[]{round, mark.passes(), mark.position()});
     }
@@ -143,9 +144,9 @@ final class RoundMarks {
             if (!inRange(mark) || !inRange(after(mark, count, step))) {
                 throw malformed(name, entry, "reaches a round, pass or position out of range", null);
             }
-            if (!marks.isEmpty() && mark[0] <= marks.last().end()[0]) {
-                throw malformed(name, entry, "marks round " + mark[0] + " after round " + marks.last().end()[0],
-                        null);
+            long lastRound = marks.isEmpty() ? Long.MIN_VALUE : marks.last().end()[0];
+            if (mark[0] <= lastRound) {
+                throw malformed(name, entry, "marks round " + mark[0] + " after round " + lastRound, null);
             }
             marks.appendRun(mark, count, step);
         }
