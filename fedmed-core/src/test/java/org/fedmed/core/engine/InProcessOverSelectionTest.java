@@ -25,8 +25,9 @@ class InProcessOverSelectionTest {
 
     static final Duration LONG_DEADLINE = Duration.ofSeconds(60);
 
-    /** A site whose fit blocks until it is interrupted, and says so. */
+    /** A site whose fit says it has started, blocks until it is interrupted, and says so. */
     static final class StragglerSite extends RoundEngineTest.TargetSite {
+        final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch interrupted = new CountDownLatch(1);
 
         StragglerSite(String id) {
@@ -35,6 +36,7 @@ class InProcessOverSelectionTest {
 
         @Override
         public FitResult fit(FitTask t) throws Exception {
+            started.countDown();
             try {
                 new CountDownLatch(1).await();
                 throw new AssertionError("unreachable");
@@ -43,6 +45,17 @@ class InProcessOverSelectionTest {
                 throw e;
             }
         }
+    }
+
+    /** A site that answers only once {@code first} has started, so a cut finds that work running, not queued. */
+    static RoundEngineTest.TargetSite after(CountDownLatch first, String id, float target, long examples) {
+        return new RoundEngineTest.TargetSite(id, target, examples) {
+            @Override
+            public FitResult fit(FitTask t) throws Exception {
+                first.await();
+                return super.fit(t);
+            }
+        };
     }
 
     static FitTask task(String site) {
@@ -66,7 +79,7 @@ class InProcessOverSelectionTest {
     @Test
     void stragglerIsInterruptedAndReportedAsCutOnceEnoughResultsArrivedInTaskOrder() throws Exception {
         StragglerSite slow = new StragglerSite("a");
-        var sites = List.of(slow, new RoundEngineTest.TargetSite("b", 2, 10), new RoundEngineTest.TargetSite("c", 6, 20));
+        var sites = List.of(slow, after(slow.started, "b", 2, 10), after(slow.started, "c", 6, 20));
         List<Object> outcomes = new ArrayList<>();
         try (InProcessSitePool pool = new InProcessSitePool(sites, 3)) {
             pool.fit(List.of(task("a"), task("b"), task("c")), LONG_DEADLINE, 2, recording(outcomes));
