@@ -266,7 +266,7 @@ public final class RunStore implements AutoCloseable {
                     + RoundRows.FEDERATED + "' is reserved for aggregated metrics; rename the site");
         }
         inTransaction("record round " + record.round() + " of run " + runId, () -> {
-            RunInfo run = requireRun(runId);
+            NameAndStatus run = requireNameAndStatus(runId);
             if (run.status() != RunStatus.RUNNING) {
                 throw new IllegalStateException("run " + runId + " ('" + run.name() + "') is " + run.status().dbValue()
                         + "; resume it before recording round " + record.round());
@@ -754,6 +754,22 @@ public final class RunStore implements AutoCloseable {
                 if (!rs.next()) {
                     throw noSuchRun(runId);
                 }
+            }
+        }
+    }
+
+    private record NameAndStatus(String name, RunStatus status) {
+    }
+
+    /** As {@link #requireRun}, reading only the run's name and status (a round's record needs no more). */
+    private NameAndStatus requireNameAndStatus(long runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT name, status FROM runs WHERE id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw noSuchRun(runId);
+                }
+                return new NameAndStatus(rs.getString(1), RunStatus.fromDb(rs.getString(2)));
             }
         }
     }

@@ -223,7 +223,10 @@ class RunStoreTest {
             assertEquals(RunStatus.COMPLETED, info.status());
             assertEquals("round_budget", info.stopReason().orElseThrow());
             assertEquals(CLOCK.instant(), info.finished().orElseThrow());
-            assertThrows(IllegalStateException.class, () -> s.recordRound(id, round(2), null));
+            var ended = assertThrows(IllegalStateException.class, () -> s.recordRound(id, round(2), null));
+            assertEquals("run " + id + " ('heart') is completed; resume it before recording round 2", ended.getMessage());
+            var unknown = assertThrows(IllegalArgumentException.class, () -> s.recordRound(id + 1, round(1), null));
+            assertTrue(unknown.getMessage().startsWith("no run with id " + (id + 1) + " in "), unknown.getMessage());
             assertThrows(IllegalStateException.class, () -> s.finishRun(id, RunStatus.FAILED, "again"));
             s.reopenRun(id, "more rounds");
             assertEquals(RunStatus.RUNNING, s.run(id).orElseThrow().status());
