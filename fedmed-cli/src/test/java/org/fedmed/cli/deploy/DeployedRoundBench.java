@@ -50,8 +50,8 @@ public final class DeployedRoundBench {
         if (!training.contains("rounds: " + rounds)) {
             throw new IllegalStateException("the training section no longer says 'rounds: 15'");
         }
-        double[] simulated = simulatedRound(training, rounds);
-        double simulatedMs = simulated[0];
+        Simulated simulated = simulatedRound(training, rounds);
+        double simulatedMs = simulated.wallMs();
 
         // -Dfedmed.bench.dir=/dev/shm puts the store, checkpoints and audit logs on tmpfs, where fsync costs nothing:
         // what is left is the round's cost without the disk. The folder is deleted at the end unless
@@ -93,7 +93,7 @@ public final class DeployedRoundBench {
         out.append(String.format("| server + 4 site processes, round to round (median) | %.1f ms | %.1fx |%n",
                 cycleMs, cycleMs / simulatedMs));
         out.append(String.format("%nThe deployed run took %.1f s from starting the server to its exit.%n%n", runSeconds));
-        out.append(cpu(cpuSamples, rows, simulated[0], simulated[1]));
+        out.append(cpu(cpuSamples, rows, simulated.wallMs(), simulated.cpuMs()));
         out.append(breakdown(fed, rows, skipped));
         System.out.println(out);
         if (Boolean.getBoolean("fedmed.bench.keep")) {
@@ -290,7 +290,11 @@ public final class DeployedRoundBench {
      * The simulated federated regime's wall time and this JVM's CPU time per round, in milliseconds, from a second
      * run (the first warms up).
      */
-    static double[] simulatedRound(String training, int rounds) {
+    /** A simulated round: wall and CPU time per round of the federated regime, and its model's parameter count. */
+    record Simulated(double wallMs, double cpuMs, int parameters) {
+    }
+
+    static Simulated simulatedRound(String training, int rounds) {
         SimulationConfig cfg = ConfigLoader.parse(training + MatchedRun.PER_SITE_SIMULATION, "simulation", Map.of());
         var data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
         new ComparisonExperiment(cfg, null).run(data);
@@ -304,7 +308,7 @@ public final class DeployedRoundBench {
         if (report.federated().rounds().size() != rounds) {
             throw new IllegalStateException("the simulation ran " + report.federated().rounds().size() + " rounds");
         }
-        return new double[]{nanos / 1e6 / rounds, cpuNanos / 1e6 / rounds};
+        return new Simulated(nanos / 1e6 / rounds, cpuNanos / 1e6 / rounds, report.federated().finalModel().size());
     }
 
     /** Per round, in order: {@code duration_ms} and the end instant, both in microseconds. */

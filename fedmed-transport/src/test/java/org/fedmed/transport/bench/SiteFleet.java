@@ -22,8 +22,8 @@ import org.fedmed.transport.tls.MutualTls;
 
 /**
  * The sites of {@link TransferBench}, in their own JVM so that the server's heap is measured alone:
- * {@code SiteFleet HOST PORT CERT_DIR COUNT}. Site k is {@code bench-%03d}, with its certificate and key in
- * CERT_DIR. Training costs nothing: a fit answers at once with a precomputed delta, so a round's time is all
+ * {@code SiteFleet HOST PORT CERT_DIR COUNT [FIRST=0]}. Its sites are k = FIRST .. FIRST + COUNT - 1, site k
+ * {@code bench-%03d}, with its certificate and key in CERT_DIR. Training costs nothing: a fit answers at once with a precomputed delta, so a round's time is all
  * transport, validation and aggregation. Runs until killed.
  */
 public final class SiteFleet {
@@ -68,8 +68,9 @@ public final class SiteFleet {
         int port = Integer.parseInt(args[1]);
         Path dir = Path.of(args[2]);
         int count = Integer.parseInt(args[3]);
+        int first = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         List<SiteConnection> sites = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
+        for (int k = first; k < first + count; k++) {
             String id = siteId(k);
             ChannelCredentials creds = MutualTls.siteCredentials(dir.resolve("ca.pem"), dir.resolve(id + ".pem"),
                     dir.resolve(id + ".key"));

@@ -127,6 +127,11 @@ public final class TransferBench {
     }
 
     static Process startFleet(int port, Path dir, int count) throws Exception {
+        return startFleet(port, dir, count, 0);
+    }
+
+    /** A {@link SiteFleet} JVM of sites {@code first .. first + count - 1}, stopped when this JVM ends. */
+    public static Process startFleet(int port, Path dir, int count, int first) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
                 "-Djava.util.logging.config.file=/dev/null"));
@@ -136,7 +141,7 @@ public final class TransferBench {
             command.addAll(Arrays.asList(extra.split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SiteFleet.class.getName(),
-                "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count)));
+                "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count), Integer.toString(first)));
         Process fleet = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         // Stops the fleet also when this JVM ends by an exception, System.exit or a signal.
