@@ -112,15 +112,15 @@ class SiteFailureTest {
     void stragglerIsCutAtTheDeadlineAsTimeoutAndTakesPartAgainNextRound() throws Exception {
         try (TestFederation f = new TestFederation(ServerSettings.defaults())) {
             TargetSite slow = new TargetSite("a", 1, 10);
-            slow.misbehaviour = TargetSite.Misbehaviour.SLEEP;
-            slow.sleepMillis = 5_000;
+            slow.misbehaviour = TargetSite.Misbehaviour.BLOCK; // until the cut interrupts it
             slow.badRound = 1;
             RecordingAuditLog slowAudit = new RecordingAuditLog();
             f.join(slow, TestFederation.ACCEPT_ALL, slowAudit);
             f.join(new TargetSite("b", 2, 10), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             f.join(new TargetSite("c", 6, 20), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             assertTrue(f.pool().awaitSites(3, WAIT));
-            EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(2), 7).withRoundDeadline(Duration.ofMillis(1500));
+            // long enough for b and c to answer a first round over mutual TLS on a loaded machine
+            EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(2), 7).withRoundDeadline(Duration.ofSeconds(5));
             RunResult run = new RoundEngine(fedavg(2), f.pool(), cfg, null).run(zero());
 
             RoundRecord first = run.rounds().getFirst();
@@ -129,7 +129,7 @@ class SiteFailureTest {
             SiteFailure cut = first.failures().getFirst();
             assertEquals(SiteFailure.Kind.TIMEOUT, cut.kind());
             assertEquals("a", cut.siteId());
-            assertTrue(cut.reason().contains("1500 ms"), cut.reason());
+            assertTrue(cut.reason().contains("5000 ms"), cut.reason());
             AuditEntry cancelled = slowAudit.await(e -> e.taskId().equals("r1-fit-a")
                     && e.event() == AuditEntry.Event.CANCELLED, WAIT).orElseThrow();
             assertTrue(cancelled.reason().contains("deadline"), cancelled.reason());
@@ -145,15 +145,18 @@ class SiteFailureTest {
             assertTrue(f.pool().awaitSites(1, WAIT));
             ModelParameters global = zero();
             FitTask task = new FitTask(1, "a", global, new FitConfig(1, 8, 0.1, false, 3));
-            List<Object> outcomes = new ArrayList<>();
-            f.pool().fit(List.of(task), Duration.ofMillis(300), sink(outcomes));
+            List<Object> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+            // The fit runs while the site takes the task in, so the deadline cannot cut it before it was sent.
+            Thread fit = Thread.ofVirtual().start(() -> f.pool().fit(List.of(task), Duration.ofSeconds(2), sink(outcomes)));
+            float[][] model = new float[1][];
+            TaskHeader h = late.awaitTask(model, WAIT);
+            assertNotNull(h, "the task reaches the site");
+            assertEquals(task.taskId(), h.getTaskId());
+            assertTrue(fit.join(WAIT), "the fit ends at its deadline");
             assertEquals(1, outcomes.size());
             SiteFailure failure = (SiteFailure) outcomes.getFirst();
             assertEquals(SiteFailure.Kind.TIMEOUT, failure.kind());
 
-            float[][] model = new float[1][];
-            TaskHeader h = late.awaitTask(model, WAIT);
-            assertEquals(task.taskId(), h.getTaskId());
             assertNotNull(late.await(ServerMessage::hasCancel, WAIT), "the server cancels the task at the deadline");
             sendFit(late, h, new float[]{1, 1, 1, 1});
             ServerMessage rejection = late.await(ServerMessage::hasRejection, WAIT);
@@ -182,11 +185,12 @@ class SiteFailureTest {
 
     @Test
     void siteThatKeepsBeatingStaysConnected() throws Exception {
-        ServerSettings s = ServerSettings.defaults().withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(500));
+        // Beats ten times within the timeout, so a pause of the machine shorter than a second cannot drop it.
+        ServerSettings s = ServerSettings.defaults().withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(2));
         try (TestFederation f = new TestFederation(s)) {
             SiteConnection a = f.join(new TargetSite("a", 1, 1), TestFederation.ACCEPT_ALL, new RecordingAuditLog());
             assertTrue(a.awaitConnected(WAIT));
-            Thread.sleep(1500);
+            Thread.sleep(4000); // twice the timeout
             assertEquals(List.of("a"), f.pool().availableSites());
             assertEquals(1, a.timesJoined(), "never dropped");
         }

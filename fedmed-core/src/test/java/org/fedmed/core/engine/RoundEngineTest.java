@@ -182,8 +182,9 @@ class RoundEngineTest {
     @Test
     void siteThatMissesTheDeadlineIsCutAsTimeout() {
         List<TargetSite> s = sites();
-        s.get(0).sleepMillis = 3_000;
-        EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(1), 1).withRoundDeadline(Duration.ofMillis(300));
+        s.get(0).sleepMillis = 600_000; // until cut
+        // long enough for b and c on a loaded machine (with two permits they train one after the other)
+        EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(1), 1).withRoundDeadline(Duration.ofSeconds(3));
         RunResult r = run(s, fedavg(2), cfg, null);
         RoundRecord rec = r.rounds().getFirst();
         assertTrue(rec.completed());
