@@ -28,6 +28,7 @@ import org.fedmed.transport.server.PeerRefusedException;
 import org.fedmed.transport.server.ServerSettings;
 import org.fedmed.transport.site.AuditEntry;
 import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.transport.support.Eventually;
 import org.fedmed.transport.support.RecordingAuditLog;
 import org.fedmed.transport.support.RecordingEvents;
 import org.fedmed.transport.support.RecordingEvents.Event;
@@ -101,7 +102,8 @@ class LiveRevocationTest {
                     failure.reason());
             assertEquals(List.of("a", "b"), run.rounds().get(2).succeeded().stream().sorted().toList());
 
-            assertEquals(SiteConnection.State.REFUSED, cConn.state());
+            // the refusal is handled on the site's event loop, after it writes its audit entry
+            assertTrue(Eventually.holds(() -> cConn.state() == SiteConnection.State.REFUSED, WAIT), "" + cConn.state());
             String refusal = cConn.refusal().orElseThrow();
             assertTrue(refusal.startsWith("certificate 'O=fedmed-test,CN=c' is no longer admitted: site 'c' is not a"
                     + " member"), refusal);

@@ -22,6 +22,7 @@ import org.fedmed.transport.proto.StatisticKind;
 import org.fedmed.transport.proto.StatsReply;
 import org.fedmed.transport.proto.StatsRequest;
 import org.fedmed.transport.server.ServerSettings;
+import org.fedmed.core.exchange.ExchangeParticipants;
 import org.fedmed.transport.server.StatisticsRefusedException;
 import org.fedmed.transport.site.AuditEntry;
 import org.fedmed.transport.site.SiteConnection;
@@ -73,10 +74,8 @@ class StatisticsExchangeTest {
 
     private static SiteConnection join(TestFederation f, String id, StatisticsResponder r, List<AuditEntry> audit)
             throws Exception {
-        SiteConnection c = f.join(new Idle(id), TestFederation.ACCEPT_ALL, audit::add,
-                TestFederation.siteSettings(id).withDefinition(DEFINITION), f.channelFor(id));
-        c.answeringStatistics(r);
-        return c;
+        return f.join(new Idle(id), TestFederation.ACCEPT_ALL, audit::add,
+                TestFederation.siteSettings(id).withDefinition(DEFINITION), f.channelFor(id), ExchangeParticipants.NONE, r);
     }
 
     @Test
@@ -108,8 +107,9 @@ class StatisticsExchangeTest {
                     && e.bytesSent() > 0), auditA.toString());
             assertTrue(auditB.stream().anyMatch(e -> e.event() == AuditEntry.Event.STATISTICS_REFUSED
                     && e.reason().equals("only 3 rows")), auditB.toString());
-            assertTrue(auditA.stream().anyMatch(e -> e.event() == AuditEntry.Event.STATISTICS_MERGED
-                    && e.metricKeys().equals(List.of("a"))), auditA.toString());
+            // written after the site is handed the merged statistics
+            assertTrue(Eventually.holds(() -> auditA.stream().anyMatch(e -> e.event() == AuditEntry.Event.STATISTICS_MERGED
+                    && e.metricKeys().equals(List.of("a"))), Duration.ofSeconds(10)), auditA.toString());
 
             Counting late = new Counting(50);
             join(f, "late", late, new CopyOnWriteArrayList<>());

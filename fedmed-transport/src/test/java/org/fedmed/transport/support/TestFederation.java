@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.exchange.ExchangeParticipants;
+import org.fedmed.transport.site.StatisticsResponder;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.server.CommonNameAuthorizer;
 import org.fedmed.transport.server.FederationEvents;
@@ -111,7 +112,15 @@ public final class TestFederation implements AutoCloseable {
     public synchronized SiteConnection join(SiteClient client, TaskPolicy policy, SiteAuditLog audit,
                                             SiteSettings siteSettings, ManagedChannel channel,
                                             ExchangeParticipants held) {
-        SiteConnection c = new SiteConnection(channel, siteSettings, client, policy, audit).keepingUpdatesWith(held);
+        return join(client, policy, audit, siteSettings, channel, held, StatisticsResponder.NONE);
+    }
+
+    /** Starts a site that answers the statistics exchange with {@code statistics}, set before it dials. */
+    public synchronized SiteConnection join(SiteClient client, TaskPolicy policy, SiteAuditLog audit,
+                                            SiteSettings siteSettings, ManagedChannel channel,
+                                            ExchangeParticipants held, StatisticsResponder statistics) {
+        SiteConnection c = new SiteConnection(channel, siteSettings, client, policy, audit).keepingUpdatesWith(held)
+                .answeringStatistics(statistics);
         connections.add(c);
         c.start();
         return c;
