@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.core.SiteClient;
 import org.fedmed.core.exchange.ExchangeParticipants;
-import org.fedmed.transport.site.StatisticsResponder;
 import org.fedmed.transport.WireLimits;
 import org.fedmed.transport.server.CommonNameAuthorizer;
 import org.fedmed.transport.server.FederationEvents;
@@ -26,6 +25,7 @@ import org.fedmed.transport.site.SiteAuditLog;
 import org.fedmed.transport.site.SiteChannels;
 import org.fedmed.transport.site.SiteConnection;
 import org.fedmed.transport.site.SiteSettings;
+import org.fedmed.transport.site.StatisticsResponder;
 import org.fedmed.transport.site.TaskPolicy;
 
 /**
