@@ -157,6 +157,16 @@ class DashboardTest {
                 assertTrue(lines.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
                         lines.headers().map().toString());
                 var it = lines.body().iterator();
+                // The headers can arrive before the dashboard has registered the stream; its first comment comes after.
+                var registered = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    while (it.hasNext()) {
+                        if (it.next().equals(": connected")) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                assertTrue(registered.get(30, java.util.concurrent.TimeUnit.SECONDS), "the stream says it is connected");
                 var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     String previous = "";
                     while (it.hasNext()) {
