@@ -78,9 +78,11 @@ public final class RoundEngine {
 
     /**
      * Runs from {@code firstRound}, continuing a run whose earlier rounds are given (for resuming after a
-     * restart; they count towards the convergence check).
+     * restart; they count towards the convergence check, the run of failed rounds and the sites' commitments). They
+     * are iterated once, in order, before the first round, so a caller may hand over rounds read as they are needed;
+     * with {@link RoundHistory#LATEST} only the last of them is kept.
      */
-    public RunResult run(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
+    public RunResult run(ModelParameters initial, int firstRound, Iterable<RoundRecord> earlier) {
         try {
             return runRounds(initial, firstRound, earlier);
         } catch (RuntimeException e) {
@@ -99,17 +101,21 @@ public final class RoundEngine {
         stops.request(reason);
     }
 
-    private RunResult runRounds(ModelParameters initial, int firstRound, List<RoundRecord> earlier) {
+    private RunResult runRounds(ModelParameters initial, int firstRound, Iterable<RoundRecord> earlier) {
         ModelParameters global = initial;
-        List<RoundRecord> records = new ArrayList<>(history == RoundHistory.ALL || earlier.isEmpty() ? earlier
-                : List.of(earlier.getLast()));
-        int roundsRun = earlier.size();
-        earlier.forEach(commitments::restore);
+        List<RoundRecord> records = new ArrayList<>();
         ConvergenceWatch convergence = new ConvergenceWatch(config.stopping(), config.lossMetric());
-        earlier.forEach(convergence::add);
+        int roundsRun = 0;
         int failedInARow = 0;
-        for (int i = earlier.size() - 1; i >= 0 && !earlier.get(i).completed(); i--) {
-            failedInARow++;
+        for (RoundRecord done : earlier) {
+            commitments.restore(done);
+            convergence.add(done);
+            failedInARow = done.completed() ? 0 : failedInARow + 1;
+            roundsRun++;
+            if (history == RoundHistory.LATEST) {
+                records.clear();
+            }
+            records.add(done);
         }
         int maxRounds = config.stopping().maxRounds();
         RunResult.StopReason reason = RunResult.StopReason.ROUND_BUDGET;

@@ -84,7 +84,7 @@ class RoundEngineTest {
 
     /** FedAvg from {@code firstRound} after {@code earlier}, in an engine that keeps only the latest record. */
     static RunResult runKeepingLatest(List<TargetSite> sites, EngineConfig cfg, RunListener l, ModelParameters initial,
-                                      int firstRound, List<RoundRecord> earlier) {
+                                      int firstRound, Iterable<RoundRecord> earlier) {
         try (InProcessSitePool pool = new InProcessSitePool(sites, 2)) {
             return new RoundEngine(fedavg(1), pool, cfg, l, RoundHistory.LATEST).run(initial, firstRound, earlier);
         }
@@ -144,6 +144,43 @@ class RoundEngineTest {
                 whole.rounds().subList(0, stoppedAt - 1));
         assertEquals(RunResult.StopReason.CONVERGED, resumed.stopReason());
         assertEquals(stoppedAt, resumed.roundsRun());
+    }
+
+    /** Rounds that may be iterated once only, as a caller reading them from a store page by page hands them over. */
+    static Iterable<RoundRecord> once(List<RoundRecord> rounds) {
+        boolean[] read = {false};
+        return () -> {
+            if (read[0]) {
+                throw new AssertionError("the earlier rounds were iterated twice");
+            }
+            read[0] = true;
+            return rounds.iterator();
+        };
+    }
+
+    static RoundRecord recorded(int round, boolean completed) {
+        return new RoundRecord(round, List.of("a", "b", "c"), completed ? List.of("a", "b", "c") : List.of(), List.of(),
+                completed, Map.of(), Map.of(), Map.of(), 5);
+    }
+
+    @Test
+    void earlierRoundsAreReadOnceAndAResumedRunCountsTheFailedRoundsThatEndedThem() {
+        EngineConfig cfg = EngineConfig.of(StoppingRule.rounds(4), 3); // three failed rounds in a row abandon a run
+        List<TargetSite> failing = sites();
+        failing.forEach(t -> {
+            t.failRound = 4;
+            t.failInRound = new IllegalStateException("disk full");
+        });
+        var e = assertThrows(RunAbortedException.class, () -> runKeepingLatest(failing, cfg, null, zero(), 4,
+                once(List.of(recorded(1, true), recorded(2, false), recorded(3, false)))));
+        assertTrue(e.getMessage().startsWith("run abandoned after 3 rounds in a row"), e.getMessage());
+
+        // the same failed round after a completed one is the first in a row: the run ends on its budget
+        RunResult r = runKeepingLatest(failing, cfg, null, zero(), 4,
+                once(List.of(recorded(1, false), recorded(2, false), recorded(3, true))));
+        assertEquals(RunResult.StopReason.ROUND_BUDGET, r.stopReason());
+        assertEquals(4, r.roundsRun());
+        assertEquals(List.of(4), r.rounds().stream().map(RoundRecord::round).toList());
     }
 
     @Test

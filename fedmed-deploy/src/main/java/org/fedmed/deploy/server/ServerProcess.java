@@ -197,7 +197,7 @@ public final class ServerProcess {
                 PersistingRunListener persisting = new PersistingRunListener(store, start.runId(),
                         CheckpointDirectory.forRun(config.checkpoints(), start.runId(), config.keepCheckpoints()),
                         plan.specLabel(), plan.strategy()::state);
-                if (!start.earlier().isEmpty()) {
+                if (start.firstRound() > 1) { // resumed after a recorded round
                     plan.strategy().restore(start.strategyState());
                 }
                 try {
@@ -277,7 +277,7 @@ public final class ServerProcess {
     }
 
     /** @param inputs the model inputs the run's stored config names (empty when it names none) */
-    private record RunStart(long runId, int firstRound, List<RoundRecord> earlier, ModelParameters global,
+    private record RunStart(long runId, int firstRound, Iterable<RoundRecord> earlier, ModelParameters global,
                             List<String> inputs, StrategyState strategyState) {
     }
 

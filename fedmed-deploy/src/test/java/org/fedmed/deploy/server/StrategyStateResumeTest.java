@@ -111,7 +111,7 @@ class StrategyStateResumeTest {
         return EngineConfig.of(StoppingRule.rounds(ROUNDS), 9);
     }
 
-    static RunResult run(Strategy s, ModelParameters start, int first, List<RoundRecord> earlier, RunListener l) {
+    static RunResult run(Strategy s, ModelParameters start, int first, Iterable<RoundRecord> earlier, RunListener l) {
         try (InProcessSitePool pool = new InProcessSitePool(SITES, 1)) {
             return new RoundEngine(s, pool, engine(), l).run(start, first, earlier);
         }

@@ -1,6 +1,7 @@
 package org.fedmed.server.run;
 
 import java.util.List;
+import java.util.Objects;
 import org.fedmed.core.ModelParameters;
 import org.fedmed.core.strategy.StrategyState;
 import org.fedmed.core.engine.RoundRecord;
@@ -12,14 +13,18 @@ import org.fedmed.server.checkpoint.CheckpointRef;
  * {@code restore} before the engine runs). Pass it to the engine as
  * {@code engine.run(point.global(), point.firstRound(), point.earlier())}.
  *
+ * @param earlier         rounds 1..lastRound in order; from {@link RunResumer} they are read from the store a page at
+ *                        a time as they are iterated (so a long run is not held in memory), and iterating throws
+ *                        {@link IllegalStateException} naming a round the store lacks
+ *
  * @param discardedRounds rounds that were recorded after {@code lastRound} and discarded because their
  *                        checkpoints were unusable (only with {@link FallbackPolicy#PREVIOUS_GOOD_ROUND}; else empty)
  */
-public record ResumePoint(long runId, int lastRound, List<RoundRecord> earlier, ModelParameters global,
+public record ResumePoint(long runId, int lastRound, Iterable<RoundRecord> earlier, ModelParameters global,
                           CheckpointRef checkpoint, List<Integer> discardedRounds, StrategyState strategyState) {
 
     /** A resume point of a strategy that keeps no state. */
-    public ResumePoint(long runId, int lastRound, List<RoundRecord> earlier, ModelParameters global,
+    public ResumePoint(long runId, int lastRound, Iterable<RoundRecord> earlier, ModelParameters global,
                        CheckpointRef checkpoint, List<Integer> discardedRounds) {
         this(runId, lastRound, earlier, global, checkpoint, discardedRounds, StrategyState.EMPTY);
     }
@@ -34,11 +39,11 @@ public record ResumePoint(long runId, int lastRound, List<RoundRecord> earlier, 
         if (global == null || checkpoint == null) {
             throw new IllegalArgumentException("run " + runId + ": global model and checkpoint are required");
         }
-        earlier = List.copyOf(earlier);
+        Objects.requireNonNull(earlier, "earlier");
         discardedRounds = List.copyOf(discardedRounds);
-        if (earlier.size() != lastRound || earlier.getLast().round() != lastRound) {
+        if (earlier instanceof List<RoundRecord> list && (list.size() != lastRound || list.getLast().round() != lastRound)) {
             throw new IllegalArgumentException("run " + runId + ": resuming after round " + lastRound + " needs the "
-                    + lastRound + " earlier round records, got " + earlier.size());
+                    + lastRound + " earlier round records, got " + list.size());
         }
     }
 

@@ -29,6 +29,9 @@ import org.fedmed.server.store.RunStore;
  */
 public final class RunResumer {
 
+    /** Earlier rounds read at a time when the engine replays them: a few megabytes, however long the run. */
+    static final int ROUNDS_PER_PAGE = 500;
+
     private final RunStore store;
     private final java.util.Map<Integer, StrategyState> states = new java.util.HashMap<>();
 
@@ -108,7 +111,7 @@ public final class RunResumer {
         }
         CheckpointRef ref = store.checkpoint(run.id(), round).orElseThrow();
         reopen(run, "resuming after round " + round + " from " + ref.path());
-        List<RoundRecord> earlier = store.rounds(run.id());
+        Iterable<RoundRecord> earlier = store.roundsUpTo(run.id(), round, ROUNDS_PER_PAGE);
         return new ResumePoint(run.id(), round, earlier, file.parameters(), ref, discarded, states.get(round));
     }
 

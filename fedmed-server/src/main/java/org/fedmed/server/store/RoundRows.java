@@ -90,7 +90,7 @@ final class RoundRows {
     }
 
     /** Per round, each site's traffic; empty below schema version 4. */
-    private static Map<Integer, Map<String, SiteTraffic>> readTraffic(Connection c, long runId, int after,
+    private static Map<Integer, Map<String, SiteTraffic>> readTraffic(Connection c, long runId, int after, int upTo,
                                                                      boolean stored) throws SQLException {
         Map<Integer, Map<String, SiteTraffic>> out = new HashMap<>();
         if (!stored) {
@@ -98,9 +98,10 @@ final class RoundRows {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT round, site, bytes_sent, bytes_received FROM site_traffic WHERE run_id = ? AND round > ?
-                ORDER BY round, site""")) {
+                AND round <= ? ORDER BY round, site""")) {
             ps.setLong(1, runId);
             ps.setInt(2, after);
+            ps.setInt(3, upTo);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getInt(1), k -> new LinkedHashMap<>())
@@ -238,15 +239,21 @@ final class RoundRows {
 
     /** The recorded rounds of a run after round {@code after}, in round order, rebuilt as core records. */
     static List<RoundRecord> read(Connection c, long runId, int after) throws SQLException {
+        return read(c, runId, after, Integer.MAX_VALUE);
+    }
+
+    /** The recorded rounds {@code after + 1 .. upTo} of a run, in round order, rebuilt as core records. */
+    static List<RoundRecord> read(Connection c, long runId, int after, int upTo) throws SQLException {
         Map<Integer, List<NumberedFailure>> failures = new HashMap<>();
         Map<Integer, Map<String, Map<String, Double>>> siteEval = new HashMap<>();
         Map<Integer, Map<String, Long>> fitClaims = new HashMap<>();
         Map<Integer, Map<String, Long>> evalClaims = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT round, site, kind, status, metrics, reason, failure_seq, num_examples FROM site_results
-                WHERE run_id = ? AND round > ? ORDER BY round, id""")) {
+                WHERE run_id = ? AND round > ? AND round <= ? ORDER BY round, id""")) {
             ps.setLong(1, runId);
             ps.setInt(2, after);
+            ps.setInt(3, upTo);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int round = rs.getInt(1);
@@ -269,13 +276,14 @@ final class RoundRows {
             }
         }
         boolean measured = StoreSchema.version(c) >= StoreSchema.AGGREGATION_AND_TRAFFIC_VERSION;
-        Map<Integer, Map<String, SiteTraffic>> traffic = readTraffic(c, runId, after, measured);
+        Map<Integer, Map<String, SiteTraffic>> traffic = readTraffic(c, runId, after, upTo, measured);
         List<RoundRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT round, duration_ms, completed, selected_sites,"
                 + " succeeded_sites, fit_metrics, eval_metrics, " + (measured ? "aggregation_ns" : "NULL")
-                + " FROM rounds WHERE run_id = ? AND round > ? ORDER BY round")) {
+                + " FROM rounds WHERE run_id = ? AND round > ? AND round <= ? ORDER BY round")) {
             ps.setLong(1, runId);
             ps.setInt(2, after);
+            ps.setInt(3, upTo);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int round = rs.getInt(1);

@@ -310,6 +310,23 @@ public final class RunStore implements AutoCloseable {
         });
     }
 
+    /** The recorded rounds {@code after + 1 .. upTo} of a run, in order (one page of {@link #roundsUpTo}). */
+    public synchronized List<RoundRecord> roundsBetween(long runId, int after, int upTo) {
+        return query("read rounds " + (after + 1) + ".." + upTo + " of run " + runId, () -> {
+            requireRunExists(runId);
+            return RoundRows.read(connection, runId, after, upTo);
+        });
+    }
+
+    /**
+     * Rounds 1..{@code upTo} of a run, read {@code pageSize} rounds at a time as they are iterated, so that a reader
+     * of a long run (a resumed server) holds one page, not every round. Each iteration reads the store again; it
+     * throws {@link IllegalStateException} naming the round when one of 1..{@code upTo} is not recorded.
+     */
+    public Iterable<RoundRecord> roundsUpTo(long runId, int upTo, int pageSize) {
+        return new RoundPages(this, runId, upTo, pageSize);
+    }
+
     /**
      * The last round recorded for a run (the engine records every round it finishes, whether or not it reached
      * min_fit_sites), or empty when none is.

@@ -73,7 +73,7 @@ final class FakeFederation {
 
     /** Runs rounds {@code firstRound..rounds} from {@code start}. */
     static RunResult run(int rounds, ModelParameters start, int firstRound,
-                         List<org.fedmed.core.engine.RoundRecord> earlier, RunListener listener) {
+                         Iterable<org.fedmed.core.engine.RoundRecord> earlier, RunListener listener) {
         try (InProcessSitePool pool = new InProcessSitePool(sites(), 2)) {
             return new RoundEngine(strategy(), pool, config(rounds), listener).run(start, firstRound, earlier);
         }

@@ -59,7 +59,7 @@ class ResumeTest {
     }
 
     /** The engine records with their timing removed, which is the one field a resume may change. */
-    static List<RoundRecord> untimed(List<RoundRecord> records) {
+    static List<RoundRecord> untimed(Iterable<RoundRecord> records) {
         List<RoundRecord> out = new ArrayList<>();
         for (RoundRecord r : records) {
             out.add(new RoundRecord(r.round(), r.selected(), r.succeeded(), r.failures(), r.completed(),

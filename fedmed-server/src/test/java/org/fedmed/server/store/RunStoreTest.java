@@ -214,6 +214,38 @@ class RunStoreTest {
     }
 
     @Test
+    void roundsUpToReadsEveryRoundPageByPageAndNamesTheFirstOneMissing() {
+        try (RunStore s = open()) {
+            long id = s.createRun("heart", "{}", 1);
+            for (int r = 1; r <= 7; r++) {
+                s.recordRound(id, round(r), null);
+            }
+            List<RoundRecord> expected = java.util.stream.IntStream.rangeClosed(1, 7).mapToObj(RunStoreTest::round)
+                    .toList();
+            Iterable<RoundRecord> pages = s.roundsUpTo(id, 7, 3);
+            List<RoundRecord> first = new java.util.ArrayList<>();
+            pages.forEach(first::add);
+            assertEquals(expected, first, "pages of 3, 3 and 1");
+            List<RoundRecord> again = new java.util.ArrayList<>();
+            pages.forEach(again::add);
+            assertEquals(expected, again, "each iteration reads the store again");
+            List<RoundRecord> five = new java.util.ArrayList<>();
+            s.roundsUpTo(id, 5, 2).forEach(five::add);
+            assertEquals(expected.subList(0, 5), five);
+            assertFalse(s.roundsUpTo(id, 0, 2).iterator().hasNext());
+
+            s.discardRoundsAfter(id, 4, "test");
+            var it = s.roundsUpTo(id, 7, 3).iterator();
+            for (int r = 1; r <= 4; r++) {
+                assertEquals(r, it.next().round());
+            }
+            var e = assertThrows(IllegalStateException.class, it::next);
+            assertEquals("run " + id + ": round 5 of 1..7 is not recorded in " + s.database(), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.roundsUpTo(id, 7, 0));
+        }
+    }
+
+    @Test
     void finishedRunTakesNoMoreRoundsUntilReopened() {
         try (RunStore s = open()) {
             long id = s.createRun("heart", "{}", 1);
