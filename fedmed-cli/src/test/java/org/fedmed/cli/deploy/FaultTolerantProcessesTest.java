@@ -103,11 +103,14 @@ class FaultTolerantProcessesTest {
                 assertEquals(before.succeeded(), after.succeeded(), "round " + before.round() + " kept as recorded");
             }
 
-            RoundRecord cut = rounds.get(killedInRound - 1);
-            assertTrue(cut.failures().stream().anyMatch(f -> f.siteId().equals("va")), "va failed in round "
-                    + killedInRound + ": " + cut);
+            // va was killed with a fit of round k in progress; on a loaded machine its result can just have left, and
+            // then the kill fails its evaluation of round k or its fit of round k + 1
+            RoundRecord cut = rounds.subList(killedInRound - 1, Math.min(ROUNDS, killedInRound + 1)).stream()
+                    .filter(r -> r.failures().stream().anyMatch(f -> f.siteId().equals("va"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("va failed in neither round " + killedInRound + " nor the"
+                            + " next: " + rounds.subList(killedInRound - 1, Math.min(ROUNDS, killedInRound + 1))));
             assertTrue(cut.succeeded().containsAll(List.of("cleveland", "hungary", "switzerland")), cut.toString());
-            assertTrue(rounds.stream().skip(killedInRound).anyMatch(r -> r.succeeded().contains("va")),
+            assertTrue(rounds.stream().skip(cut.round()).anyMatch(r -> r.succeeded().contains("va")),
                     "va rejoined and delivered again");
 
             assertTrue(failureReason(rounds, 1, "rogue").contains("is not finite"), failureReason(rounds, 1, "rogue"));
