@@ -16,7 +16,6 @@ import org.fedmed.server.checkpoint.CheckpointRef;
  * @param earlier         rounds 1..lastRound in order; from {@link RunResumer} they are read from the store a page at
  *                        a time as they are iterated (so a long run is not held in memory), and iterating throws
  *                        {@link IllegalStateException} naming a round the store lacks
- *
  * @param discardedRounds rounds that were recorded after {@code lastRound} and discarded because their
  *                        checkpoints were unusable (only with {@link FallbackPolicy#PREVIOUS_GOOD_ROUND}; else empty)
  */
@@ -41,7 +40,8 @@ public record ResumePoint(long runId, int lastRound, Iterable<RoundRecord> earli
         }
         Objects.requireNonNull(earlier, "earlier");
         discardedRounds = List.copyOf(discardedRounds);
-        if (earlier instanceof List<RoundRecord> list && (list.size() != lastRound || list.getLast().round() != lastRound)) {
+        if (earlier instanceof List<RoundRecord> list
+                && (list.size() != lastRound || list.getLast().round() != lastRound)) {
             throw new IllegalArgumentException("run " + runId + ": resuming after round " + lastRound + " needs the "
                     + lastRound + " earlier round records, got " + list.size());
         }
