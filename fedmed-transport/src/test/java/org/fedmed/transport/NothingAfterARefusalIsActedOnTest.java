@@ -26,6 +26,7 @@ import org.fedmed.transport.proto.TensorSpec;
 import org.fedmed.transport.proto.Welcome;
 import org.fedmed.transport.site.AuditEntry;
 import org.fedmed.transport.site.SiteConnection;
+import org.fedmed.transport.support.Eventually;
 import org.fedmed.transport.support.ScriptedServerSite;
 import org.fedmed.transport.wire.FitSettingsCodec;
 import org.junit.jupiter.api.Test;
@@ -118,12 +119,14 @@ class NothingAfterARefusalIsActedOnTest {
             site.connection.start();
             if (script == Script.WELCOME_THEN_TASK) {
                 site.audit.await(e -> e.event() == AuditEntry.Event.SENT, Duration.ofSeconds(20)).orElseThrow();
+                // written once the result is on the wire; the scripted server reads it a moment later
+                Eventually.holds(() -> server.received.stream().anyMatch(SiteMessage::hasResult), Duration.ofSeconds(10));
             } else {
                 site.audit.await(e -> e.event() == AuditEntry.Event.REFUSED_BY_SERVER, Duration.ofSeconds(20))
                         .orElseThrow();
+                // the task and its model were sent right after; give the site the time it would take to act on them
+                Thread.sleep(1500);
             }
-            // the task and its model were sent right after; give the site the time it takes to act on them
-            Thread.sleep(1500);
             return new Outcome(site.reviewed.get(), site.trained.get(), site.audit.entries(),
                     List.copyOf(server.received), site.connection.state());
         }
