@@ -166,7 +166,8 @@ class DashboardTest {
                     }
                     return false;
                 });
-                assertTrue(registered.get(30, java.util.concurrent.TimeUnit.SECONDS), "the stream says it is connected");
+                assertTrue(registered.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                        "the stream says it is connected");
                 var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     String previous = "";
                     while (it.hasNext()) {

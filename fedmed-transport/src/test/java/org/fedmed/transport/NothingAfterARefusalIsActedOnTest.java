@@ -120,7 +120,8 @@ class NothingAfterARefusalIsActedOnTest {
             if (script == Script.WELCOME_THEN_TASK) {
                 site.audit.await(e -> e.event() == AuditEntry.Event.SENT, Duration.ofSeconds(20)).orElseThrow();
                 // written once the result is on the wire; the scripted server reads it a moment later
-                Eventually.holds(() -> server.received.stream().anyMatch(SiteMessage::hasResult), Duration.ofSeconds(10));
+                Eventually.holds(() -> server.received.stream().anyMatch(SiteMessage::hasResult),
+                        Duration.ofSeconds(10));
             } else {
                 site.audit.await(e -> e.event() == AuditEntry.Event.REFUSED_BY_SERVER, Duration.ofSeconds(20))
                         .orElseThrow();

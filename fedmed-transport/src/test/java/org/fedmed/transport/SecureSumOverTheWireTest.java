@@ -65,7 +65,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SecureSumOverTheWireTest {
 
     static final double CLIP = 8.0;
-    /** Each stage's deadline, for every site still in: one honest site late on a loaded machine would count as dropped. */
+    /** Each stage's deadline, for every site in: a site late on a loaded machine would count as dropped. */
     static final Duration STAGE = Duration.ofSeconds(8);
 
     /** How a site leaves a secure sum when it receives its masked-input stage. */

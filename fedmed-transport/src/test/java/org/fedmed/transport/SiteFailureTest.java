@@ -147,7 +147,8 @@ class SiteFailureTest {
             FitTask task = new FitTask(1, "a", global, new FitConfig(1, 8, 0.1, false, 3));
             List<Object> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
             // The fit runs while the site takes the task in, so the deadline cannot cut it before it was sent.
-            Thread fit = Thread.ofVirtual().start(() -> f.pool().fit(List.of(task), Duration.ofSeconds(2), sink(outcomes)));
+            Thread fit = Thread.ofVirtual().start(() -> f.pool().fit(List.of(task), Duration.ofSeconds(2),
+                    sink(outcomes)));
             float[][] model = new float[1][];
             TaskHeader h = late.awaitTask(model, WAIT);
             assertNotNull(h, "the task reaches the site");

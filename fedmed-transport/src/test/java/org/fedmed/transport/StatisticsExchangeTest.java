@@ -75,7 +75,8 @@ class StatisticsExchangeTest {
     private static SiteConnection join(TestFederation f, String id, StatisticsResponder r, List<AuditEntry> audit)
             throws Exception {
         return f.join(new Idle(id), TestFederation.ACCEPT_ALL, audit::add,
-                TestFederation.siteSettings(id).withDefinition(DEFINITION), f.channelFor(id), ExchangeParticipants.NONE, r);
+                TestFederation.siteSettings(id).withDefinition(DEFINITION), f.channelFor(id), ExchangeParticipants.NONE,
+                r);
     }
 
     @Test
@@ -108,8 +109,9 @@ class StatisticsExchangeTest {
             assertTrue(auditB.stream().anyMatch(e -> e.event() == AuditEntry.Event.STATISTICS_REFUSED
                     && e.reason().equals("only 3 rows")), auditB.toString());
             // written after the site is handed the merged statistics
-            assertTrue(Eventually.holds(() -> auditA.stream().anyMatch(e -> e.event() == AuditEntry.Event.STATISTICS_MERGED
-                    && e.metricKeys().equals(List.of("a"))), Duration.ofSeconds(10)), auditA.toString());
+            assertTrue(Eventually.holds(() -> auditA.stream().anyMatch(e ->
+                    e.event() == AuditEntry.Event.STATISTICS_MERGED && e.metricKeys().equals(List.of("a"))),
+                    Duration.ofSeconds(10)), auditA.toString());
 
             Counting late = new Counting(50);
             join(f, "late", late, new CopyOnWriteArrayList<>());

@@ -84,7 +84,8 @@ public final class RoundFloorBench {
             }
             List<Process> fleets = new ArrayList<>();
             try (FederationServer server = FederationServer.start(new InetSocketAddress("127.0.0.1", 0),
-                    MutualTls.serverCredentials(dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key")),
+                    MutualTls.serverCredentials(dir.resolve("ca.pem"), dir.resolve("server.pem"),
+                            dir.resolve("server.key")),
                     new CommonNameAuthorizer(Set.of()), ServerSettings.defaults())) {
                 try {
                     for (int k = 0; k < SITES; k++) {
@@ -111,7 +112,8 @@ public final class RoundFloorBench {
 
         StringBuilder out = new StringBuilder();
         out.append(String.format("%d rounds, %d sites, %d parameters; medians and means over rounds %d-%d;"
-                + " load average %s at the end%n%n", rounds, SITES, simulated.parameters(), rounds / 2 + 1, rounds, load));
+                + " load average %s at the end%n%n", rounds, SITES, simulated.parameters(), rounds / 2 + 1, rounds,
+                load));
         out.append("| round | median | mean | CPU per round | median vs `simulate` | CPU vs `simulate` |\n"
                 + "|---|---|---|---|---|---|\n");
         out.append(String.format("| `simulate`, Fed-Heart-Disease (wall / rounds) | %.3f ms | | %.3f ms | 1x | 1x |%n",
@@ -123,8 +125,8 @@ public final class RoundFloorBench {
     }
 
     private static void row(StringBuilder out, String name, Timed t, DeployedRoundBench.Simulated simulated) {
-        out.append(String.format("| %s | %.3f ms | %.3f ms | %.3f ms | %.1fx | %.1fx |%n", name, t.medianMs(), t.meanMs(),
-                t.cpuMs(), t.medianMs() / simulated.wallMs(), t.cpuMs() / simulated.cpuMs()));
+        out.append(String.format("| %s | %.3f ms | %.3f ms | %.3f ms | %.1fx | %.1fx |%n", name, t.medianMs(),
+                t.meanMs(), t.cpuMs(), t.medianMs() / simulated.wallMs(), t.cpuMs() / simulated.cpuMs()));
     }
 
     /** Runs {@code rounds} FedAvg rounds (fit and evaluate on every site) and times the second half. */

@@ -256,7 +256,8 @@ class RunStoreTest {
             assertEquals("round_budget", info.stopReason().orElseThrow());
             assertEquals(CLOCK.instant(), info.finished().orElseThrow());
             var ended = assertThrows(IllegalStateException.class, () -> s.recordRound(id, round(2), null));
-            assertEquals("run " + id + " ('heart') is completed; resume it before recording round 2", ended.getMessage());
+            assertEquals("run " + id + " ('heart') is completed; resume it before recording round 2",
+                    ended.getMessage());
             var unknown = assertThrows(IllegalArgumentException.class, () -> s.recordRound(id + 1, round(1), null));
             assertTrue(unknown.getMessage().startsWith("no run with id " + (id + 1) + " in "), unknown.getMessage());
             assertThrows(IllegalStateException.class, () -> s.finishRun(id, RunStatus.FAILED, "again"));

@@ -23,8 +23,8 @@ import org.fedmed.transport.tls.MutualTls;
 /**
  * The sites of {@link TransferBench}, in their own JVM so that the server's heap is measured alone:
  * {@code SiteFleet HOST PORT CERT_DIR COUNT [FIRST=0]}. Its sites are k = FIRST .. FIRST + COUNT - 1, site k
- * {@code bench-%03d}, with its certificate and key in CERT_DIR. Training costs nothing: a fit answers at once with a precomputed delta, so a round's time is all
- * transport, validation and aggregation. Runs until killed.
+ * {@code bench-%03d}, with its certificate and key in CERT_DIR. Training costs nothing: a fit answers at once with a
+ * precomputed delta, so a round's time is all transport, validation and aggregation. Runs until killed.
  */
 public final class SiteFleet {
 
