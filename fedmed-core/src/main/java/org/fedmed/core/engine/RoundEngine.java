@@ -112,10 +112,7 @@ public final class RoundEngine {
             convergence.add(done);
             failedInARow = done.completed() ? 0 : failedInARow + 1;
             roundsRun++;
-            if (history == RoundHistory.LATEST) {
-                records.clear();
-            }
-            records.add(done);
+            keep(records, done);
         }
         int maxRounds = config.stopping().maxRounds();
         RunResult.StopReason reason = RunResult.StopReason.ROUND_BUDGET;
@@ -161,10 +158,7 @@ public final class RoundEngine {
                     state.completed, state.fitMetrics(config.influence().maxSiteWeightShare()), evalMetrics,
                     siteMetrics, (System.nanoTime() - start) / 1_000_000, state.claims, evalClaims,
                     state.aggregationNanos, traffic);
-            if (history == RoundHistory.LATEST) {
-                records.clear();
-            }
-            records.add(record);
+            keep(records, record);
             roundsRun++;
             listener.roundFinished(record, global);
             if (failedInARow >= config.maxFailedRounds()) {
@@ -319,6 +313,14 @@ public final class RoundEngine {
         });
         state.aggregated = results.isEmpty() ? Map.of() : strategy.aggregateEvaluate(context, results);
         return state;
+    }
+
+    /** Adds {@code record} to the records the run result keeps, as {@link #history} says. */
+    private void keep(List<RoundRecord> records, RoundRecord record) {
+        if (history == RoundHistory.LATEST) {
+            records.clear();
+        }
+        records.add(record);
     }
 
     private static final class RoundState {

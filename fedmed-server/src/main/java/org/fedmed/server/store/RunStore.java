@@ -765,20 +765,13 @@ public final class RunStore implements AutoCloseable {
 
     /** As {@link #requireRun}, reading only whether the run is there, not its row (its config can be long). */
     private void requireRunExists(long runId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw noSuchRun(runId);
-                }
-            }
-        }
+        requireNameAndStatus(runId);
     }
 
     private record NameAndStatus(String name, RunStatus status) {
     }
 
-    /** As {@link #requireRun}, reading only the run's name and status (a round's record needs no more). */
+    /** As {@link #requireRun}, reading only the run's name and status: two short columns, not the config text. */
     private NameAndStatus requireNameAndStatus(long runId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT name, status FROM runs WHERE id = ?")) {
             ps.setLong(1, runId);
