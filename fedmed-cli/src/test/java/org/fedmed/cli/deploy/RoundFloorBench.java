@@ -143,7 +143,7 @@ public final class RoundFloorBench {
                 long now = System.nanoTime();
                 int r = record.round();
                 if (r == rounds / 2) {
-                    cpuAtHalf[0] = cpu(others);
+                    cpuAtHalf[0] = TransferBench.cpu(others);
                 } else if (r > rounds / 2) {
                     gaps[r - rounds / 2 - 1] = now - last;
                 }
@@ -152,20 +152,8 @@ public final class RoundFloorBench {
         };
         new RoundEngine(fedavg, pool, EngineConfig.of(StoppingRule.rounds(rounds), 42), timing, RoundHistory.LATEST)
                 .run(model);
-        long cpu = cpu(others) - cpuAtHalf[0];
-        long[] sorted = gaps.clone();
-        Arrays.sort(sorted);
-        return new Timed(sorted[sorted.length / 2] / 1e6, Arrays.stream(gaps).average().orElseThrow() / 1e6,
+        long cpu = TransferBench.cpu(others) - cpuAtHalf[0];
+        return new Timed(DeployedRoundBench.median(gaps) / 1e6, Arrays.stream(gaps).average().orElseThrow() / 1e6,
                 cpu / 1e6 / gaps.length);
-    }
-
-    /** CPU time of this JVM and of {@code others}, in nanoseconds (the others' in clock ticks). */
-    static long cpu(List<Process> others) {
-        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-        for (Process p : others) {
-            total += p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-        }
-        return total;
     }
 }

@@ -323,8 +323,17 @@ public final class TransferBench {
      * CPU; the fleet's figure comes from the OS in clock ticks, so sums over several transfers are what is reported.
      */
     static long cpu(Process fleet) {
-        long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        return own + fleet.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return cpu(List.of(fleet));
+    }
+
+    /** CPU time of this JVM and of {@code others}, in nanoseconds (the others' from the OS, in clock ticks). */
+    public static long cpu(List<Process> others) {
+        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        for (Process p : others) {
+            total += p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+        return total;
     }
 
     static long timed(Runnable r) {
