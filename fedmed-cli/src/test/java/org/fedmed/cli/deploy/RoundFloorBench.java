@@ -25,6 +25,7 @@ import org.fedmed.core.strategy.FederatedAveraging;
 import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.pki.SecureFiles;
+import org.fedmed.transport.bench.BareGrpcRounds;
 import org.fedmed.transport.bench.SiteFleet;
 import org.fedmed.transport.bench.TransferBench;
 import org.fedmed.transport.server.CommonNameAuthorizer;
@@ -75,6 +76,7 @@ public final class RoundFloorBench {
 
         Path dir = Files.createTempDirectory("fedmed-floor-pki");
         Timed overGrpc;
+        BareGrpcRounds.Timed bare;
         String load;
         try {
             TestPki pki = TestPki.create("fedmed-bench-ca");
@@ -106,6 +108,7 @@ public final class RoundFloorBench {
                     }
                 }
             }
+            bare = BareGrpcRounds.run(rounds, SITES, dir);
         } finally {
             SecureFiles.deleteTree(dir); // the CA's, the server's and the sites' private keys
         }
@@ -120,6 +123,8 @@ public final class RoundFloorBench {
                 simulated.wallMs(), simulated.cpuMs()));
         row(out, "engine, in-process sites that answer at once", inProcess, simulated);
         row(out, "engine over gRPC + mTLS, 4 site JVMs that answer at once (all five JVMs' CPU)", overGrpc, simulated);
+        row(out, "bare grpc-java + mTLS, the same 4x2 exchanges of plain bytes, answered on the event loop", new Timed(
+                bare.medianMs(), bare.meanMs(), bare.cpuMs()), simulated);
         System.out.println(out);
         System.exit(0); // gRPC's and Netty's non-daemon threads
     }
