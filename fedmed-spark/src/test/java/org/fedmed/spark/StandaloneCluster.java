@@ -2,13 +2,13 @@ package org.fedmed.spark;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.fedmed.data.ListenPorts;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 made of the Maven jars alone: a Master and one Worker, each its own JVM,
@@ -110,10 +110,8 @@ public final class StandaloneCluster implements AutoCloseable {
         return List.of(cp.split(File.pathSeparator));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return ListenPorts.free();
     }
 
     /** Stops the worker (and its executors), then the master; waits for each, forcibly after 10 s. */

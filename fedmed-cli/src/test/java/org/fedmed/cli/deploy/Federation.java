@@ -1,10 +1,10 @@
 package org.fedmed.cli.deploy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fedmed.data.ListenPorts;
 import org.fedmed.data.TestData;
 import org.fedmed.data.definition.SiteLayout;
 import org.fedmed.data.registry.BuiltInDatasets;
@@ -35,11 +35,7 @@ final class Federation {
 
     /** Provisions federation {@code name} with {@code sites} under {@code root}, for a server on a free port. */
     static Federation provision(Path root, String name, List<String> sites) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        return provision(root, name, sites, port);
+        return provision(root, name, sites, ListenPorts.free());
     }
 
     static Federation provision(Path root, String name, List<String> sites, int port) {

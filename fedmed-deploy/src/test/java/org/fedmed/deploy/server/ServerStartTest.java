@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.fedmed.data.ListenPorts;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.pki.FederationSpec;
 import org.fedmed.pki.KitLayout;
@@ -44,9 +45,7 @@ class ServerStartTest {
     Path kit;
 
     void provision(List<String> sites) throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = ListenPorts.free();
         Path fed = dir.resolve("heart");
         new Provisioner().provision(FederationSpec.of("heart", new ServerAddress("127.0.0.1", port), sites), fed, false);
         kit = new KitLayout(fed).serverKit();
