@@ -125,6 +125,11 @@ public final class Authorization {
         return sites;
     }
 
+    /** The serial numbers on the federation's revocation list (of certificates its CA issued). */
+    public Set<java.math.BigInteger> revokedSerials() {
+        return revocations.revokedSerials();
+    }
+
     private void requireIssuedByCa(X509Certificate leaf, String subject) throws AccessDeniedException {
         String issuer = leaf.getIssuerX500Principal().getName();
         String expected = ca.getSubjectX500Principal().getName();

@@ -48,9 +48,6 @@ class CertificateOperationsProcessesTest {
             round_deadline_seconds: 60
             """;
 
-    /** Three reload intervals: a running server has re-read sites.txt and crl.pem by then. */
-    private static final Duration RELOADED = Duration.ofSeconds(3);
-
     @Test
     void addedSiteJoinsRenewedSiteRejoinsAndItsRevokedOldCertificateIsRefused(@TempDir Path tmp) throws Exception {
         Federation.requireHeartDisease();
@@ -70,7 +67,7 @@ class CertificateOperationsProcessesTest {
             cleveland.awaitOutput("site 'cleveland' joined the federation", Duration.ofSeconds(60));
 
             provision("add-site", "--kit", dir.toString(), "--site", "bern");
-            Thread.sleep(RELOADED.toMillis());
+            server.awaitOutput("re-read the server kit: site list: admitted [bern]", Duration.ofSeconds(60));
             Path bernConfig = fed.siteConfig("bern", "switzerland", "fedavg", "{type: logistic}");
             FedmedProcess bern = start(processes, logs, "bern", "site", "--config", bernConfig.toString());
             bern.awaitOutput("site 'bern' joined the federation (join #1)", Duration.ofSeconds(60));
@@ -83,7 +80,8 @@ class CertificateOperationsProcessesTest {
             assertEquals(newSerial, FederationManifest.read(fed.layout.manifest()).site("bern").orElseThrow().serial());
             bern.kill();
             provision("revoke", "--kit", dir.toString(), "--serial", oldSerial.toString(16));
-            Thread.sleep(RELOADED.toMillis());
+            server.awaitOutput("re-read the server kit: revocation list: revoked serial(s) " + oldSerial.toString(16),
+                    Duration.ofSeconds(60));
 
             FedmedProcess renewed = start(processes, logs, "bern-renewed", "site", "--config", bernConfig.toString());
             renewed.awaitOutput("site 'bern' joined the federation (join #1)", Duration.ofSeconds(60));

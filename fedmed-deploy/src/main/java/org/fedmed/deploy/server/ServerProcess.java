@@ -374,12 +374,17 @@ public final class ServerProcess {
     }
 
     private void reload(PkiPeerAuthorizer authorizer, FederationServer server) {
+        PkiPeerAuthorizer.Change change;
         try {
-            authorizer.reload();
+            change = authorizer.reload();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot re-read the site list or revocation list; keeping the"
                     + " previous ones: " + e.getMessage());
             return;
+        }
+        if (!change.isEmpty()) {
+            out.printf("re-read the server kit: %s%n", change.describe());
+            out.flush();
         }
         List<String> cut = server.recheckAdmissions();
         if (!cut.isEmpty()) {

@@ -2,9 +2,11 @@ package org.fedmed.transport.server;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.fedmed.pki.Enroller;
 import org.fedmed.pki.FederationSpec;
 import org.fedmed.pki.Pem;
 import org.fedmed.pki.Provisioner;
@@ -38,6 +40,31 @@ class PkiPeerAuthorizerTest {
                 () -> authorizer.authorize(chainOf(provisioned.siteKits().get("basel"))));
         assertTrue(e.getMessage().toLowerCase().contains("revoked"), e.getMessage());
         assertEquals("lyon", authorizer.authorize(chainOf(provisioned.siteKits().get("lyon"))));
+    }
+
+    @Test
+    void reloadNamesTheSiteAddedAndTheSerialRevokedAndNothingWhenNothingChanged(@TempDir Path dir) throws Exception {
+        Path fed = dir.resolve("fed");
+        var provisioned = new Provisioner().provision(
+                FederationSpec.of("demo", ServerAddress.parse("127.0.0.1:7443"), List.of("lyon", "basel")), fed, false);
+        var authorizer = new PkiPeerAuthorizer(ServerKit.load(provisioned.serverKit()));
+        assertTrue(authorizer.reload().isEmpty());
+        assertEquals("no change", authorizer.reload().describe());
+
+        new Enroller().enroll(fed, "bern", java.time.Duration.ofDays(30));
+        var added = authorizer.reload();
+        assertEquals(List.of("bern"), added.admitted());
+        assertEquals(List.of(), added.removed());
+        assertEquals(List.of(), added.revoked());
+        assertEquals("site list: admitted [bern]", added.describe());
+
+        BigInteger basel = Pem.readCertificate(SiteKit.load(provisioned.siteKits().get("basel")).certificate())
+                .getSerialNumber();
+        new Revoker().revoke(fed, "basel");
+        var revoked = authorizer.reload();
+        assertEquals(List.of(basel), revoked.revoked());
+        assertEquals("revocation list: revoked serial(s) " + basel.toString(16), revoked.describe());
+        assertTrue(authorizer.reload().isEmpty(), "a serial already on the list is not reported again");
     }
 
     @Test
