@@ -1,5 +1,6 @@
 package org.fedmed.pki;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
@@ -126,7 +127,7 @@ public final class Authorization {
     }
 
     /** The serial numbers on the federation's revocation list (of certificates its CA issued). */
-    public Set<java.math.BigInteger> revokedSerials() {
+    public Set<BigInteger> revokedSerials() {
         return revocations.revokedSerials();
     }
 

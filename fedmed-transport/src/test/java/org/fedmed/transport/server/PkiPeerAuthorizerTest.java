@@ -3,6 +3,7 @@ package org.fedmed.transport.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -65,6 +66,14 @@ class PkiPeerAuthorizerTest {
         assertEquals(List.of(basel), revoked.revoked());
         assertEquals("revocation list: revoked serial(s) " + basel.toString(16), revoked.describe());
         assertTrue(authorizer.reload().isEmpty(), "a serial already on the list is not reported again");
+
+        Path sites = provisioned.serverKit().resolve("sites.txt");
+        Files.write(sites, Files.readAllLines(sites).stream().filter(l -> !l.trim().equals("lyon")).toList());
+        var removed = authorizer.reload();
+        assertEquals(List.of("lyon"), removed.removed());
+        assertEquals("site list: removed [lyon]", removed.describe());
+        assertThrows(PeerRefusedException.class,
+                () -> authorizer.authorize(chainOf(provisioned.siteKits().get("lyon"))));
     }
 
     @Test
