@@ -40,15 +40,15 @@ public final class StandaloneCluster implements AutoCloseable {
             }
         }
         String cp = String.join(File.pathSeparator, classPath);
-        int port = freePort();
+        int port = ListenPorts.free();
         master = "spark://127.0.0.1:" + port;
         workDir = Files.createDirectories(dir.resolve("work"));
         try {
             start(dir, home, "master", cp, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                    Integer.toString(port), "--webui-port", Integer.toString(freePort()));
+                    Integer.toString(port), "--webui-port", Integer.toString(ListenPorts.free()));
             awaitLine(dir.resolve("master.log"), "I have been elected leader", Duration.ofSeconds(60));
             start(dir, home, "worker", cp, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
-                    Integer.toString(cores), "--memory", "2g", "--webui-port", Integer.toString(freePort()),
+                    Integer.toString(cores), "--memory", "2g", "--webui-port", Integer.toString(ListenPorts.free()),
                     "--work-dir", workDir.toString(), master);
             awaitLine(dir.resolve("worker.log"), "Successfully registered with master", Duration.ofSeconds(60));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -108,10 +108,6 @@ public final class StandaloneCluster implements AutoCloseable {
     static List<String> testClassPath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return List.of(cp.split(File.pathSeparator));
-    }
-
-    private static int freePort() {
-        return ListenPorts.free();
     }
 
     /** Stops the worker (and its executors), then the master; waits for each, forcibly after 10 s. */
