@@ -20,6 +20,7 @@ import org.fedmed.server.store.RunInfo;
 import org.fedmed.server.store.RunStore;
 import org.fedmed.sim.ComparisonExperiment;
 import org.fedmed.sim.SimulationData;
+import org.fedmed.transport.bench.TransferBench;
 
 /**
  * A deployed Fed-Heart-Disease round against a simulated one, measured in the same run: one {@code fedmed server}
@@ -80,8 +81,8 @@ public final class DeployedRoundBench {
             }
             cycle = gaps.stream().mapToLong(Long::longValue).toArray();
         }
-        double engineMs = median(engine) / 1000.0;
-        double cycleMs = median(cycle) / 1000.0;
+        double engineMs = TransferBench.median(engine) / 1000.0;
+        double cycleMs = TransferBench.median(cycle) / 1000.0;
         StringBuilder out = new StringBuilder();
         out.append(String.format("Fed-Heart-Disease, logistic regression, FedAvg, E = 2, %d rounds, files in %s;"
                 + " load average %.1f%n%n", rounds, tmp.getParent(),
@@ -235,7 +236,7 @@ public final class DeployedRoundBench {
 
     private static void row(StringBuilder out, String step, List<Long> micros) {
         out.append(String.format("| %s | %.1f |%n", step,
-                median(micros.stream().mapToLong(Long::longValue).toArray()) / 1000.0));
+                TransferBench.median(micros.stream().mapToLong(Long::longValue).toArray()) / 1000.0));
     }
 
     /**
@@ -326,11 +327,5 @@ public final class DeployedRoundBench {
             }
         }
         return out;
-    }
-
-    static long median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

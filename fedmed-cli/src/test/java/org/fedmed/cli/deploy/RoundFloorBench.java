@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.fedmed.core.FitConfig;
@@ -26,6 +25,8 @@ import org.fedmed.core.strategy.SiteSelection;
 import org.fedmed.core.strategy.SiteWeighting;
 import org.fedmed.pki.SecureFiles;
 import org.fedmed.transport.bench.BareGrpcRounds;
+import org.fedmed.transport.bench.SecondHalfTimer;
+import org.fedmed.transport.bench.SecondHalfTimer.Timed;
 import org.fedmed.transport.bench.SiteFleet;
 import org.fedmed.transport.bench.TransferBench;
 import org.fedmed.transport.server.CommonNameAuthorizer;
@@ -51,10 +52,6 @@ public final class RoundFloorBench {
 
     static final int SITES = 4;
 
-    /** Per-round times of one engine run's second half, and its CPU time per round. */
-    record Timed(double medianMs, double meanMs, double cpuMs) {
-    }
-
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Federation.requireHeartDisease();
@@ -76,7 +73,7 @@ public final class RoundFloorBench {
 
         Path dir = Files.createTempDirectory("fedmed-floor-pki");
         Timed overGrpc;
-        BareGrpcRounds.Timed bare;
+        Timed bare;
         String load;
         try {
             TestPki pki = TestPki.create("fedmed-bench-ca");
@@ -123,8 +120,8 @@ public final class RoundFloorBench {
                 simulated.wallMs(), simulated.cpuMs()));
         row(out, "engine, in-process sites that answer at once", inProcess, simulated);
         row(out, "engine over gRPC + mTLS, 4 site JVMs that answer at once (all five JVMs' CPU)", overGrpc, simulated);
-        row(out, "bare grpc-java + mTLS, the same 4x2 exchanges of plain bytes, answered on the event loop", new Timed(
-                bare.medianMs(), bare.meanMs(), bare.cpuMs()), simulated);
+        row(out, "bare grpc-java + mTLS, the same 4x2 exchanges of plain bytes, answered on the event loop", bare,
+                simulated);
         System.out.println(out);
         System.exit(0); // gRPC's and Netty's non-daemon threads
     }
@@ -138,27 +135,15 @@ public final class RoundFloorBench {
     static Timed run(SitePool pool, ModelParameters model, int rounds, List<Process> others) {
         FederatedAveraging fedavg = new FederatedAveraging(SiteWeighting.SAMPLE_COUNT, SiteSelection.all(SITES),
                 new FitConfig(2, 32, 0.1, true, 42), 1.0);
-        long[] gaps = new long[rounds - rounds / 2];
-        long[] cpuAtHalf = new long[1];
+        SecondHalfTimer timer = new SecondHalfTimer(rounds, others);
         RunListener timing = new RunListener() {
-            long last = System.nanoTime();
-
             @Override
             public void roundFinished(RoundRecord record, ModelParameters global) {
-                long now = System.nanoTime();
-                int r = record.round();
-                if (r == rounds / 2) {
-                    cpuAtHalf[0] = TransferBench.cpu(others);
-                } else if (r > rounds / 2) {
-                    gaps[r - rounds / 2 - 1] = now - last;
-                }
-                last = now;
+                timer.roundEnded(record.round());
             }
         };
         new RoundEngine(fedavg, pool, EngineConfig.of(StoppingRule.rounds(rounds), 42), timing, RoundHistory.LATEST)
                 .run(model);
-        long cpu = TransferBench.cpu(others) - cpuAtHalf[0];
-        return new Timed(DeployedRoundBench.median(gaps) / 1e6, Arrays.stream(gaps).average().orElseThrow() / 1e6,
-                cpu / 1e6 / gaps.length);
+        return timer.timed();
     }
 }

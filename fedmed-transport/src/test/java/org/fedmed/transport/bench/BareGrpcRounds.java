@@ -17,13 +17,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.fedmed.transport.EventLoops;
+import org.fedmed.transport.support.Eventually;
 import org.fedmed.transport.tls.MutualTls;
 import org.fedmed.transport.wire.FlowControlledSender;
 
@@ -65,10 +66,6 @@ public final class BareGrpcRounds {
             .setFullMethodName(MethodDescriptor.generateFullMethodName("bench.Bare", "Exchange"))
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
-    /** Per-round times of the second half of a run, and the CPU time per round of all its JVMs. */
-    public record Timed(double medianMs, double meanMs, double cpuMs) {
-    }
-
     /** One connected site as the server sees it: where to send its messages, and the loop its call runs on. */
     private record Peer(StreamObserver<byte[]> toSite, EventExecutor loop) {
     }
@@ -78,9 +75,10 @@ public final class BareGrpcRounds {
 
     /**
      * Runs {@code rounds} rounds to {@code sites} site JVMs whose certificates ({@code bench-%03d}) and the server's
-     * ({@code server}) are in {@code dir} with the CA's, and times rounds {@code rounds / 2 + 1 .. rounds}.
+     * ({@code server}) are in {@code dir} with the CA's, and times rounds {@code rounds / 2 + 1 .. rounds} (the
+     * CPU time is of this JVM and the site JVMs).
      */
-    public static Timed run(int rounds, int sites, Path dir) throws Exception {
+    public static SecondHalfTimer.Timed run(int rounds, int sites, Path dir) throws Exception {
         List<Peer> peers = new CopyOnWriteArrayList<>();
         CountDownLatch[] answers = {new CountDownLatch(0)};
         EventLoopGroup network = EventLoops.group("bare-server-net");
@@ -111,19 +109,14 @@ public final class BareGrpcRounds {
         List<Process> siteJvms = new ArrayList<>();
         try {
             for (int k = 0; k < sites; k++) {
-                siteJvms.add(startSite(server.getPort(), dir, SiteFleet.siteId(k)));
+                siteJvms.add(TransferBench.startJvm("512m", List.of(), BareGrpcRounds.class, "127.0.0.1",
+                        Integer.toString(server.getPort()), dir.toString(), SiteFleet.siteId(k)));
             }
-            long waitUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (peers.size() < sites) {
-                if (System.nanoTime() > waitUntil) {
-                    throw new IllegalStateException("only " + peers.size() + " of " + sites + " sites connected");
-                }
-                Thread.sleep(20);
+            if (!Eventually.holds(() -> peers.size() >= sites, Duration.ofMinutes(2))) {
+                throw new IllegalStateException("only " + peers.size() + " of " + sites + " sites connected");
             }
             byte[] task = new byte[TASK_BYTES];
-            long[] gaps = new long[rounds - rounds / 2];
-            long cpuAtHalf = 0;
-            long last = System.nanoTime();
+            SecondHalfTimer timer = new SecondHalfTimer(rounds, siteJvms);
             for (int r = 1; r <= rounds; r++) {
                 for (int exchange = 0; exchange < 2; exchange++) { // the fit, then the evaluation
                     CountDownLatch latch = new CountDownLatch(sites);
@@ -135,17 +128,9 @@ public final class BareGrpcRounds {
                         throw new IllegalStateException("round " + r + ": " + latch.getCount() + " answers missing");
                     }
                 }
-                long now = System.nanoTime();
-                if (r == rounds / 2) {
-                    cpuAtHalf = TransferBench.cpu(siteJvms);
-                } else if (r > rounds / 2) {
-                    gaps[r - rounds / 2 - 1] = now - last;
-                }
-                last = now;
+                timer.roundEnded(r);
             }
-            long cpu = TransferBench.cpu(siteJvms) - cpuAtHalf;
-            return new Timed(TransferBench.median(gaps) / 1e6, Arrays.stream(gaps).average().orElseThrow() / 1e6,
-                    cpu / 1e6 / gaps.length);
+            return timer.timed();
         } finally {
             for (Process p : siteJvms) {
                 p.destroy();
@@ -156,16 +141,6 @@ public final class BareGrpcRounds {
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             network.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
-    }
-
-    private static Process startSite(int port, Path dir, String id) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process site = new ProcessBuilder(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-                "-Djava.util.logging.config.file=/dev/null", "-cp", System.getProperty("java.class.path"),
-                BareGrpcRounds.class.getName(), "127.0.0.1", Integer.toString(port), dir.toString(), id)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(site::destroyForcibly));
-        return site;
     }
 
     /** A site: {@code HOST PORT CERT_DIR SITE_ID}; answers every message at once, until the JVM that started it ends. */

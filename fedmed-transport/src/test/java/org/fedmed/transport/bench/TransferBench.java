@@ -1,5 +1,6 @@
 package org.fedmed.transport.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
@@ -131,22 +132,29 @@ public final class TransferBench {
     }
 
     /** A {@link SiteFleet} JVM of sites {@code first .. first + count - 1}, stopped when this JVM ends. */
-    public static Process startFleet(int port, Path dir, int count, int first) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-                "-Djava.util.logging.config.file=/dev/null"));
+    public static Process startFleet(int port, Path dir, int count, int first) throws IOException {
         // Extra options for the site JVM, for profiling it too (-Dfedmed.bench.fleetArgs=-XX:StartFlightRecording=...).
         String extra = System.getProperty("fedmed.bench.fleetArgs", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(Arrays.asList(extra.split("\\s+")));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SiteFleet.class.getName(),
-                "127.0.0.1", Integer.toString(port), dir.toString(), Integer.toString(count), Integer.toString(first)));
-        Process fleet = new ProcessBuilder(command)
+        List<String> options = extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
+        return startJvm("2g", options, SiteFleet.class, "127.0.0.1", Integer.toString(port), dir.toString(),
+                Integer.toString(count), Integer.toString(first));
+    }
+
+    /**
+     * A JVM running {@code main} with {@code args} on this JVM's class path, the given heap and JVM options, its
+     * output discarded, stopped also when this JVM ends by an exception, {@code System.exit} or a signal.
+     */
+    static Process startJvm(String heap, List<String> options, Class<?> main, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.util.logging.config.file=/dev/null"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process jvm = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        // Stops the fleet also when this JVM ends by an exception, System.exit or a signal.
-        Runtime.getRuntime().addShutdownHook(new Thread(fleet::destroyForcibly));
-        return fleet;
+        Runtime.getRuntime().addShutdownHook(new Thread(jvm::destroyForcibly));
+        return jvm;
     }
 
     static void throughput(GrpcSitePool pool, Process fleet, Path dir, StringBuilder report) throws Exception {
@@ -342,7 +350,8 @@ public final class TransferBench {
         return System.nanoTime() - t;
     }
 
-    static long median(long[] v) {
+    /** The upper median of {@code v} (the element at index n / 2 once sorted); {@code v} is left as it is. */
+    public static long median(long[] v) {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
