@@ -6,10 +6,12 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import org.fedmed.pki.Enroller;
 import org.fedmed.pki.FederationSpec;
 import org.fedmed.pki.Pem;
+import org.fedmed.pki.ProvisionedFederation;
 import org.fedmed.pki.Provisioner;
 import org.fedmed.pki.Revoker;
 import org.fedmed.pki.ServerAddress;
@@ -24,11 +26,16 @@ class PkiPeerAuthorizerTest {
         return new X509Certificate[]{Pem.readCertificate(SiteKit.load(siteKit).certificate())};
     }
 
+    /** Federation "demo" with sites lyon and basel, provisioned in {@code dir/fed}. */
+    static ProvisionedFederation lyonAndBasel(Path dir) {
+        return new Provisioner().provision(FederationSpec.of("demo", ServerAddress.parse("127.0.0.1:7443"),
+                List.of("lyon", "basel")), dir.resolve("fed"), false);
+    }
+
     @Test
     void provisionedSiteIsAdmittedByNameAndARevokedOneIsRefusedAfterReload(@TempDir Path dir) throws Exception {
-        Path fed = dir.resolve("fed");
-        var provisioned = new Provisioner().provision(
-                FederationSpec.of("demo", ServerAddress.parse("127.0.0.1:7443"), List.of("lyon", "basel")), fed, false);
+        ProvisionedFederation provisioned = lyonAndBasel(dir);
+        Path fed = provisioned.directory();
         var authorizer = new PkiPeerAuthorizer(ServerKit.load(provisioned.serverKit()));
         assertEquals("lyon", authorizer.authorize(chainOf(provisioned.siteKits().get("lyon"))));
         assertEquals("basel", authorizer.authorize(chainOf(provisioned.siteKits().get("basel"))));
@@ -45,22 +52,20 @@ class PkiPeerAuthorizerTest {
 
     @Test
     void reloadNamesTheSiteAddedAndTheSerialRevokedAndNothingWhenNothingChanged(@TempDir Path dir) throws Exception {
-        Path fed = dir.resolve("fed");
-        var provisioned = new Provisioner().provision(
-                FederationSpec.of("demo", ServerAddress.parse("127.0.0.1:7443"), List.of("lyon", "basel")), fed, false);
+        ProvisionedFederation provisioned = lyonAndBasel(dir);
+        Path fed = provisioned.directory();
         var authorizer = new PkiPeerAuthorizer(ServerKit.load(provisioned.serverKit()));
         assertTrue(authorizer.reload().isEmpty());
         assertEquals("no change", authorizer.reload().describe());
 
-        new Enroller().enroll(fed, "bern", java.time.Duration.ofDays(30));
+        new Enroller().enroll(fed, "bern", Duration.ofDays(30));
         var added = authorizer.reload();
         assertEquals(List.of("bern"), added.admitted());
         assertEquals(List.of(), added.removed());
         assertEquals(List.of(), added.revoked());
         assertEquals("site list: admitted [bern]", added.describe());
 
-        BigInteger basel = Pem.readCertificate(SiteKit.load(provisioned.siteKits().get("basel")).certificate())
-                .getSerialNumber();
+        BigInteger basel = chainOf(provisioned.siteKits().get("basel"))[0].getSerialNumber();
         new Revoker().revoke(fed, "basel");
         var revoked = authorizer.reload();
         assertEquals(List.of(basel), revoked.revoked());
