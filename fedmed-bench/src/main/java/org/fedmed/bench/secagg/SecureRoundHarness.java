@@ -46,8 +46,10 @@ import org.fedmed.transport.tls.MutualTls;
  * For each, with no dropout and with 10% of the sites dropping (plain: their fit fails; SecAgg+: they refuse their
  * masked input after sharing keys), it reports the wall time of the round, the server's CPU (this process), the sites'
  * CPU (the fleet process, all sites together) and the bytes on the sites' streams, each the median over
- * {@code REPEATS} rounds. Every kind of round is warmed up three times first; then the four kinds run in turn, so
- * that the JIT's progress and the load of the moment fall on all of them alike. The fleet runs the X25519
+ * {@code REPEATS} rounds, and the wall-time ratio also paired: the median over the repetitions of each SecAgg+ round
+ * against the plain round of the same dropout run next to it. Every kind of round is warmed up three times first;
+ * then the four kinds run in turn (every other repetition in the reverse order), so that the JIT's progress and the
+ * load of the moment fall on all of them alike. The fleet runs the X25519
  * implementation this process runs ({@code -Dfedmed.x25519=libsodium|bouncycastle} chooses it for both). Usage:
  * {@code SecureRoundHarness [SITES=100] [PARAMETERS=100000] [REPEATS=3]}. The fleet is stopped and the
  * provisioned kits (private keys included) are deleted when it ends, also when it fails.
@@ -169,23 +171,37 @@ public final class SecureRoundHarness {
                 }
             }
             // then the four kinds in turn, so that the JIT's progress and the machine's load of the moment fall on
-            // all of them alike, not on whichever kind happened to be measured last
+            // all of them alike, not on whichever kind happened to be measured last;
             List<List<Measure>> measured = new ArrayList<>();
             for (Kind k : kinds) {
                 measured.add(new ArrayList<>());
             }
+            // every other repetition in the reverse order, so that being first or last in a repetition (or a drift
+            // of the load across it) falls on the plain and the SecAgg+ round alike
+            Measure[] repetition = new Measure[kinds.length];
             for (int i = 0; i < repeats; i++) {
+                for (int j = 0; j < kinds.length; j++) {
+                    int k = i % 2 == 0 ? j : kinds.length - 1 - j;
+                    repetition[k] = once.apply(kinds[k].strategy(), kinds[k].drop());
+                }
                 for (int k = 0; k < kinds.length; k++) {
-                    measured.get(k).add(once.apply(kinds[k].strategy(), kinds[k].drop()));
+                    measured.get(k).add(repetition[k]);
                 }
             }
+            List<String> paired = new ArrayList<>();
             for (int k = 0; k < kinds.length; k += 2) {
                 Measure p = median(measured.get(k));
                 Measure s = median(measured.get(k + 1));
                 String d = kinds[k].drop() ? (100 * dropping / sites) + "%" : "0";
                 row("plain FedAvg", d, p, p);
                 row("SecAgg+", d, s, p);
+                paired.add(d + ": " + pairedWallRatio(measured.get(k + 1), measured.get(k)));
             }
+            System.out.println();
+            System.out.println("wall vs plain, paired (the median over the repetitions of the SecAgg+ round's wall time"
+                    + " over the plain round's of the same repetition, run next to it, smallest and largest in"
+                    + " brackets): "
+                    + String.join("; ", paired));
         } finally {
             toFleet.close();
             fleet.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -198,6 +214,21 @@ public final class SecureRoundHarness {
         List<Measure> all = new ArrayList<>(rounds);
         all.sort(java.util.Comparator.comparingDouble(Measure::wallMs));
         return all.get(all.size() / 2);
+    }
+
+    /**
+     * The median, smallest and largest of {@code secure.get(i).wallMs() / plain.get(i).wallMs()} over the
+     * repetitions i: each SecAgg+ round against the plain round of the same dropout run next to it, so a slow
+     * stretch of the machine falls on both sides of a ratio.
+     */
+    static String pairedWallRatio(List<Measure> secure, List<Measure> plain) {
+        double[] ratios = new double[secure.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = secure.get(i).wallMs() / plain.get(i).wallMs();
+        }
+        java.util.Arrays.sort(ratios);
+        return String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratios[ratios.length / 2], ratios[0],
+                ratios[ratios.length - 1]);
     }
 
     private static void row(String name, String dropout, Measure m, Measure plain) {

@@ -48,10 +48,11 @@ import org.fedmed.transport.tls.MutualTls;
  *   <li>model transfer throughput each way for 100K, 1M and 10M parameters (system property
  *       {@code fedmed.bench.params}, comma-separated, to choose others): an evaluate task carries the model
  *       down and a few bytes back, a fit task carries it down and back, so down = bytes / t_eval and
- *       up = bytes / (t_fit - t_eval); medians of 7 (system property {@code fedmed.bench.repeats} for more) after 2
- *       to 10 warm-ups; each figure also as a ratio of a raw
- *       copy of the same bytes over a JDK SSLSocket with the same certificates ({@link TlsSocketBaseline}),
- *       measured interleaved with it;</li>
+ *       up = bytes / (t_fit - t_eval) of the same repetition; medians of 21 repetitions (system property
+ *       {@code fedmed.bench.repeats} for others) after 2 to 10 warm-ups; each figure also as a ratio to a raw copy
+ *       of the same bytes over a JDK SSLSocket with the same certificates ({@link TlsSocketBaseline}) timed in the
+ *       same repetition (every other repetition runs its four transfers in the reverse order), as the median of the
+ *       repetitions' ratios ({@link PairedRatios}) and as the ratio of the medians;</li>
  *   <li>round overhead with 100 connected sites and a 1M-parameter model whose training costs nothing, so the
  *       round time is all dispatch, transfer, validation and aggregation; the same rounds over in-process sites
  *       give the aggregation-only baseline;</li>
@@ -206,14 +207,19 @@ public final class TransferBench {
                     .append("), measured interleaved with the gRPC transfers.\n\n").append(warmup)
                     .append("CPU: both JVMs' CPU time (server and site) per fit round trip against this JVM's CPU time (both ends) per raw")
                     .append(" down and up, means over the timed transfers.\n\n")
-                    .append("| parameters | MB each way | gRPC server to site | raw TLS down | ratio | gRPC site to server | raw TLS up | ratio | fit round trip | CPU gRPC fit | CPU raw down + up |\n")
-                    .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                    .append("Each repetition times an evaluation, a fit, a raw copy down and a raw copy up, one after the other")
+                    .append(" (every other repetition in the reverse order);")
+                    .append(" site to server is that repetition's fit minus its evaluation. Rates are medians over the")
+                    .append(" repetitions; a ratio is the median, over the repetitions, of the raw copy's time over gRPC's in the")
+                    .append(" same repetition, with its quartiles in brackets; \"of medians\" is the rate ratio of the medians.\n\n")
+                    .append("| parameters | MB each way | gRPC server to site | raw TLS down | ratio [quartiles] | of medians | gRPC site to server | raw TLS up | ratio [quartiles] | of medians | fit round trip | CPU gRPC fit | CPU raw down + up |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (String p : System.getProperty("fedmed.bench.params", "100000,1000000,10000000").split(",")) {
                 int params = Integer.parseInt(p.trim());
                 ModelParameters model = ModelParameters.ofFlat(ParameterLayout.of(List.of("w"), List.of(new int[]{params})),
                         new float[params]);
                 double mb = 4.0 * params / 1e6;
-                int repeats = Integer.getInteger("fedmed.bench.repeats", 7);
+                int repeats = Integer.getInteger("fedmed.bench.repeats", 21);
                 long[] eval = new long[repeats];
                 long[] fit = new long[repeats];
                 long[] rawDown = new long[repeats];
@@ -221,32 +227,64 @@ public final class TransferBench {
                 long cpuGrpc = 0;
                 long cpuRaw = 0;
                 int warmups = params <= 1_000_000 ? 10 : params <= 10_000_000 ? 4 : 2;
+                Runnable evaluate = () -> pool.evaluate(List.of(new EvalTask(1, site, model)), Duration.ofMinutes(2),
+                        expectSuccess());
+                Runnable fitOnce = () -> pool.fit(List.of(new FitTask(1, site, model, new FitConfig(1, 1, 0.1, true, 1))),
+                        Duration.ofMinutes(2), expectSuccess());
                 for (int i = -warmups; i < eval.length; i++) {
+                    // Even repetitions run evaluate, fit, raw down, raw up; odd ones the reverse, so that what the
+                    // order does to a timing (threads waking up after the other path ran, a drift of the load)
+                    // falls on every one of the four alike.
+                    boolean forward = Math.floorMod(i, 2) == 0;
+                    long e = 0;
+                    long f = 0;
+                    long d = 0;
+                    long u = 0;
+                    long grpcCpu;
+                    long rawCpu;
                     long cpu0 = cpu(fleet);
-                    long e = timed(() -> pool.evaluate(List.of(new EvalTask(1, site, model)), Duration.ofMinutes(2), expectSuccess()));
-                    long f = timed(() -> pool.fit(List.of(new FitTask(1, site, model, new FitConfig(1, 1, 0.1, true, 1))),
-                            Duration.ofMinutes(2), expectSuccess()));
+                    if (forward) {
+                        e = timed(evaluate);
+                        f = timed(fitOnce);
+                    } else {
+                        u = raw.up(4 * params);
+                        d = raw.down(4 * params);
+                    }
                     long cpu1 = cpu(fleet);
-                    long d = raw.down(4 * params);
-                    long u = raw.up(4 * params);
+                    if (forward) {
+                        d = raw.down(4 * params);
+                        u = raw.up(4 * params);
+                    } else {
+                        f = timed(fitOnce);
+                        e = timed(evaluate);
+                    }
                     long cpu2 = cpu(fleet);
+                    grpcCpu = forward ? cpu1 - cpu0 : cpu2 - cpu1;
+                    rawCpu = forward ? cpu2 - cpu1 : cpu1 - cpu0;
                     if (i >= 0) {
-                        cpuGrpc += cpu1 - cpu0;
-                        cpuRaw += cpu2 - cpu1;
+                        cpuGrpc += grpcCpu;
+                        cpuRaw += rawCpu;
                         eval[i] = e;
                         fit[i] = f;
                         rawDown[i] = d;
                         rawUp[i] = u;
                     }
                 }
-                double te = median(eval) / 1e9;
-                double tf = median(fit) / 1e9;
-                double down = mb / te;
-                double up = mb / Math.max(1e-9, tf - te);
+                long[] upload = new long[repeats];
+                double[] downRatio = new double[repeats];
+                double[] upRatio = new double[repeats];
+                for (int i = 0; i < repeats; i++) {
+                    upload[i] = Math.max(1, fit[i] - eval[i]);
+                    downRatio[i] = (double) rawDown[i] / eval[i];
+                    upRatio[i] = (double) rawUp[i] / upload[i];
+                }
+                double down = mb / (median(eval) / 1e9);
+                double up = mb / (median(upload) / 1e9);
                 double baseDown = mb / (median(rawDown) / 1e9);
                 double baseUp = mb / (median(rawUp) / 1e9);
-                report.append(String.format("| %,d | %.1f | %.0f MB/s | %.0f MB/s | %.0f%% | %.0f MB/s | %.0f MB/s | %.0f%% | %.1f ms | %.1f ms | %.1f ms |%n",
-                        params, mb, down, baseDown, 100 * down / baseDown, up, baseUp, 100 * up / baseUp, tf * 1000,
+                report.append(String.format("| %,d | %.1f | %.0f MB/s | %.0f MB/s | %s | %.0f%% | %.0f MB/s | %.0f MB/s | %s | %.0f%% | %.1f ms | %.1f ms | %.1f ms |%n",
+                        params, mb, down, baseDown, PairedRatios.describe(downRatio), 100 * down / baseDown, up, baseUp,
+                        PairedRatios.describe(upRatio), 100 * up / baseUp, median(fit) / 1e6,
                         cpuGrpc / (repeats * 1e6), cpuRaw / (repeats * 1e6)));
             }
         }
