@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class FedmedCommand implements Runnable {
 
-    /** One line per log record (time, level, message) unless the user configured logging otherwise. */
+    /** The JDK's format property: a user who sets it keeps the JDK's formatter with that format. */
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     @CommandLine.Spec
@@ -40,8 +40,13 @@ public final class FedmedCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty(LOG_FORMAT) == null) {
-            System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %5$s%6$s%n");
+        if (System.getProperty(LOG_FORMAT) == null && System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            // one line per record, no stack traces, unless the user configured logging or asked to debug
+            ConsoleLogFormatter console = new ConsoleLogFormatter(System.getenv("FEDMED_DEBUG") != null);
+            for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+                h.setFormatter(console);
+            }
         }
         System.exit(commandLine().execute(args));
     }

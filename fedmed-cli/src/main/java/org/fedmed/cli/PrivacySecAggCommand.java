@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
  * threat model, their per-site cost against classic SecAgg, and the guarantee they give.
  */
 @Command(name = "secagg", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"SecAgg+ degree k and threshold t for N sites of which a fraction G may collude with the",
-                "server and a fraction D may drop out (Bell et al., CCS 2020, on a random Harary graph).",
-                "Prints k, t, the per-site cost relative to classic SecAgg and the failure bounds."})
+        description = {"SecAgg+ degree k and threshold t for N sites, of which a fraction G may collude with the"
+                + " server and a fraction D may drop out (Bell et al., CCS 2020, on a random Harary graph).",
+                "Prints k, t, the per-site cost relative to classic SecAgg and the failure bounds. G and D default to"
+                + " what a secure_aggregation section assumes when it leaves them out."})
 final class PrivacySecAggCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -23,11 +24,12 @@ final class PrivacySecAggCommand implements Callable<Integer> {
 
     @Option(names = "--sites", paramLabel = "N", required = true, description = "Sites in the round, >= 3.")
     int sites;
-    @Option(names = "--corrupt", paramLabel = "G", required = true,
-            description = "Fraction of sites that may collude with the server, in [0, 1).")
+    // the defaults of SecAggSettings.DEFAULT_CORRUPT_FRACTION and DEFAULT_DROPOUT_FRACTION (a test keeps them equal)
+    @Option(names = "--corrupt", paramLabel = "G", defaultValue = "0.05",
+            description = "Fraction of sites that may collude with the server, in [0, 1). Default: ${DEFAULT-VALUE}.")
     double corrupt;
-    @Option(names = "--dropout", paramLabel = "D", required = true,
-            description = "Fraction of sites that may drop out during the round, in [0, 1).")
+    @Option(names = "--dropout", paramLabel = "D", defaultValue = "0.1",
+            description = "Fraction of sites that may drop out during the round, in [0, 1). Default: ${DEFAULT-VALUE}.")
     double dropout;
     @Option(names = "--security", paramLabel = "S", defaultValue = "40",
             description = "Security bits: privacy fails with probability at most 2^-S. Default: ${DEFAULT-VALUE}.")

@@ -21,6 +21,18 @@ class PrivacySecAggCommandTest {
     }
 
     @Test
+    void leftOutFractionsAreTheOnesASecureAggregationSectionAssumes() {
+        assertEquals(0.05, org.fedmed.plan.SecAggSettings.DEFAULT_CORRUPT_FRACTION);
+        assertEquals(0.1, org.fedmed.plan.SecAggSettings.DEFAULT_DROPOUT_FRACTION);
+        PrivacyCommandTest.Run r = PrivacyCommandTest.run("secagg", "--sites", "100");
+        assertEquals(0, r.exit(), r.err() + r.thrown());
+        // the threat model docs/privacy.md sizes for 100 sites at 5% corrupt and 10% dropout
+        assertTrue(r.out().startsWith("degree k = 26, threshold t = 16 (100 sites, semi_malicious server)"), r.out());
+        assertTrue(r.out().contains("config: secure_aggregation: {corrupt_fraction: 0.05, dropout_fraction: 0.1,"),
+                r.out());
+    }
+
+    @Test
     void aFractionOutOfRangeIsRefusedNamingTheFlag() {
         PrivacyCommandTest.Run r = PrivacyCommandTest.run("secagg", "--sites", "100", "--corrupt", "0.05",
                 "--dropout", "1.2");

@@ -25,6 +25,7 @@ import org.fedmed.data.prep.PreprocessOptions;
 import org.fedmed.data.prep.StandardDeviation;
 import org.fedmed.data.prep.StatsMode;
 import org.fedmed.privacy.fedavg.NoisePlacement;
+import org.fedmed.secagg.SecAggParameters;
 
 /**
  * Everything a run needs, simulated or deployed: the dataset and how it is split into sites, the preprocessing,
@@ -167,6 +168,13 @@ public record SimulationConfig(
         require(dp == null || overSelection == 0, "over_selection",
                 "cannot be used with 'dp': DP accounting assumes every sampled site's update is in the round, "
                         + "so cutting stragglers would break the privacy guarantee");
+        require(secureAggregation == null || sitesPerRound == 0 || sitesPerRound >= SecAggParameters.MIN_CLIENTS,
+                "sites_per_round", "must be at least " + SecAggParameters.MIN_CLIENTS + " with 'secure_aggregation'"
+                        + " (the protocol's smallest round), got " + sitesPerRound);
+        require(secureAggregation == null || dp == null || dp.sitesPerRound() == 0
+                        || dp.sitesPerRound() >= SecAggParameters.MIN_CLIENTS, "dp.sites_per_round", "must be at least "
+                        + SecAggParameters.MIN_CLIENTS + " with 'secure_aggregation' (the protocol's smallest round),"
+                        + " got " + (dp == null ? 0 : dp.sitesPerRound()));
         require(secureAggregation == null || overSelection == 0, "over_selection",
                 "cannot be used with 'secure_aggregation' yet: the protocol waits for every sampled site");
         require(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);

@@ -52,6 +52,21 @@ class SecAggSettingsTest {
     }
 
     @Test
+    void fewerThanThreeSitesARoundIsRefusedNamingTheKey() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "sites_per_round: 2\nsecure_aggregation: {clip_bound: 2}\n", "sim.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("config key 'sites_per_round' must be at least 3 with 'secure_aggregation' (the"
+                + " protocol's smallest round), got 2"), e.getMessage());
+        var dp = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                dp: {noise: distributed, noise_multiplier: 1.0, sampling: fixed, sites_per_round: 2}
+                secure_aggregation: {clip_bound: 2}
+                """, "sim.yaml", Map.of()));
+        assertTrue(dp.getMessage().contains("config key 'dp.sites_per_round' must be at least 3"), dp.getMessage());
+        assertEquals(3, ConfigLoader.parse("sites_per_round: 3\nsecure_aggregation: {clip_bound: 2}\n", "sim.yaml",
+                Map.of()).sitesPerRound());
+    }
+
+    @Test
     void aDegreeWithoutThresholdIsRefusedUnderAThreatModel() {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                 "secure_aggregation: {degree: 20, corrupt_fraction: 0.1}\n", "sim.yaml", Map.of()));

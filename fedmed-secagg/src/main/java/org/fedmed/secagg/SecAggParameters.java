@@ -43,14 +43,17 @@ package org.fedmed.secagg;
  */
 public record SecAggParameters(int numClients, int vectorLength, int ringBits, int degree, int threshold) {
 
+    /** The fewest clients a round runs with: with two, each would learn the other's input from the sum. */
+    public static final int MIN_CLIENTS = 3;
     /** Smallest ring supported: 8 bits. */
     public static final int MIN_RING_BITS = 8;
     /** Largest ring supported: 62 bits, so a signed sum and its sign fit a long with room to spare. */
     public static final int MAX_RING_BITS = 62;
 
     public SecAggParameters {
-        if (numClients < 3) {
-            throw new IllegalArgumentException("secure aggregation needs at least 3 clients, got num_clients=" + numClients);
+        if (numClients < MIN_CLIENTS) {
+            throw new IllegalArgumentException("secure aggregation needs at least " + MIN_CLIENTS
+                    + " clients, got num_clients=" + numClients);
         }
         if (vectorLength < 1) {
             throw new IllegalArgumentException("vector_length must be >= 1, got " + vectorLength);
@@ -86,8 +89,9 @@ public record SecAggParameters(int numClients, int vectorLength, int ringBits, i
 
     /** {@code min(n - 1, 4 * ceil(log2 n))}: the SecAgg+ degree used when none is configured. */
     public static int defaultSecAggPlusDegree(int numClients) {
-        if (numClients < 3) {
-            throw new IllegalArgumentException("secure aggregation needs at least 3 clients, got " + numClients);
+        if (numClients < MIN_CLIENTS) {
+            throw new IllegalArgumentException("secure aggregation needs at least " + MIN_CLIENTS + " clients, got "
+                    + numClients);
         }
         int log2Ceil = 32 - Integer.numberOfLeadingZeros(numClients - 1);
         return Math.min(numClients - 1, 4 * log2Ceil);

@@ -163,7 +163,8 @@ public final class RoundEngine {
             listener.roundFinished(record, global);
             if (failedInARow >= config.maxFailedRounds()) {
                 throw new RunAbortedException("run abandoned after " + failedInARow + " rounds in a row with fewer than "
-                        + strategy.minFitSites() + " successful site(s); last failures: " + state.failures);
+                        + strategy.minFitSites() + " successful site(s); the last round's failures: "
+                        + String.join("; ", state.failures.stream().map(SiteFailure::describe).toList()));
             }
             if (convergence.add(record)) {
                 reason = RunResult.StopReason.CONVERGED;

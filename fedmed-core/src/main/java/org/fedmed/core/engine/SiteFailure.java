@@ -12,4 +12,9 @@ public record SiteFailure(int round, String siteId, Kind kind, String reason) im
         /** The site answered, but its update was refused by the aggregator. */
         REJECTED
     }
+
+    /** The failure as a log line names it, for example {@code site 'lyon' timeout: no answer within 5 s}. */
+    public String describe() {
+        return "site '" + siteId + "' " + kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + reason;
+    }
 }

@@ -174,6 +174,9 @@ class RoundEngineTest {
         var e = assertThrows(RunAbortedException.class, () -> runKeepingLatest(failing, cfg, null, zero(), 4,
                 once(List.of(recorded(1, true), recorded(2, false), recorded(3, false)))));
         assertTrue(e.getMessage().startsWith("run abandoned after 3 rounds in a row"), e.getMessage());
+        assertTrue(e.getMessage().contains("the last round's failures: site '"), e.getMessage());
+        assertTrue(e.getMessage().contains(" error: ") && e.getMessage().contains("disk full")
+                && !e.getMessage().contains("SiteFailure["), e.getMessage());
 
         // the same failed round after a completed one is the first in a row: the run ends on its budget
         RunResult r = runKeepingLatest(failing, cfg, null, zero(), 4,

@@ -60,8 +60,10 @@ final class PrivacyPrinter implements RunListener {
 
     @Override
     public void runFinished(RunResult result) {
+        double target = privacy.targetEpsilon();
         log.info("privacy.spent", "privacy spent: " + line(privacy.privacySpent()) + " over "
-                + privacy.history().size() + " round(s) (" + privacy.budgetStatus() + ")", result.roundsRun(), null);
+                + privacy.history().size() + " round(s)" + (Double.isInfinite(target) ? ", no target_epsilon set"
+                : ", target_epsilon " + target), result.roundsRun(), null);
     }
 
     private static String line(PrivacySpent spent) {

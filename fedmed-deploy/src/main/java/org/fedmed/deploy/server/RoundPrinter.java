@@ -15,13 +15,17 @@ import org.fedmed.server.log.EventLog;
 
 /**
  * The server's console log of a run: one line per round (sites that delivered, the objective's watched loss and
- * headline score, such as log loss and ROC AUC or MSE and R², time), one per site
+ * headline score, such as log loss and ROC AUC or MSE and R², time; a warning that says so when the round had too
+ * few usable updates to aggregate and the model stayed as it was), one per site
  * failure with its reason, and the stop reason. Lines, not a bar, since a server usually runs under a service
  * manager whose log keeps them. They go through the {@link EventLog} behind the writer ({@link EventLog#of}): in
  * JSON format each is an event ({@code round.finished}, {@code site.failed}, {@code site.weight_capped},
  * {@code run.finished}) with its round and site as fields.
  */
 final class RoundPrinter implements RunListener {
+
+    /** What a round line says when the round had too few usable updates to aggregate. */
+    static final String NOT_AGGREGATED = ", too few usable updates to aggregate (min_fit_sites): the model is unchanged";
 
     private final EventLog log;
     private final String lossMetric;
@@ -37,8 +41,8 @@ final class RoundPrinter implements RunListener {
 
     @Override
     public void siteFailed(SiteFailure f) {
-        log.log(EventLog.Level.WARN, "site.failed", String.format("  round %d: site '%s' %s: %s", f.round(),
-                f.siteId(), f.kind().name().toLowerCase(Locale.ROOT), f.reason()), f.round(), f.siteId());
+        log.log(EventLog.Level.WARN, "site.failed", "  round " + f.round() + ": " + f.describe(), f.round(),
+                f.siteId());
     }
 
     @Override
@@ -50,9 +54,10 @@ final class RoundPrinter implements RunListener {
 
     @Override
     public void roundFinished(RoundRecord r, ModelParameters global) {
-        log.info("round.finished", String.format(Locale.ROOT, "round %d/%d: %d of %d sites delivered%s (%.2f s)",
-                r.round(), totalRounds, r.succeeded().size(), r.selected().size(), metrics(r.evalMetrics()),
-                r.durationMillis() / 1000.0), r.round(), null);
+        String line = String.format(Locale.ROOT, "round %d/%d: %d of %d sites delivered%s%s (%.2f s)", r.round(),
+                totalRounds, r.succeeded().size(), r.selected().size(), r.completed() ? "" : NOT_AGGREGATED,
+                metrics(r.evalMetrics()), r.durationMillis() / 1000.0);
+        log.log(r.completed() ? EventLog.Level.INFO : EventLog.Level.WARN, "round.finished", line, r.round(), null);
     }
 
     @Override

@@ -68,15 +68,36 @@ final class RunConfigJson {
         for (String k : keys) {
             // a key that a run stored by an earlier fedmed lacks had the value that is its default now
             Object was = before.containsKey(k) ? before.get(k) : defaults.get(k);
-            if (!Objects.equals(was, now.get(k))) {
-                differ.add(k + " (was " + was + ", now " + now.get(k) + ")");
-            }
+            differences(k, was, now.get(k), differ);
         }
         if (!differ.isEmpty()) {
             throw new IllegalArgumentException("cannot resume run '" + config.run() + "': its training settings in "
                     + config.file() + " changed since it started: " + String.join(", ", differ)
                     + ". Restore them, or start a new run under another name");
         }
+    }
+
+    /**
+     * Adds to {@code differ} each setting under {@code key} whose value {@code was} is not the one it has {@code now}:
+     * in a section that is set on both sides (such as {@code dp}) each differing key by its dotted name, for example
+     * {@code dp.noise_multiplier (was 1.0, now 1.2)}, rather than the whole section.
+     */
+    @SuppressWarnings("unchecked")
+    private static void differences(String key, Object was, Object now, TreeSet<String> differ) {
+        if (was instanceof Map<?, ?> a && now instanceof Map<?, ?> b) {
+            TreeSet<String> inner = new TreeSet<>((java.util.Set<String>) a.keySet());
+            inner.addAll((java.util.Set<String>) b.keySet());
+            for (String k : inner) {
+                differences(key + "." + k, a.get(k), b.get(k), differ);
+            }
+        } else if (!Objects.equals(was, now)) {
+            differ.add(key + " (was " + shown(was) + ", now " + shown(now) + ")");
+        }
+    }
+
+    /** A value as a message names it: a section by its presence, not its every key. */
+    private static String shown(Object value) {
+        return value instanceof Map<?, ?> ? "set" : value == null ? "not set" : String.valueOf(value);
     }
 
     /** Every training key with its default, as {@link #of} writes it. */

@@ -39,6 +39,16 @@ class RoundPrinterTest {
     }
 
     @Test
+    void aRoundWithTooFewUpdatesToAggregateSaysTheModelIsUnchanged() {
+        StringWriter s = new StringWriter();
+        RoundPrinter p = new RoundPrinter(new PrintWriter(s), new org.fedmed.core.objective.Objective.Classification(2), 3);
+        p.roundFinished(new RoundRecord(1, List.of("lyon", "oslo", "bern"), List.of("oslo", "bern"), List.of(), false,
+                Map.of(), Map.of("log_loss", 0.7609), Map.of(), 420), null);
+        assertEquals("round 1/3: 2 of 3 sites delivered, too few usable updates to aggregate (min_fit_sites): the"
+                + " model is unchanged, log_loss 0.7609 (0.42 s)\n", s.toString());
+    }
+
+    @Test
     void jsonFormatWritesOneEventPerLineWithRoundAndSite() throws Exception {
         StringWriter s = new StringWriter();
         drive(new LogWriter(new EventLog(new PrintWriter(s), LogFormat.JSON), "server", null));

@@ -107,6 +107,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void resumeNamesTheOneSettingThatChangedInsideASection(@TempDir Path tmp) throws Exception {
+        String dp = "  dp: {noise: local, noise_multiplier: 1.0, clip_norm: 1.0}\n";
+        String stored = RunConfigJson.of(ServerConfig.load(write(tmp, MINIMAL + dp)));
+        ServerConfig changed = ServerConfig.load(write(tmp, MINIMAL + dp.replace("noise_multiplier: 1.0",
+                "noise_multiplier: 1.2")));
+        var e = assertThrows(IllegalArgumentException.class, () -> RunConfigJson.requireSameTraining(stored, changed));
+        assertTrue(e.getMessage().endsWith("changed since it started: dp.noise_multiplier (was 1.0, now 1.2). Restore"
+                + " them, or start a new run under another name"), e.getMessage());
+        ServerConfig without = ServerConfig.load(write(tmp, MINIMAL));
+        var removed = assertThrows(IllegalArgumentException.class, () -> RunConfigJson.requireSameTraining(stored,
+                without));
+        assertTrue(removed.getMessage().contains("changed since it started: dp (was set, now not set)."),
+                removed.getMessage());
+    }
+
+    @Test
     void aRunStoredBeforeAKeyExistedResumesWhenTheKeyHasItsDefault(@TempDir Path tmp) throws Exception {
         ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
         var json = org.fedmed.plan.ConfigLoader.jsonWriter();
@@ -153,7 +169,7 @@ class ServerConfigTest {
         ServerConfig epochs = ServerConfig.load(write(tmp, MINIMAL));
         var resume = assertThrows(IllegalArgumentException.class,
                 () -> RunConfigJson.requireSameTraining(RunConfigJson.of(epochs), steps));
-        assertTrue(resume.getMessage().contains("local_steps (was null, now 100)"), resume.getMessage());
+        assertTrue(resume.getMessage().contains("local_steps (was not set, now 100)"), resume.getMessage());
     }
 
     @Test

@@ -92,6 +92,17 @@ class ServerStartTest {
     }
 
     @Test
+    void secureAggregationOverAKitOfTwoSitesIsRefusedAtOnce() throws Exception {
+        provision(List.of("a", "b"));
+        var e = assertThrows(IllegalArgumentException.class, () -> server(config("",
+                "min_fit_sites: 2\nsecure_aggregation: {clip_bound: 2}"), new StringWriter()).run(false,
+                FallbackPolicy.FAIL));
+        assertTrue(e.getMessage().endsWith("server.yaml: key 'training.secure_aggregation' needs at least 3 sites in a"
+                + " round, but the server kit " + kit + " provisions 2 sites [a, b], so no round could complete."
+                + " Provision more sites, or remove secure_aggregation"), e.getMessage());
+    }
+
+    @Test
     void siteCountsAboveTheKitAreRefusedAtOnceNamingTheKeyTheValueAndTheKitsCount() throws Exception {
         provision(List.of("a", "b"));
         var minFit = assertThrows(IllegalArgumentException.class,
@@ -165,6 +176,9 @@ class ServerStartTest {
         StringWriter out = new StringWriter();
         ServerProcess.Outcome outcome = startListeningThenStop(config, out);
         assertTrue(outcome.stopped());
+        assertTrue(out.toString().contains("stopped before round 1 of 2: test stop while waiting for sites, before"
+                + " round 1. No round was recorded; start it again with: fedmed server --config " + config.file()
+                + System.lineSeparator()), out.toString());
         try (RunStore store = RunStore.open(config.store())) {
             RunInfo run = store.run(outcome.runId()).orElseThrow();
             assertEquals(RunStatus.STOPPED, run.status());

@@ -290,8 +290,17 @@ public final class DpFedAvgStrategy implements Strategy {
 
     /** One line on the epsilon spent, the target and the rounds so far, for logs and stop reasons. */
     public synchronized String budgetStatus() {
+        if (Double.isInfinite(config.targetEpsilon())) {
+            return String.format(Locale.ROOT, "spent epsilon %.4g at delta %.3g after %d round(s), no target_epsilon",
+                    epsilonSpent(), config.delta(), history.size());
+        }
         return String.format(Locale.ROOT, "spent epsilon %.4g of target %.4g at delta %.3g after %d round(s)",
                 epsilonSpent(), config.targetEpsilon(), config.delta(), history.size());
+    }
+
+    /** The epsilon the run may not pass ({@code target_epsilon}); infinite when none was set. */
+    public double targetEpsilon() {
+        return config.targetEpsilon();
     }
 
     private static final String ROUNDS = "dp.rounds";

@@ -103,6 +103,19 @@ class DpFedAvgStrategyTest {
     }
 
     @Test
+    void theBudgetLineNamesATargetOnlyWhenOneIsSet() {
+        DpFedAvgStrategy unbounded = new DpFedAvgStrategy(config(new PoissonSiteSampler(0.5), 6,
+                new ClippingPolicy.Fixed(1), 1.2, Double.POSITIVE_INFINITY, 5, 1, 1), NoiseSource.seeded(7));
+        assertTrue(unbounded.budgetStatus().startsWith("spent epsilon 0.000 at delta "), unbounded.budgetStatus());
+        assertTrue(unbounded.budgetStatus().endsWith("after 0 round(s), no target_epsilon"), unbounded.budgetStatus());
+        DpFedAvgStrategy bounded = new DpFedAvgStrategy(config(new PoissonSiteSampler(0.5), 6,
+                new ClippingPolicy.Fixed(1), 1.2, 50, 5, 1, 1), NoiseSource.seeded(7));
+        assertTrue(bounded.budgetStatus().startsWith("spent epsilon 0.000 of target 50.00 at delta "),
+                bounded.budgetStatus());
+        assertEquals(50, bounded.targetEpsilon());
+    }
+
+    @Test
     void epsilonIsReportedAfterEveryRoundAndMatchesTheAccountant() {
         double q = 0.5;
         double z = 1.2;
