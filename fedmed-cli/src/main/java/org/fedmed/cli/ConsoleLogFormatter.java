@@ -54,7 +54,7 @@ final class ConsoleLogFormatter extends Formatter {
         String[] lines = message.split("\\R");
         StringBuilder kept = new StringBuilder();
         for (String line : lines) {
-            if (line.stripLeading().startsWith("at ") && Character.isWhitespace(line.isEmpty() ? 'x' : line.charAt(0))) {
+            if (!line.isEmpty() && Character.isWhitespace(line.charAt(0)) && line.stripLeading().startsWith("at ")) {
                 break;
             }
             if (!kept.isEmpty()) {
