@@ -55,8 +55,13 @@ final class ProvisionRevokeCommand implements Callable<Integer> {
                     r.federation(), r.revokedAt());
         }
         stdout.printf("wrote CRL number %d to %s and updated %s%n", r.crlNumber(), r.crl(), r.manifest());
-        stdout.println("next: copy " + r.crl().getFileName() + " into the running server's kit if it runs elsewhere;"
-                + " it refuses the certificate, and cuts a site connected with it, once it re-reads the CRL.");
+        if (r.sitesList() != null) {
+            stdout.printf("took site '%s' off %s: the server no longer counts it or waits for it%n",
+                    r.holder().name(), r.sitesList());
+        }
+        stdout.println("next: copy " + r.crl().getFileName() + (r.sitesList() == null ? "" : " and "
+                + r.sitesList().getFileName()) + " into the running server's kit if it runs elsewhere;"
+                + " it refuses the certificate, and cuts a site connected with it, once it re-reads them.");
         stdout.flush();
         return 0;
     }

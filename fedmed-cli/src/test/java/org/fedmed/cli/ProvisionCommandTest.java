@@ -109,6 +109,8 @@ class ProvisionCommandTest {
         assertTrue(crl.isRevoked(south));
         assertFalse(crl.isRevoked(Pem.readCertificate(dir.resolve("sites/north/north.pem"))));
         assertTrue(FederationManifest.read(dir.resolve("federation.yaml")).site("south").orElseThrow().revoked());
+        assertTrue(r.out().contains("took site 'south' off " + dir.resolve("server/sites.txt")), r.out());
+        assertTrue(r.out().contains("next: copy crl.pem and sites.txt into the running server's kit"), r.out());
 
         Run unknown = run("revoke", "--kit", dir.toString(), "--site", "east");
         assertNotEquals(0, unknown.exit());

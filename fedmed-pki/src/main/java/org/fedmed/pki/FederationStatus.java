@@ -177,7 +177,8 @@ public record FederationStatus(String federation, String server, Instant at, Val
                 case REVOKED, VALID -> {
                 }
             }
-            if (membership == Membership.NOT_LISTED && state != State.REVOKED) {
+            // a site the manifest records as revoked left the list on purpose (a CRL that lost it is warned about)
+            if (membership == Membership.NOT_LISTED && state != State.REVOKED && !issued.revoked()) {
                 w.add(who + " is not on the server's sites list, so the server refuses it; add the line '"
                         + issued.holder().name() + "' to its sites.txt to admit it");
             }

@@ -18,15 +18,22 @@ import java.util.List;
  * @param crlNumber  the number of the new CRL
  * @param crl        the re-signed CRL in the server kit
  * @param manifest   the updated manifest
+ * @param sitesList  the server kit's sites list when the revocation took the site off it (a site revoked by
+ *                   name); null when the list did not change
  */
 public record Revocation(String federation, Participant holder, List<BigInteger> serials, Instant revokedAt,
-                         long crlNumber, Path crl, Path manifest) {
+                         long crlNumber, Path crl, Path manifest, Path sitesList) {
 
     public Revocation {
         serials = List.copyOf(serials);
         if (serials.isEmpty()) {
             throw new IllegalArgumentException("a revocation of " + holder + " revokes at least one serial");
         }
+    }
+
+    /** This revocation, having also taken its site off {@code list}. */
+    Revocation delisted(Path list) {
+        return new Revocation(federation, holder, serials, revokedAt, crlNumber, crl, manifest, list);
     }
 
     /** The first serial revoked: for a site revoked by name, its current certificate's. */

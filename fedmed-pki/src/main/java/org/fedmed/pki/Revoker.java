@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 /**
  * Revokes certificates of a provisioned federation: a site by name (every certificate it still holds: its
  * current one and any that a renewal superseded), or any one certificate by serial. It adds the serials to the
- * CRL, re-signs the CRL with the CA key from {@code ca/}, and records the revocation in {@code federation.yaml}.
- * Each file is replaced by atomic rename, the CRL first, so a reader sees either the old or the new version; the
+ * CRL, re-signs the CRL with the CA key from {@code ca/}, and records the revocation in {@code federation.yaml}; a
+ * site revoked by name also leaves the server kit's {@code sites.txt}, since it can never be admitted again. Each
+ * file is replaced by atomic rename, the CRL first, so a reader sees either the old or the new version; the
  * directory is locked for the duration, so revocations and other certificate operations never interleave.
  */
 public final class Revoker {
@@ -44,7 +45,34 @@ public final class Revoker {
         Names.requireSiteName(site);
         Instant now = now();
         try (FederationDirectory fed = FederationDirectory.open(directory, "revoke", random)) {
-            return publish(fed, fed.manifest().withRevoked(site, now), Participant.site(site), now);
+            Revocation r = publish(fed, fed.manifest().withRevoked(site, now), Participant.site(site), now);
+            // a site revoked by name can never be admitted again (its name is not reissued), so it leaves the list
+            // the server counts and waits for; the CRL, written first, already refuses it
+            Path sitesList = fed.layout().serverSitesList();
+            if (ServerKit.readSites(sitesList).contains(site)) {
+                SecureFiles.replaceAtomically(sitesList, withoutSite(readText(sitesList), site), false);
+                return r.delisted(sitesList);
+            }
+            return r;
+        }
+    }
+
+    /** {@code text} without the lines that name {@code site}; comments and other lines stay as they are. */
+    static String withoutSite(String text, String site) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (!line.strip().equals(site)) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.substring(0, kept.length() - 1);
+    }
+
+    private static String readText(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -72,7 +100,7 @@ public final class Revoker {
         fed.writeCrl(updated, now);
         fed.writeManifest(updated);
         return new Revocation(updated.federation(), holder, revoked, now, updated.crlNumber(),
-                fed.layout().serverCrl(), fed.layout().manifest());
+                fed.layout().serverCrl(), fed.layout().manifest(), null);
     }
 
     private Instant now() {

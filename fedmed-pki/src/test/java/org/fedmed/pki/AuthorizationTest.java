@@ -92,6 +92,26 @@ class AuthorizationTest {
     }
 
     @Test
+    void aSiteRevokedByNameLeavesTheSitesListAndABySerialRevocationLeavesTheListAsItIs() throws Exception {
+        Path sites = demo.serverKit().resolve("sites.txt");
+        Files.writeString(sites, "# members\na\nb\n\nc\n");
+        Revoker revoker = new Revoker(Clock.systemUTC(), TestFederations.seeded(17));
+        Revocation r = revoker.revoke(demo.directory(), "b");
+        assertEquals(sites, r.sitesList());
+        assertEquals("# members\na\n\nc\n", Files.readString(sites), "only b's line goes; comments and blanks stay");
+        assertEquals(java.util.Set.of("a", "c"), serverAuthorization().sites());
+        AccessDeniedException e = assertThrows(AccessDeniedException.class,
+                () -> serverAuthorization().authorize(List.of(siteCert(demo, "b"))));
+        assertEquals(Reason.REVOKED, e.reason(), "the refusal still says the certificate was revoked");
+
+        Renewal renewed = new Renewer(Clock.systemUTC(), TestFederations.seeded(18)).renew(demo.directory(),
+                Participant.site("a"), null, false);
+        Revocation old = revoker.revokeSerial(demo.directory(), renewed.oldSerial());
+        assertNull(old.sitesList());
+        assertEquals("# members\na\n\nc\n", Files.readString(sites), "a keeps its place under its new certificate");
+    }
+
+    @Test
     void secondRevocationKeepsTheFirstOnTheList() {
         Revoker revoker = new Revoker(Clock.systemUTC(), TestFederations.seeded(15));
         revoker.revoke(demo.directory(), "a");

@@ -73,7 +73,7 @@ class FederationStatusTest {
                 new Entry(Participant.site("b"), true, b, first, 20, Optional.empty(), Membership.NOT_LISTED,
                         State.EXPIRING),
                 new Entry(Participant.site("c"), true, c, first, 20, Optional.of(T0.plus(Duration.ofDays(10))),
-                        Membership.MEMBER, State.REVOKED)), s.certificates());
+                        Membership.NOT_LISTED, State.REVOKED)), s.certificates());
     }
 
     @Test

@@ -301,8 +301,8 @@ public final class ServerProcess {
         }
         boolean done = run.status() == RunStatus.COMPLETED;
         throw new IllegalArgumentException("run '" + config.run() + "' already exists in " + store.database()
-                + " (" + run.status().dbValue() + ")" + (done ? "" : "; continue it with --resume,")
-                + " or give this run another name (key 'run' in " + config.file() + ")");
+                + " (" + run.status().dbValue() + "): " + (done ? "give" : "continue it with --resume, or give")
+                + " this run another name (key 'run' in " + config.file() + ")");
     }
 
     /** The definition of the dataset the run trains ({@code training.dataset}: a name, or a path from the config). */

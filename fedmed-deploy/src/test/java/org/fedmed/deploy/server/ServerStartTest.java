@@ -220,7 +220,18 @@ class ServerStartTest {
         }
         var e = assertThrows(IllegalArgumentException.class, () -> server(config, new StringWriter()).run(false,
                 FallbackPolicy.FAIL));
-        assertTrue(e.getMessage().contains("run 'heart' already exists") && e.getMessage().contains("(stopped);"
-                + " continue it with --resume"), e.getMessage());
+        assertTrue(e.getMessage().contains("run 'heart' already exists") && e.getMessage().endsWith("(stopped):"
+                + " continue it with --resume, or give this run another name (key 'run' in " + config.file() + ")"),
+                e.getMessage());
+        try (RunStore store = RunStore.open(config.store())) {
+            long id = store.createRun("heart", RunConfigJson.of(config), 42);
+            store.recordRound(id, new org.fedmed.core.engine.RoundRecord(1, List.of("a"), List.of("a"), List.of(),
+                    true, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 5), null);
+            store.finishRun(id, RunStatus.COMPLETED, "round budget");
+        }
+        var done = assertThrows(IllegalArgumentException.class, () -> server(config, new StringWriter()).run(false,
+                FallbackPolicy.FAIL));
+        assertTrue(done.getMessage().endsWith("(completed): give this run another name (key 'run' in "
+                + config.file() + ")"), done.getMessage());
     }
 }

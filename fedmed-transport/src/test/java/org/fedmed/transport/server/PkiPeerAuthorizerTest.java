@@ -69,7 +69,8 @@ class PkiPeerAuthorizerTest {
         new Revoker().revoke(fed, "basel");
         var revoked = authorizer.reload();
         assertEquals(List.of(basel), revoked.revoked());
-        assertEquals("revocation list: revoked serial(s) " + basel.toString(16), revoked.describe());
+        assertEquals("site list: removed [basel]; revocation list: revoked serial(s) " + basel.toString(16),
+                revoked.describe(), "a site revoked by name also leaves the site list");
         assertTrue(authorizer.reload().isEmpty(), "a serial already on the list is not reported again");
 
         Path sites = provisioned.serverKit().resolve("sites.txt");
