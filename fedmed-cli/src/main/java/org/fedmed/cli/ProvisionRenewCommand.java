@@ -68,7 +68,16 @@ final class ProvisionRenewCommand implements Callable<Integer> {
                     + " (fedmed server --resume continues the run).";
             case SITE -> "next: copy the kit to site '" + who.name() + "' and restart its fedmed site process.";
         });
-        if (r.revocation().isPresent()) {
+        if (who.role() == Participant.Role.SERVER) {
+            // sites check the server's certificate against the CA only: revoking the old one changes no admission
+            out.printf("the old server certificate (serial %s) stays valid until it expires, but its key was deleted"
+                    + " with the old kit; sites check the server against the CA, not the CRL, so %s%n",
+                    r.oldSerial().toString(16), r.revocation().isPresent()
+                            ? "its revocation (CRL number " + r.revocation().get().crlNumber() + ") records it as"
+                            + " retired and changes nothing else."
+                            : "revoking it would only record it as retired (fedmed provision revoke --kit " + kit
+                            + " --serial " + r.oldSerial().toString(16) + ").");
+        } else if (r.revocation().isPresent()) {
             Revocation rev = r.revocation().get();
             out.printf("revoked the old certificate (serial %s): CRL number %d in %s; the server refuses it once it"
                     + " re-reads the CRL (every crl_reload_seconds).%n", r.oldSerial().toString(16), rev.crlNumber(),

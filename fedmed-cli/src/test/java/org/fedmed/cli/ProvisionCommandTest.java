@@ -254,11 +254,21 @@ class ProvisionCommandTest {
         Run r = run("renew", "--kit", dir.toString(), "--server", "--revoke-old");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("restart the server with it"), r.out());
-        assertTrue(r.out().contains("revoked the old certificate (serial " + old.getSerialNumber().toString(16)
-                + "): CRL number 2"), r.out());
+        assertTrue(r.out().contains("the old server certificate (serial " + old.getSerialNumber().toString(16)
+                + ") stays valid until it expires, but its key was deleted with the old kit; sites check the server"
+                + " against the CA, not the CRL, so its revocation (CRL number 2) records it as retired and changes"
+                + " nothing else."), r.out());
         X509Certificate renewed = Pem.readCertificate(dir.resolve("server/server.pem"));
         assertNotEquals(old.getSerialNumber(), renewed.getSerialNumber());
         assertEquals(old.getSubjectX500Principal(), renewed.getSubjectX500Principal());
+
+        Run again = run("renew", "--kit", dir.toString(), "--server");
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("revoking it would only record it as retired (fedmed provision revoke"),
+                again.out());
+        Run status = run("status", "--kit", dir.toString());
+        assertFalse(status.out().contains("superseded certificate"), "no advice to revoke a superseded server"
+                + " certificate, which would change nothing: " + status.out());
     }
 
     @Test

@@ -182,7 +182,10 @@ public record FederationStatus(String federation, String server, Instant at, Val
                 w.add(who + " is not on the server's sites list, so the server refuses it; add the line '"
                         + issued.holder().name() + "' to its sites.txt to admit it");
             }
-        } else if (state == State.VALID || state == State.EXPIRING) {
+        } else if ((state == State.VALID || state == State.EXPIRING)
+                && issued.holder().role() == Participant.Role.SITE) {
+            // a superseded server certificate is not warned about: sites never check the server against the CRL,
+            // so revoking it would change nothing, and renew deleted its key
             w.add(who + ": superseded certificate " + hex(issued.serial()) + " is still valid until " + v.notAfter()
                     + "; once the holder runs with its renewed kit, revoke it: fedmed provision revoke --kit " + dir
                     + " --serial " + hex(issued.serial()));

@@ -193,6 +193,12 @@ public final class ServerProcess {
                 }
                 out.printf("listening on %s:%d; waiting for %d of the %d sites %s%n", config.listenHost(),
                         server.port(), config.waitForSites(), kit.sites().size(), kit.sites());
+                if (port != kit.address().port()) {
+                    // the sites' kits dial the address the federation was provisioned with
+                    out.printf("warning: 'listen' in %s binds port %d, but the sites' kits dial %s; unless a proxy"
+                            + " or port forward sits between them, set listen to port %d or leave it out%n",
+                            config.file(), port, kit.address(), kit.address().port());
+                }
                 out.flush();
                 PersistingRunListener persisting = new PersistingRunListener(store, start.runId(),
                         CheckpointDirectory.forRun(config.checkpoints(), start.runId(), config.keepCheckpoints()),

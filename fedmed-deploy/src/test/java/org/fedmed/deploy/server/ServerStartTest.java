@@ -92,6 +92,23 @@ class ServerStartTest {
     }
 
     @Test
+    void listeningOnAnotherPortThanTheKitsSitesDialIsWarnedAbout() throws Exception {
+        provision(List.of("a", "b"));
+        int kitPort = port;
+        port = ListenPorts.free();
+        StringWriter out = new StringWriter();
+        ServerConfig config = config("wait_for_sites: 1", "");
+        startListeningThenStop(config, out);
+        assertTrue(out.toString().contains("warning: 'listen' in " + config.file() + " binds port " + port + ", but the"
+                + " sites' kits dial 127.0.0.1:" + kitPort + "; unless a proxy or port forward sits between them, set"
+                + " listen to port " + kitPort + " or leave it out"), out.toString());
+        port = kitPort;
+        StringWriter same = new StringWriter();
+        startListeningThenStop(config("wait_for_sites: 1", ""), same);
+        assertFalse(same.toString().contains("warning: 'listen'"), same.toString());
+    }
+
+    @Test
     void secureAggregationOverAKitOfTwoSitesIsRefusedAtOnce() throws Exception {
         provision(List.of("a", "b"));
         var e = assertThrows(IllegalArgumentException.class, () -> server(config("",

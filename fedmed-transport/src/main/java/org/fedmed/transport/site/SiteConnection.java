@@ -327,6 +327,7 @@ public final class SiteConnection implements AutoCloseable {
     void sessionEnded(SiteSession s, String reason) {
         s.releaseChannel();
         Duration delay;
+        boolean wasConnected;
         synchronized (this) {
             if (s != session) {
                 return;
@@ -336,6 +337,7 @@ public final class SiteConnection implements AutoCloseable {
             if (state == State.CLOSED || state == State.REFUSED) {
                 return;
             }
+            wasConnected = state == State.CONNECTED;
             state = State.BACKING_OFF;
             delay = settings.backoff().delay(failedAttempts++, jitter);
             reconnect = SiteTimers.TIMERS.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -343,8 +345,8 @@ public final class SiteConnection implements AutoCloseable {
         }
         s.stopHeartbeats();
         s.abandonTasks("the connection dropped: " + reason);
-        LOG.log(System.Logger.Level.INFO, "site ''{0}'' lost its connection ({1}); redialing in {2} ms",
-                settings.siteId(), reason, delay.toMillis());
+        LOG.log(System.Logger.Level.INFO, "site ''{0}'' {1} ({2}); redialing in {3} ms", settings.siteId(),
+                wasConnected ? "lost its connection" : "could not connect", reason, Long.toString(delay.toMillis()));
     }
 
     /** Appends to the audit log; false (and logged) if the log failed. */

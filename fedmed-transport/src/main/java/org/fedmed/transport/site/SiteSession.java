@@ -60,6 +60,8 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     private volatile boolean welcomed;
     /** Set once the server has refused this site on this stream: nothing it sends after that is acted on. */
     private volatile boolean refusedHere;
+    // set once the server said the run is over, so the end of the stream that follows reads as what it is
+    private volatile boolean runEnded;
     private ScheduledFuture<?> heartbeats;
     private ScheduledFuture<?> dialCheck;
     private boolean heartbeatsStopped;
@@ -155,7 +157,10 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
                 refusedHere = true;
                 connection.refused(this, m.getRefusal().getReason());
             }
-            case RUN_ENDED -> connection.runEnded(this, m.getRunEnded().getReason());
+            case RUN_ENDED -> {
+                runEnded = true;
+                connection.runEnded(this, m.getRunEnded().getReason());
+            }
             case TASK -> onTask(m.getTask());
             case CHUNK -> onChunk(m.getChunk());
             case CANCEL -> onCancel(m.getCancel().getTaskId(), m.getCancel().getReason());
@@ -173,15 +178,40 @@ final class SiteSession implements ClientResponseObserver<SiteMessage, ServerMes
     @Override
     public void onError(Throwable t) {
         out.ended();
-        Status s = Status.fromThrowable(t);
-        String cause = t.getCause() == null ? "" : " (" + t.getCause() + ")";
-        connection.sessionEnded(this, s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()) + cause);
+        connection.sessionEnded(this, describe(Status.fromThrowable(t), t.getCause()));
+    }
+
+    /**
+     * A broken stream's status as a site operator reads it, on one line: the code, the first line of its
+     * description, and the cause by its simple class name and first line (Netty's multi-line pipeline dumps and
+     * shaded package names stay out).
+     */
+    static String describe(Status status, Throwable cause) {
+        StringBuilder b = new StringBuilder(status.getCode().name());
+        if (status.getDescription() != null && !status.getDescription().isBlank()) {
+            b.append(": ").append(firstLine(status.getDescription()));
+        }
+        if (cause != null) {
+            b.append(" (").append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                b.append(": ").append(firstLine(cause.getMessage()));
+            }
+            b.append(')');
+        }
+        return b.toString();
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip();
+        int end = line.indexOf('\n');
+        return end < 0 ? line : line.substring(0, end).strip();
     }
 
     @Override
     public void onCompleted() {
         out.ended();
-        connection.sessionEnded(this, "the server ended the stream");
+        connection.sessionEnded(this, runEnded ? "the server ended the stream after the run ended"
+                : "the server ended the stream");
     }
 
     private void onTask(TaskHeader h) {
