@@ -81,6 +81,29 @@ public final class YamlPositions {
         return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
+    private static final java.util.regex.Pattern QUOTED_KEY = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'");
+    private static final java.util.regex.Pattern LEADING_DOTTED_KEY =
+            java.util.regex.Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)+)[: ]");
+
+    /**
+     * {@code " (line L, column C)"} of the value of the key an error message names, for a check made after the file
+     * was bound (a value each key allows on its own, but not as given): the key as {@code key 'dashboard.port'}
+     * anywhere in the message, or as a dotted key that opens it ({@code data.test_fraction must ...}). Empty when
+     * the message names no key, already gives a line, or the key is not in {@code text}.
+     */
+    public static String ofKeyNamedIn(String text, String message) {
+        if (message == null || message.contains("(line ")) {
+            return "";
+        }
+        java.util.regex.Matcher m = QUOTED_KEY.matcher(message);
+        String key = m.find() ? m.group(1) : null;
+        if (key == null) {
+            java.util.regex.Matcher leading = LEADING_DOTTED_KEY.matcher(message);
+            key = leading.find() ? leading.group(1) : null;
+        }
+        return key == null ? "" : at(text, List.of((Object[]) key.split("\\.")), false);
+    }
+
     /** The location of the key or value at {@code path} (field names and list indexes), or null if it is not there. */
     static JsonLocation locate(String text, List<Object> path, boolean key) {
         if (text == null || path.isEmpty()) {

@@ -72,8 +72,20 @@ public record ServerConfig(Path file, Path kit, String listenHost, Integer liste
                JsonNode training, DashboardRaw dashboard) {
     }
 
-    /** Reads and checks a server config; errors name the file and the key. */
+    /** Reads and checks a server config; errors name the file, the key and where its value is in the file. */
     public static ServerConfig load(Path file) {
+        try {
+            return checked(file);
+        } catch (ConfigException e) {
+            if (e.getMessage().contains("(line ") || !java.nio.file.Files.isReadable(file)) {
+                throw e; // located already, or the file itself is what is wrong
+            }
+            String at = YamlPositions.ofKeyNamedIn(YamlBinder.read(file), e.getMessage());
+            throw at.isEmpty() ? e : new ConfigException(e.getMessage() + at);
+        }
+    }
+
+    private static ServerConfig checked(Path file) {
         Raw raw = YamlBinder.load(file, Raw.class);
         Path dir = file.toAbsolutePath().getParent();
         String where = file.toString();

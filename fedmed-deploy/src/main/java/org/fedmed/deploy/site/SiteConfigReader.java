@@ -91,7 +91,7 @@ final class SiteConfigReader {
             return new SiteConfig(resolve(dir, required(doc.kit(), "kit"), "kit"), data, allow, audit,
                     dpSgd(doc.privacy()), updateNoise(doc.privacy()), or(doc.requireSecureAggregation(), false));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": " + e.getMessage());
+            throw new ConfigException(file + ": " + e.getMessage() + YamlPositions.ofKeyNamedIn(text, e.getMessage()));
         }
     }
 

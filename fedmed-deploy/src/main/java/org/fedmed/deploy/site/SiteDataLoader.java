@@ -61,9 +61,19 @@ public final class SiteDataLoader {
         if (siteId == null || siteId.isBlank()) {
             throw new IllegalArgumentException("site id must not be blank");
         }
-        DatasetDefinition def = settings.definitionFile().map(DefinitionReader::read)
-                .orElseGet(() -> registry.entry(settings.dataset()));
+        DatasetDefinition def;
+        try {
+            def = settings.definitionFile().map(DefinitionReader::read)
+                    .orElseGet(() -> registry.entry(settings.dataset()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("site '" + siteId + "': key '" + (settings.definitionFile().isPresent()
+                    ? "data.definition" : "data.dataset") + "' in its site config: " + e.getMessage(), e);
+        }
         if (settings.csvFile().isPresent()) {
+            if (!Files.isRegularFile(settings.csvFile().get())) {
+                throw new IllegalArgumentException("site '" + siteId + "': data file " + settings.csvFile().get()
+                        + " does not exist (key 'data.csv' in its site config)");
+            }
             return rows(def, siteId, settings.csvFile().get(), settings);
         }
         String member = settings.site() != null ? settings.site() : siteId;

@@ -96,6 +96,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void valuesCheckedAfterBindingAreLocatedInTheFileToo(@TempDir Path tmp) throws Exception {
+        Path order = write(tmp, MINIMAL + "delivery_order: random\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(order));
+        assertTrue(e.getMessage().startsWith(order + ": key 'delivery_order'"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(line 6, column 17)"), e.getMessage());
+        Path listen = write(tmp, MINIMAL + "listen: localhost\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(listen)).getMessage()
+                .endsWith("got 'localhost' (line 6, column 9)"));
+        Path beats = write(tmp, MINIMAL + "heartbeat_interval_seconds: 5\nheartbeat_timeout_seconds: 2\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(beats)).getMessage()
+                .endsWith("(line 7, column 28)"));
+    }
+
+    @Test
     void resumeRefusesChangedTrainingSettingsNamingThem(@TempDir Path tmp) throws Exception {
         ServerConfig before = ServerConfig.load(write(tmp, MINIMAL));
         String stored = RunConfigJson.of(before);

@@ -182,6 +182,10 @@ class SiteConfigTest {
         var task = assertThrows(IllegalArgumentException.class, () -> SiteConfig.load(write("c.yaml",
                 MINIMAL.replace("allow:\n", "allow:\n  tasks: [fit, predict]\n"))));
         assertTrue(task.getMessage().contains("unknown task kind 'predict'"), task.getMessage());
+        // each names where the value is, as a binding error would
+        assertTrue(fraction.getMessage().endsWith("(line 4, column 18)"), fraction.getMessage());
+        assertTrue(missing.getMessage().endsWith("(line 4, column 12)"), missing.getMessage());
+        assertTrue(task.getMessage().endsWith("(line 5, column 10)"), task.getMessage());
     }
 
     @Test

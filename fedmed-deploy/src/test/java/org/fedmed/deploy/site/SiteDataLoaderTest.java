@@ -89,6 +89,15 @@ class SiteDataLoaderTest {
         var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(
                 settings(csv, MissingPolicy.MEAN, true, 42), "cleveland", new DatasetRegistry(List.of(dir))));
         assertTrue(e.getMessage().contains("site 'cleveland'") && e.getMessage().contains(csv.toString()), e.getMessage());
+        assertTrue(e.getMessage().endsWith("does not exist (key 'data.csv' in its site config)"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownDatasetIsNamedWithItsKey() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SiteDataLoader.load(new DataSettings(
+                "heart-diseases", null, 0.25, MissingPolicy.MEAN, true, 42), "cleveland", heartDiseaseRegistry()));
+        assertTrue(e.getMessage().startsWith("site 'cleveland': key 'data.dataset' in its site config: unknown dataset"
+                + " 'heart-diseases'; known datasets: "), e.getMessage());
     }
 
     @Test
