@@ -27,6 +27,7 @@ public final class FedmedCommand implements Runnable {
     /** Builds the command line with fedmed's error handling: one clear line per user error, no stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FedmedCommand());
+        HelpText.reflow(cl);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             PrintWriter err = line.getErr();
             err.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));

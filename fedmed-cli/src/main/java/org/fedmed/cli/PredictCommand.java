@@ -10,10 +10,10 @@ import picocli.CommandLine.Option;
 
 /** {@code fedmed predict}: applies an exported model, with its stored preprocessing, to a CSV of raw rows. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Applies an exported model to raw rows in the dataset's own column format: each row is",
-                "preprocessed as the training rows were (imputation, clipping, standardization and one-hot",
-                "encoding with the statistics stored beside the model) and scored. Writes the rows with",
-                "probability and prediction columns."})
+        description = "Applies an exported model to raw rows in the dataset's own column format: each row is"
+                + " preprocessed as the training rows were (imputation, clipping, standardization and one-hot"
+                + " encoding with the statistics stored beside the model) and scored. Writes the rows with"
+                + " probability and prediction columns.")
 final class PredictCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

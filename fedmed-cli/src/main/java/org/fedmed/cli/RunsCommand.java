@@ -61,7 +61,7 @@ final class RunsCommand implements Callable<Integer> {
                             e.detail() == null ? "" : e.detail());
                 }
             } else {
-                out.printf("%-4s %-24s %-10s %-7s %-28s %s%n", "id", "name", "status", "rounds", "created", "stopped");
+                out.printf("%-4s %-24s %-10s %-7s %-28s %s%n", "id", "name", "status", "rounds", "created", "stop reason");
                 for (RunInfo r : store.runs()) {
                     out.printf("%-4d %-24s %-10s %-7d %-28s %s%n", r.id(), r.name(), r.status().dbValue(),
                             store.lastRecordedRound(r.id()).orElse(0), r.created(), r.stopReason().orElse(""));

@@ -10,8 +10,9 @@ import org.fedmed.plan.ConfigLoader;
 import org.fedmed.plan.SimulationConfig;
 
 /**
- * The config a run is stored with: the training settings (every key, defaults filled in) and the run's name. A
- * resume compares them with the config it is started with, so a run never continues under other settings.
+ * The config a run is stored with: the training settings (every key a server takes, defaults filled in) and the
+ * run's name. A resume compares them with the config it is started with, so a run never continues under other
+ * settings.
  */
 final class RunConfigJson {
 
@@ -26,7 +27,11 @@ final class RunConfigJson {
     static String of(ServerConfig config, java.util.List<String> inputs) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run", config.run());
-        root.put("training", ConfigLoader.toMap(config.training()));
+        Map<String, Object> training = new LinkedHashMap<>(ConfigLoader.toMap(config.training()));
+        // keys a server refuses (they only mean something to simulate), so that a stored or exported config pastes
+        // back into a server.yaml as it is
+        training.keySet().removeAll(SimulationConfig.SIMULATION_ONLY_KEYS.keySet());
+        root.put("training", training);
         if (!inputs.isEmpty()) {
             root.put("inputs", inputs);
         }

@@ -237,6 +237,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void theStoredConfigHoldsOnlyKeysAServerTakes(@TempDir Path tmp) throws Exception {
+        var json = org.fedmed.plan.ConfigLoader.jsonWriter();
+        var training = json.readTree(RunConfigJson.of(ServerConfig.load(write(tmp, MINIMAL)))).get("training");
+        for (String key : org.fedmed.plan.SimulationConfig.SIMULATION_ONLY_KEYS.keySet()) {
+            assertNull(training.get(key), key + " is refused in server.yaml, so it is not stored or exported");
+        }
+        assertEquals(3, training.get("min_fit_sites").asInt());
+        assertTrue(training.has("rounds"), "the server's keys keep their defaults");
+    }
+
+    @Test
     void aRunStoredWithSimulationOnlyKeysResumesWithoutThem(@TempDir Path tmp) throws Exception {
         ServerConfig config = ServerConfig.load(write(tmp, MINIMAL));
         var json = org.fedmed.plan.ConfigLoader.jsonWriter();
