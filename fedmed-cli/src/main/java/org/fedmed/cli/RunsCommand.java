@@ -56,8 +56,12 @@ final class RunsCommand implements Callable<Integer> {
             } else if (audit != null) {
                 RunInfo run = store.latestRun(audit).orElseThrow(() -> new IllegalArgumentException("no run named '"
                         + audit + "' in " + db));
-                for (AuditEntry e : store.auditLog(run.id())) {
-                    out.printf("%s  %-20s %-18s %s%n", e.time(), e.actor(), e.event().dbValue(),
+                java.util.List<AuditEntry> log = store.auditLog(run.id());
+                // columns as wide as their longest entry, so that long actors (a certificate's subject) stay aligned
+                int actor = Math.max(20, log.stream().mapToInt(e -> e.actor().length()).max().orElse(0));
+                int event = Math.max(18, log.stream().mapToInt(e -> e.event().dbValue().length()).max().orElse(0));
+                for (AuditEntry e : log) {
+                    out.printf("%-30s  %-" + actor + "s %-" + event + "s %s%n", e.time(), e.actor(), e.event().dbValue(),
                             e.detail() == null ? "" : e.detail());
                 }
             } else {

@@ -85,6 +85,7 @@ class DeployCommandsTest {
             long id = store.createRun("heart", "{}", 42);
             store.audit(id, "cleveland", org.fedmed.server.store.AuditEvent.JOINED, "from /127.0.0.1:5000");
             store.audit(id, "mallory", org.fedmed.server.store.AuditEvent.ADMISSION_REFUSED, "was revoked");
+            store.audit(id, "CN=hungary,OU=site,O=heart", org.fedmed.server.store.AuditEvent.JOINED, "from a proxy");
         }
         var list = run("runs", "--store", db.toString());
         assertEquals(0, list.exit(), list.err());
@@ -95,6 +96,11 @@ class DeployCommandsTest {
         assertTrue(audit.out().contains("cleveland") && audit.out().contains("joined"), audit.out());
         assertTrue(audit.out().contains("mallory") && audit.out().contains("admission_refused")
                 && audit.out().contains("was revoked"), audit.out());
+        java.util.List<Integer> eventColumns = audit.out().lines().filter(l -> !l.isBlank())
+                .map(l -> java.util.stream.Stream.of(" run_created ", " joined ", " admission_refused ")
+                        .mapToInt(l::indexOf).max().orElseThrow())
+                .distinct().toList();
+        assertEquals(1, eventColumns.size(), "the event column lines up under a long actor: " + audit.out());
         var missing = run("runs", "--store", db.toString(), "--audit", "lung");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("no run named 'lung'"), missing.err());
