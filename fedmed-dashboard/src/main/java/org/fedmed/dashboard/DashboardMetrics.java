@@ -2,6 +2,7 @@ package org.fedmed.dashboard;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -35,17 +36,21 @@ public final class DashboardMetrics {
     /** Counts a recorded round. */
     public void round(RoundRecord r) {
         registry.counter("fedmed_rounds").increment();
-        registry.timer("fedmed_round_duration").record(Duration.ofMillis(r.durationMillis()));
+        Timer.builder("fedmed_round_duration").description("a round's wall time: fit and evaluation on every site and"
+                + " the aggregation").register(registry).record(Duration.ofMillis(r.durationMillis()));
         if (r.aggregationNanos() > 0) {
-            registry.timer("fedmed_aggregation_duration").record(Duration.ofNanos(r.aggregationNanos()));
+            Timer.builder("fedmed_aggregation_duration").description("time the server spent aggregating a round's"
+                    + " updates").register(registry).record(Duration.ofNanos(r.aggregationNanos()));
         }
         for (Map.Entry<String, SiteTraffic> t : r.traffic().entrySet()) {
-            registry.counter("fedmed_bytes_sent", "site", t.getKey()).increment(t.getValue().bytesSent());
-            registry.counter("fedmed_bytes_received", "site", t.getKey()).increment(t.getValue().bytesReceived());
+            counter("fedmed_bytes_sent", "bytes the server sent to a site", "site", t.getKey())
+                    .increment(t.getValue().bytesSent());
+            counter("fedmed_bytes_received", "bytes the server received from a site", "site", t.getKey())
+                    .increment(t.getValue().bytesReceived());
         }
         for (SiteFailure f : r.failures()) {
-            registry.counter("fedmed_site_failures", "site", String.valueOf(f.siteId()),
-                    "kind", f.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+            counter("fedmed_site_failures", "rounds in which a site delivered no usable result, by kind", "site",
+                    String.valueOf(f.siteId()), "kind", f.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
         }
         for (Map.Entry<String, Double> m : r.fitMetrics().entrySet()) {
             if (m.getKey().contains("epsilon") && Double.isFinite(m.getValue())) {
@@ -58,9 +63,14 @@ public final class DashboardMetrics {
     public void audit(AuditEntry e) {
         switch (e.event()) {
             case REFUSED, ADMISSION_REFUSED, STATISTICS_REFUSED ->
-                    registry.counter("fedmed_site_refusals", "site", e.actor()).increment();
+                    counter("fedmed_site_refusals", "tasks, statistics requests or admissions refused, by site",
+                            "site", e.actor()).increment();
             default -> { }
         }
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
     /** The text exposition format (version 0.0.4). */

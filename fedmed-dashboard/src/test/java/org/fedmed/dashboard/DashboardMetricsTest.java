@@ -70,5 +70,9 @@ class DashboardMetricsTest {
         assertTrue(s.get("fedmed_aggregation_duration_seconds_sum") <= s.get("fedmed_round_duration_seconds_sum") + 0.003,
                 "aggregation is part of the rounds (durations truncated to whole milliseconds)");
         assertNull(s.get("fedmed_bytes_sent_total{site=\"hospital-a\"}"), "in-process sites move no bytes");
+        for (String line : m.scrape().lines().filter(l -> l.startsWith("# HELP ")).toList()) {
+            assertTrue(line.split(" ", 4).length == 4 && !line.split(" ", 4)[3].isBlank(),
+                    "every metric says what it counts: " + line);
+        }
     }
 }
