@@ -90,6 +90,10 @@ public final class Dashboard implements AutoCloseable {
     public static Dashboard start(DashboardSettings settings) {
         StoreView view = StoreView.open(settings.store());
         Dashboard d = new Dashboard(settings, view);
+        // Javalin logs a failed start at SEVERE before it throws; the exception below says it in one line
+        java.util.logging.Logger starting = java.util.logging.Logger.getLogger("io.javalin.Javalin");
+        java.util.logging.Level level = starting.getLevel();
+        starting.setLevel(java.util.logging.Level.OFF);
         try {
             d.poll();
             if (settings.tls() != null) {
@@ -101,6 +105,8 @@ public final class Dashboard implements AutoCloseable {
             view.close();
             throw new IllegalStateException("dashboard: cannot listen on " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage(), e);
+        } finally {
+            starting.setLevel(level);
         }
         long every = settings.poll().toMillis();
         d.poller.scheduleWithFixedDelay(d::pollQuietly, every, every, TimeUnit.MILLISECONDS);
