@@ -17,6 +17,7 @@ import org.fedmed.core.FitResult;
 import org.fedmed.core.FitTask;
 import org.fedmed.core.SiteClient;
 import org.fedmed.pki.Revoker;
+import org.fedmed.pki.ServerKit;
 import org.fedmed.server.store.AuditEntry;
 import org.fedmed.server.store.AuditEvent;
 import org.fedmed.server.store.RunStore;
@@ -50,9 +51,11 @@ class AdmissionProcessesTest {
         copyKit(fed.layout.siteKit("hungary"), noCertKit);
         Files.delete(noCertKit.resolve("hungary.pem"));
 
-        // three members are listed and none of them connects with a valid certificate, so no round ever starts
-        Path serverYaml = fed.serverConfig("server.yaml", "admission", 3,
-                ProcessesMatchSimulationTest.TRAINING.replace("min_fit_sites: 4", "min_fit_sites: 3"));
+        // revoking 'revoked' took it off the list, so two members are listed, and neither connects with a valid
+        // certificate, so no round ever starts
+        assertEquals(List.of("cleveland", "hungary"), ServerKit.readSites(sitesList));
+        Path serverYaml = fed.serverConfig("server.yaml", "admission", 2,
+                ProcessesMatchSimulationTest.TRAINING.replace("min_fit_sites: 4", "min_fit_sites: 2"));
         Path logs = tmp.resolve("logs");
         List<FedmedProcess> processes = new ArrayList<>();
         try {
