@@ -35,7 +35,9 @@ public final class FedmedCommand implements Runnable {
                 ex.printStackTrace(err);
             }
             err.flush();
-            return ex instanceof IllegalArgumentException ? 2 : 1;
+            // a user's error (a bad flag or config, or data not where fedmed looks) is 2; any other failure 1
+            return ex instanceof IllegalArgumentException
+                    || ex instanceof org.fedmed.data.registry.DatasetNotFoundException ? 2 : 1;
         });
         return cl;
     }

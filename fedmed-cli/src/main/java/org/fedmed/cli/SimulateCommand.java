@@ -175,6 +175,9 @@ final class SimulateCommand implements Callable<Integer> {
         stdout.println();
         stdout.print(ComparisonTable.render(report));
         report.warnings().forEach(w -> stdout.println("warning: " + w));
+        if (report.federated() != null) {
+            report.federated().noRoundAggregated().ifPresent(w -> stdout.println("warning: " + w));
+        }
         stdout.println();
         if (report.federated() != null) {
             stdout.printf("federated: %d rounds run, stopped by %s (%s)%n", report.federated().roundsRun(),

@@ -210,6 +210,15 @@ public record SimulationConfig(
                 + " server would see each site's Delta c, which carries its un-noised update),"
                 + " 'secure_aggregation' (the server would see each site's Delta c beside the masked sum),"
                 + " 'personalization' or a robust 'aggregation.rule'");
+        require(personalization == null || !"cox".equals(model.path("type").asText()), "personalization",
+                "cannot be used with a Cox model: a Cox site keeps no personal model, so it refuses every fit that"
+                        + " asks for one");
+        JsonNode optimizer = model.path("optimizer");
+        boolean plainSgd = optimizer.isMissingNode() || optimizer.isNull()
+                || optimizer.path("type").asText("sgd").equals("sgd") && optimizer.path("momentum").asDouble(0) == 0;
+        require(strategy.kind() != StrategyKind.SCAFFOLD || plainSgd, "model.optimizer", "must be plain SGD (leave it"
+                + " out) with 'scaffold', whose control variates correct plain local SGD steps: every site would refuse"
+                + " a model that trains with " + optimizer);
         require(strategy.kind() != StrategyKind.CYCLIC || (dp == null && secureAggregation == null
                 && overSelection == 0), "strategy", "'cyclic' trains one site per round, so it cannot be combined with"
                 + " 'dp', 'secure_aggregation' or 'over_selection'");

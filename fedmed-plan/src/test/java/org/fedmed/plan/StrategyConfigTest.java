@@ -151,4 +151,26 @@ class StrategyConfigTest {
         assertEquals(StrategyKind.FEDPROX, fedprox.strategy().kind());
         assertEquals(1.0, fedprox.siteDp().clipNorm());
     }
+
+    @Test
+    void scaffoldWithAnOptimizerOtherThanPlainSgdIsRefusedBeforeAnyRound() {
+        for (String optimizer : java.util.List.of("{type: adam}", "{type: sgd, momentum: 0.9}")) {
+            var e = assertThrows(org.fedmed.config.ConfigException.class, () -> ConfigLoader.parse(
+                    "strategy: scaffold\nmodel:\n  type: logistic\n  optimizer: " + optimizer + "\n", "sim.yaml",
+                    java.util.Map.of()));
+            assertTrue(e.getMessage().contains("config key 'model.optimizer' must be plain SGD (leave it out) with"
+                    + " 'scaffold'"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(line 4, column 14)"), e.getMessage());
+        }
+        ConfigLoader.parse("strategy: scaffold\nmodel: {type: logistic, optimizer: {type: sgd}}\n", "sim.yaml",
+                java.util.Map.of());
+    }
+
+    @Test
+    void personalizationOfACoxModelIsRefusedBeforeAnyRound() {
+        var e = assertThrows(org.fedmed.config.ConfigException.class, () -> ConfigLoader.parse(
+                "model: {type: cox}\npersonalization: {kind: ditto, lambda: 0.1}\n", "sim.yaml", java.util.Map.of()));
+        assertTrue(e.getMessage().contains("config key 'personalization' cannot be used with a Cox model"),
+                e.getMessage());
+    }
 }

@@ -139,6 +139,10 @@ public final class PreprocessingJson {
                 ArrayNode encoded = c.putArray("encoded_levels");
                 spec.levels().subList(p.oneHot().firstEncodedLevel(), spec.levels().size()).forEach(encoded::add);
             } else {
+                if (!spec.levels().isEmpty()) {
+                    // a binary column's two levels, which read as 0 and 1: the reader needs them to read its values
+                    spec.levels().forEach(c.putArray("levels")::add);
+                }
                 putNumber(c, "fill", t.fill());
                 c.put("center", t.center());
                 c.put("scale", t.scale());

@@ -52,6 +52,23 @@ class PreprocessingJsonTest {
     }
 
     @Test
+    void aBinaryColumnReadsBackWithItsTwoLevels() {
+        DatasetSchema schema = DatasetSchema.of(LabelSpec.threshold("y", 0), FeatureSpec.numeric("x"),
+                new FeatureSpec("smoker", org.fedmed.data.schema.ColumnType.BINARY, List.of("no", "yes"), List.of(),
+                        false));
+        RawTable t = CsvLoader.load("x,smoker,y\n1,no,0\n2,yes,1\n3,yes,0\n", "s.csv", schema);
+        PreprocessOptions o = PreprocessOptions.defaults();
+        List<Preprocessor> ps = Preprocessing.fit(List.of(t), o);
+        Map<String, Preprocessor> one = new LinkedHashMap<>();
+        one.put("s", ps.getFirst());
+        var section = PreprocessingJson.section(o, one);
+        Preprocessor back = PreprocessingJson.read(section, Optional.empty());
+        assertEquals(List.of("no", "yes"), back.schema().features().get(1).levels());
+        double[] raw = {2, 1};
+        assertArrayEquals(encode(ps.getFirst(), raw), encode(back, raw));
+    }
+
+    @Test
     void perSiteNumbersAreStoredPerSiteAndReadingNeedsTheSiteNamed() {
         PreprocessOptions o = PreprocessOptions.defaults().withStats(StatsMode.PER_SITE);
         List<Preprocessor> ps = Preprocessing.fit(List.of(A, B), o);

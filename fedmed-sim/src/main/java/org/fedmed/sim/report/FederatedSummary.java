@@ -14,4 +14,19 @@ import org.fedmed.core.engine.RoundRecord;
 public record FederatedSummary(String strategy, String stopReason, String stopDetail, int roundsRun, List<RoundRecord> rounds,
                                @JsonIgnore ModelParameters finalModel, PrivacySummary privacy,
                                java.util.Map<String, Double> siteDpEpsilon) {
+
+    /**
+     * A warning when no round of the run aggregated an update (every round had too few usable results), naming the
+     * first failure: the federated model is then the initial one, and its metrics say nothing about federation.
+     */
+    @JsonIgnore
+    public java.util.Optional<String> noRoundAggregated() {
+        if (rounds.isEmpty() || rounds.stream().anyMatch(RoundRecord::completed)) {
+            return java.util.Optional.empty();
+        }
+        String first = rounds.stream().flatMap(r -> r.failures().stream()).findFirst()
+                .map(org.fedmed.core.engine.SiteFailure::describe).orElse("no site delivered a result");
+        return java.util.Optional.of("no federated round aggregated an update, so the federated model is the initial"
+                + " one (first failure, round " + rounds.getFirst().round() + ": " + first + ")");
+    }
 }
