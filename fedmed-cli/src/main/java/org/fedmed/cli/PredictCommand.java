@@ -24,7 +24,8 @@ final class PredictCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "Raw rows, with a header line.")
     Path csv;
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the scored rows. Default: the CSV's name without .csv, then .predictions.csv, beside it.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the scored rows. Default: beside the"
+            + " CSV, its name without .csv followed by .predictions.csv.")
     Path out;
     @Option(names = "--site", paramLabel = "ID",
             description = "Whose preprocessing to apply, when each site used its own statistics (stats: per_site).")

@@ -27,7 +27,8 @@ final class RunOptions {
     Double alpha;
     @Option(names = "--model", paramLabel = "logistic|mlp|cox|FILE", description = "Model: logistic, mlp, cox (a survival label), or a YAML/JSON model spec file.")
     String model;
-    @Option(names = "--strategy", description = "fedavg, uniform, quality, fedavgm, fedadam, fedyogi, fedadagrad, fedprox, scaffold or cyclic.")
+    @Option(names = "--strategy", description = "fedavg, uniform, quality, fedavgm, fedadam, fedyogi, fedadagrad,"
+            + " fedprox, scaffold or cyclic.")
     String strategy;
     @Option(names = "--rounds", description = "Round budget.")
     Integer rounds;
@@ -52,7 +53,8 @@ final class RunOptions {
     Integer patience;
     @Option(names = "--seed", description = "Seed for splits, sampling, initialization and training.")
     Long seed;
-    @Option(names = "--regimes", split = ",", description = "Which of local,federated,centralized,personalized to run (personalized needs a personalization section).")
+    @Option(names = "--regimes", split = ",", description = "Which of local,federated,centralized,personalized to"
+            + " run (personalized needs a personalization section).")
     List<String> regimes;
     SimulationConfig resolve() throws IOException {
         Map<String, Object> o = new LinkedHashMap<>();

@@ -25,8 +25,9 @@ public record FederatedSummary(String strategy, String stopReason, String stopDe
             return java.util.Optional.empty();
         }
         String first = rounds.stream().flatMap(r -> r.failures().stream()).findFirst()
-                .map(org.fedmed.core.engine.SiteFailure::describe).orElse("no site delivered a result");
+                .map(f -> "first failure, round " + f.round() + ": " + f.describe())
+                .orElse("no site delivered a result");
         return java.util.Optional.of("no federated round aggregated an update, so the federated model is the initial"
-                + " one (first failure, round " + rounds.getFirst().round() + ": " + first + ")");
+                + " one (" + first + ")");
     }
 }
