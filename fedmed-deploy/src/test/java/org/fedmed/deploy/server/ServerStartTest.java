@@ -229,26 +229,26 @@ class ServerStartTest {
     void runThatRecordedARoundStillKeepsItsName() throws Exception {
         provision(List.of("a", "b"));
         ServerConfig config = config("wait_for_sites: 1", "");
-        try (RunStore store = RunStore.open(config.store())) {
-            long id = store.createRun("heart", RunConfigJson.of(config), 42);
-            store.recordRound(id, new org.fedmed.core.engine.RoundRecord(1, List.of("a"), List.of("a"), List.of(),
-                    true, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 5), null);
-            store.finishRun(id, RunStatus.STOPPED, "after round 1 (SIGTERM)");
-        }
+        runWithOneRound(config, RunStatus.STOPPED, "after round 1 (SIGTERM)");
         var e = assertThrows(IllegalArgumentException.class, () -> server(config, new StringWriter()).run(false,
                 FallbackPolicy.FAIL));
         assertTrue(e.getMessage().contains("run 'heart' already exists") && e.getMessage().endsWith("(stopped):"
                 + " continue it with --resume, or give this run another name (key 'run' in " + config.file() + ")"),
                 e.getMessage());
-        try (RunStore store = RunStore.open(config.store())) {
-            long id = store.createRun("heart", RunConfigJson.of(config), 42);
-            store.recordRound(id, new org.fedmed.core.engine.RoundRecord(1, List.of("a"), List.of("a"), List.of(),
-                    true, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 5), null);
-            store.finishRun(id, RunStatus.COMPLETED, "round budget");
-        }
+        runWithOneRound(config, RunStatus.COMPLETED, "round budget");
         var done = assertThrows(IllegalArgumentException.class, () -> server(config, new StringWriter()).run(false,
                 FallbackPolicy.FAIL));
         assertTrue(done.getMessage().endsWith("(completed): give this run another name (key 'run' in "
                 + config.file() + ")"), done.getMessage());
+    }
+
+    /** Stores a run named 'heart' that recorded round 1 and ended {@code status} for {@code reason}. */
+    private static void runWithOneRound(ServerConfig config, RunStatus status, String reason) {
+        try (RunStore store = RunStore.open(config.store())) {
+            long id = store.createRun("heart", RunConfigJson.of(config), 42);
+            store.recordRound(id, new org.fedmed.core.engine.RoundRecord(1, List.of("a"), List.of("a"), List.of(),
+                    true, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 5), null);
+            store.finishRun(id, status, reason);
+        }
     }
 }
