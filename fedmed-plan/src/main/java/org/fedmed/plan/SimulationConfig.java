@@ -213,8 +213,10 @@ public record SimulationConfig(
         require(personalization == null || !"cox".equals(model.path("type").asText()), "personalization",
                 "cannot be used with a Cox model: a Cox site keeps no personal model, so it refuses every fit that"
                         + " asks for one");
+        // for the built-in model types (an image model family refuses scaffold itself, with its own reason)
         JsonNode optimizer = model.path("optimizer");
-        boolean plainSgd = optimizer.isMissingNode() || optimizer.isNull()
+        boolean builtIn = !model.isObject() || org.fedmed.ml.ModelSpec.TYPES.contains(model.path("type").asText());
+        boolean plainSgd = !builtIn || optimizer.isMissingNode() || optimizer.isNull()
                 || optimizer.path("type").asText("sgd").equals("sgd") && optimizer.path("momentum").asDouble(0) == 0;
         require(strategy.kind() != StrategyKind.SCAFFOLD || plainSgd, "model.optimizer", "must be plain SGD (leave it"
                 + " out) with 'scaffold', whose control variates correct plain local SGD steps: every site would refuse"
