@@ -76,7 +76,7 @@ public final class Enroller {
                     FederationManifest.Site.issued(site, CertificateSummary.of(credential.certificate())));
             fed.writeManifest(updated);
             files.add(layout.root().relativize(layout.manifest()));
-            SecureFiles.replaceAtomically(sitesList, withSite(readText(sitesList), site), false);
+            ServerKit.addToSitesList(sitesList, site);
             files.add(layout.root().relativize(sitesList));
             return new Enrollment(manifest.federation(), site, credential.certificate().getSerialNumber(),
                     new Validity(credential.certificate().getNotBefore().toInstant(),
@@ -107,19 +107,6 @@ public final class Enroller {
         }
         for (Path f : written) {
             files.add(layout.root().relativize(kit.resolve(f.toString())));
-        }
-    }
-
-    /** {@code text} with {@code site} on a line of its own at the end. */
-    static String withSite(String text, String site) {
-        return text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + site + "\n";
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -49,30 +49,7 @@ public final class Revoker {
             // a site revoked by name can never be admitted again (its name is not reissued), so it leaves the list
             // the server counts and waits for; the CRL, written first, already refuses it
             Path sitesList = fed.layout().serverSitesList();
-            if (ServerKit.readSites(sitesList).contains(site)) {
-                SecureFiles.replaceAtomically(sitesList, withoutSite(readText(sitesList), site), false);
-                return r.delisted(sitesList);
-            }
-            return r;
-        }
-    }
-
-    /** {@code text} without the lines that name {@code site}; comments and other lines stay as they are. */
-    static String withoutSite(String text, String site) {
-        StringBuilder kept = new StringBuilder();
-        for (String line : text.split("\n", -1)) {
-            if (!line.strip().equals(site)) {
-                kept.append(line).append('\n');
-            }
-        }
-        return kept.substring(0, kept.length() - 1);
-    }
-
-    private static String readText(Path file) {
-        try {
-            return java.nio.file.Files.readString(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            return ServerKit.removeFromSitesList(sitesList, site) ? r.delisted(sitesList) : r;
         }
     }
 

@@ -125,6 +125,42 @@ public record ServerKit(Path directory, String federation, ServerAddress address
         return sites;
     }
 
+    /**
+     * Appends {@code site} to the sites list on a line of its own, replacing the file atomically, so a server that
+     * re-reads it sees the old list or the new one.
+     */
+    static void addToSitesList(Path sitesList, String site) {
+        String text = sitesListText(sitesList);
+        SecureFiles.replaceAtomically(sitesList, text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + site
+                + "\n", false);
+    }
+
+    /**
+     * Takes the lines that name {@code site} off the sites list (comments and other lines stay as they are),
+     * replacing the file atomically; false, and the file untouched, when the list does not name it.
+     */
+    static boolean removeFromSitesList(Path sitesList, String site) {
+        if (!readSites(sitesList).contains(site)) {
+            return false;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String line : sitesListText(sitesList).split("\n", -1)) {
+            if (!line.strip().equals(site)) {
+                kept.append(line).append('\n');
+            }
+        }
+        SecureFiles.replaceAtomically(sitesList, kept.substring(0, kept.length() - 1), false);
+        return true;
+    }
+
+    private static String sitesListText(Path sitesList) {
+        try {
+            return Files.readString(sitesList);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sites list " + sitesList + ": " + e.getMessage(), e);
+        }
+    }
+
     /** {@code directory}'s kit config file {@code configName}; a missing folder or file is a {@link MissingKitException}. */
     static Path requireKit(Path directory, String configName, String role) {
         Path file = directory.resolve(configName);
