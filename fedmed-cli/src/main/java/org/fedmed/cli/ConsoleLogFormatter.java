@@ -38,11 +38,11 @@ final class ConsoleLogFormatter extends Formatter {
                 b.append(System.lineSeparator()).append(trace.toString().stripTrailing());
             } else {
                 b.append(": ").append(t);
-                for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
+                // each cause once, also when causes form a cycle (getCause never returns the throwable itself)
+                java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                seen.add(t);
+                for (Throwable c = t.getCause(); c != null && seen.add(c); c = c.getCause()) {
                     b.append("; caused by ").append(c);
-                    if (c.getCause() == c) {
-                        break;
-                    }
                 }
             }
         }

@@ -40,6 +40,16 @@ class ConsoleLogFormatterTest {
     }
 
     @Test
+    void causesThatFormACycleAreNamedOnceEach() {
+        IOException b = new IOException("b");
+        IllegalStateException c = new IllegalStateException("c", b);
+        b.initCause(c);
+        String line = new ConsoleLogFormatter(false).format(record("failed", new RuntimeException("a", b)));
+        assertTrue(line.endsWith(" WARNING failed: java.lang.RuntimeException: a; caused by java.io.IOException: b;"
+                + " caused by java.lang.IllegalStateException: c" + System.lineSeparator()), line);
+    }
+
+    @Test
     void debugKeepsTheStackTrace() {
         Exception e = new IllegalStateException("cannot write the checkpoint");
         String text = new ConsoleLogFormatter(true).format(record("round 3 failed\n\tat somewhere(X.java:1)", e));
