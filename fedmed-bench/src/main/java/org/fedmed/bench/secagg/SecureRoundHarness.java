@@ -171,21 +171,17 @@ public final class SecureRoundHarness {
                 }
             }
             // then the four kinds in turn, so that the JIT's progress and the machine's load of the moment fall on
-            // all of them alike, not on whichever kind happened to be measured last;
+            // all of them alike, not on whichever kind happened to be measured last
             List<List<Measure>> measured = new ArrayList<>();
             for (Kind k : kinds) {
                 measured.add(new ArrayList<>());
             }
             // every other repetition in the reverse order, so that being first or last in a repetition (or a drift
             // of the load across it) falls on the plain and the SecAgg+ round alike
-            Measure[] repetition = new Measure[kinds.length];
             for (int i = 0; i < repeats; i++) {
                 for (int j = 0; j < kinds.length; j++) {
                     int k = i % 2 == 0 ? j : kinds.length - 1 - j;
-                    repetition[k] = once.apply(kinds[k].strategy(), kinds[k].drop());
-                }
-                for (int k = 0; k < kinds.length; k++) {
-                    measured.get(k).add(repetition[k]);
+                    measured.get(k).add(once.apply(kinds[k].strategy(), kinds[k].drop()));
                 }
             }
             List<String> paired = new ArrayList<>();
