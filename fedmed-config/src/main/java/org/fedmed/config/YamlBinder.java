@@ -143,7 +143,7 @@ public final class YamlBinder {
     /** For a record that refused a value: the location of the key its message names ({@code key 'dp.clip_norm'}). */
     private static String namedKeyLocation(String text, List<String> section, Map<String, Object> overrides,
                                            JsonMappingException e, String message) {
-        var m = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'").matcher(message);
+        var m = YamlPositions.QUOTED_KEY.matcher(message);
         if (!m.find() || overridden(overrides, m.group(1))) {
             return "";
         }

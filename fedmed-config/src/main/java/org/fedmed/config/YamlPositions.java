@@ -81,7 +81,8 @@ public final class YamlPositions {
         return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
-    private static final java.util.regex.Pattern QUOTED_KEY = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'");
+    /** A key as error messages quote it, {@code key 'dp.clip_norm'}; the binder locates refused values by it too. */
+    static final java.util.regex.Pattern QUOTED_KEY = java.util.regex.Pattern.compile("key '([A-Za-z0-9_.]+)'");
     private static final java.util.regex.Pattern LEADING_DOTTED_KEY =
             java.util.regex.Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)+)[: ]");
 
