@@ -246,12 +246,17 @@ public final class ServerProcess {
                     return new Outcome(start.runId(), Optional.of(result));
                 } catch (RunStoppedException e) {
                     persisting.runFailed(e);
-                    // a run that recorded no round does not hold its name: a plain start begins it anew
-                    out.printf("run '%s' (id %d) stopped %s of %d: %s. %s: fedmed server --config %s%s%n",
-                            config.run(), start.runId(), e.lastFinishedRound() == 0 ? "before round 1"
-                                    : "after round " + e.lastFinishedRound(), config.training().rounds(),
-                            e.getMessage(), e.lastFinishedRound() == 0 ? "No round was recorded; start it again with"
-                                    : "Continue it with", config.file(), e.lastFinishedRound() == 0 ? "" : " --resume");
+                    String stopped = "run '" + config.run() + "' (id " + start.runId() + ") stopped ";
+                    if (e.lastFinishedRound() == 0) {
+                        // a run that recorded no round does not hold its name: a plain start begins it anew
+                        out.printf("%sbefore round 1 of %d: %s. No round was recorded; start it again with: fedmed"
+                                + " server --config %s%n", stopped, config.training().rounds(), e.getMessage(),
+                                config.file());
+                    } else {
+                        out.printf("%safter round %d of %d: %s. Continue it with: fedmed server --config %s --resume%n",
+                                stopped, e.lastFinishedRound(), config.training().rounds(), e.getMessage(),
+                                config.file());
+                    }
                     out.flush();
                     return new Outcome(start.runId(), Optional.empty());
                 } catch (RuntimeException | InterruptedException e) {
