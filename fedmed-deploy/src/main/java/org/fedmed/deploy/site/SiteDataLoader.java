@@ -70,10 +70,6 @@ public final class SiteDataLoader {
                     ? "data.definition" : "data.dataset") + "' in its site config: " + e.getMessage(), e);
         }
         if (settings.csvFile().isPresent()) {
-            if (!Files.isRegularFile(settings.csvFile().get())) {
-                throw new IllegalArgumentException("site '" + siteId + "': data file " + settings.csvFile().get()
-                        + " does not exist (key 'data.csv' in its site config)");
-            }
             return rows(def, siteId, settings.csvFile().get(), settings);
         }
         String member = settings.site() != null ? settings.site() : siteId;
@@ -95,7 +91,8 @@ public final class SiteDataLoader {
     /** Site {@code siteId}'s rows from its own {@code csv}, read with {@code definition} and split, not preprocessed. */
     public static SiteRows rows(DatasetDefinition definition, String siteId, Path csv, DataSettings settings) {
         if (!Files.isRegularFile(csv)) {
-            throw new IllegalArgumentException("site '" + siteId + "': data file " + csv + " does not exist");
+            throw new IllegalArgumentException("site '" + siteId + "': data file " + csv + " does not exist (key"
+                    + " 'data.csv' in its site config)");
         }
         String member = settings.site() != null ? settings.site() : siteId;
         FederatedDatasets.SplitFederation split;
