@@ -13,9 +13,9 @@ import org.fedmed.core.TaskId;
  * global model, the round number and an optional bound on the update's norm. An update is admitted when it
  * answers a fit task of this round (its {@link TaskId}), has the global model's layout, comes from a site that
  * has not yet had an update admitted this round, has only finite values, and, with a bound, its delta from the
- * global model has L2 norm (summed in double precision) at most the bound. Every aggregator admits through it,
- * and the server's transport checks values and the norm while a payload is still arriving through the same
- * {@link Scan}, so a simulation and a deployment refuse the same updates with the same words.
+ * global model has L2 norm (summed in double precision, see {@link Scan}) at most the bound. Every aggregator
+ * admits through it, and the server's transport checks values and the norm while a payload is still arriving
+ * through the same {@link Scan}, so a simulation and a deployment refuse the same updates with the same words.
  *
  * <p>Each failure has one wording, naming what was expected and what came: the {@link UpdateRejectedException}
  * names the site, its {@link UpdateRejectedException#reason() reason} is the text below.
@@ -167,11 +167,18 @@ public final class UpdateIntake {
         return new Scan(siteId, delta);
     }
 
-    /** One update's values checked slice by slice; see {@link #scan}. */
+    /**
+     * One update's values checked slice by slice; see {@link #scan}. Without a norm bound a slice is only checked
+     * for finiteness. With one, the squared delta of flat index {@code i} is summed, in double precision, into
+     * partial sum {@code i mod 4}, and the norm is the square root of {@code (s0 + s1) + (s2 + s3)}: four
+     * independent sums run about twice as fast as one, and because the lanes follow the flat index, the norm is the
+     * same bit for bit however the update is cut into slices (a whole vector in simulation, chunk by chunk over the
+     * wire).
+     */
     public final class Scan {
         private final String siteId;
         private final boolean delta;
-        private double sumSquares;
+        private final double[] lanes = new double[4];
 
         private Scan(String siteId, boolean delta) {
             this.siteId = siteId;
@@ -185,22 +192,55 @@ public final class UpdateIntake {
          * @throws UpdateRejectedException at the first non-finite value, or when the norm so far exceeds the bound
          */
         public void check(float[] v, int from, int to) throws UpdateRejectedException {
-            float[] g = global.flat();
-            double s = sumSquares;
-            for (int i = from; i < to; i++) {
-                float x = v[i];
-                if (!Float.isFinite(x)) {
-                    throw new UpdateRejectedException(siteId, nonFinite(global, x, i));
+            if (Double.isInfinite(maxUpdateNorm)) {
+                for (int i = from; i < to; i++) {
+                    if (!Float.isFinite(v[i])) {
+                        throw new UpdateRejectedException(siteId, nonFinite(global, v[i], i));
+                    }
                 }
-                double d = delta ? x : (double) x - g[i];
-                s += d * d;
+                return;
             }
-            sumSquares = s;
+            float[] g = global.flat();
+            int i = from;
+            for (; i < to && (i & 3) != 0; i++) {
+                lanes[i & 3] += square(v, g, i);
+            }
+            double s0 = lanes[0];
+            double s1 = lanes[1];
+            double s2 = lanes[2];
+            double s3 = lanes[3];
+            for (; i + 3 < to; i += 4) {
+                s0 += square(v, g, i);
+                s1 += square(v, g, i + 1);
+                s2 += square(v, g, i + 2);
+                s3 += square(v, g, i + 3);
+            }
+            lanes[0] = s0;
+            lanes[1] = s1;
+            lanes[2] = s2;
+            lanes[3] = s3;
+            for (; i < to; i++) {
+                lanes[i & 3] += square(v, g, i);
+            }
+            double s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+            if (!Double.isFinite(s)) {
+                // a non-finite value makes its square, and so the sum, non-finite; find the first one to name it
+                for (int j = from; j < to; j++) {
+                    if (!Float.isFinite(v[j])) {
+                        throw new UpdateRejectedException(siteId, nonFinite(global, v[j], j));
+                    }
+                }
+            }
             if (Math.sqrt(s) > maxUpdateNorm) {
                 throw new UpdateRejectedException(siteId, "L2 norm of the update's delta from the global model exceeds "
                         + "the bound " + maxUpdateNorm + " (it reached " + (float) Math.sqrt(s) + " after " + to + " of "
                         + global.size() + " values)");
             }
+        }
+
+        private double square(float[] v, float[] g, int i) {
+            double d = delta ? v[i] : (double) v[i] - g[i];
+            return d * d;
         }
     }
 

@@ -115,6 +115,59 @@ class UpdateIntakeTest {
     }
 
     @Test
+    void normIsTheSameBitForBitHoweverTheUpdateIsSliced() throws Exception {
+        int p = 1003;
+        java.util.Random random = new java.util.Random(7);
+        float[] g = new float[p];
+        float[] v = new float[p];
+        for (int i = 0; i < p; i++) {
+            g[i] = (float) random.nextGaussian();
+            v[i] = (float) random.nextGaussian() * 1e3f;
+        }
+        ModelParameters global = ModelParameters.ofFlat(
+                org.fedmed.core.ParameterLayout.of(List.of("w"), List.of(new int[]{p})), g);
+        // the documented sum: squared delta of flat index i into partial sum i mod 4, then (s0 + s1) + (s2 + s3)
+        double[] lanes = new double[4];
+        for (int i = 0; i < p; i++) {
+            double d = (double) v[i] - g[i];
+            lanes[i % 4] += d * d;
+        }
+        double norm = Math.sqrt((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]));
+        for (int[] cuts : new int[][]{{p}, {1, p}, {3, 5, 6, 1000, p}, {511, 512, 513, p}}) {
+            UpdateIntake exact = new UpdateIntake(global, 1, norm);
+            UpdateIntake.Scan admitted = exact.scan("a", false);
+            UpdateIntake.Scan refused = new UpdateIntake(global, 1, Math.nextDown(norm)).scan("a", false);
+            int from = 0;
+            for (int i = 0; i < cuts.length - 1; i++) {
+                admitted.check(v, from, cuts[i]);
+                refused.check(v, from, cuts[i]);
+                from = cuts[i];
+            }
+            admitted.check(v, from, p);
+            int last = from;
+            UpdateRejectedException e = assertThrows(UpdateRejectedException.class, () -> refused.check(v, last, p),
+                    "cut at " + java.util.Arrays.toString(cuts));
+            assertTrue(e.reason().contains("(it reached " + (float) norm + " after 1003 of 1003 values)"), e.reason());
+        }
+    }
+
+    @Test
+    void unboundedScanRefusesOnlyNonFiniteValues() throws Exception {
+        UpdateIntake intake = new UpdateIntake(global(), 1);
+        intake.scan("a", true).check(new float[]{Float.MAX_VALUE, -Float.MAX_VALUE, 0, 0, 1, 1}, 0, 6);
+        assertEquals("value -Infinity in tensor 'b' (flat index 5) is not finite", assertThrows(
+                UpdateRejectedException.class, () -> intake.scan("a", true).check(
+                        new float[]{0, 0, 0, 0, Float.MAX_VALUE, Float.NEGATIVE_INFINITY}, 3, 6)).reason());
+    }
+
+    @Test
+    void boundedScanNamesTheFirstNonFiniteValueEvenPastTheBound() {
+        UpdateIntake intake = new UpdateIntake(global(), 1, 1);
+        assertEquals("value NaN in tensor 'b' (flat index 5) is not finite", assertThrows(UpdateRejectedException.class,
+                () -> intake.scan("a", true).check(new float[]{9, 9, 9, 9, 9, Float.NaN}, 0, 6)).reason());
+    }
+
+    @Test
     void admitForFoldLeavesFinitenessToTheFoldAndRefuseNonFiniteForgetsTheSite() throws Exception {
         UpdateIntake intake = new UpdateIntake(global(), 1);
         FitResult nan = update("a", "r1-fit-a", model(Float.NaN, 0), false);
