@@ -171,9 +171,9 @@ public final class UpdateIntake {
      * One update's values checked slice by slice; see {@link #scan}. Without a norm bound a slice is only checked
      * for finiteness. With one, the squared delta of flat index {@code i} is summed, in double precision, into
      * partial sum {@code i mod 4}, and the norm is the square root of {@code (s0 + s1) + (s2 + s3)}: four
-     * independent sums run about twice as fast as one, and because the lanes follow the flat index, the norm is the
-     * same bit for bit however the update is cut into slices (a whole vector in simulation, chunk by chunk over the
-     * wire).
+     * independent sums run faster than one chain of additions, and because the lanes follow the flat index, the
+     * norm is the same bit for bit however the update is cut into slices (a whole vector in simulation, chunk by
+     * chunk over the wire).
      */
     public final class Scan {
         private final String siteId;
