@@ -193,11 +193,7 @@ public final class UpdateIntake {
          */
         public void check(float[] v, int from, int to) throws UpdateRejectedException {
             if (Double.isInfinite(maxUpdateNorm)) {
-                for (int i = from; i < to; i++) {
-                    if (!Float.isFinite(v[i])) {
-                        throw new UpdateRejectedException(siteId, nonFinite(global, v[i], i));
-                    }
-                }
+                refuseFirstNonFinite(v, from, to);
                 return;
             }
             float[] g = global.flat();
@@ -225,16 +221,21 @@ public final class UpdateIntake {
             double s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
             if (!Double.isFinite(s)) {
                 // a non-finite value makes its square, and so the sum, non-finite; find the first one to name it
-                for (int j = from; j < to; j++) {
-                    if (!Float.isFinite(v[j])) {
-                        throw new UpdateRejectedException(siteId, nonFinite(global, v[j], j));
-                    }
-                }
+                refuseFirstNonFinite(v, from, to);
             }
             if (Math.sqrt(s) > maxUpdateNorm) {
                 throw new UpdateRejectedException(siteId, "L2 norm of the update's delta from the global model exceeds "
                         + "the bound " + maxUpdateNorm + " (it reached " + (float) Math.sqrt(s) + " after " + to + " of "
                         + global.size() + " values)");
+            }
+        }
+
+        /** Throws the intake's refusal for the first non-finite value of {@code v[from..to)}, if there is one. */
+        private void refuseFirstNonFinite(float[] v, int from, int to) throws UpdateRejectedException {
+            for (int i = from; i < to; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new UpdateRejectedException(siteId, nonFinite(global, v[i], i));
+                }
             }
         }
 
