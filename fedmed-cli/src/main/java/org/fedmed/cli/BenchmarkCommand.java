@@ -37,7 +37,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     List<String> partitions;
     @Option(names = "--seeds", split = ",", defaultValue = "42,43,44,45,46", description = "Seeds.")
     List<Long> seeds;
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/benchmark", description = "Report folder.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Report folder. Default: results/benchmark-<time>.")
     Path out;
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
@@ -45,6 +45,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SimulationConfig base = run.resolve();
+        Path dir = ReportFolder.settle(out, "benchmark");
         List<String> ds = datasets == null || datasets.isEmpty() ? List.of(base.dataset()) : datasets;
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("fedmed benchmark: strategies %s on %s, partitions %s, seeds %s, %d rounds x %s%n", strategies,
@@ -52,11 +53,11 @@ final class BenchmarkCommand implements Callable<Integer> {
         stdout.flush();
         StrategyBenchmark.Result result = new StrategyBenchmark(base, DatasetRegistry.fromEnvironment(),
                 ProgressBarReporter.onStderr(noProgress)).run(strategies, ds, partitions, seeds);
-        List<Path> files = new BenchmarkWriter().write(result, out);
+        List<Path> files = new BenchmarkWriter().write(result, dir);
         stdout.println();
         stdout.print(BenchmarkWriter.table(result));
-        stdout.printf(Locale.ROOT, "%d runs in %.1f s, peak heap %.0f MiB; written %s%n", result.cells().size(),
-                result.wallMillis() / 1000.0, result.peakHeapBytes() / 1048576.0,
+        stdout.printf(Locale.ROOT, "%d runs in %.1f s, peak heap %.0f MiB; written to %s: %s%n", result.cells().size(),
+                result.wallMillis() / 1000.0, result.peakHeapBytes() / 1048576.0, dir,
                 files.stream().map(p -> p.getFileName().toString()).toList());
         return 0;
     }

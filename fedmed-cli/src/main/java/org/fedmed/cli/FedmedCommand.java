@@ -28,6 +28,16 @@ public final class FedmedCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FedmedCommand());
         HelpText.reflow(cl);
+        // A mistyped flag or value: the reason and where the options are listed, not the whole usage text.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine line = ex.getCommandLine();
+            PrintWriter err = line.getErr();
+            err.println("error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for its options.");
+            err.flush();
+            return line.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             PrintWriter err = line.getErr();
             err.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));

@@ -3,8 +3,6 @@ package org.fedmed.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import org.fedmed.config.ConfigException;
@@ -68,8 +66,7 @@ final class ImageSimulate {
             }
         };
         ImageComparison comparison = ImageComparison.run(cfg, def, progress);
-        Path dir = out != null ? out : Path.of("results", def.name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = ReportFolder.settle(out, def.name());
         List<Path> files = ImageSimulationReport.write(comparison, cfg, dir);
         stdout.printf("%s: %d sites %s with %s training images; %s%n", comparison.partition().describe(),
                 comparison.siteIds().size(), comparison.siteIds(), comparison.trainImages(), comparison.model());

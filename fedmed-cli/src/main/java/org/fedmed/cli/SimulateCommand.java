@@ -3,8 +3,6 @@ package org.fedmed.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.fedmed.data.federated.FederatedDataset;
@@ -75,6 +73,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
         org.fedmed.sim.EngineChoice engineChoice = engine.choice();
         SimulationConfig cfg = run.resolve();
+        if (out != null) {
+            ReportFolder.checked(out); // before the run, so a bad --out costs no run
+        }
         if (engineChoice.engine() != org.fedmed.sim.SimulationEngine.IN_PROCESS && cfg.population() == null) {
             throw new IllegalArgumentException("--engine " + engineChoice.engine().key() + " simulates a population of"
                     + " virtual sites (a plan with a population: block); this plan's sites come from dataset '"
@@ -148,8 +149,7 @@ final class SimulateCommand implements Callable<Integer> {
             }
             throw e;
         }
-        Path dir = out != null ? out : Path.of("results", data.name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = ReportFolder.settle(out, data.name());
         List<Path> files = new java.util.ArrayList<>(new ReportWriter().write(report, dir));
         boolean exportable = data.sites().stream().allMatch(site -> site.preprocessor().isPresent());
         if (report.federated() != null && !exportable) {

@@ -39,7 +39,7 @@ final class TradeoffCommand implements Callable<Integer> {
     double delta;
     @Option(names = "--dp-noise", defaultValue = "central", description = "central or local.")
     String placement;
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/dp-tradeoff", description = "Report folder.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Report folder. Default: results/dp-tradeoff-<time>.")
     Path out;
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
@@ -47,6 +47,7 @@ final class TradeoffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SimulationConfig flags = run.resolve();
+        Path dir = ReportFolder.settle(out, "dp-tradeoff");
         SimulationConfig cfg = flags.dp() != null ? flags : ConfigLoader.parse("", "dp-tradeoff", withDp(flags));
         FederatedDataset data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
         PrintWriter stdout = spec.commandLine().getOut();
@@ -63,7 +64,7 @@ final class TradeoffCommand implements Callable<Integer> {
             stdout.println();
         }
         stdout.printf(Locale.ROOT, "delta %.1e, %d rounds, %d sites; written %s%n", cfg.dp().delta(), cfg.rounds(),
-                data.sites().size(), new TradeoffWriter().write(result, out));
+                data.sites().size(), new TradeoffWriter().write(result, dir));
         stdout.flush();
         return 0;
     }

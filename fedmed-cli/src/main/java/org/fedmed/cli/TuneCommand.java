@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.fedmed.core.LocalWork;
 import org.fedmed.data.federated.FederatedDataset;
 import org.fedmed.data.registry.DatasetRegistry;
 import org.fedmed.plan.ConfigLoader;
@@ -37,7 +38,7 @@ final class TuneCommand implements Callable<Integer> {
     List<Integer> batches;
     @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Share of training rows held out.")
     double validationFraction;
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/tune", description = "Where tune.json goes.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where tune.json goes. Default: results/tune-<time>.")
     Path out;
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
@@ -45,6 +46,8 @@ final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SimulationConfig cfg = run.resolve();
+        Path dir = ReportFolder.settle(out, "tune");
+        checkGrid(cfg);
         FederatedDataset data = SimulationData.load(cfg, DatasetRegistry.fromEnvironment());
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("fedmed tune: %s, %d rounds, strategy %s, %d candidates, validation %.0f%% of training rows%n",
@@ -63,12 +66,39 @@ final class TuneCommand implements Callable<Integer> {
         }
         var best = outcome.best().candidate();
         stdout.printf(Locale.ROOT, "%nbest: lr %s, local_epochs %d, batch_size %d%n", best.lr(), best.localEpochs(), best.batchSize());
-        Files.createDirectories(out);
-        Path file = out.resolve("tune.json");
+        Files.createDirectories(dir);
+        Path file = dir.resolve("tune.json");
         ConfigLoader.jsonWriter().writeValue(file.toFile(),
                         java.util.Map.of("config", cfg, "outcome", outcome));
         stdout.println("written to " + file);
         stdout.flush();
         return 0;
+    }
+
+    /**
+     * Every grid value checked before any candidate runs, each against the run's own (valid) other settings, so an
+     * error names the flag and value at fault instead of stopping the grid half way with the config key.
+     */
+    private void checkGrid(SimulationConfig cfg) {
+        for (double lr : lrs) {
+            checkValue("--grid-lr", lr, () -> cfg.withLocalTraining(lr, cfg.localWork(), cfg.batchSize()));
+        }
+        for (int e : epochs) {
+            checkValue("--grid-local-epochs", e, () -> cfg.withLocalTraining(cfg.lr(), LocalWork.epochs(e), cfg.batchSize()));
+        }
+        for (int b : batches) {
+            checkValue("--grid-batch-size", b, () -> cfg.withLocalTraining(cfg.lr(), cfg.localWork(), b));
+        }
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("--validation-fraction must lie in (0, 1), got " + validationFraction);
+        }
+    }
+
+    private static void checkValue(String flag, Object value, Runnable build) {
+        try {
+            build.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + " value " + value + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.fedmed.data.TestData;
 import org.fedmed.data.registry.BuiltInDatasets;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,42 @@ class FedmedCommandTest {
         Run both = run("simulate", "--local-epochs", "1", "--local-steps", "3", "--no-progress");
         assertEquals(2, both.exit());
         assertTrue(both.err().contains("--local-epochs and --local-steps exclude each other"), both.err());
+    }
+
+    @Test
+    void anOutThatIsAFileIsRefusedBeforeTheRunAndTheFileIsKept(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("results.txt"), "an earlier run's notes");
+        Run r = run("simulate", "--rounds", "3", "--out", file.toString(), "--no-progress");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("error: --out " + file + ": is a file, not a folder; name a folder for the report",
+                r.err().strip());
+        assertFalse(r.out().contains("fedmed simulate:"), "nothing ran: " + r.out());
+        assertEquals("an earlier run's notes", Files.readString(file));
+    }
+
+    @Test
+    void aMistypedFlagValueGivesTheReasonAndWhereTheOptionsAreNotTheWholeUsage() {
+        Run r = run("simulate", "--rounds", "abc");
+        assertEquals(2, r.exit());
+        assertEquals(List.of("error: Invalid value for option '--rounds': 'abc' is not an int",
+                "Try 'fedmed simulate --help' for its options."), r.err().lines().toList());
+        Run unknown = run("simulate", "--roundz", "3");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("Unknown options: '--roundz', '3'")
+                && unknown.err().contains("--rounds"), unknown.err());
+        assertFalse(unknown.err().contains("Usage:"), unknown.err());
+    }
+
+    @Test
+    void tuneChecksTheWholeGridBeforeAnyCandidateRunsAndNamesTheFlag(@TempDir Path dir) {
+        Run lr = run("tune", "--rounds", "2", "--grid-lr", "0.1,-1", "--out", dir.toString(), "--no-progress");
+        assertEquals(2, lr.exit());
+        assertEquals("error: --grid-lr value -1.0: config key 'lr' must be a positive number, got -1.0",
+                lr.err().strip());
+        assertEquals("", lr.out(), "no candidate ran");
+        Run batch = run("tune", "--rounds", "2", "--grid-batch-size", "16,0", "--out", dir.toString(), "--no-progress");
+        assertEquals(2, batch.exit());
+        assertTrue(batch.err().startsWith("error: --grid-batch-size value 0: "), batch.err());
     }
 
     @Test

@@ -496,9 +496,15 @@ public final class ComparisonExperiment {
         for (SiteData site : data.sites()) {
             float[] p = model.predict(paramsFor.apply(site.siteId()), site.test());
             predictions.add(p);
-            perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), model.objective().metrics(),
-                    undefined));
-            testRows.put(site.siteId(), site.test().rows());
+            int rows = site.test().rows();
+            if (rows < config.minRows()) {
+                perSite.put(site.siteId(), Map.of());
+                undefined.put(site.siteId(), withheld(model.objective().metrics(), rows));
+            } else {
+                perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), model.objective().metrics(),
+                        undefined));
+            }
+            testRows.put(site.siteId(), rows);
         }
         LabeledData pooledTest = LabeledData.concat(data.sites().stream().map(SiteData::test).toList());
         float[] all = concat(predictions);
@@ -508,6 +514,19 @@ public final class ComparisonExperiment {
                 ? CalibrationBin.of(all, pooledTest.labels()) : List.of();
         return new RegimeResult(regime, perSite, pooled, testRows, curve, (System.nanoTime() - startNanos) / 1_000_000,
                 undefined, calibration);
+    }
+
+    /**
+     * Every metric of a site whose test split is smaller than {@code min_rows}, as withheld: the small-cell rule a
+     * deployed site and the round engine apply to an evaluation holds for the final table too. Its rows still count
+     * in the pooled metrics, among all the others.
+     */
+    private Map<String, String> withheld(MetricsComputer computer, int rows) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (String name : computer.names()) {
+            reasons.put(name, rows + " test row(s), fewer than min_rows " + config.minRows() + ": withheld");
+        }
+        return reasons;
     }
 
     /** The metrics defined on these rows; those that are not go to {@code undefined} under {@code where}, with why. */

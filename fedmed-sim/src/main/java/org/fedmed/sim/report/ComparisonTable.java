@@ -39,8 +39,9 @@ public final class ComparisonTable {
     }
 
     /**
-     * One line per metric left out at a site, with the reason and the regimes it applies to, e.g.
-     * {@code roc_auc: n/a at switzerland (local, federated, centralized): test rows hold one class}.
+     * One line per site and reason a metric is left out for, with the metrics and the regimes it applies to, e.g.
+     * {@code roc_auc: n/a at switzerland (local, federated, centralized): test rows hold one class}; metrics left out
+     * at the same site, for the same reason, in the same regimes share a line.
      */
     public static List<String> undefinedNotes(ComparisonReport report) {
         Map<String, List<String>> regimesByNote = new java.util.LinkedHashMap<>();
@@ -49,11 +50,14 @@ public final class ComparisonTable {
                     regimesByNote.computeIfAbsent(metric + "\u0000" + site + "\u0000" + why, k -> new ArrayList<>())
                             .add(r.regime())));
         }
-        List<String> notes = new ArrayList<>();
+        Map<String, List<String>> metricsByLine = new java.util.LinkedHashMap<>();
         regimesByNote.forEach((key, regimes) -> {
             String[] parts = key.split("\u0000");
-            notes.add(parts[0] + ": n/a at " + parts[1] + " (" + String.join(", ", regimes) + "): " + parts[2]);
+            metricsByLine.computeIfAbsent(" n/a at " + parts[1] + " (" + String.join(", ", regimes) + "): " + parts[2],
+                    k -> new ArrayList<>()).add(parts[0]);
         });
+        List<String> notes = new ArrayList<>();
+        metricsByLine.forEach((line, metrics) -> notes.add(String.join(", ", metrics) + ":" + line));
         return notes;
     }
 
