@@ -26,7 +26,8 @@ public final class YamlPositions {
 
     /**
      * The message for text that is not valid YAML: {@code source: not valid YAML at line L, column C: problem},
-     * with the line and column where the parser found the problem.
+     * with the line and column where the parser found the problem, and where the bracket, quote or block it was
+     * in began when that is on an earlier line.
      */
     @SuppressWarnings("deprecation") // Jackson 2's only access to the parser's problem mark
     public static String syntaxError(String source, JsonProcessingException e) {
@@ -40,12 +41,25 @@ public final class YamlPositions {
                 && marked.getProblemMark() != null) {
             where = " at line " + (marked.getProblemMark().getLine() + 1) + ", column "
                     + (marked.getProblemMark().getColumn() + 1);
-            problem = marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
+            problem = marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext()
+                    + startedAt(marked) + ")");
         } else if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
             where = " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         }
         String first = problem == null ? "" : problem.lines().findFirst().orElse("").strip();
         return source + ": not valid YAML" + where + ": " + first;
+    }
+
+    /**
+     * Where the construct the parser was in began, when on another line than the problem: the parser finds an
+     * unclosed bracket or quote only where the next line starts, so the mistake is on the line named here.
+     */
+    private static String startedAt(com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException marked) {
+        var context = marked.getContextMark();
+        if (context == null || context.getLine() == marked.getProblemMark().getLine()) {
+            return "";
+        }
+        return " that starts at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1);
     }
 
     /** Whether {@code e} is (or wraps) a YAML syntax error rather than a binding one. */

@@ -85,6 +85,14 @@ class YamlBinderTest {
     }
 
     @Test
+    void anUnclosedBracketIsReportedWhereTheParserStoppedAndWhereTheBracketOpened() {
+        var e = assertThrows(ConfigException.class, () -> YamlBinder.bind("rounds: 3\nlr: [2\nseed: 1\n", "k.yaml",
+                List.of(), Map.of(), Knobs.class));
+        assertEquals("k.yaml: not valid YAML at line 3, column 5: expected ',' or ']', but got : (while parsing a flow"
+                + " sequence that starts at line 2, column 5)", e.getMessage());
+    }
+
+    @Test
     void missingFileIsNamed() {
         var e = assertThrows(ConfigException.class, () -> YamlBinder.read(tmp.resolve("nope.yaml")));
         assertEquals("config file " + tmp.resolve("nope.yaml") + " does not exist", e.getMessage());

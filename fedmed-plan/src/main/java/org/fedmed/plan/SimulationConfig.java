@@ -216,6 +216,9 @@ public record SimulationConfig(
         // for the built-in model types (an image model family refuses scaffold itself, with its own reason)
         JsonNode optimizer = model.path("optimizer");
         boolean builtIn = !model.isObject() || org.fedmed.ml.ModelSpec.TYPES.contains(model.path("type").asText());
+        if (model.isObject() && builtIn) {
+            checkModelSpec(model);
+        }
         boolean plainSgd = !builtIn || optimizer.isMissingNode() || optimizer.isNull()
                 || optimizer.path("type").asText("sgd").equals("sgd") && optimizer.path("momentum").asDouble(0) == 0;
         require(strategy.kind() != StrategyKind.SCAFFOLD || plainSgd, "model.optimizer", "must be plain SGD (leave it"
@@ -543,6 +546,25 @@ public record SimulationConfig(
             }
         }
         return Choices.of(key, value, fallback, allowed, name);
+    }
+
+    private static final java.util.regex.Pattern SPEC_FIELD = java.util.regex.Pattern.compile("'([a-z_]+(?:\\.[a-z_]+)*)(\\[\\d+])?'");
+
+    /**
+     * A built-in model spec written inline, checked as the config is read, so that its error names the config key
+     * ({@code model.hidden}) and the binder can give its line: otherwise the same check runs only when the run
+     * builds its model, with no file or line.
+     */
+    private static void checkModelSpec(JsonNode model) {
+        try {
+            org.fedmed.ml.ModelSpec.parse(model.toString());
+        } catch (IllegalArgumentException e) {
+            String problem = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^model spec: ", "");
+            java.util.regex.Matcher field = SPEC_FIELD.matcher(problem);
+            String key = field.find() && !model.at("/" + field.group(1).replace('.', '/')).isMissingNode()
+                    ? "model." + field.group(1) : "model";
+            throw new IllegalArgumentException("config key '" + key + "': " + problem, e);
+        }
     }
 
     private static void require(boolean ok, String key, String message) {

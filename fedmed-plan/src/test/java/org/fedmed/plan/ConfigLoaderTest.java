@@ -131,6 +131,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBadInlineModelSpecIsRefusedAsTheConfigIsReadNamingTheModelKeyAndItsLine() {
+        var width = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "rounds: 3\nmodel:\n  type: mlp\n  hidden: [abc]\n", "sim.yaml", Map.of()));
+        assertEquals("sim.yaml: config key 'model.hidden': 'hidden[0]' must be a whole number (line 4, column 11)",
+                width.getMessage());
+        var nested = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "model:\n  type: logistic\n  optimizer: {type: adam, lr: -1}\n", "sim.yaml", Map.of()));
+        assertTrue(nested.getMessage().startsWith("sim.yaml: config key 'model.optimizer.lr': unknown key 'optimizer.lr'")
+                && nested.getMessage().endsWith("(line 3, column 31)"), nested.getMessage());
+        assertEquals("mlp", ConfigLoader.parse("model: {type: mlp, hidden: [4]}\n", "sim.yaml", Map.of()).model()
+                .path("type").asText(), "a good spec reads as before");
+    }
+
+    @Test
     void tabIndentationIsNamedAtItsLine() {
         var e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 2\n\tlr: 0.1\n", "sim.yaml",
                 Map.of()));
