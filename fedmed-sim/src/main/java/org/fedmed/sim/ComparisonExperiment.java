@@ -499,7 +499,7 @@ public final class ComparisonExperiment {
             int rows = site.test().rows();
             if (rows < config.minRows()) {
                 perSite.put(site.siteId(), Map.of());
-                undefined.put(site.siteId(), withheld(model.objective().metrics(), rows));
+                undefined.put(site.siteId(), withheld(model.objective().metrics()));
             } else {
                 perSite.put(site.siteId(), defined(site.siteId(), p, site.test().labels(), model.objective().metrics(),
                         undefined));
@@ -521,10 +521,10 @@ public final class ComparisonExperiment {
      * deployed site and the round engine apply to an evaluation holds for the final table too. Its rows still count
      * in the pooled metrics, among all the others.
      */
-    private Map<String, String> withheld(MetricsComputer computer, int rows) {
+    private Map<String, String> withheld(MetricsComputer computer) {
         Map<String, String> reasons = new LinkedHashMap<>();
         for (String name : computer.names()) {
-            reasons.put(name, rows + " test row(s), fewer than min_rows " + config.minRows() + ": withheld");
+            reasons.put(name, "fewer test rows than min_rows (" + config.minRows() + "): withheld");
         }
         return reasons;
     }

@@ -22,7 +22,7 @@ class SmallTestSplitTest {
         assertEquals(26, data.sites().get(2).test().rows());
         ComparisonReport report = new ComparisonExperiment(
                 ComparisonExperimentTest.config("rounds: 3\nmin_rows: 30\n"), null).run(data);
-        String reason = "26 test row(s), fewer than min_rows 30: withheld";
+        String reason = "fewer test rows than min_rows (30): withheld";
         for (RegimeResult r : report.regimes().values()) {
             assertEquals(Map.of(), r.sites().get("site2"), r.regime());
             assertEquals(METRICS, List.copyOf(r.undefined().get("site2").keySet()), r.regime());
@@ -38,6 +38,16 @@ class SmallTestSplitTest {
         assertTrue(table.contains(String.join(", ", METRICS) + ": n/a at site2 (local, federated, centralized): "
                 + reason + "\n"), table);
         assertEquals(1, table.lines().filter(l -> l.contains("n/a at site2")).count(), table);
+    }
+
+    @Test
+    void sitesWithheldForTheSameReasonShareOneNote() {
+        FederatedDataset data = SyntheticFederation.build(5, 120, 100, 80); // test rows 40, 33, 26
+        ComparisonReport report = new ComparisonExperiment(
+                ComparisonExperimentTest.config("rounds: 2\nmin_rows: 34\n"), null).run(data);
+        List<String> notes = ComparisonTable.undefinedNotes(report);
+        assertEquals(List.of(String.join(", ", METRICS) + ": n/a at site1, site2 (local, federated, centralized):"
+                + " fewer test rows than min_rows (34): withheld"), notes);
     }
 
     @Test

@@ -39,9 +39,9 @@ public final class ComparisonTable {
     }
 
     /**
-     * One line per site and reason a metric is left out for, with the metrics and the regimes it applies to, e.g.
-     * {@code roc_auc: n/a at switzerland (local, federated, centralized): test rows hold one class}; metrics left out
-     * at the same site, for the same reason, in the same regimes share a line.
+     * One line per reason metrics are left out for, with the metrics, the sites and the regimes it applies to, e.g.
+     * {@code roc_auc: n/a at switzerland (local, federated, centralized): test rows hold one class}: the metrics left
+     * out at a site for the same reason in the same regimes share a line, and so do the sites that share all three.
      */
     public static List<String> undefinedNotes(ComparisonReport report) {
         Map<String, List<String>> regimesByNote = new java.util.LinkedHashMap<>();
@@ -50,14 +50,23 @@ public final class ComparisonTable {
                     regimesByNote.computeIfAbsent(metric + "\u0000" + site + "\u0000" + why, k -> new ArrayList<>())
                             .add(r.regime())));
         }
-        Map<String, List<String>> metricsByLine = new java.util.LinkedHashMap<>();
+        // site -> (regimes and reason -> metrics), then (metrics, regimes and reason) -> sites
+        Map<String, Map<String, List<String>>> metricsBySite = new java.util.LinkedHashMap<>();
         regimesByNote.forEach((key, regimes) -> {
             String[] parts = key.split("\u0000");
-            metricsByLine.computeIfAbsent(" n/a at " + parts[1] + " (" + String.join(", ", regimes) + "): " + parts[2],
-                    k -> new ArrayList<>()).add(parts[0]);
+            metricsBySite.computeIfAbsent(parts[1], s -> new java.util.LinkedHashMap<>())
+                    .computeIfAbsent(" (" + String.join(", ", regimes) + "): " + parts[2], k -> new ArrayList<>())
+                    .add(parts[0]);
         });
+        Map<String, List<String>> sitesByLine = new java.util.LinkedHashMap<>();
+        metricsBySite.forEach((site, lines) -> lines.forEach((rest, metrics) ->
+                sitesByLine.computeIfAbsent(String.join(", ", metrics) + "\u0000" + rest, k -> new ArrayList<>())
+                        .add(site)));
         List<String> notes = new ArrayList<>();
-        metricsByLine.forEach((line, metrics) -> notes.add(String.join(", ", metrics) + ":" + line));
+        sitesByLine.forEach((key, sites) -> {
+            String[] parts = key.split("\u0000");
+            notes.add(parts[0] + ": n/a at " + String.join(", ", sites) + parts[1]);
+        });
         return notes;
     }
 
