@@ -51,7 +51,7 @@ public final class BenchmarkWriter {
             BitmapEncoder.saveBitmap(chart(result), png.toString(), BitmapEncoder.BitmapFormat.PNG);
             return List.of(cells, summary, json, png);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the benchmark report to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the benchmark report to " + dir + ": " + IoProblems.describe(e), e);
         }
     }
 

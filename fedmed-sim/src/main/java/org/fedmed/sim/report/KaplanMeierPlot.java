@@ -28,7 +28,7 @@ public final class KaplanMeierPlot {
             BitmapEncoder.saveBitmap(chart(report), png.toString(), BitmapEncoder.BitmapFormat.PNG);
             return png;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the Kaplan-Meier plot to " + png + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the Kaplan-Meier plot to " + png + ": " + IoProblems.describe(e), e);
         }
     }
 

@@ -58,7 +58,7 @@ public final class ReportWriter {
             }
             return written;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write report to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write report to " + dir + ": " + IoProblems.describe(e), e);
         }
     }
 

@@ -33,7 +33,7 @@ public final class TradeoffWriter {
             BitmapEncoder.saveBitmap(chart(result), png.toString(), BitmapEncoder.BitmapFormat.PNG);
             return List.of(json, csv, png);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the trade-off report to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the trade-off report to " + dir + ": " + IoProblems.describe(e), e);
         }
     }
 

@@ -33,6 +33,14 @@ class ReportWriterTest {
     }
 
     @Test
+    void aReportFolderThatIsAFileIsNamedWithWhatIsWrongNotJustItsPath(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> new ReportWriter().write(report(), file));
+        assertEquals("cannot write report to " + file + ": " + file + ": already exists", e.getMessage());
+        assertEquals("x", Files.readString(file));
+    }
+
+    @Test
     void writesJsonCsvAndPngFilesKeyedByRegime(@TempDir Path dir) throws Exception {
         List<Path> files = new ReportWriter().write(report(), dir);
         assertEquals(ReportWriter.FILES, files.stream().map(f -> f.getFileName().toString()).toList());
