@@ -1,6 +1,7 @@
 package org.fedmed.sim.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,30 +45,33 @@ public final class ComparisonTable {
      * out at a site for the same reason in the same regimes share a line, and so do the sites that share all three.
      */
     public static List<String> undefinedNotes(ComparisonReport report) {
-        Map<String, List<String>> regimesByNote = new java.util.LinkedHashMap<>();
+        Map<LeftOut, List<String>> regimesOf = new LinkedHashMap<>();
         for (RegimeResult r : report.regimes().values()) {
             r.undefined().forEach((site, reasons) -> reasons.forEach((metric, why) ->
-                    regimesByNote.computeIfAbsent(metric + "\u0000" + site + "\u0000" + why, k -> new ArrayList<>())
-                            .add(r.regime())));
+                    regimesOf.computeIfAbsent(new LeftOut(metric, site, why), k -> new ArrayList<>()).add(r.regime())));
         }
-        // site -> (regimes and reason -> metrics), then (metrics, regimes and reason) -> sites
-        Map<String, Map<String, List<String>>> metricsBySite = new java.util.LinkedHashMap<>();
-        regimesByNote.forEach((key, regimes) -> {
-            String[] parts = key.split("\u0000");
-            metricsBySite.computeIfAbsent(parts[1], s -> new java.util.LinkedHashMap<>())
-                    .computeIfAbsent(" (" + String.join(", ", regimes) + "): " + parts[2], k -> new ArrayList<>())
-                    .add(parts[0]);
-        });
-        Map<String, List<String>> sitesByLine = new java.util.LinkedHashMap<>();
-        metricsBySite.forEach((site, lines) -> lines.forEach((rest, metrics) ->
-                sitesByLine.computeIfAbsent(String.join(", ", metrics) + "\u0000" + rest, k -> new ArrayList<>())
-                        .add(site)));
+        Map<String, Map<Reason, List<String>>> metricsBySite = new LinkedHashMap<>();
+        regimesOf.forEach((m, regimes) -> metricsBySite.computeIfAbsent(m.site(), s -> new LinkedHashMap<>())
+                .computeIfAbsent(new Reason(regimes, m.why()), k -> new ArrayList<>()).add(m.metric()));
+        Map<Note, List<String>> sitesOf = new LinkedHashMap<>();
+        metricsBySite.forEach((site, reasons) -> reasons.forEach((reason, metrics) ->
+                sitesOf.computeIfAbsent(new Note(metrics, reason), k -> new ArrayList<>()).add(site)));
         List<String> notes = new ArrayList<>();
-        sitesByLine.forEach((key, sites) -> {
-            String[] parts = key.split("\u0000");
-            notes.add(parts[0] + ": n/a at " + String.join(", ", sites) + parts[1]);
-        });
+        sitesOf.forEach((n, sites) -> notes.add(String.join(", ", n.metrics()) + ": n/a at " + String.join(", ", sites)
+                + " (" + String.join(", ", n.reason().regimes()) + "): " + n.reason().why()));
         return notes;
+    }
+
+    /** One metric left out at one site, for one reason. */
+    private record LeftOut(String metric, String site, String why) {
+    }
+
+    /** Why metrics are left out, and in which regimes. */
+    private record Reason(List<String> regimes, String why) {
+    }
+
+    /** One line of notes: these metrics, left out for this reason. */
+    private record Note(List<String> metrics, Reason reason) {
     }
 
     /** The metrics the report's objective computes, in report order. */
